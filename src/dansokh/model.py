@@ -1,0 +1,255 @@
+"""Typed plans: the Pydantic models of one plan file.
+
+Unknown keys and wrong types are errors (``extra="forbid"``, strict types), so a
+typo in a plan is reported instead of ignored.  Codes and numbers used as labels
+(``tt: "1.1"``) are strings.  Numbers are ``Decimal`` so that 0,15 stays 0,15.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from .indicators import CATALOGUE, UNITS
+from .timespec import TimeSpec, parse_time
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise PydanticCustomError("number_type", "expected a number")
+    return Decimal(value) if isinstance(value, int) else value
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise PydanticCustomError("slug", "expected an id of lowercase letters, digits and hyphens, like long-bien")
+    return value
+
+
+def _partial_date(value: str) -> str:
+    match = _PARTIAL_DATE.match(value)
+    if not match:
+        raise PydanticCustomError("partial_date", "expected a date written YYYY-MM-DD, YYYY-MM or YYYY")
+    _, month, day = match.groups()
+    if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
+        raise PydanticCustomError("partial_date", "not a valid date")
+    return value
+
+
+def _indicator(value: str) -> str:
+    if value not in CATALOGUE:
+        raise PydanticCustomError("unknown_indicator", "unknown indicator {key!r}", {"key": value})
+    return value
+
+
+def _unit(value: str) -> str:
+    if value not in UNITS:
+        raise PydanticCustomError(
+            "unknown_unit", "unknown unit {unit!r} (known: {known})", {"unit": value, "known": ", ".join(UNITS)}
+        )
+    return value
+
+
+Number = Annotated[Decimal, BeforeValidator(_number)]
+Slug = Annotated[str, AfterValidator(_slug)]
+PartialDate = Annotated[str, AfterValidator(_partial_date)]
+IndicatorKey = Annotated[str, AfterValidator(_indicator)]
+UnitCode = Annotated[str, AfterValidator(_unit)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class UnitDecl(Model):
+    """An administrative unit.  Levels are data: any hierarchy depth works."""
+
+    id: Slug
+    name: str
+    level: str
+    parent: Slug | None = None
+    aliases: tuple[str, ...] = ()
+
+
+class Signer(Model):
+    on_behalf: str | None = None
+    authority: str | None = None
+    title: str | None = None
+    name: str | None = None
+
+
+class DocumentRef(Model):
+    """A document this plan implements, as the source cites it."""
+
+    kind: str
+    number: str | None = None
+    date: PartialDate | None = None
+    issuer: str | None = None
+    title: str | None = None
+
+
+class Document(Model):
+    """The plan's identity.  Parts a draft leaves blank stay ``null``."""
+
+    kind: str = "Kế hoạch"
+    issuer: str
+    number: str | None = None
+    symbol: str
+    date: PartialDate | None = None
+    place: str | None = None
+    title: str
+    signer: Signer
+    implements: tuple[DocumentRef, ...] = ()
+
+
+class Target(Model):
+    """A numeric target.  ``count`` is the absolute figure a rate corresponds to,
+    ``base`` the size of its denominator where the source states it."""
+
+    indicator: IndicatorKey
+    value: Number
+    unit: UnitCode | None = None
+    count: int | None = None
+    base: int | None = None
+    text: str | None = None
+    note: str | None = None
+
+    @property
+    def unit_code(self) -> str:
+        return self.unit or CATALOGUE[self.indicator].unit
+
+
+class Column(Model):
+    indicator: IndicatorKey
+    label: str
+    unit: UnitCode | None = None
+    group: str | None = None
+    weight: IndicatorKey | None = Field(default=None, description="column whose values weight this rate's total")
+
+    @property
+    def unit_code(self) -> str:
+        return self.unit or CATALOGUE[self.indicator].unit
+
+
+class AllocationRow(Model):
+    tt: str | None = None
+    name: str
+    total: bool = False
+    values: tuple[Number | None, ...]
+
+
+class AllocationTable(Model):
+    """A biểu giao chỉ tiêu: one row per child unit, plus the issuing unit's total row."""
+
+    kind: Literal["allocation"]
+    number: str | None = None
+    heading: str | None = None
+    title: str
+    subtitle: str | None = None
+    attached: str | None = None
+    number_label: str = "TT"
+    name_label: str = "Đơn vị"
+    header: str | None = None
+    units_row: str | None = Field(default=None, description="label of the row of units, where the source has one")
+    columns: tuple[Column, ...]
+    rows: tuple[AllocationRow, ...]
+
+    def column_index(self, indicator: str) -> int | None:
+        for index, column in enumerate(self.columns):
+            if column.indicator == indicator:
+                return index
+        return None
+
+    @property
+    def total_row(self) -> AllocationRow | None:
+        return next((row for row in self.rows if row.total), None)
+
+    @property
+    def unit_rows(self) -> tuple[AllocationRow, ...]:
+        return tuple(row for row in self.rows if not row.total)
+
+
+class ScheduleRow(Model):
+    number: str
+    content: str
+    time: str
+    lead: str
+    partners: str | None = None
+    rows: tuple["ScheduleRow", ...] = ()
+
+    @property
+    def timespec(self) -> TimeSpec:
+        return parse_time(self.time)
+
+
+class ScheduleSection(Model):
+    number: str
+    title: str
+    sections: tuple["ScheduleSection", ...] = ()
+    rows: tuple[ScheduleRow, ...] = ()
+
+
+class ScheduleColumns(Model):
+    number: str = "TT"
+    content: str = "Nội dung"
+    time: str = "Thời gian thực hiện"
+    lead: str = "Đơn vị chủ trì"
+    partners: str = "Đơn vị phối hợp"
+
+
+class Schedule(Model):
+    """A tiến độ thực hiện: sections of numbered task rows."""
+
+    kind: Literal["schedule"]
+    number: str | None = None
+    heading: str | None = None
+    title: str
+    subtitle: str | None = None
+    attached: str | None = None
+    columns: ScheduleColumns = ScheduleColumns()
+    sections: tuple[ScheduleSection, ...]
+
+
+Appendix = Annotated[Union[AllocationTable, Schedule], Field(discriminator="kind")]
+
+
+class Duty(Model):
+    """What one unit is charged with under "Tổ chức thực hiện"."""
+
+    number: str | None = None
+    unit: str
+    items: tuple[str, ...]
+
+
+class Plan(Model):
+    id: Slug
+    year: int
+    scope: Literal["annual", "thematic"]
+    document: Document
+    unit: UnitDecl
+    units: tuple[UnitDecl, ...] = Field(default=(), description="the units this plan assigns targets to")
+    goals: tuple[str, ...] = ()
+    targets: tuple[Target, ...] = ()
+    appendices: tuple[Appendix, ...] = ()
+    duties: tuple[Duty, ...] = ()
+
+    @property
+    def allocation_tables(self) -> list[tuple[int, AllocationTable]]:
+        return [(i, a) for i, a in enumerate(self.appendices) if isinstance(a, AllocationTable)]
+
+    @property
+    def schedules(self) -> list[tuple[int, Schedule]]:
+        return [(i, a) for i, a in enumerate(self.appendices) if isinstance(a, Schedule)]
+
+    def target(self, indicator: str) -> tuple[int, Target] | None:
+        for index, target in enumerate(self.targets):
+            if target.indicator == indicator:
+                return index, target
+        return None
