@@ -45,14 +45,14 @@ def _partial_date(value: str) -> str:
 
 def _indicator(value: str) -> str:
     if value not in CATALOGUE:
-        raise PydanticCustomError("unknown_indicator", "unknown indicator {key!r}", {"key": value})
+        raise PydanticCustomError("unknown_indicator", "unknown indicator '{key}'", {"key": value})
     return value
 
 
 def _unit(value: str) -> str:
     if value not in UNITS:
         raise PydanticCustomError(
-            "unknown_unit", "unknown unit {unit!r} (known: {known})", {"unit": value, "known": ", ".join(UNITS)}
+            "unknown_unit", "unknown unit '{unit}' (known: {known})", {"unit": value, "known": ", ".join(UNITS)}
         )
     return value
 
@@ -75,7 +75,7 @@ class UnitDecl(Model):
     name: str
     level: str
     parent: Slug | None = None
-    aliases: tuple[str, ...] = ()
+    aliases: list[str] = []
 
 
 class Signer(Model):
@@ -106,7 +106,7 @@ class Document(Model):
     place: str | None = None
     title: str
     signer: Signer
-    implements: tuple[DocumentRef, ...] = ()
+    implements: list[DocumentRef] = []
 
 
 class Target(Model):
@@ -142,7 +142,7 @@ class AllocationRow(Model):
     tt: str | None = None
     name: str
     total: bool = False
-    values: tuple[Number | None, ...]
+    values: list[Number | None]
 
 
 class AllocationTable(Model):
@@ -158,8 +158,8 @@ class AllocationTable(Model):
     name_label: str = "Đơn vị"
     header: str | None = None
     units_row: str | None = Field(default=None, description="label of the row of units, where the source has one")
-    columns: tuple[Column, ...]
-    rows: tuple[AllocationRow, ...]
+    columns: list[Column]
+    rows: list[AllocationRow]
 
     def column_index(self, indicator: str) -> int | None:
         for index, column in enumerate(self.columns):
@@ -168,12 +168,12 @@ class AllocationTable(Model):
         return None
 
     @property
-    def total_row(self) -> AllocationRow | None:
-        return next((row for row in self.rows if row.total), None)
+    def total_row(self) -> tuple[int, AllocationRow] | None:
+        return next(((i, row) for i, row in enumerate(self.rows) if row.total), None)
 
     @property
-    def unit_rows(self) -> tuple[AllocationRow, ...]:
-        return tuple(row for row in self.rows if not row.total)
+    def unit_rows(self) -> list[tuple[int, AllocationRow]]:
+        return [(i, row) for i, row in enumerate(self.rows) if not row.total]
 
 
 class ScheduleRow(Model):
@@ -182,7 +182,7 @@ class ScheduleRow(Model):
     time: str
     lead: str
     partners: str | None = None
-    rows: tuple["ScheduleRow", ...] = ()
+    rows: list["ScheduleRow"] = []
 
     @property
     def timespec(self) -> TimeSpec:
@@ -192,8 +192,8 @@ class ScheduleRow(Model):
 class ScheduleSection(Model):
     number: str
     title: str
-    sections: tuple["ScheduleSection", ...] = ()
-    rows: tuple[ScheduleRow, ...] = ()
+    sections: list["ScheduleSection"] = []
+    rows: list[ScheduleRow] = []
 
 
 class ScheduleColumns(Model):
@@ -214,7 +214,7 @@ class Schedule(Model):
     subtitle: str | None = None
     attached: str | None = None
     columns: ScheduleColumns = ScheduleColumns()
-    sections: tuple[ScheduleSection, ...]
+    sections: list[ScheduleSection]
 
 
 Appendix = Annotated[Union[AllocationTable, Schedule], Field(discriminator="kind")]
@@ -225,7 +225,7 @@ class Duty(Model):
 
     number: str | None = None
     unit: str
-    items: tuple[str, ...]
+    items: list[str]
 
 
 class Plan(Model):
@@ -234,11 +234,11 @@ class Plan(Model):
     scope: Literal["annual", "thematic"]
     document: Document
     unit: UnitDecl
-    units: tuple[UnitDecl, ...] = Field(default=(), description="the units this plan assigns targets to")
-    goals: tuple[str, ...] = ()
-    targets: tuple[Target, ...] = ()
-    appendices: tuple[Appendix, ...] = ()
-    duties: tuple[Duty, ...] = ()
+    units: list[UnitDecl] = Field(default=[], description="the units this plan assigns targets to")
+    goals: list[str] = []
+    targets: list[Target] = []
+    appendices: list[Appendix] = []
+    duties: list[Duty] = []
 
     @property
     def allocation_tables(self) -> list[tuple[int, AllocationTable]]:

@@ -1,0 +1,242 @@
+"""YAML files into plain data and a source map; every problem becomes a diagnostic.
+
+Reading uses ruamel's C-backed safe composer (libyaml), which gives every node
+its position without the cost of round-trip loading.  The node tree is turned
+into data here, so that duplicate keys, aliases and tags are caught with their
+positions, and numbers keep their written digits (``0.00`` stays ``Decimal("0.00")``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path as FsPath
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .diagnostics import Diagnostic
+from .rules import loading as codes
+from .source import Path, SourceMap, Span
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+PLAN_SUFFIXES = (".yaml", ".yml")
+
+_STD = "tag:yaml.org,2002:"
+
+
+@dataclass
+class Loaded:
+    """One file's data (``None`` when it could not be read) and where its parts stand."""
+
+    file: str
+    data: Any
+    source: SourceMap
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="safe")  # picks the C parser when ruamel.yaml.clib is installed
+    return yaml
+
+
+def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    start = before.rfind(b"\n") + 1
+    col = len(before[start:].decode("utf-8", errors="replace")) + 1
+    return line, col
+
+
+class _Builder:
+    """Walks a composed node tree once, building data and the source map."""
+
+    def __init__(self, file: str, source: SourceMap, diagnostics: list[Diagnostic]):
+        self.file = file
+        self.source = source
+        self.diagnostics = diagnostics
+        self.warned_nfc = False
+
+    def span(self, node: Node) -> Span:
+        return Span.from_mark(self.file, node.start_mark)
+
+    def build(self, node: Node, path: Path) -> Any:
+        self.source.values[path] = self.span(node)
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, SequenceNode):
+            if node.tag != _STD + "seq":
+                self.tag_error(node)
+            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+        if node.tag != _STD + "map":
+            self.tag_error(node)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.diagnostics.append(
+                    codes.WRONG_VALUE.at(self.span(key_node), "a mapping key must be plain text")
+                )
+                continue
+            key = self.text(key_node.value, key_node)
+            if key in result:
+                first = self.source.keys[path + (key,)]
+                self.diagnostics.append(
+                    codes.DUPLICATE_KEY.at(
+                        self.span(key_node), f"duplicate key {key!r} (first at line {first.line}); the first is kept"
+                    )
+                )
+                continue
+            self.source.keys[path + (key,)] = self.span(key_node)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def tag_error(self, node: Node) -> None:
+        self.diagnostics.append(codes.TAG.at(self.span(node), f"explicit tag {node.tag.replace(_STD, '!!')} is not allowed"))
+
+    def text(self, value: str, node: Node) -> str:
+        if value.isascii() or unicodedata.is_normalized("NFC", value):
+            return value
+        if not self.warned_nfc:
+            self.warned_nfc = True
+            self.diagnostics.append(
+                codes.NOT_NFC.at(self.span(node), "text is not in Unicode NFC (first such value); it is read as NFC")
+            )
+        return unicodedata.normalize("NFC", value)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _STD + "str" or tag == _STD + "timestamp":
+            return self.text(value, node)
+        if tag == _STD + "null":
+            return None
+        if tag == _STD + "bool":
+            return value.lower() == "true"
+        if tag == _STD + "int":
+            digits = value.replace("_", "")
+            try:
+                if digits.lstrip("+-")[:2].lower() in ("0x", "0o", "0b"):
+                    return int(digits, 0)
+                return int(digits, 10)
+            except ValueError:
+                pass
+        elif tag == _STD + "float":
+            try:
+                number = Decimal(value.replace("_", ""))
+                if number.is_finite():
+                    return number
+            except InvalidOperation:
+                pass
+            self.diagnostics.append(codes.WRONG_VALUE.at(self.span(node), f"{value!r} is not a finite number"))
+            return None
+        else:
+            self.tag_error(node)
+        return value
+
+
+def _first_alias(yaml: YAML, text: str) -> Any:
+    for event in yaml.parse(text):
+        if isinstance(event, AliasEvent):
+            return event
+    return None
+
+
+def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+    """Turn one file's bytes into data, never raising on bad input."""
+    source = SourceMap(file)
+    loaded = Loaded(file, None, source)
+    start = Span(file, 1, 1)
+    if len(raw) > max_bytes:
+        loaded.diagnostics.append(
+            codes.TOO_LARGE.at(start, f"the file has {len(raw):,} bytes, over the limit of {max_bytes:,}")
+        )
+        return loaded
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, col = _position_of_byte(raw, error.start)
+        loaded.diagnostics.append(
+            codes.NOT_UTF8.at(
+                Span(file, line, col), f"byte 0x{raw[error.start]:02x} is not UTF-8; save the file as UTF-8"
+            )
+        )
+        return loaded
+    yaml = _yaml()
+    try:
+        if "*" in text:
+            alias = _first_alias(yaml, text)
+            if alias is not None:
+                loaded.diagnostics.append(
+                    codes.ALIAS.at(
+                        Span.from_mark(file, alias.start_mark),
+                        f"alias *{alias.anchor} is not allowed: write the value out",
+                    )
+                )
+                return loaded
+        node = yaml.compose(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        span = Span.from_mark(file, mark) if mark is not None else start
+        problem = error.problem or error.context or "malformed YAML"
+        if error.context and error.problem:
+            problem = f"{problem} ({error.context})"
+        loaded.diagnostics.append(codes.MALFORMED.at(span, problem))
+        return loaded
+    except YAMLError as error:  # unmarked errors, e.g. a second document
+        loaded.diagnostics.append(codes.MALFORMED.at(start, str(error).splitlines()[0]))
+        return loaded
+    if node is None:
+        loaded.diagnostics.append(codes.EMPTY.at(start, "the file is empty: a plan is a YAML mapping"))
+        return loaded
+    loaded.data = _Builder(file, source, loaded.diagnostics).build(node, ())
+    return loaded
+
+
+def load_file(path: FsPath, display: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return _too_large(name, size, max_bytes)
+        raw = path.read_bytes()
+    except OSError as error:
+        loaded = Loaded(name, None, SourceMap(name))
+        loaded.diagnostics.append(codes.MALFORMED.at(Span(name, 1, 1), f"cannot read the file: {error.strerror}"))
+        return loaded
+    return load_text(name, raw, max_bytes)
+
+
+def _too_large(name: str, size: int, max_bytes: int) -> Loaded:
+    loaded = Loaded(name, None, SourceMap(name))
+    loaded.diagnostics.append(
+        codes.TOO_LARGE.at(Span(name, 1, 1), f"the file has {size:,} bytes, over the limit of {max_bytes:,}")
+    )
+    return loaded
+
+
+def discover(paths: list[FsPath]) -> tuple[list[FsPath], list[FsPath]]:
+    """Plan files under the given paths (recursively, hidden folders skipped), and the
+    directories that held none."""
+    files: list[FsPath] = []
+    empty: list[FsPath] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in PLAN_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                empty.append(path)
+            files.extend(found)
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files)), empty
