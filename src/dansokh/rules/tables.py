@@ -97,9 +97,10 @@ def rate_total_out_of_range(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnost
             if not _is_rate(column.indicator) or column.weight or c >= len(total[1].values):
                 continue
             value = total[1].values[c]
-            cells = [v for _, v in _column(table, c) if v is not None]
-            if value is None or not cells:
+            column_values = [v for _, v in _column(table, c)]
+            if value is None or not column_values or None in column_values:
                 continue
+            cells: list[Decimal] = column_values  # type: ignore[assignment]
             low, high = min(cells), max(cells)
             if not low <= value <= high:
                 yield rule.at(

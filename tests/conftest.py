@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dansokh.diagnostics import Result
+from dansokh.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = ROOT / "plans"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def golden(update_golden: bool):
+    """Compare text with a golden file under tests/golden/, or rewrite it with --update-golden."""
+
+    def check(name: str, actual: str) -> None:
+        path = ROOT / "tests" / "golden" / name
+        if update_golden or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            if not update_golden:
+                pytest.fail(f"golden file {name} did not exist; it has been written, check it in")
+        assert actual == path.read_text(encoding="utf-8")
+
+    return check
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in a temporary folder so that diagnostics show short relative paths."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def real_plans(in_tmp: Path) -> Path:
+    """A fresh copy of the repository's plans, to mutate."""
+    shutil.copytree(PLANS, in_tmp / "plans")
+    return in_tmp / "plans"
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def check_tuples(result: Result) -> list[tuple[str, str, int]]:
+    return [d.check_tuple() for d in result.diagnostics]
+
+
+def run(paths: list[str | os.PathLike[str]], **kwargs) -> Result:
+    return validate([Path(p) for p in paths], **kwargs)
+
+
+def line_of(path: Path, needle: str, after: str | None = None) -> int:
+    """The 1-based line of the first line containing ``needle`` (after the line containing ``after``)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = 0
+    if after is not None:
+        start = next(i for i, line in enumerate(lines) if after in line) + 1
+    return next(i + 1 for i, line in enumerate(lines[start:], start) if needle in line)
