@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,11 +32,17 @@ class Rule:
         return Diagnostic(self.code, message, span, severity or self.severity, tuple(related))
 
 
+def _doc(function: Callable[..., object]) -> str:
+    """A docstring as paragraphs of single lines, for the terminal to wrap."""
+    text = inspect.cleandoc(function.__doc__ or "")
+    return "\n\n".join(" ".join(p.split()) for p in text.split("\n\n") if p.strip())
+
+
 def plan_rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR):
     """Declare a check over one plan; the function's docstring is its documentation."""
 
     def wrap(function: Callable[["Rule", "LoadedPlan"], Iterator[Diagnostic]]) -> Rule:
-        return Rule(code, name, summary, "plan", severity, function, (function.__doc__ or "").strip())
+        return Rule(code, name, summary, "plan", severity, function, _doc(function))
 
     return wrap
 
@@ -43,7 +51,7 @@ def repo_rule(code: str, name: str, summary: str, severity: Severity = Severity.
     """Declare a check over the whole repository of plans."""
 
     def wrap(function: Callable[["Rule", "Repository"], Iterator[Diagnostic]]) -> Rule:
-        return Rule(code, name, summary, "repo", severity, function, (function.__doc__ or "").strip())
+        return Rule(code, name, summary, "repo", severity, function, _doc(function))
 
     return wrap
 
