@@ -22,6 +22,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .diagnostics import Diagnostic
 from .rules import loading as codes
 from .source import Path, SourceMap, Span
+from .suppress import Suppression, scan
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -37,6 +38,7 @@ class Loaded:
     data: Any
     source: SourceMap
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
 
 
 def _yaml() -> YAML:
@@ -72,6 +74,7 @@ class _Builder:
             if node.tag != _STD + "seq":
                 self.tag_error(node)
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        self.source.ends[path] = Span.from_mark(self.file, node.end_mark)
         return self.scalar(node)
 
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
@@ -167,6 +170,7 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Load
             )
         )
         return loaded
+    loaded.suppressions = scan(file, text)
     yaml = _yaml()
     try:
         if "*" in text:

@@ -33,6 +33,7 @@ class SourceMap:
     file: str
     values: dict[Path, Span] = field(default_factory=dict)
     keys: dict[Path, Span] = field(default_factory=dict)
+    ends: dict[Path, Span] = field(default_factory=dict)
 
     def value(self, path: Path) -> Span:
         """The span of the value at ``path``, or of the nearest enclosing value."""
