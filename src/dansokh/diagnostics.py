@@ -69,6 +69,8 @@ class Summary:
 class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     summary: Summary = field(default_factory=Summary)
+    files: list[str] = field(default_factory=list)
+    suppressions: list[Any] = field(default_factory=list)
 
     def finish(self) -> "Result":
         self.diagnostics.sort(key=Diagnostic.sort_key)

@@ -25,6 +25,12 @@ MISSING_KEY = Rule("S002", "missing-key", "A required key is missing.", "load")
 WRONG_VALUE = Rule("S003", "wrong-type", "A value of the wrong type or form.", "load")
 UNKNOWN_INDICATOR = Rule("S004", "unknown-indicator", "An indicator key not in the catalogue.", "load")
 UNKNOWN_UNIT = Rule("S005", "unknown-unit", "A unit of measure dansokh does not know.", "load")
+SUPPRESSION_WITHOUT_REASON = Rule(
+    "X001", "suppression-without-reason", "An inline `# dansokh: ignore[CODE]` without codes or a reason.", "load"
+)
+SUPPRESSION_UNUSED = Rule(
+    "X002", "unused-suppression", "An inline suppression that suppresses nothing.", "load", Severity.WARNING
+)
 
 LOAD_RULES = (
     NOT_UTF8,
@@ -41,4 +47,6 @@ LOAD_RULES = (
     WRONG_VALUE,
     UNKNOWN_INDICATOR,
     UNKNOWN_UNIT,
+    SUPPRESSION_WITHOUT_REASON,
+    SUPPRESSION_UNUSED,
 )
