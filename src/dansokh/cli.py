@@ -19,7 +19,14 @@ from .indicators import CATALOGUE
 from .loader import DEFAULT_MAX_BYTES
 from .reporters import REPORTERS
 from .rules import ALL_RULES, BY_CODE
-from .validate import validate
+from .allocate import edge, raises
+from .apportion import ApportionError, Method
+from .changes import raise_targets
+from .lookup import LookupError_, find
+from .reporters.allocation import report_split, write_csv, write_json, write_table
+from .split import SplitError, make_split, read_weights, write_split
+from .validate import load_repository, validate
+from .writing import apply_change
 
 app = typer.Typer(
     name="dansokh",
@@ -94,6 +101,111 @@ def indicators_command() -> None:
             indicator.key, indicator.name, indicator.unit, indicator.direction.value, "yes" if indicator.quota else ""
         )
     Console(highlight=False).print(table)
+
+
+class EdgeFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    Console(stderr=True, highlight=False).print(message, style="red", markup=False)
+    return typer.Exit(code)
+
+
+def _pairs(option: str, items: list[str], repo, parent) -> dict[str, int]:
+    """``--min ngoc-thuy=80`` (a unit id or a name as the plan writes it) -> {unit id: 80}."""
+    children = repo.children(parent.plan.unit.id)
+    result: dict[str, int] = {}
+    for item in items:
+        name, _, value = item.rpartition("=")
+        ids = [name] if any(u.id == name for u in children) else repo.resolve(name, children)
+        if not name or len(ids) != 1 or not value.strip().isdigit():
+            raise _fail(f"{option} {item!r}: expected UNIT=NUMBER with a unit of {parent.plan.unit.name}")
+        result[ids[0]] = int(value)
+    return result
+
+
+@app.command("allocate")
+def allocate_command(
+    source: Annotated[str, typer.Option("--from", help="The parent: a plan id, unit id or unit name.")],
+    to: Annotated[Optional[str], typer.Option("--to", help="The child: a plan id, unit id or unit name.")] = None,
+    split: Annotated[
+        Optional[str], typer.Option("--split", help="Split this quota of --from among its children.")
+    ] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Weigh the split by this column of the table.")] = None,
+    weights: Annotated[
+        Optional[Path], typer.Option("--weights", exists=True, dir_okay=False, help="CSV of unit,weight.")
+    ] = None,
+    whole: Annotated[Optional[int], typer.Option("--whole", min=0, help="The quota to split (default: the plan's own).")] = None,
+    method: Annotated[Method, typer.Option("--method", help="How to round the split.")] = Method.LARGEST_REMAINDER,
+    minimum: Annotated[list[str], typer.Option("--min", help="UNIT=N: at least N for this child.")] = [],
+    fixed: Annotated[list[str], typer.Option("--fixed", help="UNIT=N: exactly N for this child.")] = [],
+    output_format: Annotated[EdgeFormat, typer.Option("--format", "-f", help="Output format.")] = EdgeFormat.table,
+    write: Annotated[bool, typer.Option("--write", help="Write the change into the plan file.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="With --write: show the diff, write nothing.")] = False,
+    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help="The plans folder.")] = Path(
+        "plans"
+    ),
+) -> None:
+    """See what a parent assigned to a child, start the child's plan from it, or split a quota."""
+    repo, checked = load_repository([plans])
+    try:
+        parent = find(repo, source)
+    except LookupError_ as error:
+        raise _fail(f"--from: {error}") from None
+    if parent.plan is None:
+        raise _fail(f"--from: {parent.unit.name} ({parent.unit.id}) has no plan in {plans}")
+    if split is not None:
+        if split not in CATALOGUE:
+            raise _fail(f"--split: unknown indicator {split!r} (see `dansokh indicators`)")
+        try:
+            table_weights = read_weights(weights, repo, parent.plan) if weights else None
+            result = make_split(
+                repo,
+                parent.plan,
+                split,
+                by=by,
+                weights=table_weights,
+                whole=whole,
+                method=method,
+                minimums=_pairs("--min", minimum, repo, parent.plan),
+                fixed=_pairs("--fixed", fixed, repo, parent.plan),
+            )
+        except (SplitError, ApportionError) as error:
+            raise _fail(str(error), 1) from None
+        report_split(result, sys.stdout, output_format.value)
+        if write:
+            outcome = apply_change(
+                [plans], parent.plan, lambda file, text: write_split(file, text, result), checked, dry_run, sys.stdout
+            )
+            raise typer.Exit(outcome)
+        return
+    if to is None:
+        raise _fail("give --to CHILD to compare an edge, or --split INDICATOR to split a quota")
+    try:
+        child = find(repo, to, among=repo.children(parent.unit.id), year=parent.plan.plan.year)
+    except LookupError_ as error:
+        raise _fail(f"--to: {error}") from None
+    if child.plan is None:
+        raise _fail(f"--to: {child.unit.name} ({child.unit.id}) has no plan in {plans}")
+    if not repo.assignments.get((parent.plan.plan.id, child.unit.id)):
+        raise _fail(f"{parent.plan.plan.id} assigns nothing to {child.unit.name} ({child.unit.id})")
+    view = edge(repo, parent.plan, child.plan)
+    {"table": write_table, "json": write_json, "csv": write_csv}[output_format.value](view, sys.stdout)
+    if write:
+        changes, refused = raises(view, repo)
+        for reason in refused:
+            Console(stderr=True, highlight=False).print(f"not written: {reason}", style="yellow", markup=False)
+        if not changes:
+            print("Nothing to write: every target meets what was assigned.")
+            raise typer.Exit(1 if refused else 0)
+        outcome = apply_change(
+            [plans], child.plan, lambda file, text: raise_targets(file, text, changes), checked, dry_run, sys.stdout
+        )
+        raise typer.Exit(outcome or (1 if refused else 0))
+    raise typer.Exit(1 if view.short else 0)
 
 
 def main() -> None:

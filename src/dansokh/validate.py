@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import suppress
 from .diagnostics import Result
-from .loader import DEFAULT_MAX_BYTES, discover, load_file
+from .loader import DEFAULT_MAX_BYTES, discover, load_file, load_text
 from .plans import parse_plan
 from .rules import PLAN_RULES, REPO_RULES
 from .rules.loading import NO_PLANS
@@ -22,15 +23,29 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_plans(paths: list[Path], result: Result, max_bytes: int = DEFAULT_MAX_BYTES) -> list[LoadedPlan]:
+def load_plans(
+    paths: list[Path],
+    result: Result,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    overrides: dict[Path, str] | None = None,
+) -> list[LoadedPlan]:
+    """Load every plan under ``paths``; ``overrides`` stands in for files' text (a write
+    about to happen is checked before it touches the disk)."""
+    overrides = {path.resolve(): text for path, text in (overrides or {}).items()}
     files, empty = discover(paths)
     for folder in empty:
         result.diagnostics.append(NO_PLANS.at(Span(display_path(folder), 1, 1), "no plan files (*.yaml) here"))
     result.summary.files = len(files)
+    result.files = [display_path(file) for file in files]
     plans: list[LoadedPlan] = []
     for file in files:
-        loaded = load_file(file, display_path(file), max_bytes)
+        override = overrides.get(file.resolve())
+        if override is not None:
+            loaded = load_text(display_path(file), override.encode("utf-8"), max_bytes)
+        else:
+            loaded = load_file(file, display_path(file), max_bytes)
         result.diagnostics.extend(loaded.diagnostics)
+        result.suppressions.extend(loaded.suppressions)
         plan, problems = parse_plan(loaded)
         result.diagnostics.extend(problems)
         if plan is not None:
@@ -50,7 +65,17 @@ def check(plans: list[LoadedPlan], result: Result) -> Repository:
     return repo
 
 
-def validate(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Result:
+def validate(
+    paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, overrides: dict[Path, str] | None = None
+) -> Result:
     result = Result()
-    check(load_plans(paths, result, max_bytes), result)
+    check(load_plans(paths, result, max_bytes, overrides), result)
+    result.diagnostics = suppress.apply(result.diagnostics, result.suppressions)
     return result.finish()
+
+
+def load_repository(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Repository, Result]:
+    """The checked repository, for commands that work on plans (allocate, render)."""
+    result = Result()
+    repo = check(load_plans(paths, result, max_bytes), result)
+    return repo, result.finish()

@@ -1,0 +1,65 @@
+"""Finding the plan a user means: by plan id, unit id, or unit name with or without diacritics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import UnitDecl
+from .names import name_key, slug
+from .tree import LoadedPlan, Repository
+
+
+class LookupError_(ValueError):
+    """A name that matches nothing, or more than one thing; the message lists the candidates."""
+
+
+@dataclass(frozen=True)
+class Found:
+    unit: UnitDecl
+    plan: LoadedPlan | None
+
+
+def _describe(repo: Repository, unit: UnitDecl) -> str:
+    plans = ", ".join(p.plan.id for p in repo.plans_of(unit.id))
+    parent = repo.unit(unit.parent) if unit.parent else None
+    where = f", in {parent.name}" if parent else ""
+    return f"{unit.level} {unit.name} ({unit.id}{where}{'; plans: ' + plans if plans else ''})"
+
+
+def main_plan(repo: Repository, unit_id: str, year: int | None = None) -> LoadedPlan | None:
+    """A unit's annual plan for the year, or else its first plan."""
+    plans = repo.plans_of(unit_id, year)
+    annual = [p for p in plans if p.plan.scope == "annual"]
+    return (annual or plans or [None])[0]
+
+
+def find(repo: Repository, text: str, among: list[UnitDecl] | None = None, year: int | None = None) -> Found:
+    """Resolve ``text``: a plan id first, then a unit id, then a unit name (tone-mark
+    placement, case and diacritics forgiven).  ``among`` narrows names to, say, a parent's
+    children, so that ``--to "Long Biên"`` under ``--from city`` means the district."""
+    if text in repo.by_id:
+        loaded = repo.by_id[text]
+        return Found(repo.unit(loaded.plan.unit.id) or loaded.plan.unit, loaded)
+    if text in repo.units:
+        unit = repo.units[text][0].unit
+        return Found(unit, main_plan(repo, unit.id, year))
+    pool = among if among is not None else [declared[0].unit for declared in repo.units.values()]
+    key, bare = name_key(text), slug(text)
+    matches = [u for u in pool if name_key(u.name) == key or any(name_key(a) == key for a in u.aliases)]
+    if not matches:
+        matches = [u for u in pool if slug(u.name) == bare or any(slug(a) == bare for a in u.aliases)]
+    if len(matches) > 1:
+        with_plans = [u for u in matches if repo.plans_of(u.id)]
+        if len(with_plans) == 1:
+            matches = with_plans
+    if len(matches) == 1:
+        return Found(matches[0], main_plan(repo, matches[0].id, year))
+    if not matches:
+        close = sorted(
+            {u.name for u in pool if bare and (bare in slug(u.name) or slug(u.name) in bare)}
+            | {p for p in repo.by_id if bare and bare in p}
+        )
+        hint = f"; did you mean {', '.join(close)}?" if close else f"; plans: {', '.join(sorted(repo.by_id))}"
+        raise LookupError_(f"{text!r} matches no plan, unit id or unit name{hint}")
+    listing = "\n".join(f"  - {_describe(repo, u)}" for u in matches)
+    raise LookupError_(f"{text!r} matches several units; name one by its id:\n{listing}")

@@ -1,0 +1,177 @@
+"""Splitting a plan's quota among its children so that the parts add up exactly.
+
+The weights are a column of the plan's own allocation table (last year's quotas,
+population) or a file; the arithmetic is in ``apportion``; this module ties it to a
+plan's table and computes the file edits that write the split back.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from .apportion import Method, Share, apportion
+from .edit import TextEdit, apply, replace_value, scalar
+from .indicators import CATALOGUE
+from .loader import load_text
+from .model import AllocationTable
+from .tree import LoadedPlan, Repository
+
+
+class SplitError(ValueError):
+    """The split cannot be made as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class SplitRow:
+    row_index: int
+    unit_id: str
+    name: str
+    weight: Decimal
+    old: Decimal | None
+    new: int
+
+
+@dataclass(frozen=True)
+class Split:
+    plan: LoadedPlan
+    indicator: str
+    table_index: int
+    column_index: int
+    whole: int
+    rows: list[SplitRow]
+    method: Method
+
+    @property
+    def table(self) -> AllocationTable:
+        return self.plan.plan.appendices[self.table_index]  # type: ignore[return-value]
+
+
+def _table_with(loaded: LoadedPlan, indicator: str) -> tuple[int, AllocationTable, int]:
+    for index, table in loaded.plan.allocation_tables:
+        column = table.column_index(indicator)
+        if column is not None:
+            return index, table, column
+    raise SplitError(f"plan {loaded.plan.id} has no allocation table with a column {indicator!r}")
+
+
+def _row_units(repo: Repository, loaded: LoadedPlan, table_index: int) -> dict[int, str]:
+    units = {}
+    for resolution in repo.resolutions:
+        if resolution.plan is loaded and resolution.path[1] == table_index and len(resolution.candidates) == 1:
+            units[resolution.path[3]] = resolution.candidates[0]  # type: ignore[index]
+    return units
+
+
+def read_weights(path: Path, repo: Repository, loaded: LoadedPlan) -> dict[str, Decimal]:
+    """A CSV file of ``unit,weight`` rows; units by id or by name as the plan writes them."""
+    children = repo.children(loaded.plan.unit.id)
+    weights: dict[str, Decimal] = {}
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        for number, row in enumerate(csv.reader(stream), start=1):
+            if not row or number == 1 and row[-1].strip().lower() in ("weight", "trọng số"):
+                continue
+            if len(row) != 2:
+                raise SplitError(f"{path}:{number}: expected two columns, unit and weight")
+            name, value = row[0].strip(), row[1].strip()
+            ids = [name] if any(u.id == name for u in children) else repo.resolve(name, children)
+            if len(ids) != 1:
+                raise SplitError(f"{path}:{number}: {name!r} is not one unit of {loaded.plan.unit.name}")
+            try:
+                weights[ids[0]] = Decimal(value.replace(",", "."))
+            except InvalidOperation:
+                raise SplitError(f"{path}:{number}: {value!r} is not a number") from None
+    return weights
+
+
+def make_split(
+    repo: Repository,
+    loaded: LoadedPlan,
+    indicator: str,
+    *,
+    by: str | None = None,
+    weights: dict[str, Decimal] | None = None,
+    whole: int | None = None,
+    method: Method = Method.LARGEST_REMAINDER,
+    minimums: dict[str, int] | None = None,
+    fixed: dict[str, int] | None = None,
+) -> Split:
+    if not CATALOGUE[indicator].quota:
+        raise SplitError(f"{indicator!r} is a rate, not a count: only quotas are split")
+    table_index, table, column = _table_with(loaded, indicator)
+    row_units = _row_units(repo, loaded, table_index)
+    unit_rows = table.unit_rows
+    unresolved = [row.name for index, row in unit_rows if index not in row_units]
+    if unresolved:
+        raise SplitError(f"rows that match no single unit: {', '.join(unresolved)} (run `dansokh validate`)")
+    if whole is None:
+        stated = repo.stated(loaded, indicator)
+        if stated is None:
+            raise SplitError(f"plan {loaded.plan.id} states no {indicator!r}; give the whole with --whole")
+        whole = int(stated.value)
+    if weights is None:
+        weight_column = table.column_index(by or indicator)
+        if weight_column is None:
+            raise SplitError(f"the table has no column {by!r} to weigh by")
+        weights = {}
+        for index, row in unit_rows:
+            value = row.values[weight_column] if weight_column < len(row.values) else None
+            if value is None:
+                raise SplitError(f"{row.name} has no value in the weight column")
+            weights[row_units[index]] = value
+    missing = [row.name for index, row in unit_rows if row_units[index] not in weights]
+    if missing:
+        raise SplitError(f"no weight for {', '.join(missing)}")
+    known = set(row_units.values())
+    for label, given in (("--min", minimums or {}), ("--fixed", fixed or {})):
+        strangers = sorted(set(given) - known)
+        if strangers:
+            raise SplitError(f"{label}: {', '.join(strangers)} is not a row of this table")
+    shares = [
+        Share(
+            row_units[index],
+            weights[row_units[index]],
+            minimum=(minimums or {}).get(row_units[index], 0),
+            fixed=(fixed or {}).get(row_units[index]),
+        )
+        for index, _ in unit_rows
+    ]
+    parts = apportion(whole, shares, method)
+    rows = [
+        SplitRow(index, row_units[index], row.name, weights[row_units[index]], row.values[column], part)
+        for (index, row), part in zip(unit_rows, parts)
+    ]
+    return Split(loaded, indicator, table_index, column, whole, rows, method)
+
+
+def write_split(file: str, text: str, split: Split) -> str:
+    """The plan's file with the split written into its table: the column's cells, its total
+    row, and any column that totals this one's methods (Hà Nội's "Tổng số")."""
+    loaded = load_text(file, text.encode("utf-8"))
+    source = loaded.source
+    table = split.table
+    base = ("appendices", split.table_index, "rows")
+    new_values = {r.row_index: r.new for r in split.rows}
+    total = table.total_row
+    if total is not None:
+        new_values[total[0]] = split.whole
+    edits: list[TextEdit] = []
+    totals = [
+        (c, [table.column_index(p) for p in CATALOGUE[col.indicator].parts])
+        for c, col in enumerate(table.columns)
+        if split.indicator in CATALOGUE[col.indicator].parts
+    ]
+    for row_index, value in new_values.items():
+        row = table.rows[row_index]
+        edits.append(replace_value(source, base + (row_index, "values", split.column_index), scalar(value)))
+        for c, parts in totals:
+            values = [
+                Decimal(value) if p == split.column_index else row.values[p]
+                for p in parts
+                if p is not None and p < len(row.values)
+            ]
+            if c < len(row.values) and row.values[c] is not None and None not in values:
+                edits.append(replace_value(source, base + (row_index, "values", c), scalar(sum(values, Decimal(0)))))
+    return apply(text, edits)

@@ -1,0 +1,58 @@
+"""The one way a command changes a plan file: check, show the diff, check again, write atomically."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from .diagnostics import Result, Severity
+from .reporters.text import TextReporter
+from .tree import LoadedPlan
+from .validate import validate
+from .writes import ConcurrentChange, digest, write_atomic
+
+
+def unified_diff(file: str, old: str, new: str) -> str:
+    return "".join(
+        difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{file}", f"b/{file}")
+    )
+
+
+def apply_change(
+    paths: list[Path],
+    loaded: LoadedPlan,
+    transform: Callable[[str, str], str],
+    checked: Result,
+    dry_run: bool,
+    stream: IO[str],
+) -> int:
+    """Returns the exit status: 0 written (or nothing to write, or a dry run), 1 refused."""
+    errors = [d for d in checked.diagnostics if d.severity is Severity.ERROR and d.file == loaded.file]
+    if errors:
+        stream.write(f"not written: {loaded.file} has {len(errors)} error(s) already; `dansokh validate` shows them\n")
+        return 1
+    path = Path(loaded.file)
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")
+    new_text = transform(loaded.file, text)
+    if new_text == text:
+        stream.write(f"{loaded.file}: nothing changes\n")
+        return 0
+    stream.write(unified_diff(loaded.file, text, new_text))
+    if dry_run:
+        stream.write("dry run: nothing was written\n")
+        return 0
+    after = validate(paths, overrides={path: new_text})
+    if after.failed:
+        stream.write(f"not written: after the change the plans would not validate:\n")
+        TextReporter(stream, color=False).report(after)
+        return 1
+    try:
+        write_atomic(path, new_text, digest(raw))
+    except ConcurrentChange as error:
+        stream.write(f"not written: {error}\n")
+        return 1
+    stream.write(f"wrote {loaded.file}\n")
+    return 0
