@@ -1,0 +1,173 @@
+"""Every number of the sources' tables is in the plans, digit for digit.
+
+The five official documents live in ../shared/seeds/ beside the repository (CI has them;
+a plans repository elsewhere may not, and then these tests are skipped).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import PLANS, ROOT
+from dansokh.loader import load_file
+from dansokh.plans import parse_plan
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the source documents are not beside the repository")
+
+
+def plan(plan_id: str):
+    loaded = load_file(PLANS / "2025" / f"{plan_id}.yaml")
+    parsed, problems = parse_plan(loaded)
+    assert parsed is not None, problems
+    return parsed
+
+
+def vn_number(text: str) -> str:
+    """The source's Vietnamese number as plain digits: 416.950 -> 416950, 0,15 -> 0.15."""
+    return text.replace(".", "").replace(",", ".")
+
+
+def as_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def table_rows(table) -> list[tuple[str, str, list[str]]]:
+    return [(row.tt or "", row.name, [as_text(v) for v in row.values]) for row in table.rows]
+
+
+def hanoi_tables() -> list[list[tuple[str, str, list[str]]]]:
+    text = (SEEDS / "hanoi-2025-plan.txt").read_text(encoding="utf-8")
+    first = text.split("GIAO CHỈ TIÊU DÂN SỐ NĂM 2025", 1)[1].split("Phụ lục 2", 1)[0]
+    second = text.split("GIAO CHỈ TIÊU BIỆN PHÁP TRÁNH THAI NĂM 2025", 1)[1]
+    tables = []
+    for part in (first, second):
+        rows = []
+        for line in part.splitlines():
+            cells = line.split("\t")
+            if len(cells) < 6 or not re.fullmatch(r"[\d.,]+", cells[-1].strip()):
+                continue
+            tt, name, *values = (c.strip() for c in cells)
+            rows.append((tt, name, [vn_number(v) for v in values if v]))
+        tables.append(rows)
+    return tables
+
+
+def test_hanoi_tables_equal_the_source():
+    city = plan("city")
+    (_, rates), (_, methods) = city.allocation_tables
+    source_rates, source_methods = hanoi_tables()
+    assert len(source_rates) == 31 and len(source_methods) == 31
+    assert table_rows(rates) == source_rates
+    assert table_rows(methods) == source_methods
+
+
+def long_bien_table() -> list[tuple[str, str, list[str]]]:
+    text = (SEEDS / "long-bien-2025-plan.txt").read_text(encoding="utf-8")
+    part = text.split("Đơn vị tính", 1)[1]
+    rows = []
+    for line in part.splitlines():
+        tokens = line.split()
+        if len(tokens) < 15:
+            continue
+        numbers = tokens[-14:]
+        head = tokens[:-14]
+        tt = head[0] if head[0].isdigit() else ""
+        name = " ".join(head[1:] if tt else head)
+        rows.append((tt, name, numbers))
+    return rows
+
+
+def test_long_bien_table_equals_the_source():
+    (_, table), = plan("long-bien").allocation_tables
+    source = long_bien_table()
+    assert len(source) == 14
+    assert table_rows(table) == source
+
+
+def test_long_bien_units_row_matches_the_columns():
+    (_, table), = plan("long-bien").allocation_tables
+    printed = "%o % Buổi % % % % % Người Người Người Người Người %".split()
+    units = {"‰": "%o", "%": "%", "buổi": "Buổi", "người": "Người"}
+    assert [units[c.unit_code] for c in table.columns] == printed
+
+
+def test_bac_cuong_targets_equal_the_source():
+    targets = {t.indicator: (str(t.value), t.count) for t in plan("bac-cuong").targets}
+    assert targets == {
+        "average_population": ("15306", None),
+        "elderly_checkup": ("70", 1199),
+        "elderly_health_records": ("90", 1542),
+        "prenatal_screening_counselling": ("61", 105),
+        "newborn_screening_counselling": ("69", 128),
+        "premarital_checkup": ("30", 23),
+        "communication_sessions": ("5", None),
+        "conference_communication_sessions": ("1", None),
+        "mass_media_broadcasts": ("4", None),
+        "cpr": ("75", None),
+        "cpr_modern": ("75", None),
+        "new_users_total": ("857", None),
+        "new_users_iud": ("82", None),
+        "new_users_sterilisation": ("0", None),
+        "new_users_pill": ("240", None),
+        "new_users_injectable": ("46", None),
+        "new_users_implant": ("4", None),
+        "new_users_condom": ("485", None),
+    }
+
+
+@pytest.mark.parametrize(
+    ("plan_id", "source"),
+    [
+        ("city", "hanoi-2025-plan.txt"),
+        ("long-bien", "long-bien-2025-plan.txt"),
+        ("long-bien-srb", "long-bien-2025-srb-plan.txt"),
+        ("long-bien-directive-11", "long-bien-2025-directive-11-plan.txt"),
+        ("bac-cuong", "bac-cuong-2025-plan.txt"),
+    ],
+)
+def test_schedule_and_duty_text_comes_from_the_source(plan_id, source):
+    """Every schedule cell and duty item, with whitespace removed, is found in the source."""
+    squeezed = re.sub(r"\s+", "", (SEEDS / source).read_text(encoding="utf-8")).replace("*", "")
+    parsed = plan(plan_id)
+
+    def rows(items):
+        for row in items:
+            yield row
+            yield from rows(row.rows)
+
+    def sections(items):
+        for section in items:
+            yield from rows(section.rows)
+            yield from sections(section.sections)
+
+    texts = [item for duty in parsed.duties for item in duty.items] + list(parsed.goals)
+    for _, schedule in parsed.schedules:
+        for row in sections(schedule.sections):
+            texts += [row.content, row.time, row.lead] + ([row.partners] if row.partners else [])
+    missing = [t for t in texts if re.sub(r"\s+", "", t) not in squeezed]
+    assert missing == []
+
+
+def test_every_schedule_row_of_long_bien_is_there():
+    (_, schedule), = plan("long-bien").schedules
+    numbers = []
+
+    def walk(rows, prefix):
+        for row in rows:
+            numbers.append(prefix + row.number)
+            walk(row.rows, prefix)
+
+    for section in schedule.sections:
+        for level in section.sections:
+            walk(level.rows, f"{section.number}.{level.number}.")
+    assert len(numbers) == len(set(numbers))
+    assert [n for n in numbers if n.startswith("E.I.")] == [
+        "E.I.1", "E.I.1.1", "E.I.1.2", "E.I.1.3", "E.I.1.4", "E.I.1.5", "E.I.2", "E.I.2.1", "E.I.2.2",
+        "E.I.3", "E.I.3.1", "E.I.3.2", "E.I.3.3", "E.I.3.4", "E.I.4", "E.I.4.1", "E.I.4.2", "E.I.4.3",
+        "E.I.5", "E.I.6", "E.I.7",
+    ]
+    assert len(numbers) == 60
