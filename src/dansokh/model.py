@@ -101,7 +101,7 @@ class Document(Model):
     kind: str = "Kế hoạch"
     issuer: str
     number: str | None = None
-    symbol: str
+    symbol: str | None = None
     date: PartialDate | None = None
     place: str | None = None
     title: str
