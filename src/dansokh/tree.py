@@ -151,7 +151,20 @@ class Repository:
 
     def stated(self, loaded: LoadedPlan, indicator: str) -> Stated | None:
         """What a plan itself states for an indicator: its headline target, or else
-        the total row of its own allocation table."""
+        the total row of its own allocation table, or else (for a total such as all new
+        contraceptive users) the sum of the parts it states: a method a plan never
+        mentions (Hà Nội and Long Biên list no sterilisation) counts as none."""
+        found = self._stated_directly(loaded, indicator)
+        parts = CATALOGUE[indicator].parts
+        if found is not None or not parts:
+            return found
+        stated_parts = [p for p in (self._stated_directly(loaded, part) for part in parts) if p is not None]
+        if not stated_parts or len({p.unit for p in stated_parts}) != 1:
+            return None
+        total = sum((p.value for p in stated_parts), Decimal(0))
+        return Stated(indicator, total, stated_parts[0].unit, loaded, stated_parts[0].path)
+
+    def _stated_directly(self, loaded: LoadedPlan, indicator: str) -> Stated | None:
         plan = loaded.plan
         found = plan.target(indicator)
         if found is not None:
