@@ -18,6 +18,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
+from ruamel.yaml.tag import Tag
 
 from .diagnostics import Diagnostic
 from .rules import loading as codes
@@ -41,9 +43,45 @@ class Loaded:
     suppressions: list[Suppression] = field(default_factory=list)
 
 
+_TAGS = {name: Tag(suffix=_STD + name) for name in ("str", "seq", "map", "null", "bool", "int", "float", "timestamp")}
+
+
+def _implicit_table() -> dict[str, list[tuple[Tag, Any]]]:
+    """YAML 1.2's implicit scalar types, by first character, resolved to shared tags."""
+    table: dict[str, list[tuple[Tag, Any]]] = {}
+    for versions, tag, regexp, first in implicit_resolvers:
+        name = tag.removeprefix(_STD)
+        if (1, 2) in versions and name in _TAGS:
+            for char in first:
+                table.setdefault(char, []).append((_TAGS[name], regexp))
+    return table
+
+
+class _Resolver(VersionedResolver):
+    """ruamel's YAML 1.2 resolution without its per-node version lookup: the
+    C composer calls this for every node, and the lookup was half the parse."""
+
+    _implicit = _implicit_table()
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self._implicit.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _TAGS["str"]
+        return _TAGS["seq"] if kind is SequenceNode else _TAGS["map"]
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="safe")  # picks the C parser when ruamel.yaml.clib is installed
+    yaml.Resolver = _Resolver
     return yaml
+
+
+def _tag_is(node: Node, name: str) -> bool:
+    tag = node.ctag
+    return tag is _TAGS[name] or str(tag) == _STD + name
 
 
 def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
@@ -71,14 +109,14 @@ class _Builder:
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
         if isinstance(node, SequenceNode):
-            if node.tag != _STD + "seq":
+            if not _tag_is(node, "seq"):
                 self.tag_error(node)
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
         self.source.ends[path] = Span.from_mark(self.file, node.end_mark)
         return self.scalar(node)
 
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
-        if node.tag != _STD + "map":
+        if not _tag_is(node, "map"):
             self.tag_error(node)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -114,7 +152,8 @@ class _Builder:
         return unicodedata.normalize("NFC", value)
 
     def scalar(self, node: ScalarNode) -> Any:
-        tag, value = node.tag, node.value
+        ctag, value = node.ctag, node.value
+        tag = ctag.suffix if any(ctag is known for known in _TAGS.values()) else str(ctag)
         if tag == _STD + "str" or tag == _STD + "timestamp":
             return self.text(value, node)
         if tag == _STD + "null":

@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(NamedTuple):
+    """A position; a named tuple because a national run makes millions of them."""
+
     file: str
     line: int
     col: int
