@@ -79,9 +79,15 @@ def _yaml() -> YAML:
     return yaml
 
 
+_SHARED = {id(tag): tag.suffix for tag in _TAGS.values()}
+
+
+def _tag_of(node: Node) -> str:
+    return _SHARED.get(id(node.ctag)) or str(node.ctag)
+
+
 def _tag_is(node: Node, name: str) -> bool:
-    tag = node.ctag
-    return tag is _TAGS[name] or str(tag) == _STD + name
+    return _tag_of(node) == _STD + name
 
 
 def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
@@ -93,9 +99,10 @@ def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
 
 
 class _Builder:
-    """Walks a composed node tree once, building data and the source map."""
+    """Walks a composed node tree once, building data; with a source map, also
+    recording where every value and key stands."""
 
-    def __init__(self, file: str, source: SourceMap, diagnostics: list[Diagnostic]):
+    def __init__(self, file: str, diagnostics: list[Diagnostic], source: SourceMap | None = None):
         self.file = file
         self.source = source
         self.diagnostics = diagnostics
@@ -104,21 +111,26 @@ class _Builder:
     def span(self, node: Node) -> Span:
         return Span.from_mark(self.file, node.start_mark)
 
-    def build(self, node: Node, path: Path) -> Any:
-        self.source.values[path] = self.span(node)
+    def build(self, node: Node, path: Path | None) -> Any:
+        if path is not None:
+            self.source._values[path] = self.span(node)  # type: ignore[union-attr]
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
         if isinstance(node, SequenceNode):
             if not _tag_is(node, "seq"):
                 self.tag_error(node)
+            if path is None:
+                return [self.build(item, None) for item in node.value]
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
-        self.source.ends[path] = Span.from_mark(self.file, node.end_mark)
+        if path is not None:
+            self.source._ends[path] = Span.from_mark(self.file, node.end_mark)  # type: ignore[union-attr]
         return self.scalar(node)
 
-    def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+    def mapping(self, node: MappingNode, path: Path | None) -> dict[str, Any]:
         if not _tag_is(node, "map"):
             self.tag_error(node)
         result: dict[str, Any] = {}
+        first_keys: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.diagnostics.append(
@@ -126,16 +138,20 @@ class _Builder:
                 )
                 continue
             key = self.text(key_node.value, key_node)
-            if key in result:
-                first = self.source.keys[path + (key,)]
+            if key in first_keys:
+                line = first_keys[key].start_mark.line + 1
                 self.diagnostics.append(
                     codes.DUPLICATE_KEY.at(
-                        self.span(key_node), f"duplicate key {key!r} (first at line {first.line}); the first is kept"
+                        self.span(key_node), f"duplicate key {key!r} (first at line {line}); the first is kept"
                     )
                 )
                 continue
-            self.source.keys[path + (key,)] = self.span(key_node)
-            result[key] = self.build(value_node, path + (key,))
+            first_keys[key] = key_node
+            if path is None:
+                result[key] = self.build(value_node, None)
+            else:
+                self.source._keys[path + (key,)] = self.span(key_node)  # type: ignore[union-attr]
+                result[key] = self.build(value_node, path + (key,))
         return result
 
     def tag_error(self, node: Node) -> None:
@@ -152,8 +168,7 @@ class _Builder:
         return unicodedata.normalize("NFC", value)
 
     def scalar(self, node: ScalarNode) -> Any:
-        ctag, value = node.ctag, node.value
-        tag = ctag.suffix if any(ctag is known for known in _TAGS.values()) else str(ctag)
+        tag, value = _tag_of(node), node.value
         if tag == _STD + "str" or tag == _STD + "timestamp":
             return self.text(value, node)
         if tag == _STD + "null":
@@ -237,7 +252,12 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Load
     if node is None:
         loaded.diagnostics.append(codes.EMPTY.at(start, "the file is empty: a plan is a YAML mapping"))
         return loaded
-    loaded.data = _Builder(file, source, loaded.diagnostics).build(node, ())
+    loaded.data = _Builder(file, loaded.diagnostics).build(node, None)
+
+    def record_positions(source: SourceMap) -> None:
+        _Builder(file, [], source).build(_yaml().compose(text), ())
+
+    source.filler = record_positions
     return loaded
 
 

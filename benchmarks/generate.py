@@ -1,0 +1,175 @@
+"""A synthetic nationwide plans repository, the same every time for the same seed.
+
+The pre-2025 shape: one national plan, 63 provinces, about 700 districts and about 10,000
+communes.  Every plan states targets, carries a schedule, and (above the communes) an allocation
+table to its children; quotas are split with dansokh's own apportionment so that every column
+adds up, and every child states exactly what it was assigned, so the repository validates clean.
+
+    python benchmarks/generate.py OUT [--seed 2025] [--provinces 63]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dansokh.apportion import Method, Share, apportion
+
+LEVELS = ["cấp quốc gia", "cấp tỉnh", "cấp huyện", "cấp xã"]
+RATES = ["prenatal_screening", "newborn_screening", "elderly_checkup", "premarital_checkup"]
+METHODS = ["new_users_iud", "new_users_implant", "new_users_injectable", "new_users_pill", "new_users_condom"]
+LABELS = {
+    "prenatal_screening": "Sàng lọc trước sinh",
+    "newborn_screening": "Sàng lọc sơ sinh",
+    "elderly_checkup": "Người cao tuổi được khám sức khỏe",
+    "premarital_checkup": "Khám sức khỏe trước hôn nhân",
+    "new_users_total": "Tổng số",
+    "new_users_iud": "Dụng cụ tử cung",
+    "new_users_implant": "Thuốc cấy tránh thai",
+    "new_users_injectable": "Thuốc tiêm tránh thai",
+    "new_users_pill": "Viên uống tránh thai",
+    "new_users_condom": "Bao cao su",
+}
+SYLLABLES = "An Bình Hòa Thụy Phú Long Tân Đông Tây Nam Bắc Hưng Thịnh Phúc Lộc Thành Trung Hải Sơn Minh".split()
+TIMES = ["Tháng 1/2025", "Tháng 2 - 4/2025", "Tháng 3-5/2025; Tháng 7-9/2025", "Tháng 6,12/2025", "Quý II/2025",
+         "Hàng tháng", "Hàng quý", "Thường xuyên"]
+TASKS = ["Xây dựng và triển khai kế hoạch công tác dân số năm 2025", "Tổ chức truyền thông về sàng lọc trước sinh",
+         "Kiểm tra, giám sát việc thực hiện chỉ tiêu", "Cung cấp phương tiện tránh thai", "Báo cáo sơ kết 6 tháng",
+         "Tập huấn cho cộng tác viên dân số", "Khám sức khỏe định kỳ cho người cao tuổi", "Tổng kết năm"]
+
+
+@dataclass
+class Unit:
+    id: str
+    name: str
+    level: int
+    parent: "Unit | None"
+    weight: int
+    rates: dict[str, int] = field(default_factory=dict)
+    methods: dict[str, int] = field(default_factory=dict)
+    children: list["Unit"] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.methods.values())
+
+
+def build(seed: int, provinces: int) -> Unit:
+    rng = random.Random(seed)
+    nation = Unit("viet-nam", "Việt Nam", 0, None, 1)
+    nation.rates = {"prenatal_screening": 80, "newborn_screening": 85, "elderly_checkup": 80, "premarital_checkup": 80}
+    nation.methods = dict(zip(METHODS, (700_000, 40_000, 150_000, 1_400_000, 3_000_000)))
+    spans = {0: (provinces, provinces), 1: (7, 15), 2: (8, 20)}
+
+    def grow(unit: Unit) -> None:
+        if unit.level == 3:
+            return
+        low, high = spans[unit.level]
+        for n in range(1, rng.randint(low, high) + 1):
+            name = f"{rng.choice(SYLLABLES)} {rng.choice(SYLLABLES)} {n}"
+            child_id = f"p{n:02d}" if unit.level == 0 else f"{unit.id}-{'dc'[unit.level - 1]}{n:02d}"
+            unit.children.append(Unit(child_id, name, unit.level + 1, unit, rng.randint(20, 200)))
+        shares = [Share(c.id, c.weight) for c in unit.children]
+        for method, quota in unit.methods.items():
+            for child, part in zip(unit.children, apportion(quota, shares, Method.LARGEST_REMAINDER)):
+                child.methods[method] = part
+        for rate, value in unit.rates.items():
+            offsets = [rng.randint(-2, 2) for _ in unit.children]
+            offsets[0], offsets[-1] = -1, 1  # the parent's figure lies within its children's range
+            for child, offset in zip(unit.children, offsets):
+                child.rates[rate] = min(100, value + offset)
+        for child in unit.children:
+            grow(child)
+
+    grow(nation)
+    return nation
+
+
+def unit_line(unit: Unit, with_parent: bool) -> str:
+    parent = f", parent: {unit.parent.id}" if with_parent and unit.parent else ""
+    return f"{{id: {unit.id}, name: {unit.name}, level: {LEVELS[unit.level]}{parent}}}"
+
+
+def plan_text(unit: Unit, rng: random.Random) -> str:
+    lines = [
+        f"# Synthetic plan for the dansokh benchmark ({LEVELS[unit.level]})",
+        f"id: {unit.id}",
+        "year: 2025",
+        "scope: annual",
+        "document:",
+        f"  issuer: UBND {unit.name}",
+        "  symbol: KH-UBND",
+        '  date: "2025-01-15"',
+        f"  title: Kế hoạch công tác Dân số và Phát triển {unit.name} năm 2025",
+        "  signer: {on_behalf: TM. ỦY BAN NHÂN DÂN, title: CHỦ TỊCH}",
+        f"unit: {unit_line(unit, True)}",
+    ]
+    if unit.children:
+        lines.append("units:")
+        lines += [f"  - {unit_line(child, False)}" for child in unit.children]
+    lines.append("goals:\n  - Duy trì mức sinh thay thế, nâng cao chất lượng dân số.")
+    lines.append("targets:")
+    for rate, value in unit.rates.items():
+        lines.append(f"  - {{indicator: {rate}, value: {value}}}")
+    lines.append("  - {indicator: sex_ratio_at_birth, value: 110}")
+    lines.append(f"  - {{indicator: new_users_total, value: {unit.total}}}")
+    for method, value in unit.methods.items():
+        lines.append(f"  - {{indicator: {method}, value: {value}}}")
+    lines += ["appendices:", "  - kind: schedule", '    number: "1"', "    title: TIẾN ĐỘ THỰC HIỆN", "    sections:"]
+    for letter, title in (("A", "Công tác chỉ đạo, điều hành"), ("B", "Công tác truyền thông")):
+        lines += [f"      - number: {letter}", f"        title: {title}", "        rows:"]
+        for number in range(1, 5):
+            lines += [
+                f'          - number: "{number}"',
+                f"            content: {rng.choice(TASKS)}",
+                f"            time: {rng.choice(TIMES)}",
+                "            lead: Trung tâm Y tế",
+            ]
+    if unit.children:
+        columns = RATES + ["new_users_total"] + METHODS
+        lines += ["  - kind: allocation", '    number: "2"', "    title: BIỂU GIAO CHỈ TIÊU NĂM 2025", "    columns:"]
+        lines += [f"      - {{indicator: {c}, label: {LABELS[c]}}}" for c in columns]
+        lines.append("    rows:")
+
+        def values(u: Unit) -> str:
+            return ", ".join(str(v) for v in [u.rates[r] for r in RATES] + [u.total] + [u.methods[m] for m in METHODS])
+
+        lines.append(f"      - {{name: Tổng, total: true, values: [{values(unit)}]}}")
+        for n, child in enumerate(unit.children, start=1):
+            lines.append(f'      - {{tt: "{n}", name: {child.name}, values: [{values(child)}]}}')
+    return "\n".join(lines) + "\n"
+
+
+def write(root: Unit, out: Path, seed: int) -> tuple[int, int]:
+    rng = random.Random(seed + 1)
+    files = size = 0
+    stack: list[tuple[Unit, Path]] = [(root, out / "2025")]
+    while stack:
+        unit, folder = stack.pop()
+        folder.mkdir(parents=True, exist_ok=True)
+        data = plan_text(unit, rng).encode("utf-8")
+        (folder / f"{unit.id}.yaml").write_bytes(data)
+        files, size = files + 1, size + len(data)
+        stack.extend((child, folder / child.id if child.children else folder) for child in reversed(unit.children))
+    return files, size
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder to write the plans into (must be empty or absent)")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--provinces", type=int, default=63)
+    args = parser.parse_args(argv)
+    if args.out.exists() and any(args.out.iterdir()):
+        print(f"{args.out} is not empty", file=sys.stderr)
+        return 2
+    files, size = write(build(args.seed, args.provinces), args.out, args.seed)
+    print(f"{files} plans, {size / 1e6:.1f} MB in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
