@@ -114,7 +114,8 @@ def _highest_averages(left: int, weights: dict[int, Fraction], parts: list[int],
     threshold is handed out in bulk first (they come first whatever the tie-breaking),
     so a large whole costs no more than a small one."""
     start = {i: parts[i] for i in weights}
-    threshold = sum(weights.values()) / left
+    # Below this threshold at most left - n/2 averages lie above it, so the bulk never overshoots.
+    threshold = sum(weights.values()) / max(left - len(weights), 1)
     while True:
         bulk = {i: max(start[i], _seats_above(w, threshold, method)) for i, w in weights.items()}
         if sum(bulk.values()) - sum(start.values()) <= left:

@@ -178,7 +178,13 @@ def allocate_command(
         report_split(result, sys.stdout, output_format.value)
         if write:
             outcome = apply_change(
-                [plans], parent.plan, lambda file, text: write_split(file, text, result), checked, dry_run, sys.stdout
+                [plans],
+                parent.plan,
+                lambda file, text: write_split(file, text, result),
+                checked,
+                dry_run,
+                sys.stdout,
+                resolves=frozenset({"T001", "T002", "C003"}),
             )
             raise typer.Exit(outcome)
         return
@@ -202,7 +208,13 @@ def allocate_command(
             print("Nothing to write: every target meets what was assigned.")
             raise typer.Exit(1 if refused else 0)
         outcome = apply_change(
-            [plans], child.plan, lambda file, text: raise_targets(file, text, changes), checked, dry_run, sys.stdout
+            [plans],
+            child.plan,
+            lambda file, text: raise_targets(file, text, changes),
+            checked,
+            dry_run,
+            sys.stdout,
+            resolves=frozenset({"C001"}),
         )
         raise typer.Exit(outcome or (1 if refused else 0))
     raise typer.Exit(1 if view.short else 0)

@@ -36,8 +36,10 @@ def main_plan(repo: Repository, unit_id: str, year: int | None = None) -> Loaded
 def find(repo: Repository, text: str, among: list[UnitDecl] | None = None, year: int | None = None) -> Found:
     """Resolve ``text``: a plan id first, then a unit id, then a unit name (tone-mark
     placement, case and diacritics forgiven).  ``among`` narrows names to, say, a parent's
-    children, so that ``--to "Long Biên"`` under ``--from city`` means the district."""
-    if text in repo.by_id:
+    children, so that ``--to "Long Biên"`` under ``--from city`` means the district; ``year``
+    prefers the unit's plan of that year, so that ``--from city-2026 --to long-bien`` means
+    Long Biên's 2026 plan even though last year's plan has the id ``long-bien``."""
+    if text in repo.by_id and (year is None or repo.by_id[text].plan.year == year or text not in repo.units):
         loaded = repo.by_id[text]
         return Found(repo.unit(loaded.plan.unit.id) or loaded.plan.unit, loaded)
     if text in repo.units:

@@ -27,9 +27,17 @@ def apply_change(
     checked: Result,
     dry_run: bool,
     stream: IO[str],
+    resolves: frozenset[str] = frozenset(),
 ) -> int:
-    """Returns the exit status: 0 written (or nothing to write, or a dry run), 1 refused."""
-    errors = [d for d in checked.diagnostics if d.severity is Severity.ERROR and d.file == loaded.file]
+    """Returns the exit status: 0 written (or nothing to write, or a dry run), 1 refused.
+
+    A file with errors is not touched, except errors of the codes in ``resolves``: the ones
+    the change exists to fix (a child below its assignment, for ``allocate --write``)."""
+    errors = [
+        d
+        for d in checked.diagnostics
+        if d.severity is Severity.ERROR and d.file == loaded.file and d.code not in resolves
+    ]
     if errors:
         stream.write(f"not written: {loaded.file} has {len(errors)} error(s) already; `dansokh validate` shows them\n")
         return 1
