@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dansokh import i18n
 from dansokh.diagnostics import Result
 from dansokh.validate import validate
 
@@ -15,6 +16,14 @@ PLANS = ROOT / "plans"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+
+
+@pytest.fixture(autouse=True)
+def messages_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests compare English messages whatever the developer's locale (a vi_VN locale would
+    otherwise make dansokh speak Vietnamese); tests/test_i18n.py switches language itself."""
+    monkeypatch.setenv("DANSOKH_LANG", "en")
+    i18n.setup("en")
 
 
 @pytest.fixture

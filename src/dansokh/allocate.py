@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .i18n import N_, _
 from .indicators import CATALOGUE, METHODS, Direction, UnitMismatch, convert
 from .rules.cascade import verdict
 from .tree import Assignment, LoadedPlan, Repository
@@ -38,6 +39,7 @@ class EdgeLine:
 
     @property
     def verdict(self) -> str:
+        """The verdict as JSON and CSV carry it, in English whatever the language."""
         if self.direction is Direction.INFO:
             return "information"
         if self.margin is None:
@@ -47,6 +49,18 @@ class EdgeLine:
         if self.margin > 0:
             return f"exceeds by {format(self.margin, 'f')}"
         return f"short by {format(-self.margin, 'f')}"
+
+    def verdict_text(self) -> str:
+        """The verdict as the table shows it, in the current language."""
+        if self.direction is Direction.INFO:
+            return _("information")
+        if self.margin is None:
+            return _("no target")
+        if self.margin == 0:
+            return _("meets")
+        if self.margin > 0:
+            return _("exceeds by {margin}").format(margin=format(self.margin, "f"))
+        return _("short by {margin}").format(margin=format(-self.margin, "f"))
 
     @property
     def short(self) -> bool:
@@ -95,6 +109,18 @@ def _handed(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> H
                 mean = sum((v * wt for v, wt in pairs), Decimal(0)) / weight  # type: ignore[operator]
         return Handed(low=min(flat), high=max(flat), mean=mean, children=len(rows))
     return Handed()
+
+
+OWN_FROM = {
+    "target": N_("target"),
+    "own table's total row": N_("own table's total row"),
+    "sum of its methods": N_("sum of its methods"),
+}
+
+
+def own_from_text(own_from: str) -> str:
+    """Where a child's own figure comes from, in the current language (JSON keeps the English)."""
+    return _(OWN_FROM[own_from]) if own_from in OWN_FROM else own_from
 
 
 def _own(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> tuple[Decimal | None, str]:
@@ -175,7 +201,15 @@ def raises(edge: Edge, repo: Repository) -> tuple[list[Raise], list[str]]:
             changes.append(Raise(line.indicator, None, line.assigned, line.unit, None))
         else:
             refused.append(
-                f"{line.name}: {format(line.own, 'f')} {line.unit} comes from the {line.own_from}, below the"
-                f" {format(line.assigned, 'f')} assigned; split the quota among the children instead"
+                _(
+                    "{name}: {own} {unit} comes from the {source}, below the {assigned} assigned;"
+                    " split the quota among the children instead"
+                ).format(
+                    name=line.name,
+                    own=format(line.own, "f"),
+                    unit=line.unit,
+                    source=own_from_text(line.own_from),
+                    assigned=format(line.assigned, "f"),
+                )
             )
     return changes, refused

@@ -14,6 +14,8 @@ from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 
+from .i18n import _
+
 
 class Method(str, Enum):
     LARGEST_REMAINDER = "largest-remainder"
@@ -43,7 +45,7 @@ def apportion(whole: int, shares: list[Share], method: Method = Method.LARGEST_R
         return parts
     weights = {i: Fraction(shares[i].weight) for i in free}
     if not free or sum(weights.values()) == 0:
-        raise ApportionError(f"{left} is left to split and no share has a weight to take it")
+        raise ApportionError(_("{left} is left to split and no share has a weight to take it").format(left=left))
     if method is Method.LARGEST_REMAINDER:
         return _largest_remainder(whole - sum(p for i, p in enumerate(parts) if i not in weights), shares, weights, parts)
     return _highest_averages(left, weights, parts, method)
@@ -51,18 +53,18 @@ def apportion(whole: int, shares: list[Share], method: Method = Method.LARGEST_R
 
 def _check(whole: int, shares: list[Share]) -> None:
     if whole < 0:
-        raise ApportionError(f"the whole must not be negative (got {whole})")
+        raise ApportionError(_("the whole must not be negative (got {whole})").format(whole=whole))
     seen: set[str] = set()
     for share in shares:
         if share.key in seen:
-            raise ApportionError(f"{share.key} is listed twice")
+            raise ApportionError(_("{share} is listed twice").format(share=share.key))
         seen.add(share.key)
         if share.weight < 0:
-            raise ApportionError(f"{share.key}: a weight must not be negative (got {share.weight})")
+            raise ApportionError(_("{share}: a weight must not be negative (got {weight})").format(share=share.key, weight=share.weight))
         if share.minimum < 0 or (share.fixed is not None and share.fixed < 0):
-            raise ApportionError(f"{share.key}: minimums and fixed parts must not be negative")
+            raise ApportionError(_("{share}: minimums and fixed parts must not be negative").format(share=share.key))
         if share.fixed is not None and share.fixed < share.minimum:
-            raise ApportionError(f"{share.key}: fixed at {share.fixed}, below its minimum {share.minimum}")
+            raise ApportionError(_("{share}: fixed at {fixed}, below its minimum {minimum}").format(share=share.key, fixed=share.fixed, minimum=share.minimum))
     fixed = sum(s.fixed for s in shares if s.fixed is not None)
     floor = fixed + sum(s.minimum for s in shares if s.fixed is None)
     if floor > whole:
@@ -70,7 +72,7 @@ def _check(whole: int, shares: list[Share]) -> None:
             f"fixed parts ({fixed}) and minimums ({floor - fixed}) add up to {floor}, more than the whole {whole}"
         )
     if all(s.fixed is not None for s in shares) and fixed != whole:
-        raise ApportionError(f"every part is fixed and they add up to {fixed}, not the whole {whole}")
+        raise ApportionError(_("every part is fixed and they add up to {fixed}, not the whole {whole}").format(fixed=fixed, whole=whole))
 
 
 def _largest_remainder(free_whole: int, shares: list[Share], weights: dict[int, Fraction], parts: list[int]) -> list[int]:
@@ -86,7 +88,7 @@ def _largest_remainder(free_whole: int, shares: list[Share], weights: dict[int, 
             break
         pinned |= short
     if total == 0 and rest > 0:
-        raise ApportionError(f"{rest} is left to split and only shares of weight 0 remain")
+        raise ApportionError(_("{rest} is left to split and only shares of weight 0 remain").format(rest=rest))
     for i in open_:
         parts[i] = int(quotas[i])  # floor: quotas are non-negative
     left = rest - sum(parts[i] for i in open_)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from .i18n import _
+
 
 class Direction(str, Enum):
     FLOOR = "floor"
@@ -60,7 +62,7 @@ def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:
         return value
     source, target = UNITS[from_unit], UNITS[to_unit]
     if source.dimension != target.dimension:
-        raise UnitMismatch(f"cannot compare {from_unit} with {to_unit}")
+        raise UnitMismatch(_("cannot compare {source} with {target}").format(source=from_unit, target=to_unit))
     return value * source.factor / target.factor
 
 

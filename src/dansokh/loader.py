@@ -22,6 +22,7 @@ from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
 from ruamel.yaml.tag import Tag
 
 from .diagnostics import Diagnostic
+from .i18n import _
 from .rules import loading as codes
 from .source import Path, SourceMap, Span
 from .suppress import Suppression, scan
@@ -134,7 +135,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.diagnostics.append(
-                    codes.WRONG_VALUE.at(self.span(key_node), "a mapping key must be plain text")
+                    codes.WRONG_VALUE.at(self.span(key_node), _("a mapping key must be plain text"))
                 )
                 continue
             key = self.text(key_node.value, key_node)
@@ -142,7 +143,8 @@ class _Builder:
                 line = first_keys[key].start_mark.line + 1
                 self.diagnostics.append(
                     codes.DUPLICATE_KEY.at(
-                        self.span(key_node), f"duplicate key {key!r} (first at line {line}); the first is kept"
+                        self.span(key_node),
+                        _("duplicate key {key!r} (first at line {line}); the first is kept").format(key=key, line=line),
                     )
                 )
                 continue
@@ -155,7 +157,9 @@ class _Builder:
         return result
 
     def tag_error(self, node: Node) -> None:
-        self.diagnostics.append(codes.TAG.at(self.span(node), f"explicit tag {node.tag.replace(_STD, '!!')} is not allowed"))
+        self.diagnostics.append(codes.TAG.at(
+                self.span(node), _("explicit tag {tag} is not allowed").format(tag=node.tag.replace(_STD, "!!"))
+            ))
 
     def text(self, value: str, node: Node) -> str:
         if value.isascii() or unicodedata.is_normalized("NFC", value):
@@ -163,7 +167,7 @@ class _Builder:
         if not self.warned_nfc:
             self.warned_nfc = True
             self.diagnostics.append(
-                codes.NOT_NFC.at(self.span(node), "text is not in Unicode NFC (first such value); it is read as NFC")
+                codes.NOT_NFC.at(self.span(node), _("text is not in Unicode NFC (first such value); it is read as NFC"))
             )
         return unicodedata.normalize("NFC", value)
 
@@ -190,7 +194,9 @@ class _Builder:
                     return number
             except InvalidOperation:
                 pass
-            self.diagnostics.append(codes.WRONG_VALUE.at(self.span(node), f"{value!r} is not a finite number"))
+            self.diagnostics.append(
+                codes.WRONG_VALUE.at(self.span(node), _("{value!r} is not a finite number").format(value=value))
+            )
             return None
         else:
             self.tag_error(node)
@@ -211,7 +217,7 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Load
     start = Span(file, 1, 1)
     if len(raw) > max_bytes:
         loaded.diagnostics.append(
-            codes.TOO_LARGE.at(start, f"the file has {len(raw):,} bytes, over the limit of {max_bytes:,}")
+            codes.TOO_LARGE.at(start, _too_large_message(len(raw), max_bytes))
         )
         return loaded
     try:
@@ -220,7 +226,8 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Load
         line, col = _position_of_byte(raw, error.start)
         loaded.diagnostics.append(
             codes.NOT_UTF8.at(
-                Span(file, line, col), f"byte 0x{raw[error.start]:02x} is not UTF-8; save the file as UTF-8"
+                Span(file, line, col),
+                _("byte 0x{byte:02x} is not UTF-8; save the file as UTF-8").format(byte=raw[error.start]),
             )
         )
         return loaded
@@ -233,7 +240,7 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Load
                 loaded.diagnostics.append(
                     codes.ALIAS.at(
                         Span.from_mark(file, alias.start_mark),
-                        f"alias *{alias.anchor} is not allowed: write the value out",
+                        _("alias *{anchor} is not allowed: write the value out").format(anchor=alias.anchor),
                     )
                 )
                 return loaded
@@ -241,7 +248,7 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Load
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         span = Span.from_mark(file, mark) if mark is not None else start
-        problem = error.problem or error.context or "malformed YAML"
+        problem = error.problem or error.context or _("malformed YAML")
         if error.context and error.problem:
             problem = f"{problem} ({error.context})"
         loaded.diagnostics.append(codes.MALFORMED.at(span, problem))
@@ -250,7 +257,7 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Load
         loaded.diagnostics.append(codes.MALFORMED.at(start, str(error).splitlines()[0]))
         return loaded
     if node is None:
-        loaded.diagnostics.append(codes.EMPTY.at(start, "the file is empty: a plan is a YAML mapping"))
+        loaded.diagnostics.append(codes.EMPTY.at(start, _("the file is empty: a plan is a YAML mapping")))
         return loaded
     loaded.data = _Builder(file, loaded.diagnostics).build(node, None)
 
@@ -270,7 +277,9 @@ def load_file(path: FsPath, display: str | None = None, max_bytes: int = DEFAULT
         raw = path.read_bytes()
     except OSError as error:
         loaded = Loaded(name, None, SourceMap(name))
-        loaded.diagnostics.append(codes.MALFORMED.at(Span(name, 1, 1), f"cannot read the file: {error.strerror}"))
+        loaded.diagnostics.append(codes.MALFORMED.at(
+                Span(name, 1, 1), _("cannot read the file: {reason}").format(reason=error.strerror)
+            ))
         return loaded
     return load_text(name, raw, max_bytes)
 
@@ -278,9 +287,13 @@ def load_file(path: FsPath, display: str | None = None, max_bytes: int = DEFAULT
 def _too_large(name: str, size: int, max_bytes: int) -> Loaded:
     loaded = Loaded(name, None, SourceMap(name))
     loaded.diagnostics.append(
-        codes.TOO_LARGE.at(Span(name, 1, 1), f"the file has {size:,} bytes, over the limit of {max_bytes:,}")
+        codes.TOO_LARGE.at(Span(name, 1, 1), _too_large_message(size, max_bytes))
     )
     return loaded
+
+
+def _too_large_message(size: int, max_bytes: int) -> str:
+    return _("the file has {size:,} bytes, over the limit of {limit:,}").format(size=size, limit=max_bytes)
 
 
 def discover(paths: list[FsPath]) -> tuple[list[FsPath], list[FsPath]]:

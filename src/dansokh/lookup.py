@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import _
 from .model import UnitDecl
 from .names import name_key, slug
 from .tree import LoadedPlan, Repository
@@ -22,8 +23,9 @@ class Found:
 def _describe(repo: Repository, unit: UnitDecl) -> str:
     plans = ", ".join(p.plan.id for p in repo.plans_of(unit.id))
     parent = repo.unit(unit.parent) if unit.parent else None
-    where = f", in {parent.name}" if parent else ""
-    return f"{unit.level} {unit.name} ({unit.id}{where}{'; plans: ' + plans if plans else ''})"
+    where = _(", in {parent}").format(parent=parent.name) if parent else ""
+    listed = _("; plans: {plans}").format(plans=plans) if plans else ""
+    return f"{unit.level} {unit.name} ({unit.id}{where}{listed})"
 
 
 def main_plan(repo: Repository, unit_id: str, year: int | None = None) -> LoadedPlan | None:
@@ -61,7 +63,12 @@ def find(repo: Repository, text: str, among: list[UnitDecl] | None = None, year:
             {u.name for u in pool if bare and (bare in slug(u.name) or slug(u.name) in bare)}
             | {p for p in repo.by_id if bare and bare in p}
         )
-        hint = f"; did you mean {', '.join(close)}?" if close else f"; plans: {', '.join(sorted(repo.by_id))}"
-        raise LookupError_(f"{text!r} matches no plan, unit id or unit name{hint}")
+        if close:
+            template = _("{text!r} matches no plan, unit id or unit name; did you mean {close}?")
+        else:
+            template = _("{text!r} matches no plan, unit id or unit name; plans: {plans}")
+        raise LookupError_(template.format(text=text, close=", ".join(close), plans=", ".join(sorted(repo.by_id))))
     listing = "\n".join(f"  - {_describe(repo, u)}" for u in matches)
-    raise LookupError_(f"{text!r} matches several units; name one by its id:\n{listing}")
+    raise LookupError_(
+        _("{text!r} matches several units; name one by its id:\n{listing}").format(text=text, listing=listing)
+    )

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from .i18n import N_
 from .indicators import CATALOGUE, UNITS
 from .timespec import TimeSpec, parse_time
 
@@ -21,38 +22,50 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+# The messages of the checks below, by error type: English message ids, translated
+# when the error becomes a diagnostic (plans.py), with the error's context.
+MESSAGES = {
+    "number_type": N_("expected a number"),
+    "slug": N_("expected an id of lowercase letters, digits and hyphens, like long-bien"),
+    "partial_date": N_("expected a date written YYYY-MM-DD, YYYY-MM or YYYY"),
+    "invalid_date": N_("not a valid date"),
+    "unknown_indicator": N_("unknown indicator '{key}'"),
+    "unknown_unit": N_("unknown unit '{unit}' (known: {known})"),
+}
+
+
 def _number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise PydanticCustomError("number_type", "expected a number")
+        raise PydanticCustomError("number_type", MESSAGES["number_type"])
     return Decimal(value) if isinstance(value, int) else value
 
 
 def _slug(value: str) -> str:
     if not _SLUG.match(value):
-        raise PydanticCustomError("slug", "expected an id of lowercase letters, digits and hyphens, like long-bien")
+        raise PydanticCustomError("slug", MESSAGES["slug"])
     return value
 
 
 def _partial_date(value: str) -> str:
     match = _PARTIAL_DATE.match(value)
     if not match:
-        raise PydanticCustomError("partial_date", "expected a date written YYYY-MM-DD, YYYY-MM or YYYY")
+        raise PydanticCustomError("partial_date", MESSAGES["partial_date"])
     _, month, day = match.groups()
     if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
-        raise PydanticCustomError("partial_date", "not a valid date")
+        raise PydanticCustomError("invalid_date", MESSAGES["invalid_date"])
     return value
 
 
 def _indicator(value: str) -> str:
     if value not in CATALOGUE:
-        raise PydanticCustomError("unknown_indicator", "unknown indicator '{key}'", {"key": value})
+        raise PydanticCustomError("unknown_indicator", MESSAGES["unknown_indicator"], {"key": value})
     return value
 
 
 def _unit(value: str) -> str:
     if value not in UNITS:
         raise PydanticCustomError(
-            "unknown_unit", "unknown unit '{unit}' (known: {known})", {"unit": value, "known": ", ".join(UNITS)}
+            "unknown_unit", MESSAGES["unknown_unit"], {"unit": value, "known": ", ".join(UNITS)}
         )
     return value
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import model
 from .diagnostics import Diagnostic
+from .i18n import _
 from .loader import Loaded
 from .rules import loading as codes
 from .source import Path
@@ -44,17 +45,17 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
 
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, (int, Decimal)):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     return type(value).__name__
 
 
@@ -65,38 +66,55 @@ def _diagnostic(error: Any, loaded: Loaded) -> Diagnostic:
     if kind == "extra_forbidden":
         key = str(path[-1])
         close = difflib.get_close_matches(key, _ALL_FIELDS, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return codes.UNKNOWN_KEY.at(source.key(path), f"unknown key {key!r}{hint}")
+        if close:
+            message = _("unknown key {key!r}; did you mean {close!r}?").format(key=key, close=close[0])
+        else:
+            message = _("unknown key {key!r}").format(key=key)
+        return codes.UNKNOWN_KEY.at(source.key(path), message)
     if kind == "missing":
-        return codes.MISSING_KEY.at(source.value(path[:-1]), f"missing key {path[-1]!r}")
+        return codes.MISSING_KEY.at(source.value(path[:-1]), _("missing key {key!r}").format(key=path[-1]))
     if kind == "union_tag_not_found":
-        return codes.MISSING_KEY.at(source.value(path), "missing key 'kind' (allocation or schedule)")
+        return codes.MISSING_KEY.at(source.value(path), _("missing key 'kind' (allocation or schedule)"))
     span = source.value(path)
     if kind == "union_tag_invalid":
         return codes.WRONG_VALUE.at(
-            source.value(path + ("kind",)), f"unknown appendix kind {value.get('kind')!r}: allocation or schedule"
+            source.value(path + ("kind",)),
+            _("unknown appendix kind {kind!r}: allocation or schedule").format(kind=value.get("kind")),
         )
+    context = error.get("ctx") or {}
     if kind == "unknown_indicator":
-        return codes.UNKNOWN_INDICATOR.at(span, error["msg"] + " (see `dansokh indicators`)")
+        return codes.UNKNOWN_INDICATOR.at(
+            span, _("unknown indicator '{key}' (see `dansokh indicators`)").format(**context)
+        )
     if kind == "unknown_unit":
-        return codes.UNKNOWN_UNIT.at(span, error["msg"])
-    where = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+        return codes.UNKNOWN_UNIT.at(span, _(model.MESSAGES[kind]).format(**context))
     if kind == "string_type":
-        hint = f' (quote it: "{value}")' if isinstance(value, (int, Decimal)) else ""
-        message = f"expected text, found {_describe(value)}{hint}"
+        if isinstance(value, (int, Decimal)):
+            message = _('expected text, found {found} (quote it: "{value}")').format(found=_describe(value), value=value)
+        else:
+            message = _("expected text, found {found}").format(found=_describe(value))
     elif kind in ("int_type", "int_from_float", "int_parsing"):
-        message = f"expected a whole number, found {_describe(value)}"
+        message = _("expected a whole number, found {found}").format(found=_describe(value))
     elif kind == "bool_type":
-        message = f"expected true or false, found {_describe(value)}"
+        message = _("expected true or false, found {found}").format(found=_describe(value))
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
-        message = f"expected a mapping, found {_describe(value)}"
+        message = _("expected a mapping, found {found}").format(found=_describe(value))
     elif kind in ("list_type", "tuple_type"):
-        message = f"expected a list, found {_describe(value)}"
+        message = _("expected a list, found {found}").format(found=_describe(value))
     elif kind == "literal_error":
-        message = error["msg"].replace("Input should be", "expected")
-    else:
+        message = _("expected {choices}").format(choices=_choices(context.get("expected", "")))
+    elif kind in model.MESSAGES:
+        message = _(model.MESSAGES[kind]).format(**context)
+    else:  # Pydantic's own wording, in English
         message = error["msg"]
-    return codes.WRONG_VALUE.at(span, where + message)
+    if path and isinstance(path[-1], str):
+        message = _("{key}: {message}").format(key=path[-1], message=message)
+    return codes.WRONG_VALUE.at(span, message)
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's ``'annual' or 'thematic'`` with the conjunction in the current language."""
+    return expected.replace(" or ", " " + _("or") + " ")
 
 
 def parse_plan(loaded: Loaded) -> tuple[model.Plan | None, list[Diagnostic]]:
@@ -104,7 +122,7 @@ def parse_plan(loaded: Loaded) -> tuple[model.Plan | None, list[Diagnostic]]:
     if loaded.data is None:
         return None, []
     if not isinstance(loaded.data, dict):
-        return None, [codes.WRONG_VALUE.at(loaded.source.value(()), "a plan file holds a mapping at the top")]
+        return None, [codes.WRONG_VALUE.at(loaded.source.value(()), _("a plan file holds a mapping at the top"))]
     try:
         return model.Plan.model_validate(loaded.data), []
     except ValidationError as errors:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .apportion import Method, Share, apportion
 from .edit import TextEdit, apply, replace_value, scalar
+from .i18n import _
 from .indicators import CATALOGUE
 from .loader import load_text
 from .model import AllocationTable
@@ -54,7 +55,7 @@ def _table_with(loaded: LoadedPlan, indicator: str) -> tuple[int, AllocationTabl
         column = table.column_index(indicator)
         if column is not None:
             return index, table, column
-    raise SplitError(f"plan {loaded.plan.id} has no allocation table with a column {indicator!r}")
+    raise SplitError(_("plan {plan} has no allocation table with a column {indicator!r}").format(plan=loaded.plan.id, indicator=indicator))
 
 
 def _row_units(repo: Repository, loaded: LoadedPlan, table_index: int) -> dict[int, str]:
@@ -74,15 +75,15 @@ def read_weights(path: Path, repo: Repository, loaded: LoadedPlan) -> dict[str, 
             if not row or number == 1 and row[-1].strip().lower() in ("weight", "trọng số"):
                 continue
             if len(row) != 2:
-                raise SplitError(f"{path}:{number}: expected two columns, unit and weight")
+                raise SplitError(_("{path}:{line}: expected two columns, unit and weight").format(path=path, line=number))
             name, value = row[0].strip(), row[1].strip()
             ids = [name] if any(u.id == name for u in children) else repo.resolve(name, children)
             if len(ids) != 1:
-                raise SplitError(f"{path}:{number}: {name!r} is not one unit of {loaded.plan.unit.name}")
+                raise SplitError(_("{path}:{line}: {name!r} is not one unit of {unit}").format(path=path, line=number, name=name, unit=loaded.plan.unit.name))
             try:
                 weights[ids[0]] = Decimal(value.replace(",", "."))
             except InvalidOperation:
-                raise SplitError(f"{path}:{number}: {value!r} is not a number") from None
+                raise SplitError(_("{path}:{line}: {value!r} is not a number").format(path=path, line=number, value=value)) from None
     return weights
 
 
@@ -99,36 +100,36 @@ def make_split(
     fixed: dict[str, int] | None = None,
 ) -> Split:
     if not CATALOGUE[indicator].quota:
-        raise SplitError(f"{indicator!r} is a rate, not a count: only quotas are split")
+        raise SplitError(_("{indicator!r} is a rate, not a count: only quotas are split").format(indicator=indicator))
     table_index, table, column = _table_with(loaded, indicator)
     row_units = _row_units(repo, loaded, table_index)
     unit_rows = table.unit_rows
     unresolved = [row.name for index, row in unit_rows if index not in row_units]
     if unresolved:
-        raise SplitError(f"rows that match no single unit: {', '.join(unresolved)} (run `dansokh validate`)")
+        raise SplitError(_("rows that match no single unit: {rows} (run `dansokh validate`)").format(rows=', '.join(unresolved)))
     if whole is None:
         stated = repo.stated(loaded, indicator)
         if stated is None:
-            raise SplitError(f"plan {loaded.plan.id} states no {indicator!r}; give the whole with --whole")
+            raise SplitError(_("plan {plan} states no {indicator!r}; give the whole with --whole").format(plan=loaded.plan.id, indicator=indicator))
         whole = int(stated.value)
     if weights is None:
         weight_column = table.column_index(by or indicator)
         if weight_column is None:
-            raise SplitError(f"the table has no column {by!r} to weigh by")
+            raise SplitError(_("the table has no column {column!r} to weigh by").format(column=by))
         weights = {}
         for index, row in unit_rows:
             value = row.values[weight_column] if weight_column < len(row.values) else None
             if value is None:
-                raise SplitError(f"{row.name} has no value in the weight column")
+                raise SplitError(_("{row} has no value in the weight column").format(row=row.name))
             weights[row_units[index]] = value
     missing = [row.name for index, row in unit_rows if row_units[index] not in weights]
     if missing:
-        raise SplitError(f"no weight for {', '.join(missing)}")
+        raise SplitError(_("no weight for {rows}").format(rows=', '.join(missing)))
     known = set(row_units.values())
     for label, given in (("--min", minimums or {}), ("--fixed", fixed or {})):
         strangers = sorted(set(given) - known)
         if strangers:
-            raise SplitError(f"{label}: {', '.join(strangers)} is not a row of this table")
+            raise SplitError(_("{option}: {units} is not a row of this table").format(option=label, units=', '.join(strangers)))
     shares = [
         Share(
             row_units[index],

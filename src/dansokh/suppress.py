@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic
+from .i18n import _
 from .rules.loading import SUPPRESSION_UNUSED, SUPPRESSION_WITHOUT_REASON
 from .source import Span
 
@@ -58,13 +59,18 @@ def apply(diagnostics: list[Diagnostic], suppressions: list[Suppression]) -> lis
         else:
             kept.append(diagnostic)
     for suppression in suppressions:
-        label = ", ".join(suppression.codes) or "nothing"
+        label = ", ".join(suppression.codes) or _("nothing")
         if not suppression.reason or not suppression.codes:
             kept.append(
                 SUPPRESSION_WITHOUT_REASON.at(
-                    suppression.span, f"ignore[{label}] needs codes and a reason after it: it suppresses nothing"
+                    suppression.span,
+                    _("ignore[{codes}] needs codes and a reason after it: it suppresses nothing").format(codes=label),
                 )
             )
         elif suppression not in used:
-            kept.append(SUPPRESSION_UNUSED.at(suppression.span, f"ignore[{label}] suppresses nothing here"))
+            kept.append(
+                SUPPRESSION_UNUSED.at(
+                    suppression.span, _("ignore[{codes}] suppresses nothing here").format(codes=label)
+                )
+            )
     return kept

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .i18n import N_, _
 from .names import strip_marks
 
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -22,12 +23,29 @@ _TOKEN = re.compile(r"\d+|[-,/]")
 _CADENCES = (("hang thang", "monthly"), ("hang quy", "quarterly"), ("thuong xuyen", "continuous"))
 
 
+class Problem(str):
+    """Why a time cannot be read: the English text (parses are cached, so the
+    language is chosen when the problem is shown, by ``text()``)."""
+
+    template: str
+    params: dict[str, object]
+
+    def __new__(cls, template: str, **params: object) -> "Problem":
+        problem = super().__new__(cls, template.format(**params))
+        problem.template, problem.params = template, params
+        return problem
+
+    def text(self) -> str:
+        """The problem in the current language."""
+        return _(self.template).format(**self.params)
+
+
 @dataclass(frozen=True)
 class TimeSpec:
     text: str
     months: tuple[tuple[int | None, int], ...]
     cadence: str | None
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     @property
     def understood(self) -> bool:
@@ -38,7 +56,7 @@ class TimeSpec:
         return tuple((y if y is not None else year, m) for y, m in self.months)
 
 
-def _parse_month_body(body: str, problems: list[str]) -> list[tuple[int | None, int]]:
+def _parse_month_body(body: str, problems: list[Problem]) -> list[tuple[int | None, int]]:
     """Parse ``3-5/2025``, ``1/2025-2/2025``, ``6,12/2025`` or ``7`` into (year, month) pairs."""
     items: list[list[int | None]] = []  # [month, year]
     links: list[str] = []
@@ -65,7 +83,7 @@ def _parse_month_body(body: str, problems: list[str]) -> list[tuple[int | None, 
     result: list[tuple[int | None, int]] = []
     for position, (month, year) in enumerate(items):
         if not 1 <= month <= 12:
-            problems.append(f"{month} is not a month")
+            problems.append(Problem(N_("{month} is not a month"), month=month))
             continue
         link = links[position - 1] if 0 < position <= len(links) else ","
         if link == "-" and result:
@@ -73,7 +91,7 @@ def _parse_month_body(body: str, problems: list[str]) -> list[tuple[int | None, 
             first = (start_year or year or 0) * 12 + start_month - 1
             last = (year or start_year or 0) * 12 + month - 1
             if last < first:
-                problems.append(f"the range ending in month {month} runs backwards")
+                problems.append(Problem(N_("the range ending in month {month} runs backwards"), month=month))
                 continue
             for serial in range(first + 1, last + 1):
                 y, m = divmod(serial, 12)
@@ -87,7 +105,7 @@ def _parse_month_body(body: str, problems: list[str]) -> list[tuple[int | None, 
 def parse_time(text: str) -> TimeSpec:
     folded = strip_marks(text).lower()
     folded = re.sub(r"\s+", " ", folded)
-    problems: list[str] = []
+    problems: list[Problem] = []
     cadence = next((name for phrase, name in _CADENCES if phrase in folded), None)
     months: list[tuple[int | None, int]] = []
     for match in _QUARTER.finditer(folded):
@@ -109,5 +127,5 @@ def parse_time(text: str) -> TimeSpec:
     filled.reverse()
     unique = tuple(dict.fromkeys(filled))
     if not unique and not cadence and not problems and re.search(r"\d", folded):
-        problems.append("no month could be read from this time")
+        problems.append(Problem(N_("no month could be read from this time")))
     return TimeSpec(text=text, months=unique, cadence=cadence, problems=tuple(problems))

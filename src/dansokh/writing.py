@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO
 
 from .diagnostics import Result, Severity
+from .i18n import _
 from .reporters.text import TextReporter
 from .tree import LoadedPlan
 from .validate import validate
@@ -39,28 +40,33 @@ def apply_change(
         if d.severity is Severity.ERROR and d.file == loaded.file and d.code not in resolves
     ]
     if errors:
-        stream.write(f"not written: {loaded.file} has {len(errors)} error(s) already; `dansokh validate` shows them\n")
+        stream.write(
+            _("not written: {file} has {count} error(s) already; `dansokh validate` shows them").format(
+                file=loaded.file, count=len(errors)
+            )
+            + "\n"
+        )
         return 1
     path = Path(loaded.file)
     raw = path.read_bytes()
     text = raw.decode("utf-8")
     new_text = transform(loaded.file, text)
     if new_text == text:
-        stream.write(f"{loaded.file}: nothing changes\n")
+        stream.write(_("{file}: nothing changes").format(file=loaded.file) + "\n")
         return 0
     stream.write(unified_diff(loaded.file, text, new_text))
     if dry_run:
-        stream.write("dry run: nothing was written\n")
+        stream.write(_("dry run: nothing was written") + "\n")
         return 0
     after = validate(paths, overrides={path: new_text})
     if after.failed:
-        stream.write(f"not written: after the change the plans would not validate:\n")
+        stream.write(_("not written: after the change the plans would not validate:") + "\n")
         TextReporter(stream, color=False).report(after)
         return 1
     try:
         write_atomic(path, new_text, digest(raw))
     except ConcurrentChange as error:
-        stream.write(f"not written: {error}\n")
+        stream.write(_("not written: {reason}").format(reason=error) + "\n")
         return 1
-    stream.write(f"wrote {loaded.file}\n")
+    stream.write(_("wrote {file}").format(file=loaded.file) + "\n")
     return 0

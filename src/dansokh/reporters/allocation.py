@@ -7,10 +7,12 @@ import json
 from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..allocate import Edge, EdgeLine
-from ..indicators import CATALOGUE
+from ..i18n import N_, _
+from ..indicators import CATALOGUE, Direction
 from ..numbers import vn
 
 if TYPE_CHECKING:
@@ -22,10 +24,23 @@ def _handed_text(line: EdgeLine) -> str:
     if handed.total is not None:
         return vn(handed.total)
     if handed.mean is not None:
-        return f"{vn(handed.mean, 2)} (bình quân gia quyền)"
+        return _("{mean} (weighted mean)").format(mean=vn(handed.mean, 2))
     if handed.low is not None:
         return vn(handed.low) if handed.low == handed.high else f"{vn(handed.low)}–{vn(handed.high)}"
     return "—"
+
+
+DIRECTIONS = {
+    Direction.FLOOR: N_("floor"),
+    Direction.CEILING: N_("ceiling"),
+    Direction.REDUCTION: N_("reduction"),
+    Direction.INFO: N_("info"),
+}
+
+
+def direction_text(direction: Direction) -> str:
+    """An indicator's direction as the table shows it (JSON and CSV keep ``floor`` etc.)."""
+    return _(DIRECTIONS[direction])
 
 
 def _plain(value: Any) -> Any:
@@ -55,14 +70,16 @@ def write_table(edge: Edge, stream: IO[str], color: bool | None = None) -> None:
     console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=200)
     parent, child = edge.parent.plan, edge.child.plan
     table = Table(
-        "Chỉ tiêu",
-        "Đơn vị",
-        "Chiều",
-        f"{parent.id} giao",
-        f"{child.id} đặt",
-        "giao xuống cấp dưới",
-        "Kết luận",
-        title=f"{parent.unit.name} ({parent.id}) → {child.unit.name} ({child.id}), năm {parent.year}",
+        _("Indicator"),
+        _("Unit"),
+        _("Direction"),
+        _("{plan} assigned").format(plan=parent.id),
+        _("{plan} sets").format(plan=child.id),
+        _("handed down"),
+        _("Verdict"),
+        title=_("{parent_name} ({parent}) → {child_name} ({child}), year {year}").format(
+            parent_name=parent.unit.name, parent=parent.id, child_name=child.unit.name, child=child.id, year=parent.year
+        ),
         title_justify="left",
     )
     for line in edge.lines:
@@ -70,11 +87,11 @@ def write_table(edge: Edge, stream: IO[str], color: bool | None = None) -> None:
         table.add_row(
             line.name,
             line.unit,
-            line.direction.value,
+            direction_text(line.direction),
             vn(line.assigned),
             vn(line.own) if line.own is not None else "—",
             _handed_text(line),
-            f"[{style}]{line.verdict}[/]" if style else line.verdict,
+            f"[{style}]{escape(line.verdict_text())}[/]" if style else escape(line.verdict_text()),
         )
     console.print(table)
 
@@ -128,18 +145,22 @@ def report_split(split: "Split", stream: IO[str], output_format: str) -> None:
         return
     console = Console(file=stream, highlight=False, width=200)
     table = Table(
-        "Đơn vị",
-        "Trọng số",
-        "Hiện tại",
-        "Đề xuất",
-        title=f"{split.plan.plan.unit.name}: chia {CATALOGUE[split.indicator].name} {vn(split.whole)}"
-        f" ({split.method.value})",
+        _("Unit"),
+        _("Weight"),
+        _("Current"),
+        _("Proposed"),
+        title=_("{unit}: splitting {indicator} {whole} ({method})").format(
+            unit=split.plan.plan.unit.name,
+            indicator=CATALOGUE[split.indicator].name,
+            whole=vn(split.whole),
+            method=split.method.value,
+        ),
         title_justify="left",
     )
     for row in split.rows:
         table.add_row(row.name, vn(row.weight), vn(row.old), vn(row.new))
     current = [row.old for row in split.rows]
     table.add_row(
-        "Tổng", "", vn(sum(current)) if None not in current else "", vn(sum(row.new for row in split.rows)), style="bold"
+        _("Total"), "", vn(sum(current)) if None not in current else "", vn(sum(row.new for row in split.rows)), style="bold"
     )
     console.print(table)

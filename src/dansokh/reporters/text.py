@@ -6,20 +6,23 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..diagnostics import Result, Severity, Summary
+from ..i18n import _, ngettext
 from .base import Reporter
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
 def summary_line(summary: Summary) -> str:
-    return (
-        f"Checked {_plural(summary.files, 'file')}, {_plural(summary.plans, 'plan')},"
-        f" {_plural(summary.edges, 'parent→child edge')}: {_plural(summary.errors, 'error')},"
-        f" {_plural(summary.warnings, 'warning')}, {_plural(summary.infos, 'note')}."
+    """``Checked 5 files, 5 plans, 3 parent→child edges: 0 errors, 0 warnings, 1 note.``"""
+    return _("Checked {files}, {plans}, {edges}: {errors}, {warnings}, {notes}.").format(
+        files=ngettext("{count} file", "{count} files", summary.files).format(count=summary.files),
+        plans=ngettext("{count} plan", "{count} plans", summary.plans).format(count=summary.plans),
+        edges=ngettext("{count} parent→child edge", "{count} parent→child edges", summary.edges).format(
+            count=summary.edges
+        ),
+        errors=ngettext("{count} error", "{count} errors", summary.errors).format(count=summary.errors),
+        warnings=ngettext("{count} warning", "{count} warnings", summary.warnings).format(count=summary.warnings),
+        notes=ngettext("{count} note", "{count} notes", summary.infos).format(count=summary.infos),
     )
 
 

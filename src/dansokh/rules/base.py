@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Related, Severity
+from ..i18n import _, doc_paragraphs
 from ..source import Path, Span
 
 if TYPE_CHECKING:
@@ -18,15 +19,27 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Rule:
     """A family of problem.  ``scope`` says what the check receives:
-    ``load`` (raised by the loader itself), ``plan`` (one plan) or ``repo`` (the whole tree)."""
+    ``load`` (raised by the loader itself), ``plan`` (one plan) or ``repo`` (the whole tree).
+
+    ``source_summary`` and ``source_doc`` are the English text (the message ids);
+    ``summary`` and ``doc`` are that text in the current language."""
 
     code: str
     name: str
-    summary: str
+    source_summary: str
     scope: str
     severity: Severity = Severity.ERROR
     check: Callable[..., Iterator[Diagnostic]] | None = None
-    doc: str = ""
+    source_doc: str = ""
+
+    @property
+    def summary(self) -> str:
+        return _(self.source_summary)
+
+    @property
+    def doc(self) -> str:
+        """The documentation, translated paragraph by paragraph."""
+        return "\n\n".join(_(paragraph) for paragraph in self.source_doc.split("\n\n")) if self.source_doc else ""
 
     def at(self, span: Span, message: str, *related: Related, severity: Severity | None = None) -> Diagnostic:
         return Diagnostic(self.code, message, span, severity or self.severity, tuple(related))
@@ -34,8 +47,7 @@ class Rule:
 
 def _doc(function: Callable[..., object]) -> str:
     """A docstring as paragraphs of single lines, for the terminal to wrap."""
-    text = inspect.cleandoc(function.__doc__ or "")
-    return "\n\n".join(" ".join(p.split()) for p in text.split("\n\n") if p.strip())
+    return "\n\n".join(doc_paragraphs(inspect.cleandoc(function.__doc__ or "")))
 
 
 def plan_rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ..indicators import CATALOGUE, Direction, UnitMismatch, convert
 from ..tree import Assignment, Repository, Stated
+from ..i18n import N_, _
 from .base import Diagnostic, Related, Rule, Severity, fmt, repo_rule
 
 
@@ -27,7 +28,7 @@ def compare(assignment: Assignment, stated: Stated) -> Decimal | None:
     return verdict(assignment.value, own, direction)
 
 
-@repo_rule("C001", "below-assignment", "A child's target falls short of what its parent assigned to it.")
+@repo_rule("C001", "below-assignment", N_("A child's target falls short of what its parent assigned to it."))
 def below_assignment(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     """A child plan meets or exceeds, in each indicator's direction, what its parent's
     allocation table assigned to that child: floors (screening, check-ups, new users) at
@@ -46,18 +47,34 @@ def below_assignment(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                 continue
             if margin is not None and margin < 0:
                 spec = CATALOGUE[assignment.indicator]
-                word = "above the ceiling" if spec.direction is Direction.CEILING else "below"
+                if spec.direction is Direction.CEILING:
+                    template = _(
+                        "{name}: {own} {own_unit} is above the ceiling the {assigned} {unit} that {parent}"
+                        " assigned to {child} (short by {margin} {unit})"
+                    )
+                else:
+                    template = _(
+                        "{name}: {own} {own_unit} is below the {assigned} {unit} that {parent}"
+                        " assigned to {child} (short by {margin} {unit})"
+                    )
                 yield rule.at(
                     child.span(stated.path),
-                    f"{spec.name}: {fmt(stated.value)} {stated.unit} is {word} the {fmt(assignment.value)}"
-                    f" {assignment.unit} that {parent.plan.id} assigned to {child.plan.unit.name}"
-                    f" (short by {fmt(-margin)} {assignment.unit})",
-                    Related(parent.span(assignment.path), f"assigned by {parent.plan.id}"),
+                    template.format(
+                        name=spec.name,
+                        own=fmt(stated.value),
+                        own_unit=stated.unit,
+                        assigned=fmt(assignment.value),
+                        unit=assignment.unit,
+                        parent=parent.plan.id,
+                        child=child.plan.unit.name,
+                        margin=fmt(-margin),
+                    ),
+                    Related(parent.span(assignment.path), _("assigned by {parent}").format(parent=parent.plan.id)),
                 )
 
 
 @repo_rule(
-    "C002", "assignment-without-target", "An annual plan states no target for an indicator assigned to it.", Severity.WARNING
+    "C002", "assignment-without-target", N_("An annual plan states no target for an indicator assigned to it."), Severity.WARNING
 )
 def assignment_without_target(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     """What a parent assigned to a unit should appear in that unit's annual plan, as a
@@ -72,13 +89,17 @@ def assignment_without_target(rule: Rule, repo: Repository) -> Iterator[Diagnost
             if repo.stated(child, assignment.indicator) is None:
                 yield rule.at(
                     child.key_span(("targets",)) if child.plan.targets else child.key_span(("id",)),
-                    f"{parent.plan.id} assigned {CATALOGUE[assignment.indicator].name}"
-                    f" {fmt(assignment.value)} {assignment.unit}, but this plan states no such target",
-                    Related(parent.span(assignment.path), f"assigned by {parent.plan.id}"),
+                    _("{parent} assigned {name} {assigned} {unit}, but this plan states no such target").format(
+                        parent=parent.plan.id,
+                        name=CATALOGUE[assignment.indicator].name,
+                        assigned=fmt(assignment.value),
+                        unit=assignment.unit,
+                    ),
+                    Related(parent.span(assignment.path), _("assigned by {parent}").format(parent=parent.plan.id)),
                 )
 
 
-@repo_rule("C003", "children-below-quota", "The quotas a plan hands to its children sum to less than its own.")
+@repo_rule("C003", "children-below-quota", N_("The quotas a plan hands to its children sum to less than its own."))
 def children_below_quota(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     """What a plan hands out covers its own quota targets: the children's quotas sum to at
     least the plan's own target and at least what its parent assigned to it (Long Biên's
@@ -104,20 +125,46 @@ def children_below_quota(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                     if total
                     else ("appendices", table_index, "columns", c)
                 )
-                owed: list[tuple[Decimal, str, Related | None]] = []
+                owed: list[tuple[Decimal, str, str, Related | None]] = []  # amount, template, parent
                 found = plan.target(column.indicator)
                 if found is not None:
-                    owed.append((found[1].value, "its own target", Related(loaded.span(("targets", found[0], "value")), "the plan's target")))
+                    owed.append(
+                        (
+                            found[1].value,
+                            _(
+                                "{label}: the children's quotas sum to {handed}, below its own target,"
+                                " {amount} (short by {margin})"
+                            ),
+                            "",
+                            Related(loaded.span(("targets", found[0], "value")), _("the plan's target")),
+                        )
+                    )
                 for parent_id, assignment in received.get((plan.unit.id, plan.year, column.indicator), []):
                     owed.append(
-                        (assignment.value, f"what {parent_id} assigned to it", Related(assignment.plan.span(assignment.path), f"assigned by {parent_id}"))
+                        (
+                            assignment.value,
+                            _(
+                                "{label}: the children's quotas sum to {handed}, below what {parent} assigned"
+                                " to it, {amount} (short by {margin})"
+                            ),
+                            parent_id,
+                            Related(
+                                assignment.plan.span(assignment.path),
+                                _("assigned by {parent}").format(parent=parent_id),
+                            ),
+                        )
                     )
-                for amount, what, related in owed:
+                for amount, template, parent_id, related in owed:
                     if handed < amount:
                         yield rule.at(
                             loaded.span(where),
-                            f"{column.label}: the children's quotas sum to {fmt(handed)}, below {what},"
-                            f" {fmt(amount)} (short by {fmt(amount - handed)})",
+                            template.format(
+                                label=column.label,
+                                handed=fmt(handed),
+                                amount=fmt(amount),
+                                margin=fmt(amount - handed),
+                                parent=parent_id,
+                            ),
                             *([related] if related else []),
                         )
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from ..indicators import CATALOGUE, Direction
 from ..model import AllocationTable
 from ..tree import LoadedPlan
+from ..i18n import N_, _
 from .base import Diagnostic, Related, Rule, fmt, plan_rule
 
 
@@ -25,7 +26,7 @@ def _is_rate(indicator: str) -> bool:
     return not spec.quota and spec.direction is not Direction.INFO
 
 
-@plan_rule("T001", "total-not-sum", "A quota column's total row differs from the sum of its rows.")
+@plan_rule("T001", "total-not-sum", N_("A quota column's total row differs from the sum of its rows."))
 def total_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """For a count that adds up (persons, sessions), the issuing unit's total row must
     equal the sum of the rows above or below it: Hà Nội's 416.950 new contraceptive users
@@ -45,12 +46,13 @@ def total_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             if actual != expected:
                 yield rule.at(
                     loaded.span(path + ("rows", total[0], "values", c)),
-                    f"total {fmt(expected)} of column {column.label!r} is not the sum of its rows, {fmt(actual)}"
-                    f" (off by {fmt(expected - actual)})",
+                    _("total {total} of column {column!r} is not the sum of its rows, {actual} (off by {off})").format(
+                        total=fmt(expected), column=column.label, actual=fmt(actual), off=fmt(expected - actual)
+                    ),
                 )
 
 
-@plan_rule("T002", "parts-not-sum", "A total differs from the sum of its parts (methods).")
+@plan_rule("T002", "parts-not-sum", N_("A total differs from the sum of its parts (methods)."))
 def parts_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """A row's total of new contraceptive users must equal the sum of its methods
     (35.600 + 300 + 1.100 + 99.250 + 280.700 = 416.950), in every table row and among
@@ -71,8 +73,9 @@ def parts_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
                 if actual != row.values[c]:
                     yield rule.at(
                         loaded.span(path + ("rows", r, "values", c)),
-                        f"{row.name}: total {fmt(row.values[c])} is not the sum of its methods, {fmt(actual)}"
-                        f" (off by {fmt(row.values[c] - actual)})",
+                        _("{row}: total {total} is not the sum of its methods, {actual} (off by {off})").format(
+                            row=row.name, total=fmt(row.values[c]), actual=fmt(actual), off=fmt(row.values[c] - actual)
+                        ),
                     )
     targets = {t.indicator: (i, t) for i, t in enumerate(loaded.plan.targets)}
     for key, (index, target) in targets.items():
@@ -80,11 +83,13 @@ def parts_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
         if parts and sum(parts, Decimal(0)) != target.value:
             yield rule.at(
                 loaded.span(("targets", index, "value")),
-                f"target {fmt(target.value)} is not the sum of its methods' targets, {fmt(sum(parts, Decimal(0)))}",
+                _("target {target} is not the sum of its methods' targets, {actual}").format(
+                    target=fmt(target.value), actual=fmt(sum(parts, Decimal(0)))
+                ),
             )
 
 
-@plan_rule("T003", "rate-total-out-of-range", "A rate's total row lies outside the range of its rows.")
+@plan_rule("T003", "rate-total-out-of-range", N_("A rate's total row lies outside the range of its rows."))
 def rate_total_out_of_range(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """A rate's total row is a weighted mean of its rows, not a sum: whatever the weights,
     it lies between the smallest and the largest row (Long Biên's 2,21 % lies within its
@@ -105,12 +110,13 @@ def rate_total_out_of_range(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnost
             if not low <= value <= high:
                 yield rule.at(
                     loaded.span(path + ("rows", total[0], "values", c)),
-                    f"total {fmt(value)} of rate {column.label!r} lies outside its rows' range"
-                    f" {fmt(low)}–{fmt(high)}",
+                    _("total {total} of rate {column!r} lies outside its rows' range {low}–{high}").format(
+                        total=fmt(value), column=column.label, low=fmt(low), high=fmt(high)
+                    ),
                 )
 
 
-@plan_rule("T004", "rate-total-not-weighted-mean", "A weighted rate's total differs from the weighted mean.")
+@plan_rule("T004", "rate-total-not-weighted-mean", N_("A weighted rate's total differs from the weighted mean."))
 def rate_total_not_weighted_mean(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """Where a rate column names a weight column (births, the elderly, couples), its total
     row must equal the weighted mean of its rows, to the precision the total is written in."""
@@ -126,7 +132,7 @@ def rate_total_not_weighted_mean(rule: Rule, loaded: LoadedPlan) -> Iterator[Dia
             if w is None:
                 yield rule.at(
                     loaded.span(path + ("columns", c, "weight")),
-                    f"weight column {column.weight!r} is not in this table",
+                    _("weight column {weight!r} is not in this table").format(weight=column.weight),
                 )
                 continue
             pairs = [(row.values[c], row.values[w]) for _, row in table.unit_rows if max(c, w) < len(row.values)]
@@ -140,12 +146,13 @@ def rate_total_not_weighted_mean(rule: Rule, loaded: LoadedPlan) -> Iterator[Dia
             if abs(mean - value) > quantum / 2:
                 yield rule.at(
                     loaded.span(path + ("rows", total[0], "values", c)),
-                    f"total {fmt(value)} of rate {column.label!r} is not the weighted mean of its rows,"
-                    f" {fmt(mean.quantize(quantum))}",
+                    _("total {total} of rate {column!r} is not the weighted mean of its rows, {mean}").format(
+                        total=fmt(value), column=column.label, mean=fmt(mean.quantize(quantum))
+                    ),
                 )
 
 
-@plan_rule("T005", "row-width", "A table row has more or fewer values than the table has columns.")
+@plan_rule("T005", "row-width", N_("A table row has more or fewer values than the table has columns."))
 def row_width(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """Each row carries one value per column, in the columns' order; write null for a
     blank cell."""
@@ -154,11 +161,13 @@ def row_width(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             if len(row.values) != len(table.columns):
                 yield rule.at(
                     loaded.span(path + ("rows", r, "values")),
-                    f"{row.name}: {len(row.values)} values for {len(table.columns)} columns",
+                    _("{row}: {values} values for {columns} columns").format(
+                        row=row.name, values=len(row.values), columns=len(table.columns)
+                    ),
                 )
 
 
-@plan_rule("T006", "headline-differs-from-table", "A headline target differs from its own table's total row.")
+@plan_rule("T006", "headline-differs-from-table", N_("A headline target differs from its own table's total row."))
 def headline_differs_from_table(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """The figure a plan states in its text (Chỉ tiêu) and the total row of its own
     allocation table are the same target written twice; they must agree."""
@@ -175,18 +184,22 @@ def headline_differs_from_table(rule: Rule, loaded: LoadedPlan) -> Iterator[Diag
                 cell = path + ("rows", total[0], "values", c)
                 yield rule.at(
                     loaded.span(("targets", index, "value")),
-                    f"target {fmt(target.value)} {target.unit_code} differs from the total row of the table,"
-                    f" {fmt(total[1].values[c])}",
-                    Related(loaded.span(cell), "the table's total row"),
+                    _("target {target} {unit} differs from the total row of the table, {total}").format(
+                        target=fmt(target.value), unit=target.unit_code, total=fmt(total[1].values[c])
+                    ),
+                    Related(loaded.span(cell), _("the table's total row")),
                 )
 
 
-@plan_rule("T007", "rate-out-of-bounds", "A percentage outside 0–100.")
+@plan_rule("T007", "rate-out-of-bounds", N_("A percentage outside 0–100."))
 def rate_out_of_bounds(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """A share of people cannot be negative or above 100 %."""
     for index, target in enumerate(loaded.plan.targets):
         if target.unit_code == "%" and not 0 <= target.value <= 100:
-            yield rule.at(loaded.span(("targets", index, "value")), f"{fmt(target.value)} % is not a percentage")
+            yield rule.at(
+                loaded.span(("targets", index, "value")),
+                _("{value} % is not a percentage").format(value=fmt(target.value)),
+            )
     for path, table in _tables(loaded):
         for c, column in enumerate(table.columns):
             if column.unit_code != "%":
@@ -195,7 +208,8 @@ def rate_out_of_bounds(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
                 value = row.values[c] if c < len(row.values) else None
                 if value is not None and not 0 <= value <= 100:
                     yield rule.at(
-                        loaded.span(path + ("rows", r, "values", c)), f"{row.name}: {fmt(value)} % is not a percentage"
+                        loaded.span(path + ("rows", r, "values", c)),
+                        _("{row}: {value} % is not a percentage").format(row=row.name, value=fmt(value)),
                     )
 
 

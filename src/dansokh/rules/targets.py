@@ -11,10 +11,11 @@ from ..indicators import CATALOGUE, DENOMINATORS
 from ..model import ScheduleRow, ScheduleSection
 from ..source import Path
 from ..tree import LoadedPlan
+from ..i18n import N_, _
 from .base import Diagnostic, Related, Rule, Severity, fmt, plan_rule
 
 
-@plan_rule("P001", "duplicate-target", "The same indicator is stated twice among a plan's targets.")
+@plan_rule("P001", "duplicate-target", N_("The same indicator is stated twice among a plan's targets."))
 def duplicate_target(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """Each indicator has one target per plan; a second one would leave the cascade
     guessing which one the plan means.  Where the source itself disagrees, keep one
@@ -24,8 +25,8 @@ def duplicate_target(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
         if target.indicator in first:
             yield rule.at(
                 loaded.span(("targets", index, "indicator")),
-                f"indicator {target.indicator!r} already has a target",
-                Related(loaded.span(("targets", first[target.indicator], "indicator")), "the first target"),
+                _("indicator {indicator!r} already has a target").format(indicator=target.indicator),
+                Related(loaded.span(("targets", first[target.indicator], "indicator")), _("the first target")),
             )
         else:
             first[target.indicator] = index
@@ -39,7 +40,7 @@ def _base_interval(rate: Decimal, count: int) -> tuple[float, float]:
     return ((count - 1) / share, (count + 1) / share)
 
 
-@plan_rule("R001", "rate-count-mismatch", "A rate and the count it corresponds to disagree with their denominator.")
+@plan_rule("R001", "rate-count-mismatch", N_("A rate and the count it corresponds to disagree with their denominator."))
 def rate_count_mismatch(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """Where a rate is given with its count (Bắc Cường: 70 % of the elderly = 1.199 people)
     the two must agree with the denominator: exactly where ``base`` is stated, and otherwise
@@ -50,15 +51,19 @@ def rate_count_mismatch(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
         if target.count is None:
             continue
         if target.unit_code != "%":
-            yield rule.at(loaded.span(("targets", index, "count")), "a count is given for a value that is not a %")
+            yield rule.at(loaded.span(("targets", index, "count")), _("a count is given for a value that is not a %"))
             continue
         if target.base is not None:
             expected = target.value * target.base / 100
             if abs(expected - target.count) >= 1:
                 yield rule.at(
                     loaded.span(("targets", index, "count")),
-                    f"{fmt(target.value)} % of {target.base} is {fmt(expected.quantize(Decimal('0.1')))}, not"
-                    f" {target.count}",
+                    _("{rate} % of {base} is {expected}, not {count}").format(
+                        rate=fmt(target.value),
+                        base=target.base,
+                        expected=fmt(expected.quantize(Decimal("0.1"))),
+                        count=target.count,
+                    ),
                 )
             continue
         denominator = CATALOGUE[target.indicator].denominator or target.indicator
@@ -71,10 +76,13 @@ def rate_count_mismatch(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             if math.floor(low) + 1 >= high:  # no whole number strictly inside
                 others = ", ".join(f"{fmt(r)} % = {c}" for _, r, c in members[:position])
                 what = DENOMINATORS.get(denominator, denominator)
-                reason = f"with {others}" if others else "on its own"
+                if others:
+                    template = _("{rate} % = {count} cannot hold for any {what} with {others}")
+                else:
+                    template = _("{rate} % = {count} cannot hold for any {what} on its own")
                 yield rule.at(
                     loaded.span(("targets", index, "count")),
-                    f"{fmt(rate)} % = {count} cannot hold for any {what} {reason}",
+                    template.format(rate=fmt(rate), count=count, what=what, others=others),
                 )
                 break
 
@@ -95,7 +103,7 @@ def schedule_rows(loaded: LoadedPlan) -> Iterator[tuple[Path, ScheduleRow]]:
         yield from sections(schedule.sections, ("appendices", index, "sections"))
 
 
-@plan_rule("D001", "month-outside-year", "A schedule row names a month outside the plan's year.")
+@plan_rule("D001", "month-outside-year", N_("A schedule row names a month outside the plan's year."))
 def month_outside_year(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """A 2025 plan schedules its tasks in 2025: ``Tháng 3-5/2024`` in a 2025 plan is a
     slip of the keyboard."""
@@ -105,27 +113,32 @@ def month_outside_year(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
         if outside:
             yield rule.at(
                 loaded.span(path + ("time",)),
-                f"row {row.number}: {row.time!r} falls in {', '.join(map(str, outside))}, outside the plan's"
-                f" year {year}",
+                _("row {row}: {time!r} falls in {years}, outside the plan's year {year}").format(
+                    row=row.number, time=row.time, years=", ".join(map(str, outside)), year=year
+                ),
             )
 
 
-@plan_rule("D002", "unreadable-time", "A schedule time mentions numbers but no month can be read.", Severity.WARNING)
+@plan_rule("D002", "unreadable-time", N_("A schedule time mentions numbers but no month can be read."), Severity.WARNING)
 def unreadable_time(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """Times are kept as written; where the text clearly means months (``Tháng 13/2025``,
     ``Tháng 5-3/2025``) but none can be read, the month grid would be wrong."""
     for path, row in schedule_rows(loaded):
         for problem in row.timespec.problems:
-            yield rule.at(loaded.span(path + ("time",)), f"row {row.number}: {row.time!r}: {problem}")
+            yield rule.at(
+                loaded.span(path + ("time",)),
+                _("row {row}: {time!r}: {problem}").format(row=row.number, time=row.time, problem=problem.text()),
+            )
 
 
-@plan_rule("D003", "date-outside-year", "The document's date is not in the plan's year.", Severity.WARNING)
+@plan_rule("D003", "date-outside-year", N_("The document's date is not in the plan's year."), Severity.WARNING)
 def date_outside_year(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """A 2025 plan is issued in 2025 (drafts write only the year: ``ngày tháng năm 2025``)."""
     date = loaded.plan.document.date
     if date is not None and not date.startswith(str(loaded.plan.year)):
         yield rule.at(
-            loaded.span(("document", "date")), f"document date {date} is not in the plan's year {loaded.plan.year}"
+            loaded.span(("document", "date")),
+            _("document date {date} is not in the plan's year {year}").format(date=date, year=loaded.plan.year),
         )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ..names import name_key, slug
 from ..tree import Repository
+from ..i18n import N_, _
 from .base import Diagnostic, Related, Rule, Severity, repo_rule
 
 
@@ -15,7 +16,7 @@ def _display(repo: Repository, unit_id: str) -> str:
     return f"{unit.name} ({unit_id})" if unit else unit_id
 
 
-@repo_rule("U001", "unresolved-name", "A name in an allocation table matches no unit.")
+@repo_rule("U001", "unresolved-name", N_("A name in an allocation table matches no unit."))
 def unresolved_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     """Every row of an allocation table names one of the issuing unit's children, as
     declared in ``units``.  Names match across tone-mark placement (Thụy/Thuỵ) and case,
@@ -28,14 +29,17 @@ def unresolved_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
         children = repo.children(plan.unit.id)
         by_slug = {slug(u.name): u.name for u in children}
         close = difflib.get_close_matches(slug(resolution.name), list(by_slug), n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(by_slug[c] for c in close)}?" if close else ""
+        if close:
+            template = _("{name!r} matches no unit of {unit}; did you mean {close}?")
+        else:
+            template = _("{name!r} matches no unit of {unit}")
         yield rule.at(
             resolution.plan.span(resolution.path + ("name",)),
-            f"{resolution.name!r} matches no unit of {plan.unit.name}{hint}",
+            template.format(name=resolution.name, unit=plan.unit.name, close=", ".join(by_slug[c] for c in close)),
         )
 
 
-@repo_rule("U002", "ambiguous-name", "A name in an allocation table matches several units.")
+@repo_rule("U002", "ambiguous-name", N_("A name in an allocation table matches several units."))
 def ambiguous_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     """Two children whose names differ only in tone-mark placement or an alias shared by
     two units make a row ambiguous; rename or drop the alias."""
@@ -43,11 +47,12 @@ def ambiguous_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
         if len(resolution.candidates) > 1:
             names = ", ".join(_display(repo, c) for c in resolution.candidates)
             yield rule.at(
-                resolution.plan.span(resolution.path + ("name",)), f"{resolution.name!r} matches {names}"
+                resolution.plan.span(resolution.path + ("name",)),
+                _("{name!r} matches {units}").format(name=resolution.name, units=names),
             )
 
 
-@repo_rule("U003", "conflicting-unit", "One unit id is declared with different names, levels or parents.")
+@repo_rule("U003", "conflicting-unit", N_("One unit id is declared with different names, levels or parents."))
 def conflicting_unit(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     """A unit may be declared by several plans (as an issuer, and as a child in its
     parent's plan); the declarations must agree."""
@@ -57,23 +62,25 @@ def conflicting_unit(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
             a, b = first.unit, other.unit
             differences = []
             if name_key(a.name) != name_key(b.name):
-                differences.append(f"name {b.name!r} vs {a.name!r}")
+                differences.append(_("name {this!r} vs {first!r}").format(this=b.name, first=a.name))
             if a.level != b.level:
-                differences.append(f"level {b.level!r} vs {a.level!r}")
+                differences.append(_("level {this!r} vs {first!r}").format(this=b.level, first=a.level))
             if a.parent != b.parent:
-                differences.append(f"parent {b.parent!r} vs {a.parent!r}")
+                differences.append(_("parent {this!r} vs {first!r}").format(this=b.parent, first=a.parent))
             if differences:
                 yield rule.at(
                     other.plan.span(other.path),
-                    f"unit {unit_id!r} is declared differently: {'; '.join(differences)}",
-                    Related(first.plan.span(first.path), "first declared here"),
+                    _("unit {unit!r} is declared differently: {differences}").format(
+                        unit=unit_id, differences="; ".join(differences)
+                    ),
+                    Related(first.plan.span(first.path), _("first declared here")),
                 )
 
 
 @repo_rule(
     "U004",
     "parent-outside-repository",
-    "A plan's parent unit is not in the repository; its assignments cannot be checked.",
+    N_("A plan's parent unit is not in the repository; its assignments cannot be checked."),
     Severity.INFO,
 )
 def parent_outside_repository(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
@@ -87,12 +94,13 @@ def parent_outside_repository(rule: Rule, repo: Repository) -> Iterator[Diagnost
         reported.add(parent)
         yield rule.at(
             loaded.span(("unit", "parent")),
-            f"parent unit {parent!r} of {loaded.plan.unit.name} is not in the repository;"
-            f" what it assigned cannot be checked",
+            _("parent unit {parent!r} of {unit} is not in the repository; what it assigned cannot be checked").format(
+                parent=parent, unit=loaded.plan.unit.name
+            ),
         )
 
 
-@repo_rule("U005", "duplicate-plan-id", "Two plan files have the same id.")
+@repo_rule("U005", "duplicate-plan-id", N_("Two plan files have the same id."))
 def duplicate_plan_id(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     """A plan's id names it on the command line (``--from city``); it must be unique."""
     first: dict[str, object] = {}
@@ -101,12 +109,12 @@ def duplicate_plan_id(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
         if previous is not loaded:
             yield rule.at(
                 loaded.span(("id",)),
-                f"plan id {loaded.plan.id!r} is already used",
-                Related(previous.span(("id",)), "first used here"),  # type: ignore[attr-defined]
+                _("plan id {id!r} is already used").format(id=loaded.plan.id),
+                Related(previous.span(("id",)), _("first used here")),  # type: ignore[attr-defined]
             )
 
 
-@repo_rule("U006", "unit-listed-twice", "Two rows of one allocation table name the same unit.")
+@repo_rule("U006", "unit-listed-twice", N_("Two rows of one allocation table name the same unit."))
 def unit_listed_twice(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     """Each child gets one row in a table; a second row would make its assignment
     ambiguous and its quota count twice."""
@@ -119,8 +127,8 @@ def unit_listed_twice(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
             first = seen[key]
             yield rule.at(
                 resolution.plan.span(resolution.path + ("name",)),
-                f"{resolution.name!r} is listed twice in this table",
-                Related(first.plan.span(first.path + ("name",)), "first listed here"),  # type: ignore[attr-defined]
+                _("{name!r} is listed twice in this table").format(name=resolution.name),
+                Related(first.plan.span(first.path + ("name",)), _("first listed here")),  # type: ignore[attr-defined]
             )
         else:
             seen[key] = resolution

@@ -1,0 +1,241 @@
+"""Messages in Vietnamese and in English: complete catalogues, the choice of language,
+and the same codes, files and lines in both."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import string
+from pathlib import Path
+
+import pytest
+
+from conftest import check_tuples, line_of, run
+from dansokh import i18n, i18n_tools
+from dansokh.allocate import edge
+from dansokh.reporters.allocation import write_json, write_table
+from dansokh.reporters.text import summary_line
+from dansokh.rules import ALL_RULES
+from dansokh.validate import load_repository
+
+babel = pytest.importorskip("babel", reason="Babel (the test extra) extracts and compiles the catalogues")
+from babel.messages.mofile import write_mo  # noqa: E402
+from babel.messages.pofile import read_po  # noqa: E402
+
+LANGUAGES = i18n_tools.LANGUAGES
+ENVIRONMENT = ("DANSOKH_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    i18n.setup("en")
+
+
+@pytest.fixture
+def vietnamese():
+    assert i18n.setup("vi") == "vi"
+
+
+def _ids(catalog) -> set[str]:
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+
+
+@pytest.fixture(scope="module")
+def fresh_template(tmp_path_factory) -> Path:
+    """The messages of the source as they are now, extracted by Babel."""
+    return i18n_tools.extract_template(tmp_path_factory.mktemp("pot") / "dansokh.pot")
+
+
+# --- complete catalogues -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_of_the_source_is_translated(language, fresh_template):
+    template = i18n_tools.read(fresh_template)
+    catalog = i18n_tools.read(i18n_tools.po_path(language))
+    untranslated = sorted(_ids(template) - _ids(catalog))
+    assert untranslated == [], "run `python -m dansokh.i18n_tools update`, translate, then `compile`"
+    assert len(template) > 150  # the extraction found the messages (and the rules' documentation)
+    assert i18n_tools.problems(catalog) == []  # nothing empty, nothing fuzzy, the same {placeholders}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_catalogue_keeps_no_obsolete_messages(language, fresh_template):
+    stale = sorted(_ids(i18n_tools.read(i18n_tools.po_path(language))) - _ids(i18n_tools.read(fresh_template)))
+    assert stale == [], "run `python -m dansokh.i18n_tools update` to drop them"
+
+
+def test_rule_summaries_and_documentation_are_extracted(fresh_template):
+    ids = _ids(i18n_tools.read(fresh_template))
+    for rule in ALL_RULES:
+        assert rule.source_summary in ids, rule.code
+        for paragraph in filter(None, rule.source_doc.split("\n\n")):
+            assert paragraph in ids, rule.code
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_compiled_catalogue_is_up_to_date(language, tmp_path):
+    with i18n_tools.po_path(language).open("rb") as stream:
+        catalog = read_po(stream)
+    fresh = tmp_path / "fresh.mo"
+    with fresh.open("wb") as stream:
+        write_mo(stream, catalog, use_fuzzy=False)
+
+    def messages(path: Path) -> dict:
+        with path.open("rb") as stream:
+            table = dict(gettext.GNUTranslations(stream)._catalog)  # type: ignore[attr-defined]
+        table.pop("", None)  # the header (dates)
+        return table
+
+    assert messages(i18n_tools.mo_path(language)) == messages(fresh), "run `python -m dansokh.i18n_tools compile`"
+
+
+def test_translations_keep_the_placeholders_of_their_message():
+    catalog = i18n_tools.read(i18n_tools.po_path("vi"))
+    for message in catalog:
+        if not message.id or isinstance(message.id, tuple):
+            continue
+        names = {n for _, n, _, _ in string.Formatter().parse(message.id) if n is not None}
+        translated = {n for _, n, _, _ in string.Formatter().parse(message.string) if n is not None}
+        assert translated == names, message.id
+
+
+# --- the choice of language ----------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_environment(monkeypatch):
+    for variable in ENVIRONMENT:
+        monkeypatch.delenv(variable, raising=False)
+    return monkeypatch
+
+
+def test_explicit_then_config_then_environment_then_locale(clean_environment):
+    env = clean_environment
+    assert i18n.setup() == "en"  # nothing says anything: English
+    env.setenv("LANG", "vi_VN.UTF-8")
+    assert i18n.setup() == "vi"
+    env.setenv("DANSOKH_LANG", "en")
+    assert i18n.setup() == "en"  # DANSOKH_LANG over the locale
+    assert i18n.setup(config_lang="vi") == "vi"  # the config file over DANSOKH_LANG
+    assert i18n.setup(lang="en", config_lang="vi") == "en"  # --lang over everything
+    assert i18n.current() == "en"
+    assert i18n.setup(lang="vi_VN") == "vi" and i18n.current() == "vi"
+
+
+def test_locale_variables_in_posix_order(clean_environment):
+    env = clean_environment
+    env.setenv("LANG", "en_US.UTF-8")
+    env.setenv("LC_MESSAGES", "vi_VN.UTF-8")
+    assert i18n.setup() == "vi"
+    env.setenv("LC_ALL", "C.UTF-8")
+    assert i18n.setup() == "en"
+
+
+def test_an_unknown_language_is_an_error_only_when_asked_for(clean_environment):
+    with pytest.raises(ValueError, match="fr"):
+        i18n.setup("fr")
+    with pytest.raises(ValueError, match="klingon"):
+        i18n.setup(config_lang="klingon")
+    clean_environment.setenv("DANSOKH_LANG", "fr")
+    clean_environment.setenv("LANG", "vi_VN.UTF-8")
+    assert i18n.setup() == "vi"  # an unusable DANSOKH_LANG is passed over
+
+
+def test_messages_follow_the_language_chosen_after_import():
+    i18n.setup("vi")
+    assert i18n._("meets") == "đạt"
+    i18n.setup("en")
+    assert i18n._("meets") == "meets"
+
+
+# --- the same diagnostics in both languages ------------------------------------------------
+
+
+def _break(path: Path, needle: str, old: str, new: str, after: str | None = None) -> int:
+    line = line_of(path, needle, after=after)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[line - 1].count(old) == 1
+    lines[line - 1] = lines[line - 1].replace(old, new)
+    path.write_text("".join(lines), encoding="utf-8")
+    return line
+
+
+def test_broken_plans_give_vietnamese_messages_at_the_same_places(real_plans):
+    long_bien = real_plans / "2025" / "long-bien.yaml"
+    city = real_plans / "2025" / "city.yaml"
+    _break(long_bien, "value: 90", "90", "86", after="indicator: prenatal_screening")  # C001, T006
+    _break(city, "name: Ba Đình, values: [18700", "15500]", "15600]")  # T001, T002
+    (real_plans / "2025" / "extra.yaml").write_text("id: extra\nyear: 2025\nbogus: 1\n", encoding="utf-8")  # S001, S002
+    english = run(["plans"])
+    i18n.setup("vi")
+    vietnamese = run(["plans"])
+    assert len(english.diagnostics) >= 7
+    assert check_tuples(vietnamese) == check_tuples(english)
+    assert [(d.severity, d.span) for d in vietnamese.diagnostics] == [(d.severity, d.span) for d in english.diagnostics]
+    assert [[r.span for r in d.related] for d in vietnamese.diagnostics] == [
+        [r.span for r in d.related] for d in english.diagnostics
+    ]
+    for en, vi in zip(english.diagnostics, vietnamese.diagnostics):
+        assert en.message != vi.message, en.message
+    by_code = {d.code: d.message for d in vietnamese.diagnostics}
+    assert "86 % thấp hơn mức 87 % mà city giao cho Long Biên (thiếu 1 %)" in by_code["C001"]
+    assert by_code["T001"] == "tổng 280700 của cột 'Bao cao su' không bằng tổng các dòng, 280800 (chênh -100)"
+    assert by_code["S001"] == "khóa 'bogus' không có trong định dạng kế hoạch"
+    c001 = next(d for d in vietnamese.diagnostics if d.code == "C001")
+    assert [r.message for r in c001.related] == ["do city giao"]
+    assert summary_line(vietnamese.summary).startswith("Đã kiểm tra 6 tệp, 5 kế hoạch, 3 quan hệ cấp trên→cấp dưới: ")
+
+
+def test_the_real_plans_summary_in_vietnamese(vietnamese):
+    result = run([Path(__file__).resolve().parent.parent / "plans" / "2025"])
+    assert summary_line(result.summary) == (
+        "Đã kiểm tra 5 tệp, 5 kế hoạch, 3 quan hệ cấp trên→cấp dưới: 0 lỗi, 0 cảnh báo, 1 ghi chú."
+    )
+    i18n.setup("en")
+    assert summary_line(result.summary) == "Checked 5 files, 5 plans, 3 parent→child edges: 0 errors, 0 warnings, 1 note."
+
+
+def test_rules_are_documented_in_both_languages(vietnamese):
+    for rule in ALL_RULES:
+        assert rule.summary != rule.source_summary, rule.code
+        assert rule.doc.count("\n\n") == rule.source_doc.count("\n\n"), rule.code
+    i18n.setup("en")
+    assert all(rule.summary == rule.source_summary and rule.doc == rule.source_doc for rule in ALL_RULES)
+
+
+def test_the_allocation_table_speaks_vietnamese_and_json_stays_english(real_plans, vietnamese):
+    import io
+
+    repo, _ = load_repository([real_plans])
+    view = edge(repo, repo.by_id["city"], repo.by_id["long-bien"])
+    table = io.StringIO()
+    write_table(view, table, color=False)
+    text = table.getvalue()
+    for word in ("Chỉ tiêu", "Chiều", "city giao", "long-bien đặt", "giao xuống cấp dưới", "Kết luận", "tối thiểu", "vượt 3", "đạt"):
+        assert word in text, word
+    document = io.StringIO()
+    write_json(view, document)
+    lines = json.loads(document.getvalue())["lines"]
+    assert {line["direction"] for line in lines} <= {"floor", "ceiling", "reduction", "info"}
+    assert any(line["verdict"] == "exceeds by 3" for line in lines)
+
+
+def test_command_help_is_translated_in_place(vietnamese):
+    import typer
+
+    app = typer.Typer(help="Unit")
+
+    @app.command("c", help="Verdict")
+    def c(x: int = typer.Option(0, help="Weight")) -> None:
+        pass
+
+    @app.command("d")
+    def d() -> None:
+        pass
+
+    group = i18n.translate_help(typer.main.get_command(app))
+    command = group.commands["c"]  # type: ignore[attr-defined]
+    options = [p.help for p in command.params if getattr(p, "help", None)]
+    assert (group.help, command.help, options) == ("Đơn vị", "Kết luận", ["Trọng số"])
