@@ -1,0 +1,163 @@
+"""An appendix as an editable Word document (python-docx).
+
+A4 with the decree's margins (landscape for wide tables), Times New Roman, the heading,
+title, subtitle and "Kèm theo …" line centred, one table whose header rows repeat on every
+page and whose rows do not split across pages, and page numbers centred in the top margin
+from the second page (a PAGE field in the header; the first page has its own, empty header).
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from .view import AppendixView
+
+FONT = "Times New Roman"
+
+
+def _font(style_or_run, size: float | None = None) -> None:
+    font = style_or_run.font
+    font.name = FONT
+    if size is not None:
+        font.size = Pt(size)
+    element = style_or_run.element
+    properties = element.get_or_add_rPr() if hasattr(element, "get_or_add_rPr") else element.rPr
+    fonts = properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        properties.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)
+
+
+def _paragraph(container, text: str, *, bold=False, italic=False, size=13.0, align=WD_ALIGN_PARAGRAPH.CENTER):
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.space_before = Pt(0)
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.italic = italic
+    run.font.size = Pt(size)
+    return paragraph
+
+
+def _page_field(paragraph) -> None:
+    """A PAGE field: Word and LibreOffice fill in the page number."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == " PAGE ":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+
+
+def _row_flag(row, tag: str) -> None:
+    properties = row._tr.get_or_add_trPr()
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "true")
+    properties.append(element)
+
+
+def _cell_text(cell, text: str, *, bold=False, italic=False, size=12.0, align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(0)
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.italic = italic
+    run.font.size = Pt(size)
+
+
+def render_docx(view: AppendixView) -> bytes:
+    document = Document()
+    normal = document.styles["Normal"]
+    _font(normal, 13)
+    section = document.sections[0]
+    if view.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance = Mm(10)
+    section.footer_distance = Mm(10)
+    section.different_first_page_header_footer = True
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_field(header)
+    document.core_properties.title = view.title
+    document.core_properties.author = "dansokh"
+
+    if view.heading:
+        _paragraph(document, view.heading, bold=True)
+    _paragraph(document, view.title, bold=True)
+    if view.subtitle:
+        _paragraph(document, view.subtitle, bold=True)
+    attached = _paragraph(document, view.attached, italic=True)
+    attached.paragraph_format.space_after = Pt(10)
+
+    width = len(view.columns)
+    levels = len(view.header)
+    table = document.add_table(rows=levels + len(view.body), cols=width)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    usable = (297 if view.landscape else 210) - 45
+    total = sum(c.width for c in view.columns)
+    widths = [Mm(usable * c.width / total) for c in view.columns]
+    for index, column in enumerate(table._tbl.tblGrid.findall(qn("w:gridCol"))):
+        column.set(qn("w:w"), str(widths[index].twips))  # LibreOffice sizes columns by the grid
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for row in table.rows:
+        for index, cell in enumerate(row.cells):
+            cell.width = widths[index]
+    size = view.font_size
+    for level, cells in enumerate(view.header):
+        row = table.rows[level]
+        _row_flag(row, "w:tblHeader")
+        _row_flag(row, "w:cantSplit")
+        units = bool(view.units_row) and level == levels - 1
+        for cell in cells:
+            target = table.cell(level, cell.column)
+            if cell.colspan > 1 or cell.rowspan > 1:
+                target = target.merge(table.cell(level + cell.rowspan - 1, cell.column + cell.colspan - 1))
+            _cell_text(target, cell.text, bold=not units, italic=units, size=size, align=WD_ALIGN_PARAGRAPH.CENTER)
+            target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    for offset, body_row in enumerate(view.body):
+        index = levels + offset
+        _row_flag(table.rows[index], "w:cantSplit")
+        column = 0
+        for position, cell in enumerate(body_row.cells):
+            target = table.cell(index, column)
+            if cell.colspan > 1:
+                target = target.merge(table.cell(index, column + cell.colspan - 1))
+            align = (
+                WD_ALIGN_PARAGRAPH.RIGHT if cell.numeric
+                else WD_ALIGN_PARAGRAPH.CENTER if position == 0
+                else WD_ALIGN_PARAGRAPH.LEFT
+            )
+            _cell_text(target, cell.text, bold=body_row.bold, italic=body_row.italic, size=size, align=align)
+            column += cell.colspan
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,322 @@
+"""A format-neutral view of one appendix: what every renderer draws.
+
+The view holds the texts the official layout prints (heading, title in capitals, subtitle,
+the "Kèm theo …" line built from the plan's identity), the header as rows of cells with
+their spans, and the body as rows of cells that carry both the document text (numbers
+written the Vietnamese way: 416.950, 0,15) and the raw value with a number format for XLSX.
+Templates see only these plain objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import AllocationTable, Document, Plan, Schedule, ScheduleRow, ScheduleSection
+from ..numbers import vn
+
+BLANK_NUMBER = "………"
+BLANK_DAY = "…."
+BLANK_YEAR = "……."
+MONTHS = tuple(range(1, 13))
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    column: int = 0  # the first column this cell covers
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str  # as printed in documents
+    raw: str | Decimal | None = None  # for XLSX: a Decimal stays a number, anything else is text
+    number_format: str = "@"
+    colspan: int = 1
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str  # "section", "task", "unit", "total"
+    depth: int
+    cells: list[Cell]
+    number: str = ""
+
+    @property
+    def bold(self) -> bool:
+        return self.kind in ("section", "total")
+
+    @property
+    def italic(self) -> bool:
+        return self.kind == "section" and self.depth > 0
+
+
+@dataclass(frozen=True)
+class ColumnView:
+    label: str  # the full label, flattened (group / label), for formats without merged headers
+    width: float  # share of the table's width, in per cent (the columns sum to 100)
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class GanttRow:
+    number: str
+    content: str
+    time: str
+    depth: int
+    marks: list[str]  # one per month: "" (not covered), "month" (named), "cadence" (monthly, continuous …)
+    cadence: str | None
+    understood: bool
+    section: bool = False  # a section heading (A, I …): no months
+
+
+@dataclass(frozen=True)
+class AppendixView:
+    plan_id: str
+    key: str  # the appendix's number as the source gives it, or its position when unnumbered
+    kind: str  # "schedule" or "allocation"
+    year: int
+    heading: str | None
+    title: str
+    subtitle: str | None
+    attached: str
+    caption: str | None  # a caption spanning all value columns (allocation tables)
+    columns: list[ColumnView]
+    header: list[list[HeaderCell]]
+    body: list[Row]
+    landscape: bool
+    font_size: float  # table text, in points
+    gantt: list[GanttRow] = field(default_factory=list)
+    units_row: list[str] | None = None  # the row of units (Đơn vị tính), flattened, where the source has one
+
+    @property
+    def name(self) -> str:
+        return f"{self.plan_id}-appendix{self.key}"
+
+    @property
+    def header_height(self) -> int:
+        return len(self.header)
+
+
+def appendix_keys(plan: Plan) -> list[tuple[str, AllocationTable | Schedule]]:
+    """Each appendix with the key the command line uses: the source's own number, or its
+    position in the plan when the source does not number it."""
+    keys: list[tuple[str, AllocationTable | Schedule]] = []
+    taken = {a.number for a in plan.appendices if a.number}
+    for position, appendix in enumerate(plan.appendices, 1):
+        key = appendix.number or str(position)
+        if not appendix.number and key in taken:
+            key = f"{position}-unnumbered"
+        keys.append((key, appendix))
+    return keys
+
+
+def attached_line(document: Document) -> str:
+    """"(Kèm theo Kế hoạch số …/KH-UBND ngày … của …)" from the plan's identity; blank parts are dotted."""
+    number = document.number
+    if number and (not document.symbol or "/" in number):
+        ident = number
+    elif document.symbol:
+        ident = f"{number or BLANK_NUMBER}/{document.symbol}"
+    else:
+        ident = number or BLANK_NUMBER
+    year = month = day = None
+    if document.date:
+        parts = document.date.split("-")
+        year = parts[0]
+        month = parts[1] if len(parts) > 1 else None
+        day = parts[2] if len(parts) > 2 else None
+    date = f"{day or BLANK_DAY}/{month or BLANK_DAY}/{year or BLANK_YEAR}"
+    return f"(Kèm theo {document.kind} số {ident} ngày {date} của {document.issuer})"
+
+
+def _upper(text: str) -> str:
+    return text.upper()
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def number_format(value: Decimal) -> str:
+    places = _places(value)
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def number_cell(value: Decimal | None) -> Cell:
+    if value is None:
+        return Cell("", None, "General", numeric=True)
+    return Cell(vn(value), value, number_format(value), numeric=True)
+
+
+def text_cell(text: str | None, colspan: int = 1) -> Cell:
+    text = text or ""
+    return Cell(text, text, "@", colspan)
+
+
+def _unit_label(code: str) -> str:
+    return code[:1].upper() + code[1:] if code[:1].isalpha() else code
+
+
+def _allocation(table: AllocationTable) -> tuple[list[ColumnView], list[list[HeaderCell]], list[Row]]:
+    values = table.columns
+    grouped = any(c.group for c in values)
+    levels = (1 if table.header else 0) + (1 if grouped else 0) + 1
+    header: list[list[HeaderCell]] = [[] for _ in range(levels)]
+    header[0] += [
+        HeaderCell(table.number_label, rowspan=levels, column=0),
+        HeaderCell(table.name_label, rowspan=levels, column=1),
+    ]
+    level = 0
+    if table.header:
+        header[0].append(HeaderCell(table.header, colspan=len(values), column=2))
+        level = 1
+    if grouped:
+        index = 0
+        while index < len(values):
+            group = values[index].group
+            if group:
+                end = index
+                while end + 1 < len(values) and values[end + 1].group == group:
+                    end += 1
+                header[level].append(HeaderCell(group, colspan=end - index + 1, column=2 + index))
+                for k in range(index, end + 1):
+                    header[level + 1].append(HeaderCell(values[k].label, column=2 + k))
+                index = end + 1
+            else:
+                header[level].append(HeaderCell(values[index].label, rowspan=2, column=2 + index))
+                index += 1
+    else:
+        header[level] += [HeaderCell(c.label, column=2 + k) for k, c in enumerate(values)]
+    if table.units_row:
+        header.append(
+            [HeaderCell(table.units_row, colspan=2, column=0)]
+            + [HeaderCell(_unit_label(c.unit_code), column=2 + k) for k, c in enumerate(values)]
+        )
+    wide = len(values) > 8
+    columns = [ColumnView(table.number_label, 4), ColumnView(table.name_label, 14 if wide else 18)]
+    columns += [
+        ColumnView(" / ".join(p for p in (c.group, c.label) if p), 6 if wide else 10, numeric=True) for c in values
+    ]
+    body: list[Row] = []
+    for row in table.rows:
+        cells = [text_cell(row.tt), text_cell(row.name)] + [number_cell(v) for v in row.values]
+        body.append(Row("total" if row.total else "unit", 0, cells, row.tt or ""))
+    return columns, header, body
+
+
+def _schedule_rows(schedule: Schedule, year: int) -> tuple[list[Row], list[GanttRow]]:
+    body: list[Row] = []
+    gantt: list[GanttRow] = []
+
+    def task(row: ScheduleRow, depth: int) -> None:
+        body.append(
+            Row(
+                "task",
+                depth,
+                [text_cell(row.number), text_cell(row.content), text_cell(row.time), text_cell(row.lead),
+                 text_cell(row.partners)],
+                row.number,
+            )
+        )
+        spec = row.timespec
+        covered = {m for y, m in spec.resolved(year) if y == year}
+        marks = []
+        for month in MONTHS:
+            if month in covered:
+                marks.append("month")
+            elif not spec.months and spec.cadence:
+                marks.append("cadence")
+            else:
+                marks.append("")
+        gantt.append(GanttRow(row.number, row.content, row.time, depth, marks, spec.cadence, spec.understood))
+        for sub in row.rows:
+            task(sub, depth + 1)
+
+    def section(item: ScheduleSection, depth: int) -> None:
+        body.append(Row("section", depth, [text_cell(item.number), text_cell(item.title, colspan=4)], item.number))
+        gantt.append(GanttRow(item.number, item.title, "", depth, [""] * 12, None, True, section=True))
+        for sub in item.sections:
+            section(sub, depth + 1)
+        for row in item.rows:
+            task(row, 0)
+
+    for item in schedule.sections:
+        section(item, 0)
+    return body, gantt
+
+
+def _percent(columns: list[ColumnView]) -> list[ColumnView]:
+    total = sum(c.width for c in columns)
+    return [ColumnView(c.label, round(100 * c.width / total, 2), c.numeric) for c in columns]
+
+
+def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule) -> AppendixView:
+    heading = appendix.heading or (f"Phụ lục {appendix.number}" if appendix.number else None)
+    common = dict(
+        plan_id=plan.id,
+        key=key,
+        year=plan.year,
+        heading=heading,
+        title=_upper(appendix.title),
+        subtitle=appendix.subtitle,
+        attached=attached_line(plan.document),
+    )
+    if isinstance(appendix, Schedule):
+        names = appendix.columns
+        header = [[HeaderCell(text, column=k) for k, text in
+                   enumerate((names.number, names.content, names.time, names.lead, names.partners))]]
+        columns = [
+            ColumnView(names.number, 5),
+            ColumnView(names.content, 42),
+            ColumnView(names.time, 13),
+            ColumnView(names.lead, 15),
+            ColumnView(names.partners, 25),
+        ]
+        body, gantt = _schedule_rows(appendix, plan.year)
+        return AppendixView(
+            kind="schedule", caption=None, columns=_percent(columns), header=header, body=body, landscape=True,
+            font_size=12, gantt=gantt, **common,
+        )
+    columns, header, body = _allocation(appendix)
+    count = len(columns)
+    units = None
+    if appendix.units_row:
+        units = ["", appendix.units_row] + [_unit_label(c.unit_code) for c in appendix.columns]
+    return AppendixView(
+        kind="allocation",
+        caption=appendix.header,
+        units_row=units,
+        columns=_percent(columns),
+        header=header,
+        body=body,
+        landscape=count > 5,
+        font_size=12 if count <= 8 else 10.5,
+        **common,
+    )
+
+
+_KEY = re.compile(r"^(?:appendix|phu-?luc|pl)?[\s_-]*(.+)$", re.IGNORECASE)
+
+
+def parse_which(text: str) -> str | None:
+    """``appendix1`` -> ``1``; ``all`` -> None."""
+    text = text.strip()
+    if text.lower() == "all":
+        return None
+    match = _KEY.match(text)
+    return match.group(1) if match else text
+
+
+def describe_appendices(plan: Plan) -> str:
+    keys = appendix_keys(plan)
+    if not keys:
+        return "it has no appendices"
+    listed = ", ".join(f"appendix{key} ({appendix.title})" for key, appendix in keys)
+    return f"it has: {listed}"
+

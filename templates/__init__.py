@@ -1,0 +1,1 @@
+"""Jinja templates for `dansokh render`, shipped inside the package as dansokh.templates."""

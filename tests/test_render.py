@@ -1,0 +1,446 @@
+"""`dansokh render`: golden Markdown and HTML of every real appendix, XLSX and DOCX read back
+cell by cell, text that stays text, escaping, templates, the command line, and the HTML
+printed to PDF by headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+import zipfile
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import PLANS, ROOT, write_files
+from dansokh.cli import app
+from dansokh.model import Plan, ScheduleRow, ScheduleSection
+from dansokh.numbers import vn
+from dansokh import config
+from dansokh.render.docx import render_docx
+from dansokh.render.pdf import html_to_pdf
+from dansokh.render.templates import environment, render_text
+from dansokh.render.view import appendix_keys, attached_line, build_view
+from dansokh.render.xlsx import render_xlsx, write_sheet
+from dansokh.validate import load_repository
+
+runner = CliRunner()
+
+
+def _real() -> dict[str, Plan]:
+    repo, _ = load_repository([PLANS])
+    return {loaded.plan.id: loaded.plan for loaded in repo.by_id.values()}
+
+
+REAL = _real()
+APPENDICES = [(plan_id, key) for plan_id, plan in sorted(REAL.items()) for key, _ in appendix_keys(plan)]
+IDS = [f"{plan_id}-appendix{key}" for plan_id, key in APPENDICES]
+
+
+def view_of(plan: Plan, key: str):
+    appendix = dict(appendix_keys(plan))[key]
+    return build_view(plan, key, appendix)
+
+
+def test_every_appendix_of_the_real_plans_is_covered():
+    assert IDS == [
+        "city-appendix1",
+        "city-appendix2",
+        "long-bien-appendix1",
+        "long-bien-appendix2",
+        "long-bien-srb-appendix1",  # unnumbered in the source: addressed by its position
+    ]
+
+
+# --- golden Markdown and HTML -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize(("plan_id", "key"), APPENDICES, ids=IDS)
+def test_golden(plan_id, key, fmt, golden):
+    text = render_text(environment(), fmt, view_of(REAL[plan_id], key))
+    golden(f"render/{plan_id}-appendix{key}.{fmt}", text)
+
+
+def test_cli_md_goes_to_stdout_and_equals_the_golden_file(real_plans):
+    result = runner.invoke(app, ["render", "appendix1", "--plan", "Long Biên"])
+    assert result.exit_code == 0, result.output
+    golden = (ROOT / "tests/golden/render/long-bien-appendix1.md").read_text(encoding="utf-8")
+    assert result.stdout == golden
+
+
+# --- the official texts -------------------------------------------------------------------
+
+
+def test_official_texts_come_from_the_plans_identity():
+    city = view_of(REAL["city"], "1")
+    assert city.heading == "Phụ lục 1"  # the source prints no heading above its first table; the number is its own
+    assert city.title == "GIAO CHỈ TIÊU DÂN SỐ NĂM 2025"
+    assert city.attached == "(Kèm theo Kế hoạch số ………/KH-UBND ngày …./…./2025 của UBND thành phố Hà Nội)"
+    srb = view_of(REAL["long-bien-srb"], "1")
+    assert srb.heading is None and srb.title == "TIẾN ĐỘ CÁC HOẠT ĐỘNG"
+    document = REAL["long-bien"].document.model_copy(update={"number": "15", "date": "2025-01-20"})
+    assert attached_line(document) == "(Kèm theo Kế hoạch số 15/KH-UBND ngày 20/01/2025 của UBND quận Long Biên)"
+    document = document.model_copy(update={"number": None, "date": "2025-03"})
+    assert attached_line(document) == "(Kèm theo Kế hoạch số ………/KH-UBND ngày …./03/2025 của UBND quận Long Biên)"
+
+
+def test_numbers_are_written_the_vietnamese_way_in_documents():
+    md = render_text(environment(), "md", view_of(REAL["city"], "2"))
+    assert "| **416.950** | **35.600** | **300** | **1.100** | **99.250** | **280.700** |" in md
+    md = render_text(environment(), "md", view_of(REAL["city"], "1"))
+    assert "| **0,15** |" in md and "| 0,00 |" in md
+
+
+def test_schedules_keep_their_sections_and_sub_rows():
+    view = view_of(REAL["long-bien"], "1")
+    sections = [(row.number, row.depth, row.cells[1].text) for row in view.body if row.kind == "section"]
+    assert sections[:3] == [("A", 0, "Công tác chỉ đạo, điều hành"), ("I", 1, "Cấp quận"), ("II", 1, "Cấp phường")]
+    numbers = [row.number for row in view.body if row.kind == "task"]
+    assert numbers.count("1.1") == 1 and "3.4" in numbers and "4.3" in numbers
+    assert numbers[numbers.index("1.1") - 1] == "1" and numbers[numbers.index("1.1") + 1] == "1.2"
+
+
+def test_month_grid_marks_the_months_a_task_covers():
+    grid = {(g.number, g.content[:20]): g for g in view_of(REAL["long-bien"], "1").gantt if not g.section}
+    task = next(g for (n, _), g in grid.items() if g.time == "Tháng 7; Tháng 10 - 12/2025")
+    assert [i + 1 for i, mark in enumerate(task.marks) if mark == "month"] == [7, 10, 11, 12]
+    monthly = next(g for g in grid.values() if g.time == "Hàng tháng")
+    assert set(monthly.marks) == {"cadence"}
+    html = render_text(environment(), "html", view_of(REAL["long-bien"], "1"))
+    assert 'class="grid screen-only"' in html and "<th>T12</th>" in html
+
+
+# --- escaping, sandbox, templates ---------------------------------------------------------
+
+HOSTILE = """\
+id: a
+year: 2025
+scope: annual
+document: {issuer: "UBND <b>A</b>", symbol: KH-UBND, date: "2025", title: Kế hoạch A, signer: {}}
+unit: {id: a, name: A, level: cấp huyện}
+units:
+  - {id: b, name: "=1+2", level: cấp xã}
+  - {id: c, name: "+SUM(A1:A2)", level: cấp xã}
+  - {id: d, name: "-3", level: cấp xã}
+  - {id: e, name: "@cmd", level: cấp xã}
+appendices:
+  - kind: schedule
+    number: "1"
+    title: "Tiến độ <script>alert(1)</script>"
+    sections:
+      - number: A
+        title: "Chỉ đạo"
+        rows:
+          - {number: "1", content: "<script>alert('x')</script> & co", time: "Tháng 3/2025", lead: "=HYPERLINK(\\"http://x\\")", partners: "| pipe"}
+  - kind: allocation
+    number: "2"
+    title: Giao chỉ tiêu
+    columns:
+      - {indicator: prenatal_screening, label: "=A1 sàng lọc"}
+    rows:
+      - {tt: "=1", name: "=1+2", values: [90]}
+      - {tt: "2", name: "+SUM(A1:A2)", values: [91]}
+      - {tt: "3", name: "-3", values: [92]}
+      - {tt: "4", name: "@cmd", values: [93]}
+      - {name: A, total: true, values: [91.5]}
+"""
+
+
+def _hostile(root: Path) -> Plan:
+    write_files(root, {"plans/a.yaml": HOSTILE})
+    repo, result = load_repository([root / "plans"])
+    assert "a" in repo.by_id, [d.message for d in result.diagnostics]
+    return repo.by_id["a"].plan
+
+
+def test_script_in_a_plan_is_escaped_in_html(in_tmp):
+    plan = _hostile(in_tmp)
+    html = render_text(environment(), "html", view_of(plan, "1"))
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co" in html
+    assert "UBND &lt;b&gt;A&lt;/b&gt;" in html
+    md = render_text(environment(), "md", view_of(plan, "1"))
+    assert "\\| pipe" in md  # a pipe cannot break the Markdown table
+
+
+def test_text_beginning_with_formula_characters_stays_text_in_xlsx(in_tmp):
+    import openpyxl
+
+    plan = _hostile(in_tmp)
+    data = render_xlsx(view_of(plan, "2"))
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+    sheet = openpyxl.load_workbook(__import__("io").BytesIO(data)).active
+    texts = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    for text in ("=1", "=1+2", "+SUM(A1:A2)", "-3", "@cmd", "=A1 sàng lọc"):
+        assert texts[text] == "s", text
+    data = render_xlsx(view_of(plan, "1"))
+    sheet = openpyxl.load_workbook(__import__("io").BytesIO(data)).active
+    lead = [c for row in sheet.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")']
+    assert lead and lead[0].data_type == "s"
+
+
+def test_a_repositorys_templates_override_the_packaged_ones(real_plans):
+    write_files(real_plans.parent, {"templates/appendix.md.j2": "{{ view.title }} / {{ view.body|length }} rows\n"})
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "GIAO CHỈ TIÊU BIỆN PHÁP TRÁNH THAI NĂM 2025 / 31 rows\n"
+
+
+def test_an_undefined_name_in_a_template_is_an_error(real_plans):
+    write_files(real_plans.parent, {"templates/appendix.md.j2": "{{ view.titel }}\n"})
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city"])
+    assert result.exit_code == 1
+    assert "template error" in result.stderr and "titel" in result.stderr
+
+
+def test_a_template_cannot_reach_python_internals(real_plans):
+    write_files(
+        real_plans.parent,
+        {"templates/appendix.md.j2": "{{ view.__class__.__init__.__globals__ }}{{ ''.__class__.__mro__ }}\n"},
+    )
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city"])
+    assert result.exit_code == 1
+    assert "__globals__" not in result.stdout and "object" not in result.stdout
+
+
+# --- XLSX read back cell by cell ----------------------------------------------------------
+
+
+def _schedule_rows(sections: list[ScheduleSection]):
+    for section in sections:
+        yield ("section", section.number, section.title)
+        yield from _schedule_rows(section.sections)
+
+        def walk(rows: list[ScheduleRow]):
+            for row in rows:
+                yield ("task", row.number, row.content, row.time, row.lead, row.partners or "")
+                yield from walk(row.rows)
+
+        yield from walk(section.rows)
+
+
+def _xlsx(plan: Plan, key: str):
+    import openpyxl
+
+    view = view_of(plan, key)
+    sheet = openpyxl.load_workbook(__import__("io").BytesIO(render_xlsx(view))).active
+    layout = write_sheet(openpyxl.Workbook().active, view)
+    return view, sheet, layout
+
+
+@pytest.mark.parametrize(("plan_id", "key"), APPENDICES, ids=IDS)
+def test_xlsx_reads_back_as_the_plan(plan_id, key):
+    plan = REAL[plan_id]
+    appendix = dict(appendix_keys(plan))[key]
+    view, sheet, layout = _xlsx(plan, key)
+    body = list(sheet.iter_rows(min_row=layout["body_top"], max_row=layout["body_bottom"], values_only=True))
+    if appendix.kind == "allocation":
+        assert len(body) == len(appendix.rows)
+        for row, cells in zip(appendix.rows, body):
+            assert cells[0] == row.tt and cells[1] == row.name
+            for value, cell in zip(row.values, cells[2:]):
+                assert isinstance(cell, (int, float)) and Decimal(str(cell)) == value
+        first = layout["body_top"]
+        for index, value in enumerate(appendix.rows[0].values):
+            places = max(0, -value.as_tuple().exponent)
+            assert sheet.cell(first, 3 + index).number_format == "#,##0" + ("." + "0" * places if places else "")
+    else:
+        expected = list(_schedule_rows(appendix.sections))
+        assert len(body) == len(expected)
+        for want, cells in zip(expected, body):
+            if want[0] == "section":
+                assert cells[:2] == want[1:]
+            else:
+                assert cells == want[1:]
+    header = [h.text for cells in view.header for h in cells]
+    found = [c for row in sheet.iter_rows(min_row=layout["header_top"], max_row=layout["header_bottom"],
+                                          values_only=True) for c in row if c is not None]
+    assert sorted(found) == sorted(header)
+    assert sheet.freeze_panes == f"A{layout['body_top']}"
+    assert sheet.print_title_rows == f"${layout['header_top']}:${layout['header_bottom']}"
+    assert int(sheet.page_setup.paperSize) == 9  # A4
+    assert sheet.page_setup.orientation == ("landscape" if view.landscape else "portrait")
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.HeaderFooter.differentFirst and sheet.oddHeader.center.text == "&P"
+
+
+def test_xlsx_merges_header_cells_as_the_source_does():
+    view, sheet, layout = _xlsx(REAL["long-bien"], "2")
+    top = layout["header_top"]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert f"A{top}:A{top + 1}" in merged and f"B{top}:B{top + 1}" in merged  # TT, Đơn vị over two rows
+    assert f"C{top}:D{top}" in merged  # Tỷ lệ sinh con thứ 3 trở lên over two columns
+    assert sheet[f"C{top}"].value == "Tỷ lệ sinh con thứ 3 trở lên"
+    assert sheet[f"A{top + 2}"].value == "Đơn vị tính" and sheet[f"C{top + 2}"].value == "‰"
+    view, sheet, layout = _xlsx(REAL["city"], "1")
+    top = layout["header_top"]
+    assert f"C{top}:G{top}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet[f"C{top}"].value == "Kế hoạch năm 2025"
+
+
+# --- DOCX read back -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("plan_id", "key"), APPENDICES, ids=IDS)
+def test_docx_reads_back_as_the_plan(plan_id, key):
+    import io
+
+    import docx
+    from docx.oxml.ns import qn
+
+    plan = REAL[plan_id]
+    appendix = dict(appendix_keys(plan))[key]
+    view = view_of(plan, key)
+    document = docx.Document(io.BytesIO(render_docx(view)))
+    section = document.sections[0]
+    assert round(section.page_width.mm) == (297 if view.landscape else 210)
+    assert round(section.left_margin.mm) == 30 and round(section.right_margin.mm) == 15
+    assert round(section.top_margin.mm) == 20 and round(section.bottom_margin.mm) == 20
+    assert section.different_first_page_header_footer
+    assert "PAGE" in section.header._element.xml and not section.first_page_header.paragraphs[0].text
+    texts = [p.text for p in document.paragraphs]
+    assert texts == [t for t in (view.heading, view.title, view.subtitle, view.attached) if t]
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    table = document.tables[0]
+    levels = len(view.header)
+    for row in table.rows[:levels]:
+        assert row._tr.trPr.find(qn("w:tblHeader")) is not None
+    body = [[c.text for c in row.cells] for row in table.rows[levels:]]
+    if appendix.kind == "allocation":
+        assert len(body) == len(appendix.rows)
+        for row, cells in zip(appendix.rows, body):
+            assert cells[:2] == [row.tt or "", row.name]
+            assert cells[2:] == [vn(v) for v in row.values]
+    else:
+        expected = list(_schedule_rows(appendix.sections))
+        assert len(body) == len(expected)
+        for want, cells in zip(expected, body):
+            if want[0] == "section":
+                assert cells == [want[1]] + [want[2]] * 4  # the title is merged across the row
+            else:
+                assert cells == list(want[1:])
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_an_appendix_the_plan_lacks_is_an_error_listing_the_ones_it_has(real_plans):
+    result = runner.invoke(app, ["render", "appendix3", "--plan", "city"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "city has no appendix3; it has: appendix1 (GIAO CHỈ TIÊU DÂN SỐ NĂM 2025), "
+        "appendix2 (GIAO CHỈ TIÊU BIỆN PHÁP TRÁNH THAI NĂM 2025)"
+    )
+    result = runner.invoke(app, ["render", "appendix1", "--plan", "long-bien-directive-11"])
+    assert result.exit_code == 2 and "it has no appendices" in result.stderr
+
+
+def test_without_plan_or_default_every_plan_with_the_appendix_gets_its_own_file(real_plans):
+    result = runner.invoke(app, ["render", "appendix2", "-f", "html", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["out/city-appendix2.html", "out/long-bien-appendix2.html"]
+    assert (real_plans.parent / "out/city-appendix2.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_all_without_o_writes_into_the_current_folder(real_plans):
+    result = runner.invoke(app, ["render", "all", "--plan", "long-bien", "-f", "xlsx"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["long-bien-appendix1.xlsx", "long-bien-appendix2.xlsx"]
+    assert (real_plans.parent / "long-bien-appendix2.xlsx").read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize("setting", [
+    ("dansokh.toml", 'default_plan = "city"\n'),
+    ("pyproject.toml", '[project]\nname = "plans"\n\n[tool.dansokh]\ndefault_plan = "Hà Nội"\n'),
+])
+def test_the_default_plan_comes_from_configuration(real_plans, setting):
+    write_files(real_plans.parent, {setting[0]: setting[1]})
+    assert config.load(real_plans.parent).default_plan in ("city", "Hà Nội")
+    result = runner.invoke(app, ["render", "appendix2"])
+    assert result.exit_code == 0, result.output
+    assert "GIAO CHỈ TIÊU BIỆN PHÁP TRÁNH THAI" in result.stdout and "CÁC PHƯỜNG" not in result.stdout
+
+
+def test_no_configuration_means_no_default_plan(tmp_path):
+    (tmp_path / ".git").mkdir()  # the search for a configuration stops at the repository's root
+    assert config.load(tmp_path).default_plan is None
+    write_files(tmp_path, {"pyproject.toml": "[tool.other]\nx = 1\n"})
+    assert config.load(tmp_path).default_plan is None
+
+
+def test_format_follows_the_output_suffix_and_one_file_cannot_hold_several(real_plans):
+    result = runner.invoke(app, ["render", "appendix1", "--plan", "city", "-o", "city.docx"])
+    assert result.exit_code == 0, result.output
+    assert zipfile.ZipFile(real_plans.parent / "city.docx").read("word/document.xml")
+    result = runner.invoke(app, ["render", "all", "--plan", "city", "-o", "city.html"])
+    assert result.exit_code == 2 and "give -o a folder" in result.stderr
+
+
+def test_an_unknown_plan_is_an_error(real_plans):
+    result = runner.invoke(app, ["render", "appendix1", "--plan", "Atlantis"])
+    assert result.exit_code == 2 and "matches no plan" in result.stderr
+
+
+# --- packaging ----------------------------------------------------------------------------
+
+
+def test_templates_ship_inside_the_package():
+    names = {p.name for p in resources.files("dansokh.templates").iterdir()}
+    assert {"appendix.md.j2", "appendix.html.j2", "appendix.css.j2"} <= names
+    assert names >= {p.name for p in (ROOT / "templates").glob("*.j2")}
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    packages = {
+        ".".join(p.relative_to(ROOT / "src").parent.parts)
+        for p in (ROOT / "src").rglob("__init__.py")
+    }
+    assert set(setuptools["packages"]) == packages | {"dansokh.templates"}, "list every package in pyproject.toml"
+    assert setuptools["package-dir"]["dansokh.templates"] == "templates"
+    assert "*.j2" in setuptools["package-data"]["dansokh.templates"]
+
+
+def test_ci_installs_chromium_before_the_test_line():
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    install = next(i for i, line in enumerate(lines) if "apt-get install" in line and "chromium" in line)
+    assert install < len(lines) - 1
+
+
+# --- the HTML printed to PDF --------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+PAGES = {
+    "city-appendix1": 2,
+    "city-appendix2": 2,
+    "long-bien-appendix1": 8,
+    "long-bien-appendix2": 1,
+    "long-bien-srb-appendix1": 2,
+}
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+@pytest.mark.parametrize(("plan_id", "key"), APPENDICES, ids=IDS)
+def test_html_prints_to_a4_pdf(plan_id, key, tmp_path):
+    from pypdf import PdfReader
+
+    view = view_of(REAL[plan_id], key)
+    html = tmp_path / f"{view.name}.html"
+    html.write_text(render_text(environment(), "html", view), encoding="utf-8")
+    pdf = tmp_path / f"{view.name}.pdf"
+    html_to_pdf(html, pdf, str(CHROMIUM))
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == PAGES[view.name]
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        size = sorted((round(width / 72 * 25.4), round(height / 72 * 25.4)))
+        assert size == [210, 297]
+        assert (width > height) == view.landscape
+    first = reader.pages[0].extract_text()
+    squeeze = lambda text: re.sub(r"\s+", "", unicodedata.normalize("NFC", text))  # noqa: E731
+    assert squeeze(first).startswith(squeeze(view.heading or "") + squeeze(view.title))  # no number on page 1
+    for number, page in enumerate(reader.pages[1:], 2):
+        assert page.extract_text().lstrip().startswith(f"{number}\n"), f"page {number} is not numbered"
