@@ -1,38 +1,31 @@
-"""Every rule, passing and failing, on small repositories described in tests/cases/rules.yaml."""
+"""Every rule, passing and failing, on the small repositories of src/dansokh/examples.yaml."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
-from conftest import run, write_files
+from dansokh import examples
 from dansokh.rules import ALL_RULES
 
-CASES_FILE = Path(__file__).parent / "cases" / "rules.yaml"
-SPEC = YAML(typ="safe").load(CASES_FILE.read_text(encoding="utf-8"))
+CASES = examples.examples()["cases"]
 
 
-def _text(spec: str | dict) -> str:
-    if isinstance(spec, str):
-        return spec
-    text = SPEC["bases"][spec["base"]]
-    for old, new in spec.get("replace", []):
-        assert text.count(old) == 1, f"{old!r} must occur once in base {spec['base']!r}"
-        text = text.replace(old, new)
-    return text
+def found(result) -> list[str]:
+    return sorted(f"{d.code} {Path(d.span.file).as_posix()}:{d.span.line}" for d in result.diagnostics)
 
 
-@pytest.mark.parametrize("case", SPEC["cases"], ids=[c["name"] for c in SPEC["cases"]])
-def test_rule_case(case, in_tmp):
-    write_files(in_tmp, {name: _text(spec) for name, spec in case["files"].items()})
-    result = run(["."])
-    found = sorted(f"{d.code} {Path(d.span.file).as_posix()}:{d.span.line}" for d in result.diagnostics)
-    assert found == sorted(case["expect"])
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_rule_case(case):
+    assert found(examples.run(case)) == sorted(case["expect"])
 
 
-def test_every_check_has_a_failing_case():
-    failing = {case.get("rule") for case in SPEC["cases"] if case.get("rule") in {e.split()[0] for e in case["expect"]}}
-    checks = {rule.code for rule in ALL_RULES if rule.check is not None}
-    assert checks - failing == set()
+@pytest.mark.parametrize("case", [c for c in CASES if c.get("rule")], ids=lambda c: f"{c['rule']} {c['name']}")
+def test_the_passing_example_does_not_report_the_rule(case):
+    assert [d for d in examples.run(case, passing=True).diagnostics if d.code == case["rule"]] == []
+
+
+def test_every_rule_has_a_failing_case():
+    failing = {case.get("rule") for case in CASES if case.get("rule") in {e.split()[0] for e in case["expect"]}}
+    assert {rule.code for rule in ALL_RULES} - failing == set()

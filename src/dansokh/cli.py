@@ -5,6 +5,7 @@ Exit status: 0 when there are no errors, 1 when there are, 2 for a usage error.
 
 from __future__ import annotations
 
+import io
 import sys
 from enum import Enum
 from pathlib import Path
@@ -14,10 +15,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, config, examples
 from .indicators import CATALOGUE
 from .loader import DEFAULT_MAX_BYTES
-from .reporters import REPORTERS
+from .reporters import pick
+from .reporters.rules import RuleExample, write_rule
+from .changed import only_changed
+from .gitfiles import GitError
+from .selection import Selection, SelectionError
+from .writes import write_atomic
 from .rules import ALL_RULES, BY_CODE
 from .allocate import edge, raises
 from .apportion import ApportionError, Method
@@ -38,8 +44,12 @@ app = typer.Typer(
 
 
 class OutputFormat(str, Enum):
+    auto = "auto"
     text = "text"
     json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
 
 
 def _version(value: bool) -> None:
@@ -57,39 +67,109 @@ def root(
     """dansokh keeps yearly plans in git and checks every plan and every parent→child edge."""
 
 
+def _codes(values: list[str]) -> list[str]:
+    """``--select C,T --select U001`` -> ["C", "T", "U001"]."""
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
+
+
+def _severities(values: list[str]) -> dict[str, str]:
+    levels = {}
+    for value in values:
+        code, _, level = value.partition("=")
+        if not code.strip() or not level.strip():
+            raise _fail(f"--severity {value!r}: expected CODE=error|warning|info")
+        levels[code.strip()] = level.strip().lower()
+    return levels
+
+
+def _settings(config_path: Optional[Path]) -> config.Config:
+    try:
+        return config.load(explicit=config_path)
+    except config.ConfigError as error:
+        raise _fail(str(error)) from None
+
+
 @app.command("validate")
 def validate_command(
     paths: Annotated[list[Path], typer.Argument(exists=True, help="Plan files or folders (searched recursively).")],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    output_format: Annotated[
+        Optional[OutputFormat],
+        typer.Option("--format", "-f", help="Output format; auto is github under GitHub Actions, else text."),
+    ] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="Write the report to this file.")
+    ] = None,
+    select: Annotated[list[str], typer.Option("--select", help="Report only these codes or prefixes (C,T001).")] = [],
+    ignore: Annotated[list[str], typer.Option("--ignore", help="Do not report these codes or prefixes.")] = [],
+    severity: Annotated[
+        list[str], typer.Option("--severity", help="CODE=error|warning|info: change a rule's severity.")
+    ] = [],
+    changed_since: Annotated[
+        Optional[str],
+        typer.Option("--changed-since", help="Report only what touches files changed since this git revision."),
+    ] = None,
+    config_path: Annotated[
+        Optional[Path], typer.Option("--config", exists=True, dir_okay=False, help="Settings file (dansokh.toml).")
+    ] = None,
     max_file_size: Annotated[
-        int, typer.Option(help="Largest plan file read, in bytes.", min=1)
-    ] = DEFAULT_MAX_BYTES,
+        Optional[int], typer.Option(help="Largest plan file read, in bytes (default 5 MiB).", min=1)
+    ] = None,
 ) -> None:
     """Check plans: the schema, each plan's arithmetic, and the cascade between plans."""
-    result = validate(paths, max_file_size)
-    REPORTERS[output_format.value](sys.stdout).report(result)
+    settings = _settings(config_path)
+    try:
+        selection = Selection.make(
+            _codes(select) or settings.select,
+            _codes(ignore) or settings.ignore,
+            settings.severity | _severities(severity),
+        )
+    except SelectionError as error:
+        raise _fail(str(error)) from None
+    result = validate(paths, max_file_size or settings.max_file_size or DEFAULT_MAX_BYTES, selection=selection)
+    if changed_since is not None:
+        try:
+            result = only_changed(result, changed_since, result.repository)
+        except GitError as error:
+            raise _fail(f"--changed-since: {error}") from None
+    reporter = pick((output_format.value if output_format else None) or settings.format or "auto")
+    if output is None:
+        reporter(sys.stdout).report(result)
+    else:
+        buffer = io.StringIO()
+        reporter(buffer, color=False).report(result)
+        write_atomic(output, buffer.getvalue())
     raise typer.Exit(1 if result.failed else 0)
 
 
 @app.command("rules")
 def rules_command(
-    code: Annotated[Optional[str], typer.Argument(help="Show one rule's documentation.")] = None,
+    codes: Annotated[
+        Optional[list[str]], typer.Argument(help="Codes or prefixes (C001, C): show their documentation and examples.")
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help="Documentation and examples of every rule.")] = False,
 ) -> None:
-    """List the rule codes dansokh reports."""
+    """List the rule codes dansokh reports; with codes, each one's documentation and examples."""
     console = Console(highlight=False)
-    if code is not None:
-        rule = BY_CODE.get(code.upper())
-        if rule is None:
-            console.print(f"unknown rule code {code!r}; `dansokh rules` lists them", style="red")
-            raise typer.Exit(2)
-        console.print(f"[bold]{rule.code}[/] {rule.name} ({rule.severity.value})\n{rule.summary}")
-        if rule.doc:
-            console.print(f"\n{rule.doc}")
+    if not codes and not full:
+        table = Table("code", "name", "severity", "what it finds", box=None, pad_edge=False)
+        for rule in ALL_RULES:
+            table.add_row(rule.code, rule.name, rule.severity.value, rule.summary)
+        console.print(table)
         return
-    table = Table("code", "name", "severity", "what it finds", box=None, pad_edge=False)
-    for rule in ALL_RULES:
-        table.add_row(rule.code, rule.name, rule.severity.value, rule.summary)
-    console.print(table)
+    wanted = [c.upper() for c in codes or []]
+    chosen = [r for r in ALL_RULES if full or any(r.code.startswith(c) for c in wanted)]
+    unknown = [c for c in wanted if not any(r.code.startswith(c) for r in ALL_RULES)]
+    if unknown:
+        raise _fail(f"unknown rule code {', '.join(unknown)}; `dansokh rules` lists them")
+    for index, rule in enumerate(chosen):
+        if index:
+            sys.stdout.write("\n" + "─" * 60 + "\n\n")
+        cases = examples.cases_of(rule.code)
+        example = None
+        if cases:
+            case = cases[0]
+            example = RuleExample(case, examples.changes(case), examples.run(case), examples.run(case, passing=True))
+        write_rule(rule, example, sys.stdout)
 
 
 @app.command("indicators")
@@ -218,6 +298,17 @@ def allocate_command(
         )
         raise typer.Exit(outcome or (1 if refused else 0))
     raise typer.Exit(1 if view.short else 0)
+
+
+from .commands_ci import diff_command, schema_command  # noqa: E402
+
+app.command("diff")(diff_command)
+app.command("schema")(schema_command)
+
+
+from .render.command import render_command  # noqa: E402
+
+app.command("render")(render_command)
 
 
 def main() -> None:

@@ -71,6 +71,8 @@ class Result:
     summary: Summary = field(default_factory=Summary)
     files: list[str] = field(default_factory=list)
     suppressions: list[Any] = field(default_factory=list)
+    repository: Any = None  # the checked Repository, for callers that filter by the hierarchy
+    seconds: float = 0.0  # how long the check took
 
     def finish(self) -> "Result":
         self.diagnostics.sort(key=Diagnostic.sort_key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from . import suppress
@@ -11,6 +12,7 @@ from .loader import DEFAULT_MAX_BYTES, discover, load_file, load_text
 from .plans import parse_plan
 from .rules import PLAN_RULES, REPO_RULES
 from .rules.loading import NO_PLANS
+from .selection import Selection
 from .source import Span
 from .tree import LoadedPlan, Repository
 
@@ -66,11 +68,20 @@ def check(plans: list[LoadedPlan], result: Result) -> Repository:
 
 
 def validate(
-    paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, overrides: dict[Path, str] | None = None
+    paths: list[Path],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    overrides: dict[Path, str] | None = None,
+    selection: Selection | None = None,
 ) -> Result:
+    """Every check on every plan under ``paths``; inline suppressions, then the selection of
+    rules and severities, decide what is reported."""
+    started = time.perf_counter()
     result = Result()
-    check(load_plans(paths, result, max_bytes, overrides), result)
+    result.repository = check(load_plans(paths, result, max_bytes, overrides), result)
     result.diagnostics = suppress.apply(result.diagnostics, result.suppressions)
+    if selection is not None:
+        result.diagnostics = selection.apply(result.diagnostics)
+    result.seconds = time.perf_counter() - started
     return result.finish()
 
 

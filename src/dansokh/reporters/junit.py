@@ -1,39 +1,66 @@
-"""JUnit XML: one test case per plan file, failing when the file has errors."""
+"""JUnit XML: one test case per plan file, failing when the file has errors.
+
+Written to the Apache Ant schema (the strictest in use), so that Jenkins, GitLab and the
+like read it: the suite carries a timestamp, the host and its properties; a file's warnings
+and notes go to its ``system-out``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import socket
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
+from .. import __version__
 from ..diagnostics import Diagnostic, Result, Severity
 from .base import Reporter
 
 
-class JunitReporter(Reporter):
-    def __init__(self, stream, color=None, files: list[str] | None = None):
-        super().__init__(stream, color)
-        self.files = files
+def _timestamp() -> str:
+    """Now, or ``SOURCE_DATE_EPOCH`` for reproducible reports."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
+
+class JunitReporter(Reporter):
     def report(self, result: Result) -> None:
         by_file: dict[str, list[Diagnostic]] = defaultdict(list)
         for d in result.diagnostics:
             by_file[d.span.file].append(d)
-        files = sorted(set(self.files or []) | set(by_file))
+        files = sorted(set(result.files) | set(by_file))  # every file checked is a test case
         failures = sum(1 for f in files if any(d.severity is Severity.ERROR for d in by_file[f]))
-        suites = ET.Element("testsuites", name="dansokh", tests=str(len(files)), failures=str(failures))
+        suites = ET.Element("testsuites")
         suite = ET.SubElement(
-            suites, "testsuite", name="dansokh validate", tests=str(len(files)), failures=str(failures), errors="0"
+            suites,
+            "testsuite",
+            name="dansokh validate",
+            package="dansokh",
+            id="0",
+            timestamp=_timestamp(),
+            hostname=socket.gethostname() or "localhost",
+            tests=str(len(files)),
+            failures=str(failures),
+            errors="0",
+            time=f"{result.seconds:.3f}",
         )
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="dansokh.version", value=__version__)
+        summary = result.summary
+        for name, value in (("plans", summary.plans), ("edges", summary.edges), ("warnings", summary.warnings)):
+            ET.SubElement(properties, "property", name=f"dansokh.{name}", value=str(value))
         for file in files:
-            case = ET.SubElement(suite, "testcase", classname="dansokh", name=file)
+            case = ET.SubElement(suite, "testcase", classname="dansokh.plans", name=file, time="0")
             errors = [d for d in by_file[file] if d.severity is Severity.ERROR]
-            lines = "\n".join(f"{d.span}: {d.code} {d.message}" for d in by_file[file])
             if errors:
                 failure = ET.SubElement(
                     case, "failure", message=f"{len(errors)} error(s)", type=",".join(sorted({d.code for d in errors}))
                 )
-                failure.text = lines
-            elif lines:
-                ET.SubElement(case, "system-out").text = lines
+                failure.text = "\n".join(f"{d.span}: {d.code} {d.message}" for d in errors)
+        others = [d for f in files for d in by_file[f] if d.severity is not Severity.ERROR]
+        ET.SubElement(suite, "system-out").text = "\n".join(f"{d.span}: {d.code} {d.message}" for d in others)
+        ET.SubElement(suite, "system-err").text = ""
         ET.indent(suites)
         self.stream.write(ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")

@@ -1,0 +1,112 @@
+"""Settings of a plans repository: ``dansokh.toml`` at its root, or ``[tool.dansokh]`` in its
+pyproject.toml.  The command line wins over both.
+
+    # dansokh.toml
+    select = ["C", "T"]          # codes or prefixes; default: every rule
+    ignore = ["D002"]
+    severity = { C002 = "error" }
+    lang = "vi"                  # vi | en; default: the locale
+    default_plan = "long-bien"   # the plan `dansokh render` uses without --plan
+    max_file_size = 5242880
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE = "dansokh.toml"
+KEYS = ("select", "ignore", "severity", "lang", "default_plan", "max_file_size", "format")
+FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    lang: str | None = None
+    default_plan: str | None = None
+    max_file_size: int | None = None
+    format: str | None = None
+
+
+def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest configuration from ``start`` upwards, stopping at the repository's root
+    (the folder holding ``.git``): a dansokh.toml, or a pyproject.toml with ``[tool.dansokh]``."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        own = candidate / CONFIG_FILE
+        if own.is_file():
+            return own, _read(own)
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read(pyproject).get("tool", {}).get("dansokh")
+            if table is not None:
+                return pyproject, table
+        if (candidate / ".git").exists():
+            break
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            return tomllib.load(stream)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror}") from None
+
+
+def load(start: Path | None = None, explicit: Path | None = None) -> Config:
+    """The configuration for a run in ``start`` (default: the working folder), or from
+    ``explicit`` (``--config``); an empty Config when there is none."""
+    if explicit is not None:
+        table = _read(explicit)
+        if explicit.name == "pyproject.toml":
+            table = table.get("tool", {}).get("dansokh", {})
+        return _parse(explicit, table)
+    found = find(start or Path.cwd())
+    return _parse(*found) if found else Config()
+
+
+def _parse(path: Path, table: dict[str, Any]) -> Config:
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting {', '.join(unknown)} (known: {', '.join(KEYS)})")
+
+    def codes(key: str) -> list[str]:
+        value = table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{path}: {key} must be a list of rule codes or prefixes")
+        return value
+
+    severity = table.get("severity", {})
+    if not isinstance(severity, dict) or not all(isinstance(v, str) for v in severity.values()):
+        raise ConfigError(f'{path}: severity must map codes to "error", "warning" or "info"')
+    lang = table.get("lang")
+    if lang is not None and lang not in ("vi", "en"):
+        raise ConfigError(f'{path}: lang must be "vi" or "en"')
+    size = table.get("max_file_size")
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):
+        raise ConfigError(f"{path}: max_file_size must be a positive number of bytes")
+    output = table.get("format")
+    if output is not None and output not in FORMATS:
+        raise ConfigError(f"{path}: format must be one of {', '.join(FORMATS)}")
+    default_plan = table.get("default_plan")
+    if default_plan is not None and (not isinstance(default_plan, str) or not default_plan.strip()):
+        raise ConfigError(f"{path}: default_plan must be a plan id, unit id or name")
+    return Config(
+        path, codes("select"), codes("ignore"), dict(severity), lang,
+        default_plan.strip() if default_plan else None, size, output,
+    )
