@@ -239,3 +239,168 @@ def test_command_help_is_translated_in_place(vietnamese):
     command = group.commands["c"]  # type: ignore[attr-defined]
     options = [p.help for p in command.params if getattr(p, "help", None)]
     assert (group.help, command.help, options) == ("Đơn vị", "Kết luận", ["Trọng số"])
+
+
+# --- the command line: --lang, the configuration file, the locale --------------------------
+
+
+def _dansokh(*arguments: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    """``python -m dansokh ARGUMENTS`` (``cli.main``, as installed) with no language in the
+    environment except ``env``, on a wide terminal so that help lines do not wrap."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT}
+    environment.update({"COLUMNS": "200", "NO_COLOR": "1", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "dansokh", *arguments],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=environment,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def _positions(output: str) -> list[str]:
+    """``file:line:col: CODE`` of every diagnostic line (the part both languages share)."""
+    import re
+
+    return re.findall(r"^(\S+:\d+:\d+: [A-Z]\d{3}) ", output, re.MULTILINE)
+
+
+@pytest.fixture
+def broken_plans(real_plans) -> Path:
+    long_bien = real_plans / "2025" / "long-bien.yaml"
+    city = real_plans / "2025" / "city.yaml"
+    _break(long_bien, "value: 90", "90", "86", after="indicator: prenatal_screening")  # C001, T006
+    _break(city, "name: Ba Đình, values: [18700", "15500]", "15600]")  # T001, T002
+    (real_plans / "2025" / "extra.yaml").write_text("id: extra\nyear: 2025\nbogus: 1\n", encoding="utf-8")
+    return real_plans
+
+
+def test_lang_vi_gives_vietnamese_diagnostics_at_the_same_places(broken_plans):
+    english = _dansokh("--lang", "en", "validate", "plans")
+    vietnamese = _dansokh("--lang", "vi", "validate", "plans")
+    assert english.returncode == vietnamese.returncode == 1, vietnamese.stderr
+    assert len(_positions(english.stdout)) >= 7
+    assert _positions(vietnamese.stdout) == _positions(english.stdout)
+    assert "thấp hơn mức 87 % mà city giao cho Long Biên (thiếu 1 %)" in vietnamese.stdout
+    assert "khóa 'bogus' không có trong định dạng kế hoạch" in vietnamese.stdout
+    assert "    plans/2025/city.yaml:" in vietnamese.stdout and "do city giao" in vietnamese.stdout
+    summary = vietnamese.stdout.splitlines()[-1]
+    assert summary.startswith("Đã kiểm tra 6 tệp, 5 kế hoạch, 3 quan hệ cấp trên→cấp dưới: ")
+    assert english.stdout.splitlines()[-1].startswith("Checked 6 files, 5 plans, 3 parent→child edges: ")
+    assert "below" in english.stdout and "thấp hơn" not in english.stdout
+
+
+def test_validate_takes_lang_as_its_own_option_too(broken_plans):
+    assert _dansokh("validate", "--lang", "vi", "plans").stdout == _dansokh("--lang=vi", "validate", "plans").stdout
+    assert "Đã kiểm tra" in _dansokh("validate", "--lang=vi", "plans").stdout
+
+
+def test_machine_formats_are_the_same_in_both_languages(broken_plans):
+    english = json.loads(_dansokh("--lang", "en", "validate", "--format", "json", "plans").stdout)
+    vietnamese = json.loads(_dansokh("--lang", "vi", "validate", "--format", "json", "plans").stdout)
+    assert english.keys() == vietnamese.keys() and english["summary"] == vietnamese["summary"]
+
+    def without_messages(document):
+        return [
+            {**{k: v for k, v in d.items() if k != "message"}, "related": [{**r, "message": None} for r in d["related"]]}
+            for d in document["diagnostics"]
+        ]
+
+    assert without_messages(vietnamese) == without_messages(english)
+    assert [d["message"] for d in vietnamese["diagnostics"]] != [d["message"] for d in english["diagnostics"]]
+    assert {d["severity"] for d in vietnamese["diagnostics"]} <= {"error", "warning", "info"}
+
+
+def test_a_vietnamese_locale_gives_vietnamese(broken_plans):
+    vietnamese = _dansokh("validate", "plans", env={"LANG": "vi_VN.UTF-8"})
+    assert vietnamese.stdout.splitlines()[-1].startswith("Đã kiểm tra 6 tệp")
+    english = _dansokh("validate", "plans", env={"LANG": "en_US.UTF-8"})
+    assert english.stdout.splitlines()[-1].startswith("Checked 6 files")
+    assert _positions(vietnamese.stdout) == _positions(english.stdout)
+
+
+def test_lang_in_the_configuration_file_and_lang_on_the_command_line_wins(broken_plans):
+    (broken_plans.parent / "dansokh.toml").write_text('lang = "vi"\n', encoding="utf-8")
+    configured = _dansokh("validate", "plans", env={"LANG": "en_US.UTF-8"})
+    assert configured.stdout.splitlines()[-1].startswith("Đã kiểm tra 6 tệp"), configured.stderr
+    assert "Cách dùng: dansokh" in _dansokh("--help").stdout  # the help follows the configuration too
+    for arguments in (("--lang", "en", "validate", "plans"), ("validate", "--lang", "en", "plans")):
+        english = _dansokh(*arguments, env={"LANG": "vi_VN.UTF-8"})
+        assert english.stdout.splitlines()[-1].startswith("Checked 6 files"), arguments
+        assert _positions(english.stdout) == _positions(configured.stdout)
+
+
+def test_help_in_vietnamese():
+    root = _dansokh("--lang", "vi", "--help")
+    assert root.returncode == 0, root.stderr
+    for text in ("Cách dùng: dansokh", "Kế hoạch Dân số và Phát triển dưới dạng YAML", "Tùy chọn", "Lệnh",
+                 "Kiểm tra kế hoạch: định dạng", "Hiện hướng dẫn này rồi thoát.", "Ngôn ngữ của thông báo"):
+        assert text in root.stdout, text
+    assert "Check plans" not in root.stdout and "Show this message" not in root.stdout
+    validate = _dansokh("--lang", "vi", "validate", "--help")
+    assert validate.returncode == 0, validate.stderr
+    for text in ("Cách dùng: dansokh validate", "Tham số", "[bắt buộc]", "Ghi báo cáo vào tệp này.",
+                 "Chỉ báo các mã hoặc tiền tố mã này (C,T001).", "--lang"):
+        assert text in validate.stdout, text
+    assert "Write the report" not in validate.stdout
+    english = _dansokh("--lang", "en", "validate", "--help")
+    assert "Usage: dansokh validate" in english.stdout and "Write the report to this file." in english.stdout
+
+
+def test_an_unknown_language_is_a_usage_error(broken_plans):
+    for arguments in (("--lang", "xx", "validate", "plans"), ("validate", "--lang=xx", "plans")):
+        completed = _dansokh(*arguments)
+        assert completed.returncode == 2, arguments
+        assert "unknown language 'xx'" in completed.stderr and completed.stdout == ""
+    (broken_plans.parent / "dansokh.toml").write_text('lang = "fr"\n', encoding="utf-8")
+    completed = _dansokh("validate", "plans")
+    assert completed.returncode == 2 and 'lang must be "vi" or "en"' in completed.stderr
+
+
+def test_the_typer_app_takes_lang_in_process(broken_plans):
+    from typer.testing import CliRunner
+
+    from dansokh.cli import app
+
+    runner = CliRunner()
+    vietnamese = runner.invoke(app, ["--lang", "vi", "validate", "plans"])
+    assert vietnamese.exit_code == 1 and "Đã kiểm tra 6 tệp" in vietnamese.stdout
+    english = runner.invoke(app, ["validate", "--lang", "en", "plans"])
+    assert "Checked 6 files" in english.stdout
+    assert _positions(vietnamese.stdout) == _positions(english.stdout)
+    assert runner.invoke(app, ["--lang", "xx", "rules"]).exit_code == 2
+
+
+def test_command_messages_in_vietnamese(real_plans):
+    rules = _dansokh("--lang", "vi", "rules")
+    assert rules.stdout.split()[:4] == ["mã", "tên", "mức", "độ"] and " lỗi " in rules.stdout
+    one = _dansokh("--lang", "vi", "rules", "C001").stdout
+    assert one.startswith("C001 below-assignment (lỗi): ") and "Ví dụ vi phạm" in one and "Ví dụ đạt" in one
+    unknown = _dansokh("--lang", "vi", "rules", "Z999")
+    assert unknown.returncode == 2 and "không có quy tắc mã Z999" in unknown.stderr
+    nothing = _dansokh("--lang", "vi", "allocate", "--from", "city")
+    assert nothing.returncode == 2 and "hãy dùng --to" in nothing.stderr
+    indicators = _dansokh("--lang", "vi", "indicators").stdout
+    assert "chỉ tiêu giao" in indicators and "tối đa" in indicators
+
+
+def test_the_help_frame_follows_the_language(vietnamese):
+    import typer
+    from typer import rich_utils
+
+    app = typer.Typer()
+
+    @app.command()
+    def c() -> None:
+        pass
+
+    i18n.translate_help(typer.main.get_command(app))
+    assert rich_utils.OPTIONS_PANEL_TITLE == "Tùy chọn"
+    i18n.setup("en")
+    assert rich_utils.OPTIONS_PANEL_TITLE == "Options"

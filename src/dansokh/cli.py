@@ -15,11 +15,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, config, examples
+from . import __version__, config, examples, i18n
+from .i18n import N_, _
 from .indicators import CATALOGUE
 from .loader import DEFAULT_MAX_BYTES
 from .reporters import pick
-from .reporters.rules import RuleExample, write_rule
+from .reporters.rules import RuleExample, severity_text, write_rule
 from .changed import only_changed
 from .gitfiles import GitError
 from .selection import Selection, SelectionError
@@ -29,14 +30,14 @@ from .allocate import edge, raises
 from .apportion import ApportionError, Method
 from .changes import raise_targets
 from .lookup import LookupError_, find
-from .reporters.allocation import report_split, write_csv, write_json, write_table
+from .reporters.allocation import direction_text, report_split, write_csv, write_json, write_table
 from .split import SplitError, make_split, read_weights, write_split
 from .validate import load_repository, validate
 from .writing import apply_change
 
 app = typer.Typer(
     name="dansokh",
-    help="Population-and-development plans (Kế hoạch Dân số và Phát triển) as checked YAML.",
+    help=N_("Population-and-development plans (Kế hoạch Dân số và Phát triển) as checked YAML."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -58,13 +59,32 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+LANG_HELP = N_("Language of messages and help: vi or en (default: lang in dansokh.toml, else the locale).")
+
+_explicit_lang: str | None = None  # --lang, for commands that read another configuration file (--config)
+_language_chosen = False  # main() has chosen the language from the arguments and the configuration
+
+
+def _speak(lang: str | None, settings: config.Config) -> None:
+    """Install the language asked for (``--lang``, else the configuration, else the environment)."""
+    try:
+        i18n.setup(lang, settings.lang)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+
+
 @app.callback()
 def root(
     version: Annotated[
-        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version."))
     ] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", metavar="vi|en", help=LANG_HELP)] = None,
 ) -> None:
     """dansokh keeps yearly plans in git and checks every plan and every parent→child edge."""
+    global _explicit_lang
+    if not _language_chosen:  # called without main() (a test's CliRunner): choose here
+        _explicit_lang = lang
+        _speak(lang, _settings(None))
 
 
 def _codes(values: list[str]) -> list[str]:
@@ -77,7 +97,7 @@ def _severities(values: list[str]) -> dict[str, str]:
     for value in values:
         code, _, level = value.partition("=")
         if not code.strip() or not level.strip():
-            raise _fail(f"--severity {value!r}: expected CODE=error|warning|info")
+            raise _fail(_("--severity {value!r}: expected CODE=error|warning|info").format(value=value))
         levels[code.strip()] = level.strip().lower()
     return levels
 
@@ -89,34 +109,37 @@ def _settings(config_path: Optional[Path]) -> config.Config:
         raise _fail(str(error)) from None
 
 
-@app.command("validate")
+@app.command("validate", help=N_("Check plans: the schema, each plan's arithmetic, and the cascade between plans."))
 def validate_command(
-    paths: Annotated[list[Path], typer.Argument(exists=True, help="Plan files or folders (searched recursively).")],
+    paths: Annotated[list[Path], typer.Argument(exists=True, help=N_("Plan files or folders (searched recursively)."))],
     output_format: Annotated[
         Optional[OutputFormat],
-        typer.Option("--format", "-f", help="Output format; auto is github under GitHub Actions, else text."),
+        typer.Option("--format", "-f", help=N_("Output format; auto is github under GitHub Actions, else text.")),
     ] = None,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="Write the report to this file.")
+        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("Write the report to this file."))
     ] = None,
-    select: Annotated[list[str], typer.Option("--select", help="Report only these codes or prefixes (C,T001).")] = [],
-    ignore: Annotated[list[str], typer.Option("--ignore", help="Do not report these codes or prefixes.")] = [],
+    select: Annotated[list[str], typer.Option("--select", help=N_("Report only these codes or prefixes (C,T001)."))] = [],
+    ignore: Annotated[list[str], typer.Option("--ignore", help=N_("Do not report these codes or prefixes."))] = [],
     severity: Annotated[
-        list[str], typer.Option("--severity", help="CODE=error|warning|info: change a rule's severity.")
+        list[str], typer.Option("--severity", help=N_("CODE=error|warning|info: change a rule's severity."))
     ] = [],
     changed_since: Annotated[
         Optional[str],
-        typer.Option("--changed-since", help="Report only what touches files changed since this git revision."),
+        typer.Option("--changed-since", help=N_("Report only what touches files changed since this git revision.")),
     ] = None,
     config_path: Annotated[
-        Optional[Path], typer.Option("--config", exists=True, dir_okay=False, help="Settings file (dansokh.toml).")
+        Optional[Path], typer.Option("--config", exists=True, dir_okay=False, help=N_("Settings file (dansokh.toml)."))
     ] = None,
     max_file_size: Annotated[
-        Optional[int], typer.Option(help="Largest plan file read, in bytes (default 5 MiB).", min=1)
+        Optional[int], typer.Option(help=N_("Largest plan file read, in bytes (default 5 MiB)."), min=1)
     ] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", metavar="vi|en", help=LANG_HELP)] = None,
 ) -> None:
     """Check plans: the schema, each plan's arithmetic, and the cascade between plans."""
     settings = _settings(config_path)
+    if lang is not None or config_path is not None:
+        _speak(lang if lang is not None else _explicit_lang, settings)
     try:
         selection = Selection.make(
             _codes(select) or settings.select,
@@ -130,7 +153,7 @@ def validate_command(
         try:
             result = only_changed(result, changed_since, result.repository)
         except GitError as error:
-            raise _fail(f"--changed-since: {error}") from None
+            raise _fail(_("--changed-since: {reason}").format(reason=error)) from None
     reporter = pick((output_format.value if output_format else None) or settings.format or "auto")
     if output is None:
         reporter(sys.stdout).report(result)
@@ -141,26 +164,27 @@ def validate_command(
     raise typer.Exit(1 if result.failed else 0)
 
 
-@app.command("rules")
+@app.command("rules", help=N_("List the rule codes dansokh reports; with codes, each one's documentation and examples."))
 def rules_command(
     codes: Annotated[
-        Optional[list[str]], typer.Argument(help="Codes or prefixes (C001, C): show their documentation and examples.")
+        Optional[list[str]],
+        typer.Argument(help=N_("Codes or prefixes (C001, C): show their documentation and examples.")),
     ] = None,
-    full: Annotated[bool, typer.Option("--full", help="Documentation and examples of every rule.")] = False,
+    full: Annotated[bool, typer.Option("--full", help=N_("Documentation and examples of every rule."))] = False,
 ) -> None:
     """List the rule codes dansokh reports; with codes, each one's documentation and examples."""
     console = Console(highlight=False)
     if not codes and not full:
-        table = Table("code", "name", "severity", "what it finds", box=None, pad_edge=False)
+        table = Table(_("code"), _("name"), _("severity"), _("what it finds"), box=None, pad_edge=False)
         for rule in ALL_RULES:
-            table.add_row(rule.code, rule.name, rule.severity.value, rule.summary)
+            table.add_row(rule.code, rule.name, severity_text(rule.severity), rule.summary)
         console.print(table)
         return
     wanted = [c.upper() for c in codes or []]
     chosen = [r for r in ALL_RULES if full or any(r.code.startswith(c) for c in wanted)]
     unknown = [c for c in wanted if not any(r.code.startswith(c) for r in ALL_RULES)]
     if unknown:
-        raise _fail(f"unknown rule code {', '.join(unknown)}; `dansokh rules` lists them")
+        raise _fail(_("unknown rule code {codes}; `dansokh rules` lists them").format(codes=", ".join(unknown)))
     for index, rule in enumerate(chosen):
         if index:
             sys.stdout.write("\n" + "─" * 60 + "\n\n")
@@ -172,13 +196,17 @@ def rules_command(
         write_rule(rule, example, sys.stdout)
 
 
-@app.command("indicators")
+@app.command("indicators", help=N_("List the indicator catalogue: key, Vietnamese name, unit and direction."))
 def indicators_command() -> None:
     """List the indicator catalogue: key, Vietnamese name, unit and direction."""
-    table = Table("key", "name", "unit", "direction", "quota", box=None, pad_edge=False)
+    table = Table(_("key"), _("name"), _("unit"), _("direction"), _("quota"), box=None, pad_edge=False)
     for indicator in CATALOGUE.values():
         table.add_row(
-            indicator.key, indicator.name, indicator.unit, indicator.direction.value, "yes" if indicator.quota else ""
+            indicator.key,
+            indicator.name,
+            indicator.unit,
+            direction_text(indicator.direction),
+            _("yes") if indicator.quota else "",
         )
     Console(highlight=False).print(table)
 
@@ -202,30 +230,39 @@ def _pairs(option: str, items: list[str], repo, parent) -> dict[str, int]:
         name, _, value = item.rpartition("=")
         ids = [name] if any(u.id == name for u in children) else repo.resolve(name, children)
         if not name or len(ids) != 1 or not value.strip().isdigit():
-            raise _fail(f"{option} {item!r}: expected UNIT=NUMBER with a unit of {parent.plan.unit.name}")
+            raise _fail(
+                _("{option} {item!r}: expected UNIT=NUMBER with a unit of {parent}").format(
+                    option=option, item=item, parent=parent.plan.unit.name
+                )
+            )
         result[ids[0]] = int(value)
     return result
 
 
-@app.command("allocate")
+@app.command(
+    "allocate",
+    help=N_("See what a parent assigned to a child, start the child's plan from it, or split a quota."),
+)
 def allocate_command(
-    source: Annotated[str, typer.Option("--from", help="The parent: a plan id, unit id or unit name.")],
-    to: Annotated[Optional[str], typer.Option("--to", help="The child: a plan id, unit id or unit name.")] = None,
+    source: Annotated[str, typer.Option("--from", help=N_("The parent: a plan id, unit id or unit name."))],
+    to: Annotated[Optional[str], typer.Option("--to", help=N_("The child: a plan id, unit id or unit name."))] = None,
     split: Annotated[
-        Optional[str], typer.Option("--split", help="Split this quota of --from among its children.")
+        Optional[str], typer.Option("--split", help=N_("Split this quota of --from among its children."))
     ] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Weigh the split by this column of the table.")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help=N_("Weigh the split by this column of the table."))] = None,
     weights: Annotated[
-        Optional[Path], typer.Option("--weights", exists=True, dir_okay=False, help="CSV of unit,weight.")
+        Optional[Path], typer.Option("--weights", exists=True, dir_okay=False, help=N_("CSV of unit,weight."))
     ] = None,
-    whole: Annotated[Optional[int], typer.Option("--whole", min=0, help="The quota to split (default: the plan's own).")] = None,
-    method: Annotated[Method, typer.Option("--method", help="How to round the split.")] = Method.LARGEST_REMAINDER,
-    minimum: Annotated[list[str], typer.Option("--min", help="UNIT=N: at least N for this child.")] = [],
-    fixed: Annotated[list[str], typer.Option("--fixed", help="UNIT=N: exactly N for this child.")] = [],
-    output_format: Annotated[EdgeFormat, typer.Option("--format", "-f", help="Output format.")] = EdgeFormat.table,
-    write: Annotated[bool, typer.Option("--write", help="Write the change into the plan file.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="With --write: show the diff, write nothing.")] = False,
-    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help="The plans folder.")] = Path(
+    whole: Annotated[
+        Optional[int], typer.Option("--whole", min=0, help=N_("The quota to split (default: the plan's own)."))
+    ] = None,
+    method: Annotated[Method, typer.Option("--method", help=N_("How to round the split."))] = Method.LARGEST_REMAINDER,
+    minimum: Annotated[list[str], typer.Option("--min", help=N_("UNIT=N: at least N for this child."))] = [],
+    fixed: Annotated[list[str], typer.Option("--fixed", help=N_("UNIT=N: exactly N for this child."))] = [],
+    output_format: Annotated[EdgeFormat, typer.Option("--format", "-f", help=N_("Output format."))] = EdgeFormat.table,
+    write: Annotated[bool, typer.Option("--write", help=N_("Write the change into the plan file."))] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("With --write: show the diff, write nothing."))] = False,
+    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path(
         "plans"
     ),
 ) -> None:
@@ -234,12 +271,16 @@ def allocate_command(
     try:
         parent = find(repo, source)
     except LookupError_ as error:
-        raise _fail(f"--from: {error}") from None
+        raise _fail(_("--from: {reason}").format(reason=error)) from None
     if parent.plan is None:
-        raise _fail(f"--from: {parent.unit.name} ({parent.unit.id}) has no plan in {plans}")
+        raise _fail(
+            _("--from: {name} ({unit}) has no plan in {plans}").format(
+                name=parent.unit.name, unit=parent.unit.id, plans=plans
+            )
+        )
     if split is not None:
         if split not in CATALOGUE:
-            raise _fail(f"--split: unknown indicator {split!r} (see `dansokh indicators`)")
+            raise _fail(_("--split: unknown indicator {key!r} (see `dansokh indicators`)").format(key=split))
         try:
             table_weights = read_weights(weights, repo, parent.plan) if weights else None
             result = make_split(
@@ -269,23 +310,31 @@ def allocate_command(
             raise typer.Exit(outcome)
         return
     if to is None:
-        raise _fail("give --to CHILD to compare an edge, or --split INDICATOR to split a quota")
+        raise _fail(_("give --to CHILD to compare an edge, or --split INDICATOR to split a quota"))
     try:
         child = find(repo, to, among=repo.children(parent.unit.id), year=parent.plan.plan.year)
     except LookupError_ as error:
-        raise _fail(f"--to: {error}") from None
+        raise _fail(_("--to: {reason}").format(reason=error)) from None
     if child.plan is None:
-        raise _fail(f"--to: {child.unit.name} ({child.unit.id}) has no plan in {plans}")
+        raise _fail(
+            _("--to: {name} ({unit}) has no plan in {plans}").format(name=child.unit.name, unit=child.unit.id, plans=plans)
+        )
     if not repo.assignments.get((parent.plan.plan.id, child.unit.id)):
-        raise _fail(f"{parent.plan.plan.id} assigns nothing to {child.unit.name} ({child.unit.id})")
+        raise _fail(
+            _("{plan} assigns nothing to {name} ({unit})").format(
+                plan=parent.plan.plan.id, name=child.unit.name, unit=child.unit.id
+            )
+        )
     view = edge(repo, parent.plan, child.plan)
     {"table": write_table, "json": write_json, "csv": write_csv}[output_format.value](view, sys.stdout)
     if write:
         changes, refused = raises(view, repo)
         for reason in refused:
-            Console(stderr=True, highlight=False).print(f"not written: {reason}", style="yellow", markup=False)
+            Console(stderr=True, highlight=False).print(
+                _("not written: {reason}").format(reason=reason), style="yellow", markup=False
+            )
         if not changes:
-            print("Nothing to write: every target meets what was assigned.")
+            print(_("Nothing to write: every target meets what was assigned."))
             raise typer.Exit(1 if refused else 0)
         outcome = apply_change(
             [plans],
@@ -302,14 +351,61 @@ def allocate_command(
 
 from .commands_ci import diff_command, schema_command  # noqa: E402
 
-app.command("diff")(diff_command)
-app.command("schema")(schema_command)
+app.command(
+    "diff",
+    help=N_("List every target, quota and schedule row that changed between two revisions, old → new with its unit."),
+)(diff_command)
+app.command(
+    "schema",
+    help=N_("Print the JSON Schema of a plan file, for editors (yaml-language-server) and check-jsonschema."),
+)(schema_command)
 
 
 from .render.command import render_command  # noqa: E402
 
-app.command("render")(render_command)
+app.command("render", help=N_("Render appendices of plans in the official format (Nghị định 30/2020/NĐ-CP)."))(
+    render_command
+)
 
 
-def main() -> None:
-    app()
+def lang_argument(argv: list[str]) -> str | None:
+    """The value of ``--lang X`` or ``--lang=X`` among the arguments (the last one wins),
+    read before Typer parses them so that help and usage errors speak the language too."""
+    found = None
+    index = 0
+    while index < len(argv):
+        argument = argv[index]
+        if argument == "--":
+            break
+        if argument == "--lang" and index + 1 < len(argv):
+            found = argv[index + 1]
+            index += 1
+        elif argument.startswith("--lang="):
+            found = argument.partition("=")[2]
+        index += 1
+    return found
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The ``dansokh`` command: choose the language (``--lang``, the configuration file, the
+    locale) before the arguments are parsed, so that help and usage errors speak it too,
+    translate the help, run."""
+    global _explicit_lang, _language_chosen
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    try:
+        settings = config.load()
+    except config.ConfigError as error:
+        _fail(str(error))
+        raise SystemExit(2) from None
+    lang = lang_argument(arguments)
+    try:
+        i18n.setup(lang, settings.lang)
+    except ValueError as error:
+        _fail(str(error))
+        raise SystemExit(2) from None
+    command = i18n.translate_help(typer.main.get_command(app))
+    _explicit_lang, _language_chosen = lang, True
+    try:
+        command(args=arguments, prog_name="dansokh")  # type: ignore[operator]
+    finally:
+        _explicit_lang, _language_chosen = None, False

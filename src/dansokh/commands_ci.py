@@ -15,8 +15,9 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from .diffing import compare, load_side
+from .diffing import WORKING_TREE, compare, load_side
 from .gitfiles import GitError, files_at, resolve, working_files
+from .i18n import N_, _
 from .loader import DEFAULT_MAX_BYTES
 from .reporters.diff import DIFF_REPORTERS
 from .schema import plan_schema
@@ -34,33 +35,33 @@ def _usage_error(message: str) -> typer.Exit:
 
 
 def diff_command(
-    rev: Annotated[str, typer.Argument(help="The revision to compare from (origin/main, HEAD~1, a tag, a hash).")],
+    rev: Annotated[str, typer.Argument(help=N_("The revision to compare from (origin/main, HEAD~1, a tag, a hash)."))],
     rev2: Annotated[
-        Optional[str], typer.Argument(help="The revision to compare to (default: the working tree).")
+        Optional[str], typer.Argument(help=N_("The revision to compare to (default: the working tree)."))
     ] = None,
     plans: Annotated[
-        list[Path], typer.Option("--plans", help="Plan files or folders to compare (repeatable).")
+        list[Path], typer.Option("--plans", help=N_("Plan files or folders to compare (repeatable)."))
     ] = [Path("plans")],
-    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.text,
-    max_file_size: Annotated[int, typer.Option(help="Largest plan file read, in bytes.", min=1)] = DEFAULT_MAX_BYTES,
+    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help=N_("Output format."))] = DiffFormat.text,
+    max_file_size: Annotated[int, typer.Option(help=N_("Largest plan file read, in bytes."), min=1)] = DEFAULT_MAX_BYTES,
 ) -> None:
     """List every target, quota and schedule row that changed between two revisions, old → new with its unit."""
     try:
         old_commit = resolve(rev)
         old = load_side(f"{rev} ({old_commit[:7]})", files_at(old_commit, plans), max_file_size)
         if rev2 is None:
-            new = load_side("the working tree", working_files(plans), max_file_size)
+            new = load_side(WORKING_TREE, working_files(plans), max_file_size)
         else:
             new_commit = resolve(rev2)
             new = load_side(f"{rev2} ({new_commit[:7]})", files_at(new_commit, plans), max_file_size)
     except GitError as error:
-        raise _usage_error(f"dansokh diff: {error}") from None
+        raise _usage_error(_("dansokh diff: {reason}").format(reason=error)) from None
     DIFF_REPORTERS[output_format.value](sys.stdout).report(compare(old, new))
 
 
 def schema_command(
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="Write the schema to this file.")
+        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("Write the schema to this file."))
     ] = None,
 ) -> None:
     """Print the JSON Schema of a plan file, for editors (yaml-language-server) and check-jsonschema."""

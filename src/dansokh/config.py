@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .i18n import _
+
 CONFIG_FILE = "dansokh.toml"
 KEYS = ("select", "ignore", "severity", "lang", "default_plan", "max_file_size", "format")
 FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
@@ -61,9 +63,9 @@ def _read(path: Path) -> dict[str, Any]:
         with path.open("rb") as stream:
             return tomllib.load(stream)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: {error}") from None
+        raise ConfigError(_("{path}: {reason}").format(path=path, reason=error)) from None
     except OSError as error:
-        raise ConfigError(f"{path}: {error.strerror}") from None
+        raise ConfigError(_("{path}: {reason}").format(path=path, reason=error.strerror)) from None
 
 
 def load(start: Path | None = None, explicit: Path | None = None) -> Config:
@@ -81,31 +83,35 @@ def load(start: Path | None = None, explicit: Path | None = None) -> Config:
 def _parse(path: Path, table: dict[str, Any]) -> Config:
     unknown = sorted(set(table) - set(KEYS))
     if unknown:
-        raise ConfigError(f"{path}: unknown setting {', '.join(unknown)} (known: {', '.join(KEYS)})")
+        raise ConfigError(
+            _("{path}: unknown setting {names} (known: {known})").format(
+                path=path, names=", ".join(unknown), known=", ".join(KEYS)
+            )
+        )
 
     def codes(key: str) -> list[str]:
         value = table.get(key, [])
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{path}: {key} must be a list of rule codes or prefixes")
+            raise ConfigError(_("{path}: {key} must be a list of rule codes or prefixes").format(path=path, key=key))
         return value
 
     severity = table.get("severity", {})
     if not isinstance(severity, dict) or not all(isinstance(v, str) for v in severity.values()):
-        raise ConfigError(f'{path}: severity must map codes to "error", "warning" or "info"')
+        raise ConfigError(_('{path}: severity must map codes to "error", "warning" or "info"').format(path=path))
     lang = table.get("lang")
     if lang is not None and lang not in ("vi", "en"):
-        raise ConfigError(f'{path}: lang must be "vi" or "en"')
+        raise ConfigError(_('{path}: lang must be "vi" or "en"').format(path=path))
     size = table.get("max_file_size")
     if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):
-        raise ConfigError(f"{path}: max_file_size must be a positive number of bytes")
+        raise ConfigError(_("{path}: max_file_size must be a positive number of bytes").format(path=path))
     output = table.get("format")
     if output is not None and output not in FORMATS:
-        raise ConfigError(f"{path}: format must be one of {', '.join(FORMATS)}")
+        raise ConfigError(_("{path}: format must be one of {formats}").format(path=path, formats=", ".join(FORMATS)))
     default_plan = table.get("default_plan")
     if default_plan is not None and (not isinstance(default_plan, str) or not default_plan.strip()):
-        raise ConfigError(f"{path}: default_plan must be a plan id, unit id or name")
+        raise ConfigError(_("{path}: default_plan must be a plan id, unit id or name").format(path=path))
     return Config(
         path, codes("select"), codes("ignore"), dict(severity), lang,
         default_plan.strip() if default_plan else None, size, output,

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterator
 
+from .i18n import N_
 from .indicators import CATALOGUE
 from .loader import DEFAULT_MAX_BYTES, load_text
 from .model import AllocationTable, Schedule, ScheduleRow, ScheduleSection, Target
@@ -32,6 +33,7 @@ from .plans import parse_plan
 from .tree import LoadedPlan, Repository
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
+WORKING_TREE = N_("the working tree")  # the label of the work tree's side (JSON keeps it English)
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Change:
     line: int | None = None
     ref: dict[str, str] = field(default_factory=dict)  # stable keys for machines
     detail: str | None = None  # what the item is about (a schedule row's content)
+    whole: dict[str, Any] | None = None  # a plan, table or schedule added or removed whole: what it holds
+
 
     def row(self) -> tuple[str, str, str, str, str | None, str | None, str | None]:
         """(status, plan, where, item, old, new, unit): what a test usually asserts."""
@@ -169,7 +173,8 @@ def _status(old: object, new: object) -> str | None:
 
 def _whole_plan(status: str, loaded: LoadedPlan) -> Change:
     plan = loaded.plan
-    summary = f"{loaded.file} ({len(plan.targets)} targets, {len(plan.appendices)} appendices)"
+    whole = {"kind": "plan", "file": loaded.file, "targets": len(plan.targets), "appendices": len(plan.appendices)}
+    summary = f"{loaded.file} ({len(plan.targets)} targets, {len(plan.appendices)} appendices)"  # JSON: English
     return Change(
         status,
         plan.id,
@@ -181,6 +186,7 @@ def _whole_plan(status: str, loaded: LoadedPlan) -> Change:
         file=loaded.file,
         line=1,
         ref={"plan": plan.id},
+        whole=whole,
     )
 
 
@@ -320,6 +326,7 @@ def _table_changes(old_repo: Repository, before: LoadedPlan, new_repo: Repositor
         if old is None or new is None:
             side, (index, table) = (after, new) if new is not None else (before, old)  # type: ignore[misc]
             size = f"{table.title} ({len(table.unit_rows)} units, {len(table.columns)} columns)"
+            whole = {"kind": "table", "title": table.title, "units": len(table.unit_rows), "columns": len(table.columns)}
             yield Change(
                 ADDED if old is None else REMOVED,
                 after.plan.id,
@@ -332,6 +339,7 @@ def _table_changes(old_repo: Repository, before: LoadedPlan, new_repo: Repositor
                 file=side.file,
                 line=side.span(("appendices", index)).line,
                 ref={"plan": after.plan.id, "table": key},
+                whole=whole,
             )
             continue
         (old_index, old_table), (new_index, new_table) = old, new
@@ -414,7 +422,9 @@ def _schedule_changes(before: LoadedPlan, after: LoadedPlan) -> Iterator[Change]
         old, new = old_schedules.get(key), new_schedules.get(key)
         if old is None or new is None:
             side, (index, schedule) = (after, new) if new is not None else (before, old)  # type: ignore[misc]
-            size = f"{schedule.title} ({len(_schedule_rows(schedule))} rows)"
+            rows = len(_schedule_rows(schedule))
+            size = f"{schedule.title} ({rows} rows)"
+            whole = {"kind": "schedule", "title": schedule.title, "rows": rows}
             yield Change(
                 ADDED if old is None else REMOVED,
                 after.plan.id,
@@ -427,6 +437,7 @@ def _schedule_changes(before: LoadedPlan, after: LoadedPlan) -> Iterator[Change]
                 file=side.file,
                 line=side.span(("appendices", index)).line,
                 ref={"plan": after.plan.id, "schedule": key},
+                whole=whole,
             )
             continue
         (old_index, old_schedule), (new_index, new_schedule) = old, new

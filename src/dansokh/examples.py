@@ -17,6 +17,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from .diagnostics import Result
+from .i18n import _
 from .loader import DEFAULT_MAX_BYTES
 from .validate import validate
 
@@ -42,7 +43,7 @@ def file_text(spec: str | dict[str, Any], passing: bool = False) -> str:
         return spec["text"]
     for old, new in spec.get("replace", []):
         if text.count(old) != 1:
-            raise ValueError(f"{old!r} must occur once in base {spec['base']!r}")
+            raise ValueError(_("{text!r} must occur once in base {base!r}").format(text=old, base=spec["base"]))
         text = text.replace(old, new)
     return text
 

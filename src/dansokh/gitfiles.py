@@ -13,6 +13,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from .i18n import _
 from .loader import PLAN_SUFFIXES, discover
 
 
@@ -24,10 +25,10 @@ def _git(args: list[str], cwd: Path | None = None) -> bytes:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:
-        raise GitError("git is not installed (or not on PATH)") from None
+        raise GitError(_("git is not installed (or not on PATH)")) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
+        raise GitError(message[-1] if message else _("git {command} failed").format(command=args[0]))
     return done.stdout
 
 
@@ -41,18 +42,22 @@ def repository_root(cwd: Path | None = None) -> Path:
         return Path(_git(["rev-parse", "--show-toplevel"], cwd).decode("utf-8").strip())
     except GitError:
         where = (cwd or Path.cwd()).resolve()
-        raise GitError(f"not a git repository: {where} (diff and --changed-since compare git revisions)") from None
+        raise GitError(
+            _("not a git repository: {folder} (diff and --changed-since compare git revisions)").format(folder=where)
+        ) from None
 
 
 def resolve(rev: str, cwd: Path | None = None) -> str:
     """The commit a revision names (``origin/main``, ``HEAD~1``, a tag, a hash)."""
     repository_root(cwd)
     if not rev or rev.startswith("-"):
-        raise GitError(f"not a revision: {rev!r}")
+        raise GitError(_("not a revision: {rev!r}").format(rev=rev))
     try:
         return _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd).decode().strip()
     except GitError:
-        raise GitError(f"unknown revision {rev!r} (is it fetched? in CI, fetch the base branch first)") from None
+        raise GitError(
+            _("unknown revision {rev!r} (is it fetched? in CI, fetch the base branch first)").format(rev=rev)
+        ) from None
 
 
 def _relative(path: Path) -> str:

@@ -22,6 +22,7 @@ _LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 _translations: gettext.NullTranslations | None = None  # None until setup(), or the first message
 _current = DEFAULT
+_layout_translated = False  # translate_help() has put Typer's frame in a language: follow setup()
 
 
 def _catalogue_in_use() -> gettext.NullTranslations:
@@ -40,6 +41,12 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form for ``count``, in the current language."""
     return _catalogue_in_use().ngettext(singular, plural, count)
+
+
+def pgettext(context: str, message: str) -> str:
+    """The message in the current language, where the same English word means different
+    things (``info`` as a severity and as a direction): ``context`` tells them apart."""
+    return _catalogue_in_use().pgettext(context, message)
 
 
 def N_(message: str) -> str:
@@ -110,6 +117,8 @@ def setup(lang: str | None = None, config_lang: str | None = None) -> str:
     language = choose(lang, config_lang)
     _translations = _catalogue(language)
     _current = language
+    if _layout_translated:
+        _translate_help_layout()
     return language
 
 
@@ -124,9 +133,70 @@ def translate_help(command: object) -> object:
     for parameter in getattr(command, "params", ()):
         if isinstance(getattr(parameter, "help", None), str) and parameter.help:
             parameter.help = _(parameter.help)
+    if hasattr(command, "get_help_option") and not hasattr(command, "_dansokh_help_option"):
+        _translate_help_option(command)
     for sub in getattr(command, "commands", {}).values():
         translate_help(sub)
+    _translate_help_layout()
     return command
+
+
+HELP_OPTION = N_("Show this message and exit.")
+
+
+def _translate_help_option(command: object) -> None:
+    """Click makes the ``--help`` option when it first needs it: translate it then."""
+    make = command.get_help_option  # type: ignore[attr-defined]
+
+    def get_help_option(ctx: object) -> object:
+        option = make(ctx)
+        if option is not None and getattr(option, "help", None) == HELP_OPTION:
+            option.help = _(HELP_OPTION)  # type: ignore[attr-defined]
+        return option
+
+    command.get_help_option = get_help_option  # type: ignore[attr-defined]
+    command._dansokh_help_option = True  # type: ignore[attr-defined]
+
+
+# The words Typer's help pages frame the help with (module constants of typer.rich_utils),
+# and Click's "Usage: ".
+_LAYOUT = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "ABORTED_TEXT": N_("Aborted."),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+}
+USAGE = N_("Usage: ")
+
+
+def _translate_help_layout() -> None:
+    """Typer's panel titles and Click's usage prefix in the current language (English
+    texts are restored by ``setup("en")`` followed by another call).  Typer keeps them in
+    module variables; a Typer without them keeps its English."""
+    global _layout_translated
+    try:
+        from typer import rich_utils
+        from typer._click import formatting
+    except ImportError:  # pragma: no cover - another Typer
+        return
+    _layout_translated = True
+    for name, text in _LAYOUT.items():
+        if isinstance(getattr(rich_utils, name, None), str):
+            setattr(rich_utils, name, _(text))
+    formatter = getattr(formatting, "HelpFormatter", None)
+    if formatter is None or not hasattr(formatter, "write_usage"):  # pragma: no cover - another Typer
+        return
+    original = getattr(formatter, "_dansokh_write_usage", formatter.write_usage)
+
+    def write_usage(self: object, prog: str, args: str = "", prefix: str | None = None) -> None:
+        original(self, prog, args, _(USAGE) if prefix is None else prefix)
+
+    formatter._dansokh_write_usage = original  # type: ignore[attr-defined]
+    formatter.write_usage = write_usage  # type: ignore[method-assign]
 
 
 def current() -> str:
@@ -135,4 +205,4 @@ def current() -> str:
     return _current
 
 
-__all__ = ["_", "ngettext", "N_", "setup", "current", "choose", "normalise", "doc_paragraphs", "translate_help", "LANGUAGES"]
+__all__ = ["_", "ngettext", "pgettext", "N_", "setup", "current", "choose", "normalise", "doc_paragraphs", "translate_help", "LANGUAGES"]

@@ -1,11 +1,11 @@
 """Maintaining the message catalogues (a tool for developers; nothing imports it at run time).
 
-* ``extract``: a Babel extractor (babel.cfg names it): the messages Babel's Python
+* ``extract``: a Babel extractor (locale/babel.cfg names it): the messages Babel's Python
   extractor finds (``_``, ``ngettext``, ``N_``), plus each paragraph of every rule's
   documentation (the docstring of a function declared with ``@plan_rule`` or
   ``@repo_rule``), cut as ``Rule.doc`` cuts it.
 * ``python -m dansokh.i18n_tools extract|update|compile|check``: the catalogue workflow
-  from a checkout (see docs/i18n.md).  ``compile`` checks what matters here (every
+  from a checkout (see README.md, "Message catalogues").  ``compile`` checks what matters here (every
   message translated, nothing fuzzy, the same ``{placeholders}``) instead of Babel's
   printf check, which mistakes ``70 % of`` for a ``% o`` conversion.
 """
@@ -22,7 +22,6 @@ from typing import IO, Any
 
 from .i18n import DOMAIN, doc_paragraphs
 
-ROOT = Path(__file__).resolve().parents[2]  # the checkout: babel.cfg, src/dansokh
 PACKAGE = Path(__file__).resolve().parent
 LOCALE = PACKAGE / "locale"
 TEMPLATE = LOCALE / f"{DOMAIN}.pot"
@@ -56,7 +55,7 @@ def rule_docs(source: str) -> Iterator[tuple[int, str, str]]:
 
 
 def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Iterator[tuple]:
-    """The Babel extraction method named in babel.cfg."""
+    """The Babel extraction method named in locale/babel.cfg."""
     from babel.messages.extract import extract_python
 
     raw = fileobj.read()
@@ -86,7 +85,7 @@ def extract_template(output: Path = TEMPLATE) -> Path:
     _pybabel(
         "extract",
         "-F",
-        str(ROOT / "babel.cfg"),
+        str(LOCALE / "babel.cfg"),
         "--no-wrap",
         "--sort-by-file",
         "--project=dansokh",

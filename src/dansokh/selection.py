@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .diagnostics import Diagnostic, Severity
+from .i18n import _
 from .rules import ALL_RULES
 
 
@@ -16,7 +17,7 @@ def _check_codes(codes: list[str], option: str) -> list[str]:
     upper = [code.strip().upper() for code in codes if code.strip()]
     for code in upper:
         if not any(rule.code.startswith(code) for rule in ALL_RULES):
-            raise SelectionError(f"{option}: {code!r} names no rule (see `dansokh rules`)")
+            raise SelectionError(_("{option}: {code!r} names no rule (see `dansokh rules`)").format(option=option, code=code))
     return upper
 
 
@@ -35,7 +36,9 @@ class Selection:
             try:
                 levels[_check_codes([code], "severity")[0]] = Severity(level)
             except ValueError:
-                raise SelectionError(f"severity of {code}: {level!r} is not error, warning or info") from None
+                raise SelectionError(
+                    _("severity of {code}: {level!r} is not error, warning or info").format(code=code, level=level)
+                ) from None
         return cls(_check_codes(select or [], "--select"), _check_codes(ignore or [], "--ignore"), levels)
 
     def keeps(self, code: str) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import suppress
 from .diagnostics import Result
+from .i18n import _
 from .loader import DEFAULT_MAX_BYTES, discover, load_file, load_text
 from .plans import parse_plan
 from .rules import PLAN_RULES, REPO_RULES
@@ -36,7 +37,7 @@ def load_plans(
     overrides = {path.resolve(): text for path, text in (overrides or {}).items()}
     files, empty = discover(paths)
     for folder in empty:
-        result.diagnostics.append(NO_PLANS.at(Span(display_path(folder), 1, 1), "no plan files (*.yaml) here"))
+        result.diagnostics.append(NO_PLANS.at(Span(display_path(folder), 1, 1), _("no plan files (*.yaml) here")))
     result.summary.files = len(files)
     result.files = [display_path(file) for file in files]
     plans: list[LoadedPlan] = []

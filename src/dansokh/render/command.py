@@ -16,6 +16,7 @@ from ..lookup import LookupError_, find
 from ..tree import LoadedPlan, Repository
 from ..validate import display_path, load_repository
 from .. import config
+from ..i18n import N_, _
 from .formats import Format, render_bytes
 from .output import write_output
 from .templates import environment, user_template_dirs
@@ -39,16 +40,20 @@ def _plans_to_render(repo: Repository, plan: str | None, root: Path) -> tuple[li
         try:
             plan = config.load(root).default_plan
         except config.ConfigError as error:
-            raise RenderError(f"configuration: {error}") from None
-        where = "default_plan (configuration)"
+            raise RenderError(_("configuration: {reason}").format(reason=error)) from None
+        where = _("default_plan (configuration)")
     if plan is None:
         return sorted(repo.by_id.values(), key=lambda p: p.plan.id), False
     try:
         found = find(repo, plan)
     except LookupError_ as error:
-        raise RenderError(f"{where}: {error}") from None
+        raise RenderError(_("{where}: {reason}").format(where=where, reason=error)) from None
     if found.plan is None:
-        raise RenderError(f"{where}: {found.unit.name} ({found.unit.id}) has no plan in the repository")
+        raise RenderError(
+            _("{where}: {name} ({unit}) has no plan in the repository").format(
+                where=where, name=found.unit.name, unit=found.unit.id
+            )
+        )
     return [found.plan], True
 
 
@@ -60,13 +65,21 @@ def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path) -> lis
         keys = appendix_keys(loaded.plan)
         chosen = [(k, a) for k, a in keys if key is None or k == key]
         if not chosen and named:
-            wanted = "any appendix" if key is None else f"appendix{key}"
-            raise RenderError(f"{loaded.plan.id} has no {wanted}; {describe_appendices(loaded.plan)}")
+            if key is None:
+                message = _("{plan} has no appendix; {appendices}")
+            else:
+                message = _("{plan} has no appendix{key}; {appendices}")
+            raise RenderError(
+                message.format(plan=loaded.plan.id, key=key, appendices=describe_appendices(loaded.plan))
+            )
         jobs += [Job(loaded, build_view(loaded.plan, k, a)) for k, a in chosen]
     if not jobs:
-        listing = "; ".join(f"{p.plan.id}: {describe_appendices(p.plan).removeprefix('it has: ')}" for p in plans)
-        wanted = "any appendix" if key is None else f"appendix{key}"
-        raise RenderError(f"no plan has {wanted} ({listing or 'no plans loaded'})")
+        listing = "; ".join(f"{p.plan.id}: {describe_appendices(p.plan, listing=True)}" for p in plans)
+        if key is None:
+            message = _("no plan has any appendix ({listing})")
+        else:
+            message = _("no plan has appendix{key} ({listing})")
+        raise RenderError(message.format(key=key, listing=listing or _("no plans loaded")))
     return jobs
 
 
@@ -87,7 +100,9 @@ def targets(jobs: list[Job], fmt: Format, output: Path | None) -> list[Path] | N
     if looks_like_folder:
         return [output / name for name in names]
     if len(jobs) > 1:
-        raise RenderError(f"-o {output}: {len(jobs)} files would be written; give -o a folder")
+        raise RenderError(
+            _("-o {output}: {count} files would be written; give -o a folder").format(output=output, count=len(jobs))
+        )
     return [output]
 
 
@@ -97,24 +112,26 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 
 def render_command(
-    which: Annotated[str, typer.Argument(metavar="APPENDIX", help="appendix1, appendix2 … (the plan's own numbering) or all.")],
+    which: Annotated[str, typer.Argument(metavar="APPENDIX", help=N_("appendix1, appendix2 … (the plan's own numbering) or all."))],
     plan: Annotated[
         Optional[str],
-        typer.Option("--plan", "-p", help="The plan: a plan id, unit id or unit name (default: default_plan from configuration, else every plan)."),
+        typer.Option("--plan", "-p", help=N_("The plan: a plan id, unit id or unit name (default: default_plan from configuration, else every plan).")),
     ] = None,
     output_format: Annotated[
-        Optional[Format], typer.Option("--format", "-f", help="md, html, xlsx or docx (default: from -o's suffix, else md).")
+        Optional[Format], typer.Option("--format", "-f", help=N_("md, html, xlsx or docx (default: from -o's suffix, else md)."))
     ] = None,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="A file, or a folder for several files (default: standard output for md, else the current folder).")
+        Optional[Path], typer.Option("--output", "-o", help=N_("A file, or a folder for several files (default: standard output for md, else the current folder)."))
     ] = None,
-    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help="The plans folder.")] = Path("plans"),
+    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path("plans"),
 ) -> None:
     """Render appendices of plans in the official format (Nghị định 30/2020/NĐ-CP)."""
     repo, checked = load_repository([plans])
     if checked.failed:
         Console(stderr=True, highlight=False, soft_wrap=True).print(
-            f"warning: the plans have {checked.summary.errors} error(s); `dansokh validate {display_path(plans)}` lists them",
+            _("warning: the plans have {count} error(s); `dansokh validate {plans}` lists them").format(
+                count=checked.summary.errors, plans=display_path(plans)
+            ),
             style="yellow",
             markup=False,
         )
@@ -131,8 +148,12 @@ def render_command(
         try:
             rendered.append(render_bytes(job.view, fmt, env))
         except (TemplateError, SecurityError) as error:
-            where = f" ({error.filename}:{error.lineno})" if getattr(error, "lineno", None) else ""
-            raise _fail(f"template error{where}: {error}", 1) from None
+            if getattr(error, "lineno", None):
+                message = _("template error ({file}:{line}): {reason}")
+            else:
+                message = _("template error: {reason}")
+            where = {"file": getattr(error, "filename", None), "line": getattr(error, "lineno", None)}
+            raise _fail(message.format(reason=error, **where), 1) from None
     if paths is None:
         sys.stdout.write("\n".join(data.decode("utf-8") for data in rendered))
         sys.stdout.flush()
@@ -141,5 +162,5 @@ def render_command(
         try:
             write_output(path, data)
         except OSError as error:
-            raise _fail(f"cannot write {path}: {error}", 1) from None
+            raise _fail(_("cannot write {path}: {reason}").format(path=path, reason=error), 1) from None
         print(path)

@@ -7,6 +7,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..i18n import _
+
 CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
 
 
@@ -22,7 +24,7 @@ def html_to_pdf(html: Path, pdf: Path, chromium: str | None = None, timeout: flo
     """Print ``html`` to ``pdf`` as Chromium's print preview would, without its own header and footer."""
     browser = chromium or find_chromium()
     if browser is None:
-        raise FileNotFoundError("chromium is not installed")
+        raise FileNotFoundError(_("chromium is not installed"))
     with tempfile.TemporaryDirectory(prefix="dansokh-chromium-") as profile:
         command = [
             browser,
@@ -40,4 +42,6 @@ def html_to_pdf(html: Path, pdf: Path, chromium: str | None = None, timeout: flo
         ]
         completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     if completed.returncode != 0 or not pdf.exists():
-        raise RuntimeError(f"chromium failed ({completed.returncode}): {completed.stderr[-2000:]}")
+        raise RuntimeError(
+            _("chromium failed ({status}): {output}").format(status=completed.returncode, output=completed.stderr[-2000:])
+        )

@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..i18n import _
 from ..numbers import vn
 
 TEMPLATES = {"md": "appendix.md.j2", "html": "appendix.html.j2"}
@@ -30,7 +31,9 @@ class PackagedLoader(BaseLoader):
         try:
             return resources.files(self.package)
         except ModuleNotFoundError as error:  # an install made before templates were packaged
-            raise TemplateNotFound(f"{self.package} (reinstall dansokh: its templates are missing)") from error
+            raise TemplateNotFound(
+                _("{package} (reinstall dansokh: its templates are missing)").format(package=self.package)
+            ) from error
 
     def get_source(self, environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
         path = self._root()

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..i18n import _
 from ..model import AllocationTable, Document, Plan, Schedule, ScheduleRow, ScheduleSection
 from ..numbers import vn
 
@@ -313,10 +314,11 @@ def parse_which(text: str) -> str | None:
     return match.group(1) if match else text
 
 
-def describe_appendices(plan: Plan) -> str:
+def describe_appendices(plan: Plan, listing: bool = False) -> str:
+    """``it has: appendix1 (…), appendix2 (…)`` for a message; ``listing``: the list alone."""
     keys = appendix_keys(plan)
     if not keys:
-        return "it has no appendices"
+        return _("it has no appendices")
     listed = ", ".join(f"appendix{key} ({appendix.title})" for key, appendix in keys)
-    return f"it has: {listed}"
+    return listed if listing else _("it has: {appendices}").format(appendices=listed)
 

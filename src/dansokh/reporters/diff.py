@@ -9,13 +9,32 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..diffing import ADDED, REMOVED, Change, PlanDiff
+from ..diffing import ADDED, REMOVED, WORKING_TREE, Change, PlanDiff, Side
+from ..i18n import _, ngettext
 
 MARKER = "<!-- dansokh diff -->"  # lets a workflow find and update its own comment
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def label(side: Side) -> str:
+    """A side as the user reads it: the revision, or the working tree in the current language."""
+    return _(WORKING_TREE) if side.label == WORKING_TREE else side.label
+
+
+def whole_text(change: Change) -> str | None:
+    """What a plan, table or schedule added or removed whole holds, in the current language
+    (``Change.old``/``new`` keep the English, for JSON)."""
+    whole = change.whole
+    if whole is None:
+        return None
+    if whole["kind"] == "plan":
+        return _("{file} ({targets} targets, {appendices} appendices)").format(
+            file=whole["file"], targets=whole["targets"], appendices=whole["appendices"]
+        )
+    if whole["kind"] == "table":
+        return _("{title} ({units} units, {columns} columns)").format(
+            title=whole["title"], units=whole["units"], columns=whole["columns"]
+        )
+    return _("{title} ({rows} rows)").format(title=whole["title"], rows=whole["rows"])
 
 
 def _value(value: str | None, unit: str | None) -> str:
@@ -27,9 +46,9 @@ def _value(value: str | None, unit: str | None) -> str:
 def change_text(change: Change) -> str:
     """``100 → 85`` (with the units when they changed), ``added: 85``, ``removed: 100``."""
     if change.status == ADDED:
-        return f"added: {change.new}"
+        return _("added: {value}").format(value=whole_text(change) or change.new)
     if change.status == REMOVED:
-        return f"removed: {change.old}"
+        return _("removed: {value}").format(value=whole_text(change) or change.old)
     if change.old_unit is not None:
         return f"{_value(change.old, change.old_unit)} → {_value(change.new, change.unit)}"
     return f"{change.old} → {change.new}"
@@ -49,22 +68,36 @@ def section(change: Change) -> str:
     if change.area == "target":
         return "Chỉ tiêu"
     if change.area == "plan":
-        return "plan"
+        return _("plan")
     return change.appendix or ""
+
+
+def item(change: Change) -> str:
+    """The indicator or column; a table or schedule added or removed whole says which."""
+    if change.whole is not None and change.whole["kind"] == "table":
+        return _("table")
+    if change.whole is not None and change.whole["kind"] == "schedule":
+        return _("schedule")
+    return change.item
 
 
 def headline(diff: PlanDiff) -> str:
     if not diff.changes:
-        return f"No plan changed between {diff.old.label} and {diff.new.label}."
-    return (
-        f"{_plural(len(diff.changes), 'change')} in {_plural(len(diff.plans_changed), 'plan')}"
-        f" between {diff.old.label} and {diff.new.label}."
+        return _("No plan changed between {old} and {new}.").format(old=label(diff.old), new=label(diff.new))
+    changes, plans = len(diff.changes), len(diff.plans_changed)
+    return _("{changes} in {plans} between {old} and {new}.").format(
+        changes=ngettext("{count} change", "{count} changes", changes).format(count=changes),
+        plans=ngettext("{count} plan", "{count} plans", plans).format(count=plans),
+        old=label(diff.old),
+        new=label(diff.new),
     )
 
 
 def skipped_lines(diff: PlanDiff) -> list[str]:
     return [
-        f"{name} at {side.label} is not a readable plan and was not compared (see `dansokh validate`)."
+        _("{file} at {side} is not a readable plan and was not compared (see `dansokh validate`).").format(
+            file=name, side=label(side)
+        )
         for side in (diff.old, diff.new)
         for name in side.skipped
     ]
@@ -89,14 +122,16 @@ class TextDiffReporter(DiffReporter):
             width=None if self.stream.isatty() else 200,  # a CI log is wide; do not wrap at 80
         )
         if diff.changes:
-            table = Table("plan", "section", "where", "item", "change", "unit", box=None, pad_edge=False)
+            table = Table(
+                _("plan"), _("section"), _("where"), _("item"), _("change"), _("unit"), box=None, pad_edge=False
+            )
             for change in diff.changes:
                 unit = "" if change.old_unit is not None else change.unit or ""
                 table.add_row(
                     escape(change.plan),
                     escape(section(change)),
                     escape(where(change)),
-                    escape(change.item),
+                    escape(item(change)),
                     escape(change_text(change)),
                     escape(unit),
                 )
@@ -126,13 +161,15 @@ def _cell(text: str) -> str:
 class MarkdownDiffReporter(DiffReporter):
     def report(self, diff: PlanDiff) -> None:
         write = self.stream.write
-        write(f"{MARKER}\n### dansokh: what changed in the plans\n\n{headline(diff)}\n")
+        title = _("dansokh: what changed in the plans")
+        write(f"{MARKER}\n### {title}\n\n{headline(diff)}\n")
         for plan in diff.plans_changed:
             changes = [change for change in diff.changes if change.plan == plan]
-            write(f"\n#### `{plan}`\n\n| section | where | item | change | unit |\n|---|---|---|---|---|\n")
+            columns = (_("section"), _("where"), _("item"), _("change"), _("unit"))
+            write(f"\n#### `{plan}`\n\n| " + " | ".join(columns) + " |\n|---|---|---|---|---|\n")
             for change in changes:
                 unit = "" if change.old_unit is not None else change.unit or ""
-                cells = (section(change), where(change), change.item, change_text(change), unit)
+                cells = (section(change), where(change), item(change), change_text(change), unit)
                 write("| " + " | ".join(_cell(cell) for cell in cells) + " |\n")
         skipped = skipped_lines(diff)
         if skipped:
