@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 settings.register_profile("dansokh", deadline=None)  # a shared, noisy machine: no per-example deadline
 settings.load_profile("dansokh")
 
+from conftest import ROOT
 from dansokh.apportion import ApportionError, Method, Share, apportion
+from dansokh.loader import load_file
+from dansokh.plans import parse_plan
 
 weights = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=30).filter(any)
 wholes = st.integers(min_value=0, max_value=500_000)
@@ -82,12 +85,17 @@ def test_ties_go_to_the_larger_weight_then_to_the_first_listed():
     assert apportion(1, shares_of([1, 1]), Method.DHONDT) == [1, 0]
 
 
-def test_the_city_condom_quota_split_by_last_years_figures():
-    """416.950 split like Hà Nội's Tổng số column: exact, and the same every time."""
-    districts = [18700, 9400, 8050, 14750, 16100, 9750, 14150, 11200, 24971, 13050]
-    parts = apportion(100_000, shares_of(districts))
-    assert sum(parts) == 100_000
-    assert parts == apportion(100_000, shares_of(districts))
+def test_the_citys_total_split_by_its_own_column_gives_the_column_back():
+    """Hà Nội's 416.950 new users, split by the districts' "Tổng số" column of Phụ lục 2 (which sums
+    to it), come back exactly as the column, under every method; 420.000 still adds up exactly."""
+    city = parse_plan(load_file(ROOT / "plans" / "2025" / "city.yaml"))[0]
+    (_, table), = [(i, t) for i, t in city.allocation_tables if t.column_index("new_users_total") is not None]
+    column = table.column_index("new_users_total")
+    districts = [int(row.values[column]) for _, row in table.unit_rows]
+    assert len(districts) == 30 and sum(districts) == 416_950
+    for method in Method:
+        assert apportion(416_950, shares_of(districts), method) == districts
+        assert sum(apportion(420_000, shares_of(districts), method)) == 420_000
 
 
 @pytest.mark.parametrize(

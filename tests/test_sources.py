@@ -197,3 +197,27 @@ def test_every_schedule_row_of_long_bien_is_there():
         "E.I.5", "E.I.6", "E.I.7",
     ]
     assert len(numbers) == 60
+
+
+@pytest.mark.parametrize(
+    ("plan_id", "source"),
+    [
+        ("city", "hanoi-2025-plan.txt"),
+        ("long-bien", "long-bien-2025-plan.txt"),
+        ("long-bien-srb", "long-bien-2025-srb-plan.txt"),
+        ("bac-cuong", "bac-cuong-2025-plan.txt"),
+    ],
+)
+def test_every_headline_target_is_its_source_sentence_and_number(plan_id, source):
+    """Each target quotes its sentence of the source, and that sentence holds the target's number
+    (as printed: 416.950, 0,15, 2.21)."""
+    squeezed = re.sub(r"\s+", "", unicodedata.normalize("NFC", (SEEDS / source).read_text(encoding="utf-8")))
+    wrong = []
+    for target in plan(plan_id).targets:
+        digits = format(target.value, "f")
+        printed = {digits, digits.replace(".", ","), f"{target.value:,}".replace(",", ".")}
+        if not target.text or not in_order(re.sub(r"\s+", "", target.text), squeezed.replace("*", "")):
+            wrong.append((target.indicator, "text not in the source"))
+        elif not any(form in target.text for form in printed):
+            wrong.append((target.indicator, f"{digits} not in {target.text!r}"))
+    assert wrong == []

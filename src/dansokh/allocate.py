@@ -123,17 +123,15 @@ def own_from_text(own_from: str) -> str:
     return _(OWN_FROM[own_from]) if own_from in OWN_FROM else own_from
 
 
+ORIGINS = {"target": "target", "table": "own table's total row", "parts": "sum of its methods"}
+
+
 def _own(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> tuple[Decimal | None, str]:
+    """The child's own figure in the assignment's unit, and where it comes from (a key of OWN_FROM)."""
     stated = repo.stated(child, indicator)
-    if stated is not None:
-        where = "target" if stated.target is not None else "own table's total row"
-        return convert(stated.value, stated.unit, unit), where
-    if indicator == TOTAL:
-        parts = [repo.stated(child, m) for m in METHODS]
-        known = [convert(p.value, p.unit, unit) for p in parts if p is not None]
-        if known:
-            return sum(known, Decimal(0)), "sum of its methods"
-    return None, ""
+    if stated is None:
+        return None, ""
+    return convert(stated.value, stated.unit, unit), ORIGINS[stated.origin]
 
 
 def edge(repo: Repository, parent: LoadedPlan, child: LoadedPlan) -> Edge:

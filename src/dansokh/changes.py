@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .allocate import Raise
-from .edit import TextEdit, apply, insert_lines, item_lines, replace_value, scalar
+from .edit import TextEdit, apply, insert_lines, item_lines, replace_value
 from .indicators import CATALOGUE
 from .loader import load_text
+from .numbers import plain
 
 
 def raise_targets(file: str, text: str, changes: list[Raise]) -> str:
@@ -16,11 +17,11 @@ def raise_targets(file: str, text: str, changes: list[Raise]) -> str:
     created = [c for c in changes if c.target_index is None]
     for change in changes:
         if change.target_index is not None:
-            edits.append(replace_value(source, ("targets", change.target_index, "value"), scalar(change.value)))
+            edits.append(replace_value(source, ("targets", change.target_index, "value"), plain(change.value)))
     if created:
         count = len(data.get("targets") or [])
         fields = [
-            {"indicator": c.indicator, "value": scalar(c.value)}
+            {"indicator": c.indicator, "value": plain(c.value)}
             | ({"unit": f'"{c.unit}"'} if c.unit != CATALOGUE[c.indicator].unit else {})
             for c in created
         ]

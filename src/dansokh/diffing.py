@@ -29,6 +29,7 @@ from .indicators import CATALOGUE
 from .loader import DEFAULT_MAX_BYTES, load_text
 from .model import AllocationTable, Schedule, ScheduleRow, ScheduleSection, Target
 from .names import name_key
+from .numbers import plain
 from .plans import parse_plan
 from .tree import LoadedPlan, Repository
 
@@ -126,13 +127,6 @@ def load_side(label: str, files: dict[str, bytes], max_bytes: int = DEFAULT_MAX_
     return side
 
 
-def number(value: Decimal | int | None) -> str | None:
-    """A number with the digits the plan writes (``0.00`` stays ``0.00``)."""
-    if value is None:
-        return None
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
-
-
 def indicator_label(indicator: str) -> str:
     return CATALOGUE[indicator].name if indicator in CATALOGUE else indicator
 
@@ -223,15 +217,15 @@ def _target_changes(before: LoadedPlan, after: LoadedPlan) -> Iterator[Change]:
             ref={"plan": after.plan.id, "indicator": indicator, "field": "value"},
         )
         if old is None or new is None:
-            yield _with(base, ADDED if old is None else REMOVED, old and number(old[1].value), new and number(new[1].value))
+            yield _with(base, ADDED if old is None else REMOVED, old and plain(old[1].value), new and plain(new[1].value))
             continue
         (_, o), (_, n) = old, new
-        if number(o.value) != number(n.value) or o.unit_code != n.unit_code:
-            yield _with(base, CHANGED, number(o.value), number(n.value), old_unit=o.unit_code)
+        if plain(o.value) != plain(n.value) or o.unit_code != n.unit_code:
+            yield _with(base, CHANGED, plain(o.value), plain(n.value), old_unit=o.unit_code)
         for name, label, unit in (("count", "số tuyệt đối", None), ("base", "mẫu số", None)):
             status = _status(getattr(o, name), getattr(n, name))
             if status:
-                change = _with(base, status, number(getattr(o, name)), number(getattr(n, name)))
+                change = _with(base, status, plain(getattr(o, name)), plain(getattr(n, name)))
                 change.item = f"{base.item} ({label})"
                 change.unit = unit
                 change.ref = {**base.ref, "field": name}
@@ -283,11 +277,7 @@ def _keyed(appendices: list[tuple[int, Any]]) -> dict[str, tuple[int, Any]]:
 
 def _row_keys(repo: Repository, loaded: LoadedPlan, table_index: int, table: AllocationTable) -> dict[str, int]:
     """Each row of a table by the unit it resolves to (its name when it resolves to none or several)."""
-    resolved = {
-        resolution.path[3]: resolution.candidates
-        for resolution in repo.resolutions
-        if resolution.plan is loaded and resolution.path[1] == table_index
-    }
+    resolved = repo.row_candidates(loaded, table_index)
     keys: dict[str, int] = {}
     for row_index, row in enumerate(table.rows):
         candidates = resolved.get(row_index, [])
@@ -352,7 +342,7 @@ def _table_changes(old_repo: Repository, before: LoadedPlan, new_repo: Repositor
                 old_row, old_column = old_rows.get(row_key), old_columns.get(column_key)
                 old_value = _cell(old_table, old_row, old_column)
                 new_value = _cell(new_table, new_row, new_column)
-                old_text, new_text = number(old_value), number(new_value)
+                old_text, new_text = plain(old_value), plain(new_value)
                 status = _status(old_text, new_text)
                 old_unit = old_table.columns[old_column].unit_code if old_column is not None else None
                 new_unit = new_table.columns[new_column].unit_code if new_column is not None else None

@@ -7,7 +7,6 @@ replaces one scalar at its position, or inserts whole lines next to their siblin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from .source import Path, SourceMap
 
@@ -19,12 +18,6 @@ class TextEdit:
     end_line: int
     end_col: int
     text: str
-
-
-def scalar(value: Decimal | int | str) -> str:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 def replace_value(source: SourceMap, path: Path, text: str) -> TextEdit:

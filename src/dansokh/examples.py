@@ -78,7 +78,7 @@ def changes(case: dict[str, Any]) -> list[Changed]:
             start = base.index(old)
             line = base.count("\n", 0, start) + 1
             before = base.splitlines()[line - 1]
-            after = before.replace(old, new) if "\n" not in new else before.replace(old, new)
+            after = before.replace(old, new)
             found.append(Changed(name, line, before, after.splitlines() or [""]))
     return found
 

@@ -5,6 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 
+def plain(value: Decimal | int | str | None) -> str | None:
+    """A number as YAML and the machine formats write it, with the digits the plan wrote
+    (``Decimal("0.00")`` -> ``0.00``, never ``0``); ``None`` stays ``None``."""
+    if value is None:
+        return None
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
 def vn(value: Decimal | int | None, places: int | None = None) -> str:
     """``Decimal("416950")`` -> ``416.950``; ``Decimal("0.15")`` -> ``0,15``; the written digits are kept."""
     if value is None:

@@ -13,11 +13,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .apportion import Method, Share, apportion
-from .edit import TextEdit, apply, replace_value, scalar
+from .edit import TextEdit, apply, replace_value
 from .i18n import _
 from .indicators import CATALOGUE
 from .loader import load_text
 from .model import AllocationTable
+from .numbers import plain
 from .tree import LoadedPlan, Repository
 
 
@@ -59,11 +60,9 @@ def _table_with(loaded: LoadedPlan, indicator: str) -> tuple[int, AllocationTabl
 
 
 def _row_units(repo: Repository, loaded: LoadedPlan, table_index: int) -> dict[int, str]:
-    units = {}
-    for resolution in repo.resolutions:
-        if resolution.plan is loaded and resolution.path[1] == table_index and len(resolution.candidates) == 1:
-            units[resolution.path[3]] = resolution.candidates[0]  # type: ignore[index]
-    return units
+    """Rows that resolve to exactly one unit, and that unit."""
+    rows = repo.row_candidates(loaded, table_index).items()
+    return {row: units[0] for row, units in rows if len(units) == 1}
 
 
 def read_weights(path: Path, repo: Repository, loaded: LoadedPlan) -> dict[str, Decimal]:
@@ -166,7 +165,7 @@ def write_split(file: str, text: str, split: Split) -> str:
     ]
     for row_index, value in new_values.items():
         row = table.rows[row_index]
-        edits.append(replace_value(source, base + (row_index, "values", split.column_index), scalar(value)))
+        edits.append(replace_value(source, base + (row_index, "values", split.column_index), plain(value)))
         for c, parts in totals:
             values = [
                 Decimal(value) if p == split.column_index else row.values[p]
@@ -174,5 +173,5 @@ def write_split(file: str, text: str, split: Split) -> str:
                 if p is not None and p < len(row.values)
             ]
             if c < len(row.values) and row.values[c] is not None and None not in values:
-                edits.append(replace_value(source, base + (row_index, "values", c), scalar(sum(values, Decimal(0)))))
+                edits.append(replace_value(source, base + (row_index, "values", c), plain(sum(values, Decimal(0)))))
     return apply(text, edits)

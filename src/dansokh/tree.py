@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from .diagnostics import Diagnostic
 from .indicators import CATALOGUE
-from .model import AllocationTable, Plan, Target, UnitDecl
+from .model import AllocationTable, Plan, UnitDecl
 from .names import name_key
 from .source import Path, SourceMap, Span
 
@@ -53,7 +53,7 @@ class Stated:
     unit: str
     plan: LoadedPlan
     path: Path
-    target: Target | None = None
+    origin: str = "target"  # "target", "table" (its table's total row) or "parts" (the sum of its parts)
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,14 @@ class Repository:
         key = name_key(name)
         return [u.id for u in among if name_key(u.name) == key or any(name_key(a) == key for a in u.aliases)]
 
+    def row_candidates(self, loaded: LoadedPlan, table_index: int) -> dict[int, list[str]]:
+        """The units each row of one of a plan's tables resolved to, by row index."""
+        return {
+            resolution.path[3]: resolution.candidates  # type: ignore[misc]
+            for resolution in self.resolutions
+            if resolution.plan is loaded and resolution.path[1] == table_index
+        }
+
     def _resolve_tables(self) -> None:
         for loaded in self.plans:
             plan = loaded.plan
@@ -162,14 +170,14 @@ class Repository:
         if not stated_parts or len({p.unit for p in stated_parts}) != 1:
             return None
         total = sum((p.value for p in stated_parts), Decimal(0))
-        return Stated(indicator, total, stated_parts[0].unit, loaded, stated_parts[0].path)
+        return Stated(indicator, total, stated_parts[0].unit, loaded, stated_parts[0].path, origin="parts")
 
     def _stated_directly(self, loaded: LoadedPlan, indicator: str) -> Stated | None:
         plan = loaded.plan
         found = plan.target(indicator)
         if found is not None:
             index, target = found
-            return Stated(indicator, target.value, target.unit_code, loaded, ("targets", index, "value"), target)
+            return Stated(indicator, target.value, target.unit_code, loaded, ("targets", index, "value"))
         for table_index, table in plan.allocation_tables:
             column_index = table.column_index(indicator)
             total = table.total_row
@@ -183,6 +191,7 @@ class Repository:
                     table.columns[column_index].unit_code,
                     loaded,
                     ("appendices", table_index, "rows", total[0], "values", column_index),
+                    origin="table",
                 )
         return None
 

@@ -12,13 +12,13 @@ from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 from rich.console import Console
 
+from .. import config
+from ..i18n import N_, _
 from ..lookup import LookupError_, find
 from ..tree import LoadedPlan, Repository
 from ..validate import display_path, load_repository
-from .. import config
-from ..i18n import N_, _
+from ..writes import write_bytes_atomic
 from .formats import Format, render_bytes
-from .output import write_output
 from .templates import environment, user_template_dirs
 from .view import AppendixView, appendix_keys, build_view, describe_appendices, parse_which
 
@@ -160,7 +160,7 @@ def render_command(
         return
     for path, data in zip(paths, rendered):
         try:
-            write_output(path, data)
+            write_bytes_atomic(path, data)
         except OSError as error:
             raise _fail(_("cannot write {path}: {reason}").format(path=path, reason=error), 1) from None
         print(path)

@@ -13,7 +13,7 @@ from rich.table import Table
 from ..allocate import Edge, EdgeLine
 from ..i18n import N_, _
 from ..indicators import CATALOGUE, Direction
-from ..numbers import vn
+from ..numbers import plain, vn
 
 if TYPE_CHECKING:
     from ..split import Split
@@ -43,25 +43,21 @@ def direction_text(direction: Direction) -> str:
     return _(DIRECTIONS[direction])
 
 
-def _plain(value: Any) -> Any:
-    return None if value is None else format(value, "f")
-
-
 def _record(line: EdgeLine) -> dict[str, Any]:
     return {
         "indicator": line.indicator,
         "name": line.name,
         "unit": line.unit,
         "direction": line.direction.value,
-        "assigned": _plain(line.assigned),
-        "own": _plain(line.own),
+        "assigned": plain(line.assigned),
+        "own": plain(line.own),
         "own_from": line.own_from or None,
-        "handed_sum": _plain(line.handed.total),
-        "handed_min": _plain(line.handed.low),
-        "handed_max": _plain(line.handed.high),
-        "handed_weighted_mean": _plain(line.handed.mean),
+        "handed_sum": plain(line.handed.total),
+        "handed_min": plain(line.handed.low),
+        "handed_max": plain(line.handed.high),
+        "handed_weighted_mean": plain(line.handed.mean),
         "children": line.handed.children,
-        "margin": _plain(line.margin),
+        "margin": plain(line.margin),
         "verdict": line.verdict,
     }
 
@@ -121,8 +117,8 @@ def report_split(split: "Split", stream: IO[str], output_format: str) -> None:
         {
             "unit": row.unit_id,
             "name": row.name,
-            "weight": _plain(row.weight),
-            "current": _plain(row.old),
+            "weight": plain(row.weight),
+            "current": plain(row.old),
             "proposed": row.new,
         }
         for row in split.rows
