@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dansokh.apportion import Method, Share, apportion
+from dansokh.cascade.apportion import Method, Share, apportion
 
 LEVELS = ["cấp quốc gia", "cấp tỉnh", "cấp huyện", "cấp xã"]
 RATES = ["prenatal_screening", "newborn_screening", "elderly_checkup", "premarital_checkup"]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from dansokh import i18n
-from dansokh.diagnostics import Result
-from dansokh.validate import validate
+from dansokh.check.findings import Findings
+from dansokh.check.run import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"
@@ -71,11 +71,11 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> None:
             path.write_text(content, encoding="utf-8")
 
 
-def check_tuples(result: Result) -> list[tuple[str, str, int]]:
+def check_tuples(result: Findings) -> list[tuple[str, str, int]]:
     return [d.check_tuple() for d in result.diagnostics]
 
 
-def run(paths: list[str | os.PathLike[str]], **kwargs) -> Result:
+def run(paths: list[str | os.PathLike[str]], **kwargs) -> Findings:
     return validate([Path(p) for p in paths], **kwargs)
 
 

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, run
 from typer.testing import CliRunner
 
-from conftest import ROOT, run
 from dansokh.cli import app
 
 runner = CliRunner()

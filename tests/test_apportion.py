@@ -12,9 +12,10 @@ settings.register_profile("dansokh", deadline=None)  # a shared, noisy machine: 
 settings.load_profile("dansokh")
 
 from conftest import ROOT
-from dansokh.apportion import ApportionError, Method, Share, apportion
-from dansokh.loader import load_file
-from dansokh.plans import parse_plan
+
+from dansokh.cascade.apportion import ApportionError, Method, Share, apportion
+from dansokh.model.parse import parse_plan
+from dansokh.read.loader import load_file
 
 weights = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=30).filter(any)
 wholes = st.integers(min_value=0, max_value=500_000)

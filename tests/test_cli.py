@@ -7,11 +7,11 @@ import re
 import subprocess
 import sys
 
+from conftest import ROOT, write_files
 from typer.testing import CliRunner
 
-from conftest import ROOT, write_files
+from dansokh.check.rules import ALL_RULES
 from dansokh.cli import app
-from dansokh.rules import ALL_RULES
 
 runner = CliRunner()
 

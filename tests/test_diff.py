@@ -8,16 +8,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import PLANS, write_files
 from typer.testing import CliRunner
 
-from conftest import PLANS, write_files
-from dansokh.changed import only_changed, touched_files, touching_changes
+from dansokh.check.findings import Findings
+from dansokh.check.run import load_repository, validate
 from dansokh.cli import app
-from dansokh.diagnostics import Diagnostic, Related, Result, Severity
-from dansokh.diffing import compare, load_side
-from dansokh.gitfiles import GitError, changed_files, files_at
-from dansokh.source import Span
-from dansokh.validate import load_repository, validate
+from dansokh.diagnostics import Diagnostic, Related, Severity
+from dansokh.read.positions import Span
+from dansokh.vcs.changed import only_changed, touched_files, touching_changes
+from dansokh.vcs.diff import compare, load_side
+from dansokh.vcs.git import GitError, changed_files, files_at
 
 runner = CliRunner()
 
@@ -235,7 +236,7 @@ def test_touched_files_are_the_changed_plans_and_their_parents_and_children(real
 def test_touching_changes_keeps_what_touches_the_change(real_plans):
     repo, _ = load_repository([Path("plans")])
     at = lambda file: Span(file, 1, 1)  # noqa: E731
-    result = Result(files=[LONG_BIEN, CITY, "plans/2025/bac-cuong.yaml", "plans/2025/long-bien-srb.yaml"])
+    result = Findings(files=[LONG_BIEN, CITY, "plans/2025/bac-cuong.yaml", "plans/2025/long-bien-srb.yaml"])
     result.diagnostics = [
         Diagnostic("T001", "in the changed file", at(LONG_BIEN)),
         Diagnostic("C003", "in its parent", at(CITY)),

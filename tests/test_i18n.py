@@ -9,20 +9,21 @@ import string
 from pathlib import Path
 
 import pytest
-
 from conftest import check_tuples, line_of, run
-from dansokh import i18n, i18n_tools
-from dansokh.allocate import edge
-from dansokh.reporters.allocation import write_json, write_table
-from dansokh.reporters.text import summary_line
-from dansokh.rules import ALL_RULES
-from dansokh.validate import load_repository
+
+from dansokh import i18n
+from dansokh.cascade.edge import edge
+from dansokh.check.rules import ALL_RULES
+from dansokh.check.run import load_repository
+from dansokh.i18n import catalogues
+from dansokh.report.allocation import write_json, write_table
+from dansokh.report.text import summary_line
 
 babel = pytest.importorskip("babel", reason="Babel (the test extra) extracts and compiles the catalogues")
 from babel.messages.mofile import write_mo  # noqa: E402
 from babel.messages.pofile import read_po  # noqa: E402
 
-LANGUAGES = i18n_tools.LANGUAGES
+LANGUAGES = catalogues.LANGUAGES
 ENVIRONMENT = ("DANSOKH_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
@@ -44,7 +45,7 @@ def _ids(catalog) -> set[str]:
 @pytest.fixture(scope="module")
 def fresh_template(tmp_path_factory) -> Path:
     """The messages of the source as they are now, extracted by Babel."""
-    return i18n_tools.extract_template(tmp_path_factory.mktemp("pot") / "dansokh.pot")
+    return catalogues.extract_template(tmp_path_factory.mktemp("pot") / "dansokh.pot")
 
 
 # --- complete catalogues -------------------------------------------------------------------
@@ -52,22 +53,22 @@ def fresh_template(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_message_of_the_source_is_translated(language, fresh_template):
-    template = i18n_tools.read(fresh_template)
-    catalog = i18n_tools.read(i18n_tools.po_path(language))
+    template = catalogues.read(fresh_template)
+    catalog = catalogues.read(catalogues.po_path(language))
     untranslated = sorted(_ids(template) - _ids(catalog))
-    assert untranslated == [], "run `python -m dansokh.i18n_tools update`, translate, then `compile`"
+    assert untranslated == [], "run `python -m dansokh.i18n.catalogues update`, translate, then `compile`"
     assert len(template) > 150  # the extraction found the messages (and the rules' documentation)
-    assert i18n_tools.problems(catalog) == []  # nothing empty, nothing fuzzy, the same {placeholders}
+    assert catalogues.problems(catalog) == []  # nothing empty, nothing fuzzy, the same {placeholders}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_catalogue_keeps_no_obsolete_messages(language, fresh_template):
-    stale = sorted(_ids(i18n_tools.read(i18n_tools.po_path(language))) - _ids(i18n_tools.read(fresh_template)))
-    assert stale == [], "run `python -m dansokh.i18n_tools update` to drop them"
+    stale = sorted(_ids(catalogues.read(catalogues.po_path(language))) - _ids(catalogues.read(fresh_template)))
+    assert stale == [], "run `python -m dansokh.i18n.catalogues update` to drop them"
 
 
 def test_rule_summaries_and_documentation_are_extracted(fresh_template):
-    ids = _ids(i18n_tools.read(fresh_template))
+    ids = _ids(catalogues.read(fresh_template))
     for rule in ALL_RULES:
         assert rule.source_summary in ids, rule.code
         for paragraph in filter(None, rule.source_doc.split("\n\n")):
@@ -76,7 +77,7 @@ def test_rule_summaries_and_documentation_are_extracted(fresh_template):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_compiled_catalogue_is_up_to_date(language, tmp_path):
-    with i18n_tools.po_path(language).open("rb") as stream:
+    with catalogues.po_path(language).open("rb") as stream:
         catalog = read_po(stream)
     fresh = tmp_path / "fresh.mo"
     with fresh.open("wb") as stream:
@@ -88,11 +89,11 @@ def test_the_compiled_catalogue_is_up_to_date(language, tmp_path):
         table.pop("", None)  # the header (dates)
         return table
 
-    assert messages(i18n_tools.mo_path(language)) == messages(fresh), "run `python -m dansokh.i18n_tools compile`"
+    assert messages(catalogues.mo_path(language)) == messages(fresh), "run `python -m dansokh.i18n.catalogues compile`"
 
 
 def test_translations_keep_the_placeholders_of_their_message():
-    catalog = i18n_tools.read(i18n_tools.po_path("vi"))
+    catalog = catalogues.read(catalogues.po_path("vi"))
     for message in catalog:
         if not message.id or isinstance(message.id, tuple):
             continue

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import check_tuples, run, write_files
-from dansokh.loader import load_text
+
+from dansokh.read.loader import load_text
 
 GOOD = """\
 id: a

@@ -13,19 +13,19 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from conftest import PLANS, ROOT, write_files
 from typer.testing import CliRunner
 
-from conftest import PLANS, ROOT, write_files
-from dansokh.cli import app
-from dansokh.model import Plan, ScheduleRow, ScheduleSection
-from dansokh.numbers import vn
 from dansokh import config
+from dansokh.check.run import load_repository
+from dansokh.cli import app
+from dansokh.model.numbers import vn
+from dansokh.model.plan import Plan, ScheduleRow, ScheduleSection
 from dansokh.render.docx import render_docx
 from dansokh.render.pdf import html_to_pdf
 from dansokh.render.templates import environment, render_text
 from dansokh.render.view import appendix_keys, attached_line, build_view
 from dansokh.render.xlsx import render_xlsx, write_sheet
-from dansokh.validate import load_repository
 
 runner = CliRunner()
 

@@ -1,4 +1,4 @@
-"""Every rule, passing and failing, on the small repositories of src/dansokh/examples.yaml."""
+"""Every rule, passing and failing, on the small repositories of src/dansokh/check/examples.yaml."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dansokh import examples
-from dansokh.rules import ALL_RULES
+from dansokh.check import examples
+from dansokh.check.rules import ALL_RULES
 
 CASES = examples.examples()["cases"]
 

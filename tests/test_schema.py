@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import PLANS
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from conftest import PLANS
 from dansokh.cli import app
-from dansokh.indicators import CATALOGUE, UNITS
-from dansokh.schema import plan_schema
+from dansokh.model.catalogue import CATALOGUE, UNITS
+from dansokh.model.schema import plan_schema
 
 runner = CliRunner()
 PLAN_FILES = sorted((PLANS / "2025").glob("*.yaml"))

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
-
 from conftest import PLANS, ROOT
-from dansokh.loader import load_file
-from dansokh.plans import parse_plan
+
+from dansokh.model.parse import parse_plan
+from dansokh.read.loader import load_file
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the source documents are not beside the repository")

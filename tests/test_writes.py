@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from dansokh.edit import apply, replace_value
-from dansokh.loader import load_text
-from dansokh.writes import ConcurrentChange, digest, write_atomic
+from dansokh.read.loader import load_text
+from dansokh.write.atomic import ConcurrentChange, digest, write_atomic
+from dansokh.write.edits import apply, replace_value
 
 ORIGINAL = """\
 # Kế hoạch thử — comments stay

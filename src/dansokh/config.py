@@ -8,6 +8,8 @@ pyproject.toml.  The command line wins over both.
     lang = "vi"                  # vi | en; default: the locale
     default_plan = "long-bien"   # the plan `dansokh render` uses without --plan
     max_file_size = 5242880
+
+May import: i18n, diagnostics.
 """
 
 from __future__ import annotations

@@ -1,12 +1,37 @@
-"""One diagnostic record, fed to every reporter and every test assertion."""
+"""What every stage reports a problem with: a position, a diagnostic record, and the rule it belongs to.
+
+``Span`` is a position in a plan file; ``Diagnostic`` is the one record fed to every
+reporter and every test assertion; ``Rule`` is a family of problem with a stable code.
+Part of the foundation of the house.
+
+May import: i18n.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
-from .source import Span
+from .i18n import _
+
+
+class Span(NamedTuple):
+    """A position, 1-based as editors and ``file:line:col`` show it; a named tuple because a
+    national run makes millions of them.  ruamel's marks are 0-based: ``from_mark`` is the one
+    place where they are converted."""
+
+    file: str
+    line: int
+    col: int
+
+    @classmethod
+    def from_mark(cls, file: str, mark: Any) -> "Span":
+        return cls(file, mark.line + 1, mark.column + 1)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
 
 
 class Severity(str, Enum):
@@ -55,35 +80,30 @@ class Diagnostic:
         }
 
 
-@dataclass
-class Summary:
-    files: int = 0
-    plans: int = 0
-    edges: int = 0
-    errors: int = 0
-    warnings: int = 0
-    infos: int = 0
+@dataclass(frozen=True)
+class Rule:
+    """A family of problem.  ``scope`` says what the check receives:
+    ``load`` (raised by the loader itself), ``plan`` (one plan) or ``repo`` (the whole tree).
 
+    ``source_summary`` and ``source_doc`` are the English text (the message ids);
+    ``summary`` and ``doc`` are that text in the current language."""
 
-@dataclass
-class Result:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    summary: Summary = field(default_factory=Summary)
-    files: list[str] = field(default_factory=list)
-    suppressions: list[Any] = field(default_factory=list)
-    repository: Any = None  # the checked Repository, for callers that filter by the hierarchy
-    seconds: float = 0.0  # how long the check took
-
-    def finish(self) -> "Result":
-        self.diagnostics.sort(key=Diagnostic.sort_key)
-        counts = {s: 0 for s in Severity}
-        for diagnostic in self.diagnostics:
-            counts[diagnostic.severity] += 1
-        self.summary.errors = counts[Severity.ERROR]
-        self.summary.warnings = counts[Severity.WARNING]
-        self.summary.infos = counts[Severity.INFO]
-        return self
+    code: str
+    name: str
+    source_summary: str
+    scope: str
+    severity: Severity = Severity.ERROR
+    check: Callable[..., Iterator[Diagnostic]] | None = None
+    source_doc: str = ""
 
     @property
-    def failed(self) -> bool:
-        return self.summary.errors > 0
+    def summary(self) -> str:
+        return _(self.source_summary)
+
+    @property
+    def doc(self) -> str:
+        """The documentation, translated paragraph by paragraph."""
+        return "\n\n".join(_(paragraph) for paragraph in self.source_doc.split("\n\n")) if self.source_doc else ""
+
+    def at(self, span: Span, message: str, *related: Related, severity: Severity | None = None) -> Diagnostic:
+        return Diagnostic(self.code, message, span, severity or self.severity, tuple(related))

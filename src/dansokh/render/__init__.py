@@ -1,7 +1,10 @@
 """Rendering appendices in the official format (Nghị định 30/2020/NĐ-CP).
 
 ``view`` turns an appendix into a format-neutral view; ``templates`` renders Markdown and
-HTML through Jinja; ``xlsx`` and ``docx`` write Office files; ``command`` is the CLI.
+HTML through Jinja; ``xlsx`` and ``docx`` write Office files; ``formats`` picks the writer;
+``pdf`` prints HTML with Chromium.  The command is ``dansokh.cli.render``.
+
+May import: i18n, diagnostics, config, read, model, cascade, check, vcs, report, write.
 """
 
 from .view import AppendixView, appendix_keys, build_view

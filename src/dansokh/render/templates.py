@@ -12,11 +12,17 @@ from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 
-from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+)
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..i18n import _
-from ..numbers import vn
+from ..model.numbers import vn
 
 TEMPLATES = {"md": "appendix.md.j2", "html": "appendix.html.j2"}
 

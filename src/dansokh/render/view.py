@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..i18n import _
-from ..model import AllocationTable, Document, Plan, Schedule, ScheduleRow, ScheduleSection
-from ..numbers import vn
+from ..model.numbers import vn
+from ..model.plan import (
+    AllocationTable,
+    Document,
+    Plan,
+    Schedule,
+    ScheduleRow,
+    ScheduleSection,
+)
 
 BLANK_NUMBER = "………"
 BLANK_DAY = "…."

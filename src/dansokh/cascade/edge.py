@@ -1,0 +1,228 @@
+"""The cascade at one edge: what a parent assigned to a child, against what the child
+states and what it hands on to its own children.  Pure computation, no output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..i18n import N_, _
+from ..model.catalogue import CATALOGUE, METHODS, Direction, UnitMismatch, convert
+from .repository import Assignment, LoadedPlan, Repository, Stated
+
+TOTAL = "new_users_total"
+
+
+def verdict(assigned: Decimal, own: Decimal, direction: Direction) -> Decimal:
+    """How far ``own`` is on the good side of ``assigned``: negative means short."""
+    if direction is Direction.CEILING:
+        return assigned - own
+    return own - assigned
+
+
+def compare(assignment: Assignment, stated: Stated) -> Decimal | None:
+    """The margin of a child's stated figure over its assignment, in the assignment's unit."""
+    direction = CATALOGUE[assignment.indicator].direction
+    if direction is Direction.INFO:
+        return None
+    own = convert(stated.value, stated.unit, assignment.unit)
+    return verdict(assignment.value, own, direction)
+
+
+@dataclass(frozen=True)
+class Handed:
+    """What a child hands to its own children for one indicator."""
+
+    total: Decimal | None = None  # quotas: the sum of the rows
+    low: Decimal | None = None  # rates: the rows' range
+    high: Decimal | None = None
+    mean: Decimal | None = None  # rates with a weight column: the weighted mean
+    children: int = 0
+
+
+@dataclass(frozen=True)
+class EdgeLine:
+    indicator: str
+    name: str
+    unit: str
+    direction: Direction
+    assigned: Decimal
+    own: Decimal | None
+    own_from: str
+    handed: Handed
+    margin: Decimal | None
+
+    @property
+    def verdict(self) -> str:
+        """The verdict as JSON and CSV carry it, in English whatever the language."""
+        if self.direction is Direction.INFO:
+            return "information"
+        if self.margin is None:
+            return "no target"
+        if self.margin == 0:
+            return "meets"
+        if self.margin > 0:
+            return f"exceeds by {format(self.margin, 'f')}"
+        return f"short by {format(-self.margin, 'f')}"
+
+    def verdict_text(self) -> str:
+        """The verdict as the table shows it, in the current language."""
+        if self.direction is Direction.INFO:
+            return _("information")
+        if self.margin is None:
+            return _("no target")
+        if self.margin == 0:
+            return _("meets")
+        if self.margin > 0:
+            return _("exceeds by {margin}").format(margin=format(self.margin, "f"))
+        return _("short by {margin}").format(margin=format(-self.margin, "f"))
+
+    @property
+    def short(self) -> bool:
+        return self.margin is not None and self.margin < 0
+
+
+@dataclass(frozen=True)
+class Edge:
+    parent: LoadedPlan
+    child: LoadedPlan
+    lines: list[EdgeLine]
+
+    @property
+    def short(self) -> bool:
+        return any(line.short for line in self.lines)
+
+
+def _handed(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> Handed:
+    for _, table in child.plan.allocation_tables:
+        rows = [row for _, row in table.unit_rows]
+        indexes = [table.column_index(indicator)]
+        if indexes[0] is None and indicator == TOTAL:
+            indexes = [table.column_index(m) for m in METHODS if table.column_index(m) is not None]
+        if not indexes or indexes[0] is None:
+            continue
+        try:
+            columns = [(i, convert(Decimal(1), table.columns[i].unit_code, unit)) for i in indexes]  # type: ignore[index]
+        except UnitMismatch:
+            continue
+        values = [
+            [row.values[i] * factor for i, factor in columns if i < len(row.values) and row.values[i] is not None]
+            for row in rows
+        ]
+        if CATALOGUE[indicator].quota:
+            return Handed(total=sum((sum(v, Decimal(0)) for v in values), Decimal(0)), children=len(rows))
+        flat = [v[0] for v in values if v]
+        if not flat:
+            continue
+        mean = None
+        weight_key = table.columns[indexes[0]].weight  # type: ignore[index]
+        w = table.column_index(weight_key) if weight_key else None
+        if w is not None:
+            pairs = [(v[0], row.values[w]) for v, row in zip(values, rows) if v and w < len(row.values)]
+            weight = sum((wt for _, wt in pairs if wt is not None), Decimal(0))
+            if weight and all(wt is not None for _, wt in pairs):
+                mean = sum((v * wt for v, wt in pairs), Decimal(0)) / weight  # type: ignore[operator]
+        return Handed(low=min(flat), high=max(flat), mean=mean, children=len(rows))
+    return Handed()
+
+
+OWN_FROM = {
+    "target": N_("target"),
+    "own table's total row": N_("own table's total row"),
+    "sum of its methods": N_("sum of its methods"),
+}
+
+
+def own_from_text(own_from: str) -> str:
+    """Where a child's own figure comes from, in the current language (JSON keeps the English)."""
+    return _(OWN_FROM[own_from]) if own_from in OWN_FROM else own_from
+
+
+ORIGINS = {"target": "target", "table": "own table's total row", "parts": "sum of its methods"}
+
+
+def _own(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> tuple[Decimal | None, str]:
+    """The child's own figure in the assignment's unit, and where it comes from (a key of OWN_FROM)."""
+    stated = repo.stated(child, indicator)
+    if stated is None:
+        return None, ""
+    return convert(stated.value, stated.unit, unit), ORIGINS[stated.origin]
+
+
+def edge(repo: Repository, parent: LoadedPlan, child: LoadedPlan) -> Edge:
+    """Every indicator ``parent`` assigned to ``child``'s unit, compared with the child."""
+    assignments = repo.assignments.get((parent.plan.id, child.plan.unit.id), [])
+    lines: list[EdgeLine] = []
+    assigned_indicators = {a.indicator for a in assignments}
+    rows = list(assignments)
+    if TOTAL not in assigned_indicators:
+        methods = [a for a in assignments if a.indicator in METHODS]
+        if len(methods) > 1:
+            total = sum((a.value for a in methods), Decimal(0))
+            rows.append(Assignment(TOTAL, total, "người", methods[0].child, parent, methods[0].path))
+    order = {key: index for index, key in enumerate(CATALOGUE)}
+    rows.sort(key=lambda a: (2 if a.indicator == TOTAL else 1 if a.indicator in METHODS else 0, order[a.indicator]))
+    for assignment in rows:
+        spec = CATALOGUE[assignment.indicator]
+        own, own_from = _own(repo, child, assignment.indicator, assignment.unit)
+        margin = None
+        if own is not None and spec.direction is not Direction.INFO:
+            margin = verdict(assignment.value, own, spec.direction)
+        lines.append(
+            EdgeLine(
+                assignment.indicator,
+                spec.name,
+                assignment.unit,
+                spec.direction,
+                assignment.value,
+                own,
+                own_from,
+                _handed(repo, child, assignment.indicator, assignment.unit),
+                margin,
+            )
+        )
+    return Edge(parent, child, lines)
+
+
+@dataclass(frozen=True)
+class Raise:
+    """One change that brings a child's target up to its assignment."""
+
+    indicator: str
+    target_index: int | None  # None: the target is created
+    value: Decimal  # in the target's unit
+    unit: str
+    old: Decimal | None
+
+
+def raises(edge: Edge, repo: Repository) -> tuple[list[Raise], list[str]]:
+    """What ``--write`` changes in the child: short targets raised to the assignment, missing
+    ones created; never lowers a target that meets it.  Figures the child states only in its
+    own table's total row are not touched (they are the sum of its children's rows): those
+    are returned as reasons, for the user to split the quota instead."""
+    changes: list[Raise] = []
+    refused: list[str] = []
+    for line in edge.lines:
+        if line.direction is Direction.INFO or (line.margin is not None and line.margin >= 0):
+            continue
+        found = edge.child.plan.target(line.indicator)
+        if found is not None:
+            index, target = found
+            value = convert(line.assigned, line.unit, target.unit_code)
+            changes.append(Raise(line.indicator, index, value, target.unit_code, target.value))
+        elif line.own is None:
+            changes.append(Raise(line.indicator, None, line.assigned, line.unit, None))
+        else:
+            refused.append(
+                _(
+                    "{name}: {own} {unit} comes from the {source}, below the {assigned} assigned;"
+                    " split the quota among the children instead"
+                ).format(
+                    name=line.name,
+                    own=format(line.own, "f"),
+                    unit=line.unit,
+                    source=own_from_text(line.own_from),
+                    assigned=format(line.assigned, "f"),
+                )
+            )
+    return changes, refused

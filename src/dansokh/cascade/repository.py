@@ -1,0 +1,208 @@
+"""The repository of plans as a hierarchy of units.
+
+Units are declared by the plans themselves: each plan declares its issuing unit
+(``unit``) and the units it assigns targets to (``units``).  A row of an
+allocation table names a unit as the source prints it; it is resolved among the
+children of the table's issuing unit, across tone-mark placement and declared
+aliases.  An *assignment* is one cell of such a table: what a parent handed
+to one child for one indicator.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model.catalogue import CATALOGUE
+from ..model.names import name_key
+from ..model.plan import AllocationTable, Plan, UnitDecl
+from ..read.positions import Path, SourceMap, Span
+
+
+@dataclass
+class LoadedPlan:
+    plan: Plan
+    source: SourceMap
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+    def span(self, path: Path) -> Span:
+        return self.source.value(path)
+
+    def key_span(self, path: Path) -> Span:
+        return self.source.key(path)
+
+
+@dataclass(frozen=True)
+class Declared:
+    unit: UnitDecl
+    plan: LoadedPlan
+    path: Path
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A figure a plan states for an indicator: a headline target or its table's total row."""
+
+    indicator: str
+    value: Decimal
+    unit: str
+    plan: LoadedPlan
+    path: Path
+    origin: str = "target"  # "target", "table" (its table's total row) or "parts" (the sum of its parts)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One cell of an allocation table: what ``plan`` assigned to ``child`` for ``indicator``."""
+
+    indicator: str
+    value: Decimal
+    unit: str
+    child: str
+    plan: LoadedPlan
+    path: Path
+
+
+@dataclass
+class Resolution:
+    """How one table row's name resolved: to one unit, none, or several."""
+
+    plan: LoadedPlan
+    path: Path
+    name: str
+    candidates: list[str]
+
+
+@dataclass
+class Repository:
+    plans: list[LoadedPlan] = field(default_factory=list)
+    units: dict[str, list[Declared]] = field(default_factory=lambda: defaultdict(list))
+    resolutions: list[Resolution] = field(default_factory=list)
+    assignments: dict[tuple[str, str], list[Assignment]] = field(default_factory=lambda: defaultdict(list))
+    by_id: dict[str, LoadedPlan] = field(default_factory=dict)
+    by_unit: dict[str, list[LoadedPlan]] = field(default_factory=lambda: defaultdict(list))
+    children_of: dict[str, list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def build(cls, plans: list[LoadedPlan]) -> "Repository":
+        repo = cls(plans=list(plans))
+        for loaded in repo.plans:
+            plan = loaded.plan
+            repo.by_id.setdefault(plan.id, loaded)
+            repo.by_unit[plan.unit.id].append(loaded)
+            repo.units[plan.unit.id].append(Declared(plan.unit, loaded, ("unit",)))
+            for index, unit in enumerate(plan.units):
+                if unit.parent is None:
+                    unit = unit.model_copy(update={"parent": plan.unit.id})
+                repo.units[unit.id].append(Declared(unit, loaded, ("units", index)))
+        for unit_id, declared in repo.units.items():
+            parent = declared[0].unit.parent
+            if parent is not None:
+                repo.children_of[parent].append(declared[0].unit)
+        repo._resolve_tables()
+        return repo
+
+    def unit(self, unit_id: str) -> UnitDecl | None:
+        declared = self.units.get(unit_id)
+        return declared[0].unit if declared else None
+
+    def children(self, unit_id: str) -> list[UnitDecl]:
+        return self.children_of.get(unit_id, [])
+
+    def plans_of(self, unit_id: str, year: int | None = None) -> list[LoadedPlan]:
+        return [p for p in self.by_unit.get(unit_id, []) if year is None or p.plan.year == year]
+
+    def resolve(self, name: str, among: list[UnitDecl]) -> list[str]:
+        key = name_key(name)
+        return [u.id for u in among if name_key(u.name) == key or any(name_key(a) == key for a in u.aliases)]
+
+    def row_candidates(self, loaded: LoadedPlan, table_index: int) -> dict[int, list[str]]:
+        """The units each row of one of a plan's tables resolved to, by row index."""
+        return {
+            resolution.path[3]: resolution.candidates  # type: ignore[misc]
+            for resolution in self.resolutions
+            if resolution.plan is loaded and resolution.path[1] == table_index
+        }
+
+    def _resolve_tables(self) -> None:
+        for loaded in self.plans:
+            plan = loaded.plan
+            children = self.children(plan.unit.id)
+            for table_index, table in plan.allocation_tables:
+                for row_index, row in table.unit_rows:
+                    path = ("appendices", table_index, "rows", row_index)
+                    candidates = self.resolve(row.name, children)
+                    self.resolutions.append(Resolution(loaded, path, row.name, candidates))
+                    if len(candidates) == 1:
+                        self._record(loaded, table, path, candidates[0])
+
+    def _record(self, loaded: LoadedPlan, table: AllocationTable, row_path: Path, child: str) -> None:
+        row = table.rows[row_path[-1]]  # type: ignore[index]
+        for column_index, column in enumerate(table.columns):
+            if column_index >= len(row.values) or row.values[column_index] is None:
+                continue
+            self.assignments[(loaded.plan.id, child)].append(
+                Assignment(
+                    column.indicator,
+                    row.values[column_index],  # type: ignore[arg-type]
+                    column.unit_code,
+                    child,
+                    loaded,
+                    row_path + ("values", column_index),
+                )
+            )
+
+    def stated(self, loaded: LoadedPlan, indicator: str) -> Stated | None:
+        """What a plan itself states for an indicator: its headline target, or else
+        the total row of its own allocation table, or else (for a total such as all new
+        contraceptive users) the sum of the parts it states: a method a plan never
+        mentions (Hà Nội and Long Biên list no sterilisation) counts as none."""
+        found = self._stated_directly(loaded, indicator)
+        parts = CATALOGUE[indicator].parts
+        if found is not None or not parts:
+            return found
+        stated_parts = [p for p in (self._stated_directly(loaded, part) for part in parts) if p is not None]
+        if not stated_parts or len({p.unit for p in stated_parts}) != 1:
+            return None
+        total = sum((p.value for p in stated_parts), Decimal(0))
+        return Stated(indicator, total, stated_parts[0].unit, loaded, stated_parts[0].path, origin="parts")
+
+    def _stated_directly(self, loaded: LoadedPlan, indicator: str) -> Stated | None:
+        plan = loaded.plan
+        found = plan.target(indicator)
+        if found is not None:
+            index, target = found
+            return Stated(indicator, target.value, target.unit_code, loaded, ("targets", index, "value"))
+        for table_index, table in plan.allocation_tables:
+            column_index = table.column_index(indicator)
+            total = table.total_row
+            if column_index is None or total is None or column_index >= len(total[1].values):
+                continue
+            value = total[1].values[column_index]
+            if value is not None:
+                return Stated(
+                    indicator,
+                    value,
+                    table.columns[column_index].unit_code,
+                    loaded,
+                    ("appendices", table_index, "rows", total[0], "values", column_index),
+                    origin="table",
+                )
+        return None
+
+    def edges(self) -> list[tuple[LoadedPlan, LoadedPlan]]:
+        """Parent plan -> child plan, for every child plan whose unit a parent plan assigns to."""
+        result = []
+        for (parent_id, child_unit), _ in self.assignments.items():
+            parent = self.by_id[parent_id]
+            for child in self.plans_of(child_unit, parent.plan.year):
+                result.append((parent, child))
+        return result
+
+
+def is_quota(indicator: str) -> bool:
+    return CATALOGUE[indicator].quota

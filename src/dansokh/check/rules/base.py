@@ -1,0 +1,46 @@
+"""Declaring a rule: ``plan_rule`` and ``repo_rule`` make a ``Rule`` of a check function whose
+docstring is its documentation; ``fmt`` writes a number in a message."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from ...diagnostics import Diagnostic, Related, Rule, Severity, Span
+from ...i18n import doc_paragraphs
+from ...read.positions import Path
+
+if TYPE_CHECKING:
+    from ...cascade.repository import LoadedPlan, Repository
+
+
+def _doc(function: Callable[..., object]) -> str:
+    """A docstring as paragraphs of single lines, for the terminal to wrap."""
+    return "\n\n".join(doc_paragraphs(inspect.cleandoc(function.__doc__ or "")))
+
+
+def plan_rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR):
+    """Declare a check over one plan; the function's docstring is its documentation."""
+
+    def wrap(function: Callable[["Rule", "LoadedPlan"], Iterator[Diagnostic]]) -> Rule:
+        return Rule(code, name, summary, "plan", severity, function, _doc(function))
+
+    return wrap
+
+
+def repo_rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR):
+    """Declare a check over the whole repository of plans."""
+
+    def wrap(function: Callable[["Rule", "Repository"], Iterator[Diagnostic]]) -> Rule:
+        return Rule(code, name, summary, "repo", severity, function, _doc(function))
+
+    return wrap
+
+
+def fmt(value: Any) -> str:
+    """A number as the message shows it: plain digits, no exponent."""
+    return format(value, "f") if hasattr(value, "as_tuple") else str(value)
+
+
+__all__ = ["Rule", "plan_rule", "repo_rule", "fmt", "Path", "Span", "Related", "Severity", "Diagnostic"]

@@ -1,0 +1,224 @@
+"""Within one allocation table: totals, methods and rates add up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ...cascade.repository import LoadedPlan
+from ...i18n import N_, _
+from ...model.catalogue import CATALOGUE, Direction
+from ...model.plan import AllocationTable
+from .base import Diagnostic, Related, Rule, fmt, plan_rule
+
+
+def _tables(loaded: LoadedPlan) -> Iterator[tuple[tuple, AllocationTable]]:
+    for index, table in loaded.plan.allocation_tables:
+        yield ("appendices", index), table
+
+
+def _column(table: AllocationTable, column: int) -> list[tuple[int, Decimal | None]]:
+    return [(i, row.values[column] if column < len(row.values) else None) for i, row in table.unit_rows]
+
+
+def _is_rate(indicator: str) -> bool:
+    spec = CATALOGUE[indicator]
+    return not spec.quota and spec.direction is not Direction.INFO
+
+
+@plan_rule("T001", "total-not-sum", N_("A quota column's total row differs from the sum of its rows."))
+def total_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
+    """For a count that adds up (persons, sessions), the issuing unit's total row must
+    equal the sum of the rows above or below it: Hà Nội's 416.950 new contraceptive users
+    are the sum of its 30 districts.  Blank cells are left out of the check."""
+    for path, table in _tables(loaded):
+        total = table.total_row
+        if total is None:
+            continue
+        for c, column in enumerate(table.columns):
+            if not CATALOGUE[column.indicator].quota or c >= len(total[1].values):
+                continue
+            expected = total[1].values[c]
+            cells = _column(table, c)
+            if expected is None or any(value is None for _, value in cells):
+                continue
+            actual = sum((value for _, value in cells), Decimal(0))
+            if actual != expected:
+                yield rule.at(
+                    loaded.span(path + ("rows", total[0], "values", c)),
+                    _("total {total} of column {column!r} is not the sum of its rows, {actual} (off by {off})").format(
+                        total=fmt(expected), column=column.label, actual=fmt(actual), off=fmt(expected - actual)
+                    ),
+                )
+
+
+@plan_rule("T002", "parts-not-sum", N_("A total differs from the sum of its parts (methods)."))
+def parts_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
+    """A row's total of new contraceptive users must equal the sum of its methods
+    (35.600 + 300 + 1.100 + 99.250 + 280.700 = 416.950), in every table row and among
+    the plan's headline targets.  Parts the row does not carry are not counted."""
+    for path, table in _tables(loaded):
+        for c, column in enumerate(table.columns):
+            parts = CATALOGUE[column.indicator].parts
+            indexes = [i for i, other in enumerate(table.columns) if other.indicator in parts]
+            if not parts or not indexes:
+                continue
+            for r, row in enumerate(table.rows):
+                if c >= len(row.values) or row.values[c] is None:
+                    continue
+                values = [row.values[i] for i in indexes if i < len(row.values)]
+                if any(value is None for value in values) or len(values) < len(indexes):
+                    continue
+                actual = sum(values, Decimal(0))
+                if actual != row.values[c]:
+                    yield rule.at(
+                        loaded.span(path + ("rows", r, "values", c)),
+                        _("{row}: total {total} is not the sum of its methods, {actual} (off by {off})").format(
+                            row=row.name, total=fmt(row.values[c]), actual=fmt(actual), off=fmt(row.values[c] - actual)
+                        ),
+                    )
+    targets = {t.indicator: (i, t) for i, t in enumerate(loaded.plan.targets)}
+    for key, (index, target) in targets.items():
+        parts = [targets[p][1].value for p in CATALOGUE[key].parts if p in targets]
+        if parts and sum(parts, Decimal(0)) != target.value:
+            yield rule.at(
+                loaded.span(("targets", index, "value")),
+                _("target {target} is not the sum of its methods' targets, {actual}").format(
+                    target=fmt(target.value), actual=fmt(sum(parts, Decimal(0)))
+                ),
+            )
+
+
+@plan_rule("T003", "rate-total-out-of-range", N_("A rate's total row lies outside the range of its rows."))
+def rate_total_out_of_range(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
+    """A rate's total row is a weighted mean of its rows, not a sum: whatever the weights,
+    it lies between the smallest and the largest row (Long Biên's 2,21 % lies within its
+    wards' 0,82–3,78 %)."""
+    for path, table in _tables(loaded):
+        total = table.total_row
+        if total is None:
+            continue
+        for c, column in enumerate(table.columns):
+            if not _is_rate(column.indicator) or column.weight or c >= len(total[1].values):
+                continue
+            value = total[1].values[c]
+            column_values = [v for _, v in _column(table, c)]
+            if value is None or not column_values or None in column_values:
+                continue
+            cells: list[Decimal] = column_values  # type: ignore[assignment]
+            low, high = min(cells), max(cells)
+            if not low <= value <= high:
+                yield rule.at(
+                    loaded.span(path + ("rows", total[0], "values", c)),
+                    _("total {total} of rate {column!r} lies outside its rows' range {low}–{high}").format(
+                        total=fmt(value), column=column.label, low=fmt(low), high=fmt(high)
+                    ),
+                )
+
+
+@plan_rule("T004", "rate-total-not-weighted-mean", N_("A weighted rate's total differs from the weighted mean."))
+def rate_total_not_weighted_mean(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
+    """Where a rate column names a weight column (births, the elderly, couples), its total
+    row must equal the weighted mean of its rows, to the precision the total is written in."""
+    for path, table in _tables(loaded):
+        total = table.total_row
+        if total is None:
+            continue
+        for c, column in enumerate(table.columns):
+            if not column.weight:
+                continue
+            w = table.column_index(column.weight)
+            value = total[1].values[c] if c < len(total[1].values) else None
+            if w is None:
+                yield rule.at(
+                    loaded.span(path + ("columns", c, "weight")),
+                    _("weight column {weight!r} is not in this table").format(weight=column.weight),
+                )
+                continue
+            pairs = [(row.values[c], row.values[w]) for _, row in table.unit_rows if max(c, w) < len(row.values)]
+            if value is None or any(v is None or wt is None for v, wt in pairs):
+                continue
+            weight = sum((wt for _, wt in pairs), Decimal(0))
+            if weight == 0:
+                continue
+            mean = sum((v * wt for v, wt in pairs), Decimal(0)) / weight
+            quantum = Decimal(1).scaleb(value.as_tuple().exponent)
+            if abs(mean - value) > quantum / 2:
+                yield rule.at(
+                    loaded.span(path + ("rows", total[0], "values", c)),
+                    _("total {total} of rate {column!r} is not the weighted mean of its rows, {mean}").format(
+                        total=fmt(value), column=column.label, mean=fmt(mean.quantize(quantum))
+                    ),
+                )
+
+
+@plan_rule("T005", "row-width", N_("A table row has more or fewer values than the table has columns."))
+def row_width(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
+    """Each row carries one value per column, in the columns' order; write null for a
+    blank cell."""
+    for path, table in _tables(loaded):
+        for r, row in enumerate(table.rows):
+            if len(row.values) != len(table.columns):
+                yield rule.at(
+                    loaded.span(path + ("rows", r, "values")),
+                    _("{row}: {values} values for {columns} columns").format(
+                        row=row.name, values=len(row.values), columns=len(table.columns)
+                    ),
+                )
+
+
+@plan_rule("T006", "headline-differs-from-table", N_("A headline target differs from its own table's total row."))
+def headline_differs_from_table(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
+    """The figure a plan states in its text (Chỉ tiêu) and the total row of its own
+    allocation table are the same target written twice; they must agree."""
+    plan = loaded.plan
+    for index, target in enumerate(plan.targets):
+        for path, table in _tables(loaded):
+            c = table.column_index(target.indicator)
+            total = table.total_row
+            if c is None or total is None or c >= len(total[1].values) or total[1].values[c] is None:
+                continue
+            if table.columns[c].unit_code != target.unit_code:
+                continue
+            if total[1].values[c] != target.value:
+                cell = path + ("rows", total[0], "values", c)
+                yield rule.at(
+                    loaded.span(("targets", index, "value")),
+                    _("target {target} {unit} differs from the total row of the table, {total}").format(
+                        target=fmt(target.value), unit=target.unit_code, total=fmt(total[1].values[c])
+                    ),
+                    Related(loaded.span(cell), _("the table's total row")),
+                )
+
+
+@plan_rule("T007", "rate-out-of-bounds", N_("A percentage outside 0–100."))
+def rate_out_of_bounds(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
+    """A share of people cannot be negative or above 100 %."""
+    for index, target in enumerate(loaded.plan.targets):
+        if target.unit_code == "%" and not 0 <= target.value <= 100:
+            yield rule.at(
+                loaded.span(("targets", index, "value")),
+                _("{value} % is not a percentage").format(value=fmt(target.value)),
+            )
+    for path, table in _tables(loaded):
+        for c, column in enumerate(table.columns):
+            if column.unit_code != "%":
+                continue
+            for r, row in enumerate(table.rows):
+                value = row.values[c] if c < len(row.values) else None
+                if value is not None and not 0 <= value <= 100:
+                    yield rule.at(
+                        loaded.span(path + ("rows", r, "values", c)),
+                        _("{row}: {value} % is not a percentage").format(row=row.name, value=fmt(value)),
+                    )
+
+
+RULES = (
+    total_not_sum,
+    parts_not_sum,
+    rate_total_out_of_range,
+    rate_total_not_weighted_mean,
+    row_width,
+    headline_differs_from_table,
+    rate_out_of_bounds,
+)

@@ -1,0 +1,137 @@
+"""Across plans: units, names and plan ids resolve to one thing each."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from ...cascade.repository import Repository
+from ...i18n import N_, _
+from ...model.names import name_key, slug
+from .base import Diagnostic, Related, Rule, Severity, repo_rule
+
+
+def _display(repo: Repository, unit_id: str) -> str:
+    unit = repo.unit(unit_id)
+    return f"{unit.name} ({unit_id})" if unit else unit_id
+
+
+@repo_rule("U001", "unresolved-name", N_("A name in an allocation table matches no unit."))
+def unresolved_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
+    """Every row of an allocation table names one of the issuing unit's children, as
+    declared in ``units``.  Names match across tone-mark placement (Thụy/Thuỵ) and case,
+    and through declared ``aliases`` (Th. Thanh); a name that matches nothing is an error,
+    never a silent skip."""
+    for resolution in repo.resolutions:
+        if resolution.candidates:
+            continue
+        plan = resolution.plan.plan
+        children = repo.children(plan.unit.id)
+        by_slug = {slug(u.name): u.name for u in children}
+        close = difflib.get_close_matches(slug(resolution.name), list(by_slug), n=3, cutoff=0.6)
+        if close:
+            template = _("{name!r} matches no unit of {unit}; did you mean {close}?")
+        else:
+            template = _("{name!r} matches no unit of {unit}")
+        yield rule.at(
+            resolution.plan.span(resolution.path + ("name",)),
+            template.format(name=resolution.name, unit=plan.unit.name, close=", ".join(by_slug[c] for c in close)),
+        )
+
+
+@repo_rule("U002", "ambiguous-name", N_("A name in an allocation table matches several units."))
+def ambiguous_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
+    """Two children whose names differ only in tone-mark placement or an alias shared by
+    two units make a row ambiguous; rename or drop the alias."""
+    for resolution in repo.resolutions:
+        if len(resolution.candidates) > 1:
+            names = ", ".join(_display(repo, c) for c in resolution.candidates)
+            yield rule.at(
+                resolution.plan.span(resolution.path + ("name",)),
+                _("{name!r} matches {units}").format(name=resolution.name, units=names),
+            )
+
+
+@repo_rule("U003", "conflicting-unit", N_("One unit id is declared with different names, levels or parents."))
+def conflicting_unit(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
+    """A unit may be declared by several plans (as an issuer, and as a child in its
+    parent's plan); the declarations must agree."""
+    for unit_id, declared in repo.units.items():
+        first = declared[0]
+        for other in declared[1:]:
+            a, b = first.unit, other.unit
+            differences = []
+            if name_key(a.name) != name_key(b.name):
+                differences.append(_("name {this!r} vs {first!r}").format(this=b.name, first=a.name))
+            if a.level != b.level:
+                differences.append(_("level {this!r} vs {first!r}").format(this=b.level, first=a.level))
+            if a.parent != b.parent:
+                differences.append(_("parent {this!r} vs {first!r}").format(this=b.parent, first=a.parent))
+            if differences:
+                yield rule.at(
+                    other.plan.span(other.path),
+                    _("unit {unit!r} is declared differently: {differences}").format(
+                        unit=unit_id, differences="; ".join(differences)
+                    ),
+                    Related(first.plan.span(first.path), _("first declared here")),
+                )
+
+
+@repo_rule(
+    "U004",
+    "parent-outside-repository",
+    N_("A plan's parent unit is not in the repository; its assignments cannot be checked."),
+    Severity.INFO,
+)
+def parent_outside_repository(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
+    """Bắc Cường's parent, Lào Cai city, has no plan among ours: this is reported once,
+    does not fail the run, and nothing is invented for it."""
+    reported: set[str] = set()
+    for loaded in repo.plans:
+        parent = loaded.plan.unit.parent
+        if parent is None or parent in reported or parent in repo.units:
+            continue
+        reported.add(parent)
+        yield rule.at(
+            loaded.span(("unit", "parent")),
+            _("parent unit {parent!r} of {unit} is not in the repository; what it assigned cannot be checked").format(
+                parent=parent, unit=loaded.plan.unit.name
+            ),
+        )
+
+
+@repo_rule("U005", "duplicate-plan-id", N_("Two plan files have the same id."))
+def duplicate_plan_id(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
+    """A plan's id names it on the command line (``--from city``); it must be unique."""
+    first: dict[str, object] = {}
+    for loaded in repo.plans:
+        previous = first.setdefault(loaded.plan.id, loaded)
+        if previous is not loaded:
+            yield rule.at(
+                loaded.span(("id",)),
+                _("plan id {id!r} is already used").format(id=loaded.plan.id),
+                Related(previous.span(("id",)), _("first used here")),  # type: ignore[attr-defined]
+            )
+
+
+@repo_rule("U006", "unit-listed-twice", N_("Two rows of one allocation table name the same unit."))
+def unit_listed_twice(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
+    """Each child gets one row in a table; a second row would make its assignment
+    ambiguous and its quota count twice."""
+    seen: dict[tuple[str, object, str], object] = {}
+    for resolution in repo.resolutions:
+        if len(resolution.candidates) != 1:
+            continue
+        key = (resolution.plan.plan.id, resolution.path[:2], resolution.candidates[0])
+        if key in seen:
+            first = seen[key]
+            yield rule.at(
+                resolution.plan.span(resolution.path + ("name",)),
+                _("{name!r} is listed twice in this table").format(name=resolution.name),
+                Related(first.plan.span(first.path + ("name",)), _("first listed here")),  # type: ignore[attr-defined]
+            )
+        else:
+            seen[key] = resolution
+
+
+RULES = (unresolved_name, ambiguous_name, conflicting_unit, parent_outside_repository, duplicate_plan_id, unit_listed_twice)

@@ -1,0 +1,62 @@
+"""Choosing rules: ``--select``/``--ignore`` by code or prefix, and severities adjusted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ..diagnostics import Diagnostic, Severity
+from ..i18n import _
+from .rules import ALL_RULES
+
+
+class SelectionError(ValueError):
+    """A code or prefix that names no rule, or an unknown severity."""
+
+
+def _check_codes(codes: list[str], option: str) -> list[str]:
+    upper = [code.strip().upper() for code in codes if code.strip()]
+    for code in upper:
+        if not any(rule.code.startswith(code) for rule in ALL_RULES):
+            raise SelectionError(_("{option}: {code!r} names no rule (see `dansokh rules`)").format(option=option, code=code))
+    return upper
+
+
+@dataclass(frozen=True)
+class Selection:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severities: dict[str, Severity] = field(default_factory=dict)
+
+    @classmethod
+    def make(
+        cls, select: list[str] | None = None, ignore: list[str] | None = None, severities: dict[str, str] | None = None
+    ) -> "Selection":
+        levels = {}
+        for code, level in (severities or {}).items():
+            try:
+                levels[_check_codes([code], "severity")[0]] = Severity(level)
+            except ValueError:
+                raise SelectionError(
+                    _("severity of {code}: {level!r} is not error, warning or info").format(code=code, level=level)
+                ) from None
+        return cls(_check_codes(select or [], "--select"), _check_codes(ignore or [], "--ignore"), levels)
+
+    def keeps(self, code: str) -> bool:
+        """The longest matching prefix wins (a tie goes to ignore): `--select C --ignore C002`
+        keeps C001 and drops C002."""
+        selected = max((len(p) for p in self.select if code.startswith(p)), default=-1) if self.select else 0
+        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return selected >= 0 and ignored < selected or (selected == 0 and ignored == -1)
+
+    def apply(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        kept = []
+        for diagnostic in diagnostics:
+            if not self.keeps(diagnostic.code):
+                continue
+            level = max(
+                ((len(code), severity) for code, severity in self.severities.items() if diagnostic.code.startswith(code)),
+                default=None,
+                key=lambda pair: pair[0],
+            )
+            kept.append(replace(diagnostic, severity=level[1]) if level else diagnostic)
+        return kept

@@ -1,0 +1,159 @@
+"""``dansokh allocate``: one edge of the cascade, raising a child's targets, splitting a quota."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from ..cascade.apportion import ApportionError, Method
+from ..cascade.edge import edge, raises
+from ..cascade.lookup import LookupError_, find
+from ..cascade.split import SplitError, make_split, read_weights
+from ..check.run import load_repository
+from ..i18n import N_, _
+from ..model.catalogue import CATALOGUE
+from ..report.allocation import report_split, write_csv, write_json, write_table
+from ..write.apply import apply_change
+from ..write.split import write_split
+from ..write.targets import raise_targets
+from .app import app, fail
+
+
+class EdgeFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _pairs(option: str, items: list[str], repo, parent) -> dict[str, int]:
+    """``--min ngoc-thuy=80`` (a unit id or a name as the plan writes it) -> {unit id: 80}."""
+    children = repo.children(parent.plan.unit.id)
+    result: dict[str, int] = {}
+    for item in items:
+        name, _, value = item.rpartition("=")
+        ids = [name] if any(u.id == name for u in children) else repo.resolve(name, children)
+        if not name or len(ids) != 1 or not value.strip().isdigit():
+            raise fail(
+                _("{option} {item!r}: expected UNIT=NUMBER with a unit of {parent}").format(
+                    option=option, item=item, parent=parent.plan.unit.name
+                )
+            )
+        result[ids[0]] = int(value)
+    return result
+
+
+@app.command(
+    "allocate",
+    help=N_("See what a parent assigned to a child, start the child's plan from it, or split a quota."),
+)
+def allocate_command(
+    source: Annotated[str, typer.Option("--from", help=N_("The parent: a plan id, unit id or unit name."))],
+    to: Annotated[Optional[str], typer.Option("--to", help=N_("The child: a plan id, unit id or unit name."))] = None,
+    split: Annotated[
+        Optional[str], typer.Option("--split", help=N_("Split this quota of --from among its children."))
+    ] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help=N_("Weigh the split by this column of the table."))] = None,
+    weights: Annotated[
+        Optional[Path], typer.Option("--weights", exists=True, dir_okay=False, help=N_("CSV of unit,weight."))
+    ] = None,
+    whole: Annotated[
+        Optional[int], typer.Option("--whole", min=0, help=N_("The quota to split (default: the plan's own)."))
+    ] = None,
+    method: Annotated[Method, typer.Option("--method", help=N_("How to round the split."))] = Method.LARGEST_REMAINDER,
+    minimum: Annotated[list[str], typer.Option("--min", help=N_("UNIT=N: at least N for this child."))] = [],
+    fixed: Annotated[list[str], typer.Option("--fixed", help=N_("UNIT=N: exactly N for this child."))] = [],
+    output_format: Annotated[EdgeFormat, typer.Option("--format", "-f", help=N_("Output format."))] = EdgeFormat.table,
+    write: Annotated[bool, typer.Option("--write", help=N_("Write the change into the plan file."))] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("With --write: show the diff, write nothing."))] = False,
+    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path(
+        "plans"
+    ),
+) -> None:
+    """See what a parent assigned to a child, start the child's plan from it, or split a quota."""
+    repo, checked = load_repository([plans])
+    try:
+        parent = find(repo, source)
+    except LookupError_ as error:
+        raise fail(_("--from: {reason}").format(reason=error)) from None
+    if parent.plan is None:
+        raise fail(
+            _("--from: {name} ({unit}) has no plan in {plans}").format(
+                name=parent.unit.name, unit=parent.unit.id, plans=plans
+            )
+        )
+    if split is not None:
+        if split not in CATALOGUE:
+            raise fail(_("--split: unknown indicator {key!r} (see `dansokh indicators`)").format(key=split))
+        try:
+            table_weights = read_weights(weights, repo, parent.plan) if weights else None
+            proposed = make_split(
+                repo,
+                parent.plan,
+                split,
+                by=by,
+                weights=table_weights,
+                whole=whole,
+                method=method,
+                minimums=_pairs("--min", minimum, repo, parent.plan),
+                fixed=_pairs("--fixed", fixed, repo, parent.plan),
+            )
+        except (SplitError, ApportionError) as error:
+            raise fail(str(error), 1) from None
+        report_split(proposed, sys.stdout, output_format.value)
+        if write:
+            outcome = apply_change(
+                [plans],
+                parent.plan,
+                lambda file, text: write_split(file, text, proposed),
+                checked,
+                dry_run,
+                sys.stdout,
+                resolves=frozenset({"T001", "T002", "C003"}),
+            )
+            raise typer.Exit(outcome)
+        return
+    if to is None:
+        raise fail(_("give --to CHILD to compare an edge, or --split INDICATOR to split a quota"))
+    try:
+        child = find(repo, to, among=repo.children(parent.unit.id), year=parent.plan.plan.year)
+    except LookupError_ as error:
+        raise fail(_("--to: {reason}").format(reason=error)) from None
+    if child.plan is None:
+        raise fail(
+            _("--to: {name} ({unit}) has no plan in {plans}").format(name=child.unit.name, unit=child.unit.id, plans=plans)
+        )
+    if not repo.assignments.get((parent.plan.plan.id, child.unit.id)):
+        raise fail(
+            _("{plan} assigns nothing to {name} ({unit})").format(
+                plan=parent.plan.plan.id, name=child.unit.name, unit=child.unit.id
+            )
+        )
+    view = edge(repo, parent.plan, child.plan)
+    {"table": write_table, "json": write_json, "csv": write_csv}[output_format.value](view, sys.stdout)
+    if write:
+        changes, refused = raises(view, repo)
+        for reason in refused:
+            Console(stderr=True, highlight=False).print(
+                _("not written: {reason}").format(reason=reason), style="yellow", markup=False
+            )
+        if not changes:
+            print(_("Nothing to write: every target meets what was assigned."))
+            raise typer.Exit(1 if refused else 0)
+        outcome = apply_change(
+            [plans],
+            child.plan,
+            lambda file, text: raise_targets(file, text, changes),
+            checked,
+            dry_run,
+            sys.stdout,
+            resolves=frozenset({"C001"}),
+        )
+        raise typer.Exit(outcome or (1 if refused else 0))
+    raise typer.Exit(1 if view.short else 0)
+
+

@@ -1,0 +1,114 @@
+"""The Typer application, the language of the run, and the one place where a usage problem becomes exit status 2.
+
+Exit status: 0 when there are no errors, 1 when there are, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from .. import __version__, config, i18n
+from ..i18n import N_
+
+app = typer.Typer(
+    name="dansokh",
+    help=N_("Population-and-development plans (Kế hoạch Dân số và Phát triển) as checked YAML."),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dansokh {__version__}")
+        raise typer.Exit()
+
+
+LANG_HELP = N_("Language of messages and help: vi or en (default: lang in dansokh.toml, else the locale).")
+
+explicit_lang: str | None = None  # --lang, for commands that read another configuration file (--config)
+language_chosen = False  # main() has chosen the language from the arguments and the configuration
+
+
+def speak(lang: str | None, settings: config.Config) -> None:
+    """Install the language asked for (``--lang``, else the configuration, else the environment)."""
+    try:
+        i18n.setup(lang, settings.lang)
+    except ValueError as error:
+        raise fail(str(error)) from None
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version."))
+    ] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", metavar="vi|en", help=LANG_HELP)] = None,
+) -> None:
+    """dansokh keeps yearly plans in git and checks every plan and every parent→child edge."""
+    global explicit_lang
+    if not language_chosen:  # called without main() (a test's CliRunner): choose here
+        explicit_lang = lang
+        speak(lang, settings_from(None))
+
+
+def settings_from(config_path: Optional[Path]) -> config.Config:
+    try:
+        return config.load(explicit=config_path)
+    except config.ConfigError as error:
+        raise fail(str(error)) from None
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """The message on standard error, and the exit to raise: 2 (a usage error) unless told otherwise."""
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message, style="red", markup=False)
+    return typer.Exit(code)
+
+
+def lang_argument(argv: list[str]) -> str | None:
+    """The value of ``--lang X`` or ``--lang=X`` among the arguments (the last one wins),
+    read before Typer parses them so that help and usage errors speak the language too."""
+    found = None
+    index = 0
+    while index < len(argv):
+        argument = argv[index]
+        if argument == "--":
+            break
+        if argument == "--lang" and index + 1 < len(argv):
+            found = argv[index + 1]
+            index += 1
+        elif argument.startswith("--lang="):
+            found = argument.partition("=")[2]
+        index += 1
+    return found
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The ``dansokh`` command: choose the language (``--lang``, the configuration file, the
+    locale) before the arguments are parsed, so that help and usage errors speak it too,
+    translate the help, run."""
+    global explicit_lang, language_chosen
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    try:
+        settings = config.load()
+    except config.ConfigError as error:
+        fail(str(error))
+        raise SystemExit(2) from None
+    lang = lang_argument(arguments)
+    try:
+        i18n.setup(lang, settings.lang)
+    except ValueError as error:
+        fail(str(error))
+        raise SystemExit(2) from None
+    command = i18n.translate_help(typer.main.get_command(app))
+    explicit_lang, language_chosen = lang, True
+    try:
+        command(args=arguments, prog_name="dansokh")  # type: ignore[operator]
+    finally:
+        explicit_lang, language_chosen = None, False

@@ -1,0 +1,67 @@
+"""``dansokh rules`` and ``dansokh indicators``: what dansokh checks and the indicators it knows."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..check import examples
+from ..check.rules import ALL_RULES
+from ..i18n import N_, _
+from ..model.catalogue import CATALOGUE
+from ..report.allocation import direction_text
+from ..report.rules import RuleExample, severity_text, write_rule
+from .app import app, fail
+
+
+@app.command("rules", help=N_("List the rule codes dansokh reports; with codes, each one's documentation and examples."))
+def rules_command(
+    codes: Annotated[
+        Optional[list[str]],
+        typer.Argument(help=N_("Codes or prefixes (C001, C): show their documentation and examples.")),
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help=N_("Documentation and examples of every rule."))] = False,
+) -> None:
+    """List the rule codes dansokh reports; with codes, each one's documentation and examples."""
+    console = Console(highlight=False)
+    if not codes and not full:
+        table = Table(_("code"), _("name"), _("severity"), _("what it finds"), box=None, pad_edge=False)
+        for rule in ALL_RULES:
+            table.add_row(rule.code, rule.name, severity_text(rule.severity), rule.summary)
+        console.print(table)
+        return
+    wanted = [c.upper() for c in codes or []]
+    chosen = [r for r in ALL_RULES if full or any(r.code.startswith(c) for c in wanted)]
+    unknown = [c for c in wanted if not any(r.code.startswith(c) for r in ALL_RULES)]
+    if unknown:
+        raise fail(_("unknown rule code {codes}; `dansokh rules` lists them").format(codes=", ".join(unknown)))
+    for index, rule in enumerate(chosen):
+        if index:
+            sys.stdout.write("\n" + "─" * 60 + "\n\n")
+        cases = examples.cases_of(rule.code)
+        example = None
+        if cases:
+            case = cases[0]
+            example = RuleExample(case, examples.changes(case), examples.run(case), examples.run(case, passing=True))
+        write_rule(rule, example, sys.stdout)
+
+
+@app.command("indicators", help=N_("List the indicator catalogue: key, Vietnamese name, unit and direction."))
+def indicators_command() -> None:
+    """List the indicator catalogue: key, Vietnamese name, unit and direction."""
+    table = Table(_("key"), _("name"), _("unit"), _("direction"), _("quota"), box=None, pad_edge=False)
+    for indicator in CATALOGUE.values():
+        table.add_row(
+            indicator.key,
+            indicator.name,
+            indicator.unit,
+            direction_text(indicator.direction),
+            _("yes") if indicator.quota else "",
+        )
+    Console(highlight=False).print(table)
+
+

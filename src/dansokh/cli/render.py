@@ -1,0 +1,170 @@
+"""``dansokh render``: appendices in the official format, as Markdown, HTML, XLSX or DOCX."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from jinja2 import TemplateError
+from jinja2.exceptions import SecurityError
+from rich.console import Console
+
+from .. import config
+from ..cascade.lookup import LookupError_, find
+from ..cascade.repository import LoadedPlan, Repository
+from ..check.run import load_repository
+from ..i18n import N_, _
+from ..read.discover import display_path
+from ..render.formats import Format, render_bytes
+from ..render.templates import environment, user_template_dirs
+from ..render.view import (
+    AppendixView,
+    appendix_keys,
+    build_view,
+    describe_appendices,
+    parse_which,
+)
+from ..write.atomic import write_bytes_atomic
+from .app import app, fail
+
+
+class RenderError(Exception):
+    """A usage problem: the message says what to do; exit status 2."""
+
+
+@dataclass(frozen=True)
+class Job:
+    loaded: LoadedPlan
+    view: AppendixView
+
+
+def _plans_to_render(repo: Repository, plan: str | None, root: Path) -> tuple[list[LoadedPlan], bool]:
+    """The plans asked for, and whether the user named them (explicitly or by configuration)."""
+    where = "--plan"
+    if plan is None:
+        try:
+            plan = config.load(root).default_plan
+        except config.ConfigError as error:
+            raise RenderError(_("configuration: {reason}").format(reason=error)) from None
+        where = _("default_plan (configuration)")
+    if plan is None:
+        return sorted(repo.by_id.values(), key=lambda p: p.plan.id), False
+    try:
+        found = find(repo, plan)
+    except LookupError_ as error:
+        raise RenderError(_("{where}: {reason}").format(where=where, reason=error)) from None
+    if found.plan is None:
+        raise RenderError(
+            _("{where}: {name} ({unit}) has no plan in the repository").format(
+                where=where, name=found.unit.name, unit=found.unit.id
+            )
+        )
+    return [found.plan], True
+
+
+def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path) -> list[Job]:
+    key = parse_which(which)
+    plans, named = _plans_to_render(repo, plan, root)
+    jobs: list[Job] = []
+    for loaded in plans:
+        keys = appendix_keys(loaded.plan)
+        chosen = [(k, a) for k, a in keys if key is None or k == key]
+        if not chosen and named:
+            if key is None:
+                message = _("{plan} has no appendix; {appendices}")
+            else:
+                message = _("{plan} has no appendix{key}; {appendices}")
+            raise RenderError(
+                message.format(plan=loaded.plan.id, key=key, appendices=describe_appendices(loaded.plan))
+            )
+        jobs += [Job(loaded, build_view(loaded.plan, k, a)) for k, a in chosen]
+    if not jobs:
+        listing = "; ".join(f"{p.plan.id}: {describe_appendices(p.plan, listing=True)}" for p in plans)
+        if key is None:
+            message = _("no plan has any appendix ({listing})")
+        else:
+            message = _("no plan has appendix{key} ({listing})")
+        raise RenderError(message.format(key=key, listing=listing or _("no plans loaded")))
+    return jobs
+
+
+def _format_for(output: Path | None, fmt: Format | None) -> Format:
+    if fmt is not None:
+        return fmt
+    if output is not None and output.suffix.lstrip(".").lower() in Format.__members__:
+        return Format(output.suffix.lstrip(".").lower())
+    return Format.md
+
+
+def targets(jobs: list[Job], fmt: Format, output: Path | None) -> list[Path] | None:
+    """Where each job goes; None means standard output."""
+    names = [Path(f"{job.view.name}.{fmt.value}") for job in jobs]
+    if output is None:
+        return None if fmt is Format.md else names
+    looks_like_folder = output.is_dir() or str(output).endswith(("/", "\\")) or (len(jobs) > 1 and not output.suffix)
+    if looks_like_folder:
+        return [output / name for name in names]
+    if len(jobs) > 1:
+        raise RenderError(
+            _("-o {output}: {count} files would be written; give -o a folder").format(output=output, count=len(jobs))
+        )
+    return [output]
+
+
+@app.command("render", help=N_("Render appendices of plans in the official format (Nghị định 30/2020/NĐ-CP)."))
+def render_command(
+    which: Annotated[str, typer.Argument(metavar="APPENDIX", help=N_("appendix1, appendix2 … (the plan's own numbering) or all."))],
+    plan: Annotated[
+        Optional[str],
+        typer.Option("--plan", "-p", help=N_("The plan: a plan id, unit id or unit name (default: default_plan from configuration, else every plan).")),
+    ] = None,
+    output_format: Annotated[
+        Optional[Format], typer.Option("--format", "-f", help=N_("md, html, xlsx or docx (default: from -o's suffix, else md)."))
+    ] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help=N_("A file, or a folder for several files (default: standard output for md, else the current folder)."))
+    ] = None,
+    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path("plans"),
+) -> None:
+    """Render appendices of plans in the official format (Nghị định 30/2020/NĐ-CP)."""
+    repo, checked = load_repository([plans])
+    if checked.failed:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            _("warning: the plans have {count} error(s); `dansokh validate {plans}` lists them").format(
+                count=checked.summary.errors, plans=display_path(plans)
+            ),
+            style="yellow",
+            markup=False,
+        )
+    root = Path.cwd()
+    try:
+        jobs = plan_jobs(repo, which, plan, root)
+        fmt = _format_for(output, output_format)
+        paths = targets(jobs, fmt, output)
+    except RenderError as error:
+        raise fail(str(error), 2) from None
+    env = environment(user_template_dirs([root, plans.resolve().parent]))
+    rendered: list[bytes] = []
+    for job in jobs:
+        try:
+            rendered.append(render_bytes(job.view, fmt, env))
+        except (TemplateError, SecurityError) as error:
+            if getattr(error, "lineno", None):
+                message = _("template error ({file}:{line}): {reason}")
+            else:
+                message = _("template error: {reason}")
+            where = {"file": getattr(error, "filename", None), "line": getattr(error, "lineno", None)}
+            raise fail(message.format(reason=error, **where), 1) from None
+    if paths is None:
+        sys.stdout.write("\n".join(data.decode("utf-8") for data in rendered))
+        sys.stdout.flush()
+        return
+    for path, data in zip(paths, rendered):
+        try:
+            write_bytes_atomic(path, data)
+        except OSError as error:
+            raise fail(_("cannot write {path}: {reason}").format(path=path, reason=error), 1) from None
+        print(path)

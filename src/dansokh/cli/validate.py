@@ -1,0 +1,103 @@
+"""``dansokh validate``: check plans and report the findings in the chosen format."""
+
+from __future__ import annotations
+
+import io
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..check.run import validate
+from ..check.selection import Selection, SelectionError
+from ..i18n import N_, _
+from ..read.loader import DEFAULT_MAX_BYTES
+from ..report import pick
+from ..vcs.changed import only_changed
+from ..vcs.git import GitError
+from ..write.atomic import write_atomic
+from . import app as state
+from .app import LANG_HELP, app, fail, settings_from, speak
+
+
+class OutputFormat(str, Enum):
+    auto = "auto"
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+
+
+def _codes(values: list[str]) -> list[str]:
+    """``--select C,T --select U001`` -> ["C", "T", "U001"]."""
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]
+
+
+def _severities(values: list[str]) -> dict[str, str]:
+    levels = {}
+    for value in values:
+        code, _, level = value.partition("=")
+        if not code.strip() or not level.strip():
+            raise fail(_("--severity {value!r}: expected CODE=error|warning|info").format(value=value))
+        levels[code.strip()] = level.strip().lower()
+    return levels
+
+
+@app.command("validate", help=N_("Check plans: the schema, each plan's arithmetic, and the cascade between plans."))
+def validate_command(
+    paths: Annotated[list[Path], typer.Argument(exists=True, help=N_("Plan files or folders (searched recursively)."))],
+    output_format: Annotated[
+        Optional[OutputFormat],
+        typer.Option("--format", "-f", help=N_("Output format; auto is github under GitHub Actions, else text.")),
+    ] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("Write the report to this file."))
+    ] = None,
+    select: Annotated[list[str], typer.Option("--select", help=N_("Report only these codes or prefixes (C,T001)."))] = [],
+    ignore: Annotated[list[str], typer.Option("--ignore", help=N_("Do not report these codes or prefixes."))] = [],
+    severity: Annotated[
+        list[str], typer.Option("--severity", help=N_("CODE=error|warning|info: change a rule's severity."))
+    ] = [],
+    changed_since: Annotated[
+        Optional[str],
+        typer.Option("--changed-since", help=N_("Report only what touches files changed since this git revision.")),
+    ] = None,
+    config_path: Annotated[
+        Optional[Path], typer.Option("--config", exists=True, dir_okay=False, help=N_("Settings file (dansokh.toml)."))
+    ] = None,
+    max_file_size: Annotated[
+        Optional[int], typer.Option(help=N_("Largest plan file read, in bytes (default 5 MiB)."), min=1)
+    ] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", metavar="vi|en", help=LANG_HELP)] = None,
+) -> None:
+    """Check plans: the schema, each plan's arithmetic, and the cascade between plans."""
+    settings = settings_from(config_path)
+    if lang is not None or config_path is not None:
+        speak(lang if lang is not None else state.explicit_lang, settings)
+    try:
+        selection = Selection.make(
+            _codes(select) or settings.select,
+            _codes(ignore) or settings.ignore,
+            settings.severity | _severities(severity),
+        )
+    except SelectionError as error:
+        raise fail(str(error)) from None
+    findings = validate(paths, max_file_size or settings.max_file_size or DEFAULT_MAX_BYTES, selection=selection)
+    if changed_since is not None:
+        try:
+            findings = only_changed(findings, changed_since, findings.repository)
+        except GitError as error:
+            raise fail(_("--changed-since: {reason}").format(reason=error)) from None
+    reporter = pick((output_format.value if output_format else None) or settings.format or "auto")
+    if output is None:
+        reporter(sys.stdout).report(findings)
+    else:
+        buffer = io.StringIO()
+        reporter(buffer, color=False).report(findings)
+        write_atomic(output, buffer.getvalue())
+    raise typer.Exit(1 if findings.failed else 0)
+
+

@@ -1,0 +1,268 @@
+"""Typed plans: the Pydantic models of one plan file.
+
+Unknown keys and wrong types are errors (``extra="forbid"``, strict types), so a
+typo in a plan is reported instead of ignored.  Codes and numbers used as labels
+(``tt: "1.1"``) are strings.  Numbers are ``Decimal`` so that 0,15 stays 0,15.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from ..i18n import N_
+from .catalogue import CATALOGUE, UNITS
+from .times import TimeSpec, parse_time
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+# The messages of the checks below, by error type: English message ids, translated
+# when the error becomes a diagnostic (parse.py), with the error's context.
+MESSAGES = {
+    "number_type": N_("expected a number"),
+    "slug": N_("expected an id of lowercase letters, digits and hyphens, like long-bien"),
+    "partial_date": N_("expected a date written YYYY-MM-DD, YYYY-MM or YYYY"),
+    "invalid_date": N_("not a valid date"),
+    "unknown_indicator": N_("unknown indicator '{key}'"),
+    "unknown_unit": N_("unknown unit '{unit}' (known: {known})"),
+}
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise PydanticCustomError("number_type", MESSAGES["number_type"])
+    return Decimal(value) if isinstance(value, int) else value
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise PydanticCustomError("slug", MESSAGES["slug"])
+    return value
+
+
+def _partial_date(value: str) -> str:
+    match = _PARTIAL_DATE.match(value)
+    if not match:
+        raise PydanticCustomError("partial_date", MESSAGES["partial_date"])
+    _, month, day = match.groups()
+    if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
+        raise PydanticCustomError("invalid_date", MESSAGES["invalid_date"])
+    return value
+
+
+def _indicator(value: str) -> str:
+    if value not in CATALOGUE:
+        raise PydanticCustomError("unknown_indicator", MESSAGES["unknown_indicator"], {"key": value})
+    return value
+
+
+def _unit(value: str) -> str:
+    if value not in UNITS:
+        raise PydanticCustomError(
+            "unknown_unit", MESSAGES["unknown_unit"], {"unit": value, "known": ", ".join(UNITS)}
+        )
+    return value
+
+
+Number = Annotated[Decimal, BeforeValidator(_number)]
+Slug = Annotated[str, AfterValidator(_slug)]
+PartialDate = Annotated[str, AfterValidator(_partial_date)]
+IndicatorKey = Annotated[str, AfterValidator(_indicator)]
+UnitCode = Annotated[str, AfterValidator(_unit)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class UnitDecl(Model):
+    """An administrative unit.  Levels are data: any hierarchy depth works."""
+
+    id: Slug
+    name: str
+    level: str
+    parent: Slug | None = None
+    aliases: list[str] = []
+
+
+class Signer(Model):
+    on_behalf: str | None = None
+    authority: str | None = None
+    title: str | None = None
+    name: str | None = None
+
+
+class DocumentRef(Model):
+    """A document this plan implements, as the source cites it."""
+
+    kind: str
+    number: str | None = None
+    date: PartialDate | None = None
+    issuer: str | None = None
+    title: str | None = None
+
+
+class Document(Model):
+    """The plan's identity.  Parts a draft leaves blank stay ``null``."""
+
+    kind: str = "Kế hoạch"
+    issuer: str
+    number: str | None = None
+    symbol: str | None = None
+    date: PartialDate | None = None
+    place: str | None = None
+    title: str
+    signer: Signer
+    implements: list[DocumentRef] = []
+
+
+class Target(Model):
+    """A numeric target.  ``count`` is the absolute figure a rate corresponds to,
+    ``base`` the size of its denominator where the source states it."""
+
+    indicator: IndicatorKey
+    value: Number
+    unit: UnitCode | None = None
+    count: int | None = None
+    base: int | None = None
+    text: str | None = None
+    note: str | None = None
+
+    @property
+    def unit_code(self) -> str:
+        return self.unit or CATALOGUE[self.indicator].unit
+
+
+class Column(Model):
+    indicator: IndicatorKey
+    label: str
+    unit: UnitCode | None = None
+    group: str | None = None
+    weight: IndicatorKey | None = Field(default=None, description="column whose values weight this rate's total")
+
+    @property
+    def unit_code(self) -> str:
+        return self.unit or CATALOGUE[self.indicator].unit
+
+
+class AllocationRow(Model):
+    tt: str | None = None
+    name: str
+    total: bool = False
+    values: list[Number | None]
+
+
+class AllocationTable(Model):
+    """A biểu giao chỉ tiêu: one row per child unit, plus the issuing unit's total row."""
+
+    kind: Literal["allocation"]
+    number: str | None = None
+    heading: str | None = None
+    title: str
+    subtitle: str | None = None
+    attached: str | None = None
+    number_label: str = "TT"
+    name_label: str = "Đơn vị"
+    header: str | None = None
+    units_row: str | None = Field(default=None, description="label of the row of units, where the source has one")
+    columns: list[Column]
+    rows: list[AllocationRow]
+
+    def column_index(self, indicator: str) -> int | None:
+        for index, column in enumerate(self.columns):
+            if column.indicator == indicator:
+                return index
+        return None
+
+    @property
+    def total_row(self) -> tuple[int, AllocationRow] | None:
+        return next(((i, row) for i, row in enumerate(self.rows) if row.total), None)
+
+    @property
+    def unit_rows(self) -> list[tuple[int, AllocationRow]]:
+        return [(i, row) for i, row in enumerate(self.rows) if not row.total]
+
+
+class ScheduleRow(Model):
+    number: str
+    content: str
+    time: str
+    lead: str
+    partners: str | None = None
+    rows: list["ScheduleRow"] = []
+
+    @property
+    def timespec(self) -> TimeSpec:
+        return parse_time(self.time)
+
+
+class ScheduleSection(Model):
+    number: str
+    title: str
+    sections: list["ScheduleSection"] = []
+    rows: list[ScheduleRow] = []
+
+
+class ScheduleColumns(Model):
+    number: str = "TT"
+    content: str = "Nội dung"
+    time: str = "Thời gian thực hiện"
+    lead: str = "Đơn vị chủ trì"
+    partners: str = "Đơn vị phối hợp"
+
+
+class Schedule(Model):
+    """A tiến độ thực hiện: sections of numbered task rows."""
+
+    kind: Literal["schedule"]
+    number: str | None = None
+    heading: str | None = None
+    title: str
+    subtitle: str | None = None
+    attached: str | None = None
+    columns: ScheduleColumns = ScheduleColumns()
+    sections: list[ScheduleSection]
+
+
+Appendix = Annotated[Union[AllocationTable, Schedule], Field(discriminator="kind")]
+
+
+class Duty(Model):
+    """What one unit is charged with under "Tổ chức thực hiện"."""
+
+    number: str | None = None
+    unit: str
+    items: list[str]
+
+
+class Plan(Model):
+    id: Slug
+    year: int
+    scope: Literal["annual", "thematic"]
+    document: Document
+    unit: UnitDecl
+    units: list[UnitDecl] = Field(default=[], description="the units this plan assigns targets to")
+    goals: list[str] = []
+    targets: list[Target] = []
+    appendices: list[Appendix] = []
+    duties: list[Duty] = []
+
+    @property
+    def allocation_tables(self) -> list[tuple[int, AllocationTable]]:
+        return [(i, a) for i, a in enumerate(self.appendices) if isinstance(a, AllocationTable)]
+
+    @property
+    def schedules(self) -> list[tuple[int, Schedule]]:
+        return [(i, a) for i, a in enumerate(self.appendices) if isinstance(a, Schedule)]
+
+    def target(self, indicator: str) -> tuple[int, Target] | None:
+        for index, target in enumerate(self.targets):
+            if target.indicator == indicator:
+                return index, target
+        return None

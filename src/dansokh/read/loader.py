@@ -1,0 +1,296 @@
+"""YAML files into plain data and a source map; every problem becomes a diagnostic.
+
+Reading uses ruamel's C-backed safe composer (libyaml), which gives every node
+its position without the cost of round-trip loading.  The node tree is turned
+into data here, so that duplicate keys, aliases and tags are caught with their
+positions, and numbers keep their written digits (``0.00`` stays ``Decimal("0.00")``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path as FsPath
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
+from ruamel.yaml.tag import Tag
+
+from ..diagnostics import Diagnostic
+from ..i18n import _
+from . import codes
+from .positions import Path, SourceMap, Span
+from .suppressions import Suppression, scan
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+_STD = "tag:yaml.org,2002:"
+
+
+@dataclass
+class PlanFile:
+    """A plan file as read: its data (``None`` when it could not be read), where each part stands,
+    the problems met while reading it, and its inline suppressions."""
+
+    file: str
+    data: Any
+    source: SourceMap
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+
+
+_TAGS = {name: Tag(suffix=_STD + name) for name in ("str", "seq", "map", "null", "bool", "int", "float", "timestamp")}
+
+
+def _implicit_table() -> dict[str, list[tuple[Tag, Any]]]:
+    """YAML 1.2's implicit scalar types, by first character, resolved to shared tags."""
+    table: dict[str, list[tuple[Tag, Any]]] = {}
+    for versions, tag, regexp, first in implicit_resolvers:
+        name = tag.removeprefix(_STD)
+        if (1, 2) in versions and name in _TAGS:
+            for char in first:
+                table.setdefault(char, []).append((_TAGS[name], regexp))
+    return table
+
+
+class _Resolver(VersionedResolver):
+    """ruamel's YAML 1.2 resolution without its per-node version lookup: the
+    C composer calls this for every node, and the lookup was half the parse."""
+
+    _implicit = _implicit_table()
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self._implicit.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _TAGS["str"]
+        return _TAGS["seq"] if kind is SequenceNode else _TAGS["map"]
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="safe")  # picks the C parser when ruamel.yaml.clib is installed
+    yaml.Resolver = _Resolver
+    return yaml
+
+
+_SHARED = {id(tag): tag.suffix for tag in _TAGS.values()}
+
+
+def _tag_of(node: Node) -> str:
+    return _SHARED.get(id(node.ctag)) or str(node.ctag)
+
+
+def _tag_is(node: Node, name: str) -> bool:
+    return _tag_of(node) == _STD + name
+
+
+def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    start = before.rfind(b"\n") + 1
+    col = len(before[start:].decode("utf-8", errors="replace")) + 1
+    return line, col
+
+
+class _Builder:
+    """Walks a composed node tree once, building data; with a source map, also
+    recording where every value and key stands."""
+
+    def __init__(self, file: str, diagnostics: list[Diagnostic], source: SourceMap | None = None):
+        self.file = file
+        self.source = source
+        self.diagnostics = diagnostics
+        self.warned_nfc = False
+
+    def span(self, node: Node) -> Span:
+        return Span.from_mark(self.file, node.start_mark)
+
+    def build(self, node: Node, path: Path | None) -> Any:
+        if path is not None:
+            self.source._values[path] = self.span(node)  # type: ignore[union-attr]
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, SequenceNode):
+            if not _tag_is(node, "seq"):
+                self.tag_error(node)
+            if path is None:
+                return [self.build(item, None) for item in node.value]
+            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        if path is not None:
+            self.source._ends[path] = Span.from_mark(self.file, node.end_mark)  # type: ignore[union-attr]
+        return self.scalar(node)
+
+    def mapping(self, node: MappingNode, path: Path | None) -> dict[str, Any]:
+        if not _tag_is(node, "map"):
+            self.tag_error(node)
+        result: dict[str, Any] = {}
+        first_keys: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.diagnostics.append(
+                    codes.WRONG_VALUE.at(self.span(key_node), _("a mapping key must be plain text"))
+                )
+                continue
+            key = self.text(key_node.value, key_node)
+            if key in first_keys:
+                line = first_keys[key].start_mark.line + 1
+                self.diagnostics.append(
+                    codes.DUPLICATE_KEY.at(
+                        self.span(key_node),
+                        _("duplicate key {key!r} (first at line {line}); the first is kept").format(key=key, line=line),
+                    )
+                )
+                continue
+            first_keys[key] = key_node
+            if path is None:
+                result[key] = self.build(value_node, None)
+            else:
+                self.source._keys[path + (key,)] = self.span(key_node)  # type: ignore[union-attr]
+                result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def tag_error(self, node: Node) -> None:
+        self.diagnostics.append(codes.TAG.at(
+                self.span(node), _("explicit tag {tag} is not allowed").format(tag=node.tag.replace(_STD, "!!"))
+            ))
+
+    def text(self, value: str, node: Node) -> str:
+        if value.isascii() or unicodedata.is_normalized("NFC", value):
+            return value
+        if not self.warned_nfc:
+            self.warned_nfc = True
+            self.diagnostics.append(
+                codes.NOT_NFC.at(self.span(node), _("text is not in Unicode NFC (first such value); it is read as NFC"))
+            )
+        return unicodedata.normalize("NFC", value)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag, value = _tag_of(node), node.value
+        if tag == _STD + "str" or tag == _STD + "timestamp":
+            return self.text(value, node)
+        if tag == _STD + "null":
+            return None
+        if tag == _STD + "bool":
+            return value.lower() == "true"
+        if tag == _STD + "int":
+            digits = value.replace("_", "")
+            try:
+                if digits.lstrip("+-")[:2].lower() in ("0x", "0o", "0b"):
+                    return int(digits, 0)
+                return int(digits, 10)
+            except ValueError:
+                pass
+        elif tag == _STD + "float":
+            try:
+                number = Decimal(value.replace("_", ""))
+                if number.is_finite():
+                    return number
+            except InvalidOperation:
+                pass
+            self.diagnostics.append(
+                codes.WRONG_VALUE.at(self.span(node), _("{value!r} is not a finite number").format(value=value))
+            )
+            return None
+        else:
+            self.tag_error(node)
+        return value
+
+
+def _first_alias(yaml: YAML, text: str) -> Any:
+    for event in yaml.parse(text):
+        if isinstance(event, AliasEvent):
+            return event
+    return None
+
+
+def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> PlanFile:
+    """Turn one file's bytes into data, never raising on bad input."""
+    source = SourceMap(file)
+    loaded = PlanFile(file, None, source)
+    start = Span(file, 1, 1)
+    if len(raw) > max_bytes:
+        loaded.diagnostics.append(
+            codes.TOO_LARGE.at(start, _too_large_message(len(raw), max_bytes))
+        )
+        return loaded
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, col = _position_of_byte(raw, error.start)
+        loaded.diagnostics.append(
+            codes.NOT_UTF8.at(
+                Span(file, line, col),
+                _("byte 0x{byte:02x} is not UTF-8; save the file as UTF-8").format(byte=raw[error.start]),
+            )
+        )
+        return loaded
+    loaded.suppressions = scan(file, text)
+    yaml = _yaml()
+    try:
+        if "*" in text:
+            alias = _first_alias(yaml, text)
+            if alias is not None:
+                loaded.diagnostics.append(
+                    codes.ALIAS.at(
+                        Span.from_mark(file, alias.start_mark),
+                        _("alias *{anchor} is not allowed: write the value out").format(anchor=alias.anchor),
+                    )
+                )
+                return loaded
+        node = yaml.compose(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        span = Span.from_mark(file, mark) if mark is not None else start
+        problem = error.problem or error.context or _("malformed YAML")
+        if error.context and error.problem:
+            problem = f"{problem} ({error.context})"
+        loaded.diagnostics.append(codes.MALFORMED.at(span, problem))
+        return loaded
+    except YAMLError as error:  # unmarked errors, e.g. a second document
+        loaded.diagnostics.append(codes.MALFORMED.at(start, str(error).splitlines()[0]))
+        return loaded
+    if node is None:
+        loaded.diagnostics.append(codes.EMPTY.at(start, _("the file is empty: a plan is a YAML mapping")))
+        return loaded
+    loaded.data = _Builder(file, loaded.diagnostics).build(node, None)
+
+    def record_positions(source: SourceMap) -> None:
+        _Builder(file, [], source).build(_yaml().compose(text), ())
+
+    source.filler = record_positions
+    return loaded
+
+
+def load_file(path: FsPath, display: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> PlanFile:
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return _too_large(name, size, max_bytes)
+        raw = path.read_bytes()
+    except OSError as error:
+        loaded = PlanFile(name, None, SourceMap(name))
+        loaded.diagnostics.append(codes.MALFORMED.at(
+                Span(name, 1, 1), _("cannot read the file: {reason}").format(reason=error.strerror)
+            ))
+        return loaded
+    return load_text(name, raw, max_bytes)
+
+
+def _too_large(name: str, size: int, max_bytes: int) -> PlanFile:
+    loaded = PlanFile(name, None, SourceMap(name))
+    loaded.diagnostics.append(
+        codes.TOO_LARGE.at(Span(name, 1, 1), _too_large_message(size, max_bytes))
+    )
+    return loaded
+
+
+def _too_large_message(size: int, max_bytes: int) -> str:
+    return _("the file has {size:,} bytes, over the limit of {limit:,}").format(size=size, limit=max_bytes)

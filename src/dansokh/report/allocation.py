@@ -1,0 +1,162 @@
+"""The edge view of ``dansokh allocate`` as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..cascade.edge import Edge, EdgeLine
+from ..i18n import N_, _
+from ..model.catalogue import CATALOGUE, Direction
+from ..model.numbers import plain, vn
+
+if TYPE_CHECKING:
+    from ..cascade.split import Split
+
+
+def _handed_text(line: EdgeLine) -> str:
+    handed = line.handed
+    if handed.total is not None:
+        return vn(handed.total)
+    if handed.mean is not None:
+        return _("{mean} (weighted mean)").format(mean=vn(handed.mean, 2))
+    if handed.low is not None:
+        return vn(handed.low) if handed.low == handed.high else f"{vn(handed.low)}–{vn(handed.high)}"
+    return "—"
+
+
+DIRECTIONS = {
+    Direction.FLOOR: N_("floor"),
+    Direction.CEILING: N_("ceiling"),
+    Direction.REDUCTION: N_("reduction"),
+    Direction.INFO: N_("info"),
+}
+
+
+def direction_text(direction: Direction) -> str:
+    """An indicator's direction as the table shows it (JSON and CSV keep ``floor`` etc.)."""
+    return _(DIRECTIONS[direction])
+
+
+def _record(line: EdgeLine) -> dict[str, Any]:
+    return {
+        "indicator": line.indicator,
+        "name": line.name,
+        "unit": line.unit,
+        "direction": line.direction.value,
+        "assigned": plain(line.assigned),
+        "own": plain(line.own),
+        "own_from": line.own_from or None,
+        "handed_sum": plain(line.handed.total),
+        "handed_min": plain(line.handed.low),
+        "handed_max": plain(line.handed.high),
+        "handed_weighted_mean": plain(line.handed.mean),
+        "children": line.handed.children,
+        "margin": plain(line.margin),
+        "verdict": line.verdict,
+    }
+
+
+def write_table(edge: Edge, stream: IO[str], color: bool | None = None) -> None:
+    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=200)
+    parent, child = edge.parent.plan, edge.child.plan
+    table = Table(
+        _("Indicator"),
+        _("Unit"),
+        _("Direction"),
+        _("{plan} assigned").format(plan=parent.id),
+        _("{plan} sets").format(plan=child.id),
+        _("handed down"),
+        _("Verdict"),
+        title=_("{parent_name} ({parent}) → {child_name} ({child}), year {year}").format(
+            parent_name=parent.unit.name, parent=parent.id, child_name=child.unit.name, child=child.id, year=parent.year
+        ),
+        title_justify="left",
+    )
+    for line in edge.lines:
+        style = "red" if line.short else ("green" if line.margin is not None else "")
+        table.add_row(
+            line.name,
+            line.unit,
+            direction_text(line.direction),
+            vn(line.assigned),
+            vn(line.own) if line.own is not None else "—",
+            _handed_text(line),
+            f"[{style}]{escape(line.verdict_text())}[/]" if style else escape(line.verdict_text()),
+        )
+    console.print(table)
+
+
+def write_json(edge: Edge, stream: IO[str]) -> None:
+    document = {
+        "parent": edge.parent.plan.id,
+        "child": edge.child.plan.id,
+        "year": edge.parent.plan.year,
+        "lines": [_record(line) for line in edge.lines],
+        "short": edge.short,
+    }
+    json.dump(document, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+def write_csv(edge: Edge, stream: IO[str]) -> None:
+    records = [_record(line) for line in edge.lines]
+    writer = csv.DictWriter(stream, fieldnames=list(records[0]) if records else ["indicator"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+
+
+def report_split(split: "Split", stream: IO[str], output_format: str) -> None:
+    """A proposed split: each child's weight, its current and proposed quota."""
+    records = [
+        {
+            "unit": row.unit_id,
+            "name": row.name,
+            "weight": plain(row.weight),
+            "current": plain(row.old),
+            "proposed": row.new,
+        }
+        for row in split.rows
+    ]
+    if output_format == "json":
+        document = {
+            "plan": split.plan.plan.id,
+            "indicator": split.indicator,
+            "whole": split.whole,
+            "method": split.method.value,
+            "rows": records,
+        }
+        json.dump(document, stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
+        return
+    if output_format == "csv":
+        writer = csv.DictWriter(stream, fieldnames=list(records[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        return
+    console = Console(file=stream, highlight=False, width=200)
+    table = Table(
+        _("Unit"),
+        _("Weight"),
+        _("Current"),
+        _("Proposed"),
+        title=_("{unit}: splitting {indicator} {whole} ({method})").format(
+            unit=split.plan.plan.unit.name,
+            indicator=CATALOGUE[split.indicator].name,
+            whole=vn(split.whole),
+            method=split.method.value,
+        ),
+        title_justify="left",
+    )
+    for row in split.rows:
+        table.add_row(row.name, vn(row.weight), vn(row.old), vn(row.new))
+    current = [row.old for row in split.rows]
+    table.add_row(
+        _("Total"), "", vn(sum(current)) if None not in current else "", vn(sum(row.new for row in split.rows)), style="bold"
+    )
+    console.print(table)

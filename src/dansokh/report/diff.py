@@ -1,0 +1,183 @@
+"""A PlanDiff as a terminal table, one JSON document, or Markdown for a pull-request comment."""
+
+from __future__ import annotations
+
+import json
+from typing import IO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..i18n import _, ngettext
+from ..vcs.diff import ADDED, REMOVED, WORKING_TREE, Change, PlanDiff, Side
+
+MARKER = "<!-- dansokh diff -->"  # lets a workflow find and update its own comment
+
+
+def label(side: Side) -> str:
+    """A side as the user reads it: the revision, or the working tree in the current language."""
+    return _(WORKING_TREE) if side.label == WORKING_TREE else side.label
+
+
+def whole_text(change: Change) -> str | None:
+    """What a plan, table or schedule added or removed whole holds, in the current language
+    (``Change.old``/``new`` keep the English, for JSON)."""
+    whole = change.whole
+    if whole is None:
+        return None
+    if whole["kind"] == "plan":
+        return _("{file} ({targets} targets, {appendices} appendices)").format(
+            file=whole["file"], targets=whole["targets"], appendices=whole["appendices"]
+        )
+    if whole["kind"] == "table":
+        return _("{title} ({units} units, {columns} columns)").format(
+            title=whole["title"], units=whole["units"], columns=whole["columns"]
+        )
+    return _("{title} ({rows} rows)").format(title=whole["title"], rows=whole["rows"])
+
+
+def _value(value: str | None, unit: str | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value} {unit}" if unit else value
+
+
+def change_text(change: Change) -> str:
+    """``100 → 85`` (with the units when they changed), ``added: 85``, ``removed: 100``."""
+    if change.status == ADDED:
+        return _("added: {value}").format(value=whole_text(change) or change.new)
+    if change.status == REMOVED:
+        return _("removed: {value}").format(value=whole_text(change) or change.old)
+    if change.old_unit is not None:
+        return f"{_value(change.old, change.old_unit)} → {_value(change.new, change.unit)}"
+    return f"{change.old} → {change.new}"
+
+
+def where(change: Change, width: int = 48) -> str:
+    """The unit, or the schedule row with the start of its content."""
+    if change.area != "schedule" or not change.detail or change.item == "schedule":
+        return change.where
+    detail = " ".join(change.detail.split())
+    if len(detail) > width:
+        detail = detail[: width - 1].rstrip() + "…"
+    return f"{change.where} · {detail}"
+
+
+def section(change: Change) -> str:
+    if change.area == "target":
+        return "Chỉ tiêu"
+    if change.area == "plan":
+        return _("plan")
+    return change.appendix or ""
+
+
+def item(change: Change) -> str:
+    """The indicator or column; a table or schedule added or removed whole says which."""
+    if change.whole is not None and change.whole["kind"] == "table":
+        return _("table")
+    if change.whole is not None and change.whole["kind"] == "schedule":
+        return _("schedule")
+    return change.item
+
+
+def headline(diff: PlanDiff) -> str:
+    if not diff.changes:
+        return _("No plan changed between {old} and {new}.").format(old=label(diff.old), new=label(diff.new))
+    changes, plans = len(diff.changes), len(diff.plans_changed)
+    return _("{changes} in {plans} between {old} and {new}.").format(
+        changes=ngettext("{count} change", "{count} changes", changes).format(count=changes),
+        plans=ngettext("{count} plan", "{count} plans", plans).format(count=plans),
+        old=label(diff.old),
+        new=label(diff.new),
+    )
+
+
+def skipped_lines(diff: PlanDiff) -> list[str]:
+    return [
+        _("{file} at {side} is not a readable plan and was not compared (see `dansokh validate`).").format(
+            file=name, side=label(side)
+        )
+        for side in (diff.old, diff.new)
+        for name in side.skipped
+    ]
+
+
+class DiffReporter:
+    def __init__(self, stream: IO[str], color: bool | None = None):
+        self.stream = stream
+        self.color = color
+
+    def report(self, diff: PlanDiff) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class TextDiffReporter(DiffReporter):
+    def report(self, diff: PlanDiff) -> None:
+        console = Console(
+            file=self.stream,
+            highlight=False,
+            force_terminal=self.color,
+            no_color=self.color is False,
+            width=None if self.stream.isatty() else 200,  # a CI log is wide; do not wrap at 80
+        )
+        if diff.changes:
+            table = Table(
+                _("plan"), _("section"), _("where"), _("item"), _("change"), _("unit"), box=None, pad_edge=False
+            )
+            for change in diff.changes:
+                unit = "" if change.old_unit is not None else change.unit or ""
+                table.add_row(
+                    escape(change.plan),
+                    escape(section(change)),
+                    escape(where(change)),
+                    escape(item(change)),
+                    escape(change_text(change)),
+                    escape(unit),
+                )
+            console.print(table)
+        for line in skipped_lines(diff):
+            console.print(escape(line), style="yellow")
+        console.print(escape(headline(diff)), style="bold")
+
+
+class JsonDiffReporter(DiffReporter):
+    def report(self, diff: PlanDiff) -> None:
+        document = {
+            "old": diff.old.label,
+            "new": diff.new.label,
+            "changes": [change.to_dict() for change in diff.changes],
+            "skipped": {"old": diff.old.skipped, "new": diff.new.skipped},
+            "summary": {"changes": len(diff.changes), "plans": diff.plans_changed},
+        }
+        json.dump(document, self.stream, ensure_ascii=False, indent=2)
+        self.stream.write("\n")
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+class MarkdownDiffReporter(DiffReporter):
+    def report(self, diff: PlanDiff) -> None:
+        write = self.stream.write
+        title = _("dansokh: what changed in the plans")
+        write(f"{MARKER}\n### {title}\n\n{headline(diff)}\n")
+        for plan in diff.plans_changed:
+            changes = [change for change in diff.changes if change.plan == plan]
+            columns = (_("section"), _("where"), _("item"), _("change"), _("unit"))
+            write(f"\n#### `{plan}`\n\n| " + " | ".join(columns) + " |\n|---|---|---|---|---|\n")
+            for change in changes:
+                unit = "" if change.old_unit is not None else change.unit or ""
+                cells = (section(change), where(change), item(change), change_text(change), unit)
+                write("| " + " | ".join(_cell(cell) for cell in cells) + " |\n")
+        skipped = skipped_lines(diff)
+        if skipped:
+            write("\n" + "".join(f"- ⚠️ {_cell(line)}\n" for line in skipped))
+
+
+DIFF_REPORTERS: dict[str, type[DiffReporter]] = {
+    "text": TextDiffReporter,
+    "json": JsonDiffReporter,
+    "markdown": MarkdownDiffReporter,
+}

@@ -1,0 +1,43 @@
+"""``file:line:col: CODE message``, one per line, coloured only on a terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from ..check.findings import Findings, Summary
+from ..diagnostics import Severity
+from ..i18n import _, ngettext
+from .base import Reporter
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def summary_line(summary: Summary) -> str:
+    """``Checked 5 files, 5 plans, 3 parent→child edges: 0 errors, 0 warnings, 1 note.``"""
+    return _("Checked {files}, {plans}, {edges}: {errors}, {warnings}, {notes}.").format(
+        files=ngettext("{count} file", "{count} files", summary.files).format(count=summary.files),
+        plans=ngettext("{count} plan", "{count} plans", summary.plans).format(count=summary.plans),
+        edges=ngettext("{count} parent→child edge", "{count} parent→child edges", summary.edges).format(
+            count=summary.edges
+        ),
+        errors=ngettext("{count} error", "{count} errors", summary.errors).format(count=summary.errors),
+        warnings=ngettext("{count} warning", "{count} warnings", summary.warnings).format(count=summary.warnings),
+        notes=ngettext("{count} note", "{count} notes", summary.infos).format(count=summary.infos),
+    )
+
+
+class TextReporter(Reporter):
+    def report(self, findings: Findings) -> None:
+        console = Console(
+            file=self.stream, highlight=False, soft_wrap=True, force_terminal=self.color, no_color=self.color is False
+        )
+        for diagnostic in findings.diagnostics:
+            style = _STYLE[diagnostic.severity]
+            console.print(
+                f"[bold]{escape(str(diagnostic.span))}[/]: [{style}]{diagnostic.code}[/] {escape(diagnostic.message)}"
+            )
+            for related in diagnostic.related:
+                console.print(f"    [dim]{escape(str(related.span))}: {escape(related.message)}[/]")
+        style = "bold red" if findings.failed else "bold green"
+        console.print(f"[{style}]{escape(summary_line(findings.summary))}[/]")

@@ -1,0 +1,73 @@
+"""The one way a command changes a plan file: check, show the diff, check again, write atomically."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from ..cascade.repository import LoadedPlan
+from ..check.findings import Findings
+from ..check.run import validate
+from ..diagnostics import Severity
+from ..i18n import _
+from ..report.text import TextReporter
+from .atomic import ConcurrentChange, digest, write_atomic
+
+
+def unified_diff(file: str, old: str, new: str) -> str:
+    return "".join(
+        difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{file}", f"b/{file}")
+    )
+
+
+def apply_change(
+    paths: list[Path],
+    loaded: LoadedPlan,
+    transform: Callable[[str, str], str],
+    checked: Findings,
+    dry_run: bool,
+    stream: IO[str],
+    resolves: frozenset[str] = frozenset(),
+) -> int:
+    """Returns the exit status: 0 written (or nothing to write, or a dry run), 1 refused.
+
+    A file with errors is not touched, except errors of the codes in ``resolves``: the ones
+    the change exists to fix (a child below its assignment, for ``allocate --write``)."""
+    errors = [
+        d
+        for d in checked.diagnostics
+        if d.severity is Severity.ERROR and d.file == loaded.file and d.code not in resolves
+    ]
+    if errors:
+        stream.write(
+            _("not written: {file} has {count} error(s) already; `dansokh validate` shows them").format(
+                file=loaded.file, count=len(errors)
+            )
+            + "\n"
+        )
+        return 1
+    path = Path(loaded.file)
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")
+    new_text = transform(loaded.file, text)
+    if new_text == text:
+        stream.write(_("{file}: nothing changes").format(file=loaded.file) + "\n")
+        return 0
+    stream.write(unified_diff(loaded.file, text, new_text))
+    if dry_run:
+        stream.write(_("dry run: nothing was written") + "\n")
+        return 0
+    after = validate(paths, overrides={path: new_text})
+    if after.failed:
+        stream.write(_("not written: after the change the plans would not validate:") + "\n")
+        TextReporter(stream, color=False).report(after)
+        return 1
+    try:
+        write_atomic(path, new_text, digest(raw))
+    except ConcurrentChange as error:
+        stream.write(_("not written: {reason}").format(reason=error) + "\n")
+        return 1
+    stream.write(_("wrote {file}").format(file=loaded.file) + "\n")
+    return 0
