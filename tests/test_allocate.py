@@ -15,8 +15,8 @@ from dansokh.cli import app
 runner = CliRunner()
 
 
-def allocate(*args: str):
-    return runner.invoke(app, ["allocate", *args])
+def allocate(*args: str, lang: str = "en"):
+    return runner.invoke(app, ["--lang", lang, "allocate", *args])
 
 
 def lines_by_indicator(output: str) -> dict[str, dict]:
@@ -28,13 +28,13 @@ def test_the_edge_city_to_long_bien_shows_the_sources_figures(real_plans):
     assert result.exit_code == 0, result.output
     lines = lines_by_indicator(result.output)
     prenatal = lines["prenatal_screening"]
-    assert (prenatal["assigned"], prenatal["own"], prenatal["verdict"]) == ("87", "90", "exceeds by 3")
+    assert (prenatal["assigned"], prenatal["own"], prenatal["verdict"]) == ("87", "90", "met")
     iud = lines["new_users_iud"]
-    assert (iud["assigned"], iud["handed_sum"], iud["children"], iud["verdict"]) == ("1050", "1100", 13, "exceeds by 50")
+    assert (iud["assigned"], iud["handed_sum"], iud["children"], iud["verdict"]) == ("1050", "1100", 13, "met")
     total = lines["new_users_total"]
     assert (total["assigned"], total["handed_sum"], total["margin"]) == ("24971", "25116", "145")
     elderly = lines["elderly_checkup"]
-    assert (elderly["assigned"], elderly["own"], elderly["verdict"]) == ("86", "86", "meets")
+    assert (elderly["assigned"], elderly["own"], elderly["verdict"]) == ("86", "86", "met")
     assert list(lines) == [
         "third_child_reduction", "prenatal_screening", "newborn_screening", "premarital_checkup", "elderly_checkup",
         "new_users_iud", "new_users_implant", "new_users_injectable", "new_users_pill", "new_users_condom",
@@ -57,11 +57,18 @@ def test_an_unknown_child_is_a_usage_error_naming_candidates(real_plans):
     assert "did you mean Cầu Giấy, Gia Lâm?" in " ".join(result.output.split())
 
 
-def test_the_table_writes_vietnamese_numbers(real_plans):
-    result = allocate("--from", "city", "--to", "long-bien")
+def test_the_table_writes_numbers_in_the_readers_language(real_plans):
+    result = allocate("--from", "city", "--to", "long-bien", lang="vi")
     assert result.exit_code == 0
     row = next(line for line in result.output.splitlines() if "Bao cao su" in line)
-    assert [cell.strip() for cell in row.split("│")[2:-1]] == ["người", "floor", "18.500", "18.550", "18.550", "exceeds by 50"]
+    assert [cell.strip() for cell in row.split("│")[2:-1]] == ["người", "tối thiểu", "18.500", "18.550", "18.550", "đạt, vượt 50 người"]
+    screening = next(line for line in result.output.splitlines() if "sàng lọc trước sinh" in line)
+    assert screening.split("│")[-2].strip() == "đạt, vượt 3 điểm %"
+    english = allocate("--from", "city", "--to", "long-bien")
+    row = next(line for line in english.output.splitlines() if "Bao cao su" in line)
+    assert [cell.strip() for cell in row.split("│")[2:-1]] == ["persons", "floor", "18,500", "18,550", "18,550", "met, exceeded by 50 persons"]
+    header = " ".join(english.output.split())
+    assert "thành phố Hà Nội assigned" in header and "quận Long Biên sets" in header
 
 
 def test_a_short_child_fails_the_run(real_plans):
@@ -69,7 +76,7 @@ def test_a_short_child_fails_the_run(real_plans):
     city.write_text(city.read_text(encoding="utf-8").replace("Long Biên, values: [0.00, 87,", "Long Biên, values: [0.00, 92,"), encoding="utf-8")
     result = allocate("--from", "city", "--to", "long-bien", "--format", "json")
     assert result.exit_code == 1
-    assert lines_by_indicator(result.output)["prenatal_screening"]["verdict"] == "short by 2"
+    assert lines_by_indicator(result.output)["prenatal_screening"]["verdict"] == "not met"
 
 
 @pytest.fixture

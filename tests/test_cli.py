@@ -31,7 +31,7 @@ def test_validate_prints_file_line_col_code_message_and_exits_1(in_tmp):
     result = runner.invoke(app, ["validate", "plans"])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "plans/a.yaml:7:44: T007 190 % is not a percentage",
+        "plans/a.yaml:7:44: T007 Tỷ lệ sàng lọc trước sinh (4 bệnh): 190% is not a percentage (0–100%)",
         "Checked 1 file, 1 plan, 0 parent→child edges: 1 error, 0 warnings, 0 notes.",
     ]
 
@@ -51,7 +51,7 @@ def test_json_format_carries_the_same_record(in_tmp):
         {
             "code": "T007",
             "severity": "error",
-            "message": "190 % is not a percentage",
+            "message": "Tỷ lệ sàng lọc trước sinh (4 bệnh): 190% is not a percentage (0–100%)",
             "file": "a.yaml",
             "line": 7,
             "column": 44,

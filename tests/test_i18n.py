@@ -146,9 +146,9 @@ def test_an_unknown_language_is_an_error_only_when_asked_for(clean_environment):
 
 def test_messages_follow_the_language_chosen_after_import():
     i18n.setup("vi")
-    assert i18n._("meets") == "đạt"
+    assert i18n._("met") == "đạt"
     i18n.setup("en")
-    assert i18n._("meets") == "meets"
+    assert i18n._("met") == "met"
 
 
 # --- the same diagnostics in both languages ------------------------------------------------
@@ -181,11 +181,17 @@ def test_broken_plans_give_vietnamese_messages_at_the_same_places(real_plans):
     for en, vi in zip(english.diagnostics, vietnamese.diagnostics):
         assert en.message != vi.message, en.message
     by_code = {d.code: d.message for d in vietnamese.diagnostics}
-    assert "86 % thấp hơn mức 87 % mà city giao cho Long Biên (thiếu 1 %)" in by_code["C001"]
-    assert by_code["T001"] == "tổng 280700 của cột 'Bao cao su' không bằng tổng các dòng, 280800 (chênh -100)"
+    assert by_code["C001"] == (
+        "Tỷ lệ sàng lọc trước sinh (4 bệnh): quận Long Biên đặt 86%, thấp hơn mức 87% mà thành phố Hà Nội giao"
+        " (chưa đạt, thiếu 1 điểm %)"
+    )
+    assert by_code["T001"] == (
+        "cột 'Bao cao su': dòng tổng ghi 280.700, nhưng cộng các dòng được 280.800 (chênh 100);"
+        " hãy sửa dòng tổng hoặc dòng bị sai"
+    )
     assert by_code["S001"] == "khóa 'bogus' không có trong định dạng kế hoạch"
     c001 = next(d for d in vietnamese.diagnostics if d.code == "C001")
-    assert [r.message for r in c001.related] == ["do city giao"]
+    assert [r.message for r in c001.related] == ["do thành phố Hà Nội giao (kế hoạch city)"]
     assert summary_line(vietnamese.summary).startswith("Đã kiểm tra 6 tệp, 5 kế hoạch, 3 quan hệ cấp trên→cấp dưới: ")
 
 
@@ -214,13 +220,14 @@ def test_the_allocation_table_speaks_vietnamese_and_json_stays_english(real_plan
     table = io.StringIO()
     write_table(view, table, color=False)
     text = table.getvalue()
-    for word in ("Chỉ tiêu", "Chiều", "city giao", "long-bien đặt", "giao xuống cấp dưới", "Kết luận", "tối thiểu", "vượt 3", "đạt"):
+    for word in ("Chỉ tiêu", "Chiều", "thành phố Hà Nội giao", "quận Long Biên đặt", "quận Long Biên giao xuống", "Kết luận", "tối thiểu", "đạt, vượt 3 điểm %", "1.050"):
         assert word in text, word
     document = io.StringIO()
     write_json(view, document)
     lines = json.loads(document.getvalue())["lines"]
     assert {line["direction"] for line in lines} <= {"floor", "ceiling", "reduction", "info"}
-    assert any(line["verdict"] == "exceeds by 3" for line in lines)
+    assert {line["verdict"] for line in lines} == {"met"}
+    assert next(line for line in lines if line["indicator"] == "new_users_iud")["assigned"] == "1050"
 
 
 def test_command_help_is_translated_in_place(vietnamese):
@@ -288,9 +295,9 @@ def test_lang_vi_gives_vietnamese_diagnostics_at_the_same_places(broken_plans):
     assert english.returncode == vietnamese.returncode == 1, vietnamese.stderr
     assert len(_positions(english.stdout)) >= 7
     assert _positions(vietnamese.stdout) == _positions(english.stdout)
-    assert "thấp hơn mức 87 % mà city giao cho Long Biên (thiếu 1 %)" in vietnamese.stdout
+    assert "quận Long Biên đặt 86%, thấp hơn mức 87% mà thành phố Hà Nội giao (chưa đạt, thiếu 1 điểm %)" in vietnamese.stdout
     assert "khóa 'bogus' không có trong định dạng kế hoạch" in vietnamese.stdout
-    assert "    plans/2025/city.yaml:" in vietnamese.stdout and "do city giao" in vietnamese.stdout
+    assert "    plans/2025/city.yaml:" in vietnamese.stdout and "do thành phố Hà Nội giao (kế hoạch city)" in vietnamese.stdout
     summary = vietnamese.stdout.splitlines()[-1]
     assert summary.startswith("Đã kiểm tra 6 tệp, 5 kế hoạch, 3 quan hệ cấp trên→cấp dưới: ")
     assert english.stdout.splitlines()[-1].startswith("Checked 6 files, 5 plans, 3 parent→child edges: ")

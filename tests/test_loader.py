@@ -93,12 +93,18 @@ appendices:
         ("S003", 2, 7, "year: expected a whole number, found text"),
         ("S003", 3, 8, "scope: expected 'annual' or 'thematic'"),
         ("S002", 4, 11, "missing key 'title'"),
-        ("S004", 7, 16, "unknown indicator 'prenatal_screnning' (see `dansokh indicators`)"),
-        ("S003", 10, 12, "value: expected a number"),
+        (
+            "S004",
+            7,
+            16,
+            "unknown indicator 'prenatal_screnning'; did you mean 'prenatal_screening' or"
+            " 'prenatal_screening_counselling'? (`dansokh indicators` lists them)",
+        ),
+        ("S003", 10, 12, "value: expected a number, found the text '74': write 74 without quotes"),
         ("S005", 11, 11, "unknown unit 'kg' (known: %, ‰, người, buổi, lượt, trẻ trai/100 trẻ gái)"),
         ("S001", 12, 1, "unknown key 'goalz'; did you mean 'goals'?"),
         ("S003", 15, 13, 'number: expected text, found a number (quote it: "1")'),
-        ("S003", 19, 28, "expected a number"),
+        ("S003", 19, 28, "expected a number, found the text 'x'"),
     ]
 
 

@@ -35,7 +35,7 @@ def test_a_target_lowered_below_the_city_assignment(real_plans):
     result = run(["plans"])
     assert check_tuples(result) == [OUTSIDE, ("C001", LONG_BIEN, line), ("T006", LONG_BIEN, line)]
     below = result.diagnostics[1]
-    assert "86 % is below the 87 % that city assigned to Long Biên (short by 1 %)" in below.message
+    assert "Tỷ lệ sàng lọc trước sinh (4 bệnh): quận Long Biên sets 86%, below the 87% that thành phố Hà Nội assigned to it (not met, short by 1 percentage point)" == below.message
     assert [(r.span.file, r.span.line) for r in below.related] == [(CITY, line_of(real_plans / "2025" / "city.yaml", 'name: Long Biên, values: [0.00'))]
 
 
@@ -47,8 +47,11 @@ def test_one_district_condom_quota_breaks_the_city_totals(real_plans):
     result = run(["plans"])
     total_row = line_of(city, "name: Tổng, total: true")
     assert check_tuples(result) == [OUTSIDE, ("T001", CITY, total_row), ("T002", CITY, row)]
-    assert "total 280700 of column 'Bao cao su' is not the sum of its rows, 280800" in result.diagnostics[1].message
-    assert "Ba Đình: total 18700 is not the sum of its methods, 18800" in result.diagnostics[2].message
+    assert result.diagnostics[1].message == (
+        "column 'Bao cao su': the total row says 280,700, but its rows sum to 280,800 (off by 100);"
+        " correct the total or the row that is wrong"
+    )
+    assert result.diagnostics[2].message == "Ba Đình: the total 18,700 is not the sum of its methods, 18,800 (off by 100)"
 
 
 def test_a_raised_assignment_the_district_does_not_carry(real_plans):
@@ -67,4 +70,7 @@ def test_a_raised_assignment_the_district_does_not_carry(real_plans):
         ("C001", LONG_BIEN, ward_total),
         ("C003", LONG_BIEN, ward_total),
     ]
-    assert "18550 người is below the 18600 người that city assigned to Long Biên" in result.diagnostics[3].message
+    assert result.diagnostics[3].message == (
+        "Bao cao su: quận Long Biên sets 18,550 persons, below the 18,600 persons that thành phố Hà Nội"
+        " assigned to it (not met, short by 50 persons)"
+    )

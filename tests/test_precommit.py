@@ -75,7 +75,7 @@ def test_pre_commit_runs_the_hook_on_a_plans_repository(tmp_path: Path):
     failed = _run(plans, home)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "dansokh validate" in failed.stdout and "Failed" in failed.stdout
-    assert "plans/2025/long-bien.yaml:51:12: T007 190 % is not a percentage" in failed.stdout
+    assert "plans/2025/long-bien.yaml:51:12: T007 Tỷ lệ sàng lọc trước sinh (4 bệnh): 190% is not a percentage (0–100%)" in failed.stdout
 
     plan.write_text(good, encoding="utf-8")
     git(plans, "add", "-A")

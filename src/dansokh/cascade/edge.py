@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE, METHODS, Direction, UnitMismatch, convert
+from ..model.numbers import difference, quantity
 from .repository import Assignment, LoadedPlan, Repository, Stated
 
 TOTAL = "new_users_total"
@@ -18,6 +19,27 @@ def verdict(assigned: Decimal, own: Decimal, direction: Direction) -> Decimal:
     if direction is Direction.CEILING:
         return assigned - own
     return own - assigned
+
+
+def verdict_words(direction: Direction, margin: Decimal, unit: str) -> str:
+    """One vocabulary for good and bad news, per direction, in every output a person reads:
+    a floor is met (and exceeded by so much) or not met (short by so much); a ceiling is met
+    (so much under it) or not met (so much over it); a reduction is met (so much deeper) or
+    not met (so much too little).  A gap between rates in % is in percentage points."""
+    gap = difference(abs(margin), unit)
+    if margin == 0:
+        return _("met")
+    if direction is Direction.CEILING:
+        if margin > 0:
+            return _("met, {gap} under the ceiling").format(gap=gap)
+        return _("not met, {gap} over the ceiling").format(gap=gap)
+    if direction is Direction.REDUCTION:
+        if margin > 0:
+            return _("met, reduced {gap} further").format(gap=gap)
+        return _("not met, reduced {gap} too little").format(gap=gap)
+    if margin > 0:
+        return _("met, exceeded by {gap}").format(gap=gap)
+    return _("not met, short by {gap}").format(gap=gap)
 
 
 def compare(assignment: Assignment, stated: Stated) -> Decimal | None:
@@ -54,28 +76,22 @@ class EdgeLine:
 
     @property
     def verdict(self) -> str:
-        """The verdict as JSON and CSV carry it, in English whatever the language."""
+        """The verdict as JSON and CSV carry it, in English whatever the language:
+        ``met``, ``not met``, ``no target`` or ``information`` (``margin`` says by how much)."""
         if self.direction is Direction.INFO:
             return "information"
         if self.margin is None:
             return "no target"
-        if self.margin == 0:
-            return "meets"
-        if self.margin > 0:
-            return f"exceeds by {format(self.margin, 'f')}"
-        return f"short by {format(-self.margin, 'f')}"
+        return "not met" if self.margin < 0 else "met"
 
     def verdict_text(self) -> str:
-        """The verdict as the table shows it, in the current language."""
+        """The verdict as the table shows it, in the current language: met or not, and
+        the gap in the words of the indicator's direction (see ``verdict_words``)."""
         if self.direction is Direction.INFO:
             return _("information")
         if self.margin is None:
             return _("no target")
-        if self.margin == 0:
-            return _("meets")
-        if self.margin > 0:
-            return _("exceeds by {margin}").format(margin=format(self.margin, "f"))
-        return _("short by {margin}").format(margin=format(-self.margin, "f"))
+        return verdict_words(self.direction, self.margin, self.unit)
 
     @property
     def short(self) -> bool:
@@ -215,14 +231,13 @@ def raises(edge: Edge, repo: Repository) -> tuple[list[Raise], list[str]]:
         else:
             refused.append(
                 _(
-                    "{name}: {own} {unit} comes from the {source}, below the {assigned} assigned;"
-                    " split the quota among the children instead"
+                    "{name}: {own} comes from the {source}, below the {assigned} assigned;"
+                    " split the quota among the children instead (dansokh allocate --split)"
                 ).format(
                     name=line.name,
-                    own=format(line.own, "f"),
-                    unit=line.unit,
+                    own=quantity(line.own, line.unit),
                     source=own_from_text(line.own_from),
-                    assigned=format(line.assigned, "f"),
+                    assigned=quantity(line.assigned, line.unit),
                 )
             )
     return changes, refused

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,8 @@ from ..read import codes
 from ..read.loader import PlanFile
 from ..read.positions import Path
 from . import plan as models
+from .catalogue import CATALOGUE
+from .names import slug
 
 _ALL_FIELDS = sorted(
     {
@@ -83,9 +86,7 @@ def _diagnostic(error: Any, loaded: PlanFile) -> Diagnostic:
         )
     context = error.get("ctx") or {}
     if kind == "unknown_indicator":
-        return codes.UNKNOWN_INDICATOR.at(
-            span, _("unknown indicator '{key}' (see `dansokh indicators`)").format(**context)
-        )
+        return codes.UNKNOWN_INDICATOR.at(span, _unknown_indicator(str(context.get("key", ""))))
     if kind == "unknown_unit":
         return codes.UNKNOWN_UNIT.at(span, _(models.MESSAGES[kind]).format(**context))
     if kind == "string_type":
@@ -93,6 +94,8 @@ def _diagnostic(error: Any, loaded: PlanFile) -> Diagnostic:
             message = _('expected text, found {found} (quote it: "{value}")').format(found=_describe(value), value=value)
         else:
             message = _("expected text, found {found}").format(found=_describe(value))
+    elif kind == "number_type" and isinstance(value, str):
+        message = _number_hint(value)
     elif kind in ("int_type", "int_from_float", "int_parsing"):
         message = _("expected a whole number, found {found}").format(found=_describe(value))
     elif kind == "bool_type":
@@ -110,6 +113,52 @@ def _diagnostic(error: Any, loaded: PlanFile) -> Diagnostic:
     if path and isinstance(path[-1], str):
         message = _("{key}: {message}").format(key=path[-1], message=message)
     return codes.WRONG_VALUE.at(span, message)
+
+
+_PLAIN_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
+_DECIMAL_COMMA = re.compile(r"^\s*(-?\d+),(\d+)\s*$")
+_THOUSANDS_DOTS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d{3})+)\s*$")
+_WITH_UNIT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(%|‰|%o)\s*$")
+
+
+def _number_hint(text: str) -> str:
+    """Why a number written as the documents write it is text in YAML, and how to write it."""
+    if _PLAIN_NUMBER.match(text):
+        return _("expected a number, found the text {text!r}: write {plain} without quotes").format(
+            text=text, plain=text.strip()
+        )
+    if match := _THOUSANDS_DOTS.match(text):
+        plain = match.group(1).replace(".", "")
+        return _(
+            "expected a number, found the text {text!r}: write {plain} (plans write numbers without"
+            " a thousands separator; a dot is the decimal mark)"
+        ).format(text=text, plain=plain)
+    if match := _DECIMAL_COMMA.match(text):
+        return _(
+            "expected a number, found the text {text!r}: write {plain} (plans write the decimal mark"
+            " as a dot, not a comma)"
+        ).format(text=text, plain=f"{match.group(1)}.{match.group(2)}")
+    if match := _WITH_UNIT.match(text):
+        return _(
+            "expected a number, found the text {text!r}: write {plain} (the unit comes from the"
+            " indicator, or from unit: beside the value)"
+        ).format(text=text, plain=match.group(1))
+    return _("expected a number, found the text {text!r}").format(text=text)
+
+
+def _unknown_indicator(key: str) -> str:
+    """An unknown indicator key, with the keys it may have meant (by key, or by the
+    Vietnamese name typed without diacritics)."""
+    keys = list(CATALOGUE)
+    close = difflib.get_close_matches(key, keys, n=3, cutoff=0.6)
+    if not close:
+        by_name = {slug(spec.name).replace("-", "_"): k for k, spec in CATALOGUE.items()}
+        close = [by_name[n] for n in difflib.get_close_matches(slug(key).replace("-", "_"), list(by_name), n=3, cutoff=0.6)]
+    if close:
+        return _("unknown indicator {key!r}; did you mean {close}? (`dansokh indicators` lists them)").format(
+            key=key, close=(" " + _("or") + " ").join(repr(c) for c in close)
+        )
+    return _("unknown indicator {key!r} (`dansokh indicators` lists them)").format(key=key)
 
 
 def _choices(expected: str) -> str:

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from ..i18n import N_
 from .catalogue import CATALOGUE, UNITS
+from .names import name_key
 from .times import TimeSpec, parse_time
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -260,6 +261,20 @@ class Plan(Model):
     @property
     def schedules(self) -> list[tuple[int, Schedule]]:
         return [(i, a) for i, a in enumerate(self.appendices) if isinstance(a, Schedule)]
+
+    @property
+    def unit_title(self) -> str:
+        """The issuing unit as officers write it, with its kind: ``quận Long Biên``,
+        ``phường Ngọc Thụy``.  Taken from the issuer the source prints ("UBND quận Long
+        Biên"), so nothing is typed twice; the bare name where the issuer is not a
+        People's Committee."""
+        issuer = " ".join(self.document.issuer.split())
+        for prefix in ("UBND ", "Ủy ban nhân dân ", "Uỷ ban nhân dân "):
+            if issuer.lower().startswith(prefix.lower()):
+                rest = issuer[len(prefix):]
+                if name_key(self.unit.name) in name_key(rest):
+                    return rest[:1].lower() + rest[1:]
+        return self.unit.name
 
     def target(self, indicator: str) -> tuple[int, Target] | None:
         for index, target in enumerate(self.targets):

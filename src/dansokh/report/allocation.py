@@ -13,7 +13,7 @@ from rich.table import Table
 from ..cascade.edge import Edge, EdgeLine
 from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE, Direction
-from ..model.numbers import plain, vn
+from ..model.numbers import number, plain, unit_name
 
 if TYPE_CHECKING:
     from ..cascade.split import Split
@@ -22,11 +22,11 @@ if TYPE_CHECKING:
 def _handed_text(line: EdgeLine) -> str:
     handed = line.handed
     if handed.total is not None:
-        return vn(handed.total)
+        return number(handed.total)
     if handed.mean is not None:
-        return _("{mean} (weighted mean)").format(mean=vn(handed.mean, 2))
+        return _("{mean} (weighted mean)").format(mean=number(handed.mean, 2))
     if handed.low is not None:
-        return vn(handed.low) if handed.low == handed.high else f"{vn(handed.low)}–{vn(handed.high)}"
+        return number(handed.low) if handed.low == handed.high else f"{number(handed.low)}–{number(handed.high)}"
     return "—"
 
 
@@ -69,12 +69,13 @@ def write_table(edge: Edge, stream: IO[str], color: bool | None = None) -> None:
         _("Indicator"),
         _("Unit"),
         _("Direction"),
-        _("{plan} assigned").format(plan=parent.id),
-        _("{plan} sets").format(plan=child.id),
-        _("handed down"),
+        _("{unit} assigned").format(unit=parent.unit_title),
+        _("{unit} sets").format(unit=child.unit_title),
+        _("{unit} hands down").format(unit=child.unit_title),
         _("Verdict"),
-        title=_("{parent_name} ({parent}) → {child_name} ({child}), year {year}").format(
-            parent_name=parent.unit.name, parent=parent.id, child_name=child.unit.name, child=child.id, year=parent.year
+        title=_("{parent} → {child}, year {year} (plans {parent_plan} → {child_plan})").format(
+            parent=parent.unit_title, child=child.unit_title, year=parent.year,
+            parent_plan=parent.id, child_plan=child.id,
         ),
         title_justify="left",
     )
@@ -82,10 +83,10 @@ def write_table(edge: Edge, stream: IO[str], color: bool | None = None) -> None:
         style = "red" if line.short else ("green" if line.margin is not None else "")
         table.add_row(
             line.name,
-            line.unit,
+            unit_name(line.unit),
             direction_text(line.direction),
-            vn(line.assigned),
-            vn(line.own) if line.own is not None else "—",
+            number(line.assigned),
+            number(line.own) if line.own is not None else "—",
             _handed_text(line),
             f"[{style}]{escape(line.verdict_text())}[/]" if style else escape(line.verdict_text()),
         )
@@ -146,17 +147,17 @@ def report_split(split: "Split", stream: IO[str], output_format: str) -> None:
         _("Current"),
         _("Proposed"),
         title=_("{unit}: splitting {indicator} {whole} ({method})").format(
-            unit=split.plan.plan.unit.name,
+            unit=split.plan.plan.unit_title,
             indicator=CATALOGUE[split.indicator].name,
-            whole=vn(split.whole),
+            whole=number(split.whole),
             method=split.method.value,
         ),
         title_justify="left",
     )
     for row in split.rows:
-        table.add_row(row.name, vn(row.weight), vn(row.old), vn(row.new))
+        table.add_row(row.name, number(row.weight), number(row.old), number(row.new))
     current = [row.old for row in split.rows]
     table.add_row(
-        _("Total"), "", vn(sum(current)) if None not in current else "", vn(sum(row.new for row in split.rows)), style="bold"
+        _("Total"), "", number(sum(current)) if None not in current else "", number(sum(row.new for row in split.rows)), style="bold"
     )
     console.print(table)

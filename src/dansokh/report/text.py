@@ -8,6 +8,7 @@ from rich.markup import escape
 from ..check.findings import Findings, Summary
 from ..diagnostics import Severity
 from ..i18n import _, ngettext
+from ..model.numbers import number
 from .base import Reporter
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -16,14 +17,14 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 def summary_line(summary: Summary) -> str:
     """``Checked 5 files, 5 plans, 3 parent→child edges: 0 errors, 0 warnings, 1 note.``"""
     return _("Checked {files}, {plans}, {edges}: {errors}, {warnings}, {notes}.").format(
-        files=ngettext("{count} file", "{count} files", summary.files).format(count=summary.files),
-        plans=ngettext("{count} plan", "{count} plans", summary.plans).format(count=summary.plans),
+        files=ngettext("{count} file", "{count} files", summary.files).format(count=number(summary.files)),
+        plans=ngettext("{count} plan", "{count} plans", summary.plans).format(count=number(summary.plans)),
         edges=ngettext("{count} parent→child edge", "{count} parent→child edges", summary.edges).format(
             count=summary.edges
         ),
-        errors=ngettext("{count} error", "{count} errors", summary.errors).format(count=summary.errors),
-        warnings=ngettext("{count} warning", "{count} warnings", summary.warnings).format(count=summary.warnings),
-        notes=ngettext("{count} note", "{count} notes", summary.infos).format(count=summary.infos),
+        errors=ngettext("{count} error", "{count} errors", summary.errors).format(count=number(summary.errors)),
+        warnings=ngettext("{count} warning", "{count} warnings", summary.warnings).format(count=number(summary.warnings)),
+        notes=ngettext("{count} note", "{count} notes", summary.infos).format(count=number(summary.infos)),
     )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ...diagnostics import Diagnostic, Related, Rule, Severity, Span
 from ...i18n import doc_paragraphs
+from ...model.numbers import difference, number, quantity
 from ...read.positions import Path
 
 if TYPE_CHECKING:
@@ -39,8 +41,9 @@ def repo_rule(code: str, name: str, summary: str, severity: Severity = Severity.
 
 
 def fmt(value: Any) -> str:
-    """A number as the message shows it: plain digits, no exponent."""
-    return format(value, "f") if hasattr(value, "as_tuple") else str(value)
+    """A number as the message shows it: in the reader's language (3,04 in Vietnamese,
+    3.04 in English), the written digits kept, no exponent."""
+    return number(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else str(value)
 
 
-__all__ = ["Rule", "plan_rule", "repo_rule", "fmt", "Path", "Span", "Related", "Severity", "Diagnostic"]
+__all__ = ["Rule", "plan_rule", "repo_rule", "fmt", "quantity", "difference", "Path", "Span", "Related", "Severity", "Diagnostic"]

@@ -10,7 +10,7 @@ from ...cascade.edge import compare
 from ...cascade.repository import Assignment, Repository
 from ...i18n import N_, _
 from ...model.catalogue import CATALOGUE, Direction, UnitMismatch
-from .base import Diagnostic, Related, Rule, Severity, fmt, repo_rule
+from .base import Diagnostic, Related, Rule, Severity, difference, quantity, repo_rule
 
 
 @repo_rule("C001", "below-assignment", N_("A child's target falls short of what its parent assigned to it."))
@@ -34,27 +34,35 @@ def below_assignment(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                 spec = CATALOGUE[assignment.indicator]
                 if spec.direction is Direction.CEILING:
                     template = _(
-                        "{name}: {own} {own_unit} is above the ceiling the {assigned} {unit} that {parent}"
-                        " assigned to {child} (short by {margin} {unit})"
+                        "{name}: {child} sets {own}, above the ceiling of {assigned} that {parent}"
+                        " assigned to it (not met, {gap} over the ceiling)"
+                    )
+                elif spec.direction is Direction.REDUCTION:
+                    template = _(
+                        "{name}: {child} sets a reduction of {own}, less than the {assigned} that {parent}"
+                        " assigned to it (not met, reduced {gap} too little)"
                     )
                 else:
                     template = _(
-                        "{name}: {own} {own_unit} is below the {assigned} {unit} that {parent}"
-                        " assigned to {child} (short by {margin} {unit})"
+                        "{name}: {child} sets {own}, below the {assigned} that {parent}"
+                        " assigned to it (not met, short by {gap})"
                     )
                 yield rule.at(
                     child.span(stated.path),
                     template.format(
                         name=spec.name,
-                        own=fmt(stated.value),
-                        own_unit=stated.unit,
-                        assigned=fmt(assignment.value),
-                        unit=assignment.unit,
-                        parent=parent.plan.id,
-                        child=child.plan.unit.name,
-                        margin=fmt(-margin),
+                        own=quantity(stated.value, stated.unit),
+                        assigned=quantity(assignment.value, assignment.unit),
+                        parent=parent.plan.unit_title,
+                        child=child.plan.unit_title,
+                        gap=difference(-margin, assignment.unit),
                     ),
-                    Related(parent.span(assignment.path), _("assigned by {parent}").format(parent=parent.plan.id)),
+                    Related(
+                        parent.span(assignment.path),
+                        _("assigned by {parent} (plan {plan})").format(
+                            parent=parent.plan.unit_title, plan=parent.plan.id
+                        ),
+                    ),
                 )
 
 
@@ -74,13 +82,21 @@ def assignment_without_target(rule: Rule, repo: Repository) -> Iterator[Diagnost
             if repo.stated(child, assignment.indicator) is None:
                 yield rule.at(
                     child.key_span(("targets",)) if child.plan.targets else child.key_span(("id",)),
-                    _("{parent} assigned {name} {assigned} {unit}, but this plan states no such target").format(
-                        parent=parent.plan.id,
+                    _(
+                        "{parent} assigned {name} {assigned} to {child}, but this plan states no such target;"
+                        " add it under targets (dansokh allocate --write adds every missing one)"
+                    ).format(
+                        parent=parent.plan.unit_title,
+                        child=child.plan.unit_title,
                         name=CATALOGUE[assignment.indicator].name,
-                        assigned=fmt(assignment.value),
-                        unit=assignment.unit,
+                        assigned=quantity(assignment.value, assignment.unit),
                     ),
-                    Related(parent.span(assignment.path), _("assigned by {parent}").format(parent=parent.plan.id)),
+                    Related(
+                        parent.span(assignment.path),
+                        _("assigned by {parent} (plan {plan})").format(
+                            parent=parent.plan.unit_title, plan=parent.plan.id
+                        ),
+                    ),
                 )
 
 
@@ -117,8 +133,8 @@ def children_below_quota(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                         (
                             found[1].value,
                             _(
-                                "{label}: the children's quotas sum to {handed}, below its own target,"
-                                " {amount} (short by {margin})"
+                                "{label}: the quotas handed to the units below sum to {handed}, below the plan's"
+                                " own target of {amount} (short by {margin})"
                             ),
                             "",
                             Related(loaded.span(("targets", found[0], "value")), _("the plan's target")),
@@ -129,13 +145,15 @@ def children_below_quota(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                         (
                             assignment.value,
                             _(
-                                "{label}: the children's quotas sum to {handed}, below what {parent} assigned"
-                                " to it, {amount} (short by {margin})"
+                                "{label}: the quotas handed to the units below sum to {handed}, below the {amount}"
+                                " that {parent} assigned (short by {margin})"
                             ),
-                            parent_id,
+                            assignment.plan.plan.unit_title,
                             Related(
                                 assignment.plan.span(assignment.path),
-                                _("assigned by {parent}").format(parent=parent_id),
+                                _("assigned by {parent} (plan {plan})").format(
+                                    parent=assignment.plan.plan.unit_title, plan=parent_id
+                                ),
                             ),
                         )
                     )
@@ -145,9 +163,9 @@ def children_below_quota(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                             loaded.span(where),
                             template.format(
                                 label=column.label,
-                                handed=fmt(handed),
-                                amount=fmt(amount),
-                                margin=fmt(amount - handed),
+                                handed=quantity(handed, column.unit_code),
+                                amount=quantity(amount, column.unit_code),
+                                margin=quantity(amount - handed, column.unit_code),
                                 parent=parent_id,
                             ),
                             *([related] if related else []),

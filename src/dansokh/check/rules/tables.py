@@ -9,7 +9,8 @@ from ...cascade.repository import LoadedPlan
 from ...i18n import N_, _
 from ...model.catalogue import CATALOGUE, Direction
 from ...model.plan import AllocationTable
-from .base import Diagnostic, Related, Rule, fmt, plan_rule
+from .base import Diagnostic, Related, Rule, fmt, plan_rule, quantity
+from ...model.numbers import span
 
 
 def _tables(loaded: LoadedPlan) -> Iterator[tuple[tuple, AllocationTable]]:
@@ -46,9 +47,10 @@ def total_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             if actual != expected:
                 yield rule.at(
                     loaded.span(path + ("rows", total[0], "values", c)),
-                    _("total {total} of column {column!r} is not the sum of its rows, {actual} (off by {off})").format(
-                        total=fmt(expected), column=column.label, actual=fmt(actual), off=fmt(expected - actual)
-                    ),
+                    _(
+                        "column {column!r}: the total row says {total}, but its rows sum to {actual}"
+                        " (off by {off}); correct the total or the row that is wrong"
+                    ).format(total=fmt(expected), column=column.label, actual=fmt(actual), off=fmt(abs(expected - actual))),
                 )
 
 
@@ -73,8 +75,8 @@ def parts_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
                 if actual != row.values[c]:
                     yield rule.at(
                         loaded.span(path + ("rows", r, "values", c)),
-                        _("{row}: total {total} is not the sum of its methods, {actual} (off by {off})").format(
-                            row=row.name, total=fmt(row.values[c]), actual=fmt(actual), off=fmt(row.values[c] - actual)
+                        _("{row}: the total {total} is not the sum of its methods, {actual} (off by {off})").format(
+                            row=row.name, total=fmt(row.values[c]), actual=fmt(actual), off=fmt(abs(row.values[c] - actual))
                         ),
                     )
     targets = {t.indicator: (i, t) for i, t in enumerate(loaded.plan.targets)}
@@ -83,8 +85,8 @@ def parts_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
         if parts and sum(parts, Decimal(0)) != target.value:
             yield rule.at(
                 loaded.span(("targets", index, "value")),
-                _("target {target} is not the sum of its methods' targets, {actual}").format(
-                    target=fmt(target.value), actual=fmt(sum(parts, Decimal(0)))
+                _("{name}: the target {target} is not the sum of its methods' targets, {actual}").format(
+                    name=CATALOGUE[key].name, target=fmt(target.value), actual=fmt(sum(parts, Decimal(0)))
                 ),
             )
 
@@ -108,12 +110,18 @@ def rate_total_out_of_range(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnost
             cells: list[Decimal] = column_values  # type: ignore[assignment]
             low, high = min(cells), max(cells)
             if not low <= value <= high:
-                yield rule.at(
-                    loaded.span(path + ("rows", total[0], "values", c)),
-                    _("total {total} of rate {column!r} lies outside its rows' range {low}–{high}").format(
-                        total=fmt(value), column=column.label, low=fmt(low), high=fmt(high)
-                    ),
-                )
+                unit = column.unit_code
+                if low == high:
+                    message = _(
+                        "rate {column!r}: the total row says {total}, but every row says {value};"
+                        " a total of rates is their weighted mean, so it must be {value} too"
+                    ).format(column=column.label, total=quantity(value, unit), value=quantity(low, unit))
+                else:
+                    message = _(
+                        "rate {column!r}: the total row says {total}, outside its rows' range {range};"
+                        " a total of rates is their weighted mean, so it lies within that range"
+                    ).format(column=column.label, total=quantity(value, unit), range=span(low, high, unit))
+                yield rule.at(loaded.span(path + ("rows", total[0], "values", c)), message)
 
 
 @plan_rule("T004", "rate-total-not-weighted-mean", N_("A weighted rate's total differs from the weighted mean."))
@@ -146,8 +154,10 @@ def rate_total_not_weighted_mean(rule: Rule, loaded: LoadedPlan) -> Iterator[Dia
             if abs(mean - value) > quantum / 2:
                 yield rule.at(
                     loaded.span(path + ("rows", total[0], "values", c)),
-                    _("total {total} of rate {column!r} is not the weighted mean of its rows, {mean}").format(
-                        total=fmt(value), column=column.label, mean=fmt(mean.quantize(quantum))
+                    _("rate {column!r}: the total row says {total}, but the weighted mean of its rows is {mean}").format(
+                        total=quantity(value, column.unit_code),
+                        column=column.label,
+                        mean=quantity(mean.quantize(quantum), column.unit_code),
                     ),
                 )
 
@@ -161,7 +171,7 @@ def row_width(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             if len(row.values) != len(table.columns):
                 yield rule.at(
                     loaded.span(path + ("rows", r, "values")),
-                    _("{row}: {values} values for {columns} columns").format(
+                    _("{row}: {values} values for {columns} columns; write null for a blank cell").format(
                         row=row.name, values=len(row.values), columns=len(table.columns)
                     ),
                 )
@@ -184,8 +194,10 @@ def headline_differs_from_table(rule: Rule, loaded: LoadedPlan) -> Iterator[Diag
                 cell = path + ("rows", total[0], "values", c)
                 yield rule.at(
                     loaded.span(("targets", index, "value")),
-                    _("target {target} {unit} differs from the total row of the table, {total}").format(
-                        target=fmt(target.value), unit=target.unit_code, total=fmt(total[1].values[c])
+                    _("{name}: the target {target} differs from the total row of the plan's table, {total}").format(
+                        name=CATALOGUE[target.indicator].name,
+                        target=quantity(target.value, target.unit_code),
+                        total=quantity(total[1].values[c], target.unit_code),
                     ),
                     Related(loaded.span(cell), _("the table's total row")),
                 )
@@ -198,7 +210,9 @@ def rate_out_of_bounds(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
         if target.unit_code == "%" and not 0 <= target.value <= 100:
             yield rule.at(
                 loaded.span(("targets", index, "value")),
-                _("{value} % is not a percentage").format(value=fmt(target.value)),
+                _("{name}: {value} is not a percentage (0–100%)").format(
+                    name=CATALOGUE[target.indicator].name, value=quantity(target.value, "%")
+                ),
             )
     for path, table in _tables(loaded):
         for c, column in enumerate(table.columns):
@@ -209,7 +223,9 @@ def rate_out_of_bounds(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
                 if value is not None and not 0 <= value <= 100:
                     yield rule.at(
                         loaded.span(path + ("rows", r, "values", c)),
-                        _("{row}: {value} % is not a percentage").format(row=row.name, value=fmt(value)),
+                        _("{row}: {value} is not a percentage (0–100%)").format(
+                            row=row.name, value=quantity(value, "%")
+                        ),
                     )
 
 

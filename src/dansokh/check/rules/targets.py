@@ -12,7 +12,7 @@ from ...i18n import N_, _
 from ...model.catalogue import CATALOGUE, DENOMINATORS
 from ...model.plan import ScheduleRow, ScheduleSection
 from ...read.positions import Path
-from .base import Diagnostic, Related, Rule, Severity, fmt, plan_rule
+from .base import Diagnostic, Related, Rule, Severity, fmt, plan_rule, quantity
 
 
 @plan_rule("P001", "duplicate-target", N_("The same indicator is stated twice among a plan's targets."))
@@ -58,11 +58,12 @@ def rate_count_mismatch(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             if abs(expected - target.count) >= 1:
                 yield rule.at(
                     loaded.span(("targets", index, "count")),
-                    _("{rate} % of {base} is {expected}, not {count}").format(
-                        rate=fmt(target.value),
-                        base=target.base,
+                    _("{name}: {rate} of {base} is {expected}, not {count}; correct the rate, the count or the base").format(
+                        name=CATALOGUE[target.indicator].name,
+                        rate=quantity(target.value, "%"),
+                        base=fmt(target.base),
                         expected=fmt(expected.quantize(Decimal("0.1"))),
-                        count=target.count,
+                        count=fmt(target.count),
                     ),
                 )
             continue
@@ -74,33 +75,38 @@ def rate_count_mismatch(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             a, b = _base_interval(rate, count)
             low, high = max(low, a), min(high, b)
             if math.floor(low) + 1 >= high:  # no whole number strictly inside
-                others = ", ".join(f"{fmt(r)} % = {c}" for _, r, c in members[:position])
+                others = ", ".join(f"{quantity(r, '%')} = {fmt(c)}" for _, r, c in members[:position])
                 what = DENOMINATORS.get(denominator, denominator)
                 if others:
-                    template = _("{rate} % = {count} cannot hold for any {what} with {others}")
+                    template = _("{rate} = {count} cannot hold for any {what} together with {others}; one of the counts is wrong")
                 else:
-                    template = _("{rate} % = {count} cannot hold for any {what} on its own")
+                    template = _("{rate} = {count} cannot hold for any {what}; the rate or the count is wrong")
                 yield rule.at(
                     loaded.span(("targets", index, "count")),
-                    template.format(rate=fmt(rate), count=count, what=what, others=others),
+                    template.format(rate=quantity(rate, "%"), count=fmt(count), what=what, others=others),
                 )
                 break
 
 
-def _rows(rows: list[ScheduleRow], path: Path) -> Iterator[tuple[Path, ScheduleRow]]:
+def _rows(rows: list[ScheduleRow], path: Path, prefix: str) -> Iterator[tuple[Path, str, ScheduleRow]]:
     for index, row in enumerate(rows):
-        yield path + (index,), row
-        yield from _rows(row.rows, path + (index, "rows"))
+        yield path + (index,), prefix + row.number, row
+        yield from _rows(row.rows, path + (index, "rows"), prefix)
 
 
-def schedule_rows(loaded: LoadedPlan) -> Iterator[tuple[Path, ScheduleRow]]:
-    def sections(items: list[ScheduleSection], path: Path) -> Iterator[tuple[Path, ScheduleRow]]:
+def schedule_rows(loaded: LoadedPlan) -> Iterator[tuple[Path, str, ScheduleRow]]:
+    """Every schedule row with its path and its reference as an officer cites it: the
+    sections' numbers and the row's (``A.I.1``; row numbers repeat from one section to
+    the next), as ``dansokh diff`` writes it too."""
+
+    def sections(items: list[ScheduleSection], path: Path, prefix: str) -> Iterator[tuple[Path, str, ScheduleRow]]:
         for index, section in enumerate(items):
-            yield from _rows(section.rows, path + (index, "rows"))
-            yield from sections(section.sections, path + (index, "sections"))
+            here = f"{prefix}{section.number}." if section.number else prefix
+            yield from _rows(section.rows, path + (index, "rows"), here)
+            yield from sections(section.sections, path + (index, "sections"), here)
 
     for index, schedule in loaded.plan.schedules:
-        yield from sections(schedule.sections, ("appendices", index, "sections"))
+        yield from sections(schedule.sections, ("appendices", index, "sections"), "")
 
 
 @plan_rule("D001", "month-outside-year", N_("A schedule row names a month outside the plan's year."))
@@ -108,13 +114,13 @@ def month_outside_year(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """A 2025 plan schedules its tasks in 2025: ``Tháng 3-5/2024`` in a 2025 plan is a
     slip of the keyboard."""
     year = loaded.plan.year
-    for path, row in schedule_rows(loaded):
+    for path, ref, row in schedule_rows(loaded):
         outside = sorted({y for y, _ in row.timespec.resolved(year) if y != year})
         if outside:
             yield rule.at(
                 loaded.span(path + ("time",)),
                 _("row {row}: {time!r} falls in {years}, outside the plan's year {year}").format(
-                    row=row.number, time=row.time, years=", ".join(map(str, outside)), year=year
+                    row=ref, time=row.time, years=", ".join(map(str, outside)), year=year
                 ),
             )
 
@@ -123,11 +129,11 @@ def month_outside_year(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
 def unreadable_time(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """Times are kept as written; where the text clearly means months (``Tháng 13/2025``,
     ``Tháng 5-3/2025``) but none can be read, the month grid would be wrong."""
-    for path, row in schedule_rows(loaded):
+    for path, ref, row in schedule_rows(loaded):
         for problem in row.timespec.problems:
             yield rule.at(
                 loaded.span(path + ("time",)),
-                _("row {row}: {time!r}: {problem}").format(row=row.number, time=row.time, problem=problem.text()),
+                _("row {row}: {time!r}: {problem}").format(row=ref, time=row.time, problem=problem.text()),
             )
 
 

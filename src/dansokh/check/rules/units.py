@@ -30,12 +30,24 @@ def unresolved_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
         by_slug = {slug(u.name): u.name for u in children}
         close = difflib.get_close_matches(slug(resolution.name), list(by_slug), n=3, cutoff=0.6)
         if close:
-            template = _("{name!r} matches no unit of {unit}; did you mean {close}?")
+            template = _(
+                "{name!r} matches none of the units {unit} assigns to; did you mean {close}?"
+                " Correct the name, or, if the table writes it another way, add it to that unit's aliases:"
+            )
         else:
-            template = _("{name!r} matches no unit of {unit}")
+            template = _(
+                "{name!r} matches none of the units {unit} assigns to ({known});"
+                " correct the name, or add it to the aliases: of the unit it means, in units:"
+            )
+        known = ", ".join(u.name for u in children) or _("none declared")
         yield rule.at(
             resolution.plan.span(resolution.path + ("name",)),
-            template.format(name=resolution.name, unit=plan.unit.name, close=", ".join(by_slug[c] for c in close)),
+            template.format(
+                name=resolution.name,
+                unit=plan.unit_title,
+                close=(" " + _("or") + " ").join(by_slug[c] for c in close),
+                known=known,
+            ),
         )
 
 
