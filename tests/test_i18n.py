@@ -209,7 +209,10 @@ def test_rules_are_documented_in_both_languages(vietnamese):
         assert rule.summary != rule.source_summary, rule.code
         assert rule.doc.count("\n\n") == rule.source_doc.count("\n\n"), rule.code
     i18n.setup("en")
-    assert all(rule.summary == rule.source_summary and rule.doc == rule.source_doc for rule in ALL_RULES)
+    # the documentation as people read it: the docstrings' ``literal`` written as Markdown's `literal`
+    assert all(
+        rule.summary == rule.source_summary and rule.doc == rule.source_doc.replace("``", "`") for rule in ALL_RULES
+    )
 
 
 def test_the_allocation_table_speaks_vietnamese_and_json_stays_english(real_plans, vietnamese):
@@ -387,9 +390,9 @@ def test_the_typer_app_takes_lang_in_process(broken_plans):
 
 def test_command_messages_in_vietnamese(real_plans):
     rules = _dansokh("--lang", "vi", "rules")
-    assert rules.stdout.split()[:4] == ["mã", "tên", "mức", "độ"] and " lỗi " in rules.stdout
+    assert rules.stdout.split()[:4] == ["mã", "mức", "độ", "phát"] and " lỗi " in rules.stdout
     one = _dansokh("--lang", "vi", "rules", "C001").stdout
-    assert one.startswith("C001 below-assignment (lỗi): ") and "Ví dụ vi phạm" in one and "Ví dụ đạt" in one
+    assert one.startswith("C001 (lỗi): ") and "Ví dụ vi phạm" in one and "Ví dụ đạt" in one
     unknown = _dansokh("--lang", "vi", "rules", "Z999")
     assert unknown.returncode == 2 and "không có quy tắc mã Z999" in unknown.stderr
     nothing = _dansokh("--lang", "vi", "allocate", "--from", "city")

@@ -9,6 +9,8 @@ May import: i18n.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -80,6 +82,9 @@ class Diagnostic:
         }
 
 
+_LITERAL = re.compile(r"``(.+?)``")
+
+
 @dataclass(frozen=True)
 class Rule:
     """A family of problem.  ``scope`` says what the check receives:
@@ -103,7 +108,10 @@ class Rule:
     @property
     def doc(self) -> str:
         """The documentation, translated paragraph by paragraph."""
-        return "\n\n".join(_(paragraph) for paragraph in self.source_doc.split("\n\n")) if self.source_doc else ""
+        if not self.source_doc:
+            return ""
+        text = "\n\n".join(_(paragraph) for paragraph in self.source_doc.split("\n\n"))
+        return _LITERAL.sub(r"`\1`", text)  # the docstrings' ``literal`` as Markdown writes it
 
     def at(self, span: Span, message: str, *related: Related, severity: Severity | None = None) -> Diagnostic:
         return Diagnostic(self.code, message, span, severity or self.severity, tuple(related))

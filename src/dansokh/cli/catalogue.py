@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..check import examples
 from ..check.rules import ALL_RULES
-from ..i18n import N_, _
+from ..i18n import N_, _, current
 from ..model.catalogue import CATALOGUE
 from ..report.allocation import direction_text
 from ..report.rules import RuleExample, severity_text, write_rule
@@ -29,9 +29,14 @@ def rules_command(
     """List the rule codes dansokh reports; with codes, each one's documentation and examples."""
     console = Console(highlight=False)
     if not codes and not full:
-        table = Table(_("code"), _("name"), _("severity"), _("what it finds"), box=None, pad_edge=False)
+        english = current() == "en"  # a rule's name is an English identifier: Vietnamese shows the summary only
+        columns = [_("code"), _("name"), _("severity"), _("what it finds")] if english else [
+            _("code"), _("severity"), _("what it finds")
+        ]
+        table = Table(*columns, box=None, pad_edge=False)
         for rule in ALL_RULES:
-            table.add_row(rule.code, rule.name, severity_text(rule.severity), rule.summary)
+            cells = [rule.code, rule.name] if english else [rule.code]
+            table.add_row(*cells, severity_text(rule.severity), rule.summary)
         console.print(table)
         return
     wanted = [c.upper() for c in codes or []]
@@ -45,7 +50,8 @@ def rules_command(
         cases = examples.cases_of(rule.code)
         example = None
         if cases:
-            case = cases[0]
+            # the failing example: the first case in which the rule reports something
+            case = next((c for c in cases if any(e.split()[0] == rule.code for e in c["expect"])), cases[0])
             example = RuleExample(case, examples.changes(case), examples.run(case), examples.run(case, passing=True))
         write_rule(rule, example, sys.stdout)
 

@@ -65,6 +65,19 @@ def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[
         yield line, None, paragraph, [f"documentation of rule {code}"]
 
 
+def extract_examples(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Iterator[tuple]:
+    """The titles of the rules' examples (check/examples.yaml), which `dansokh rules` shows."""
+    from ruamel.yaml import YAML
+
+    text = fileobj.read().decode(options.get("encoding", "utf-8"))
+    lines = text.splitlines()
+    for case in YAML(typ="safe").load(text).get("cases", []):
+        name = case.get("name")
+        if name:
+            line = next((i for i, t in enumerate(lines, 1) if t.strip() == f"- name: {name}"), 0)
+            yield line, None, name, [f"example of rule {case.get('rule')}"]
+
+
 def po_path(language: str) -> Path:
     return LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 

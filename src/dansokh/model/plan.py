@@ -272,8 +272,8 @@ class Plan(Model):
         for prefix in ("UBND ", "Ủy ban nhân dân ", "Uỷ ban nhân dân "):
             if issuer.lower().startswith(prefix.lower()):
                 rest = issuer[len(prefix):]
-                if name_key(self.unit.name) in name_key(rest):
-                    return rest[:1].lower() + rest[1:]
+                if name_key(rest).endswith(name_key(self.unit.name)) and name_key(rest) != name_key(self.unit.name):
+                    return rest[:1].lower() + rest[1:]  # "Quận Long Biên" -> "quận Long Biên"
         return self.unit.name
 
     def target(self, indicator: str) -> tuple[int, Target] | None:

@@ -12,7 +12,7 @@ from ..check.examples import Changed
 from ..check.findings import Findings
 from ..check.rules.base import Rule
 from ..diagnostics import Severity
-from ..i18n import _, pgettext
+from ..i18n import _, current, pgettext
 
 
 @dataclass(frozen=True)
@@ -34,18 +34,27 @@ def severity_text(severity: Severity) -> str:
     }[severity]
 
 
+def _literals_bold(paragraph: str) -> str:
+    """A paragraph as rich markup, its `literals` in bold rather than between backticks."""
+    parts = paragraph.split("`")
+    return "".join(f"[bold]{escape(part)}[/]" if index % 2 else escape(part) for index, part in enumerate(parts))
+
+
 def write_rule(rule: Rule, example: RuleExample | None, stream: IO[str]) -> None:
     console = Console(file=stream, highlight=False, soft_wrap=False, width=100)
-    console.print(f"[bold]{rule.code}[/] {rule.name} ({severity_text(rule.severity)}): {escape(rule.summary)}")
+    if current() == "en":
+        console.print(f"[bold]{rule.code}[/] {rule.name} ({severity_text(rule.severity)}): {escape(rule.summary)}")
+    else:  # the rule's name is an English identifier: the summary says what it finds
+        console.print(f"[bold]{rule.code}[/] ({severity_text(rule.severity)}): {escape(rule.summary)}")
     if rule.doc:
         console.print()
         for paragraph in rule.doc.split("\n\n"):
-            console.print(escape(paragraph))
+            console.print(_literals_bold(paragraph))
     if example is None:
         return
     case = example.case
     fails = escape(_("Fails"))
-    console.print(f"\n[bold red]{fails}[/]: {escape(case['name'])}")
+    console.print(f"\n[bold red]{fails}[/]: {escape(_(case['name']))}")
     for change in example.changes:
         console.print("  " + escape(_("{file}, line {line}:").format(file=change.file, line=change.line)))
         console.print(f"[red]  - {escape(change.before)}[/]")

@@ -19,7 +19,7 @@ def below_assignment(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     allocation table assigned to that child: floors (screening, check-ups, new users) at
     least, ceilings (sex ratio at birth) at most, reductions at least as deep.  The
     comparison is with the child's own row, not the parent's headline: Hà Nội assigns Gia
-    Lâm 82 % prenatal screening under a city target of 85 %."""
+    Lâm 82% prenatal screening under a city target of 85%."""
     for parent, child in repo.edges():
         for assignment in repo.assignments[(parent.plan.id, child.plan.unit.id)]:
             stated = repo.stated(child, assignment.indicator)

@@ -94,8 +94,8 @@ def parts_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
 @plan_rule("T003", "rate-total-out-of-range", N_("A rate's total row lies outside the range of its rows."))
 def rate_total_out_of_range(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """A rate's total row is a weighted mean of its rows, not a sum: whatever the weights,
-    it lies between the smallest and the largest row (Long Biên's 2,21 % lies within its
-    wards' 0,82–3,78 %)."""
+    it lies between the smallest and the largest row (Long Biên's 2.21% lies within its
+    wards' 0.82–3.78%)."""
     for path, table in _tables(loaded):
         total = table.total_row
         if total is None:
@@ -205,7 +205,7 @@ def headline_differs_from_table(rule: Rule, loaded: LoadedPlan) -> Iterator[Diag
 
 @plan_rule("T007", "rate-out-of-bounds", N_("A percentage outside 0–100."))
 def rate_out_of_bounds(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
-    """A share of people cannot be negative or above 100 %."""
+    """A share of people cannot be negative or above 100%."""
     for index, target in enumerate(loaded.plan.targets):
         if target.unit_code == "%" and not 0 <= target.value <= 100:
             yield rule.at(

@@ -42,9 +42,9 @@ def _base_interval(rate: Decimal, count: int) -> tuple[float, float]:
 
 @plan_rule("R001", "rate-count-mismatch", N_("A rate and the count it corresponds to disagree with their denominator."))
 def rate_count_mismatch(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
-    """Where a rate is given with its count (Bắc Cường: 70 % of the elderly = 1.199 people)
+    """Where a rate is given with its count (Bắc Cường: 70% of the elderly = 1,199 people)
     the two must agree with the denominator: exactly where ``base`` is stated, and otherwise
-    rates over the same denominator (70 % = 1.199 and 90 % = 1.542 of the elderly) must
+    rates over the same denominator (70% = 1,199 and 90% = 1,542 of the elderly) must
     admit one common denominator."""
     groups: dict[str, list[tuple[int, Decimal, int]]] = defaultdict(list)
     for index, target in enumerate(loaded.plan.targets):
