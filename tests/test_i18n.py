@@ -356,12 +356,43 @@ def test_help_in_vietnamese():
     assert "Check plans" not in root.stdout and "Show this message" not in root.stdout
     validate = _dansokh("--lang", "vi", "validate", "--help")
     assert validate.returncode == 0, validate.stderr
-    for text in ("Cách dùng: dansokh validate", "Tham số", "[bắt buộc]", "Ghi báo cáo vào tệp này.",
-                 "Chỉ báo các mã hoặc tiền tố mã này (C,T001).", "--lang"):
+    for text in ("Cách dùng: dansokh validate [TÙY_CHỌN] [ĐƯỜNG_DẪN]...", "Tham số", "Ghi báo cáo vào tệp này.",
+                 "Chỉ báo các mã hoặc tiền tố mã này (C,T001).", "--lang", "TỆP", "CÁC_MÃ", "MÃ=MỨC", "PHIÊN_BẢN",
+                 "SỐ_BYTE", "auto|text|json|github|sa"):
         assert text in validate.stdout, text
     assert "Write the report" not in validate.stdout
+    for typer_words in ("<bool>", "<str>", "<list[", "<int range>", "[x>=1]", "[OPTIONS]", "{paths}"):
+        assert typer_words not in validate.stdout, typer_words
+    assert "LỆNH [THAM_SỐ]..." in root.stdout and "COMMAND [ARGS]" not in root.stdout
+    render = _dansokh("--lang", "vi", "render", "--help")
+    assert "PHỤ_LỤC" in render.stdout and "[bắt buộc]" in render.stdout and "<str>" not in render.stdout
     english = _dansokh("--lang", "en", "validate", "--help")
-    assert "Usage: dansokh validate" in english.stdout and "Write the report to this file." in english.stdout
+    assert "Usage: dansokh validate [OPTIONS] [PATH]..." in english.stdout
+    assert "Write the report to this file." in english.stdout and "<bool>" not in english.stdout
+
+
+@pytest.mark.parametrize(
+    "arguments, vietnamese",
+    [
+        (("validate", "nothere"), "Giá trị không hợp lệ cho 'ĐƯỜNG_DẪN': 'nothere' không tồn tại."),
+        (("validate", "--bogus"), "Không có tùy chọn --bogus"),
+        (("allocate", "--from"), "Tùy chọn '--from' cần một giá trị."),
+        (("render",), "Thiếu tham số 'PHỤ_LỤC'."),
+        (("validate", "-f", "xml", "plans"), "Giá trị không hợp lệ cho '--format' / '-f': 'xml' không phải là một trong"),
+        (("nosuchcommand",), "Không có lệnh 'nosuchcommand'."),
+    ],
+)
+def test_clicks_own_errors_in_vietnamese(arguments, vietnamese, tmp_path):
+    completed = _dansokh("--lang", "vi", *arguments, cwd=tmp_path)
+    assert completed.returncode == 2, completed
+    assert vietnamese in " ".join(line.strip("│ ") for line in completed.stderr.splitlines()), completed.stderr
+    assert "Missing" not in completed.stderr and "Invalid value" not in completed.stderr
+
+
+def test_validate_without_a_path_checks_plans(real_plans):
+    completed = _dansokh("validate", cwd=real_plans.parent)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines()[-1] == "Checked 5 files, 5 plans, 3 parent→child edges: 0 errors, 0 warnings, 1 note."
 
 
 def test_an_unknown_language_is_a_usage_error(broken_plans):

@@ -444,3 +444,30 @@ def test_html_prints_to_a4_pdf(plan_id, key, tmp_path):
     assert squeeze(first).startswith(squeeze(view.heading or "") + squeeze(view.title))  # no number on page 1
     for number, page in enumerate(reader.pages[1:], 2):
         assert page.extract_text().lstrip().startswith(f"{number}\n"), f"page {number} is not numbered"
+
+
+# --- the command line an officer types ----------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["phuluc2", "phụlục2", "Phụ lục 2", "pl2", "appendix2"])
+def test_appendices_are_named_in_vietnamese_too(real_plans, which):
+    result = runner.invoke(app, ["render", which, "--plan", "long-bien"])
+    assert result.exit_code == 0, result.output
+    assert "BIỂU GIAO CHỈ TIÊU CÁC PHƯỜNG" in result.output
+
+
+def test_render_all_of_a_plan_without_appendices_renders_nothing_and_succeeds(real_plans):
+    result = runner.invoke(app, ["render", "all", "--plan", "bac-cuong", "-f", "html"])
+    assert result.exit_code == 0, result.output
+    assert "nothing to render: bac-cuong has no appendices" in result.output
+    assert not list(real_plans.parent.glob("*.html"))
+
+
+def test_the_warning_about_errors_names_the_plan_rendered(real_plans):
+    city = real_plans / "2025" / "city.yaml"
+    city.write_text(city.read_text(encoding="utf-8").replace("name: Ba Đình, values: [18700", "name: Ba Đình, values: [18701"), encoding="utf-8")
+    broken = runner.invoke(app, ["render", "appendix2", "--plan", "city"])
+    assert broken.exit_code == 0
+    assert "warning: plans/2025/city.yaml has 2 errors; `dansokh validate plans` lists them" in " ".join(broken.output.split())
+    clean = runner.invoke(app, ["render", "appendix1", "--plan", "long-bien"])
+    assert "warning" not in clean.output  # another plan's errors are not this appendix's

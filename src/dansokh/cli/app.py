@@ -14,6 +14,9 @@ from rich.console import Console
 
 from .. import __version__, config, i18n
 from ..i18n import N_
+from . import usage
+
+usage.install()  # Click's own messages about malformed arguments, in the language of the run
 
 app = typer.Typer(
     name="dansokh",
@@ -106,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as error:
         fail(str(error))
         raise SystemExit(2) from None
-    command = i18n.translate_help(typer.main.get_command(app))
+    command = usage.localise(i18n.translate_help(typer.main.get_command(app)))
     explicit_lang, language_chosen = lang, True
     try:
         command(args=arguments, prog_name="dansokh")  # type: ignore[operator]

@@ -16,7 +16,9 @@ from .. import config
 from ..cascade.lookup import LookupError_, find
 from ..cascade.repository import LoadedPlan, Repository
 from ..check.run import load_repository
-from ..i18n import N_, _
+from ..check.findings import Findings
+from ..diagnostics import Severity
+from ..i18n import N_, _, ngettext
 from ..read.discover import display_path
 from ..render.formats import Format, render_bytes
 from ..render.templates import environment, user_template_dirs
@@ -72,22 +74,20 @@ def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path) -> lis
     for loaded in plans:
         keys = appendix_keys(loaded.plan)
         chosen = [(k, a) for k, a in keys if key is None or k == key]
-        if not chosen and named:
-            if key is None:
-                message = _("{plan} has no appendix; {appendices}")
-            else:
-                message = _("{plan} has no appendix{key}; {appendices}")
+        if not chosen and named and key is not None:
             raise RenderError(
-                message.format(plan=loaded.plan.id, key=key, appendices=describe_appendices(loaded.plan))
+                _("{plan} has no appendix{key}; {appendices}").format(
+                    plan=loaded.plan.id, key=key, appendices=describe_appendices(loaded.plan)
+                )
             )
         jobs += [Job(loaded, build_view(loaded.plan, k, a)) for k, a in chosen]
+    if not jobs and key is None:
+        return []  # `render all` of plans without appendices renders nothing, and that is no error
     if not jobs:
         listing = "; ".join(f"{p.plan.id}: {describe_appendices(p.plan, listing=True)}" for p in plans)
-        if key is None:
-            message = _("no plan has any appendix ({listing})")
-        else:
-            message = _("no plan has appendix{key} ({listing})")
-        raise RenderError(message.format(key=key, listing=listing or _("no plans loaded")))
+        raise RenderError(
+            _("no plan has appendix{key} ({listing})").format(key=key, listing=listing or _("no plans loaded"))
+        )
     return jobs
 
 
@@ -114,6 +114,23 @@ def targets(jobs: list[Job], fmt: Format, output: Path | None) -> list[Path] | N
     return [output]
 
 
+def _warn_about_errors(checked: Findings, files: set[str], plans: Path) -> None:
+    """Name each plan being rendered that has errors: the appendix would print what is wrong."""
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    for file in sorted(files):
+        errors = sum(1 for d in checked.diagnostics if d.severity is Severity.ERROR and d.span.file == file)
+        if errors:
+            console.print(
+                ngettext(
+                    "warning: {file} has {count} error; `dansokh validate {plans}` shows it",
+                    "warning: {file} has {count} errors; `dansokh validate {plans}` lists them",
+                    errors,
+                ).format(file=file, count=errors, plans=display_path(plans)),
+                style="yellow",
+                markup=False,
+            )
+
+
 @app.command("render", help=N_("Render appendices of plans in the official format (Nghị định 30/2020/NĐ-CP)."))
 def render_command(
     which: Annotated[str, typer.Argument(metavar="APPENDIX", help=N_("appendix1, appendix2 … (the plan's own numbering) or all."))],
@@ -131,14 +148,6 @@ def render_command(
 ) -> None:
     """Render appendices of plans in the official format (Nghị định 30/2020/NĐ-CP)."""
     repo, checked = load_repository([plans])
-    if checked.failed:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            _("warning: the plans have {count} error(s); `dansokh validate {plans}` lists them").format(
-                count=checked.summary.errors, plans=display_path(plans)
-            ),
-            style="yellow",
-            markup=False,
-        )
     root = Path.cwd()
     try:
         jobs = plan_jobs(repo, which, plan, root)
@@ -146,6 +155,15 @@ def render_command(
         paths = targets(jobs, fmt, output)
     except RenderError as error:
         raise fail(str(error), 2) from None
+    if not jobs:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            _("nothing to render: {plans} has no appendices").format(
+                plans=", ".join(sorted(p.plan.id for p in _plans_to_render(repo, plan, root)[0]))
+            ),
+            markup=False,
+        )
+        return
+    _warn_about_errors(checked, {job.loaded.file for job in jobs}, plans)
     env = environment(user_template_dirs([root, plans.resolve().parent]))
     rendered: list[bytes] = []
     for job in jobs:

@@ -48,7 +48,10 @@ def _severities(values: list[str]) -> dict[str, str]:
 
 @app.command("validate", help=N_("Check plans: the schema, each plan's arithmetic, and the cascade between plans."))
 def validate_command(
-    paths: Annotated[list[Path], typer.Argument(exists=True, help=N_("Plan files or folders (searched recursively)."))],
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(exists=True, help=N_("Plan files or folders (searched recursively); default: plans/.")),
+    ] = None,
     output_format: Annotated[
         Optional[OutputFormat],
         typer.Option("--format", "-f", help=N_("Output format; auto is github under GitHub Actions, else text.")),
@@ -85,6 +88,10 @@ def validate_command(
         )
     except SelectionError as error:
         raise fail(str(error)) from None
+    if not paths:  # like the other commands: the plans folder of the current folder
+        paths = [Path("plans")]
+        if not paths[0].is_dir():
+            raise fail(_("no plans/ folder here: run dansokh in the plans repository, or name the plans (dansokh validate PATH)"))
     findings = validate(paths, max_file_size or settings.max_file_size or DEFAULT_MAX_BYTES, selection=selection)
     if changed_since is not None:
         try:

@@ -155,6 +155,7 @@ def _translate_help_option(command: object) -> None:
         option = make(ctx)
         if option is not None and getattr(option, "help", None) == HELP_OPTION:
             option.help = _(HELP_OPTION)  # type: ignore[attr-defined]
+            option.metavar = ""  # a flag takes no value (Typer would show <bool>)  # type: ignore[attr-defined]
         return option
 
     command.get_help_option = get_help_option  # type: ignore[attr-defined]

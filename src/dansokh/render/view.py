@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..i18n import _
+from ..model.names import strip_marks
 from ..model.numbers import vn
 from ..model.plan import (
     AllocationTable,
@@ -309,12 +310,14 @@ def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule) -> Ap
     )
 
 
-_KEY = re.compile(r"^(?:appendix|phu-?luc|pl)?[\s_-]*(.+)$", re.IGNORECASE)
+_KEY = re.compile(r"^(?:appendix|phu[\s_-]?luc|pl)?[\s_-]*(.+)$", re.IGNORECASE)
 
 
 def parse_which(text: str) -> str | None:
-    """``appendix1`` -> ``1``; ``all`` -> None."""
-    text = text.strip()
+    """``appendix1``, ``phuluc1``, ``phụlục1``, ``pl1`` -> ``1``; ``all`` (``tất cả``) -> None."""
+    text = strip_marks(text.strip())
+    if text.lower() in ("tat ca", "tat-ca", "tatca"):
+        return None
     if text.lower() == "all":
         return None
     match = _KEY.match(text)
