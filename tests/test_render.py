@@ -79,13 +79,21 @@ def test_official_texts_come_from_the_plans_identity():
     city = view_of(REAL["city"], "1")
     assert city.heading == "Phụ lục 1"  # the source prints no heading above its first table; the number is its own
     assert city.title == "GIAO CHỈ TIÊU DÂN SỐ NĂM 2025"
-    assert city.attached == "(Kèm theo Kế hoạch số ………/KH-UBND ngày …./…./2025 của UBND thành phố Hà Nội)"
+    # the number and date as issued: Long Biên's plan cites "Kế hoạch số 02/KH-UBND ngày 03/01/2025"
+    assert city.attached == "(Kèm theo Kế hoạch số 02/KH-UBND ngày 03/01/2025 của UBND thành phố Hà Nội)"
+    assert view_of(REAL["long-bien"], "1").attached == (
+        "(Kèm theo Kế hoạch số ………/KH-UBND ngày …./…./2025 của UBND quận Long Biên)"
+    )
     srb = view_of(REAL["long-bien-srb"], "1")
     assert srb.heading is None and srb.title == "TIẾN ĐỘ CÁC HOẠT ĐỘNG"
     document = REAL["long-bien"].document.model_copy(update={"number": "15", "date": "2025-01-20"})
     assert attached_line(document) == "(Kèm theo Kế hoạch số 15/KH-UBND ngày 20/01/2025 của UBND quận Long Biên)"
     document = document.model_copy(update={"number": None, "date": "2025-03"})
-    assert attached_line(document) == "(Kèm theo Kế hoạch số ………/KH-UBND ngày …./03/2025 của UBND quận Long Biên)"
+    # the month as the draft writes it ("ngày /3/2025"), the day left to be written by hand
+    assert attached_line(document) == "(Kèm theo Kế hoạch số ………/KH-UBND ngày …./3/2025 của UBND quận Long Biên)"
+    assert view_of(REAL["long-bien-srb"], "1").attached == (
+        "(Kèm theo Kế hoạch số ………/KH-UBND ngày …./3/2025 của UBND quận Long Biên)"
+    )
 
 
 def test_numbers_are_written_the_vietnamese_way_in_documents():
@@ -228,7 +236,9 @@ def _xlsx(plan: Plan, key: str):
     import openpyxl
 
     view = view_of(plan, key)
-    sheet = openpyxl.load_workbook(__import__("io").BytesIO(render_xlsx(view))).active
+    # the values as a reader that does not calculate sees them: totals are formulas whose
+    # computed values the workbook carries
+    sheet = openpyxl.load_workbook(__import__("io").BytesIO(render_xlsx(view)), data_only=True).active
     layout = write_sheet(openpyxl.Workbook().active, view)
     return view, sheet, layout
 
@@ -413,10 +423,10 @@ def test_ci_installs_chromium_before_the_test_line():
 # --- the HTML printed to PDF --------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")
-PAGES = {
-    "city-appendix1": 2,
-    "city-appendix2": 2,
-    "long-bien-appendix1": 8,
+PAGES = {  # the city's tables fit one portrait page; Long Biên's wide table one landscape page
+    "city-appendix1": 1,
+    "city-appendix2": 1,
+    "long-bien-appendix1": 7,
     "long-bien-appendix2": 1,
     "long-bien-srb-appendix1": 2,
 }
@@ -471,3 +481,150 @@ def test_the_warning_about_errors_names_the_plan_rendered(real_plans):
     assert "warning: plans/2025/city.yaml has 2 errors; `dansokh validate plans` lists them" in " ".join(broken.output.split())
     clean = runner.invoke(app, ["render", "appendix1", "--plan", "long-bien"])
     assert "warning" not in clean.output  # another plan's errors are not this appendix's
+
+
+# --- pages an officer signs ----------------------------------------------------------------
+
+
+def test_orientation_follows_the_fit():
+    assert not view_of(REAL["city"], "1").landscape and not view_of(REAL["city"], "2").landscape
+    assert view_of(REAL["long-bien"], "2").landscape  # 16 columns do not fit a portrait page
+    assert view_of(REAL["long-bien"], "1").landscape  # schedules: the source's landscape
+
+
+def test_no_header_word_is_narrower_than_its_column():
+    """Long Biên's Phụ lục 2 broke "Truyề / n" and "(SLTS / )": every column is at least as wide
+    as its widest header word, in bold, with the cell's padding."""
+    from dansokh.render.view import USABLE_MM, text_mm
+
+    for plan_id, key in APPENDICES:
+        view = view_of(REAL[plan_id], key)
+        usable = USABLE_MM[view.landscape]
+        for cells in view.header:
+            for cell in cells:
+                if cell.colspan == 1:
+                    width = usable * view.columns[cell.column].width / 100
+                    widest = max(text_mm(word, view.font_size, bold=True) for word in cell.text.split())
+                    assert widest + 3 <= width, (view.name, cell.text, widest, width)
+
+
+def test_section_rows_keep_with_the_row_after_them():
+    view = view_of(REAL["long-bien"], "1")
+    groups = view.body_groups
+    assert sum(len(g) for g in groups) == len(view.body)
+    for group in groups:
+        assert [row.kind for row in group[:-1]] == ["section"] * (len(group) - 1)
+        assert group[-1].kind != "section"
+    assert [row.cells[1].text for row in groups[0]][:2] == ["Công tác chỉ đạo, điều hành", "Cấp quận"]
+    html = render_text(environment(), "html", view)
+    assert html.count('<tbody class="keep">') == sum(1 for g in groups if len(g) > 1)
+    assert "tbody.keep { break-inside: avoid" in html
+
+
+def _docx_xml(plan_id: str, key: str) -> tuple[str, str, str]:
+    data = render_docx(view_of(REAL[plan_id], key))
+    archive = zipfile.ZipFile(__import__("io").BytesIO(data))
+    return (
+        archive.read("word/document.xml").decode(),
+        archive.read("word/styles.xml").decode(),
+        archive.read("docProps/core.xml").decode(),
+    )
+
+
+@pytest.mark.parametrize(("plan_id", "key"), APPENDICES, ids=IDS)
+def test_docx_table_properties_are_valid_word(plan_id, key):
+    document, styles, core = _docx_xml(plan_id, key)
+    properties = re.search(r"<w:tblPr>(.*?)</w:tblPr>", document).group(1)
+    tags = re.findall(r"<w:(\w+)[ />]", properties)
+    top = [t for t in tags if t in ("tblStyle", "tblW", "jc", "tblLayout", "tblCellMar", "tblLook")]
+    assert top == ["tblStyle", "tblW", "jc", "tblLayout", "tblCellMar", "tblLook"]  # once each, schema order
+    assert document.count("<w:tblLayout ") == 1
+    assert re.search(r'<w:tblCellMar><w:top w:w="\d+" w:type="dxa"/><w:bottom', properties)
+    assert '<w:lang w:val="vi-VN"' in styles and "en-US" not in styles
+    assert "<dc:creator>UBND " in core and "dansokh" not in core
+    view = view_of(REAL[plan_id], key)
+    assert document.count("<w:tblHeader ") == len(view.header)
+    if view.kind == "schedule":
+        sections = sum(1 for row in view.body if row.kind == "section")
+        rows = re.findall(r"<w:tr[ >].*?</w:tr>", document)[len(view.header):]
+        kept = [row for row in rows if "<w:keepNext/>" in row]
+        assert len(kept) == sections > 0
+
+
+def test_docx_is_landscape_only_where_the_table_needs_it():
+    for plan_id, key in APPENDICES:
+        document, _, _ = _docx_xml(plan_id, key)
+        assert ('w:orient="landscape"' in document) == view_of(REAL[plan_id], key).landscape
+
+
+@pytest.mark.parametrize(("plan_id", "key"), [("city", "2"), ("long-bien", "2")])
+def test_xlsx_totals_are_formulas_with_their_values(plan_id, key):
+    import io
+
+    import openpyxl
+
+    view = view_of(REAL[plan_id], key)
+    data = render_xlsx(view)
+    formulas = openpyxl.load_workbook(io.BytesIO(data)).active
+    values = openpyxl.load_workbook(io.BytesIO(data), data_only=True).active
+    layout = write_sheet(openpyxl.Workbook().active, view)
+    top, bottom = layout["body_top"], layout["body_bottom"]
+    total_row = next(r for r in range(top, bottom + 1) if view.body[r - top].kind == "total")
+    units = [r for r in range(top, bottom + 1) if view.body[r - top].kind == "unit"]
+    checked = 0
+    for index, column in enumerate(view.columns):
+        letter = openpyxl.utils.get_column_letter(index + 1)
+        cell = formulas.cell(total_row, index + 1).value
+        if column.adds_up:
+            assert cell == f"=SUM({letter}{units[0]}:{letter}{units[-1]})"
+            total = sum(Decimal(str(values.cell(r, index + 1).value)) for r in units)
+            assert Decimal(str(values.cell(total_row, index + 1).value)) == total
+            checked += 1
+        elif column.numeric:
+            assert not str(cell).startswith("=")  # a rate's total is a weighted mean: its written figure
+    assert checked >= 5
+    if plan_id == "city":  # Tổng số = the sum of the five methods, in every row
+        assert formulas.cell(units[0], 3).value == f"=SUM(D{units[0]}:H{units[0]})"
+        assert values.cell(units[0], 3).value == 18700  # Ba Đình
+
+
+def test_xlsx_keeps_written_figures_where_the_table_does_not_add_up():
+    """A table that does not add up keeps the figures it writes (validate reports it): a
+    formula would silently print a total that nobody wrote."""
+    import io
+
+    import openpyxl
+
+    plan = REAL["city"].model_copy(deep=True)
+    table = dict(appendix_keys(plan))["2"]
+    assert table.rows[1].name == "Ba Đình" and table.rows[1].values[1] == 750
+    table.rows[1].values[1] = Decimal(751)  # Ba Đình's IUD quota, no longer the sum's part
+    view = build_view(plan, "2", table)
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(view))).active
+    top = write_sheet(openpyxl.Workbook().active, view)["body_top"]
+    assert sheet.cell(top, 4).value == 35600  # the total row's IUD: as written
+    assert sheet.cell(top + 1, 3).value == 18700  # Ba Đình's total: as written
+    assert sheet.cell(top, 8).value == f"=SUM(H{top + 1}:H{top + 30})"  # the condoms still add up
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+def test_render_pdf_writes_a_pdf_without_browser_header_or_footer(real_plans):
+    from pypdf import PdfReader
+
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "long-bien", "-f", "pdf", "-o", "bieu.pdf"])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(real_plans.parent / "bieu.pdf")
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "file://" not in text and ".html" not in text and "BIỂU GIAO CHỈ TIÊU" in unicodedata.normalize("NFC", text)
+    assert runner.invoke(app, ["render", "appendix1", "--plan", "city", "-o", "pl1.pdf"]).exit_code == 0
+    assert (real_plans.parent / "pl1.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_render_pdf_without_chromium_says_how_to_get_it(real_plans, monkeypatch):
+    from dansokh.render import pdf
+
+    monkeypatch.setattr(pdf, "find_chromium", lambda: None)
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "long-bien", "-f", "pdf"])
+    assert result.exit_code == 2
+    assert "apt-get install chromium" in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from ..diagnostics import Severity
 from ..i18n import N_, _, ngettext
 from ..read.discover import display_path
 from ..render.formats import Format, render_bytes
+from ..render.pdf import NoChromium
 from ..render.templates import environment, user_template_dirs
 from ..render.view import (
     AppendixView,
@@ -139,7 +141,7 @@ def render_command(
         typer.Option("--plan", "-p", help=N_("The plan: a plan id, unit id or unit name (default: default_plan from configuration, else every plan).")),
     ] = None,
     output_format: Annotated[
-        Optional[Format], typer.Option("--format", "-f", help=N_("md, html, xlsx or docx (default: from -o's suffix, else md)."))
+        Optional[Format], typer.Option("--format", "-f", help=N_("md, html, xlsx, docx or pdf (pdf needs Chromium; default: from -o's suffix, else md)."))
     ] = None,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help=N_("A file, or a folder for several files (default: standard output for md, else the current folder)."))
@@ -169,6 +171,10 @@ def render_command(
     for job in jobs:
         try:
             rendered.append(render_bytes(job.view, fmt, env))
+        except NoChromium as error:
+            raise fail(str(error), 2) from None
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            raise fail(_("printing to PDF failed: {reason}").format(reason=error), 1) from None
         except (TemplateError, SecurityError) as error:
             if getattr(error, "lineno", None):
                 message = _("template error ({file}:{line}): {reason}")

@@ -84,6 +84,53 @@ def _cell_text(cell, text: str, *, bold=False, italic=False, size=12.0, align=WD
     run.font.size = Pt(size)
 
 
+LANGUAGE = "vi-VN"
+CELL_MARGINS_MM = {"top": 0.6, "bottom": 0.6, "left": 1.5, "right": 1.5}
+# the children of w:tblPr in the order the schema (ECMA-376, CT_TblPr) requires
+TABLE_PROPERTIES = (
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+    "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+    "tblDescription",
+)
+
+
+def _language(document, language: str) -> None:
+    """The document's language (Word checks spelling in it: en-US would underline every
+    Vietnamese word), in the defaults of every run and in the Normal style."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    targets = [document.styles["Normal"].element.get_or_add_rPr()]
+    if defaults is not None:
+        run_defaults = defaults.find(qn("w:rPrDefault"))
+        if run_defaults is not None and run_defaults.find(qn("w:rPr")) is not None:
+            targets.append(run_defaults.find(qn("w:rPr")))
+    for properties in targets:
+        element = properties.find(qn("w:lang"))
+        if element is None:
+            element = OxmlElement("w:lang")
+            properties.append(element)
+        element.set(qn("w:val"), language)
+        element.set(qn("w:eastAsia"), language)
+        element.set(qn("w:bidi"), language)
+
+
+def _cell_margins(table) -> None:
+    """Room between the text and the rules of every cell, in schema order within w:tblPr."""
+    properties = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side, mm in CELL_MARGINS_MM.items():
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(Mm(mm).twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    properties.append(margins)
+    order = {qn(f"w:{name}"): index for index, name in enumerate(TABLE_PROPERTIES)}
+    children = sorted(properties, key=lambda child: order.get(child.tag, len(order)))
+    for child in children:
+        properties.remove(child)
+        properties.append(child)
+
+
 def render_docx(view: AppendixView) -> bytes:
     document = Document()
     normal = document.styles["Normal"]
@@ -104,7 +151,10 @@ def render_docx(view: AppendixView) -> bytes:
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_field(header)
     document.core_properties.title = view.title
-    document.core_properties.author = "dansokh"
+    document.core_properties.author = view.issuer  # the document is the issuer's, not the tool's
+    document.core_properties.last_modified_by = view.issuer
+    document.core_properties.comments = ""
+    _language(document, LANGUAGE)
 
     if view.heading:
         _paragraph(document, view.heading, bold=True)
@@ -125,9 +175,7 @@ def render_docx(view: AppendixView) -> bytes:
     widths = [Mm(usable * c.width / total) for c in view.columns]
     for index, column in enumerate(table._tbl.tblGrid.findall(qn("w:gridCol"))):
         column.set(qn("w:w"), str(widths[index].twips))  # LibreOffice sizes columns by the grid
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
+    _cell_margins(table)
     for row in table.rows:
         for index, cell in enumerate(row.cells):
             cell.width = widths[index]
@@ -146,6 +194,7 @@ def render_docx(view: AppendixView) -> bytes:
     for offset, body_row in enumerate(view.body):
         index = levels + offset
         _row_flag(table.rows[index], "w:cantSplit")
+        keep = body_row.kind == "section"  # a section row stays on the page of the row after it
         column = 0
         for position, cell in enumerate(body_row.cells):
             target = table.cell(index, column)
@@ -157,6 +206,9 @@ def render_docx(view: AppendixView) -> bytes:
                 else WD_ALIGN_PARAGRAPH.LEFT
             )
             _cell_text(target, cell.text, bold=body_row.bold, italic=body_row.italic, size=size, align=align)
+            if keep:
+                for paragraph in target.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
             column += cell.colspan
     buffer = io.BytesIO()
     document.save(buffer)

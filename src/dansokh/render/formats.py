@@ -15,12 +15,17 @@ class Format(str, Enum):
     html = "html"
     xlsx = "xlsx"
     docx = "docx"
+    pdf = "pdf"
 
 
 def render_bytes(view: AppendixView, fmt: Format | str, env: SandboxedEnvironment) -> bytes:
     fmt = Format(fmt)
     if fmt in (Format.md, Format.html):
         return render_text(env, fmt.value, view).encode("utf-8")
+    if fmt is Format.pdf:
+        from .pdf import render_pdf
+
+        return render_pdf(render_text(env, "html", view).encode("utf-8"))
     if fmt is Format.xlsx:
         from .xlsx import render_xlsx
 

@@ -10,10 +10,11 @@ Templates see only these plain objects.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..i18n import _
+from ..model.catalogue import CATALOGUE
 from ..model.names import strip_marks
 from ..model.numbers import vn
 from ..model.plan import (
@@ -69,6 +70,8 @@ class ColumnView:
     label: str  # the full label, flattened (group / label), for formats without merged headers
     width: float  # share of the table's width, in per cent (the columns sum to 100)
     numeric: bool = False
+    adds_up: bool = False  # a quota: the total row is the sum of the rows (a rate's is not)
+    parts: tuple[int, ...] = ()  # the columns whose sum this one is in every row (methods of a total)
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,23 @@ class AppendixView:
     font_size: float  # table text, in points
     gantt: list[GanttRow] = field(default_factory=list)
     units_row: list[str] | None = None  # the row of units (Đơn vị tính), flattened, where the source has one
+    issuer: str = ""  # the document's issuer: the author of the file
+
+    @property
+    def body_groups(self) -> list[list[Row]]:
+        """The body in runs that a page break must not split: a section row (A, I. Cấp quận)
+        with the rows that follow it up to its first task, so that no section heading is
+        stranded at the foot of a page; every other row alone."""
+        groups: list[list[Row]] = []
+        pending: list[Row] = []
+        for row in self.body:
+            pending.append(row)
+            if row.kind != "section":
+                groups.append(pending)
+                pending = []
+        if pending:
+            groups.append(pending)
+        return groups
 
     @property
     def name(self) -> str:
@@ -139,7 +159,12 @@ def attached_line(document: Document) -> str:
         year = parts[0]
         month = parts[1] if len(parts) > 1 else None
         day = parts[2] if len(parts) > 2 else None
-    date = f"{day or BLANK_DAY}/{month or BLANK_DAY}/{year or BLANK_YEAR}"
+    if day and month:  # a full date as documents write it: 03/01/2025
+        date = f"{day}/{month}/{year}"
+    elif month:  # the day left for the signature, the month as drafts write it: …./3/2025
+        date = f"{BLANK_DAY}/{int(month)}/{year}"
+    else:
+        date = f"{BLANK_DAY}/{BLANK_DAY}/{year or BLANK_YEAR}"
     return f"(Kèm theo {document.kind} số {ident} ngày {date} của {document.issuer})"
 
 
@@ -209,8 +234,16 @@ def _allocation(table: AllocationTable) -> tuple[list[ColumnView], list[list[Hea
         )
     wide = len(values) > 8
     columns = [ColumnView(table.number_label, 4), ColumnView(table.name_label, 14 if wide else 18)]
+    indexes = {c.indicator: 2 + k for k, c in enumerate(values)}
     columns += [
-        ColumnView(" / ".join(p for p in (c.group, c.label) if p), 6 if wide else 10, numeric=True) for c in values
+        ColumnView(
+            " / ".join(p for p in (c.group, c.label) if p),
+            6 if wide else 10,
+            numeric=True,
+            adds_up=CATALOGUE[c.indicator].quota,
+            parts=tuple(indexes[part] for part in CATALOGUE[c.indicator].parts if part in indexes),
+        )
+        for c in values
     ]
     body: list[Row] = []
     for row in table.rows:
@@ -262,7 +295,79 @@ def _schedule_rows(schedule: Schedule, year: int) -> tuple[list[Row], list[Gantt
 
 def _percent(columns: list[ColumnView]) -> list[ColumnView]:
     total = sum(c.width for c in columns)
-    return [ColumnView(c.label, round(100 * c.width / total, 2), c.numeric) for c in columns]
+    return [replace(c, width=round(100 * c.width / total, 2)) for c in columns]
+
+
+# A4 less the decree's margins (left 30 mm, right 15 mm): the width a table may take
+USABLE_MM = {False: 210 - 45, True: 297 - 45}
+PT_MM = 25.4 / 72
+CELL_PADDING_MM = 2 * 1.5 + 0.6  # both sides' padding and the rules
+
+
+def _em(character: str, bold: bool) -> float:
+    """About how wide a glyph of Times New Roman is, in ems (Vietnamese marks sit above and
+    below their letter and add no width)."""
+    if character.isspace():
+        return 0.25
+    if character.isupper():
+        return 0.72 if bold else 0.68
+    if character.isdigit():
+        return 0.5
+    if character in ".,;:()/-'|%‰":
+        return 0.33 if character not in "%‰" else 0.85
+    return 0.5 if bold else 0.46
+
+
+def text_mm(text: str, size: float, bold: bool = False) -> float:
+    """An estimate of the width of ``text`` in Times New Roman at ``size`` points, a little
+    generous: a column this wide holds the text without breaking it."""
+    return 1.05 * sum(_em(ch, bold) for ch in text) * size * PT_MM
+
+
+def _widest_word(text: str, size: float, bold: bool) -> float:
+    return max((text_mm(word, size, bold) for word in text.split()), default=0.0)
+
+
+def fit_columns(header: list[list[HeaderCell]], body: list[Row], count: int, size: float) -> tuple[list[float], list[float]]:
+    """Each column's narrowest width in mm (its longest header word, bold, and its widest
+    number or longest word, so that no word breaks mid-word: "Truyề / n"), and the width
+    it would like (its longest text on one line)."""
+    narrowest = [0.0] * count
+    wanted = [0.0] * count
+    for cells in header:
+        for cell in cells:
+            if cell.colspan == 1:
+                word = _widest_word(cell.text, size, bold=True)
+                narrowest[cell.column] = max(narrowest[cell.column], word)
+                wanted[cell.column] = max(wanted[cell.column], word)
+    for row in body:
+        column = 0
+        for cell in row.cells:
+            if cell.colspan == 1:
+                bold = row.bold
+                whole = text_mm(cell.text, size, bold)
+                word = whole if cell.numeric else _widest_word(cell.text, size, bold)
+                narrowest[column] = max(narrowest[column], word)
+                wanted[column] = max(wanted[column], whole)
+            column += cell.colspan
+    return [w + CELL_PADDING_MM for w in narrowest], [w + CELL_PADDING_MM for w in wanted]
+
+
+def _spread(narrowest: list[float], wanted: list[float], numeric: list[bool], usable: float) -> list[float]:
+    """Widths that fill ``usable``: every column its narrowest width, then what is left to
+    the columns that want more (in proportion to what they lack), then in equal parts to
+    the value columns, whose headers then wrap onto fewer lines."""
+    widths = list(narrowest)
+    left = usable - sum(widths)
+    lacking = [max(0.0, w - n) for n, w in zip(narrowest, wanted)]
+    if left > 0 and sum(lacking) > 0:
+        share = min(1.0, left / sum(lacking))
+        widths = [w + share * lack for w, lack in zip(widths, lacking)]
+        left = usable - sum(widths)
+    if left > 0:
+        takers = [i for i, n in enumerate(numeric) if n] or list(range(len(widths)))
+        widths = [w + (left / len(takers) if i in takers else 0) for i, w in enumerate(widths)]
+    return widths
 
 
 def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule) -> AppendixView:
@@ -275,6 +380,7 @@ def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule) -> Ap
         title=_upper(appendix.title),
         subtitle=appendix.subtitle,
         attached=attached_line(plan.document),
+        issuer=plan.document.issuer,
     )
     if isinstance(appendix, Schedule):
         names = appendix.columns
@@ -297,6 +403,16 @@ def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule) -> Ap
     units = None
     if appendix.units_row:
         units = ["", appendix.units_row] + [_unit_label(c.unit_code) for c in appendix.columns]
+    # the orientation by fit: portrait (as the text of the plan) when the table's narrowest
+    # widths fit a portrait page, landscape when they do not (Long Biên's 14 indicators)
+    size = 12.0 if count <= 8 else 10.5
+    narrowest, wanted = fit_columns(header, body, count, size)
+    landscape = sum(narrowest) > USABLE_MM[False]
+    if sum(narrowest) > USABLE_MM[True]:  # even landscape is too narrow: a smaller font
+        size = max(8.0, size * USABLE_MM[True] / sum(narrowest))
+        narrowest, wanted = fit_columns(header, body, count, size)
+    widths = _spread(narrowest, wanted, [c.numeric for c in columns], USABLE_MM[landscape])
+    columns = [replace(c, width=width) for c, width in zip(columns, widths)]
     return AppendixView(
         kind="allocation",
         caption=appendix.header,
@@ -304,8 +420,8 @@ def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule) -> Ap
         columns=_percent(columns),
         header=header,
         body=body,
-        landscape=count > 5,
-        font_size=12 if count <= 8 else 10.5,
+        landscape=landscape,
+        font_size=size,
         **common,
     )
 

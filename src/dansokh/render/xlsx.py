@@ -10,6 +10,8 @@ Merged header cells as in the source, a frozen header, column widths, and A4 pri
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -114,6 +116,7 @@ def write_sheet(sheet: Worksheet, view: AppendixView) -> dict[str, int]:
         for c in range(1, width + 1):
             sheet.cell(row=row, column=c).border = BORDER
         row += 1
+    formulas = _totals_as_formulas(sheet, view, body_top)
     total = sum(c.width for c in view.columns)
     widths = [max(5, round(PAGE_CHARS[view.landscape] * column.width / total)) for column in view.columns]
     for index, width_chars in enumerate(widths, 1):
@@ -136,7 +139,82 @@ def write_sheet(sheet: Worksheet, view: AppendixView) -> dict[str, int]:
     sheet.oddHeader.center.font = FONT
     sheet.evenHeader.center.text = "&P"
     sheet.evenHeader.center.font = FONT
-    return {"header_top": header_top, "header_bottom": header_bottom, "body_top": body_top, "body_bottom": row - 1}
+    return {
+        "header_top": header_top,
+        "header_bottom": header_bottom,
+        "body_top": body_top,
+        "body_bottom": row - 1,
+        "formulas": formulas,  # type: ignore[dict-item]
+    }
+
+
+def _ranges(letter: str, rows: list[int]) -> str:
+    """``C6:C35`` for consecutive rows, else ``C6,C8,C9``."""
+    if rows and rows == list(range(rows[0], rows[-1] + 1)):
+        return f"{letter}{rows[0]}:{letter}{rows[-1]}"
+    return ",".join(f"{letter}{r}" for r in rows)
+
+
+def _totals_as_formulas(sheet: Worksheet, view: AppendixView, body_top: int) -> dict[str, Decimal]:
+    """Totals as formulas, so that a figure corrected in Excel carries into its totals: the
+    total row of a quota column is the SUM of the units' rows, and a row's total of new
+    users the SUM of its methods.  Only where the plan's own figures agree (a table that
+    does not add up keeps its written figures, for validate to report); returns each
+    formula cell with the value it computes, which is written as its cached value."""
+    units = [body_top + i for i, row in enumerate(view.body) if row.kind == "unit"]
+    formulas: dict[str, Decimal] = {}
+
+    def value(row: int, column: int) -> Decimal | None:
+        raw = view.body[row - body_top].cells[column].raw
+        return raw if isinstance(raw, Decimal) else None
+
+    for index, column in enumerate(view.columns):
+        letter = get_column_letter(index + 1)
+        if column.parts:
+            for r in range(body_top, body_top + len(view.body)):
+                parts = [value(r, p) for p in column.parts]
+                own = value(r, index)
+                if own is None or None in parts or sum(parts, Decimal(0)) != own:  # type: ignore[arg-type]
+                    continue
+                first, last = column.parts[0], column.parts[-1]
+                if list(column.parts) == list(range(first, last + 1)):
+                    cells = f"{get_column_letter(first + 1)}{r}:{get_column_letter(last + 1)}{r}"
+                else:
+                    cells = ",".join(f"{get_column_letter(p + 1)}{r}" for p in column.parts)
+                sheet.cell(row=r, column=index + 1).value = f"=SUM({cells})"
+                formulas[f"{letter}{r}"] = own
+        if not column.adds_up or not units:
+            continue
+        for r, row in enumerate(view.body, body_top):
+            if row.kind != "total":
+                continue
+            own = value(r, index)
+            cells = [value(u, index) for u in units]
+            if own is None or None in cells or sum(cells, Decimal(0)) != own:  # type: ignore[arg-type]
+                continue
+            sheet.cell(row=r, column=index + 1).value = f"=SUM({_ranges(letter, units)})"
+            formulas[f"{letter}{r}"] = own
+    return formulas
+
+
+def _with_cached_values(data: bytes, sheet_path: str, formulas: dict[str, Decimal]) -> bytes:
+    """Write each formula's computed value into the workbook (openpyxl leaves it empty), so that
+    a reader that does not calculate (a viewer, a script, a preview) sees the total, not a blank."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    xml = source.read(sheet_path).decode("utf-8")
+
+    def cached(match: re.Match[str]) -> str:
+        value = formulas.get(match.group(1))
+        if value is None:
+            return match.group(0)
+        return f'<c r="{match.group(1)}"{match.group(2)}><f>{match.group(3)}</f><v>{format(value, "f")}</v></c>'
+
+    xml = re.sub(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f><v\s*/?>(?:</v>)?</c>', cached, xml)
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, xml.encode("utf-8") if item.filename == sheet_path else source.read(item.filename))
+    return output.getvalue()
 
 
 def _lines(text: str, width_chars: float, size: float) -> int:
@@ -187,9 +265,11 @@ def render_xlsx(view: AppendixView) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title(view)
-    write_sheet(sheet, view)
+    places = write_sheet(sheet, view)
     workbook.properties.title = view.title
-    workbook.properties.creator = "dansokh"
+    workbook.properties.creator = view.issuer
+    workbook.properties.lastModifiedBy = view.issuer
+    workbook.calculation.fullCalcOnLoad = True  # Excel and LibreOffice recompute on opening
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _with_cached_values(buffer.getvalue(), "xl/worksheets/sheet1.xml", places["formulas"])  # type: ignore[arg-type]
