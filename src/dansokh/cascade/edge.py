@@ -211,6 +211,16 @@ class Raise:
     old: Decimal | None
 
 
+def _methods_after_raises(edge: Edge) -> Decimal:
+    """The sum of the child's methods once ``--write`` has raised or created them."""
+    total = Decimal(0)
+    for line in edge.lines:
+        if line.indicator in METHODS:
+            own = line.own if line.own is not None else Decimal(0)
+            total += max(own, line.assigned) if line.direction is Direction.FLOOR else own
+    return total
+
+
 def raises(edge: Edge, repo: Repository) -> tuple[list[Raise], list[str]]:
     """What ``--write`` changes in the child: short targets raised to the assignment, missing
     ones created; never lowers a target that meets it.  Figures the child states only in its
@@ -218,9 +228,12 @@ def raises(edge: Edge, repo: Repository) -> tuple[list[Raise], list[str]]:
     are returned as reasons, for the user to split the quota instead."""
     changes: list[Raise] = []
     refused: list[str] = []
+    methods_after = _methods_after_raises(edge)
     for line in edge.lines:
         if line.direction is Direction.INFO or (line.margin is not None and line.margin >= 0):
             continue
+        if line.indicator == TOTAL and line.own_from == "sum of its methods" and methods_after >= line.assigned:
+            continue  # the methods raised or created below bring the sum up to the assignment
         found = edge.child.plan.target(line.indicator)
         if found is not None:
             index, target = found

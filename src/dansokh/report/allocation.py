@@ -38,6 +38,13 @@ DIRECTIONS = {
 }
 
 
+METHODS = {
+    "largest-remainder": N_("largest remainder"),
+    "dhondt": N_("D'Hondt"),
+    "sainte-lague": N_("Sainte-Laguë"),
+}
+
+
 def direction_text(direction: Direction) -> str:
     """An indicator's direction as the table shows it (JSON and CSV keep ``floor`` etc.)."""
     return _(DIRECTIONS[direction])
@@ -146,13 +153,15 @@ def report_split(split: "Split", stream: IO[str], output_format: str) -> None:
         _("Weight"),
         _("Current"),
         _("Proposed"),
-        title=_("{unit}: splitting {indicator} {whole} ({method})").format(
+    )
+    console.print(
+        _("{unit}: splitting {indicator} {whole} ({method})").format(
             unit=split.plan.plan.unit_title,
             indicator=CATALOGUE[split.indicator].name,
             whole=number(split.whole),
-            method=split.method.value,
+            method=_(METHODS.get(split.method.value, split.method.value)),
         ),
-        title_justify="left",
+        markup=False,
     )
     for row in split.rows:
         table.add_row(row.name, number(row.weight), number(row.old), number(row.new))

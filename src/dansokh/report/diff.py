@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 from typing import IO
 
 from rich.console import Console
@@ -10,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..i18n import _, ngettext
+from ..model.numbers import number
 from ..vcs.diff import ADDED, REMOVED, WORKING_TREE, Change, PlanDiff, Side
 
 MARKER = "<!-- dansokh diff -->"  # lets a workflow find and update its own comment
@@ -37,21 +39,32 @@ def whole_text(change: Change) -> str | None:
     return _("{title} ({rows} rows)").format(title=whole["title"], rows=whole["rows"])
 
 
+def _figure(value: str | None, unit: str | None) -> str | None:
+    """A figure in the reader's number format (``1100`` -> ``1.100`` in Vietnamese); text
+    (a schedule's time, a title) as it is.  JSON keeps the plain digits."""
+    if value is None or not unit:
+        return value
+    try:
+        return number(Decimal(value))
+    except (InvalidOperation, ValueError):
+        return value
+
+
 def _value(value: str | None, unit: str | None) -> str:
     if value is None:
         return "—"
-    return f"{value} {unit}" if unit else value
+    return f"{_figure(value, unit)} {unit}" if unit else value
 
 
 def change_text(change: Change) -> str:
     """``100 → 85`` (with the units when they changed), ``added: 85``, ``removed: 100``."""
     if change.status == ADDED:
-        return _("added: {value}").format(value=whole_text(change) or change.new)
+        return _("added: {value}").format(value=whole_text(change) or _figure(change.new, change.unit))
     if change.status == REMOVED:
-        return _("removed: {value}").format(value=whole_text(change) or change.old)
+        return _("removed: {value}").format(value=whole_text(change) or _figure(change.old, change.old_unit or change.unit))
     if change.old_unit is not None:
         return f"{_value(change.old, change.old_unit)} → {_value(change.new, change.unit)}"
-    return f"{change.old} → {change.new}"
+    return f"{_figure(change.old, change.unit)} → {_figure(change.new, change.unit)}"
 
 
 def where(change: Change, width: int = 48) -> str:
