@@ -189,7 +189,7 @@ def test_broken_plans_give_vietnamese_messages_at_the_same_places(real_plans):
         "cột 'Bao cao su': dòng tổng ghi 280.700, nhưng cộng các dòng được 280.800 (chênh 100);"
         " hãy sửa dòng tổng hoặc dòng bị sai"
     )
-    assert by_code["S001"] == "khóa 'bogus' không có trong định dạng kế hoạch"
+    assert by_code["S001"] == "mục 'bogus' không có trong định dạng kế hoạch"
     c001 = next(d for d in vietnamese.diagnostics if d.code == "C001")
     assert [r.message for r in c001.related] == ["do thành phố Hà Nội giao (kế hoạch city)"]
     assert summary_line(vietnamese.summary).startswith("Đã kiểm tra 6 tệp, 5 kế hoạch, 3 quan hệ cấp trên→cấp dưới: ")
@@ -299,7 +299,7 @@ def test_lang_vi_gives_vietnamese_diagnostics_at_the_same_places(broken_plans):
     assert len(_positions(english.stdout)) >= 7
     assert _positions(vietnamese.stdout) == _positions(english.stdout)
     assert "quận Long Biên đặt 86%, thấp hơn mức 87% mà thành phố Hà Nội giao (chưa đạt, thiếu 1 điểm %)" in vietnamese.stdout
-    assert "khóa 'bogus' không có trong định dạng kế hoạch" in vietnamese.stdout
+    assert "mục 'bogus' không có trong định dạng kế hoạch" in vietnamese.stdout
     assert "    plans/2025/city.yaml:" in vietnamese.stdout and "do thành phố Hà Nội giao (kế hoạch city)" in vietnamese.stdout
     summary = vietnamese.stdout.splitlines()[-1]
     assert summary.startswith("Đã kiểm tra 6 tệp, 5 kế hoạch, 3 quan hệ cấp trên→cấp dưới: ")

@@ -5,7 +5,7 @@
   documentation (the docstring of a function declared with ``@plan_rule`` or
   ``@repo_rule``), cut as ``Rule.doc`` cuts it.
 * ``python -m dansokh.i18n.catalogues extract|update|compile|check``: the catalogue workflow
-  from a checkout (see README.md, "Message catalogues").  ``compile`` checks what matters here (every
+  from a checkout (see CONTRIBUTING.md, "Message catalogues").  ``compile`` checks what matters here (every
   message translated, nothing fuzzy, the same ``{placeholders}``) instead of Babel's
   printf check, which mistakes ``70 % of`` for a ``% o`` conversion.
 """

@@ -1,0 +1,297 @@
+"""The documents stay true: every command the README and the officers' guide show is run here,
+on files the repository has, and prints what the document says it prints; the CI examples
+install what exists and fail only where they should; nothing names a folder of one machine."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from ruamel.yaml import YAML
+
+README = ROOT / "README.md"
+GUIDE = ROOT / "docs" / "huong-dan-su-dung.md"
+BIN = str(Path(sys.executable).parent)  # where pip put the dansokh command
+
+
+def _environment(home: Path, **extra: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if k not in ("DANSOKH_LANG", "LANG", "LC_ALL", "LC_MESSAGES")}
+    return {
+        **keep,
+        "HOME": str(home),
+        "PATH": BIN + os.pathsep + keep.get("PATH", ""),
+        "COLUMNS": "200",
+        "NO_COLOR": "1",
+        "GIT_AUTHOR_NAME": "Cán bộ dân số",
+        "GIT_AUTHOR_EMAIL": "dansokh@example.invalid",
+        "GIT_COMMITTER_NAME": "Cán bộ dân số",
+        "GIT_COMMITTER_EMAIL": "dansokh@example.invalid",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        **extra,
+    }
+
+
+def _console_blocks(text: str) -> list[list[tuple[str, list[str]]]]:
+    """Each ```console block as (command, the lines shown after it) pairs."""
+    blocks = []
+    for block in re.findall(r"^[ \t]*```console\n(.*?)^[ \t]*```", text, re.MULTILINE | re.DOTALL):
+        steps: list[tuple[str, list[str]]] = []
+        for line in block.splitlines():
+            line = line.strip()
+            if line.startswith("$ "):
+                steps.append((line[2:], []))
+            elif steps:
+                steps[-1][1].append(line)
+        blocks.append(steps)
+    return blocks
+
+
+def _region(text: str, name: str) -> str:
+    return text.split(f"<!-- walkthrough: {name} -->", 1)[1].split("<!-- /walkthrough -->", 1)[0]
+
+
+def _squeeze(line: str) -> str:
+    return " ".join(line.split())
+
+
+def assert_shows(expected: list[str], actual: str) -> None:
+    """The lines a document shows appear in the output, in order; "…" stands for what the
+    document leaves out (whole lines, or part of a line)."""
+    lines = [_squeeze(line) for line in actual.splitlines()]
+    position = 0
+    for want in expected:
+        if not want.strip() or want.strip() == "…":
+            continue
+        pattern = re.compile("^" + ".*".join(re.escape(_squeeze(part)) for part in want.split("…")) + "$")
+        for index in range(position, len(lines)):
+            if pattern.match(lines[index]):
+                position = index + 1
+                break
+        else:
+            raise AssertionError(f"not in the output (after line {position}): {want!r}\n--- output ---\n{actual}")
+
+
+def run_script(steps: list[tuple[str, list[str]]], cwd: Path, env: dict[str, str]) -> list[tuple[str, int]]:
+    """Run the commands in one shell, as a person types them one after another."""
+    script = ["set -u"]
+    for index, (command, _) in enumerate(steps):
+        script += [f"echo '@@step {index}'", f"{{ {command} ; }} 2>&1", "echo \"@@exit $?\""]
+    completed = subprocess.run(
+        ["bash", "-c", "\n".join(script)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
+    outputs = []
+    for chunk in completed.stdout.split("@@step ")[1:]:
+        body, _, status = chunk.partition("@@exit ")
+        outputs.append((body.split("\n", 1)[1] if "\n" in body else "", int(status.strip().splitlines()[0])))
+    assert len(outputs) == len(steps), completed.stdout + completed.stderr
+    return outputs
+
+
+# --- the officers' guide: January, then a quarter ------------------------------------------
+
+# the exit status of each command of the January walk-through, in order
+JANUARY = [
+    ("export DANSOKH_LANG=vi", 0),
+    ("cp -r examples/january-2026 ~/thang-1-2026", 0),
+    ("cd ~/thang-1-2026", 0),
+    ('git init -q && git add -A && git commit -qm "Bản nháp tháng 1"', 0),
+    ("dansokh validate", 1),  # the draft is below what the city assigned
+    ("dansokh allocate --from city-2026 --to long-bien", 1),
+    ("dansokh allocate --from city-2026 --to long-bien --write", 0),
+    ('dansokh allocate --from long-bien-2026 --split new_users_iud --whole 1200 --min "Cự Khối=80" --write', 0),
+    ("dansokh validate", 0),
+    ("dansokh diff HEAD", 0),
+    ('git commit -qam "Kế hoạch 2026 trình ký" && git tag trinh-ky', 0),
+    ("dansokh render appendix2 --plan long-bien-2026 -f docx", 0),
+    ("dansokh diff trinh-ky", 0),
+]
+
+
+def test_the_january_and_quarter_walk_throughs_run_as_written(tmp_path):
+    text = GUIDE.read_text(encoding="utf-8")
+    steps = [step for region in ("january", "quarter") for block in _console_blocks(_region(text, region)) for step in block]
+    assert [command for command, _ in steps] == [command for command, _ in JANUARY]
+    home = tmp_path / "home"
+    home.mkdir()
+    outputs = run_script(steps, ROOT, _environment(home))
+    for (command, shown), (output, status), (_, expected) in zip(steps, outputs, JANUARY):
+        assert status == expected, (command, output)
+        assert_shows(shown, output)
+    folder = home / "thang-1-2026"
+    assert (folder / "long-bien-2026-appendix2.docx").read_bytes().startswith(b"PK")
+    written = (folder / "plans" / "2026" / "long-bien-2026.yaml").read_text(encoding="utf-8")
+    assert "value: 87         # năm trước: 90" in written and "{tt: \"13\", name: Cự Khối, values: [80, 400]}" in written
+    assert (ROOT / "examples" / "january-2026" / "plans" / "2026" / "long-bien-2026.yaml").read_text(
+        encoding="utf-8"
+    ).count("value: 80 ") == 1  # the example itself is untouched
+
+
+def test_the_examples_are_labelled_illustrative():
+    for path in (ROOT / "examples").rglob("*.yaml"):
+        assert "ILLUSTRATIVE" in path.read_text(encoding="utf-8").split("\n", 1)[0], path
+
+
+MISTAKE = re.compile(r"<!-- mistake: (?P<file>\S+) \| (?P<old>.+?) \| (?P<new>.+?) -->\n```console\n(?P<block>.*?)```", re.DOTALL)
+
+
+def test_the_five_commonest_mistakes_give_the_messages_the_guide_shows(tmp_path):
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text.split("## Năm lỗi thường gặp và cách sửa", 1)[1]
+    mistakes = list(MISTAKE.finditer(section))
+    assert len(mistakes) == 5
+    for number, mistake in enumerate(mistakes, 1):
+        work = tmp_path / str(number)
+        shutil.copytree(ROOT / "plans", work / "plans")
+        path = work / mistake["file"]
+        old, new = (mistake[k].replace("\\n", "\n") for k in ("old", "new"))
+        original = path.read_text(encoding="utf-8")
+        assert old in original, (number, old)
+        path.write_text(original.replace(old, new, 1), encoding="utf-8")
+        [[(command, shown)]] = _console_blocks("```console\n" + mistake["block"] + "```")
+        assert command == "dansokh validate"
+        completed = subprocess.run(
+            [sys.executable, "-m", "dansokh", "validate"], cwd=work, env=_environment(tmp_path, DANSOKH_LANG="vi"),
+            capture_output=True, text=True,
+        )
+        assert completed.returncode == 1, completed.stdout
+        assert_shows(shown, completed.stdout)
+        diagnostic = re.compile(r"^\S+:\d+:\d+: [A-Z]\d{3} ")
+        codes = {line.split()[1] for line in completed.stdout.splitlines() if diagnostic.match(line)}
+        assert codes - {"U004"} == {line.split()[1] for line in shown if diagnostic.match(line)}, number
+
+
+# --- the README --------------------------------------------------------------------------
+
+
+def test_the_readme_first_plan_is_checked_as_the_readme_shows(tmp_path):
+    text = README.read_text(encoding="utf-8")
+    marker = re.search(r"<!-- first-plan: (\S+) -->\n```yaml\n(.*?)```", text, re.DOTALL)
+    path = tmp_path / marker[1]
+    path.parent.mkdir(parents=True)
+    path.write_text(marker[2], encoding="utf-8")
+    section = text.split("## From nothing to a checked plan", 1)[1].split("\n## ", 1)[0]
+    first, fixed = _console_blocks(section)
+    env = _environment(tmp_path)
+    (command, shown), = first
+    completed = subprocess.run(command.split(), cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert completed.returncode == 1
+    assert completed.stdout.splitlines() == shown
+    path.write_text(marker[2].replace("value: 90,0", "value: 90.0"), encoding="utf-8")
+    (command, shown), = fixed
+    completed = subprocess.run(command.split(), cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert completed.returncode == 0 and completed.stdout.splitlines() == shown
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, env=_environment(cwd), check=True, capture_output=True)
+
+
+@pytest.mark.slow
+def test_the_readme_local_pre_commit_hook_runs_the_installed_dansokh(tmp_path):
+    text = README.read_text(encoding="utf-8")
+    config = text.split("<!-- pre-commit-local -->\n```yaml\n", 1)[1].split("```", 1)[0]
+    repo = tmp_path / "ke-hoach"
+    shutil.copytree(ROOT / "plans", repo / "plans")
+    (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    env = _environment(tmp_path, PRE_COMMIT_HOME=str(tmp_path / "cache"), PRE_COMMIT_COLOR="never")
+    command = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
+    passed = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "dansokh validate" in passed.stdout and "Passed" in passed.stdout
+    plan = repo / "plans" / "2025" / "long-bien.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("value: 90\n", "value: 90,0\n", 1), encoding="utf-8")
+    failed = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert failed.returncode == 1 and "S003" in failed.stdout
+
+
+def test_the_readme_names_no_placeholder_release():
+    text = README.read_text(encoding="utf-8")
+    assert "OWNER/" not in text and "rev: v0.1.0" not in text
+    assert "rev: COMMIT" in text and "repo: local" in text and "language: system" in text
+
+
+# --- the CI examples ---------------------------------------------------------------------
+
+
+def _yaml(path: Path):
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def test_the_github_workflow_installs_a_pin_and_makes_sarif_optional():
+    workflow = _yaml(ROOT / "docs" / "github-actions.yml")
+    assert set(workflow["on"]["pull_request"]["paths"]) >= {"plans/**", "dansokh.toml", "templates/**", "pyproject.toml"}
+    assert workflow["env"]["DANSOKH"] == "dansokh @ git+https://HOST/PATH/dansokh@COMMIT"
+    steps = {step.get("name", step.get("uses")): step for step in workflow["jobs"]["dansokh"]["steps"]}
+    assert steps["Install dansokh"]["run"] == 'python -m pip install "$DANSOKH"'
+    upload = steps["Upload SARIF (optional)"]
+    assert upload["continue-on-error"] is True and "vars.DANSOKH_CODE_SCANNING == 'true'" in upload["if"]
+    assert "vars.DANSOKH_CODE_SCANNING == 'true'" in steps["SARIF for code scanning (optional)"]["if"]
+    assert "--edit-last" in steps["Post what changed"]["run"]
+    assert "OWNER" not in (ROOT / "docs" / "github-actions.yml").read_text(encoding="utf-8")
+
+
+def test_the_gitlab_job_updates_one_note():
+    job = _yaml(ROOT / "docs" / "gitlab-ci.yml")["dansokh"]
+    assert job["variables"]["DANSOKH"] == "dansokh @ git+https://HOST/PATH/dansokh@COMMIT"
+    script = "\n".join(job["script"])
+    assert "--request PUT" in script and "--request POST" in script and "<!-- dansokh diff -->" in script
+    assert "OWNER" not in (ROOT / "docs" / "gitlab-ci.yml").read_text(encoding="utf-8")
+
+
+def test_the_gitlab_note_finder_picks_our_note():
+    """The one-line Python in the GitLab job that finds the note to update."""
+    job = _yaml(ROOT / "docs" / "gitlab-ci.yml")["dansokh"]
+    finder = re.search(r"python -c '([^']+)'", "\n".join(job["script"]))[1]
+    notes = '[{"id": 7, "body": "LGTM"}, {"id": 5, "body": "<!-- dansokh diff -->\\n| a |"}]'
+    found = subprocess.run([sys.executable, "-c", finder], input=notes, capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "5"
+    none = subprocess.run([sys.executable, "-c", finder], input="[]", capture_output=True, text=True, check=True)
+    assert none.stdout.strip() == ""
+
+
+def test_the_diff_markdown_starts_with_the_marker_the_ci_examples_look_for():
+    from dansokh.report.diff import MARKER
+
+    assert MARKER == "<!-- dansokh diff -->"
+    assert MARKER in (ROOT / "docs" / "gitlab-ci.yml").read_text(encoding="utf-8")
+
+
+# --- nothing names a folder of this machine ------------------------------------------------
+
+
+def test_nothing_shipped_names_a_folder_of_one_machine():
+    roots = [ROOT / "plans", ROOT / "examples", ROOT / "docs", ROOT / "templates", ROOT / "src"]
+    files = [ROOT / "README.md", ROOT / "CONTRIBUTING.md"] + [p for r in roots for p in r.rglob("*") if p.is_file()]
+    for path in files:
+        if path.suffix in (".mo", ".pyc", ".png", ".docx", ".xlsx", ".pdf") or "egg-info" in str(path):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for folder in ("/work/", "/tmp/", "/home/", "/root/"):
+            assert folder not in text, (path, folder)
+
+
+def test_plan_files_name_their_source_document():
+    for path in (ROOT / "plans").rglob("*.yaml"):
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        assert first.startswith("# Source: Kế hoạch"), path
+
+
+def test_vietnamese_messages_use_words_an_officer_knows():
+    from babel.messages.pofile import read_po
+
+    catalogue = read_po((ROOT / "src" / "dansokh" / "i18n" / "locale" / "vi" / "LC_MESSAGES" / "dansokh.po").open("rb"))
+    for message in catalogue:
+        text = message.string if isinstance(message.string, str) else " ".join(message.string)
+        if not text or "U004" in " ".join(message.auto_comments) or "not in the repository" in str(message.id) \
+                or "Lào Cai" in str(message.id):
+            continue  # U004's wording belongs to the repository-context work (issue 10)
+        for word in ("khóa", "ánh xạ", "bí danh", "kho git", " kho;", " kho "):
+            assert word not in text, (word, text)
