@@ -19,7 +19,7 @@ unit: {id: a, name: A, level: cấp tỉnh}
 @pytest.mark.parametrize(
     ("content", "code", "line", "col", "message"),
     [
-        ("id: a\nyear: [2025\n", "Y002", 3, 1, "did not find expected ',' or ']'"),
+        ("id: a\nyear: [2025\n", "Y002", 3, 1, "a list in [ ] is not closed"),
         (GOOD + "year: 2026\n", "Y003", 6, 1, "duplicate key 'year' (first at line 2)"),
         (b"id: a\ntitle: K\xe1 ho\xe1ch\n", "Y001", 2, 9, "byte 0xe1 is not UTF-8"),
         ("", "Y005", 1, 1, "the file is empty"),

@@ -233,3 +233,22 @@ def test_rules_documentation_has_no_restructuredtext_and_vietnamese_has_no_engli
         english = {case["name"] for case in examples.examples()["cases"]}
         assert not set(titles) & english
         assert "below-assignment" not in result.output  # rule names are English identifiers
+
+
+@pytest.mark.parametrize(
+    "text, line, explanation",
+    [
+        ("id: a\nyear: [2025\n", 3, "a list in [ ] is not closed"),
+        ("id: a\nunit: {id: a, name: A\n", 3, "a group in { } is not closed"),
+        ("id: a\ntitle: Kế hoạch: năm 2025\n", 2, 'a colon where a value was expected: a text with ": " in it needs quotes'),
+        ("id: a\n\tyear: 2025\n", 2, "a tab character: indent with spaces"),
+        ("id: a\nyear: 2025\n  scope: annual\n", 3, "a colon where a value was expected"),
+        ("id: a\nunit:\n  id: a\n name: A\n", 4, "the indentation does not match the lines above"),
+        ('id: a\ntitle: "Kế hoạch\n', 3, "a quotation mark is not closed"),
+    ],
+)
+def test_malformed_yaml_says_what_to_check(in_tmp, text, line, explanation):
+    write_files(in_tmp, {"a.yaml": text})
+    [diagnostic] = run(["a.yaml"]).diagnostics
+    assert (diagnostic.code, diagnostic.span.line) == ("Y002", line)
+    assert diagnostic.message.startswith(explanation), diagnostic.message

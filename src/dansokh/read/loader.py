@@ -26,6 +26,7 @@ from ..i18n import _
 from . import codes
 from .positions import Path, SourceMap, Span
 from .suppressions import Suppression, scan
+from .yaml_problems import explain
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -248,10 +249,7 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         span = Span.from_mark(file, mark) if mark is not None else start
-        problem = error.problem or error.context or _("malformed YAML")
-        if error.context and error.problem:
-            problem = f"{problem} ({error.context})"
-        loaded.diagnostics.append(codes.MALFORMED.at(span, problem))
+        loaded.diagnostics.append(codes.MALFORMED.at(span, explain(error.problem, error.context)))
         return loaded
     except YAMLError as error:  # unmarked errors, e.g. a second document
         loaded.diagnostics.append(codes.MALFORMED.at(start, str(error).splitlines()[0]))

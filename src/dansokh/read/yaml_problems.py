@@ -1,0 +1,51 @@
+"""What the YAML parser's problems mean for a person writing a plan, and how to fix them.
+
+ruamel.yaml says what it expected in its own (English, parser's) words: "did not find expected
+',' or ']' (while parsing a flow sequence)".  A person needs to hear which bracket, quote or
+indentation to check; the common problems are said again here, in the reader's language.
+"""
+
+from __future__ import annotations
+
+from ..i18n import N_, _
+
+# (words in the parser's problem, words in its context or "", what to tell the reader)
+EXPLANATIONS = (
+    ("expected ',' or ']'", "", N_(
+        "a list in [ ] is not closed, or its items are not separated by commas: check the brackets of this"
+        " line (a value with a comma in it needs quotes: \"86,0\")"
+    )),
+    ("expected ',' or '}'", "", N_(
+        "a group in { } is not closed, or its items are not separated by commas: check the braces of this line"
+    )),
+    ("mapping values are not allowed", "", N_(
+        "a colon where a value was expected: a text with \": \" in it needs quotes (\"…\")"
+    )),
+    ("could not find expected ':'", "", N_(
+        "a line without \"name: value\": add the colon, or check the indentation of the lines above"
+    )),
+    ("cannot start any token", "\t", N_("a tab character: indent with spaces")),
+    ("tab character", "", N_("a tab character: indent with spaces")),
+    ("that cannot start any token", "", N_("a character that cannot start a value here: put the value in quotes")),
+    ("did not find expected key", "", N_(
+        "the indentation does not match the lines above: line this line up with the other names of its group"
+    )),
+    ("did not find expected '-' indicator", "", N_(
+        "the indentation does not match the list above: the items of a list start with \"- \" in the same column"
+    )),
+    ("expected <block end>", "", N_(
+        "the indentation does not match the lines above: line this line up with the other names of its group"
+    )),
+    ("found unexpected end of stream", "quoted", N_("a quotation mark is not closed")),
+)
+
+
+def explain(problem: str | None, context: str | None) -> str:
+    """The parser's problem as a reader understands it; the parser's own words when unknown."""
+    problem, context = problem or "", context or ""
+    for words, in_context, explanation in EXPLANATIONS:
+        if words in problem and (not in_context or in_context in problem or in_context in context):
+            return _(explanation)
+    if problem and context:
+        return _("malformed YAML: {problem} ({context})").format(problem=problem, context=context)
+    return _("malformed YAML: {problem}").format(problem=problem or context) if problem or context else _("malformed YAML")
