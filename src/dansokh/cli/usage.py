@@ -44,6 +44,8 @@ PLACEHOLDERS = {
     "plans": N_("FOLDER"),
     "which": N_("APPENDIX"),
 }
+# where one name means something else in one command
+IN_COMMAND = {("render", "output"): N_("FILE|FOLDER")}
 BY_TYPE = {"path": N_("PATH"), "integer": N_("NUMBER"), "int": N_("NUMBER"), "text": N_("TEXT")}
 
 
@@ -55,10 +57,12 @@ def _choices(parameter: Any) -> str | None:
     return "|".join(str(getattr(c, "value", c)) for c in choices)
 
 
-def _placeholder(parameter: Any) -> str:
+def _placeholder(parameter: Any, command: str | None = None) -> str:
     if getattr(parameter, "is_flag", False) or getattr(parameter, "count", False):
         return ""
     name = getattr(parameter, "name", None)
+    if (command, name) in IN_COMMAND:
+        return _(IN_COMMAND[(command, name)])
     if name == "lang":
         return "vi|en"
     if name in PLACEHOLDERS:
@@ -78,7 +82,7 @@ def localise(command: Any) -> Any:
     if hasattr(command, "subcommand_metavar") and getattr(command, "commands", None):
         command.subcommand_metavar = _(COMMAND)
     for parameter in getattr(command, "params", ()):
-        parameter.metavar = _placeholder(parameter)
+        parameter.metavar = _placeholder(parameter, getattr(command, "name", None))
         parameter._get_number_range_help_str = lambda: None  # the help says the range in words
         if getattr(parameter, "param_type_name", "") == "argument":  # its placeholder is its name
             parameter.display_type_rich = lambda ctx: None

@@ -144,7 +144,9 @@ def date_outside_year(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     if date is not None and not date.startswith(str(loaded.plan.year)):
         yield rule.at(
             loaded.span(("document", "date")),
-            _("document date {date} is not in the plan's year {year}").format(date=date, year=loaded.plan.year),
+            _("the document is dated {date}, not in the plan's year {year}").format(
+                date="/".join(reversed(date.split("-"))), year=loaded.plan.year
+            ),
         )
 
 
