@@ -113,6 +113,7 @@ JANUARY = [
 ]
 
 
+@pytest.mark.slow
 def test_the_january_and_quarter_walk_throughs_run_as_written(tmp_path):
     text = GUIDE.read_text(encoding="utf-8")
     steps = [step for region in ("january", "quarter") for block in _console_blocks(_region(text, region)) for step in block]

@@ -551,6 +551,7 @@ def test_docx_table_properties_are_valid_word(plan_id, key):
         assert len(kept) == sections > 0
 
 
+@pytest.mark.slow
 def test_docx_is_landscape_only_where_the_table_needs_it():
     for plan_id, key in APPENDICES:
         document, _, _ = _docx_xml(plan_id, key)
@@ -607,6 +608,7 @@ def test_xlsx_keeps_written_figures_where_the_table_does_not_add_up():
     assert sheet.cell(top, 8).value == f"=SUM(H{top + 1}:H{top + 30})"  # the condoms still add up
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
 def test_render_pdf_writes_a_pdf_without_browser_header_or_footer(real_plans):
     from pypdf import PdfReader

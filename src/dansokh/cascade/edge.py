@@ -110,8 +110,8 @@ class Edge:
 
 
 def _handed(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> Handed:
-    for _, table in child.plan.allocation_tables:
-        rows = [row for _, row in table.unit_rows]
+    for _index, table in child.plan.allocation_tables:
+        rows = [row for _row_index, row in table.unit_rows]
         indexes = [table.column_index(indicator)]
         if indexes[0] is None and indicator == TOTAL:
             indexes = [table.column_index(m) for m in METHODS if table.column_index(m) is not None]
