@@ -220,3 +220,46 @@ def test_every_headline_target_is_its_source_sentence_and_number(plan_id, source
         elif not any(form in target.text for form in printed):
             wrong.append((target.indicator, f"{digits} not in {target.text!r}"))
     assert wrong == []
+
+
+# --- when results are due: the plans' reporting, as the sources state it ---------------------
+
+
+def squeezed_source(source: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", (SEEDS / source).read_text(encoding="utf-8")))
+
+
+def quarter_due(year: int, quarter: int, sentence: str) -> str:
+    """Hà Nội's "trước ngày 10 tháng đầu tiên của quý tiếp theo": the day and the month the
+    sentence names, for the quarter's report."""
+    day = int(re.search(r"trước ngày (\d+) tháng đầu tiên của quý tiếp theo", sentence).group(1))
+    month = 3 * quarter + 1
+    return f"{year + (month > 12)}-{(month - 1) % 12 + 1:02d}-{day:02d}"
+
+
+def test_hanoi_reporting_is_its_source_sentence_and_its_dates():
+    city = plan("city")
+    reporting = city.reporting
+    assert in_order(re.sub(r"\s+", "", reporting.text), squeezed_source("hanoi-2025-plan.txt"))
+    assert "gửi về Sở Y tế" in reporting.text and reporting.to == "Sở Y tế"
+    year_end = re.search(r"báo cáo tổng kết năm gửi trước ngày (\d+)/(\d+)", reporting.text)
+    expected = {f"Q{q}": quarter_due(city.year, q, reporting.text) for q in (1, 2, 3, 4)}
+    expected["Y"] = f"{city.year}-{int(year_end.group(2)):02d}-{int(year_end.group(1)):02d}"
+    assert {report.period: report.before for report in reporting.reports} == expected
+    assert expected == {"Q1": "2025-04-10", "Q2": "2025-07-10", "Q3": "2025-10-10", "Q4": "2026-01-10", "Y": "2025-12-15"}
+
+
+def test_long_bien_reporting_names_no_dates_because_its_source_names_none():
+    reporting = plan("long-bien").reporting
+    squeezed = squeezed_source("long-bien-2025-plan.txt")
+    assert in_order(re.sub(r"\s+", "", reporting.text), squeezed)
+    assert "định kỳ báo cáo UBND quận" in reporting.text and reporting.reports == []
+    assert re.sub(r"\s+", "", reporting.regime) in squeezed  # the reporting regime the plan cites
+    assert reporting.regime.startswith("Thông tư số 01/2022/TT-BYT")
+    assert re.sub(r"\s+", "", reporting.to) in squeezed
+
+
+def test_only_the_plans_whose_sources_say_how_to_report_have_reporting():
+    assert {p: plan(p).reporting is not None for p in ("city", "long-bien", "long-bien-srb", "long-bien-directive-11", "bac-cuong")} == {
+        "city": True, "long-bien": True, "long-bien-srb": False, "long-bien-directive-11": False, "bac-cuong": False,
+    }

@@ -13,6 +13,7 @@ class Summary:
     files: int = 0
     plans: int = 0
     edges: int = 0
+    results: int = 0
     errors: int = 0
     warnings: int = 0
     infos: int = 0
@@ -25,6 +26,7 @@ class Findings:
     files: list[str] = field(default_factory=list)
     suppressions: list[Any] = field(default_factory=list)
     repository: Any = None  # the checked Repository, for callers that filter by the hierarchy
+    book: Any = None  # the checked results (cascade.results.Book)
     seconds: float = 0.0  # how long the check took
 
     def finish(self) -> "Findings":

@@ -6,15 +6,17 @@ import time
 from pathlib import Path
 
 from ..cascade.repository import LoadedPlan, Repository
+from ..cascade.results import Book, LoadedResult
 from ..diagnostics import Span
 from ..i18n import _
-from ..model.parse import parse_plan
+from ..model.parse import parse_plan, parse_result
+from ..model.result import is_result
 from ..read.codes import NO_PLANS
 from ..read.discover import discover, display_path
 from ..read.loader import DEFAULT_MAX_BYTES, load_file, load_text
 from . import suppress
 from .findings import Findings
-from .rules import PLAN_RULES, REPO_RULES
+from .rules import PLAN_RULES, REPO_RULES, RESULT_RULES
 from .selection import Selection
 
 
@@ -23,9 +25,12 @@ def load_plans(
     findings: Findings,
     max_bytes: int = DEFAULT_MAX_BYTES,
     overrides: dict[Path, str] | None = None,
+    results: list[LoadedResult] | None = None,
 ) -> list[LoadedPlan]:
     """Load every plan under ``paths``; ``overrides`` stands in for files' text (a write
-    about to happen is checked before it touches the disk)."""
+    about to happen is checked before it touches the disk).  Result files (``kind: result``)
+    among them go to ``results``."""
+    results = [] if results is None else results
     overrides = {path.resolve(): text for path, text in (overrides or {}).items()}
     files, empty = discover(paths)
     for folder in empty:
@@ -41,15 +46,22 @@ def load_plans(
             loaded = load_file(file, display_path(file), max_bytes)
         findings.diagnostics.extend(loaded.diagnostics)
         findings.suppressions.extend(loaded.suppressions)
+        if is_result(loaded.data):
+            result, problems = parse_result(loaded)
+            findings.diagnostics.extend(problems)
+            if result is not None:
+                results.append(LoadedResult(result, loaded.source))
+            continue
         plan, problems = parse_plan(loaded)
         findings.diagnostics.extend(problems)
         if plan is not None:
             plans.append(LoadedPlan(plan, loaded.source))
     findings.summary.plans = len(plans)
+    findings.summary.results = len(results)
     return plans
 
 
-def check(plans: list[LoadedPlan], findings: Findings) -> Repository:
+def check(plans: list[LoadedPlan], findings: Findings, results: list[LoadedResult] | None = None) -> Repository:
     for loaded in plans:
         for rule in PLAN_RULES:
             findings.diagnostics.extend(rule.check(rule, loaded))  # type: ignore[misc]
@@ -57,6 +69,10 @@ def check(plans: list[LoadedPlan], findings: Findings) -> Repository:
     for rule in REPO_RULES:
         findings.diagnostics.extend(rule.check(rule, repo))  # type: ignore[misc]
     findings.summary.edges = len(repo.edges())
+    findings.book = book = Book.build(repo, results or [])
+    if book.results:
+        for rule in RESULT_RULES:
+            findings.diagnostics.extend(rule.check(rule, book))  # type: ignore[misc]
     return repo
 
 
@@ -70,7 +86,8 @@ def validate(
     rules and severities, decide what is reported."""
     started = time.perf_counter()
     findings = Findings()
-    findings.repository = check(load_plans(paths, findings, max_bytes, overrides), findings)
+    results: list[LoadedResult] = []
+    findings.repository = check(load_plans(paths, findings, max_bytes, overrides, results), findings, results)
     findings.diagnostics = suppress.apply(findings.diagnostics, findings.suppressions)
     if selection is not None:
         findings.diagnostics = selection.apply(findings.diagnostics)
@@ -79,7 +96,9 @@ def validate(
 
 
 def load_repository(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Repository, Findings]:
-    """The checked repository, for commands that work on plans (allocate, render)."""
+    """The checked repository, for commands that work on plans (allocate, render); the results
+    among the paths are in ``findings.book``."""
     findings = Findings()
-    repo = check(load_plans(paths, findings, max_bytes), findings)
+    results: list[LoadedResult] = []
+    repo = check(load_plans(paths, findings, max_bytes, results=results), findings, results)
     return repo, findings.finish()

@@ -17,11 +17,13 @@ from ..read.positions import Path
 from . import plan as models
 from .catalogue import CATALOGUE
 from .names import slug
+from . import result as result_models
 
 _ALL_FIELDS = sorted(
     {
         name
-        for cls in vars(models).values()
+        for module in (models, result_models)
+        for cls in vars(module).values()
         if isinstance(cls, type) and issubclass(cls, BaseModel)
         for name in cls.model_fields
     }
@@ -174,5 +176,15 @@ def parse_plan(loaded: PlanFile) -> tuple[models.Plan | None, list[Diagnostic]]:
         return None, [codes.WRONG_VALUE.at(loaded.source.value(()), _("a plan file holds a mapping at the top"))]
     try:
         return models.Plan.model_validate(loaded.data), []
+    except ValidationError as errors:
+        return None, [_diagnostic(error, loaded) for error in errors.errors(include_url=False)]
+
+
+def parse_result(loaded: PlanFile) -> tuple[result_models.ResultFile | None, list[Diagnostic]]:
+    """Validate a result file's data (``kind: result``) against the result model."""
+    if loaded.data is None:
+        return None, []
+    try:
+        return result_models.ResultFile.model_validate(loaded.data), []
     except ValidationError as errors:
         return None, [_diagnostic(error, loaded) for error in errors.errors(include_url=False)]

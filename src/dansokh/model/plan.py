@@ -8,6 +8,7 @@ typo in a plan is reported instead of ignored.  Codes and numbers used as labels
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
@@ -17,10 +18,12 @@ from pydantic_core import PydanticCustomError
 from ..i18n import N_
 from .catalogue import CATALOGUE, UNITS
 from .names import name_key
+from .periods import PERIODS
 from .times import TimeSpec, parse_time
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 # The messages of the checks below, by error type: English message ids, translated
@@ -32,6 +35,8 @@ MESSAGES = {
     "invalid_date": N_("not a valid date"),
     "unknown_indicator": N_("unknown indicator '{key}'"),
     "unknown_unit": N_("unknown unit '{unit}' (known: {known})"),
+    "full_date": N_("expected a date written YYYY-MM-DD"),
+    "unknown_period": N_("unknown period '{period}' (known: {known})"),
 }
 
 
@@ -57,6 +62,24 @@ def _partial_date(value: str) -> str:
     return value
 
 
+def _full_date(value: str) -> str:
+    if not _FULL_DATE.match(value):
+        raise PydanticCustomError("full_date", MESSAGES["full_date"])
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("invalid_date", MESSAGES["invalid_date"]) from None
+    return value
+
+
+def _period(value: str) -> str:
+    if value not in PERIODS:
+        raise PydanticCustomError(
+            "unknown_period", MESSAGES["unknown_period"], {"period": value, "known": ", ".join(PERIODS)}
+        )
+    return value
+
+
 def _indicator(value: str) -> str:
     if value not in CATALOGUE:
         raise PydanticCustomError("unknown_indicator", MESSAGES["unknown_indicator"], {"key": value})
@@ -74,6 +97,8 @@ def _unit(value: str) -> str:
 Number = Annotated[Decimal, BeforeValidator(_number)]
 Slug = Annotated[str, AfterValidator(_slug)]
 PartialDate = Annotated[str, AfterValidator(_partial_date)]
+FullDate = Annotated[str, AfterValidator(_full_date)]
+PeriodCode = Annotated[str, AfterValidator(_period)]
 IndicatorKey = Annotated[str, AfterValidator(_indicator)]
 UnitCode = Annotated[str, AfterValidator(_unit)]
 
@@ -242,6 +267,26 @@ class Duty(Model):
     items: list[str]
 
 
+class ReportDue(Model):
+    """One report a plan asks for: the period it covers and the day it is due before."""
+
+    period: PeriodCode
+    before: FullDate = Field(description="the report is due before this day (trước ngày …)")
+
+
+class Reporting(Model):
+    """How the units this plan assigns to report their results, as the source states it:
+    ``text`` is the source's sentence; ``reports`` only what it dates (none for "định kỳ")."""
+
+    text: str
+    to: str | None = None
+    regime: str | None = Field(default=None, description="the statistical reporting regime the source cites")
+    reports: list[ReportDue] = []
+
+    def due(self, period: str) -> ReportDue | None:
+        return next((report for report in self.reports if report.period == period), None)
+
+
 class Plan(Model):
     id: Slug
     year: int
@@ -253,6 +298,7 @@ class Plan(Model):
     targets: list[Target] = []
     appendices: list[Appendix] = []
     duties: list[Duty] = []
+    reporting: Reporting | None = None
 
     @property
     def allocation_tables(self) -> list[tuple[int, AllocationTable]]:

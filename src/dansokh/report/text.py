@@ -15,8 +15,14 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 
 
 def summary_line(summary: Summary) -> str:
-    """``Checked 5 files, 5 plans, 3 parent→child edges: 0 errors, 0 warnings, 1 note.``"""
-    return _("Checked {files}, {plans}, {edges}: {errors}, {warnings}, {notes}.").format(
+    """``Checked 5 files, 5 plans, 3 parent→child edges: 0 errors, 0 warnings, 1 note.``
+    (and ``, 90 results`` after the plans where there are results)."""
+    if summary.results:
+        template = _("Checked {files}, {plans}, {results}, {edges}: {errors}, {warnings}, {notes}.")
+    else:
+        template = _("Checked {files}, {plans}, {edges}: {errors}, {warnings}, {notes}.")
+    return template.format(
+        results=ngettext("{count} result", "{count} results", summary.results).format(count=number(summary.results)),
         files=ngettext("{count} file", "{count} files", summary.files).format(count=number(summary.files)),
         plans=ngettext("{count} plan", "{count} plans", summary.plans).format(count=number(summary.plans)),
         edges=ngettext("{count} parent→child edge", "{count} parent→child edges", summary.edges).format(

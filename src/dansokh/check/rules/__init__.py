@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from ...read.codes import LOAD_RULES
-from . import cascade, tables, targets, units
+from . import cascade, results, tables, targets, units
 from .base import Rule
 
-ALL_RULES: tuple[Rule, ...] = LOAD_RULES + tables.RULES + targets.RULES + units.RULES + cascade.RULES
+ALL_RULES: tuple[Rule, ...] = (
+    LOAD_RULES + tables.RULES + targets.RULES + units.RULES + cascade.RULES + results.RULES
+)
 PLAN_RULES = tuple(rule for rule in ALL_RULES if rule.scope == "plan")
 REPO_RULES = tuple(rule for rule in ALL_RULES if rule.scope == "repo")
+RESULT_RULES = tuple(rule for rule in ALL_RULES if rule.scope == "results")
 
 
 def _check_unique(rules: tuple[Rule, ...]) -> None:

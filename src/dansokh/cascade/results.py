@@ -1,0 +1,158 @@
+"""Results in the hierarchy: who reported what for which period, against which targets.
+
+A ``Book`` indexes the result files by unit, year and period beside the ``Repository`` of
+plans.  A unit's targets for a year are what its own annual plan states (a headline target or
+its table's total row), or else, for a unit without a plan of its own (a ward of Long Biên),
+what its parent assigned to it.  A unit's children are the units its plans assign to; the
+plan that asks for their reports (its ``reporting``) gives the due dates.  Pure computation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model.catalogue import CATALOGUE, METHODS
+from ..model.periods import PERIODS
+from ..model.plan import ReportDue, UnitDecl
+from ..model.result import Figure, ResultFile, is_count
+from ..read.positions import Path, SourceMap, Span
+from .lookup import main_plan
+from .repository import LoadedPlan, Repository
+
+TOTAL = "new_users_total"
+
+
+@dataclass
+class LoadedResult:
+    result: ResultFile
+    source: SourceMap
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+    def span(self, path: Path) -> Span:
+        return self.source.value(path)
+
+    def key_span(self, path: Path) -> Span:
+        return self.source.key(path)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A unit's target for one indicator in a year, and where it is written."""
+
+    indicator: str
+    value: Decimal
+    unit: str
+    plan: LoadedPlan
+    path: Path
+    origin: str  # "target", "table", "parts" (the plan's own) or "assigned" (its parent's row for it)
+
+
+@dataclass
+class Book:
+    repo: Repository
+    results: list[LoadedResult] = field(default_factory=list)
+    by_key: dict[tuple[str, int, str], list[LoadedResult]] = field(default_factory=lambda: defaultdict(list))
+    _goals: dict[tuple[str, int], dict[str, Goal]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, repo: Repository, results: list[LoadedResult]) -> "Book":
+        book = cls(repo, list(results))
+        for loaded in book.results:
+            book.by_key[loaded.result.key].append(loaded)
+        return book
+
+    def result(self, unit: str, year: int, period: str) -> LoadedResult | None:
+        found = self.by_key.get((unit, year, period))
+        return found[0] if found else None
+
+    def rounds(self) -> list[tuple[int, str]]:
+        """Every (year, period) some unit reported for, in the order of the year."""
+        return sorted({(year, period) for _, year, period in self.by_key}, key=lambda yp: (yp[0], PERIODS[yp[1]].order))
+
+    def children(self, unit: str) -> list[UnitDecl]:
+        return self.repo.children(unit)
+
+    def parent_plan(self, unit: str, year: int) -> LoadedPlan | None:
+        """The annual plan of the unit's parent for the year: the plan that assigns to it and asks for its reports."""
+        declared = self.repo.unit(unit)
+        if declared is None or declared.parent is None:
+            return None
+        return main_plan(self.repo, declared.parent, year)
+
+    def due(self, unit: str, year: int, period: str) -> tuple[ReportDue, LoadedPlan] | None:
+        """When the unit's report for the period is due, from the plan that asks for it."""
+        parent = self.parent_plan(unit, year)
+        if parent is None or parent.plan.reporting is None:
+            return None
+        report = parent.plan.reporting.due(period)
+        return (report, parent) if report is not None else None
+
+    def goals(self, unit: str, year: int, plan_id: str | None = None) -> dict[str, Goal]:
+        """The unit's targets for the year by indicator (see the module's docstring)."""
+        key = (unit if plan_id is None else f"{unit}@{plan_id}", year)
+        if key not in self._goals:
+            self._goals[key] = self._find_goals(unit, year, plan_id)
+        return self._goals[key]
+
+    def _find_goals(self, unit: str, year: int, plan_id: str | None) -> dict[str, Goal]:
+        own = self.repo.by_id.get(plan_id) if plan_id else main_plan(self.repo, unit, year)
+        if own is not None and own.plan.unit.id == unit and own.plan.year == year:
+            goals = {}
+            for indicator in CATALOGUE:
+                stated = self.repo.stated(own, indicator)
+                if stated is not None:
+                    goals[indicator] = Goal(indicator, stated.value, stated.unit, own, stated.path, stated.origin)
+            return goals
+        parent = self.parent_plan(unit, year)
+        if parent is None:
+            return {}
+        assigned = self.repo.assignments.get((parent.plan.id, unit), [])
+        goals = {a.indicator: Goal(a.indicator, a.value, a.unit, parent, a.path, "assigned") for a in assigned}
+        methods = [goals[m] for m in METHODS if m in goals]
+        if TOTAL not in goals and len(methods) > 1 and len({g.unit for g in methods}) == 1:
+            total = sum((g.value for g in methods), Decimal(0))
+            goals[TOTAL] = Goal(TOTAL, total, methods[0].unit, parent, methods[0].path, "parts")
+        return goals
+
+
+@dataclass(frozen=True)
+class Summed:
+    """The sum of the children's figures for one indicator and what it is made of."""
+
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    children: int
+
+
+def summed(book: Book, unit: str, year: int, period: str, indicator: str) -> Summed | None:
+    """The children's figures added up, when every child reported this indicator for the period."""
+    children = book.children(unit)
+    if not children:
+        return None
+    figures: list[Figure] = []
+    for child in children:
+        loaded = book.result(child.id, year, period)
+        found = loaded.result.figure(indicator) if loaded else None
+        if found is None:
+            return None
+        figures.append(found[1])
+    units = {f.unit_code for f in figures}
+    if len(units) != 1:
+        return None
+    unit_code = units.pop()
+    value = numerator = denominator = None
+    if is_count(indicator, unit_code):
+        if all(f.value is not None for f in figures):
+            value = sum((f.value for f in figures), Decimal(0))  # type: ignore[misc]
+    elif all(f.numerator is not None and f.denominator is not None for f in figures):
+        numerator = sum((f.numerator for f in figures), Decimal(0))  # type: ignore[misc]
+        denominator = sum((f.denominator for f in figures), Decimal(0))  # type: ignore[misc]
+    if value is None and numerator is None:
+        return None
+    return Summed(value, numerator, denominator, len(figures))

@@ -1,0 +1,179 @@
+"""Typed results: what a unit achieved against its targets (kết quả thực hiện) for one period.
+
+A result file sits beside the plans and is told from a plan by its first key, ``kind: result``
+(a plan has no ``kind``).  It names the unit, the year, the period (``periods.PERIODS``), the
+day it was reported and the document that reported it, and one figure per indicator.
+Figures are **cumulative from 1 January** (lũy kế từ đầu năm).  A count is a whole number; a
+rate may be given as its value, as its numerator and denominator, or as both (then they must
+agree).  What is possible is checked by the K rules, which share ``figure_problems`` with
+``dansokh import`` so that a spreadsheet cell and a YAML line get the same message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import Field
+
+from ..i18n import _
+from .catalogue import CATALOGUE, UNITS, Direction
+from .plan import FullDate, IndicatorKey, Model, Number, PartialDate, PeriodCode, Slug, UnitCode
+
+RESULT_KIND = "result"
+
+
+def is_result(data: Any) -> bool:
+    """A loaded file is a result file when its top-level mapping says ``kind: result``."""
+    return isinstance(data, dict) and data.get("kind") == RESULT_KIND
+
+
+class ResultDocument(Model):
+    """The report that carried the figures (Báo cáo số 45/BC-TTYT ngày 08/04/2025 …)."""
+
+    kind: str = "Báo cáo"
+    number: str | None = None
+    date: PartialDate | None = None
+    issuer: str | None = None
+
+
+class Figure(Model):
+    """One indicator's cumulative figure.  ``numerator`` and ``denominator`` are the counts a
+    rate is made of (women screened / pregnant women); ``value`` is the count or the rate."""
+
+    indicator: IndicatorKey
+    value: Number | None = None
+    unit: UnitCode | None = None
+    numerator: Number | None = None
+    denominator: Number | None = None
+    note: str | None = None
+
+    @property
+    def unit_code(self) -> str:
+        return self.unit or CATALOGUE[self.indicator].unit
+
+    @property
+    def rate(self) -> Decimal | None:
+        """The figure's value: as written, else computed from its parts."""
+        if self.value is not None:
+            return self.value
+        if self.numerator is not None and self.denominator:
+            return computed_rate(self.numerator, self.denominator, self.unit_code)
+        return None
+
+
+class ResultFile(Model):
+    kind: Literal["result"]
+    unit: Slug = Field(description="the id of the unit that reports")
+    year: int
+    period: PeriodCode
+    reported: FullDate = Field(description="the day the report was sent (YYYY-MM-DD)")
+    document: ResultDocument | None = None
+    plan: Slug | None = Field(default=None, description="the plan whose targets these are; default the unit's annual plan")
+    note: str | None = None
+    figures: list[Figure] = []
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.unit, self.year, self.period)
+
+    def figure(self, indicator: str) -> tuple[int, Figure] | None:
+        for index, figure in enumerate(self.figures):
+            if figure.indicator == indicator:
+                return index, figure
+        return None
+
+
+def is_count(indicator: str, unit: str) -> bool:
+    """A count (persons, sessions, broadcasts, population) rather than a rate."""
+    return UNITS[unit].dimension in ("persons", "sessions", "broadcasts")
+
+
+def scale(unit: str) -> Decimal:
+    """What a rate's fraction is multiplied by: 100 for %, 1000 for ‰ and for the sex ratio per 100 girls."""
+    return Decimal(1000) if unit == "‰" else Decimal(100)
+
+
+def computed_rate(numerator: Decimal, denominator: Decimal, unit: str) -> Decimal:
+    return numerator * scale(unit) / denominator
+
+
+def _whole(value: Decimal) -> bool:
+    return value == value.to_integral_value()
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+@dataclass(frozen=True)
+class FigureProblem:
+    """What is impossible about one figure: the field it is in, the rule's code and the message."""
+
+    field: str
+    code: str  # K001 impossible, K002 parts disagree
+    message: str
+
+
+def figure_problems(figure: Figure) -> list[FigureProblem]:
+    """Everything impossible about one figure on its own (K001, K002)."""
+    spec = CATALOGUE[figure.indicator]
+    unit = figure.unit_code
+    problems: list[FigureProblem] = []
+    count = is_count(figure.indicator, unit)
+    value, numerator, denominator = figure.value, figure.numerator, figure.denominator
+    if value is None and (numerator is None or denominator is None):
+        problems.append(FigureProblem("indicator", "K001", _("{name}: no value, and no numerator and denominator to compute it from").format(name=spec.name)))
+        return problems
+    if count:
+        if numerator is not None or denominator is not None:
+            field = "numerator" if numerator is not None else "denominator"
+            problems.append(FigureProblem(field, "K001", _("{name} is a count ({unit}): it has no numerator or denominator").format(name=spec.name, unit=unit)))
+        if value is not None and (value < 0 or not _whole(value)):
+            problems.append(FigureProblem("value", "K001", _("{name}: {value} {unit} is not a whole number of zero or more").format(name=spec.name, value=_plain(value), unit=unit)))
+        return problems
+    if spec.direction is Direction.REDUCTION:
+        if numerator is not None or denominator is not None:
+            field = "numerator" if numerator is not None else "denominator"
+            problems.append(FigureProblem(field, "K001", _("{name} is a change against last year: give its value only").format(name=spec.name)))
+        limit = scale(unit)
+        if value is not None and not -limit <= value <= limit:
+            problems.append(FigureProblem("value", "K001", _("{name}: a change of {value} {unit} is impossible (at most {limit} either way)").format(name=spec.name, value=_plain(value), unit=unit, limit=limit)))
+        return problems
+    for field, part in (("numerator", numerator), ("denominator", denominator)):
+        if part is not None and (part < 0 or not _whole(part)):
+            problems.append(FigureProblem(field, "K001", _("{name}: the {field} {value} is not a whole number of zero or more").format(name=spec.name, field=part_name(field), value=_plain(part))))
+    if (numerator is None) != (denominator is None):
+        missing = "denominator" if denominator is None else "numerator"
+        present = "numerator" if denominator is None else "denominator"
+        problems.append(FigureProblem(present, "K001", _("{name}: a {present} without a {missing}").format(name=spec.name, present=part_name(present), missing=part_name(missing))))
+    bounded = unit in ("%", "‰")
+    if value is not None and (value < 0 or bounded and value > scale(unit)):
+        problems.append(FigureProblem("value", "K001", _("{name}: {value} {unit} is outside 0–{limit}").format(name=spec.name, value=_plain(value), unit=unit, limit=scale(unit) if bounded else "…")))
+    if any(p.field in ("numerator", "denominator") for p in problems) or numerator is None or denominator is None:
+        return problems
+    if denominator == 0:
+        if numerator != 0 or value is not None:
+            problems.append(FigureProblem("denominator", "K001", _("{name}: the denominator is 0, so there is no rate").format(name=spec.name)))
+        return problems
+    if bounded and numerator > denominator:
+        problems.append(FigureProblem("numerator", "K001", _("{name}: the numerator {numerator} is larger than the denominator {denominator}").format(name=spec.name, numerator=_plain(numerator), denominator=_plain(denominator))))
+        return problems
+    if value is not None:
+        exact = computed_rate(numerator, denominator, unit)
+        tolerance = Decimal(1).scaleb(-_places(value)) / 2
+        if abs(exact - value) > tolerance:
+            shown = exact.quantize(Decimal(1).scaleb(-max(_places(value), 1)))
+            problems.append(FigureProblem("value", "K002", _("{name}: {value} {unit} disagrees with {numerator}/{denominator} = {exact} {unit}").format(name=spec.name, value=_plain(value), unit=unit, numerator=_plain(numerator), denominator=_plain(denominator), exact=_plain(shown))))
+    return problems
+
+
+def _plain(value: Decimal | int) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def part_name(name: str) -> str:
+    """``numerator`` or ``denominator`` in the current language."""
+    return _("numerator") if name == "numerator" else _("denominator")

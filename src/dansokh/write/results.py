@@ -1,0 +1,97 @@
+"""Result files written the one way dansokh writes them, atomically, never over a different result.
+
+``result_text`` is the canonical text of a result: keys in the model's order, one figure a
+line, text in double quotes (a JSON string is a YAML double-quoted scalar, so no text can
+become a number, a date or a formula), numbers with the digits they were given.  The same
+figures always give the same bytes, which is what lets ``dansokh import`` say whether a
+form brings anything new.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from ..i18n import _
+from ..model.numbers import plain
+from ..model.result import ResultFile
+from .atomic import write_atomic
+
+
+def _text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _number(value: Decimal) -> str:
+    return plain(value)  # type: ignore[return-value]
+
+
+def result_text(result: ResultFile) -> str:
+    lines = [
+        "kind: result",
+        f"unit: {result.unit}",
+        f"year: {result.year}",
+        f"period: {_text(result.period)}",
+        f"reported: {_text(result.reported)}",
+    ]
+    if result.document is not None:
+        parts = [f"kind: {_text(result.document.kind)}"]
+        for key in ("number", "date", "issuer"):
+            value = getattr(result.document, key)
+            if value is not None:
+                parts.append(f"{key}: {_text(value)}")
+        lines.append("document: {" + ", ".join(parts) + "}")
+    if result.plan is not None:
+        lines.append(f"plan: {result.plan}")
+    if result.note is not None:
+        lines.append(f"note: {_text(result.note)}")
+    if not result.figures:
+        lines.append("figures: []")
+    else:
+        lines.append("figures:")
+        for figure in result.figures:
+            parts = [f"indicator: {figure.indicator}"]
+            for key in ("value", "numerator", "denominator"):
+                value = getattr(figure, key)
+                if value is not None:
+                    parts.append(f"{key}: {_number(value)}")
+            if figure.unit is not None:
+                parts.append(f"unit: {_text(figure.unit)}")
+            if figure.note is not None:
+                parts.append(f"note: {_text(figure.note)}")
+            lines.append("  - {" + ", ".join(parts) + "}")
+    return "\n".join(lines) + "\n"
+
+
+class ResultExists(RuntimeError):
+    """A different result is already on disk at the path; ``--force`` replaces it."""
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    status: str  # "created", "replaced" or "unchanged"
+
+
+def write_result(path: Path, result: ResultFile, force: bool = False) -> Written:
+    """Write ``result`` to ``path`` atomically.  The same result already there is left alone;
+    a different one is replaced only with ``force``."""
+    text = result_text(result)
+    if path.is_symlink() or path.exists() and not path.is_file():
+        raise ResultExists(_("{path} is not a regular file; nothing was written").format(path=path))
+    if path.exists():
+        current = path.read_bytes()
+        if current == text.encode("utf-8"):
+            return Written(path, "unchanged")
+        if not force:
+            raise ResultExists(
+                _("{path} already holds a different result; nothing was written (--force replaces it)").format(path=path)
+            )
+        from .atomic import digest
+
+        write_atomic(path, text, digest(current))
+        return Written(path, "replaced")
+    write_atomic(path, text)
+    return Written(path, "created")
