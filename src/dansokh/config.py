@@ -8,6 +8,8 @@ pyproject.toml.  The command line wins over both.
     lang = "vi"                  # vi | en; default: the locale
     default_plan = "long-bien"   # the plan `dansokh render` uses without --plan
     max_file_size = 5242880
+    [pace]                       # `dansokh progress`: share of a target expected by each quarter's end
+    new_users_iud = [10, 45, 80, 100]   # or "linear", "level"
 
 May import: i18n, diagnostics.
 """
@@ -22,7 +24,7 @@ from typing import Any
 from .i18n import _
 
 CONFIG_FILE = "dansokh.toml"
-KEYS = ("select", "ignore", "severity", "lang", "default_plan", "max_file_size", "format")
+KEYS = ("select", "ignore", "severity", "lang", "default_plan", "max_file_size", "format", "pace")
 FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
 
 
@@ -40,6 +42,7 @@ class Config:
     default_plan: str | None = None
     max_file_size: int | None = None
     format: str | None = None
+    pace: dict[str, Any] = field(default_factory=dict)
 
 
 def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -114,7 +117,10 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
     default_plan = table.get("default_plan")
     if default_plan is not None and (not isinstance(default_plan, str) or not default_plan.strip()):
         raise ConfigError(_("{path}: default_plan must be a plan id, unit id or name").format(path=path))
+    pace = table.get("pace", {})
+    if not isinstance(pace, dict):
+        raise ConfigError(_("{path}: pace must be a table of indicator = pace").format(path=path))
     return Config(
         path, codes("select"), codes("ignore"), dict(severity), lang,
-        default_plan.strip() if default_plan else None, size, output,
+        default_plan.strip() if default_plan else None, size, output, dict(pace),
     )

@@ -156,3 +156,24 @@ def summed(book: Book, unit: str, year: int, period: str, indicator: str) -> Sum
     if value is None and numerator is None:
         return None
     return Summed(value, numerator, denominator, len(figures))
+
+
+def officer_name(book: Book, unit: UnitDecl, year: int | None = None) -> str:
+    """The unit as officers name it: ``quận Long Biên``, ``phường Ngọc Thụy``.  From the unit's
+    own plan (its issuer, ``UBND quận Long Biên``), else from the title of the parent's table
+    that lists it (``… CÁC PHƯỜNG …``), else the name alone: level words are data, never guessed."""
+    own = main_plan(book.repo, unit.id, year)
+    if own is not None:
+        issuer = own.plan.document.issuer
+        for prefix in ("UBND ", "Ủy ban nhân dân ", "Uỷ ban nhân dân "):
+            if issuer.startswith(prefix) and issuer.endswith(unit.name):
+                return issuer[len(prefix):]
+    parent = book.parent_plan(unit.id, year) if year is not None else None
+    if parent is not None:
+        for _, table in parent.plan.allocation_tables:
+            if any(book.repo.resolve(row.name, [unit]) for _, row in table.unit_rows):
+                title = table.title.upper()
+                for word in ("PHƯỜNG", "XÃ", "THỊ TRẤN"):
+                    if f"CÁC {word}" in title:
+                        return f"{word.lower()} {unit.name}"
+    return unit.name

@@ -10,6 +10,7 @@ from . import catalogue  # noqa: F401  isort: skip
 from . import allocate  # noqa: F401  isort: skip
 from . import ci  # noqa: F401  isort: skip
 from . import render  # noqa: F401  isort: skip
+from . import results  # noqa: F401  isort: skip
 from .app import app, lang_argument, main
 
 __all__ = ["app", "main", "lang_argument"]

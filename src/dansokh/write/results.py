@@ -17,15 +17,22 @@ from pathlib import Path
 from ..i18n import _
 from ..model.numbers import plain
 from ..model.result import ResultFile
-from .atomic import write_atomic
+from .atomic import digest, write_atomic
 
 
 def _text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def normal(value: Decimal) -> Decimal:
+    """``24.0`` -> ``24``, ``87.50`` -> ``87.5``: a result is a number, and trailing zeros are not
+    data (a spreadsheet keeps none), so the same figure is always written the same way."""
+    reduced = value.normalize()
+    return reduced.quantize(Decimal(1)) if reduced == reduced.to_integral_value() else reduced
+
+
 def _number(value: Decimal) -> str:
-    return plain(value)  # type: ignore[return-value]
+    return plain(normal(value))  # type: ignore[return-value]
 
 
 def result_text(result: ResultFile) -> str:
@@ -89,8 +96,6 @@ def write_result(path: Path, result: ResultFile, force: bool = False) -> Written
             raise ResultExists(
                 _("{path} already holds a different result; nothing was written (--force replaces it)").format(path=path)
             )
-        from .atomic import digest
-
         write_atomic(path, text, digest(current))
         return Written(path, "replaced")
     write_atomic(path, text)

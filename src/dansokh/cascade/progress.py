@@ -1,0 +1,276 @@
+"""Progress against targets: for a unit and a period, each indicator's target, its result, the
+% of the target achieved, the share expected by then, and a verdict; its children ranked by
+how far behind they are, and who has reported (completeness and timeliness).
+
+The pace says what share of the annual target is expected by the end of a period:
+
+- ``linear`` (the default): a count accumulates evenly, 25 % of the year's new users by the
+  end of March, 50 % by June;
+- ``level``: a rate of something that happens all year (the share of pregnant women screened,
+  the share of couples using modern contraception) is held to the full target at every point;
+- four cumulative percentages, one per quarter end (``[10, 40, 75, 100]``): a count that
+  follows campaigns (Long Biên's service months March–May and July–September).
+
+Which indicators are ``level`` by default is in ``DEFAULT_PACE``; configuration overrides it
+(``[tool.dansokh.pace]``).  Ceilings (the sex ratio at birth, the third-child rate) and
+reductions have no pace: they are met or not.  Pure computation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ..i18n import _
+from ..model.catalogue import CATALOGUE, Direction, UnitMismatch, convert
+from ..model.periods import PERIODS
+from ..model.plan import UnitDecl
+from ..model.result import computed_rate, is_count
+from .results import Book, Goal, LoadedResult, summed
+
+HUNDRED = Decimal(100)
+QUARTERS = {"Q1": 0, "Q2": 1, "Q3": 2, "Q4": 3, "Y": 3}
+
+# rates of something that happens all year: the target holds at every point of it
+LEVEL = frozenset(
+    {
+        "prenatal_screening",
+        "newborn_screening",
+        "prenatal_screening_counselling",
+        "newborn_screening_counselling",
+        "premarital_checkup",
+        "elderly_health_records",
+        "cpr",
+        "cpr_modern",
+    }
+)
+DEFAULT_PACE: dict[str, str] = {key: ("level" if key in LEVEL else "linear") for key in CATALOGUE}
+
+Pace = str | tuple[Decimal, Decimal, Decimal, Decimal]
+
+
+class PaceError(ValueError):
+    """A pace that is not linear, level or four cumulative percentages."""
+
+
+def read_pace(settings: dict[str, object]) -> dict[str, Pace]:
+    """The configured paces, checked: ``{indicator: "linear" | "level" | [q1, q2, q3, q4]}``."""
+    paces: dict[str, Pace] = {}
+    for key, value in settings.items():
+        if key not in CATALOGUE:
+            raise PaceError(_("pace: unknown indicator {key!r} (see `dansokh indicators`)").format(key=key))
+        if value in ("linear", "level"):
+            paces[key] = value  # type: ignore[assignment]
+            continue
+        if isinstance(value, list) and len(value) == 4 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            shares = tuple(Decimal(str(v)) for v in value)
+            if all(0 <= a <= b <= 100 for a, b in zip(shares, shares[1:])) and shares[0] >= 0:
+                paces[key] = shares  # type: ignore[assignment]
+                continue
+        raise PaceError(
+            _("pace of {key}: expected \"linear\", \"level\" or four cumulative percentages, one per quarter, rising to at most 100").format(key=key)
+        )
+    return paces
+
+
+def expected_share(pace: Pace, period: str) -> Decimal:
+    """The % of the annual target expected by the end of ``period``."""
+    if pace == "level":
+        return HUNDRED
+    if pace == "linear":
+        return HUNDRED * PERIODS[period].months / 12
+    return pace[QUARTERS[period]]  # type: ignore[index]
+
+
+VERDICTS = ("achieved", "on track", "behind", "no result", "information")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One indicator of one unit for one period."""
+
+    indicator: str
+    name: str
+    unit: str
+    direction: Direction
+    target: Decimal
+    result: Decimal | None
+    source: str  # "reported", "children" (their figures added up) or "" (no result)
+    achieved: Decimal | None  # % of the target achieved (floors, reductions)
+    expected: Decimal | None  # % of the target expected by the end of the period
+    pace: str
+    verdict: str  # one of VERDICTS
+    gap: Decimal | None  # percentage points ahead (+) or behind (-) the expected share
+
+    @property
+    def behind(self) -> bool:
+        return self.verdict == "behind"
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    unit: UnitDecl
+    year: int
+    period: str
+    reported: str | None  # the day the unit's report was sent
+    due: str | None  # the day it was due before, where the plan that asks for it says
+    file: str | None
+    lines: list[Line]
+
+    @property
+    def late(self) -> bool:
+        return self.reported is not None and self.due is not None and self.reported >= self.due
+
+    @property
+    def behind(self) -> list[Line]:
+        return [line for line in self.lines if line.behind]
+
+    @property
+    def shortfall(self) -> Decimal:
+        """How far behind the unit is overall: the mean, over its indicators with a pace or a
+        ceiling, of the percentage points by which each falls behind (0 for one on track)."""
+        gaps = [min(line.gap, Decimal(0)) if line.gap is not None else Decimal(0)
+                for line in self.lines if line.verdict in ("achieved", "on track", "behind")]
+        return sum(gaps, Decimal(0)) / len(gaps) if gaps else Decimal(0)
+
+    @property
+    def worst_gap(self) -> Decimal | None:
+        gaps = [line.gap for line in self.lines if line.gap is not None and line.behind]
+        return min(gaps) if gaps else None
+
+    @property
+    def status(self) -> str:
+        """``not reported``, ``behind`` or ``on track`` (everything achieved or on track)."""
+        if self.reported is None and not any(line.result is not None for line in self.lines):
+            return "not reported"
+        return "behind" if self.behind else "on track"
+
+
+@dataclass
+class Progress:
+    unit: UnitProgress
+    children: list[UnitProgress] = field(default_factory=list)  # ranked: not reported, then most behind first
+
+    @property
+    def missing(self) -> list[UnitProgress]:
+        return [child for child in self.children if child.reported is None]
+
+    @property
+    def late(self) -> list[UnitProgress]:
+        return [child for child in self.children if child.late]
+
+    @property
+    def on_time(self) -> int:
+        return sum(1 for child in self.children if child.reported is not None and not child.late)
+
+
+def _pace_of(indicator: str, paces: dict[str, Pace]) -> Pace:
+    return paces.get(indicator, DEFAULT_PACE[indicator])
+
+
+def _pace_name(pace: Pace) -> str:
+    return pace if isinstance(pace, str) else "/".join(format(v, "f") for v in pace)
+
+
+def line_for(goal: Goal, result: Decimal | None, source: str, period: str, pace: Pace) -> Line:
+    spec = CATALOGUE[goal.indicator]
+    direction = spec.direction
+    common = dict(indicator=goal.indicator, name=spec.name, unit=goal.unit, direction=direction, target=goal.value)
+    if direction is Direction.INFO:
+        return Line(**common, result=result, source=source, achieved=None, expected=None, pace="", verdict="information", gap=None)
+    if result is None:
+        expected = expected_share(pace, period) if direction is Direction.FLOOR else None
+        return Line(**common, result=None, source="", achieved=None, expected=expected, pace=_pace_name(pace) if expected is not None else "", verdict="no result", gap=None)
+    target = goal.value
+    if direction is Direction.CEILING:
+        met = result <= target
+        gap = None if met or not target else (target - result) / target * HUNDRED
+        return Line(**common, result=result, source=source, achieved=None, expected=None, pace="", verdict="achieved" if met else "behind", gap=gap)
+    achieved = result / target * HUNDRED if target else None
+    if direction is Direction.REDUCTION:
+        met = result >= target
+        gap = None if met else (achieved - HUNDRED if achieved is not None else result - target)
+        return Line(**common, result=result, source=source, achieved=achieved, expected=None, pace="", verdict="achieved" if met else "behind", gap=gap)
+    expected = expected_share(pace, period)
+    if result >= target:
+        verdict = "achieved"
+    elif achieved is not None and achieved >= expected:
+        verdict = "on track"
+    else:
+        verdict = "behind"
+    gap = (achieved if achieved is not None else HUNDRED) - expected
+    return Line(**common, result=result, source=source, achieved=achieved, expected=expected, pace=_pace_name(pace), verdict=verdict, gap=gap)
+
+
+def _figure_value(book: Book, loaded: LoadedResult | None, unit: str, year: int, period: str, goal: Goal) -> tuple[Decimal | None, str]:
+    """The unit's figure for the goal's indicator in the goal's unit: reported, or else its
+    children's figures added up when all of them reported it."""
+    if loaded is not None:
+        found = loaded.result.figure(goal.indicator)
+        if found is not None and found[1].rate is not None:
+            try:
+                return convert(found[1].rate, found[1].unit_code, goal.unit), "reported"
+            except UnitMismatch:
+                return None, ""
+        if found is not None or loaded is not None:
+            return None, ""
+    total = summed(book, unit, year, period, goal.indicator)
+    if total is None:
+        return None, ""
+    children_unit = None
+    for child in book.children(unit):
+        child_result = book.result(child.id, year, period)
+        child_figure = child_result.result.figure(goal.indicator) if child_result else None
+        children_unit = child_figure[1].unit_code if child_figure else children_unit
+    if children_unit is None:
+        return None, ""
+    if total.value is not None:
+        value = total.value
+    elif total.denominator:
+        value = computed_rate(total.numerator, total.denominator, children_unit)  # type: ignore[arg-type]
+    else:
+        return None, ""
+    try:
+        return convert(value, children_unit, goal.unit), "children"
+    except UnitMismatch:
+        return None, ""
+
+
+def unit_progress(book: Book, unit: UnitDecl, year: int, period: str, paces: dict[str, Pace]) -> UnitProgress:
+    loaded = book.result(unit.id, year, period)
+    goals = book.goals(unit.id, year, loaded.result.plan if loaded else None)
+    order = {key: index for index, key in enumerate(CATALOGUE)}
+    lines = []
+    for goal in sorted(goals.values(), key=lambda g: order[g.indicator]):
+        value, source = _figure_value(book, loaded, unit.id, year, period, goal)
+        lines.append(line_for(goal, value, source, period, _pace_of(goal.indicator, paces)))
+    found = book.due(unit.id, year, period)
+    return UnitProgress(
+        unit=unit,
+        year=year,
+        period=period,
+        reported=loaded.result.reported if loaded else None,
+        due=found[0].before if found else None,
+        file=loaded.file if loaded else None,
+        lines=lines,
+    )
+
+
+def _rank(child: UnitProgress) -> tuple:
+    status = {"not reported": 0, "behind": 1, "on track": 2}[child.status]
+    return (status, child.shortfall, -len(child.behind), child.unit.name)
+
+
+def progress(book: Book, unit: UnitDecl, year: int, period: str, paces: dict[str, Pace] | None = None) -> Progress:
+    paces = paces or {}
+    own = unit_progress(book, unit, year, period, paces)
+    children = [unit_progress(book, child, year, period, paces) for child in book.children(unit.id)]
+    children.sort(key=_rank)
+    return Progress(own, children)
+
+
+def days_late(child: UnitProgress) -> int | None:
+    if not child.late:
+        return None
+    return (date.fromisoformat(child.reported) - date.fromisoformat(child.due)).days + 1  # type: ignore[arg-type]

@@ -1,0 +1,200 @@
+"""The reporting year: ``progress`` (results against targets), ``form`` (the Excel results form)
+and ``import`` (a filled form back into a result file)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..cascade.lookup import LookupError_, find
+from ..cascade.progress import PaceError, Progress, progress, read_pace
+from ..cascade.results import Book
+from ..check.run import load_repository
+from ..i18n import N_, _
+from ..model.periods import PERIODS, parse_period
+from ..model.plan import UnitDecl
+from ..report.progress import write_csv, write_json, write_table
+from .app import app, fail, settings_from
+
+PLANS_HELP = N_("The plans folder.")
+RESULTS_HELP = N_("A folder of result files (repeatable; result files inside the plans folder are found too).")
+PERIOD_HELP = N_("The period: Q1, Q2 (6 months), Q3 (9 months), Q4 or Y (the year-end review); 6m, 9m, year work too.")
+
+
+class ProgressFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def load_book(plans: Path, results: list[Path]) -> Book:
+    """The plans and the results among ``plans`` and ``results``, checked."""
+    _repo, findings = load_repository([plans, *results])
+    return findings.book
+
+
+def period_option(text: str) -> str:
+    code = parse_period(text)
+    if code is None:
+        raise fail(_("--period {text!r}: expected one of {known} (or 6m, 9m, year)").format(text=text, known=", ".join(PERIODS)))
+    return code
+
+
+def pick_year(book: Book, period: str, year: int | None) -> int:
+    """``--year``, else the latest year with results for the period, else the latest plan year."""
+    if year is not None:
+        return year
+    with_results = [y for (_, y, p) in book.by_key if p == period]
+    if with_results:
+        return max(with_results)
+    years = [loaded.plan.year for loaded in book.repo.plans]
+    if not years:
+        raise fail(_("no plans found"))
+    return max(years)
+
+
+def find_unit(book: Book, text: str, option: str = "UNIT") -> UnitDecl:
+    try:
+        return find(book.repo, text).unit
+    except LookupError_ as error:
+        raise fail(_("{option}: {reason}").format(option=option, reason=error)) from None
+
+
+def units_with_targets(book: Book, year: int) -> list[UnitDecl]:
+    """Every unit with a target for the year, parents before their children."""
+    seen: list[UnitDecl] = []
+    roots = [declared[0].unit for declared in book.repo.units.values() if book.repo.unit(declared[0].unit.parent or "") is None]
+
+    def walk(unit: UnitDecl) -> None:
+        if book.goals(unit.id, year):
+            seen.append(unit)
+        for child in book.children(unit.id):
+            walk(child)
+
+    for root in roots:
+        walk(root)
+    return seen
+
+
+@app.command("progress", help=N_("Results against targets for a period: % achieved, the expected pace, who is behind."))
+def progress_command(
+    unit: Annotated[Optional[str], typer.Argument(help=N_("A unit id or name (default: every unit with targets)."))] = None,
+    period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)] = "Q1",
+    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the latest with results for the period)."))] = None,
+    output_format: Annotated[ProgressFormat, typer.Option("--format", "-f", help=N_("Output format."))] = ProgressFormat.table,
+    fail_behind: Annotated[bool, typer.Option("--fail-behind", help=N_("Exit 1 when a unit shown is behind (for CI)."))] = False,
+    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
+    results: Annotated[list[Path], typer.Option("--results", exists=True, file_okay=False, help=RESULTS_HELP)] = [],
+    config_path: Annotated[
+        Optional[Path], typer.Option("--config", exists=True, dir_okay=False, help=N_("Settings file (dansokh.toml)."))
+    ] = None,
+) -> None:
+    """Results against targets for a period: % achieved, the expected pace, who is behind."""
+    settings = settings_from(config_path)
+    try:
+        paces = read_pace(settings.pace)
+    except PaceError as error:
+        raise fail(_("configuration: {reason}").format(reason=error)) from None
+    code = period_option(period)
+    book = load_book(plans, results)
+    chosen_year = pick_year(book, code, year)
+    units = [find_unit(book, unit)] if unit else units_with_targets(book, chosen_year)
+    if unit and not book.goals(units[0].id, chosen_year):
+        raise fail(_("{name} ({unit}) has no targets for {year}").format(name=units[0].name, unit=units[0].id, year=chosen_year))
+    shown: list[Progress] = [progress(book, u, chosen_year, code, paces) for u in units]
+    {"table": write_table, "json": write_json, "csv": write_csv}[output_format.value](shown, sys.stdout)
+    behind = any(p.unit.behind or any(c.behind for c in p.children) for p in shown)
+    raise typer.Exit(1 if fail_behind and behind else 0)
+
+
+@app.command("form", help=N_("Write the Excel results form of a unit for a period, its targets filled in."))
+def form_command(
+    unit: Annotated[str, typer.Argument(help=N_("A unit id or name."))],
+    period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)],
+    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the latest year of the plans)."))] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("The .xlsx file (default: UNIT-YEAR-PERIOD.xlsx)."))] = None,
+    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
+) -> None:
+    """Write the Excel results form of a unit for a period, its targets filled in."""
+    from ..cascade.results import officer_name
+    from ..render.form import FormLine, FormSpec, render_form
+    from ..write.atomic import write_bytes_atomic
+
+    code = period_option(period)
+    book = load_book(plans, [])
+    chosen = year if year is not None else max((p.plan.year for p in book.repo.plans), default=None)
+    if chosen is None:
+        raise fail(_("no plans found"))
+    found = find_unit(book, unit)
+    goals = book.goals(found.id, chosen)
+    if not goals:
+        raise fail(_("{name} ({unit}) has no targets for {year}: no plan states or assigns any").format(name=found.name, unit=found.id, year=chosen))
+    from ..model.catalogue import CATALOGUE
+
+    order = {key: index for index, key in enumerate(CATALOGUE)}
+    lines = [
+        FormLine(g.indicator, CATALOGUE[g.indicator].name, g.unit, g.value)
+        for g in sorted(goals.values(), key=lambda g: order[g.indicator])
+        if CATALOGUE[g.indicator].direction.value != "info"
+    ]
+    spec = FormSpec(found.id, officer_name(book, found, chosen), chosen, code, None, lines)
+    path = output or Path(f"{found.id}-{chosen}-{code}.xlsx")
+    if path.suffix.lower() != ".xlsx":
+        raise fail(_("-o {path}: the form is an .xlsx workbook").format(path=path))
+    try:
+        write_bytes_atomic(path, render_form(spec))
+    except OSError as error:
+        raise fail(_("cannot write {path}: {reason}").format(path=path, reason=error), 1) from None
+    print(path)
+
+
+@app.command("import", help=N_("Read a filled results form into a result file, reporting every problem at its cell."))
+def import_command(
+    workbook: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=N_("The filled form (.xlsx)."))],
+    into: Annotated[Optional[Path], typer.Option("--into", file_okay=False, help=N_("Folder of result files: the result goes to FOLDER/PERIOD/UNIT.yaml (default: results/YEAR)."))] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("The result file to write (instead of --into)."))] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help=N_("The unit the form must be for."))] = None,
+    period: Annotated[Optional[str], typer.Option("--period", help=N_("The period the form must be for."))] = None,
+    force: Annotated[bool, typer.Option("--force", help=N_("Replace a different result already in the file."))] = False,
+    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
+) -> None:
+    """Read a filled results form into a result file, reporting every problem at its cell."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from ..read.discover import display_path
+    from ..read.form import read_form
+    from ..write.form_import import result_from_form
+    from ..write.results import ResultExists, write_result
+
+    book = load_book(plans, [])
+    expected_unit = find_unit(book, unit, "--unit").id if unit else None
+    expected_period = period_option(period) if period else None
+    form = read_form(workbook, display_path(workbook))
+    imported = result_from_form(form, book, expected_unit, expected_period)
+    console = Console(highlight=False, soft_wrap=True)
+    for problem in imported.problems:
+        style = "bold red" if problem.severity.value == "error" else "yellow"
+        console.print(f"[bold]{escape(str(problem.span))}[/]: [{style}]{problem.code}[/] {escape(problem.message)}")
+    if imported.result is None:
+        count = sum(1 for p in imported.problems if p.severity.value == "error")
+        console.print(escape(_("Nothing written: {count} problem(s) in {file}; fix them in the workbook and import it again.").format(count=count, file=display_path(workbook))), style="bold red")
+        raise typer.Exit(1)
+    result = imported.result
+    path = output or (into or Path("results") / str(result.year)) / result.period / f"{result.unit}.yaml"
+    try:
+        written = write_result(path, result, force)
+    except ResultExists as error:
+        raise fail(str(error), 1) from None
+    except OSError as error:
+        raise fail(_("cannot write {path}: {reason}").format(path=path, reason=error), 1) from None
+    messages = {
+        "created": _("wrote {path}"),
+        "replaced": _("replaced {path}"),
+        "unchanged": _("{path} already holds these figures; nothing to write"),
+    }
+    print(messages[written.status].format(path=display_path(path)))

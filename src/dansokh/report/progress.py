@@ -1,0 +1,206 @@
+"""``dansokh progress`` as a table (Vietnamese number formats), JSON or CSV.
+
+The table is for people: numbers written 1.900 and 87,5; verdicts in the current language.
+JSON and CSV are for machines: numbers as plain digits, verdicts in English
+(``achieved``, ``on track``, ``behind``, ``no result``), the same in every language.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from typing import IO, Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..cascade.progress import Line, Progress, UnitProgress, days_late
+from ..i18n import N_, _
+from ..model.numbers import plain, vn
+from ..model.periods import period_label, vn_date
+
+VERDICT_TEXT = {
+    "achieved": N_("achieved"),
+    "on track": N_("on track"),
+    "behind": N_("behind"),
+    "no result": N_("no result"),
+    "information": N_("information"),
+    "not reported": N_("not reported"),
+}
+_STYLE = {"achieved": "green", "on track": "green", "behind": "red", "not reported": "red"}
+
+
+def verdict_text(verdict: str) -> str:
+    return _(VERDICT_TEXT[verdict])
+
+
+def percent(value: Decimal | None) -> str:
+    """``87.456`` -> ``87,5 %``."""
+    return "—" if value is None else f"{vn(value, 1)} %"
+
+
+def figure(value: Decimal | None) -> str:
+    """A target or result as written, with at most two decimals (a computed rate has more)."""
+    if value is None:
+        return "—"
+    exponent = value.as_tuple().exponent
+    return vn(value, 2) if isinstance(exponent, int) and exponent < -2 else vn(value)
+
+
+def _places(value: Decimal | None, places: int = 2) -> str | None:
+    if value is None:
+        return None
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -places:
+        value = value.quantize(Decimal(1).scaleb(-places))
+    return plain(value)
+
+
+def line_record(line: Line) -> dict[str, Any]:
+    return {
+        "indicator": line.indicator,
+        "name": line.name,
+        "unit": line.unit,
+        "direction": line.direction.value,
+        "target": plain(line.target),
+        "result": _places(line.result),
+        "result_from": line.source or None,
+        "achieved_percent": _places(line.achieved, 1),
+        "expected_percent": _places(line.expected, 1),
+        "pace": line.pace or None,
+        "verdict": line.verdict,
+        "gap_points": _places(line.gap, 1),
+    }
+
+
+def unit_record(unit: UnitProgress) -> dict[str, Any]:
+    return {
+        "unit": unit.unit.id,
+        "name": unit.unit.name,
+        "level": unit.unit.level,
+        "reported": unit.reported,
+        "due_before": unit.due,
+        "late": unit.late,
+        "file": unit.file,
+        "status": unit.status,
+        "behind": [line.indicator for line in unit.behind],
+        "lines": [line_record(line) for line in unit.lines],
+    }
+
+
+def progress_record(progress: Progress) -> dict[str, Any]:
+    record = unit_record(progress.unit)
+    record["year"] = progress.unit.year
+    record["period"] = progress.unit.period
+    if progress.children:
+        record["completeness"] = {
+            "expected": len(progress.children),
+            "reported": len(progress.children) - len(progress.missing),
+            "on_time": progress.on_time,
+            "missing": [child.unit.id for child in progress.missing],
+            "late": [child.unit.id for child in progress.late],
+        }
+        record["children"] = [dict(unit_record(child), rank=rank) for rank, child in enumerate(progress.children, 1)]
+    return record
+
+
+def write_json(progresses: list[Progress], stream: IO[str]) -> None:
+    json.dump([progress_record(p) for p in progresses], stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+CSV_FIELDS = ["unit", "name", "parent", "rank", "year", "period", "reported", "due_before", "late", "indicator",
+              "unit_of_measure", "target", "result", "result_from", "achieved_percent", "expected_percent", "pace",
+              "verdict", "gap_points"]
+
+
+def write_csv(progresses: list[Progress], stream: IO[str]) -> None:
+    writer = csv.DictWriter(stream, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for progress in progresses:
+        units = [(progress.unit, None, None)] + [
+            (child, progress.unit.unit.id, rank) for rank, child in enumerate(progress.children, 1)
+        ]
+        for unit, parent, rank in units:
+            for line in unit.lines:
+                record = line_record(line)
+                writer.writerow({
+                    "unit": unit.unit.id, "name": unit.unit.name, "parent": parent or "", "rank": rank or "",
+                    "year": unit.year, "period": unit.period, "reported": unit.reported or "",
+                    "due_before": unit.due or "", "late": "yes" if unit.late else "",
+                    "indicator": line.indicator, "unit_of_measure": line.unit, "target": record["target"],
+                    "result": record["result"] or "", "result_from": record["result_from"] or "",
+                    "achieved_percent": record["achieved_percent"] or "", "expected_percent": record["expected_percent"] or "",
+                    "pace": line.pace, "verdict": line.verdict, "gap_points": record["gap_points"] or "",
+                })
+
+
+def _verdict_cell(verdict: str) -> str:
+    style = _STYLE.get(verdict)
+    text = escape(verdict_text(verdict))
+    return f"[{style}]{text}[/]" if style else text
+
+
+def _unit_title(unit: UnitProgress) -> str:
+    parts = [_("{level} {name}, {period}").format(level=unit.unit.level, name=unit.unit.name, period=period_label(unit.period, unit.year))]
+    if unit.reported:
+        parts.append(_("reported {day}").format(day=vn_date(unit.reported)))
+        if unit.late:
+            parts.append(_("late: due before {day}").format(day=vn_date(unit.due)))  # type: ignore[arg-type]
+    else:
+        parts.append(_("no report"))
+    return " · ".join(parts)
+
+
+def write_table(progresses: list[Progress], stream: IO[str], color: bool | None = None) -> None:
+    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=200)
+    for index, progress in enumerate(progresses):
+        if index:
+            console.print()
+        own = progress.unit
+        table = Table(
+            _("Indicator"), _("Unit"), _("Target"), _("Result"), _("% of target"), _("Expected by now"), _("Verdict"),
+            title=_unit_title(own), title_justify="left",
+        )
+        for line in own.lines:
+            result = figure(line.result)
+            if line.source == "children":
+                result += " " + _("(sum of children)")
+            table.add_row(
+                escape(line.name), escape(line.unit), figure(line.target), escape(result), percent(line.achieved),
+                percent(line.expected), _verdict_cell(line.verdict),
+            )
+        console.print(table)
+        if not progress.children:
+            continue
+        count = len(progress.children)
+        console.print(
+            escape(_("Reported: {reported} of {count}; on time: {on_time}.").format(
+                reported=count - len(progress.missing), count=count, on_time=progress.on_time
+            ))
+            + ("" if not progress.missing else " " + escape(_("Not reported: {names}.").format(names=", ".join(c.unit.name for c in progress.missing))))
+            + ("" if not progress.late else " " + escape(_("Late: {names}.").format(names=", ".join(f"{c.unit.name} ({vn_date(c.reported)})" for c in progress.late))))  # type: ignore[arg-type]
+        )
+        ranking = Table(
+            _("Rank"), _("Unit"), _("Reported"), _("Behind"), _("Furthest behind"), _("Verdict"),
+            title=_("Units of {name}, most behind first").format(name=own.unit.name), title_justify="left",
+        )
+        for rank, child in enumerate(progress.children, 1):
+            worst = min(child.behind, key=lambda line: line.gap if line.gap is not None else Decimal(0), default=None)
+            worst_text = "—"
+            if worst is not None:
+                worst_text = f"{worst.name}: {percent(worst.achieved) if worst.achieved is not None else figure(worst.result)}"
+                if worst.expected is not None:
+                    worst_text += " / " + percent(worst.expected)
+            reported = vn_date(child.reported) if child.reported else "—"
+            late = days_late(child)
+            if late:
+                reported += " " + _("({days} d late)").format(days=late)
+            ranking.add_row(
+                str(rank), escape(child.unit.name), escape(reported),
+                f"{len(child.behind)}/{len([l for l in child.lines if l.verdict != 'information'])}",
+                escape(worst_text), _verdict_cell(child.status),
+            )
+        console.print(ranking)
