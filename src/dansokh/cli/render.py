@@ -35,6 +35,9 @@ from ..write.atomic import write_bytes_atomic
 from .app import app, fail
 
 
+REPORT_WORDS = ("report", "bao-cao", "results")
+
+
 class RenderError(Exception):
     """A usage problem: the message says what to do; exit status 2."""
 
@@ -135,7 +138,7 @@ def _warn_about_errors(checked: Findings, files: set[str], plans: Path) -> None:
 
 @app.command("render", help=N_("Render appendices of plans in the official format (Nghị định 30/2020/NĐ-CP)."))
 def render_command(
-    which: Annotated[str, typer.Argument(metavar="APPENDIX", help=N_("appendix1, appendix2 … (the plan's own numbering) or all."))],
+    which: Annotated[str, typer.Argument(metavar="APPENDIX", help=N_("appendix1, appendix2 … (the plan's own numbering), all, or report (the result report of --plan's unit for --period)."))],
     plan: Annotated[
         Optional[str],
         typer.Option("--plan", "-p", help=N_("The plan: a plan id, unit id or unit name (default: default_plan from configuration, else every plan).")),
@@ -147,8 +150,14 @@ def render_command(
         Optional[Path], typer.Option("--output", "-o", help=N_("A file, or a folder for several files (default: standard output for md, else the current folder)."))
     ] = None,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path("plans"),
+    period: Annotated[Optional[str], typer.Option("--period", help=N_("For `render report`: the period (Q1, Q2, Q3, Q4, Y)."))] = None,
+    results: Annotated[list[Path], typer.Option("--results", exists=True, file_okay=False, help=N_("For `render report`: a folder of result files (repeatable)."))] = [],
 ) -> None:
     """Render appendices of plans in the official format (Nghị định 30/2020/NĐ-CP)."""
+    if which.strip().lower() in REPORT_WORDS:  # the result report of a unit for a period
+        from .results import render_report_command
+
+        return render_report_command(plan, period, output_format, output, plans, results)
     repo, checked = load_repository([plans])
     root = Path.cwd()
     try:

@@ -198,3 +198,51 @@ def import_command(
         "unchanged": _("{path} already holds these figures; nothing to write"),
     }
     print(messages[written.status].format(path=display_path(path)))
+
+
+def render_report_command(
+    unit: str | None, period: str | None, output_format, output: Path | None, plans: Path, results: list[Path]
+) -> None:
+    """``dansokh render report --plan UNIT --period P``: the result report of a unit for a period."""
+    from jinja2 import TemplateError
+    from jinja2.exceptions import SecurityError
+
+    from .. import config
+    from ..read.discover import display_path
+    from ..render.formats import Format
+    from ..render.report import render_report_bytes
+    from ..render.report_view import build_report
+    from ..render.templates import environment, user_template_dirs
+    from ..write.atomic import write_bytes_atomic
+
+    if period is None:
+        raise fail(_("render report: give --period (Q1, Q2, Q3, Q4 or Y)"))
+    code = period_option(period)
+    book = load_book(plans, results)
+    if unit is None:
+        try:
+            unit = config.load(Path.cwd()).default_plan
+        except config.ConfigError as error:
+            raise fail(_("configuration: {reason}").format(reason=error)) from None
+    if unit is None:
+        raise fail(_("render report: give --plan UNIT (a unit id or name), or default_plan in the configuration"))
+    found = find_unit(book, unit, "--plan")
+    year = pick_year(book, code, None)
+    if not book.goals(found.id, year):
+        raise fail(_("{name} ({unit}) has no targets for {year}").format(name=found.name, unit=found.id, year=year))
+    report = build_report(book, progress(book, found, year, code, read_pace(settings_from(None).pace)))
+    fmt = output_format or (Format(output.suffix.lstrip(".").lower()) if output is not None and output.suffix.lstrip(".").lower() in Format.__members__ else Format.md)
+    env = environment(user_template_dirs([Path.cwd(), plans.resolve().parent]))
+    try:
+        data = render_report_bytes(report, fmt, env)
+    except (TemplateError, SecurityError) as error:
+        raise fail(_("template error: {reason}").format(reason=error), 1) from None
+    if output is None and fmt is Format.md:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    path = output if output is not None and not output.is_dir() else (output or Path(".")) / f"{found.id}-{year}-{code}-report.{fmt.value}"
+    try:
+        write_bytes_atomic(path, data)
+    except OSError as error:
+        raise fail(_("cannot write {path}: {reason}").format(path=path, reason=error), 1) from None
+    print(display_path(path))

@@ -1,0 +1,212 @@
+"""The result report of a unit for a period (báo cáo kết quả thực hiện), as a view every format draws.
+
+The table is an ``AppendixView`` (the official layout the appendices use, so the Markdown,
+XLSX and DOCX writers draw it unchanged): for the unit, each indicator's target, result, % of
+the target, the share expected by then and a verdict; for a parent, then, each indicator with
+a row per child and the unit's own row as the total.  Beside it, the figures the pictures need
+(``Bar`` per indicator, ``ChildBar`` per child), drawn by the HTML template as SVG and by the
+XLSX writer as native charts.  Documents are in Vietnamese whatever the language of messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..cascade.progress import Line, Progress, UnitProgress
+from ..cascade.results import Book, LoadedResult, officer_name
+from ..model.catalogue import Direction
+from ..model.numbers import vn
+from ..model.periods import PERIODS, period_label, vn_date
+from .view import BLANK_DAY, BLANK_NUMBER, AppendixView, Cell, ColumnView, HeaderCell, Row, text_cell
+
+VERDICTS_VI = {
+    "achieved": "Đạt",
+    "on track": "Đúng tiến độ",
+    "behind": "Chậm",
+    "no result": "Chưa có số liệu",
+    "information": "Thông tin",
+    "not reported": "Chưa báo cáo",
+}
+ROMAN = ("I", "II", "III")
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One indicator of the unit as a bar: its share of the target (capped for the drawing)."""
+
+    label: str
+    unit: str
+    share: float  # result / target in %, for the drawing (0–150)
+    expected: float | None  # the expected pace, in % of the target
+    verdict: str
+    text: str  # "87,5 %"
+
+
+@dataclass(frozen=True)
+class ChildBar:
+    name: str
+    achieved: int
+    on_track: int
+    behind: int
+    missing: int  # no result (or not reported at all)
+    status: str
+
+
+@dataclass
+class ResultReport:
+    view: AppendixView
+    unit_name: str
+    period_text: str
+    bars: list[Bar] = field(default_factory=list)
+    children: list[ChildBar] = field(default_factory=list)
+    note: str | None = None
+    completeness: str | None = None
+
+
+def _figure(value: Decimal | None) -> Cell:
+    if value is None:
+        return Cell("", None, "General", numeric=True)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        value = value.quantize(Decimal("0.01"))
+    places = max(0, -value.as_tuple().exponent) if isinstance(value.as_tuple().exponent, int) else 0
+    return Cell(vn(value), value, "#,##0" + ("." + "0" * places if places else ""), numeric=True)
+
+
+def _percent(value: Decimal | None) -> Cell:
+    if value is None:
+        return Cell("", None, "General", numeric=True)
+    rounded = value.quantize(Decimal("0.1"))
+    return Cell(vn(rounded), rounded, "#,##0.0", numeric=True)
+
+
+def _cells(tt: str, name: str, line: Line) -> list[Cell]:
+    verdict = VERDICTS_VI[line.verdict]
+    if line.source == "children":
+        verdict += " (tổng các đơn vị)"
+    return [
+        text_cell(tt),
+        text_cell(name),
+        text_cell(line.unit),
+        _figure(line.target),
+        _figure(line.result),
+        _percent(line.achieved),
+        _percent(line.expected),
+        text_cell(verdict),
+    ]
+
+
+def _attached(loaded: LoadedResult | None, unit_name: str, year: int) -> str:
+    if loaded is None or loaded.result.document is None:
+        return f"(Kèm theo Báo cáo số {BLANK_NUMBER} ngày {BLANK_DAY}/{BLANK_DAY}/{year} của {unit_name})"
+    document = loaded.result.document
+    day = vn_date(document.date) if document.date and len(document.date) == 10 else f"{BLANK_DAY}/{BLANK_DAY}/{year}"
+    return f"(Kèm theo {document.kind} số {document.number or BLANK_NUMBER} ngày {day} của {document.issuer or unit_name})"
+
+
+def _bar(line: Line) -> Bar | None:
+    if line.result is None or line.verdict == "information" or not line.target:
+        return None
+    if line.direction in (Direction.FLOOR, Direction.REDUCTION) and line.achieved is not None:
+        share = float(line.achieved)
+        text = f"{vn(line.achieved.quantize(Decimal('0.1')))} %"
+    elif line.direction is Direction.CEILING:
+        share = float(line.result / line.target * 100)
+        text = f"{vn(line.result)} / {vn(line.target)}"
+    else:
+        return None
+    return Bar(line.name, line.unit, max(0.0, min(share, 150.0)), float(line.expected) if line.expected is not None else None, line.verdict, text)
+
+
+def _child_bar(child: UnitProgress) -> ChildBar:
+    counts = {"achieved": 0, "on track": 0, "behind": 0, "no result": 0}
+    for line in child.lines:
+        if line.verdict in counts:
+            counts[line.verdict] += 1
+    return ChildBar(child.unit.name, counts["achieved"], counts["on track"], counts["behind"], counts["no result"], child.status)
+
+
+def build_report(book: Book, progress: Progress) -> ResultReport:
+    own = progress.unit
+    unit, year, period = own.unit, own.year, own.period
+    name = officer_name(book, unit, year)
+    loaded = book.result(unit.id, year, period)
+    label = period_label(period, year)
+    months = PERIODS[period].months
+    columns = [
+        ColumnView("TT", 5), ColumnView("Chỉ tiêu / Đơn vị", 33), ColumnView("Đơn vị tính", 9),
+        ColumnView(f"Kế hoạch năm {year}", 10, True), ColumnView("Kết quả thực hiện", 10, True),
+        ColumnView("% kế hoạch", 8, True), ColumnView("Tiến độ dự kiến (%)", 9, True), ColumnView("Đánh giá", 13),
+    ]
+    total = sum(c.width for c in columns)
+    columns = [ColumnView(c.label, round(100 * c.width / total, 2), c.numeric) for c in columns]
+    header = [[HeaderCell(c.label, column=k) for k, c in enumerate(columns)],
+              [HeaderCell(f"({k + 1})", column=k) for k in range(len(columns))]]
+    body: list[Row] = []
+    width = len(columns)
+    if progress.children:
+        body.append(Row("section", 0, [text_cell(ROMAN[0]), text_cell(f"Kết quả của {name}", colspan=width - 1)], ROMAN[0]))
+    for index, line in enumerate(own.lines, 1):
+        body.append(Row("unit", 0, _cells(str(index), line.name, line), str(index)))
+    if progress.children:
+        body.append(Row("section", 0, [text_cell(ROMAN[1]), text_cell("Kết quả theo đơn vị", colspan=width - 1)], ROMAN[1]))
+        children = _declared_order(book, unit.id, progress.children)
+        level = name[: -len(unit.name)].strip() if name != unit.name and name.endswith(unit.name) else ""
+        total_name = f"Toàn {level}" if level else f"Tổng {unit.name}"
+        for index, line in enumerate(own.lines, 1):
+            body.append(Row("section", 1, [text_cell(str(index)), text_cell(f"{line.name} ({line.unit})", colspan=width - 1)], str(index)))
+            for number, child in enumerate(children, 1):
+                child_line = next((l for l in child.lines if l.indicator == line.indicator), None)
+                if child_line is None:
+                    continue
+                cells = _cells(str(number), child.unit.name, child_line)
+                if child.status == "not reported":
+                    cells[-1] = text_cell(VERDICTS_VI["not reported"])
+                body.append(Row("unit", 0, cells, str(number)))
+            body.append(Row("total", 0, _cells("", total_name, line), ""))
+    note = loaded.result.note if loaded is not None else None
+    if loaded is None:
+        note = "Đơn vị chưa gửi báo cáo kỳ này; kết quả tính từ báo cáo của các đơn vị trực thuộc (nếu đủ)."
+    if note:
+        body.append(Row("note", 0, [text_cell(f"Ghi chú: {note}", colspan=width)], ""))
+    view = AppendixView(
+        plan_id=unit.id,
+        key=f"{year}-{period}",
+        kind="results",
+        year=year,
+        heading=None,
+        title=f"KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU DÂN SỐ VÀ PHÁT TRIỂN {label.upper()}",
+        subtitle=f"{name[:1].upper()}{name[1:]}, số liệu lũy kế từ 01/01/{year} đến hết tháng {months}/{year}",
+        attached=_attached(loaded, name, year),
+        caption=None,
+        columns=columns,
+        header=header,
+        body=body,
+        landscape=True,
+        font_size=11,
+    )
+    completeness = None
+    if progress.children:
+        count = len(progress.children)
+        reported = count - len(progress.missing)
+        completeness = f"Đã báo cáo: {reported}/{count} đơn vị; đúng hạn: {progress.on_time}."
+        if progress.missing:
+            completeness += " Chưa báo cáo: " + ", ".join(c.unit.name for c in progress.missing) + "."
+        if progress.late:
+            completeness += " Báo cáo muộn: " + ", ".join(c.unit.name for c in progress.late) + "."
+    return ResultReport(
+        view=view,
+        unit_name=name,
+        period_text=label,
+        bars=[bar for bar in (_bar(line) for line in own.lines) if bar is not None],
+        children=[_child_bar(child) for child in progress.children],
+        note=note,
+        completeness=completeness,
+    )
+
+
+def _declared_order(book: Book, unit: str, children: list[UnitProgress]) -> list[UnitProgress]:
+    """The children in the order the plan lists them (its table's row order), not ranked."""
+    order = {child.id: index for index, child in enumerate(book.children(unit))}
+    return sorted(children, key=lambda c: order.get(c.unit.id, len(order)))
