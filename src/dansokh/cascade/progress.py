@@ -27,7 +27,7 @@ from ..model.catalogue import CATALOGUE, Direction, UnitMismatch, convert
 from ..model.periods import PERIODS
 from ..model.plan import UnitDecl
 from ..model.result import computed_rate, is_count
-from .results import Book, Goal, LoadedResult, summed
+from .results import Book, Goal, LoadedResult, officer_name, summed
 
 HUNDRED = Decimal(100)
 QUARTERS = {"Q1": 0, "Q2": 1, "Q3": 2, "Q4": 3, "Y": 3}
@@ -117,6 +117,7 @@ class UnitProgress:
     due: str | None  # the day it was due before, where the plan that asks for it says
     file: str | None
     lines: list[Line]
+    title: str = ""  # as officers name the unit: "quận Long Biên"
 
     @property
     def late(self) -> bool:
@@ -254,6 +255,7 @@ def unit_progress(book: Book, unit: UnitDecl, year: int, period: str, paces: dic
         due=found[0].before if found else None,
         file=loaded.file if loaded else None,
         lines=lines,
+        title=officer_name(book, unit, year),
     )
 
 

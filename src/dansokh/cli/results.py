@@ -68,6 +68,7 @@ def units_with_targets(book: Book, year: int) -> list[UnitDecl]:
     """Every unit with a target for the year, parents before their children."""
     seen: list[UnitDecl] = []
     roots = [declared[0].unit for declared in book.repo.units.values() if book.repo.unit(declared[0].unit.parent or "") is None]
+    roots.sort(key=lambda unit: (-len(book.children(unit.id)), unit.name))  # the largest hierarchy first
 
     def walk(unit: UnitDecl) -> None:
         if book.goals(unit.id, year):
@@ -120,8 +121,7 @@ def form_command(
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
 ) -> None:
     """Write the Excel results form of a unit for a period, its targets filled in."""
-    from ..cascade.results import officer_name
-    from ..render.form import FormLine, FormSpec, render_form
+    from ..render.form import form_spec, render_form
     from ..write.atomic import write_bytes_atomic
 
     code = period_option(period)
@@ -133,15 +133,7 @@ def form_command(
     goals = book.goals(found.id, chosen)
     if not goals:
         raise fail(_("{name} ({unit}) has no targets for {year}: no plan states or assigns any").format(name=found.name, unit=found.id, year=chosen))
-    from ..model.catalogue import CATALOGUE
-
-    order = {key: index for index, key in enumerate(CATALOGUE)}
-    lines = [
-        FormLine(g.indicator, CATALOGUE[g.indicator].name, g.unit, g.value)
-        for g in sorted(goals.values(), key=lambda g: order[g.indicator])
-        if CATALOGUE[g.indicator].direction.value != "info"
-    ]
-    spec = FormSpec(found.id, officer_name(book, found, chosen), chosen, code, None, lines)
+    spec = form_spec(book, found, chosen, code)
     path = output or Path(f"{found.id}-{chosen}-{code}.xlsx")
     if path.suffix.lower() != ".xlsx":
         raise fail(_("-o {path}: the form is an .xlsx workbook").format(path=path))

@@ -24,7 +24,9 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
+from ..cascade.results import Book, officer_name
 from ..model.catalogue import CATALOGUE, Direction
+from ..model.plan import UnitDecl
 from ..model.periods import period_label
 from ..model.result import is_count
 from ..read.form import COLUMNS, FIELDS, FIRST_ROW, FORMAT, HEADER_ROW, META, SHEET, VERSION
@@ -54,6 +56,18 @@ class FormSpec:
     period: str
     plan_id: str | None
     lines: list[FormLine]
+
+
+def form_spec(book: Book, unit: UnitDecl, year: int, period: str) -> FormSpec:
+    """The form of ``unit`` for ``period``: one line per indicator it has a target for, in the
+    catalogue's order (average population, which is information, is not reported)."""
+    order = {key: index for index, key in enumerate(CATALOGUE)}
+    lines = [
+        FormLine(goal.indicator, CATALOGUE[goal.indicator].name, goal.unit, goal.value)
+        for goal in sorted(book.goals(unit.id, year).values(), key=lambda g: order[g.indicator])
+        if CATALOGUE[goal.indicator].direction is not Direction.INFO
+    ]
+    return FormSpec(unit.id, officer_name(book, unit, year), year, period, None, lines)
 
 
 def row_kind(indicator: str, unit: str) -> str:

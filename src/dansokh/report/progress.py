@@ -58,6 +58,10 @@ def _places(value: Decimal | None, places: int = 2) -> str | None:
     return plain(value)
 
 
+def _percent_text(value: Decimal | None) -> str | None:
+    return None if value is None else plain(value.quantize(Decimal("0.1")))
+
+
 def line_record(line: Line) -> dict[str, Any]:
     return {
         "indicator": line.indicator,
@@ -67,11 +71,11 @@ def line_record(line: Line) -> dict[str, Any]:
         "target": plain(line.target),
         "result": _places(line.result),
         "result_from": line.source or None,
-        "achieved_percent": _places(line.achieved, 1),
-        "expected_percent": _places(line.expected, 1),
+        "achieved_percent": _percent_text(line.achieved),
+        "expected_percent": _percent_text(line.expected),
         "pace": line.pace or None,
         "verdict": line.verdict,
-        "gap_points": _places(line.gap, 1),
+        "gap_points": _percent_text(line.gap),
     }
 
 
@@ -144,7 +148,7 @@ def _verdict_cell(verdict: str) -> str:
 
 
 def _unit_title(unit: UnitProgress) -> str:
-    parts = [_("{level} {name}, {period}").format(level=unit.unit.level, name=unit.unit.name, period=period_label(unit.period, unit.year))]
+    parts = [_("{unit}, {period}").format(unit=unit.title, period=period_label(unit.period, unit.year))]
     if unit.reported:
         parts.append(_("reported {day}").format(day=vn_date(unit.reported)))
         if unit.late:
