@@ -291,3 +291,40 @@ def test_a_unit_without_targets_has_no_form(repository):
     result = runner.invoke(app, ["form", "long-bien", "--period", "Q1", "-o", "form.csv"])
     assert result.exit_code == 2 and "is an .xlsx workbook" in result.stderr
     assert not os.path.exists(repository / "form.csv")
+
+
+def _readme_block(heading: str, fence: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split(heading, 1)[1].split(f"```{fence}\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_quarterly_walk_through_runs(repository, book):
+    """Every command of README's "A quarter in Long Biên", in order, on the real plans and the
+    illustrative results of the other wards; the workbook is filled with openpyxl in between."""
+    commands = [line.split() for line in _readme_block("### A quarter in Long Biên", "sh").strip().splitlines()]
+    assert [c[:2] for c in commands] == [["dansokh", "form"], ["dansokh", "import"], ["dansokh", "validate"],
+                                         ["dansokh", "progress"], ["dansokh", "render"]]
+    for path in EXAMPLES.rglob("*.yaml"):
+        if path.relative_to(EXAMPLES).as_posix() != "Q2/ngoc-thuy.yaml":
+            target = repository / "results" / "2025" / path.relative_to(EXAMPLES)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
+    import shlex
+
+    form = shlex.split(_readme_block("### A quarter in Long Biên", "sh").strip().splitlines()[0])[1:]
+    assert runner.invoke(app, form).exit_code == 0
+    loaded = book.result("ngoc-thuy", 2025, "Q2")
+    data = (repository / "ngoc-thuy-Q2.xlsx").read_bytes()
+    # first the workbook as README shows it coming back: two mistakes, each at its cell
+    saved(fill(data, loaded.result, E23="hai mươi bốn", F15=300), repository / "ngoc-thuy-Q2.xlsx")
+    console = _readme_block("2. **It comes back and is imported.**", "console").strip().splitlines()
+    assert console[0].strip() == "$ " + " ".join(commands[1])
+    result = runner.invoke(app, commands[1][1:])
+    assert result.exit_code == 1 and result.stdout.splitlines() == [line.strip() for line in console[1:]]
+    # then corrected, and every command in turn
+    saved(fill(data, loaded.result), repository / "ngoc-thuy-Q2.xlsx")
+    for command in commands[1:]:
+        result = runner.invoke(app, shlex.split(" ".join(command))[1:])
+        assert result.exit_code == 0, (command, result.output)
+    assert (repository / "results/2025/Q2/ngoc-thuy.yaml").read_bytes() == (EXAMPLES / "Q2/ngoc-thuy.yaml").read_bytes()
+    assert (repository / "bao-cao-6-thang.docx").read_bytes()[:2] == b"PK"

@@ -64,7 +64,7 @@ def test_every_example_result_is_labelled_illustrative():
     for path in files:
         assert 'note: "Số liệu minh họa: không văn bản nguồn nào công bố kết quả này' in path.read_text(encoding="utf-8"), path
     assert not [p for p in PLANS.rglob("*.yaml") if "kind: result" in p.read_text(encoding="utf-8")]
-    assert "illustrative" in (ROOT / "examples" / "README.md").read_text(encoding="utf-8")
+    assert "illustrative" in (EXAMPLES / "README.md").read_text(encoding="utf-8")
 
 
 # --- roll-up sums ---------------------------------------------------------------------------

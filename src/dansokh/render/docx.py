@@ -193,13 +193,15 @@ def render_docx(view: AppendixView) -> bytes:
             target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     for offset, body_row in enumerate(view.body):
         index = levels + offset
-        _row_flag(table.rows[index], "w:cantSplit")
+        row = table.rows[index]
+        _row_flag(row, "w:cantSplit")
         keep = body_row.kind == "section"  # a section row stays on the page of the row after it
+        cells = row.cells  # once per row: table.cell() walks the whole table each time
         column = 0
         for position, cell in enumerate(body_row.cells):
-            target = table.cell(index, column)
+            target = cells[column]
             if cell.colspan > 1:
-                target = target.merge(table.cell(index, column + cell.colspan - 1))
+                target = target.merge(cells[column + cell.colspan - 1])
             align = (
                 WD_ALIGN_PARAGRAPH.RIGHT if cell.numeric
                 else WD_ALIGN_PARAGRAPH.CENTER if position == 0
