@@ -3,7 +3,7 @@
 * ``extract``: a Babel extractor (locale/babel.cfg names it): the messages Babel's Python
   extractor finds (``_``, ``ngettext``, ``N_``), plus each paragraph of every rule's
   documentation (the docstring of a function declared with ``@plan_rule`` or
-  ``@repo_rule``), cut as ``Rule.doc`` cuts it.
+  ``@repo_rule`` or ``@results_rule``), cut as ``Rule.doc`` cuts it.
 * ``python -m dansokh.i18n.catalogues extract|update|compile|check``: the catalogue workflow
   from a checkout (see CONTRIBUTING.md, "Message catalogues").  ``compile`` checks what matters here (every
   message translated, nothing fuzzy, the same ``{placeholders}``) instead of Babel's
@@ -28,7 +28,7 @@ LOCALE = Path(__file__).resolve().parent / "locale"
 TEMPLATE = LOCALE / f"{DOMAIN}.pot"
 LANGUAGES = ("vi",)
 
-_RULE_DECORATORS = {"plan_rule", "repo_rule"}
+_RULE_DECORATORS = {"plan_rule", "repo_rule", "results_rule"}
 
 
 def _rule_code(function: ast.FunctionDef) -> str | None:

@@ -40,10 +40,19 @@ def repo_rule(code: str, name: str, summary: str, severity: Severity = Severity.
     return wrap
 
 
+def results_rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR):
+    """Declare a check over the results and the plans they report against (a ``cascade.results.Book``)."""
+
+    def wrap(function: Callable[["Rule", Any], Iterator[Diagnostic]]) -> Rule:
+        return Rule(code, name, summary, "results", severity, function, _doc(function))
+
+    return wrap
+
+
 def fmt(value: Any) -> str:
     """A number as the message shows it: in the reader's language (3,04 in Vietnamese,
     3.04 in English), the written digits kept, no exponent."""
     return number(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else str(value)
 
 
-__all__ = ["Rule", "plan_rule", "repo_rule", "fmt", "quantity", "difference", "Path", "Span", "Related", "Severity", "Diagnostic"]
+__all__ = ["Rule", "plan_rule", "repo_rule", "results_rule", "fmt", "quantity", "difference", "Path", "Span", "Related", "Severity", "Diagnostic"]

@@ -3,7 +3,7 @@ never go down, parents that add up, reports that arrive, arrive on time, and mat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -13,16 +13,7 @@ from ...i18n import N_, _, ngettext
 from ...model.catalogue import CATALOGUE
 from ...model.periods import PERIODS, period_words, vn_date
 from ...model.result import figure_problems, is_count, part_name
-from .base import _doc, fmt
-
-
-def results_rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR):
-    """Declare a check over the results and the plans they report against (a ``Book``)."""
-
-    def wrap(function: Callable[[Rule, Book], Iterator[Diagnostic]]) -> Rule:
-        return Rule(code, name, summary, "results", severity, function, _doc(function))
-
-    return wrap
+from .base import fmt, results_rule
 
 
 def _unit_name(book: Book, unit: str) -> str:
