@@ -2,10 +2,16 @@
 
 The pre-2025 shape: one national plan, 63 provinces, about 700 districts and about 10,000
 communes.  Every plan states targets, carries a schedule, and (above the communes) an allocation
-table to its children; quotas are split with dansokh's own apportionment so that every column
-adds up, and every child states exactly what it was assigned, so the repository validates clean.
+table to its children and the due date of their first-quarter report; quotas are split with
+dansokh's own apportionment so that every column adds up, and every child states exactly what it
+was assigned, so the repository validates clean.
 
-    python benchmarks/generate.py OUT [--seed 2025] [--provinces 63]
+With ``--results`` every unit also reports its first quarter (``results/2025/Q1/…``): the
+communes' figures are drawn at random, every unit above adds up its children's counts and the
+numerators and denominators of its rates, and every report is on time, so that the results
+validate clean too and the benchmark times every K rule over the whole country.
+
+    python benchmarks/generate.py OUT [--seed 2025] [--provinces 63] [--results]
 """
 
 from __future__ import annotations
@@ -129,6 +135,12 @@ def plan_text(unit: Unit, rng: random.Random) -> str:
                 "            lead: Trung tâm Y tế",
             ]
     if unit.children:
+        reporting = [
+            "reporting:",
+            "  text: báo cáo kết quả thực hiện định kỳ hàng quý, trước ngày 10 tháng đầu tiên của quý tiếp theo",
+            "  reports:",
+            '    - {period: Q1, before: "2025-04-10"}',
+        ]
         columns = RATES + ["new_users_total"] + METHODS
         lines += ["  - kind: allocation", '    number: "2"', "    title: BIỂU GIAO CHỈ TIÊU NĂM 2025", "    columns:"]
         lines += [f"      - {{indicator: {c}, label: {LABELS[c]}}}" for c in columns]
@@ -140,7 +152,75 @@ def plan_text(unit: Unit, rng: random.Random) -> str:
         lines.append(f"      - {{name: Tổng, total: true, values: [{values(unit)}]}}")
         for n, child in enumerate(unit.children, start=1):
             lines.append(f'      - {{tt: "{n}", name: {child.name}, values: [{values(child)}]}}')
+        lines += reporting
     return "\n".join(lines) + "\n"
+
+
+# a rate's denominator for a commune's quarter: pregnant women, births, the elderly, people marrying
+DENOMINATORS = {"prenatal_screening": (20, 90), "newborn_screening": (20, 90), "elderly_checkup": (300, 1500),
+                "premarital_checkup": (10, 60)}
+
+
+@dataclass
+class Reported:
+    counts: dict[str, int]
+    parts: dict[str, tuple[int, int]]
+
+
+def report(unit: Unit, rng: random.Random) -> Reported:
+    """The unit's first-quarter figures: drawn for a commune, its children's added up above."""
+    if not unit.children:
+        counts = {m: max(0, round(q * rng.uniform(0.15, 0.32))) for m, q in unit.methods.items()}
+        parts = {}
+        for rate, target in unit.rates.items():
+            denominator = rng.randint(*DENOMINATORS[rate])
+            share = target / 100 * rng.uniform(0.9, 1.05) * (0.25 if rate == "elderly_checkup" else 1)
+            parts[rate] = (min(denominator, round(denominator * share)), denominator)
+        return Reported(counts, parts)
+    below = [report(child, rng) for child in unit.children]
+    unit.reported = below  # type: ignore[attr-defined]
+    counts = {m: sum(r.counts[m] for r in below) for m in unit.methods}
+    parts = {rate: (sum(r.parts[rate][0] for r in below), sum(r.parts[rate][1] for r in below)) for rate in unit.rates}
+    return Reported(counts, parts)
+
+
+def result_text(unit: Unit, figures: Reported, rng: random.Random) -> str:
+    lines = [
+        "kind: result",
+        f"unit: {unit.id}",
+        "year: 2025",
+        'period: "Q1"',
+        f'reported: "2025-04-0{rng.randint(1, 9)}"',
+        f'document: {{kind: "Báo cáo", issuer: "UBND {unit.name}"}}',
+        "figures:",
+    ]
+    for rate in unit.rates:
+        numerator, denominator = figures.parts[rate]
+        value = round(100 * numerator / denominator, 1) if denominator else 0
+        value_text = f"{value:.1f}".rstrip("0").rstrip(".")
+        lines.append(f"  - {{indicator: {rate}, value: {value_text}, numerator: {numerator}, denominator: {denominator}}}")
+    lines.append(f"  - {{indicator: new_users_total, value: {sum(figures.counts.values())}}}")
+    for method in unit.methods:
+        lines.append(f"  - {{indicator: {method}, value: {figures.counts[method]}}}")
+    return "\n".join(lines) + "\n"
+
+
+def write_results(root: Unit, out: Path, seed: int) -> tuple[int, int]:
+    """One first-quarter result per unit under ``out/results/2025/Q1``, in the plans' folder shape."""
+    rng = random.Random(seed + 2)
+    top = report(root, rng)
+    files = size = 0
+    stack: list[tuple[Unit, Reported, Path]] = [(root, top, out / "results" / "2025" / "Q1")]
+    while stack:
+        unit, figures, folder = stack.pop()
+        folder.mkdir(parents=True, exist_ok=True)
+        data = result_text(unit, figures, rng).encode("utf-8")
+        (folder / f"{unit.id}.yaml").write_bytes(data)
+        files, size = files + 1, size + len(data)
+        if unit.children:
+            for child, below in zip(reversed(unit.children), reversed(unit.reported)):  # type: ignore[attr-defined]
+                stack.append((child, below, folder / child.id if child.children else folder))
+    return files, size
 
 
 def write(root: Unit, out: Path, seed: int) -> tuple[int, int]:
@@ -162,12 +242,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to write the plans into (must be empty or absent)")
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--provinces", type=int, default=63)
+    parser.add_argument("--results", action="store_true", help="also a first-quarter result for every unit")
     args = parser.parse_args(argv)
     if args.out.exists() and any(args.out.iterdir()):
         print(f"{args.out} is not empty", file=sys.stderr)
         return 2
-    files, size = write(build(args.seed, args.provinces), args.out, args.seed)
+    root = build(args.seed, args.provinces)
+    files, size = write(root, args.out, args.seed)
     print(f"{files} plans, {size / 1e6:.1f} MB in {args.out}")
+    if args.results:
+        files, size = write_results(root, args.out, args.seed)
+        print(f"{files} results, {size / 1e6:.1f} MB in {args.out / 'results'}")
     return 0
 
 

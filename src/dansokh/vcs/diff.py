@@ -30,6 +30,7 @@ from ..model.catalogue import CATALOGUE
 from ..model.names import name_key
 from ..model.numbers import plain
 from ..model.parse import parse_plan
+from ..model.result import is_result
 from ..model.plan import AllocationTable, Schedule, ScheduleRow, ScheduleSection, Target
 from ..read.loader import DEFAULT_MAX_BYTES, load_text
 
@@ -115,6 +116,8 @@ def load_side(label: str, files: dict[str, bytes], max_bytes: int = DEFAULT_MAX_
     side = Side(label, Repository())
     for name, raw in files.items():
         loaded = load_text(name, raw, max_bytes)
+        if is_result(loaded.data):
+            continue  # a result file: the diff is of plans
         plan, _ = parse_plan(loaded)
         if plan is None:
             side.skipped.append(name)
