@@ -70,7 +70,11 @@ def test_usage_errors_exit_2(in_tmp):
 
 def test_rules_lists_every_code_and_documents_one():
     listing = runner.invoke(app, ["rules"]).output
-    assert [rule.code for rule in ALL_RULES] == re.findall(r"^([A-Z]\d{3}) ", listing, re.MULTILINE)
+    from dansokh.read.form import FORM_RULES
+
+    # every code validate reports, then the ones `dansokh import` reports at a workbook's cells
+    assert [rule.code for rule in ALL_RULES + FORM_RULES] == re.findall(r"^([A-Z]\d{3}) ", listing, re.MULTILINE)
+    assert runner.invoke(app, ["rules", "F007"]).output.startswith("F007 not-a-number (error)")
     one = runner.invoke(app, ["rules", "c001"]).output
     assert one.startswith("C001 below-assignment (error)")
     assert "Gia Lâm 82%" in one

@@ -287,3 +287,18 @@ def test_progress_usage_errors(example):
     write_files(example, {"dansokh.toml": '[pace]\nnew_users_iud = "fast"\n'})
     result = runner.invoke(app, ["progress", "long-bien", "--period", "Q1", "--results", "results"])
     assert result.exit_code == 2 and "pace of new_users_iud" in result.stderr
+
+
+def test_the_result_schema_accepts_every_example_and_names_the_periods():
+    import jsonschema
+    from ruamel.yaml import YAML
+
+    result = runner.invoke(app, ["schema", "--results"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "dansokh result"
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted(EXAMPLES.rglob("*.yaml")):
+        data = json.loads(json.dumps(YAML(typ="safe").load(path.read_text(encoding="utf-8")), default=float))
+        assert list(validator.iter_errors(data)) == [], path
+    assert not validator.is_valid({"kind": "result", "unit": "an", "year": 2025, "period": "Q5", "reported": "2025-04-01"})

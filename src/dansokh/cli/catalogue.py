@@ -12,6 +12,7 @@ from rich.table import Table
 from ..check import examples
 from ..check.rules import ALL_RULES
 from ..i18n import N_, _, current
+from ..read.form import FORM_RULES
 from ..model.catalogue import CATALOGUE
 from ..report.allocation import direction_text
 from ..report.rules import RuleExample, severity_text, write_rule
@@ -28,20 +29,21 @@ def rules_command(
 ) -> None:
     """List the rule codes dansokh reports; with codes, each one's documentation and examples."""
     console = Console(highlight=False)
+    every = ALL_RULES + FORM_RULES  # the F codes come from `dansokh import`, not from validate
     if not codes and not full:
         english = current() == "en"  # a rule's name is an English identifier: Vietnamese shows the summary only
         columns = [_("code"), _("name"), _("severity"), _("what it finds")] if english else [
             _("code"), _("severity"), _("what it finds")
         ]
         table = Table(*columns, box=None, pad_edge=False)
-        for rule in ALL_RULES:
+        for rule in every:
             cells = [rule.code, rule.name] if english else [rule.code]
             table.add_row(*cells, severity_text(rule.severity), rule.summary)
         console.print(table)
         return
     wanted = [c.upper() for c in codes or []]
-    chosen = [r for r in ALL_RULES if full or any(r.code.startswith(c) for c in wanted)]
-    unknown = [c for c in wanted if not any(r.code.startswith(c) for r in ALL_RULES)]
+    chosen = [r for r in every if full or any(r.code.startswith(c) for c in wanted)]
+    unknown = [c for c in wanted if not any(r.code.startswith(c) for r in every)]
     if unknown:
         raise fail(_("unknown rule code {codes}; `dansokh rules` lists them").format(codes=", ".join(unknown)))
     for index, rule in enumerate(chosen):

@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..i18n import N_, _
-from ..model.schema import plan_schema
+from ..model.schema import plan_schema, result_schema
 from ..read.loader import DEFAULT_MAX_BYTES
 from ..report.diff import DIFF_REPORTERS
 from ..vcs.diff import WORKING_TREE, compare, load_side
@@ -66,9 +66,10 @@ def schema_command(
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("Write the schema to this file."))
     ] = None,
+    results: Annotated[bool, typer.Option("--results", help=N_("The schema of a result file (kind: result) instead."))] = False,
 ) -> None:
     """Print the JSON Schema of a plan file, for editors (yaml-language-server) and check-jsonschema."""
-    text = json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(result_schema() if results else plan_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:

@@ -22,11 +22,13 @@ from pydantic_core import core_schema
 
 from . import plan as models
 from .catalogue import CATALOGUE, UNITS
+from .periods import PERIODS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 SLUG_PATTERN = models._SLUG.pattern
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+FULL_DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 
 # (model, key) -> description; the models' docstrings describe the models themselves.
 DESCRIPTIONS: dict[tuple[str, str], str] = {
@@ -91,6 +93,10 @@ class _PlanSchema(GenerateJsonSchema):
             return {**inner, "pattern": SLUG_PATTERN}
         if function is models._partial_date:
             return {**inner, "pattern": DATE_PATTERN}
+        if function is models._full_date:
+            return {**inner, "pattern": FULL_DATE_PATTERN}
+        if function is models._period:
+            return {**inner, "enum": list(PERIODS)}
         if function is models._indicator:
             keys = list(CATALOGUE)
             return {**inner, "enum": keys, "enumDescriptions": [CATALOGUE[k].name for k in keys]}
@@ -113,5 +119,18 @@ def plan_schema() -> dict[str, Any]:
     schema["description"] = (
         "A Vietnamese population-and-development plan (Kế hoạch Dân số và Phát triển) as dansokh keeps it."
         " The schema checks keys and types; `dansokh validate` also checks the arithmetic and the cascade."
+    )
+    return {"$schema": DIALECT, **schema}
+
+
+def result_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one result file (``kind: result``)."""
+    from .result import ResultFile
+
+    schema = ResultFile.model_json_schema(schema_generator=_PlanSchema)
+    schema["title"] = "dansokh result"
+    schema["description"] = (
+        "One unit's results (kết quả thực hiện) for one period, cumulative from 1 January, as dansokh keeps them."
+        " The schema checks keys and types; `dansokh validate` also checks the figures, the sums and the dates."
     )
     return {"$schema": DIALECT, **schema}
