@@ -97,7 +97,7 @@ class Line:
     target: Decimal
     result: Decimal | None
     source: str  # "reported", "children" (their figures added up) or "" (no result)
-    achieved: Decimal | None  # % of the target achieved (floors, reductions)
+    achieved: Decimal | None  # % of the target achieved (floors)
     expected: Decimal | None  # % of the target expected by the end of the period
     pace: str
     verdict: str  # one of VERDICTS
@@ -189,10 +189,9 @@ def line_for(goal: Goal, result: Decimal | None, source: str, period: str, pace:
         gap = None if met or not target else (target - result) / target * HUNDRED
         return Line(**common, result=result, source=source, achieved=None, expected=None, pace="", verdict="achieved" if met else "behind", gap=gap)
     achieved = result / target * HUNDRED if target else None
-    if direction is Direction.REDUCTION:
+    if direction is Direction.REDUCTION:  # met or not: a % of a reduction says nothing (0,19 of 0,05 is 380 %)
         met = result >= target
-        gap = None if met else (achieved - HUNDRED if achieved is not None else result - target)
-        return Line(**common, result=result, source=source, achieved=achieved, expected=None, pace="", verdict="achieved" if met else "behind", gap=gap)
+        return Line(**common, result=result, source=source, achieved=None, expected=None, pace="", verdict="achieved" if met else "behind", gap=None)
     expected = expected_share(pace, period)
     if result >= target:
         verdict = "achieved"
@@ -238,9 +237,15 @@ def _figure_value(book: Book, loaded: LoadedResult | None, unit: str, year: int,
         return None, ""
 
 
-def unit_progress(book: Book, unit: UnitDecl, year: int, period: str, paces: dict[str, Pace]) -> UnitProgress:
+def unit_progress(
+    book: Book, unit: UnitDecl, year: int, period: str, paces: dict[str, Pace], assigned: bool = False
+) -> UnitProgress:
+    """One unit's progress against its own targets, or (``assigned``, as its parent sees it)
+    against what its parent assigned to it, where the parent did."""
     loaded = book.result(unit.id, year, period)
-    goals = book.goals(unit.id, year, loaded.result.plan if loaded else None)
+    goals = (book.assigned_goals(unit.id, year) if assigned else {}) or book.goals(
+        unit.id, year, loaded.result.plan if loaded else None
+    )
     order = {key: index for index, key in enumerate(CATALOGUE)}
     lines = []
     for goal in sorted(goals.values(), key=lambda g: order[g.indicator]):
@@ -267,7 +272,7 @@ def _rank(child: UnitProgress) -> tuple:
 def progress(book: Book, unit: UnitDecl, year: int, period: str, paces: dict[str, Pace] | None = None) -> Progress:
     paces = paces or {}
     own = unit_progress(book, unit, year, period, paces)
-    children = [unit_progress(book, child, year, period, paces) for child in book.children(unit.id)]
+    children = [unit_progress(book, child, year, period, paces, assigned=True) for child in book.children(unit.id)]
     children.sort(key=_rank)
     return Progress(own, children)
 

@@ -99,6 +99,14 @@ class Book:
             self._goals[key] = self._find_goals(unit, year, plan_id)
         return self._goals[key]
 
+    def assigned_goals(self, unit: str, year: int) -> dict[str, Goal]:
+        """What the unit's parent assigned to it for the year (its row of the parent's table):
+        what a parent's report holds its children to."""
+        key = (f"{unit}@assigned", year)
+        if key not in self._goals:
+            self._goals[key] = self._assigned(unit, year)
+        return self._goals[key]
+
     def _find_goals(self, unit: str, year: int, plan_id: str | None) -> dict[str, Goal]:
         own = self.repo.by_id.get(plan_id) if plan_id else main_plan(self.repo, unit, year)
         if own is not None and own.plan.unit.id == unit and own.plan.year == year:
@@ -108,6 +116,9 @@ class Book:
                 if stated is not None:
                     goals[indicator] = Goal(indicator, stated.value, stated.unit, own, stated.path, stated.origin)
             return goals
+        return self._assigned(unit, year)
+
+    def _assigned(self, unit: str, year: int) -> dict[str, Goal]:
         parent = self.parent_plan(unit, year)
         if parent is None:
             return {}
