@@ -83,8 +83,8 @@ def units_with_targets(book: Book, year: int) -> list[UnitDecl]:
 
 @app.command("progress", help=N_("Results against targets for a period: % achieved, the expected pace, who is behind."))
 def progress_command(
-    unit: Annotated[Optional[str], typer.Argument(help=N_("A unit id or name (default: every unit with targets)."))] = None,
-    period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)] = "Q1",
+    period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)],
+    unit: Annotated[Optional[str], typer.Argument(metavar="UNIT", help=N_("A unit id or name (default: every unit with targets)."))] = None,
     year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the latest with results for the period)."))] = None,
     output_format: Annotated[ProgressFormat, typer.Option("--format", "-f", help=N_("Output format."))] = ProgressFormat.table,
     fail_behind: Annotated[bool, typer.Option("--fail-behind", help=N_("Exit 1 when a unit shown is behind (for CI)."))] = False,
@@ -114,7 +114,7 @@ def progress_command(
 
 @app.command("form", help=N_("Write the Excel results form of a unit for a period, its targets filled in."))
 def form_command(
-    unit: Annotated[str, typer.Argument(help=N_("A unit id or name."))],
+    unit: Annotated[str, typer.Argument(metavar="UNIT", help=N_("A unit id or name."))],
     period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)],
     year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the latest year of the plans)."))] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("The .xlsx file (default: UNIT-YEAR-PERIOD.xlsx)."))] = None,
@@ -146,7 +146,7 @@ def form_command(
 
 @app.command("import", help=N_("Read a filled results form into a result file, reporting every problem at its cell."))
 def import_command(
-    workbook: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=N_("The filled form (.xlsx)."))],
+    workbook: Annotated[Path, typer.Argument(exists=True, dir_okay=False, metavar="FILE.xlsx", help=N_("The filled form (.xlsx)."))],
     into: Annotated[Optional[Path], typer.Option("--into", file_okay=False, help=N_("Folder of result files: the result goes to FOLDER/PERIOD/UNIT.yaml (default: results/YEAR)."))] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("The result file to write (instead of --into)."))] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", help=N_("The unit the form must be for."))] = None,
