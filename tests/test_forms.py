@@ -20,10 +20,18 @@ from dansokh.cli import app
 from dansokh.read.form import COLUMNS, FIELDS, FIRST_ROW, SHEET, read_form
 from dansokh.render.form import form_spec, render_form
 from dansokh.write.form_import import result_from_form
-from dansokh.write.results import result_text
+from dansokh.write.results import result_text, split_header
 
 EXAMPLES = ROOT / "examples" / "results-2025"
 runner = CliRunner()
+
+
+def figures_of(path: Path) -> bytes:
+    """An example result file without the comment lines it starts with (its ILLUSTRATIVE label):
+    what `dansokh import` writes into a new file."""
+    header, body = split_header(path.read_text(encoding="utf-8"))
+    assert "ILLUSTRATIVE" in header
+    return body.encode("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +72,7 @@ def _round_trip(book, loaded, tmp_path):
     path = saved(fill(render_form(spec), result), tmp_path / "form.xlsx")
     imported = result_from_form(read_form(path), book)
     assert imported.problems == [], loaded.file
-    assert result_text(imported.result).encode("utf-8") == (EXAMPLES / result.period / f"{result.unit}.yaml").read_bytes()
+    assert result_text(imported.result).encode("utf-8") == figures_of(EXAMPLES / result.period / f"{result.unit}.yaml")
 
 
 @pytest.mark.parametrize(("unit", "period"), [("ngoc-thuy", "Q1"), ("long-bien", "Q2"), ("ha-noi", "Q1"), ("bac-cuong", "Q1")])
@@ -247,7 +255,7 @@ def test_form_then_import_writes_the_result_atomically_and_refuses_to_clobber(re
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "ngoc-thuy-2025-Q1.xlsx"
     loaded = book.result("ngoc-thuy", 2025, "Q1")
-    original = (EXAMPLES / "Q1" / "ngoc-thuy.yaml").read_bytes()
+    original = figures_of(EXAMPLES / "Q1" / "ngoc-thuy.yaml")
     data = (repository / "ngoc-thuy-2025-Q1.xlsx").read_bytes()
     saved(fill(data, loaded.result), repository / "filled.xlsx")
     result = runner.invoke(app, ["import", "filled.xlsx"])
@@ -268,6 +276,11 @@ def test_form_then_import_writes_the_result_atomically_and_refuses_to_clobber(re
     assert result.exit_code == 0 and result.stdout.strip() == "replaced results/2025/Q1/ngoc-thuy.yaml"
     assert "new_users_iud, value: 30}" in written.read_text(encoding="utf-8")
     assert sorted(p.name for p in written.parent.iterdir()) == ["ngoc-thuy.yaml"]  # no temporary file left
+    # the comment lines a result file starts with survive a replacement
+    written.write_text("# sửa theo điện thoại ngày 12/04\n" + written.read_text(encoding="utf-8"), encoding="utf-8")
+    assert runner.invoke(app, ["import", "changed.xlsx"]).stdout.strip().endswith("nothing to write")
+    assert runner.invoke(app, ["import", "filled.xlsx", "--force"]).exit_code == 0
+    assert written.read_bytes() == "# sửa theo điện thoại ngày 12/04\n".encode("utf-8") + original
     validated = runner.invoke(app, ["validate", "plans", "results"])
     assert validated.exit_code == 0, validated.output
 
@@ -326,5 +339,46 @@ def test_the_readme_quarterly_walk_through_runs(repository, book):
     for command in commands[1:]:
         result = runner.invoke(app, shlex.split(" ".join(command))[1:])
         assert result.exit_code == 0, (command, result.output)
-    assert (repository / "results/2025/Q2/ngoc-thuy.yaml").read_bytes() == (EXAMPLES / "Q2/ngoc-thuy.yaml").read_bytes()
+    assert (repository / "results/2025/Q2/ngoc-thuy.yaml").read_bytes() == figures_of(EXAMPLES / "Q2/ngoc-thuy.yaml")
     assert (repository / "bao-cao-6-thang.docx").read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.slow
+def test_the_officers_guide_results_walk_through_runs_as_written(tmp_path, book):
+    """The guide's "Báo cáo kết quả thực hiện": the commands in one shell, as written, with the
+    workbook filled by openpyxl where the ward would fill it (Cự Khối's six months: what Long Biên
+    reported less the twelve other wards, so that the district adds up once it is imported)."""
+    from test_docs import GUIDE, _console_blocks, _environment, _region, assert_shows, run_script
+
+    first, second = _console_blocks(_region(GUIDE.read_text(encoding="utf-8"), "results"))
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _environment(home)
+    for (command, shown), (output, status) in zip(first, run_script(first, ROOT, env)):
+        assert status == 0, (command, output)
+        assert_shows(shown, output)
+    district = {f.indicator: f for f in book.result("long-bien", 2025, "Q2").result.figures}
+    wards = [u.id for u in book.children("long-bien") if u.id != "cu-khoi"]
+    spec = form_spec(book, book.repo.unit("cu-khoi"), 2025, "Q2")
+    workbook = openpyxl.load_workbook(home / "cu-khoi-6-thang.xlsx")
+    sheet = workbook[SHEET]
+    sheet.cell(FIELDS["reported"], 3).value = dt.date(2025, 7, 9)
+    sheet.cell(FIELDS["issuer"], 3).value = "UBND phường Cự Khối"
+    for index, line in enumerate(spec.lines):
+        figure = district.get(line.indicator)
+        others = [next(f for f in book.result(w, 2025, "Q2").result.figures if f.indicator == line.indicator) for w in wards]
+        row = FIRST_ROW + index
+        if figure is None or line.indicator == "third_child_reduction":
+            continue
+        if figure.numerator is None:
+            sheet.cell(row, COLUMNS["value"]).value = int(figure.value - sum(f.value for f in others))
+        else:
+            sheet.cell(row, COLUMNS["numerator"]).value = int(figure.numerator - sum(f.numerator for f in others))
+            sheet.cell(row, COLUMNS["denominator"]).value = int(figure.denominator - sum(f.denominator for f in others))
+    workbook.save(home / "cu-khoi-6-thang.xlsx")
+    for (command, shown), (output, status) in zip(second, run_script(second, ROOT, _environment(home, DANSOKH_LANG="vi"))):
+        assert status == 0, (command, output)
+        assert_shows(shown, output)
+    written = (home / "ket-qua-2025" / "Q2" / "cu-khoi.yaml").read_text(encoding="utf-8")
+    assert written.startswith("kind: result\nunit: cu-khoi\nyear: 2025\nperiod: \"Q2\"\nreported: \"2025-07-09\"\n")
+    assert (home / "bao-cao-6-thang.docx").read_bytes()[:2] == b"PK"

@@ -45,9 +45,9 @@ def test_the_example_repository_validates_with_exactly_its_two_warnings(in_tmp):
     shutil.copytree(EXAMPLES, in_tmp / "examples" / "results-2025")
     findings = validate([Path("plans"), Path("examples/results-2025")])
     assert [(d.code, d.file, d.span.line, d.message) for d in findings.diagnostics] == [
-        ("K006", "examples/results-2025/Q1/gia-lam.yaml", 5,
+        ("K006", "examples/results-2025/Q1/gia-lam.yaml", 6,
          "Gia Lâm reported Q1 2025 on 14/04/2025, 5 days late: city asks for it before 10/04/2025"),
-        ("K005", "examples/results-2025/Q2/long-bien.yaml", 4,
+        ("K005", "examples/results-2025/Q2/long-bien.yaml", 5,
          "Cự Khối (cu-khoi) has not reported for 6 months of 2025 (Q2); Long Biên's figures cannot be checked against its children"),
         ("U004", "plans/2025/bac-cuong.yaml", 29,
          "parent unit 'thanh-pho-lao-cai' of Bắc Cường is not in the repository; what it assigned cannot be checked"),
@@ -104,9 +104,9 @@ def test_a_sum_that_does_not_add_up_is_K004_at_the_parents_figure(example):
     k004 = [d for d in findings.diagnostics if d.code == "K004"]
     # the district no longer adds up to its wards, and the city (whose districts include Long Biên) to its districts
     assert [(d.file, d.span.line, d.message) for d in k004] == [
-        ("results/Q1/ha-noi.yaml", 16,
-         "Dụng cụ tử cung (đặt vòng): Hà Nội reports 8918 for Q1 2025, but its 30 children's reports add up to 8922"),
-        ("results/Q1/long-bien.yaml", 19,
+        ("results/Q1/ha-noi.yaml", 17,
+         "Dụng cụ tử cung (đặt vòng): Hà Nội reports 8,918 for Q1 2025, but its 30 children's reports add up to 8,922"),
+        ("results/Q1/long-bien.yaml", 20,
          "Dụng cụ tử cung (đặt vòng): Long Biên reports 260 for Q1 2025, but its 13 children's reports add up to 256"),
     ]
 
@@ -141,8 +141,8 @@ def test_a_missing_ward_is_named_and_a_late_district_counted(example):
     (example / "results" / "Q1" / "thach-ban.yaml").unlink()
     findings = validate([Path("plans"), Path("results")])
     assert [(d.code, d.file, d.span.line) for d in findings.diagnostics if d.code in ("K004", "K005")] == [
-        ("K005", "results/Q1/long-bien.yaml", 4),
-        ("K005", "results/Q2/long-bien.yaml", 4),
+        ("K005", "results/Q1/long-bien.yaml", 5),
+        ("K005", "results/Q2/long-bien.yaml", 5),
     ]
     assert "Thạch Bàn (thach-ban) has not reported for Q1 2025" in findings.diagnostics[0].message or any(
         "Thạch Bàn (thach-ban) has not reported for Q1 2025" in d.message for d in findings.diagnostics
@@ -244,7 +244,7 @@ def test_progress_table_speaks_vietnamese_numbers(example):
     result = runner.invoke(app, ["--lang", "vi", "progress", "long-bien", "--period", "6m", "--results", "results"])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "6 tháng đầu năm 2025" in out and "1.100" in out and "47,4 %" in out and "chậm" in out
+    assert "6 tháng đầu năm 2025" in out and "1.100" in out and "47,4%" in out and "chậm" in out
     assert "Đã báo cáo: 12/13; đúng hạn: 12. Chưa báo cáo: Cự Khối." in out
 
 

@@ -1,5 +1,6 @@
 """A result report to the bytes of one format: Markdown and HTML from templates (the HTML with its
-SVG pictures), XLSX with the table and a sheet of native charts, DOCX with the table."""
+SVG pictures), PDF printed from that HTML, XLSX with the table and a sheet of native charts, DOCX
+with the table."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ def render_report_bytes(report: ResultReport, fmt: Format | str, env: SandboxedE
     fmt = Format(fmt)
     if fmt in (Format.md, Format.html):
         return env.get_template(TEMPLATES[fmt.value]).render(view=report.view, report=report, months=list(range(1, 13))).encode("utf-8")
+    if fmt is Format.pdf:
+        from .pdf import render_pdf
+
+        return render_pdf(render_report_bytes(report, Format.html, env))
     if fmt is Format.xlsx:
         return report_xlsx(report)
     from .docx import render_docx

@@ -1,6 +1,7 @@
 """``dansokh progress`` as a table (Vietnamese number formats), JSON or CSV.
 
-The table is for people: numbers written 1.900 and 87,5; verdicts in the current language.
+The table is for people: numbers in the reader's language (1.900 and 87,5% in Vietnamese, 1,900
+and 87.5% in English); verdicts in the current language.
 JSON and CSV are for machines: numbers as plain digits, verdicts in English
 (``achieved``, ``on track``, ``behind``, ``no result``), the same in every language.
 """
@@ -18,7 +19,7 @@ from rich.table import Table
 
 from ..cascade.progress import Line, Progress, UnitProgress, days_late
 from ..i18n import N_, _
-from ..model.numbers import plain, vn
+from ..model.numbers import number, plain
 from ..model.periods import period_label, vn_date
 
 VERDICT_TEXT = {
@@ -37,8 +38,8 @@ def verdict_text(verdict: str) -> str:
 
 
 def percent(value: Decimal | None) -> str:
-    """``87.456`` -> ``87,5 %``."""
-    return "—" if value is None else f"{vn(value, 1)} %"
+    """``87.456`` -> ``87,5%`` (``87.5%`` in English)."""
+    return "—" if value is None else f"{number(value, 1)}%"
 
 
 def figure(value: Decimal | None) -> str:
@@ -46,7 +47,7 @@ def figure(value: Decimal | None) -> str:
     if value is None:
         return "—"
     exponent = value.as_tuple().exponent
-    return vn(value, 2) if isinstance(exponent, int) and exponent < -2 else vn(value)
+    return number(value, 2) if isinstance(exponent, int) and exponent < -2 else number(value)
 
 
 def _places(value: Decimal | None, places: int = 2) -> str | None:
@@ -189,7 +190,7 @@ def write_table(progresses: list[Progress], stream: IO[str], color: bool | None 
         )
         ranking = Table(
             _("Rank"), _("Unit"), _("Reported"), _("Behind"), _("Furthest behind"), _("Verdict"),
-            title=_("Units of {name}, most behind first").format(name=own.unit.name), title_justify="left",
+            title=_("Units of {name}, most behind first").format(name=own.title or own.unit.name), title_justify="left",
         )
         for rank, child in enumerate(progress.children, 1):
             worst = min(child.behind, key=lambda line: line.gap if line.gap is not None else Decimal(0), default=None)

@@ -82,16 +82,27 @@ class Written:
     status: str  # "created", "replaced" or "unchanged"
 
 
+def split_header(text: str) -> tuple[str, str]:
+    """The comment lines a result file starts with (a label, a note of who corrected what), and the rest."""
+    lines = text.splitlines(keepends=True)
+    count = 0
+    while count < len(lines) and lines[count].startswith("#"):
+        count += 1
+    return "".join(lines[:count]), "".join(lines[count:])
+
+
 def write_result(path: Path, result: ResultFile, force: bool = False) -> Written:
     """Write ``result`` to ``path`` atomically.  The same result already there is left alone;
-    a different one is replaced only with ``force``."""
+    a different one is replaced only with ``force``, keeping the comment lines the file starts with."""
     text = result_text(result)
     if path.is_symlink() or path.exists() and not path.is_file():
         raise ResultExists(_("{path} is not a regular file; nothing was written").format(path=path))
     if path.exists():
         current = path.read_bytes()
-        if current == text.encode("utf-8"):
+        header, body = split_header(current.decode("utf-8", errors="replace"))
+        if body == text:
             return Written(path, "unchanged")
+        text = header + text
         if not force:
             raise ResultExists(
                 _("{path} already holds a different result; nothing was written (--force replaces it)").format(path=path)

@@ -209,7 +209,7 @@ def result_without_target(rule: Rule, book: Book) -> Iterator[Diagnostic]:
 @results_rule("K008", "unknown-reporting-unit", N_("A result names a unit or plan that no plan of its year declares."))
 def unknown_reporting_unit(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     """A result belongs to a unit some plan declares (as its issuing unit, or among the units
-    it assigns to) in the result's year, and, where ``plan`` is given, to a plan of that unit
+    it assigns to) in the result's year, and, where a plan id is given (plan:), to a plan of that unit
     and year.  A misspelt unit id would otherwise never be added up."""
     years = {loaded.plan.year for loaded in book.repo.plans}
     for loaded in book.results:
