@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from dansokh import i18n
+from dansokh.check import run as check_run
 from dansokh.check.findings import Findings
 from dansokh.check.run import validate
+from dansokh.diagnostics import Diagnostic
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"
@@ -16,6 +18,45 @@ PLANS = ROOT / "plans"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+    parser.addoption(
+        "--no-cache-twin",
+        action="store_true",
+        help="do not check each run of the suite against the same run without the cache",
+    )
+
+
+@pytest.fixture(autouse=True)
+def cache_changes_nothing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every check any test runs (through the CLI, allocate, the rule examples …) that uses the
+    cache is run a second time without it, and the two must report the same: the whole suite's
+    repositories, both ways."""
+    if request.config.getoption("--no-cache-twin"):
+        return
+    original_init, original_run = check_run._Run.__init__, check_run._Run.run
+
+    def init(self, paths, max_bytes, overrides, use_cache, jobs, outline):  # type: ignore[no-untyped-def]
+        self._twin_arguments = (paths, max_bytes, overrides, jobs, outline)
+        original_init(self, paths, max_bytes, overrides, use_cache, jobs, outline)
+
+    def run(self, report, changed=None):  # type: ignore[no-untyped-def]
+        found = original_run(self, report, changed)
+        if self.cache is not None:
+            paths, max_bytes, overrides, jobs, outline = self._twin_arguments
+            twin = check_run._Run.__new__(check_run._Run)
+            original_init(twin, paths, max_bytes, overrides, False, jobs, outline)
+            plain = original_run(twin, report, changed)
+            assert [d.to_dict() for d in sorted(found.diagnostics, key=Diagnostic.sort_key)] == [
+                d.to_dict() for d in sorted(plain.diagnostics, key=Diagnostic.sort_key)
+            ]
+            assert (found.files, found.summary.edges, found.summary.outside) == (
+                plain.files,
+                plain.summary.edges,
+                plain.summary.outside,
+            )
+        return found
+
+    monkeypatch.setattr(check_run._Run, "__init__", init)
+    monkeypatch.setattr(check_run._Run, "run", run)
 
 
 @pytest.fixture(autouse=True)

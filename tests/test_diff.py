@@ -12,11 +12,11 @@ from conftest import PLANS, write_files
 from typer.testing import CliRunner
 
 from dansokh.check.findings import Findings
-from dansokh.check.run import load_repository, validate
+from dansokh.check.run import Changed, load_repository, validate
 from dansokh.cli import app
 from dansokh.diagnostics import Diagnostic, Related, Severity
 from dansokh.read.positions import Span
-from dansokh.vcs.changed import only_changed, touched_files, touching_changes
+from dansokh.vcs.changed import changed_since
 from dansokh.vcs.diff import compare, load_side
 from dansokh.vcs.git import GitError, changed_files, files_at
 
@@ -221,35 +221,23 @@ def test_a_unit_change_shows_both_units():
 # validate --changed-since -----------------------------------------------------------------------------------
 
 
-def test_touched_files_are_the_changed_plans_and_their_parents_and_children(real_plans):
-    repo, _ = load_repository([Path("plans")])
-    assert touched_files(repo, {LONG_BIEN}) == {LONG_BIEN, CITY}
-    assert touched_files(repo, {CITY}) == {
+def _changed(*names: str) -> Changed:
+    return Changed(frozenset(str(Path(name).resolve()) for name in names))
+
+
+def test_the_report_is_the_changed_plans_and_the_plans_of_their_parents_and_children(real_plans):
+    assert validate([Path("plans")], changed=_changed(LONG_BIEN)).files == [CITY, LONG_BIEN]
+    assert validate([Path("plans")], changed=_changed(CITY)).files == [
         CITY,
-        LONG_BIEN,
-        "plans/2025/long-bien-srb.yaml",
         "plans/2025/long-bien-directive-11.yaml",
-    }
-    assert touched_files(repo, {"plans/2025/bac-cuong.yaml"}) == {"plans/2025/bac-cuong.yaml"}
-
-
-def test_touching_changes_keeps_what_touches_the_change(real_plans):
-    repo, _ = load_repository([Path("plans")])
-    at = lambda file: Span(file, 1, 1)  # noqa: E731
-    result = Findings(files=[LONG_BIEN, CITY, "plans/2025/bac-cuong.yaml", "plans/2025/long-bien-srb.yaml"])
-    result.diagnostics = [
-        Diagnostic("T001", "in the changed file", at(LONG_BIEN)),
-        Diagnostic("C003", "in its parent", at(CITY)),
-        Diagnostic("C001", "elsewhere, pointing at it", at("plans/2025/x.yaml"), related=(Related(at(LONG_BIEN), "r"),)),
-        Diagnostic("U004", "unrelated", at("plans/2025/bac-cuong.yaml"), Severity.INFO),
-        Diagnostic("D001", "a sibling plan of the same unit", at("plans/2025/long-bien-srb.yaml")),
-        Diagnostic("Y007", "a folder without plans", at("empty")),
+        "plans/2025/long-bien-srb.yaml",
+        LONG_BIEN,
     ]
-    kept = touching_changes(result, repo, [LONG_BIEN])
-    assert [d.code for d in kept] == ["T001", "C003", "C001", "Y007"]
+    assert validate([Path("plans")], changed=_changed("plans/2025/bac-cuong.yaml")).files == ["plans/2025/bac-cuong.yaml"]
+    assert validate([Path("plans")], changed=_changed()).files == []
 
 
-def test_only_changed_end_to_end(repo):
+def test_changed_since_end_to_end(repo):
     # an old problem in Bắc Cường, committed; then a change to the city's table that Long Biên falls short of
     edit(repo / "plans/2025/bac-cuong.yaml", "year: 2025", "year: 2025\nyeer: 2025")
     git(repo, "commit", "-q", "-am", "an old mistake")
@@ -257,11 +245,23 @@ def test_only_changed_end_to_end(repo):
     assert changed_files("HEAD") == {CITY}
     whole = validate([Path("plans")])
     assert sorted(d.code for d in whole.diagnostics) == ["C001", "S001"]
-    result = only_changed(validate([Path("plans")]), "HEAD")
+    result = validate([Path("plans")], changed=changed_since("HEAD"))
     assert [(d.code, d.file) for d in result.diagnostics] == [("C001", LONG_BIEN)]
-    assert (result.summary.errors, result.summary.files) == (1, 5)
+    assert (result.summary.errors, result.summary.files) == (1, 4)  # the city and Long Biên's three plans
     # an untracked file is a change too
     write_files(repo, {"plans/2025/new.yaml": "id: [\n"})
     assert changed_files("HEAD") == {CITY, "plans/2025/new.yaml"}
+    assert "plans/2025/new.yaml" in validate([Path("plans")], changed=changed_since("HEAD")).files
     with pytest.raises(GitError, match="unknown revision"):
-        only_changed(validate([Path("plans")]), "nope")
+        changed_since("nope")
+
+
+def test_a_deleted_plan_reports_the_plans_that_lost_their_parent(repo):
+    (repo / CITY).unlink()
+    result = validate([Path("plans")], changed=changed_since("HEAD"))
+    assert result.files == ["plans/2025/long-bien-directive-11.yaml", "plans/2025/long-bien-srb.yaml", LONG_BIEN]
+    assert {(d.code, d.file) for d in result.diagnostics} == {
+        ("U004", "plans/2025/long-bien-directive-11.yaml"),
+        ("U004", "plans/2025/long-bien-srb.yaml"),
+        ("U004", LONG_BIEN),
+    }

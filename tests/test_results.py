@@ -50,7 +50,7 @@ def test_the_example_repository_validates_with_exactly_its_two_warnings(in_tmp):
         ("K005", "examples/results-2025/Q2/long-bien.yaml", 5,
          "Cự Khối (cu-khoi) has not reported for 6 months of 2025 (Q2); Long Biên's figures cannot be checked against its children"),
         ("U004", "plans/2025/bac-cuong.yaml", 29,
-         "parent unit 'thanh-pho-lao-cai' of Bắc Cường is not in the repository; what it assigned cannot be checked"),
+         "no 2025 plan of 'thanh-pho-lao-cai' in this repository; what it assigned to phường Bắc Cường cannot be checked"),
     ]
     assert str(findings.diagnostics[0].related[0].span) == "plans/2025/city.yaml:283:28"
     assert str(findings.diagnostics[1].related[0].span) == "plans/2025/long-bien.yaml:43:5"

@@ -8,6 +8,8 @@ pyproject.toml.  The command line wins over both.
     lang = "vi"                  # vi | en; default: the locale
     default_plan = "long-bien"   # the plan `dansokh render` uses without --plan
     max_file_size = 5242880
+    plans = ["plans"]            # the folders holding the repository's plans (default: plans/ if
+                                 # there is one, else the whole repository); paths relative to this file
     [pace]                       # `dansokh progress`: share of a target expected by each quarter's end
     new_users_iud = [10, 45, 80, 100]   # or "linear", "level"
 
@@ -24,7 +26,7 @@ from typing import Any
 from .i18n import _
 
 CONFIG_FILE = "dansokh.toml"
-KEYS = ("select", "ignore", "severity", "lang", "default_plan", "max_file_size", "format", "pace")
+KEYS = ("select", "ignore", "severity", "lang", "default_plan", "max_file_size", "format", "pace", "plans")
 FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
 
 
@@ -43,6 +45,7 @@ class Config:
     max_file_size: int | None = None
     format: str | None = None
     pace: dict[str, Any] = field(default_factory=dict)
+    plans: list[str] = field(default_factory=list)
 
 
 def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -120,7 +123,12 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
     pace = table.get("pace", {})
     if not isinstance(pace, dict):
         raise ConfigError(_("{path}: pace must be a table of indicator = pace").format(path=path))
+    folders = table.get("plans", [])
+    if isinstance(folders, str):
+        folders = [folders]
+    if not isinstance(folders, list) or not all(isinstance(f, str) and f.strip() for f in folders):
+        raise ConfigError(_("{path}: plans must be a list of folders").format(path=path))
     return Config(
         path, codes("select"), codes("ignore"), dict(severity), lang,
-        default_plan.strip() if default_plan else None, size, output, dict(pace),
+        default_plan.strip() if default_plan else None, size, output, dict(pace), folders,
     )

@@ -36,14 +36,14 @@ class LoadedPlan:
         return self.source.key(path)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a national repository holds a hundred thousand of these
 class Declared:
     unit: UnitDecl
     plan: LoadedPlan
     path: Path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stated:
     """A figure a plan states for an indicator: a headline target or its table's total row."""
 
@@ -55,7 +55,7 @@ class Stated:
     origin: str = "target"  # "target", "table" (its table's total row) or "parts" (the sum of its parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignment:
     """One cell of an allocation table: what ``plan`` assigned to ``child`` for ``indicator``."""
 
@@ -67,7 +67,7 @@ class Assignment:
     path: Path
 
 
-@dataclass
+@dataclass(slots=True)
 class Resolution:
     """How one table row's name resolved: to one unit, none, or several."""
 

@@ -17,6 +17,7 @@ class Summary:
     errors: int = 0
     warnings: int = 0
     infos: int = 0
+    outside: list[str] = field(default_factory=list)  # ids of the plans outside the report that edges were checked against
 
 
 @dataclass

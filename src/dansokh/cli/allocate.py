@@ -8,19 +8,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-from ..cascade.apportion import ApportionError, Method
-from ..cascade.edge import edge, raises
-from ..cascade.lookup import LookupError_, find
-from ..cascade.split import SplitError, make_split, read_weights
-from ..check.run import load_repository
+from ..cascade.apportion import ApportionError, Method  # light: the enum is an option's type
 from ..i18n import N_, _
-from ..model.catalogue import CATALOGUE
-from ..report.allocation import report_split, write_csv, write_json, write_table
-from ..write.apply import apply_change
-from ..write.split import write_split
-from ..write.targets import raise_targets
 from .app import app, fail
 
 
@@ -75,7 +65,20 @@ def allocate_command(
     ),
 ) -> None:
     """See what a parent assigned to a child, start the child's plan from it, or split a quota."""
-    repo, checked = load_repository([plans])
+    # imported here, not above: `dansokh --help` should not pay for what this command needs
+    from rich.console import Console
+
+    from ..cascade.edge import edge, raises
+    from ..cascade.lookup import LookupError_, find
+    from ..cascade.split import SplitError, make_split, read_weights
+    from ..check.run import load_repository
+    from ..model.catalogue import CATALOGUE
+    from ..report.allocation import report_split, write_csv, write_json, write_table
+    from ..write.apply import apply_change
+    from ..write.split import write_split
+    from ..write.targets import raise_targets
+
+    repo, checked = load_repository([plans], whole=False)
     try:
         parent = find(repo, source)
     except LookupError_ as error:
@@ -107,7 +110,6 @@ def allocate_command(
         report_split(proposed, sys.stdout, output_format.value)
         if write:
             outcome = apply_change(
-                [plans],
                 parent.plan,
                 lambda file, text: write_split(file, text, proposed),
                 checked,
@@ -145,7 +147,6 @@ def allocate_command(
             print(_("Nothing to write: every target meets what was assigned."))
             raise typer.Exit(1 if refused else 0)
         outcome = apply_change(
-            [plans],
             child.plan,
             lambda file, text: raise_targets(file, text, changes),
             checked,

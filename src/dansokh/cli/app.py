@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from .. import __version__, config, i18n
 from ..i18n import N_
@@ -70,6 +69,8 @@ def settings_from(config_path: Optional[Path]) -> config.Config:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """The message on standard error, and the exit to raise: 2 (a usage error) unless told otherwise."""
+    from rich.console import Console
+
     Console(stderr=True, highlight=False, soft_wrap=True).print(message, style="red", markup=False)
     return typer.Exit(code)
 

@@ -6,16 +6,8 @@ import sys
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from ..check import examples
-from ..check.rules import ALL_RULES
 from ..i18n import N_, _, current
-from ..read.form import FORM_RULES
-from ..model.catalogue import CATALOGUE
-from ..report.allocation import direction_text
-from ..report.rules import RuleExample, severity_text, write_rule
 from .app import app, fail
 
 
@@ -28,6 +20,15 @@ def rules_command(
     full: Annotated[bool, typer.Option("--full", help=N_("Documentation and examples of every rule."))] = False,
 ) -> None:
     """List the rule codes dansokh reports; with codes, each one's documentation and examples."""
+    # imported here, not above: `dansokh --help` should not pay for what this command needs
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..check import examples
+    from ..check.rules import ALL_RULES
+    from ..read.form import FORM_RULES
+    from ..report.rules import RuleExample, severity_text, write_rule
+
     console = Console(highlight=False)
     every = ALL_RULES + FORM_RULES  # the F codes come from `dansokh import`, not from validate
     if not codes and not full:
@@ -61,6 +62,13 @@ def rules_command(
 @app.command("indicators", help=N_("List the indicator catalogue: key, Vietnamese name, unit and direction."))
 def indicators_command() -> None:
     """List the indicator catalogue: key, Vietnamese name, unit and direction."""
+    # imported here, not above: `dansokh --help` should not pay for what this command needs
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..model.catalogue import CATALOGUE
+    from ..report.allocation import direction_text
+
     table = Table(_("key"), _("name"), _("unit"), _("direction"), _("quota"), box=None, pad_edge=False)
     for indicator in CATALOGUE.values():
         table.add_row(

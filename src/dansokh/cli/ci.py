@@ -15,11 +15,6 @@ from typing import Annotated, Optional
 import typer
 
 from ..i18n import N_, _
-from ..model.schema import plan_schema, result_schema
-from ..read.loader import DEFAULT_MAX_BYTES
-from ..report.diff import DIFF_REPORTERS
-from ..vcs.diff import WORKING_TREE, compare, load_side
-from ..vcs.git import GitError, files_at, resolve, working_files
 from .app import app, fail
 
 
@@ -42,9 +37,18 @@ def diff_command(
         list[Path], typer.Option("--plans", help=N_("Plan files or folders to compare (repeatable)."))
     ] = [Path("plans")],
     output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help=N_("Output format."))] = DiffFormat.text,
-    max_file_size: Annotated[int, typer.Option(help=N_("Largest plan file read, in bytes."), min=1)] = DEFAULT_MAX_BYTES,
+    max_file_size: Annotated[
+        Optional[int], typer.Option(help=N_("Largest plan file read, in bytes (default 5 MiB)."), min=1)
+    ] = None,
 ) -> None:
     """List every target, quota and schedule row that changed between two revisions, old → new with its unit."""
+    # imported here, not above: `dansokh --help` should not pay for what this command needs
+    from ..read.loader import DEFAULT_MAX_BYTES
+    from ..report.diff import DIFF_REPORTERS
+    from ..vcs.diff import WORKING_TREE, compare, load_side
+    from ..vcs.git import GitError, files_at, resolve, working_files
+
+    max_file_size = max_file_size or DEFAULT_MAX_BYTES
     try:
         old_commit = resolve(rev)
         old = load_side(f"{rev} ({old_commit[:7]})", files_at(old_commit, plans), max_file_size)
@@ -69,6 +73,9 @@ def schema_command(
     results: Annotated[bool, typer.Option("--results", help=N_("The schema of a result file (kind: result) instead."))] = False,
 ) -> None:
     """Print the JSON Schema of a plan file, for editors (yaml-language-server) and check-jsonschema."""
+    # imported here, not above: `dansokh --help` should not pay for what this command needs
+    from ..model.schema import plan_schema, result_schema
+
     text = json.dumps(result_schema() if results else plan_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)

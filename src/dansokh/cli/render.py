@@ -6,33 +6,30 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from jinja2 import TemplateError
-from jinja2.exceptions import SecurityError
-from rich.console import Console
 
 from .. import config
-from ..cascade.lookup import LookupError_, find
-from ..cascade.repository import LoadedPlan, Repository
-from ..check.run import load_repository
-from ..check.findings import Findings
-from ..diagnostics import Severity
 from ..i18n import N_, _, ngettext
-from ..read.discover import display_path
-from ..render.formats import Format, render_bytes
-from ..render.pdf import NoChromium
-from ..render.templates import environment, user_template_dirs
-from ..render.view import (
-    AppendixView,
-    appendix_keys,
-    build_view,
-    describe_appendices,
-    parse_which,
-)
-from ..write.atomic import write_bytes_atomic
 from .app import app, fail
+
+if TYPE_CHECKING:
+    from ..cascade.repository import LoadedPlan, Repository
+    from ..check.findings import Findings
+    from ..render.view import AppendixView
+
+
+class Format(str, Enum):
+    """The formats of ``--format``: ``render.formats.Format``'s, named here so that the help
+    does not import the renderers (tests/test_context.py keeps the two the same)."""
+
+    md = "md"
+    html = "html"
+    xlsx = "xlsx"
+    docx = "docx"
+    pdf = "pdf"
 
 
 REPORT_WORDS = ("report", "bao-cao", "results")
@@ -50,6 +47,8 @@ class Job:
 
 def _plans_to_render(repo: Repository, plan: str | None, root: Path) -> tuple[list[LoadedPlan], bool]:
     """The plans asked for, and whether the user named them (explicitly or by configuration)."""
+    from ..cascade.lookup import LookupError_, find
+
     where = "--plan"
     if plan is None:
         try:
@@ -73,6 +72,8 @@ def _plans_to_render(repo: Repository, plan: str | None, root: Path) -> tuple[li
 
 
 def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path) -> list[Job]:
+    from ..render.view import appendix_keys, build_view, describe_appendices, parse_which
+
     key = parse_which(which)
     plans, named = _plans_to_render(repo, plan, root)
     jobs: list[Job] = []
@@ -121,6 +122,11 @@ def targets(jobs: list[Job], fmt: Format, output: Path | None) -> list[Path] | N
 
 def _warn_about_errors(checked: Findings, files: set[str], plans: Path) -> None:
     """Name each plan being rendered that has errors: the appendix would print what is wrong."""
+    from rich.console import Console
+
+    from ..diagnostics import Severity
+    from ..read.discover import display_path
+
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     for file in sorted(files):
         errors = sum(1 for d in checked.diagnostics if d.severity is Severity.ERROR and d.span.file == file)
@@ -158,6 +164,17 @@ def render_command(
         from .results import render_report_command
 
         return render_report_command(plan, period, output_format, output, plans, results)
+    # imported here, not above: `dansokh --help` should not pay for what this command needs
+    from jinja2 import TemplateError
+    from jinja2.exceptions import SecurityError
+    from rich.console import Console
+
+    from ..check.run import load_repository
+    from ..render.formats import render_bytes
+    from ..render.pdf import NoChromium
+    from ..render.templates import environment, user_template_dirs
+    from ..write.atomic import write_bytes_atomic
+
     repo, checked = load_repository([plans])
     root = Path.cwd()
     try:

@@ -10,14 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..check.run import validate
-from ..check.selection import Selection, SelectionError
+from .. import config
 from ..i18n import N_, _
-from ..read.loader import DEFAULT_MAX_BYTES
-from ..report import pick
-from ..vcs.changed import only_changed
-from ..vcs.git import GitError
-from ..write.atomic import write_atomic
 from . import app as state
 from .app import LANG_HELP, app, fail, settings_from, speak
 
@@ -66,7 +60,9 @@ def validate_command(
     ] = [],
     changed_since: Annotated[
         Optional[str],
-        typer.Option("--changed-since", help=N_("Report only what touches files changed since this git revision.")),
+        typer.Option(
+            "--changed-since", help=N_("Check only the plans changed since this git revision, and their neighbours.")
+        ),
     ] = None,
     config_path: Annotated[
         Optional[Path], typer.Option("--config", exists=True, dir_okay=False, help=N_("Settings file (dansokh.toml)."))
@@ -75,8 +71,24 @@ def validate_command(
         Optional[int], typer.Option(help=N_("Largest plan file read, in bytes (default 5 MiB)."), min=1)
     ] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", metavar="vi|en", help=LANG_HELP)] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help=N_("Read every file afresh; neither read nor write the cache."))
+    ] = False,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", min=1, help=N_("Processes reading plans (default: one per core; 1: none).")),
+    ] = None,
 ) -> None:
     """Check plans: the schema, each plan's arithmetic, and the cascade between plans."""
+    # imported here, not at the top: `dansokh --help` should not pay for the models and parsers
+    from ..check.run import validate
+    from ..check.selection import Selection, SelectionError
+    from ..read.loader import DEFAULT_MAX_BYTES
+    from ..report import pick
+    from ..vcs.changed import changed_since as find_changed
+    from ..vcs.git import GitError
+    from ..write.atomic import write_atomic
+
     settings = settings_from(config_path)
     if lang is not None or config_path is not None:
         speak(lang if lang is not None else state.explicit_lang, settings)
@@ -92,12 +104,17 @@ def validate_command(
         paths = [Path("plans")]
         if not paths[0].is_dir():
             raise fail(_("no plans/ folder here: run dansokh in the plans repository, or name the plans (dansokh validate PATH)"))
-    findings = validate(paths, max_file_size or settings.max_file_size or DEFAULT_MAX_BYTES, selection=selection)
+    max_bytes = max_file_size or settings.max_file_size or DEFAULT_MAX_BYTES
+    changed = None
     if changed_since is not None:
         try:
-            findings = only_changed(findings, changed_since, findings.repository)
+            changed = find_changed(changed_since, max_bytes)
         except GitError as error:
             raise fail(_("--changed-since: {reason}").format(reason=error)) from None
+    try:
+        findings = validate(paths, max_bytes, selection=selection, changed=changed, use_cache=not no_cache, jobs=jobs)
+    except config.ConfigError as error:
+        raise fail(str(error)) from None
     reporter = pick((output_format.value if output_format else None) or settings.format or "auto")
     if output is None:
         reporter(sys.stdout).report(findings)

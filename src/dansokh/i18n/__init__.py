@@ -13,8 +13,11 @@ The foundation of the house: imports nothing of dansokh.
 from __future__ import annotations
 
 import gettext
+import importlib.abc
+import importlib.util
 import io
 import os
+import sys
 from importlib import resources
 
 DOMAIN = "dansokh"
@@ -180,17 +183,19 @@ USAGE = N_("Usage: ")
 def _translate_help_layout() -> None:
     """Typer's panel titles and Click's usage prefix in the current language (English
     texts are restored by ``setup("en")`` followed by another call).  Typer keeps them in
-    module variables; a Typer without them keeps its English."""
+    module variables; a Typer without them keeps its English.  Typer's help renderer
+    (``typer.rich_utils``) takes longer to import than a whole ``dansokh validate`` of one
+    file takes to run, so its titles are set when something first imports it."""
     global _layout_translated
     try:
-        from typer import rich_utils
         from typer._click import formatting
     except ImportError:  # pragma: no cover - another Typer
         return
     _layout_translated = True
-    for name, text in _LAYOUT.items():
-        if isinstance(getattr(rich_utils, name, None), str):
-            setattr(rich_utils, name, _(text))
+    if "typer.rich_utils" in sys.modules:
+        _translate_panels(sys.modules["typer.rich_utils"])
+    elif not any(isinstance(finder, _PanelsOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _PanelsOnImport())
     formatter = getattr(formatting, "HelpFormatter", None)
     if formatter is None or not hasattr(formatter, "write_usage"):  # pragma: no cover - another Typer
         return
@@ -201,6 +206,36 @@ def _translate_help_layout() -> None:
 
     formatter._dansokh_write_usage = original  # type: ignore[attr-defined]
     formatter.write_usage = write_usage  # type: ignore[method-assign]
+
+
+def _translate_panels(rich_utils: object) -> None:
+    for name, text in _LAYOUT.items():
+        if isinstance(getattr(rich_utils, name, None), str):
+            setattr(rich_utils, name, _(text))
+
+
+class _PanelsOnImport(importlib.abc.MetaPathFinder):
+    """Translates Typer's panel titles right after ``typer.rich_utils`` is imported."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+        if name != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:  # pragma: no cover - another Typer
+            return spec
+        loader = spec.loader
+
+        class Translating(importlib.abc.Loader):
+            def create_module(self, spec: object) -> object:
+                return loader.create_module(spec)  # type: ignore[arg-type]
+
+            def exec_module(self, module: object) -> None:
+                loader.exec_module(module)  # type: ignore[arg-type]
+                _translate_panels(module)
+
+        spec.loader = Translating()
+        return spec
 
 
 def current() -> str:

@@ -103,6 +103,12 @@ IndicatorKey = Annotated[str, AfterValidator(_indicator)]
 UnitCode = Annotated[str, AfterValidator(_unit)]
 
 
+def _empty_list() -> Any:
+    """A list that defaults to empty, made by a factory: Pydantic deep-copies a ``[]`` default
+    for every instance, and a national repository makes hundreds of thousands."""
+    return Field(default_factory=list, json_schema_extra={"default": []})
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -114,7 +120,7 @@ class UnitDecl(Model):
     name: str
     level: str
     parent: Slug | None = None
-    aliases: list[str] = []
+    aliases: list[str] = _empty_list()
 
 
 class Signer(Model):
@@ -221,7 +227,7 @@ class ScheduleRow(Model):
     time: str
     lead: str
     partners: str | None = None
-    rows: list["ScheduleRow"] = []
+    rows: list["ScheduleRow"] = _empty_list()
 
     @property
     def timespec(self) -> TimeSpec:
@@ -231,8 +237,8 @@ class ScheduleRow(Model):
 class ScheduleSection(Model):
     number: str
     title: str
-    sections: list["ScheduleSection"] = []
-    rows: list[ScheduleRow] = []
+    sections: list["ScheduleSection"] = _empty_list()
+    rows: list[ScheduleRow] = _empty_list()
 
 
 class ScheduleColumns(Model):
@@ -252,7 +258,9 @@ class Schedule(Model):
     title: str
     subtitle: str | None = None
     attached: str | None = None
-    columns: ScheduleColumns = ScheduleColumns()
+    columns: ScheduleColumns = Field(
+        default_factory=ScheduleColumns, json_schema_extra={"default": ScheduleColumns().model_dump()}
+    )
     sections: list[ScheduleSection]
 
 

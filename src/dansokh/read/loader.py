@@ -8,7 +8,9 @@ positions, and numbers keep their written digits (``0.00`` stays ``Decimal("0.00
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path as FsPath
@@ -23,7 +25,7 @@ from ruamel.yaml.tag import Tag
 
 from ..diagnostics import Diagnostic
 from ..i18n import _
-from . import codes
+from . import codes, fast
 from .positions import Path, SourceMap, Span
 from .suppressions import Suppression, scan
 from .yaml_problems import explain
@@ -49,13 +51,15 @@ _TAGS = {name: Tag(suffix=_STD + name) for name in ("str", "seq", "map", "null",
 
 
 def _implicit_table() -> dict[str, list[tuple[Tag, Any]]]:
-    """YAML 1.2's implicit scalar types, by first character, resolved to shared tags."""
+    """YAML 1.2's implicit scalar types, by first character, resolved to shared tags.  The
+    patterns' ``match`` is taken once here: ruamel wraps each pattern in a lazy proxy that
+    costs a Python call on every use (a million and more in a national run)."""
     table: dict[str, list[tuple[Tag, Any]]] = {}
     for versions, tag, regexp, first in implicit_resolvers:
         name = tag.removeprefix(_STD)
         if (1, 2) in versions and name in _TAGS:
             for char in first:
-                table.setdefault(char, []).append((_TAGS[name], regexp))
+                table.setdefault(char, []).append((_TAGS[name], regexp.match))
     return table
 
 
@@ -68,17 +72,25 @@ class _Resolver(VersionedResolver):
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is ScalarNode:
             if implicit[0]:
-                for tag, regexp in self._implicit.get(value[:1], ()):
-                    if regexp.match(value):
+                for tag, match in self._implicit.get(value[:1], ()):
+                    if match(value):
                         return tag
             return _TAGS["str"]
         return _TAGS["seq"] if kind is SequenceNode else _TAGS["map"]
 
 
+_shared: YAML | None = None
+
+
 def _yaml() -> YAML:
-    yaml = YAML(typ="safe")  # picks the C parser when ruamel.yaml.clib is installed
-    yaml.Resolver = _Resolver
-    return yaml
+    """One YAML instance for every file: making one scans for plug-ins, which cost more than
+    parsing a small plan."""
+    global _shared
+    if _shared is None:
+        _shared = YAML(typ="safe")  # picks the C parser when ruamel.yaml.clib is installed
+        _shared.Resolver = _Resolver
+    _shared.doc_infos.clear()
+    return _shared
 
 
 _SHARED = {id(tag): tag.suffix for tag in _TAGS.values()}
@@ -233,6 +245,11 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
         )
         return loaded
     loaded.suppressions = scan(file, text)
+    data = fast.load(raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw)
+    if data is not None:  # the fast path's subset: nothing to report while reading
+        loaded.data = data
+        source.filler = _position_filler(file, text)
+        return loaded
     yaml = _yaml()
     try:
         if "*" in text:
@@ -258,12 +275,26 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
         loaded.diagnostics.append(codes.EMPTY.at(start, _("the file is empty: a plan is a YAML mapping")))
         return loaded
     loaded.data = _Builder(file, loaded.diagnostics).build(node, None)
+    source.filler = _position_filler(file, text)
+    return loaded
 
+
+def _position_filler(file: str, text: str) -> Callable[[SourceMap], None]:
     def record_positions(source: SourceMap) -> None:
         _Builder(file, [], source).build(_yaml().compose(text), ())
 
-    source.filler = record_positions
-    return loaded
+    return record_positions
+
+
+def source_map(file: str, raw: Callable[[], bytes]) -> SourceMap:
+    """The source map of a file read earlier (maybe in another process, maybe from the cache):
+    positions are recorded when first asked for, from the bytes ``raw()`` gives (read again
+    only then: ten thousand files' text would otherwise stay in memory for a few diagnostics)."""
+
+    def record_positions(source: SourceMap) -> None:
+        _Builder(file, [], source).build(_yaml().compose(raw().decode("utf-8-sig")), ())
+
+    return SourceMap(file, record_positions)
 
 
 def load_file(path: FsPath, display: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> PlanFile:

@@ -10,7 +10,7 @@ from typing import IO
 from ..cascade.repository import LoadedPlan
 from ..check.findings import Findings
 from ..check.run import validate
-from ..diagnostics import Severity
+from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..report.text import TextReporter
 from .atomic import ConcurrentChange, digest, write_atomic
@@ -22,8 +22,11 @@ def unified_diff(file: str, old: str, new: str) -> str:
     )
 
 
+def _identity(diagnostic: Diagnostic) -> tuple[str, str, int, int, str]:
+    return (diagnostic.code, diagnostic.file, diagnostic.span.line, diagnostic.span.col, diagnostic.message)
+
+
 def apply_change(
-    paths: list[Path],
     loaded: LoadedPlan,
     transform: Callable[[str, str], str],
     checked: Findings,
@@ -34,7 +37,11 @@ def apply_change(
     """Returns the exit status: 0 written (or nothing to write, or a dry run), 1 refused.
 
     A file with errors is not touched, except errors of the codes in ``resolves``: the ones
-    the change exists to fix (a child below its assignment, for ``allocate --write``)."""
+    the change exists to fix (a child below its assignment, for ``allocate --write``).  After
+    the change the file is checked again, against its parent's and children's plans: it is
+    refused for an error in the file, or an error elsewhere that the change would cause (one
+    that was not there before).  Errors in plans the change does not touch (another ward's
+    draft, next year's plans) are not its business."""
     errors = [
         d
         for d in checked.diagnostics
@@ -59,8 +66,16 @@ def apply_change(
     if dry_run:
         stream.write(_("dry run: nothing was written") + "\n")
         return 0
-    after = validate(paths, overrides={path: new_text})
-    if after.failed:
+    after = validate([path], overrides={path: new_text})
+    before = {_identity(d) for d in checked.diagnostics}
+    caused = [
+        d
+        for d in after.diagnostics
+        if d.severity is Severity.ERROR and (d.file == loaded.file or _identity(d) not in before)
+    ]
+    if caused:
+        after.diagnostics = caused
+        after.finish()
         stream.write(_("not written: after the change the plans would not validate:") + "\n")
         TextReporter(stream, color=False).report(after)
         return 1

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from functools import partial
 
 from ...cascade.edge import compare
-from ...cascade.repository import Assignment, Repository
+from ...cascade.repository import Assignment, LoadedPlan, Repository
 from ...i18n import N_, _
 from ...model.catalogue import CATALOGUE, Direction, UnitMismatch
-from .base import Diagnostic, Related, Rule, Severity, difference, quantity, repo_rule
+from .base import Diagnostic, Path, Related, Rule, Severity, difference, quantity, repo_rule
 
 
 @repo_rule("C001", "below-assignment", N_("A child's target falls short of what its parent assigned to it."))
@@ -100,6 +101,10 @@ def assignment_without_target(rule: Rule, repo: Repository) -> Iterator[Diagnost
                 )
 
 
+def _related(loaded: LoadedPlan, path: Path, message: str) -> Related:
+    return Related(loaded.span(path), message)
+
+
 @repo_rule("C003", "children-below-quota", N_("The quotas a plan hands to its children sum to less than its own."))
 def children_below_quota(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     """What a plan hands out covers its own quota targets: the children's quotas sum to at
@@ -126,7 +131,9 @@ def children_below_quota(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                     if total
                     else ("appendices", table_index, "columns", c)
                 )
-                owed: list[tuple[Decimal, str, str, Related | None]] = []  # amount, template, parent
+                # amount, template, parent, and how to place the related position: positions are
+                # looked up only for a shortfall (looking them up reads the file again)
+                owed: list[tuple[Decimal, str, str, Callable[[], Related]]] = []
                 found = plan.target(column.indicator)
                 if found is not None:
                     owed.append(
@@ -137,7 +144,7 @@ def children_below_quota(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                                 " own target of {amount} (short by {margin})"
                             ),
                             "",
-                            Related(loaded.span(("targets", found[0], "value")), _("the plan's target")),
+                            partial(_related, loaded, ("targets", found[0], "value"), _("the plan's target")),
                         )
                     )
                 for parent_id, assignment in received.get((plan.unit.id, plan.year, column.indicator), []):
@@ -149,8 +156,10 @@ def children_below_quota(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                                 " that {parent} assigned (short by {margin})"
                             ),
                             assignment.plan.plan.unit_title,
-                            Related(
-                                assignment.plan.span(assignment.path),
+                            partial(
+                                _related,
+                                assignment.plan,
+                                assignment.path,
                                 _("assigned by {parent} (plan {plan})").format(
                                     parent=assignment.plan.plan.unit_title, plan=parent_id
                                 ),
@@ -168,7 +177,7 @@ def children_below_quota(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                                 margin=quantity(amount - handed, column.unit_code),
                                 parent=parent_id,
                             ),
-                            *([related] if related else []),
+                            related(),
                         )
 
 

@@ -92,22 +92,23 @@ def conflicting_unit(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
 @repo_rule(
     "U004",
     "parent-outside-repository",
-    N_("A plan's parent unit is not in the repository; its assignments cannot be checked."),
+    N_("A plan's parent unit has no plan of that year in the repository; its assignments cannot be checked."),
     Severity.INFO,
 )
 def parent_outside_repository(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
-    """Bắc Cường's parent, Lào Cai city, has no plan among ours: this is reported once,
-    does not fail the run, and nothing is invented for it."""
-    reported: set[str] = set()
+    """Bắc Cường's parent, Lào Cai city, has no plan among ours; a 2026 plan of Long Biên has no
+    parent to be checked against until Hà Nội's 2026 plan is in the repository.  Each such plan
+    gets this note, which does not fail the run, and nothing is invented for the parent."""
     for loaded in repo.plans:
         parent = loaded.plan.unit.parent
-        if parent is None or parent in reported or parent in repo.units:
+        if parent is None or repo.plans_of(parent, loaded.plan.year):
             continue
-        reported.add(parent)
+        other_years, declared = repo.plans_of(parent), repo.unit(parent)
+        name = other_years[0].plan.unit_title if other_years else declared.name if declared else repr(parent)
         yield rule.at(
             loaded.span(("unit", "parent")),
-            _("parent unit {parent!r} of {unit} is not in the repository; what it assigned cannot be checked").format(
-                parent=parent, unit=loaded.plan.unit.name
+            _("no {year} plan of {parent} in this repository; what it assigned to {unit} cannot be checked").format(
+                year=loaded.plan.year, parent=name, unit=loaded.plan.unit_title
             ),
         )
 

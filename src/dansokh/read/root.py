@@ -1,0 +1,68 @@
+"""The repository the given paths belong to: its root, and the folders that hold its plans.
+
+A plan is checked against its parent's and its children's plans wherever they are in the
+repository, so ``dansokh validate plans/2025/ngoc-thuy.yaml`` needs to know where the repository
+is.  The root is, from the first given path upwards: the folder of a ``dansokh.toml`` or of a
+``pyproject.toml`` with ``[tool.dansokh]``; else the top of the git work tree; else the folder
+given.  Its plans are under the folders of the ``plans`` setting, else under ``plans/`` when
+there is one, else anywhere in the root.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import config
+
+CACHE_FOLDER = ".dansokh_cache"
+
+
+@dataclass(frozen=True)
+class Root:
+    path: Path  # absolute
+    plan_folders: tuple[Path, ...]  # absolute, under ``path``
+
+    def relative(self, path: Path) -> str:
+        """A file's name inside the repository (``plans/2025/city.yaml``): the cache's and the
+        index's key, independent of the working folder."""
+        return Path(os.path.relpath(path, self.path)).as_posix()
+
+
+def _start(paths: list[Path]) -> Path:
+    """The folder the search starts from: that of the first given path (paths elsewhere, a
+    results folder from another repository say, are read as given, not searched as context)."""
+    if not paths:
+        return Path.cwd().resolve()
+    first = paths[0].resolve()
+    return first if first.is_dir() else first.parent
+
+
+def _git_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def find_root(paths: list[Path]) -> Root:
+    """The repository of the given paths (see the module's docstring); a ``ConfigError`` when
+    its configuration file cannot be read."""
+    start = _start(paths)
+    found = config.find(start)
+    folders: list[str] = []
+    if found is not None:
+        marker, table = found
+        root = marker.parent
+        setting = table.get("plans", [])
+        folders = [setting] if isinstance(setting, str) else [f for f in setting if isinstance(f, str)]
+    else:
+        root = _git_root(start) or start
+    if folders:
+        plan_folders = tuple((root / folder).resolve() for folder in folders)
+    elif (root / "plans").is_dir():
+        plan_folders = (root / "plans",)
+    else:
+        plan_folders = (root,)
+    return Root(root, plan_folders)
