@@ -6,19 +6,18 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..cascade.lookup import LookupError_, find
-from ..cascade.progress import PaceError, Progress, progress, read_pace
-from ..cascade.results import Book
-from ..check.run import load_repository
 from ..i18n import N_, _
 from ..model.periods import PERIODS, parse_period
-from ..model.plan import UnitDecl
-from ..report.progress import write_csv, write_json, write_table
 from .app import app, fail, settings_from
+
+if TYPE_CHECKING:  # the commands import what they need when they run: `dansokh --help` stays quick
+    from ..cascade.progress import Progress
+    from ..cascade.results import Book
+    from ..model.plan import UnitDecl
 
 PLANS_HELP = N_("The plans folder.")
 RESULTS_HELP = N_("A folder of result files (repeatable; result files inside the plans folder are found too).")
@@ -33,6 +32,8 @@ class ProgressFormat(str, Enum):
 
 def load_book(plans: Path, results: list[Path]) -> Book:
     """The plans and the results among ``plans`` and ``results``, checked."""
+    from ..check.run import load_repository
+
     _repo, findings = load_repository([plans, *results])
     return findings.book
 
@@ -58,6 +59,8 @@ def pick_year(book: Book, period: str, year: int | None) -> int:
 
 
 def find_unit(book: Book, text: str, option: str = "UNIT") -> UnitDecl:
+    from ..cascade.lookup import LookupError_, find
+
     try:
         return find(book.repo, text).unit
     except LookupError_ as error:
@@ -66,6 +69,8 @@ def find_unit(book: Book, text: str, option: str = "UNIT") -> UnitDecl:
 
 def units_with_targets(book: Book, year: int) -> list[UnitDecl]:
     """Every unit with a target for the year, parents before their children."""
+    from ..model.plan import UnitDecl
+
     seen: list[UnitDecl] = []
     roots = [declared[0].unit for declared in book.repo.units.values() if book.repo.unit(declared[0].unit.parent or "") is None]
     roots.sort(key=lambda unit: (-len(book.children(unit.id)), unit.name))  # the largest hierarchy first
@@ -95,6 +100,9 @@ def progress_command(
     ] = None,
 ) -> None:
     """Results against targets for a period: % achieved, the expected pace, who is behind."""
+    from ..cascade.progress import PaceError, Progress, progress, read_pace
+    from ..report.progress import write_csv, write_json, write_table
+
     settings = settings_from(config_path)
     try:
         paces = read_pace(settings.pace)
@@ -196,6 +204,8 @@ def render_report_command(
     unit: str | None, period: str | None, output_format, output: Path | None, plans: Path, results: list[Path]
 ) -> None:
     """``dansokh render report --plan UNIT --period P``: the result report of a unit for a period."""
+    from ..cascade.progress import progress, read_pace
+
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .. import i18n
 from ..i18n import N_, _
 
 OPTIONS = N_("[OPTIONS]")
@@ -148,11 +149,12 @@ def translate(message: str) -> str:
 
 
 def install() -> None:
-    """Make Typer's error printer say Click's messages in the current language."""
-    try:
-        from typer import rich_utils
-    except ImportError:  # pragma: no cover - a Typer without rich
-        return
+    """Make Typer's error printer say Click's messages in the current language (when Typer
+    imports it: only a run that goes wrong needs it)."""
+    i18n.when_imported("typer.rich_utils", _install)
+
+
+def _install(rich_utils: Any) -> None:
     original: Callable[[Any], None] = getattr(rich_utils, "_dansokh_format_error", rich_utils.rich_format_error)
 
     def format_error(error: Any) -> None:

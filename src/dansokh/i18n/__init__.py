@@ -18,6 +18,8 @@ import importlib.util
 import io
 import os
 import sys
+from collections.abc import Callable
+from types import ModuleType
 from importlib import resources
 
 DOMAIN = "dansokh"
@@ -192,10 +194,7 @@ def _translate_help_layout() -> None:
     except ImportError:  # pragma: no cover - another Typer
         return
     _layout_translated = True
-    if "typer.rich_utils" in sys.modules:
-        _translate_panels(sys.modules["typer.rich_utils"])
-    elif not any(isinstance(finder, _PanelsOnImport) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _PanelsOnImport())
+    when_imported("typer.rich_utils", _translate_panels)
     formatter = getattr(formatting, "HelpFormatter", None)
     if formatter is None or not hasattr(formatter, "write_usage"):  # pragma: no cover - another Typer
         return
@@ -214,27 +213,45 @@ def _translate_panels(rich_utils: object) -> None:
             setattr(rich_utils, name, _(text))
 
 
-class _PanelsOnImport(importlib.abc.MetaPathFinder):
-    """Translates Typer's panel titles right after ``typer.rich_utils`` is imported."""
+_waiting: dict[str, list[Callable[[ModuleType], None]]] = {}
+
+
+def when_imported(name: str, callback: Callable[[ModuleType], None]) -> None:
+    """Call ``callback(module)`` now if the module ``name`` is imported, else right after it is:
+    Typer's help and error printer (``typer.rich_utils``) take longer to import than a whole
+    ``dansokh validate`` of one file takes to run, and most runs never need them."""
+    if name in sys.modules:
+        callback(sys.modules[name])
+        return
+    _waiting.setdefault(name, []).append(callback)
+    if not any(isinstance(finder, _AfterImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _AfterImport())
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs the callbacks of ``when_imported`` right after their module is imported."""
 
     def find_spec(self, name: str, path: object = None, target: object = None) -> object:
-        if name != "typer.rich_utils":
+        if name not in _waiting:
             return None
-        sys.meta_path.remove(self)
+        callbacks = _waiting.pop(name)
+        if not _waiting:
+            sys.meta_path.remove(self)
         spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:  # pragma: no cover - another Typer
+        if spec is None or spec.loader is None:  # pragma: no cover - no such module here
             return spec
         loader = spec.loader
 
-        class Translating(importlib.abc.Loader):
+        class Then(importlib.abc.Loader):
             def create_module(self, spec: object) -> object:
                 return loader.create_module(spec)  # type: ignore[arg-type]
 
-            def exec_module(self, module: object) -> None:
+            def exec_module(self, module: ModuleType) -> None:
                 loader.exec_module(module)  # type: ignore[arg-type]
-                _translate_panels(module)
+                for callback in callbacks:
+                    callback(module)
 
-        spec.loader = Translating()
+        spec.loader = Then()
         return spec
 
 
