@@ -336,3 +336,24 @@ def test_the_readme_example_of_one_file_in_its_context(real_plans):
     subprocess.run(["git", "init", "-q"], check=True)
     result = runner.invoke(app, ["validate", "plans/2025/long-bien.yaml"])
     assert result.exit_code == 0 and result.output.splitlines() == [shown]
+
+
+def test_the_render_formats_offered_are_the_renderers():
+    """``dansokh render --format`` names its choices without importing the renderers (startup)."""
+    from dansokh.cli.render import Format as Offered
+    from dansokh.render.formats import Format
+
+    assert [f.value for f in Offered] == [f.value for f in Format]
+
+
+def test_help_imports_no_parser_model_or_renderer():
+    """`dansokh --help` and the start of every command stay quick: the parsers, the models and the
+    renderers are imported by the commands that use them, when they run."""
+    code = (
+        "import sys, dansokh.cli\n"
+        "heavy = [m for m in ('pydantic', 'ruamel.yaml', 'ryml', 'jinja2', 'openpyxl', 'docx', 'dansokh.model.plan')"
+        " if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
