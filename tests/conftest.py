@@ -34,16 +34,16 @@ def cache_changes_nothing(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         return
     original_init, original_run = check_run._Run.__init__, check_run._Run.run
 
-    def init(self, paths, max_bytes, overrides, use_cache, jobs, outline):  # type: ignore[no-untyped-def]
-        self._twin_arguments = (paths, max_bytes, overrides, jobs, outline)
-        original_init(self, paths, max_bytes, overrides, use_cache, jobs, outline)
+    def init(self, paths, max_bytes, overrides, use_cache, jobs, outline, within=None):  # type: ignore[no-untyped-def]
+        self._twin_arguments = (paths, max_bytes, overrides, jobs, outline, within)
+        original_init(self, paths, max_bytes, overrides, use_cache, jobs, outline, within)
 
     def run(self, report, changed=None):  # type: ignore[no-untyped-def]
         found = original_run(self, report, changed)
         if self.cache is not None:
-            paths, max_bytes, overrides, jobs, outline = self._twin_arguments
+            paths, max_bytes, overrides, jobs, outline, within = self._twin_arguments
             twin = check_run._Run.__new__(check_run._Run)
-            original_init(twin, paths, max_bytes, overrides, False, jobs, outline)
+            original_init(twin, paths, max_bytes, overrides, False, jobs, outline, within)
             plain = original_run(twin, report, changed)
             assert [d.to_dict() for d in sorted(found.diagnostics, key=Diagnostic.sort_key)] == [
                 d.to_dict() for d in sorted(plain.diagnostics, key=Diagnostic.sort_key)

@@ -10,6 +10,7 @@ pyproject.toml.  The command line wins over both.
     max_file_size = 5242880
     plans = ["plans"]            # the folders holding the repository's plans (default: plans/ if
                                  # there is one, else the whole repository); paths relative to this file
+    catalogue = "catalogue.yaml" # indicators and units of measure that extend or override dansokh's
     [pace]                       # `dansokh progress`: share of a target expected by each quarter's end
     new_users_iud = [10, 45, 80, 100]   # or "linear", "level"
 
@@ -26,7 +27,7 @@ from typing import Any
 from .i18n import _
 
 CONFIG_FILE = "dansokh.toml"
-KEYS = ("select", "ignore", "severity", "lang", "default_plan", "max_file_size", "format", "pace", "plans")
+KEYS = ("select", "ignore", "severity", "lang", "default_plan", "max_file_size", "format", "pace", "plans", "catalogue")
 FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
 
 
@@ -46,6 +47,7 @@ class Config:
     format: str | None = None
     pace: dict[str, Any] = field(default_factory=dict)
     plans: list[str] = field(default_factory=list)
+    catalogue: str | None = None
 
 
 def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -128,7 +130,11 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
         folders = [folders]
     if not isinstance(folders, list) or not all(isinstance(f, str) and f.strip() for f in folders):
         raise ConfigError(_("{path}: plans must be a list of folders").format(path=path))
+    catalogue = table.get("catalogue")
+    if catalogue is not None and (not isinstance(catalogue, str) or not catalogue.strip()):
+        raise ConfigError(_("{path}: catalogue must name a file (catalogue.yaml)").format(path=path))
     return Config(
         path, codes("select"), codes("ignore"), dict(severity), lang,
         default_plan.strip() if default_plan else None, size, output, dict(pace), folders,
+        catalogue.strip() if catalogue else None,
     )

@@ -24,7 +24,7 @@ from typing import Any
 from .. import __version__
 from ..cascade.repository import LoadedPlan
 from ..diagnostics import Diagnostic, Related, Severity, Span
-from ..model.catalogue import CATALOGUE, UNITS
+from ..model.catalogue import active
 from ..model.parse import parse_plan, parse_result
 from ..model.result import is_result
 from ..read import fast
@@ -35,20 +35,23 @@ from .rules import PLAN_RULES
 
 
 @cache
-def namespace() -> str:
-    """A digest of everything that decides what a cache entry holds: dansokh's version, its code
-    and message catalogues (an edited checkout is a different dansokh), the indicator and unit
-    catalogues, and the fast reader in use."""
+def _code() -> str:
+    """dansokh's version, its code and message catalogues and shipped data (an edited checkout is
+    a different dansokh), and the fast reader in use."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{__version__}\0{fast.AVAILABLE}\0".encode())
-    digest.update(repr(sorted((k, repr(v)) for k, v in CATALOGUE.items())).encode())
-    digest.update(repr(sorted((k, repr(v)) for k, v in UNITS.items())).encode())
     package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".mo", ".yaml") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def namespace() -> str:
+    """A digest of everything that decides what a cache entry holds: dansokh itself (``_code``)
+    and the catalogue in force (the shipped one, or a repository's over it)."""
+    return hashlib.blake2b(f"{_code()}\0{active().digest}".encode(), digest_size=16).hexdigest()
 
 
 def file_digest(raw: bytes) -> bytes:

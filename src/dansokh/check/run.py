@@ -30,6 +30,8 @@ from ..cascade.repository import LoadedPlan, Repository
 from ..cascade.results import Book, LoadedResult
 from ..diagnostics import Diagnostic, Span
 from ..i18n import _
+from ..model.catalogue import Catalogue, activate, active
+from ..model.catalogue_file import use_catalogue
 from ..model.parse import parse_plan, parse_result
 from ..model.plan import Plan
 from ..model.result import ResultFile
@@ -95,8 +97,9 @@ class _File:
 _INHERITED: list[tuple[Any, ...]] = []  # a forked worker's tasks, inherited instead of sent
 
 
-def _start_worker(lang: str) -> None:
+def _start_worker(lang: str, catalogue: Catalogue) -> None:
     i18n.setup(lang)
+    activate(catalogue)  # a spawned worker starts with the shipped catalogue; a forked one has it
 
 
 def _run_inherited(function: Callable[..., Any], index: int) -> Any:
@@ -125,7 +128,7 @@ def _parallel(function: Callable[..., Any], tasks: list[tuple[Any, ...]], jobs: 
         context = multiprocessing.get_context("spawn")
         calls = ((function, task) for task in tasks)
     try:
-        with context.Pool(jobs, _start_worker, (i18n.current(),)) as pool:
+        with context.Pool(jobs, _start_worker, (i18n.current(), active())) as pool:
             yield from pool.imap(_star, calls, chunk)
     finally:
         _INHERITED = []
@@ -159,6 +162,7 @@ class _Run:
         use_cache: bool,
         jobs: int | None,
         outline: bool,
+        within: Path | None = None,
     ):
         from ..read.root import find_root
 
@@ -179,11 +183,18 @@ class _Run:
                 resolved = base if path == argument else base / path.relative_to(argument)
                 self.given_names.setdefault(str(resolved), display_path(path))
         self.given = list(self.given_names)
-        self.root = find_root(paths)
+        self.root = find_root([within] if within is not None else paths)
+        catalogue = self.root.catalogue
+        # the repository's catalogue is in force for the whole run; its problems are reported whatever the paths
+        self.findings.diagnostics.extend(use_catalogue(catalogue, display_path(catalogue) if catalogue else None))
         found: dict[str, None] = {}
         for folder in self.root.plan_folders:
             found.update(dict.fromkeys(plan_file_names(str(folder))))
         found.update(dict.fromkeys(self.given))
+        if catalogue is not None:  # a catalogue among the plans is not a plan
+            found.pop(str(catalogue), None)
+            self.given_names.pop(str(catalogue), None)
+            self.given = list(self.given_names)
         ordered = sorted(found, key=lambda p: p.split(os.sep))  # the order of their paths' parts
         self.files = [_File(path) for path in ordered]
         self.number = {file.path: n for n, file in enumerate(self.files)}
@@ -432,14 +443,15 @@ def validate(
     changed: Changed | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    within: Path | None = None,
 ) -> Findings:
     """Every check on every plan under ``paths``, each against its parent's and children's plans
-    wherever they are in the repository; with ``changed``, on the changed plans and their
-    neighbours instead.  Inline suppressions, then the selection of rules and severities,
-    decide what is reported."""
+    wherever they are in the repository (found from ``within`` where given, else from the first
+    path); with ``changed``, on the changed plans and their neighbours instead.  Inline
+    suppressions, then the selection of rules and severities, decide what is reported."""
     started = time.perf_counter()
     with _collector_paused():
-        run = _Run(paths, max_bytes, overrides, use_cache, jobs, outline=True)
+        run = _Run(paths, max_bytes, overrides, use_cache, jobs, outline=True, within=within)
         findings = run.run(run.report_numbers(), changed)
     if selection is not None:
         findings.diagnostics = selection.apply(findings.diagnostics)

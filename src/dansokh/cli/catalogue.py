@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from ..i18n import N_, _, current
-from .app import app, fail
+from .app import app, fail, say
 
 
 @app.command("rules", help=N_("List the rule codes dansokh reports; with codes, each one's documentation and examples."))
@@ -59,25 +61,36 @@ def rules_command(
         write_rule(rule, example, sys.stdout)
 
 
-@app.command("indicators", help=N_("List the indicator catalogue: key, Vietnamese name, unit and direction."))
-def indicators_command() -> None:
-    """List the indicator catalogue: key, Vietnamese name, unit and direction."""
+class IndicatorFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def repository_catalogue(plans: Path | None = None) -> int:
+    """Put the catalogue of the repository around ``plans`` (else the working folder) in force;
+    its file's problems go to standard error.  The exit status: 1 when it has errors."""
+    from ..diagnostics import Severity
+    from ..model.catalogue_file import use_catalogue
+    from ..read.discover import display_path
+    from ..read.root import find_root
+
+    root = find_root([plans] if plans is not None else [])
+    problems = use_catalogue(root.catalogue, display_path(root.catalogue) if root.catalogue else None)
+    for problem in problems:
+        say(f"{problem.span}: {problem.code} {problem.message}")
+    return 1 if any(p.severity is Severity.ERROR for p in problems) else 0
+
+
+@app.command("indicators", help=N_("List the indicator catalogue: key, Vietnamese name, unit, direction and kind."))
+def indicators_command(
+    output_format: Annotated[IndicatorFormat, typer.Option("--format", "-f", help=N_("Output format."))] = IndicatorFormat.table,
+) -> None:
+    """List the indicator catalogue: key, Vietnamese name, unit, direction and kind."""
     # imported here, not above: `dansokh --help` should not pay for what this command needs
-    from rich.console import Console
-    from rich.table import Table
+    from ..model.catalogue import active
+    from ..report.catalogue import write_csv, write_json, write_table
 
-    from ..model.catalogue import CATALOGUE
-    from ..report.allocation import direction_text
-
-    table = Table(_("key"), _("name"), _("unit"), _("direction"), _("quota"), box=None, pad_edge=False)
-    for indicator in CATALOGUE.values():
-        table.add_row(
-            indicator.key,
-            indicator.name,
-            indicator.unit,
-            direction_text(indicator.direction),
-            _("yes") if indicator.quota else "",
-        )
-    Console(highlight=False).print(table)
-
-
+    status = repository_catalogue()
+    {"table": write_table, "json": write_json, "csv": write_csv}[output_format.value](active(), sys.stdout)
+    raise typer.Exit(status)

@@ -1,23 +1,37 @@
-"""The indicator catalogue: every target a plan may state, in one place.
+"""The indicator catalogue in force: every target a plan may state, and the units of measure.
 
-An indicator has a key (used in the YAML), a Vietnamese name, a unit and a
-direction.  The direction decides what "meets or exceeds" means in the cascade:
+The catalogue is data.  dansokh ships one (``catalogue.yaml`` beside this module); a plans
+repository extends or overrides it with a file of the same form named in its settings
+(``catalogue = "…"``, read and checked by ``catalogue_file``).  ``activate`` puts a catalogue in
+force for the run: ``CATALOGUE``, ``UNITS``, ``DENOMINATORS`` and ``ALIASES`` are the live tables
+every stage reads (the same dict objects throughout, refilled in place), so a repository's new
+indicator is known to the model, the rules, the renderers and the schema alike.
+
+An indicator has a key (used in the YAML), a Vietnamese name, a unit and a direction.  The
+direction decides what "meets or exceeds" means in the cascade:
 
 - ``floor``: the child's value must be at least the assigned one;
 - ``ceiling``: at most the assigned one (the sex ratio at birth);
 - ``reduction``: a reduction against the previous year, at least the assigned one;
 - ``info``: informational, never compared (average population).
 
-``quota`` indicators are counts that add up across children (persons, sessions);
-the others are rates, whose total row is a weighted mean, not a sum.
-``parts`` names the indicators that a total is the sum of (methods of a quota).
+Its kind is ``count`` (persons, sessions: they add up across children, a total row is their
+sum) or ``rate`` (a share or a ratio: a total row is a weighted mean).  ``parts`` names the
+indicators a total is the sum of (the methods of new contraceptive users).  ``aliases`` are
+former keys, still read as this one (a renamed indicator keeps old plans valid); ``retired`` is
+the first year the indicator is no longer used (older plans keep it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
+from functools import cached_property
+from importlib import resources
+from typing import Any
 
 from ..i18n import _
 
@@ -29,27 +43,103 @@ class Direction(str, Enum):
     INFO = "info"
 
 
+KINDS = ("count", "rate")
+
+
 @dataclass(frozen=True)
 class Unit:
-    """A unit of measure; units of one dimension convert by ``factor`` into its base."""
+    """A unit of measure; units of one dimension convert by ``factor`` into its base.  A unit of
+    kind ``count`` counts whole things (persons, sessions, couples); ``rate`` is a share or a ratio."""
 
     code: str
     name: str
     dimension: str
     factor: Decimal = Decimal(1)
+    kind: str = "count"
 
 
-UNITS: dict[str, Unit] = {
-    u.code: u
-    for u in (
-        Unit("%", "phần trăm", "ratio", Decimal(1)),
-        Unit("‰", "phần nghìn", "ratio", Decimal("0.1")),
-        Unit("người", "người", "persons"),
-        Unit("buổi", "buổi", "sessions"),
-        Unit("lượt", "lượt", "broadcasts"),
-        Unit("trẻ trai/100 trẻ gái", "số trẻ trai trên 100 trẻ gái", "sex-ratio"),
-    )
-}
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str
+    unit: str
+    direction: Direction
+    kind: str = "rate"
+    parts: tuple[str, ...] = ()
+    denominator: str | None = None
+    aliases: tuple[str, ...] = ()
+    retired: int | None = None
+
+    @property
+    def quota(self) -> bool:
+        """A count that adds up across children: a table's total row is the sum of its rows."""
+        return self.kind == "count"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A whole catalogue: the shipped one, or the shipped one with a repository's file over it."""
+
+    units: dict[str, Unit]
+    indicators: dict[str, Indicator]
+    denominators: dict[str, str]
+    sources: tuple[str, ...] = ("dansokh",)
+    aliases: dict[str, str] = field(default_factory=dict)  # former key -> key
+
+    def __post_init__(self) -> None:
+        if not self.aliases:
+            for indicator in self.indicators.values():
+                for alias in indicator.aliases:
+                    self.aliases.setdefault(alias, indicator.key)
+
+    @cached_property
+    def digest(self) -> str:
+        """What the cache's namespace takes from the catalogue: any change to it starts afresh."""
+        content = {
+            "units": [[u.code, u.name, u.dimension, str(u.factor), u.kind] for u in self.units.values()],
+            "indicators": [
+                [i.key, i.name, i.unit, i.direction.value, i.kind, list(i.parts), i.denominator, list(i.aliases), i.retired]
+                for i in self.indicators.values()
+            ],
+            "denominators": sorted(self.denominators.items()),
+        }
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+# The live tables of the catalogue in force (see ``activate``).
+CATALOGUE: dict[str, Indicator] = {}
+UNITS: dict[str, Unit] = {}
+DENOMINATORS: dict[str, str] = {}
+ALIASES: dict[str, str] = {}
+_ACTIVE: list[Catalogue] = []
+
+
+def activate(catalogue: Catalogue) -> None:
+    """Put ``catalogue`` in force for this process (the live tables are refilled in place)."""
+    if _ACTIVE and _ACTIVE[0] is catalogue:
+        return
+    for table, content in (
+        (CATALOGUE, catalogue.indicators),
+        (UNITS, catalogue.units),
+        (DENOMINATORS, catalogue.denominators),
+        (ALIASES, catalogue.aliases),
+    ):
+        table.clear()
+        table.update(content)  # type: ignore[arg-type]
+    _ACTIVE[:] = [catalogue]
+
+
+def active() -> Catalogue:
+    return _ACTIVE[0]
+
+
+def canonical(key: str) -> str | None:
+    """The indicator a key names in the catalogue in force: itself, the key it is a former
+    name of, or ``None``."""
+    if key in CATALOGUE:
+        return key
+    return ALIASES.get(key)
 
 
 class UnitMismatch(ValueError):
@@ -66,102 +156,74 @@ def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:
     return value * source.factor / target.factor
 
 
-@dataclass(frozen=True)
-class Indicator:
-    key: str
-    name: str
-    unit: str
-    direction: Direction
-    quota: bool = False
-    parts: tuple[str, ...] = ()
-    denominator: str | None = None
-
-
-METHODS = (
-    "new_users_iud",
-    "new_users_implant",
-    "new_users_injectable",
-    "new_users_pill",
-    "new_users_condom",
-    "new_users_sterilisation",
-)
-
-_F, _C, _R, _I = Direction.FLOOR, Direction.CEILING, Direction.REDUCTION, Direction.INFO
-
-CATALOGUE: dict[str, Indicator] = {
-    i.key: i
-    for i in (
-        Indicator("third_child_reduction", "Mức giảm tỷ lệ sinh con thứ 3 trở lên so với năm trước", "%", _R),
-        Indicator("third_child_rate", "Tỷ lệ sinh con thứ 3 trở lên", "%", _C, denominator="births"),
-        Indicator("prenatal_screening", "Tỷ lệ sàng lọc trước sinh (4 bệnh)", "%", _F, denominator="pregnant_women"),
-        Indicator("newborn_screening", "Tỷ lệ sàng lọc sơ sinh (5 bệnh)", "%", _F, denominator="births"),
-        Indicator(
-            "prenatal_screening_counselling",
-            "Tỷ lệ bà mẹ được truyền thông, tư vấn sàng lọc trước sinh",
-            "%",
-            _F,
-            denominator="pregnant_women",
-        ),
-        Indicator(
-            "newborn_screening_counselling",
-            "Tỷ lệ trẻ em được quản lý, tư vấn sàng lọc sơ sinh",
-            "%",
-            _F,
-            denominator="births",
-        ),
-        Indicator(
-            "premarital_checkup",
-            "Tỷ lệ cặp nam, nữ được tư vấn, khám sức khỏe trước khi kết hôn",
-            "%",
-            _F,
-            denominator="marrying_people",
-        ),
-        Indicator("elderly_checkup", "Tỷ lệ người cao tuổi được khám sức khỏe định kỳ", "%", _F, denominator="elderly"),
-        Indicator(
-            "elderly_health_records",
-            "Tỷ lệ người cao tuổi được lập hồ sơ quản lý sức khỏe",
-            "%",
-            _F,
-            denominator="elderly",
-        ),
-        Indicator("sex_ratio_at_birth", "Tỷ số giới tính khi sinh", "trẻ trai/100 trẻ gái", _C),
-        Indicator("cpr", "Tỷ lệ cặp vợ chồng trong độ tuổi sinh đẻ áp dụng biện pháp tránh thai", "%", _F),
-        Indicator("cpr_modern", "Tỷ lệ cặp vợ chồng áp dụng biện pháp tránh thai hiện đại (CPR hiện đại)", "%", _F),
-        Indicator("direct_communication_sessions", "Truyền thông trực tiếp", "buổi", _F, quota=True),
-        Indicator("communication_sessions", "Truyền thông công tác dân số và phát triển", "buổi", _F, quota=True),
-        Indicator(
-            "conference_communication_sessions",
-            "Truyền thông công tác dân số và phát triển tại Hội nghị tuyên vận",
-            "buổi",
-            _F,
-            quota=True,
-        ),
-        Indicator("mass_media_broadcasts", "Truyền thông trên phương tiện thông tin đại chúng", "lượt", _F, quota=True),
-        Indicator(
-            "new_users_total",
-            "Số người áp dụng biện pháp tránh thai mới",
-            "người",
-            _F,
-            quota=True,
-            parts=METHODS,
-        ),
-        Indicator("new_users_iud", "Dụng cụ tử cung (đặt vòng)", "người", _F, quota=True),
-        Indicator("new_users_implant", "Thuốc cấy tránh thai", "người", _F, quota=True),
-        Indicator("new_users_injectable", "Thuốc tiêm tránh thai", "người", _F, quota=True),
-        Indicator("new_users_pill", "Thuốc uống tránh thai", "người", _F, quota=True),
-        Indicator("new_users_condom", "Bao cao su", "người", _F, quota=True),
-        Indicator("new_users_sterilisation", "Đình sản", "người", _F, quota=True),
-        Indicator("average_population", "Dân số trung bình", "người", _I),
-    )
-}
-
-DENOMINATORS: dict[str, str] = {
-    "births": "số trẻ sinh ra",
-    "pregnant_women": "số phụ nữ mang thai",
-    "marrying_people": "số người, cặp đăng ký kết hôn",
-    "elderly": "số người cao tuổi (từ 60 tuổi)",
-}
-
-
 def is_convertible(unit_a: str, unit_b: str) -> bool:
     return UNITS[unit_a].dimension == UNITS[unit_b].dimension
+
+
+# building a catalogue from checked data ---------------------------------------------------------
+
+
+def _unit(entry: dict[str, Any], base: Unit | None) -> Unit:
+    def get(name: str, default: Any) -> Any:
+        return entry[name] if entry.get(name) is not None else (getattr(base, name) if base else default)
+
+    return Unit(entry["code"], get("name", ""), get("dimension", ""), Decimal(get("factor", 1)), get("kind", "count"))
+
+
+def _indicator(entry: dict[str, Any], base: Indicator | None) -> Indicator:
+    def get(name: str, default: Any) -> Any:
+        return entry[name] if name in entry and entry[name] is not None else (getattr(base, name) if base else default)
+
+    return Indicator(
+        entry["key"],
+        get("name", ""),
+        get("unit", ""),
+        Direction(get("direction", "floor")),
+        get("kind", "rate"),
+        tuple(get("parts", ())),
+        get("denominator", None),
+        tuple(get("aliases", ())),
+        get("retired", None),
+    )
+
+
+def layered(base: Catalogue | None, data: dict[str, Any], source: str) -> Catalogue:
+    """``base`` with one catalogue file's checked data over it: a new code or key is added, an
+    existing one takes the fields the file gives (the others are kept), and an indicator whose
+    aliases name an existing key replaces it (a renamed indicator).  The data is trusted: the
+    shipped file is checked by the tests, a repository's by ``catalogue_file`` first."""
+    units = dict(base.units) if base else {}
+    for entry in data.get("units") or ():
+        units[entry["code"]] = _unit(entry, units.get(entry["code"]))
+    indicators = dict(base.indicators) if base else {}
+    for entry in data.get("indicators") or ():
+        key = entry["key"]
+        previous = indicators.get(key)
+        aliases = list(entry.get("aliases") or ())
+        for alias in list(aliases):
+            renamed = indicators.pop(alias, None) if alias != key else None
+            if renamed is not None:  # the indicator ``alias`` is now called ``key``
+                previous = previous or renamed
+                aliases += [a for a in renamed.aliases if a not in aliases]
+        if previous is not None:
+            aliases += [a for a in previous.aliases if a not in aliases and a != key]
+        indicators[key] = _indicator({**entry, "aliases": aliases}, previous)
+    denominators = dict(base.denominators) if base else {}
+    denominators.update(data.get("denominators") or {})
+    sources = (base.sources if base else ()) + (source,)
+    return Catalogue(units, indicators, denominators, sources)
+
+
+def _shipped() -> Catalogue:
+    from ..read.loader import load_text  # the catalogue is read as plans are, with the same YAML
+
+    raw = resources.files(__package__).joinpath("catalogue.yaml").read_bytes()
+    loaded = load_text("catalogue.yaml", raw)
+    return layered(None, loaded.data, "dansokh")
+
+
+SHIPPED = _shipped()
+activate(SHIPPED)
+
+# the methods whose new users add up to new_users_total, as the shipped catalogue lists them
+METHODS: tuple[str, ...] = SHIPPED.indicators["new_users_total"].parts

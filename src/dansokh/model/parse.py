@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from decimal import Decimal
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -15,7 +16,7 @@ from ..read import codes
 from ..read.loader import PlanFile
 from ..read.positions import Path
 from . import plan as models
-from .catalogue import CATALOGUE
+from .catalogue import ALIASES, CATALOGUE, canonical
 from .names import slug
 from . import result as result_models
 
@@ -64,13 +65,15 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _diagnostic(error: Any, loaded: PlanFile) -> Diagnostic:
+def diagnostic_of(error: Any, loaded: PlanFile, fields: list[str] | None = None) -> Diagnostic:
+    """One of Pydantic's errors as a diagnostic at its position; ``fields`` are the keys an
+    unknown key may have meant (those of plans and results by default)."""
     kind, loc, value = error["type"], error["loc"], error.get("input")
     path = _data_path(loaded.data, loc)
     source = loaded.source
     if kind == "extra_forbidden":
         key = str(path[-1])
-        close = difflib.get_close_matches(key, _ALL_FIELDS, n=1)
+        close = difflib.get_close_matches(key, fields if fields is not None else _ALL_FIELDS, n=1)
         if close:
             message = _("unknown key {key!r}; did you mean {close!r}?").format(key=key, close=close[0])
         else:
@@ -151,8 +154,8 @@ def _number_hint(text: str) -> str:
 def _unknown_indicator(key: str) -> str:
     """An unknown indicator key, with the keys it may have meant (by key, or by the
     Vietnamese name typed without diacritics)."""
-    keys = list(CATALOGUE)
-    close = difflib.get_close_matches(key, keys, n=3, cutoff=0.6)
+    keys = list(CATALOGUE) + list(ALIASES)
+    close = list(dict.fromkeys(canonical(k) for k in difflib.get_close_matches(key, keys, n=3, cutoff=0.6)))
     if not close:
         by_name = {slug(spec.name).replace("-", "_"): k for k, spec in CATALOGUE.items()}
         close = [by_name[n] for n in difflib.get_close_matches(slug(key).replace("-", "_"), list(by_name), n=3, cutoff=0.6)]
@@ -175,9 +178,50 @@ def parse_plan(loaded: PlanFile) -> tuple[models.Plan | None, list[Diagnostic]]:
     if not isinstance(loaded.data, dict):
         return None, [codes.WRONG_VALUE.at(loaded.source.value(()), _("a plan file holds a mapping at the top"))]
     try:
-        return models.Plan.model_validate(loaded.data), []
+        plan = models.Plan.model_validate(loaded.data)
     except ValidationError as errors:
-        return None, [_diagnostic(error, loaded) for error in errors.errors(include_url=False)]
+        return None, [diagnostic_of(error, loaded) for error in errors.errors(include_url=False)]
+    return plan, list(catalogue_notes(plan, loaded))
+
+
+def _indicator_paths(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
+    """Every indicator key a plan's data writes, with its path."""
+    for index, target in enumerate(data.get("targets") or ()):
+        yield ("targets", index, "indicator"), target["indicator"]
+    for a, appendix in enumerate(data.get("appendices") or ()):
+        if appendix.get("kind") != "allocation":
+            continue
+        for c, column in enumerate(appendix.get("columns") or ()):
+            yield ("appendices", a, "columns", c, "indicator"), column["indicator"]
+            if column.get("weight") is not None:
+                yield ("appendices", a, "columns", c, "weight"), column["weight"]
+
+
+def catalogue_notes(plan: models.Plan, loaded: PlanFile) -> Iterator[Diagnostic]:
+    """What the catalogue says about a valid plan's indicators: a former key (S008), an
+    indicator retired before the plan's year (S007).  Neither makes the plan invalid."""
+    if not ALIASES and not any(spec.retired for spec in CATALOGUE.values()):
+        return  # the usual case: nothing renamed, nothing retired
+    for path, written in _indicator_paths(loaded.data):
+        key = canonical(written)
+        if key is None:
+            continue
+        if key != written:
+            yield codes.FORMER_KEY.at(
+                loaded.source.value(path),
+                _("{old!r} is the former key of {key!r} ({name}); it is read as {key!r}, write {key!r} in new plans").format(
+                    old=written, key=key, name=CATALOGUE[key].name
+                ),
+            )
+        retired = CATALOGUE[key].retired
+        if retired is not None and plan.year >= retired:
+            yield codes.RETIRED_INDICATOR.at(
+                loaded.source.value(path),
+                _("{key!r} ({name}) is no longer used from {retired}; this is a {year} plan: remove it, or use the"
+                  " indicator that replaced it (`dansokh indicators` lists them)").format(
+                    key=written, name=CATALOGUE[key].name, retired=retired, year=plan.year
+                ),
+            )
 
 
 def parse_result(loaded: PlanFile) -> tuple[result_models.ResultFile | None, list[Diagnostic]]:
@@ -187,4 +231,4 @@ def parse_result(loaded: PlanFile) -> tuple[result_models.ResultFile | None, lis
     try:
         return result_models.ResultFile.model_validate(loaded.data), []
     except ValidationError as errors:
-        return None, [_diagnostic(error, loaded) for error in errors.errors(include_url=False)]
+        return None, [diagnostic_of(error, loaded) for error in errors.errors(include_url=False)]

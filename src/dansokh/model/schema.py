@@ -21,7 +21,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from . import plan as models
-from .catalogue import CATALOGUE, UNITS
+from .catalogue import ALIASES, CATALOGUE, UNITS, canonical
 from .periods import PERIODS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -37,6 +37,7 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Plan", "year"): "The year the plan is for.",
     ("Plan", "scope"): "annual: the yearly population-and-development plan; thematic: a plan on one subject"
     " (SRB, a directive).",
+    ("Plan", "continues"): "The id of the plan this one continues: last year's (dansokh new --next writes it).",
     ("Plan", "document"): "The document's identity as printed: issuer, number, date, title, signer.",
     ("Plan", "unit"): "The issuing unit.",
     ("Plan", "units"): "The units this plan assigns targets to (its children); their parent defaults to this"
@@ -98,12 +99,24 @@ class _PlanSchema(GenerateJsonSchema):
         if function is models._period:
             return {**inner, "enum": list(PERIODS)}
         if function is models._indicator:
-            keys = list(CATALOGUE)
-            return {**inner, "enum": keys, "enumDescriptions": [CATALOGUE[k].name for k in keys]}
+            keys = list(CATALOGUE) + list(ALIASES)
+            return {**inner, "enum": keys, "enumDescriptions": [_indicator_description(k) for k in keys]}
         if function is models._unit:
             codes = list(UNITS)
             return {**inner, "enum": codes, "enumDescriptions": [UNITS[c].name for c in codes]}
         return inner
+
+
+def _indicator_description(key: str) -> str:
+    """What an editor shows beside a key: the indicator's name, and whether it is a former key or
+    retired (both still valid: old plans keep them)."""
+    spec = CATALOGUE[canonical(key)]  # type: ignore[index]
+    text = spec.name
+    if key != spec.key:
+        text += f" (former key of {spec.key})"
+    if spec.retired is not None:
+        text += f" (retired from {spec.retired})"
+    return text
 
 
 def plan_schema() -> dict[str, Any]:

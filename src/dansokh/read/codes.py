@@ -25,6 +25,15 @@ MISSING_KEY = Rule("S002", "missing-key", N_("A required key is missing."), "loa
 WRONG_VALUE = Rule("S003", "wrong-type", N_("A value of the wrong type or form."), "load")
 UNKNOWN_INDICATOR = Rule("S004", "unknown-indicator", N_("An indicator key not in the catalogue."), "load")
 UNKNOWN_UNIT = Rule("S005", "unknown-unit", N_("A unit of measure dansokh does not know."), "load")
+RETIRED_INDICATOR = Rule(
+    "S007", "retired-indicator", N_("A plan uses an indicator retired before its year."), "load", Severity.WARNING
+)
+FORMER_KEY = Rule(
+    "S008", "former-indicator-key", N_("A plan writes an indicator by a key it no longer has."), "load", Severity.INFO
+)
+CATALOGUE_CONFLICT = Rule(
+    "S009", "catalogue-conflict", N_("A catalogue file contradicts itself or the catalogue it extends."), "load"
+)
 SUPPRESSION_WITHOUT_REASON = Rule(
     "X001", "suppression-without-reason", N_("An inline `# dansokh: ignore[CODE]` without codes or a reason."), "load"
 )
@@ -47,6 +56,9 @@ LOAD_RULES = (
     WRONG_VALUE,
     UNKNOWN_INDICATOR,
     UNKNOWN_UNIT,
+    RETIRED_INDICATOR,
+    FORMER_KEY,
+    CATALOGUE_CONFLICT,
     SUPPRESSION_WITHOUT_REASON,
     SUPPRESSION_UNUSED,
 )

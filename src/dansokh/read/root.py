@@ -5,7 +5,8 @@ repository, so ``dansokh validate plans/2025/ngoc-thuy.yaml`` needs to know wher
 is.  The root is, from the first given path upwards: the folder of a ``dansokh.toml`` or of a
 ``pyproject.toml`` with ``[tool.dansokh]``; else the top of the git work tree; else the folder
 given.  Its plans are under the folders of the ``plans`` setting, else under ``plans/`` when
-there is one, else anywhere in the root.
+there is one, else anywhere in the root.  Its indicator catalogue, where it extends dansokh's, is
+the file the ``catalogue`` setting names (relative to the settings file).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ CACHE_FOLDER = ".dansokh_cache"
 class Root:
     path: Path  # absolute
     plan_folders: tuple[Path, ...]  # absolute, under ``path``
+    catalogue: Path | None = None  # absolute: the repository's catalogue file (``catalogue`` setting)
 
     def relative(self, path: Path) -> str:
         """A file's name inside the repository (``plans/2025/city.yaml``): the cache's and the
@@ -52,11 +54,15 @@ def find_root(paths: list[Path]) -> Root:
     start = _start(paths)
     found = config.find(start)
     folders: list[str] = []
+    catalogue: Path | None = None
     if found is not None:
         marker, table = found
         root = marker.parent
         setting = table.get("plans", [])
         folders = [setting] if isinstance(setting, str) else [f for f in setting if isinstance(f, str)]
+        named = table.get("catalogue")
+        if isinstance(named, str) and named.strip():
+            catalogue = (root / named.strip()).resolve()
     else:
         root = _git_root(start) or start
     if folders:
@@ -65,4 +71,4 @@ def find_root(paths: list[Path]) -> Root:
         plan_folders = (root / "plans",)
     else:
         plan_folders = (root,)
-    return Root(root, plan_folders)
+    return Root(root, plan_folders, catalogue)

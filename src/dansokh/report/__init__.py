@@ -1,5 +1,5 @@
-"""Reporters: the findings of a check, an edge, a split, a diff or a rule's documentation in
-one output format each.  Reporters turn what the stages below decided into text; they never decide.
+"""Reporters: the findings of a check, an edge, a split, a diff, the catalogue or a rule's
+documentation in one output format each.  Reporters turn what the stages below decided into text; they never decide.
 
 ``REPORTERS`` maps the ``--format`` of ``validate`` to its reporter class.
 
