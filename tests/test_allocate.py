@@ -46,9 +46,11 @@ def test_the_edge_city_to_long_bien_shows_the_sources_figures(real_plans):
 def test_the_child_is_named_by_plan_id_unit_id_or_name(real_plans, child):
     result = allocate("--from", "Hà Nội", "--to", child, "--format", "csv")
     assert result.exit_code == 0, result.output
-    header, first, *_ = result.output.splitlines()
+    header, first, *_ = result.stdout.splitlines()
     assert header.startswith("indicator,name,unit,direction,assigned,own")
     assert first.startswith("third_child_reduction,")
+    # a name is resolved to a plan, and standard error says which
+    assert "--from 'Hà Nội': plan city of thành phố Hà Nội, 2025" in result.stderr
 
 
 def test_an_unknown_child_is_a_usage_error_naming_candidates(real_plans):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE, METHODS, Direction, UnitMismatch, convert
 from ..model.numbers import difference, quantity
+from ..model.plan import UnitDecl
 from .repository import Assignment, LoadedPlan, Repository, Stated
 
 TOTAL = "new_users_total"
@@ -100,13 +101,28 @@ class EdgeLine:
 
 @dataclass(frozen=True)
 class Edge:
+    """What ``parent`` assigned to ``unit``, against the unit's plan of the same year (``child``;
+    ``None`` when it has none yet: then only what was assigned is shown)."""
+
     parent: LoadedPlan
-    child: LoadedPlan
+    child: LoadedPlan | None
     lines: list[EdgeLine]
+    unit: UnitDecl | None = None
 
     @property
     def short(self) -> bool:
         return any(line.short for line in self.lines)
+
+    @property
+    def child_title(self) -> str:
+        """The child as officers name it: from its plan's issuer, else its name."""
+        if self.child is not None:
+            return self.child.plan.unit_title
+        return self.unit.name if self.unit is not None else ""
+
+    @property
+    def child_unit(self) -> str:
+        return self.child.plan.unit.id if self.child is not None else self.unit.id  # type: ignore[union-attr]
 
 
 def _handed(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> Handed:
@@ -165,9 +181,11 @@ def _own(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> tupl
     return convert(stated.value, stated.unit, unit), ORIGINS[stated.origin]
 
 
-def edge(repo: Repository, parent: LoadedPlan, child: LoadedPlan) -> Edge:
-    """Every indicator ``parent`` assigned to ``child``'s unit, compared with the child."""
-    assignments = repo.assignments.get((parent.plan.id, child.plan.unit.id), [])
+def edge(repo: Repository, parent: LoadedPlan, child: LoadedPlan | None, unit: UnitDecl | None = None) -> Edge:
+    """Every indicator ``parent`` assigned to ``child``'s unit (or to ``unit``, which has no plan
+    of the year yet), compared with the child where there is one."""
+    unit_id = child.plan.unit.id if child is not None else unit.id  # type: ignore[union-attr]
+    assignments = repo.assignments.get((parent.plan.id, unit_id), [])
     lines: list[EdgeLine] = []
     assigned_indicators = {a.indicator for a in assignments}
     rows = list(assignments)
@@ -180,7 +198,7 @@ def edge(repo: Repository, parent: LoadedPlan, child: LoadedPlan) -> Edge:
     rows.sort(key=lambda a: (2 if a.indicator == TOTAL else 1 if a.indicator in METHODS else 0, order[a.indicator]))
     for assignment in rows:
         spec = CATALOGUE[assignment.indicator]
-        own, own_from = _own(repo, child, assignment.indicator, assignment.unit)
+        own, own_from = _own(repo, child, assignment.indicator, assignment.unit) if child is not None else (None, "")
         margin = None
         if own is not None and spec.direction is not Direction.INFO:
             margin = verdict(assignment.value, own, spec.direction)
@@ -193,11 +211,11 @@ def edge(repo: Repository, parent: LoadedPlan, child: LoadedPlan) -> Edge:
                 assignment.value,
                 own,
                 own_from,
-                _handed(repo, child, assignment.indicator, assignment.unit),
+                _handed(repo, child, assignment.indicator, assignment.unit) if child is not None else Handed(),
                 margin,
             )
         )
-    return Edge(parent, child, lines)
+    return Edge(parent, child, lines, unit if unit is not None else repo.unit(unit_id))
 
 
 @dataclass(frozen=True)

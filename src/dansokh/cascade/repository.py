@@ -132,12 +132,15 @@ class Repository:
         for loaded in self.plans:
             plan = loaded.plan
             children = self.children(plan.unit.id)
+            # a second plan with a taken id (U005) assigns nothing: its cells would be mixed with the
+            # first one's, which the id names, and every check of them would be about the wrong plan
+            assigns = self.by_id[plan.id] is loaded
             for table_index, table in plan.allocation_tables:
                 for row_index, row in table.unit_rows:
                     path = ("appendices", table_index, "rows", row_index)
                     candidates = self.resolve(row.name, children)
                     self.resolutions.append(Resolution(loaded, path, row.name, candidates))
-                    if len(candidates) == 1:
+                    if len(candidates) == 1 and assigns:
                         self._record(loaded, table, path, candidates[0])
 
     def _record(self, loaded: LoadedPlan, table: AllocationTable, row_path: Path, child: str) -> None:

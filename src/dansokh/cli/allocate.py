@@ -11,7 +11,7 @@ import typer
 
 from ..cascade.apportion import ApportionError, Method  # light: the enum is an option's type
 from ..i18n import N_, _
-from .app import app, fail
+from .app import app, fail, say
 
 
 class EdgeFormat(str, Enum):
@@ -63,13 +63,16 @@ def allocate_command(
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path(
         "plans"
     ),
+    year: Annotated[
+        Optional[int], typer.Option("--year", help=N_("The year of the plans (default: that of a plan named by its id, else the parent's latest)."))
+    ] = None,
 ) -> None:
     """See what a parent assigned to a child, start the child's plan from it, or split a quota."""
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from rich.console import Console
 
     from ..cascade.edge import edge, raises
-    from ..cascade.lookup import LookupError_, find
+    from ..cascade.lookup import LookupError_, find, find_edge
     from ..cascade.split import SplitError, make_split, read_weights
     from ..check.run import load_repository
     from ..model.catalogue import CATALOGUE
@@ -78,17 +81,18 @@ def allocate_command(
     from ..write.split import write_split
     from ..write.targets import raise_targets
 
+    if split is None and to is None:
+        raise fail(_("give --to CHILD to compare an edge, or --split INDICATOR to split a quota"))
     repo, checked = load_repository([plans], whole=False)
-    try:
-        parent = find(repo, source)
-    except LookupError_ as error:
-        raise fail(_("--from: {reason}").format(reason=error)) from None
-    if parent.plan is None:
-        raise fail(
-            _("--from: {name} ({unit}) has no plan in {plans}").format(
-                name=parent.unit.name, unit=parent.unit.id, plans=plans
-            )
-        )
+    if split is not None:
+        try:
+            parent = find(repo, source, year=year)
+        except LookupError_ as error:
+            raise fail(_("--from: {reason}").format(reason=error)) from None
+        if parent.plan is None:
+            raise fail(_("--from: {reason}").format(reason=parent.note("--from", source)))
+        if parent.telling:
+            say(parent.note("--from", source))
     if split is not None:
         if split not in CATALOGUE:
             raise fail(_("--split: unknown indicator {key!r} (see `dansokh indicators`)").format(key=split))
@@ -119,24 +123,28 @@ def allocate_command(
             )
             raise typer.Exit(outcome)
         return
-    if to is None:
-        raise fail(_("give --to CHILD to compare an edge, or --split INDICATOR to split a quota"))
     try:
-        child = find(repo, to, among=repo.children(parent.unit.id), year=parent.plan.plan.year)
+        parent, child = find_edge(repo, source, to, year)  # type: ignore[arg-type]
     except LookupError_ as error:
-        raise fail(_("--to: {reason}").format(reason=error)) from None
-    if child.plan is None:
-        raise fail(
-            _("--to: {name} ({unit}) has no plan in {plans}").format(name=child.unit.name, unit=child.unit.id, plans=plans)
-        )
+        raise fail(str(error)) from None
+    if parent.telling:
+        say(parent.note("--from", source))
+    if child.telling:
+        say(child.note("--to", to))
     if not repo.assignments.get((parent.plan.plan.id, child.unit.id)):
         raise fail(
             _("{plan} assigns nothing to {name} ({unit})").format(
                 plan=parent.plan.plan.id, name=child.unit.name, unit=child.unit.id
             )
         )
-    view = edge(repo, parent.plan, child.plan)
+    view = edge(repo, parent.plan, child.plan, child.unit)
     {"table": write_table, "json": write_json, "csv": write_csv}[output_format.value](view, sys.stdout)
+    if child.plan is None:  # nothing to compare with yet: what was assigned is the start of the child's plan
+        if write:
+            from .new import start_child_plan
+
+            raise typer.Exit(start_child_plan(repo, parent.plan, child.unit, plans, dry_run=dry_run))
+        raise typer.Exit(0)
     if write:
         changes, refused = raises(view, repo)
         for reason in refused:
@@ -156,5 +164,3 @@ def allocate_command(
         )
         raise typer.Exit(outcome or (1 if refused else 0))
     raise typer.Exit(1 if view.short else 0)
-
-

@@ -75,6 +75,14 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def say(message: str) -> None:
+    """A remark on standard error (standard output may be a report or a file's text): which plan
+    a name picked, say."""
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message, style="dim", markup=False)
+
+
 def lang_argument(argv: list[str]) -> str | None:
     """The value of ``--lang X`` or ``--lang=X`` among the arguments (the last one wins),
     read before Typer parses them so that help and usage errors speak the language too."""

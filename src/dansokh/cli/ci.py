@@ -15,7 +15,8 @@ from typing import Annotated, Optional
 import typer
 
 from ..i18n import N_, _
-from .app import app, fail
+from .app import app, fail, say
+from .catalogue import repository_catalogue
 
 
 class DiffFormat(str, Enum):
@@ -26,29 +27,47 @@ class DiffFormat(str, Enum):
 
 @app.command(
     "diff",
-    help=N_("List every target, quota and schedule row that changed between two revisions, old → new with its unit."),
+    help=N_(
+        "List every target, quota and schedule row that changed between two revisions, or between a plan and last"
+        " year's (--plan), old → new with its unit."
+    ),
 )
 def diff_command(
-    rev: Annotated[str, typer.Argument(help=N_("The revision to compare from (origin/main, HEAD~1, a tag, a hash)."))],
+    rev: Annotated[
+        Optional[str],
+        typer.Argument(help=N_("The revision to compare from (origin/main, HEAD~1, a tag, a hash); without it, --plan is compared with last year's plan.")),
+    ] = None,
     rev2: Annotated[
         Optional[str], typer.Argument(help=N_("The revision to compare to (default: the working tree)."))
     ] = None,
     plans: Annotated[
         list[Path], typer.Option("--plans", help=N_("Plan files or folders to compare (repeatable)."))
     ] = [Path("plans")],
+    plan: Annotated[
+        Optional[str],
+        typer.Option("--plan", "-p", help=N_("One plan (a plan id, unit id or unit name): with REV, its changes between revisions; without, against the plan it continues.")),
+    ] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year of --plan (default: a plan named by its id, else the unit's latest)."))] = None,
     output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help=N_("Output format."))] = DiffFormat.text,
     max_file_size: Annotated[
         Optional[int], typer.Option(help=N_("Largest plan file read, in bytes (default 5 MiB)."), min=1)
     ] = None,
 ) -> None:
-    """List every target, quota and schedule row that changed between two revisions, old → new with its unit."""
+    """List every target, quota and schedule row that changed between two revisions, or between a plan and last year's."""
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from ..read.loader import DEFAULT_MAX_BYTES
     from ..report.diff import DIFF_REPORTERS
     from ..vcs.diff import WORKING_TREE, compare, load_side
     from ..vcs.git import GitError, files_at, resolve, working_files
 
+    if rev is None and plan is None:
+        raise fail(_("dansokh diff: give a revision (HEAD, origin/main …), or --plan PLAN to compare a plan with last year's"))
     max_file_size = max_file_size or DEFAULT_MAX_BYTES
+    chosen = _diff_plan(plans, plan, year, max_file_size) if plan is not None else None
+    if rev is None:
+        DIFF_REPORTERS[output_format.value](sys.stdout).report(_against_last_year(*chosen))  # type: ignore[misc]
+        return
+    repository_catalogue(plans[0] if plans else None)
     try:
         old_commit = resolve(rev)
         old = load_side(f"{rev} ({old_commit[:7]})", files_at(old_commit, plans), max_file_size)
@@ -59,7 +78,45 @@ def diff_command(
             new = load_side(f"{rev2} ({new_commit[:7]})", files_at(new_commit, plans), max_file_size)
     except GitError as error:
         raise fail(_("dansokh diff: {reason}").format(reason=error)) from None
-    DIFF_REPORTERS[output_format.value](sys.stdout).report(compare(old, new))
+    found = compare(old, new)
+    if chosen is not None:
+        found.changes = [change for change in found.changes if change.plan == chosen[1].plan.id]
+    DIFF_REPORTERS[output_format.value](sys.stdout).report(found)
+
+
+def _diff_plan(plans: list[Path], text: str, year: int | None, max_bytes: int):  # -> (Repository, LoadedPlan)
+    """``--plan``: the plan named, in its repository."""
+    from ..cascade.lookup import LookupError_, find
+    from ..check.run import load_repository
+
+    repo, _findings = load_repository(plans, max_bytes, whole=True)
+    try:
+        found = find(repo, text, year=year)
+    except LookupError_ as error:
+        raise fail(_("--plan: {reason}").format(reason=error)) from None
+    if found.plan is None:
+        raise fail(found.note("--plan", text))
+    if found.telling:
+        say(found.note("--plan", text))
+    return repo, found.plan
+
+
+def _against_last_year(repo, loaded):  # -> PlanDiff
+    """A plan against the plan it continues (last year's)."""
+    from ..cascade.lookup import continued
+    from ..vcs.diff import compare_years
+
+    before = continued(repo, loaded)
+    if before is None:
+        plan = loaded.plan
+        if plan.continues is not None:
+            raise fail(_("--plan: {plan} continues {other!r}, which is not in the repository").format(plan=plan.id, other=plan.continues))
+        raise fail(
+            _("--plan: {plan} continues no plan: {unit} has no {year} plan in the repository to compare it with").format(
+                plan=plan.id, unit=plan.unit_title, year=plan.year - 1
+            )
+        )
+    return compare_years(repo, before, loaded)
 
 
 @app.command(
@@ -76,8 +133,15 @@ def schema_command(
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from ..model.schema import plan_schema, result_schema
 
+    status = repository_catalogue()  # the repository's indicators and units are in the schema too
     text = json.dumps(result_schema() if results else plan_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        from ..write.atomic import write_atomic
+
+        try:
+            write_atomic(output, text)
+        except OSError as error:
+            raise fail(_("cannot write {path}: {reason}").format(path=output, reason=error.strerror or error), 1) from None
+    raise typer.Exit(status)

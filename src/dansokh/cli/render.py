@@ -13,7 +13,7 @@ import typer
 
 from .. import config
 from ..i18n import N_, _, ngettext
-from .app import app, fail
+from .app import app, fail, say
 
 if TYPE_CHECKING:
     from ..cascade.repository import LoadedPlan, Repository
@@ -45,7 +45,7 @@ class Job:
     view: AppendixView
 
 
-def _plans_to_render(repo: Repository, plan: str | None, root: Path) -> tuple[list[LoadedPlan], bool]:
+def _plans_to_render(repo: Repository, plan: str | None, root: Path, year: int | None = None) -> tuple[list[LoadedPlan], bool]:
     """The plans asked for, and whether the user named them (explicitly or by configuration)."""
     from ..cascade.lookup import LookupError_, find
 
@@ -57,25 +57,27 @@ def _plans_to_render(repo: Repository, plan: str | None, root: Path) -> tuple[li
             raise RenderError(_("configuration: {reason}").format(reason=error)) from None
         where = _("default_plan (configuration)")
     if plan is None:
-        return sorted(repo.by_id.values(), key=lambda p: p.plan.id), False
+        every = [p for p in repo.by_id.values() if year is None or p.plan.year == year]
+        return sorted(every, key=lambda p: p.plan.id), False
     try:
-        found = find(repo, plan)
+        found = find(repo, plan, year=year)
     except LookupError_ as error:
         raise RenderError(_("{where}: {reason}").format(where=where, reason=error)) from None
-    if found.plan is None:
-        raise RenderError(
-            _("{where}: {name} ({unit}) has no plan in the repository").format(
-                where=where, name=found.unit.name, unit=found.unit.id
-            )
-        )
+    if found.plan is None or (year is not None and found.plan.plan.year != year):
+        raise RenderError(found.note(where, plan) if found.plan is None else _(
+            "{where}: {plan} is the {plan_year} plan, not the {year} one").format(
+                where=where, plan=found.plan.plan.id, plan_year=found.plan.plan.year, year=year))
+    if found.telling:
+        say(found.note(where, plan))
     return [found.plan], True
 
 
-def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path) -> list[Job]:
+def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: int | None = None) -> tuple[list[Job], list[LoadedPlan]]:
+    """The appendices to render, and the plans they were looked for in."""
     from ..render.view import appendix_keys, build_view, describe_appendices, parse_which
 
     key = parse_which(which)
-    plans, named = _plans_to_render(repo, plan, root)
+    plans, named = _plans_to_render(repo, plan, root, year)
     jobs: list[Job] = []
     for loaded in plans:
         keys = appendix_keys(loaded.plan)
@@ -88,13 +90,13 @@ def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path) -> lis
             )
         jobs += [Job(loaded, build_view(loaded.plan, k, a)) for k, a in chosen]
     if not jobs and key is None:
-        return []  # `render all` of plans without appendices renders nothing, and that is no error
+        return [], plans  # `render all` of plans without appendices renders nothing, and that is no error
     if not jobs:
         listing = "; ".join(f"{p.plan.id}: {describe_appendices(p.plan, listing=True)}" for p in plans)
         raise RenderError(
             _("no plan has appendix{key} ({listing})").format(key=key, listing=listing or _("no plans loaded"))
         )
-    return jobs
+    return jobs, plans
 
 
 def _format_for(output: Path | None, fmt: Format | None) -> Format:
@@ -158,12 +160,13 @@ def render_command(
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path("plans"),
     period: Annotated[Optional[str], typer.Option("--period", help=N_("For `render report`: the period (Q1, Q2, Q3, Q4, Y)."))] = None,
     results: Annotated[list[Path], typer.Option("--results", exists=True, file_okay=False, help=N_("For `render report`: a folder of result files (repeatable)."))] = [],
+    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year of --plan (default: a plan named by its id, else the unit's latest)."))] = None,
 ) -> None:
     """Render appendices of plans in the official format (Nghị định 30/2020/NĐ-CP)."""
     if which.strip().lower() in REPORT_WORDS:  # the result report of a unit for a period
         from .results import render_report_command
 
-        return render_report_command(plan, period, output_format, output, plans, results)
+        return render_report_command(plan, period, output_format, output, plans, results, year)
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError
@@ -178,7 +181,7 @@ def render_command(
     repo, checked = load_repository([plans])
     root = Path.cwd()
     try:
-        jobs = plan_jobs(repo, which, plan, root)
+        jobs, chosen = plan_jobs(repo, which, plan, root, year)
         fmt = _format_for(output, output_format)
         paths = targets(jobs, fmt, output)
     except RenderError as error:
@@ -186,7 +189,7 @@ def render_command(
     if not jobs:
         Console(stderr=True, highlight=False, soft_wrap=True).print(
             _("nothing to render: {plans} has no appendices").format(
-                plans=", ".join(sorted(p.plan.id for p in _plans_to_render(repo, plan, root)[0]))
+                plans=", ".join(sorted(p.plan.id for p in chosen))
             ),
             markup=False,
         )

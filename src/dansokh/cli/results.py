@@ -12,10 +12,11 @@ import typer
 
 from ..i18n import N_, _
 from ..model.periods import PERIODS, parse_period
-from .app import app, fail, settings_from
+from .app import app, fail, say, settings_from
 
 if TYPE_CHECKING:  # the commands import what they need when they run: `dansokh --help` stays quick
     from ..cascade.progress import Progress
+    from ..cascade.lookup import Found
     from ..cascade.results import Book
     from ..model.plan import UnitDecl
 
@@ -58,13 +59,19 @@ def pick_year(book: Book, period: str, year: int | None) -> int:
     return max(years)
 
 
-def find_unit(book: Book, text: str, option: str = "UNIT") -> UnitDecl:
+def find_unit(book: Book, text: str, option: str = "UNIT", year: int | None = None) -> Found:
+    """The unit a name means; a plan id also gives the year (``--year`` wins).  Says which plan
+    it picked where the unit has one."""
     from ..cascade.lookup import LookupError_, find
 
     try:
-        return find(book.repo, text).unit
+        found = find(book.repo, text, year=year)
     except LookupError_ as error:
         raise fail(_("{option}: {reason}").format(option=option, reason=error)) from None
+    if found.plan is not None:
+        if found.telling:
+            say(found.note(option, text))
+    return found
 
 
 def units_with_targets(book: Book, year: int) -> list[UnitDecl]:
@@ -110,8 +117,9 @@ def progress_command(
         raise fail(_("configuration: {reason}").format(reason=error)) from None
     code = period_option(period)
     book = load_book(plans, results)
-    chosen_year = pick_year(book, code, year)
-    units = [find_unit(book, unit)] if unit else units_with_targets(book, chosen_year)
+    found = find_unit(book, unit, year=year) if unit else None
+    chosen_year = year if year is not None else found.year if found is not None and found.exact else pick_year(book, code, None)
+    units = [found.unit] if found is not None else units_with_targets(book, chosen_year)
     if unit and not book.goals(units[0].id, chosen_year):
         raise fail(_("{name} ({unit}) has no targets for {year}").format(name=units[0].name, unit=units[0].id, year=chosen_year))
     shown: list[Progress] = [progress(book, u, chosen_year, code, paces) for u in units]
@@ -134,10 +142,11 @@ def form_command(
 
     code = period_option(period)
     book = load_book(plans, [])
-    chosen = year if year is not None else max((p.plan.year for p in book.repo.plans), default=None)
+    named = find_unit(book, unit, year=year)
+    chosen = year if year is not None else named.year if named.exact else max((p.plan.year for p in book.repo.plans), default=None)
     if chosen is None:
         raise fail(_("no plans found"))
-    found = find_unit(book, unit)
+    found = named.unit
     goals = book.goals(found.id, chosen)
     if not goals:
         raise fail(_("{name} ({unit}) has no targets for {year}: no plan states or assigns any").format(name=found.name, unit=found.id, year=chosen))
@@ -172,7 +181,7 @@ def import_command(
     from ..write.results import ResultExists, write_result
 
     book = load_book(plans, [])
-    expected_unit = find_unit(book, unit, "--unit").id if unit else None
+    expected_unit = find_unit(book, unit, "--unit").unit.id if unit else None
     expected_period = period_option(period) if period else None
     form = read_form(workbook, display_path(workbook))
     imported = result_from_form(form, book, expected_unit, expected_period)
@@ -201,7 +210,8 @@ def import_command(
 
 
 def render_report_command(
-    unit: str | None, period: str | None, output_format, output: Path | None, plans: Path, results: list[Path]
+    unit: str | None, period: str | None, output_format, output: Path | None, plans: Path, results: list[Path],
+    year: int | None = None,
 ) -> None:
     """``dansokh render report --plan UNIT --period P``: the result report of a unit for a period."""
     from ..cascade.progress import progress, read_pace
@@ -228,8 +238,9 @@ def render_report_command(
             raise fail(_("configuration: {reason}").format(reason=error)) from None
     if unit is None:
         raise fail(_("render report: give --plan UNIT (a unit id or name), or default_plan in the configuration"))
-    found = find_unit(book, unit, "--plan")
-    year = pick_year(book, code, None)
+    named = find_unit(book, unit, "--plan", year=year)
+    found = named.unit
+    year = year if year is not None else named.year if named.exact else pick_year(book, code, None)
     if not book.goals(found.id, year):
         raise fail(_("{name} ({unit}) has no targets for {year}").format(name=found.name, unit=found.id, year=year))
     report = build_report(book, progress(book, found, year, code, read_pace(settings_from(None).pace)))

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from ..i18n import N_
-from .catalogue import CATALOGUE, UNITS
+from .catalogue import CATALOGUE, UNITS, canonical
 from .names import name_key
 from .periods import PERIODS
 from .times import TimeSpec, parse_time
@@ -81,9 +81,11 @@ def _period(value: str) -> str:
 
 
 def _indicator(value: str) -> str:
-    if value not in CATALOGUE:
+    """A key of the catalogue in force; a former key (an alias) is read as the indicator's key."""
+    key = canonical(value)
+    if key is None:
         raise PydanticCustomError("unknown_indicator", MESSAGES["unknown_indicator"], {"key": value})
-    return value
+    return key
 
 
 def _unit(value: str) -> str:
@@ -299,6 +301,7 @@ class Plan(Model):
     id: Slug
     year: int
     scope: Literal["annual", "thematic"]
+    continues: Slug | None = Field(default=None, description="the plan this one continues: last year's")
     document: Document
     unit: UnitDecl
     units: list[UnitDecl] = Field(default=[], description="the units this plan assigns targets to")

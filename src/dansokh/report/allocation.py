@@ -71,7 +71,11 @@ def _record(line: EdgeLine) -> dict[str, Any]:
 
 def write_table(edge: Edge, stream: IO[str], color: bool | None = None) -> None:
     console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=200)
-    parent, child = edge.parent.plan, edge.child.plan
+    parent = edge.parent.plan
+    if edge.child is None:
+        _write_assigned(edge, console)
+        return
+    child = edge.child.plan
     table = Table(
         _("Indicator"),
         _("Unit"),
@@ -100,10 +104,35 @@ def write_table(edge: Edge, stream: IO[str], color: bool | None = None) -> None:
     console.print(table)
 
 
+def _write_assigned(edge: Edge, console: Console) -> None:
+    """What a parent assigned to a unit that has no plan of the year yet, and how to start one."""
+    parent = edge.parent.plan
+    table = Table(
+        _("Indicator"),
+        _("Unit"),
+        _("Direction"),
+        _("{unit} assigned").format(unit=parent.unit_title),
+        title=_("{parent} → {child}, year {year}: what plan {parent_plan} assigned").format(
+            parent=parent.unit_title, child=edge.child_title, year=parent.year, parent_plan=parent.id
+        ),
+        title_justify="left",
+    )
+    for line in edge.lines:
+        table.add_row(line.name, unit_name(line.unit), direction_text(line.direction), number(line.assigned))
+    console.print(table)
+    console.print(
+        _("{child} has no {year} plan yet; dansokh new --from {parent_plan} --unit {unit} starts it from these figures.").format(
+            child=edge.child_title, year=parent.year, parent_plan=parent.id, unit=edge.child_unit
+        ),
+        markup=False,
+    )
+
+
 def write_json(edge: Edge, stream: IO[str]) -> None:
     document = {
         "parent": edge.parent.plan.id,
-        "child": edge.child.plan.id,
+        "child": edge.child.plan.id if edge.child is not None else None,
+        "child_unit": edge.child_unit,
         "year": edge.parent.plan.year,
         "lines": [_record(line) for line in edge.lines],
         "short": edge.short,

@@ -31,6 +31,7 @@ from ..model.names import name_key
 from ..model.numbers import plain
 from ..model.parse import parse_plan
 from ..model.result import is_result
+from ..model.years import next_year_text, next_year_time
 from ..model.plan import AllocationTable, Schedule, ScheduleRow, ScheduleSection, Target
 from ..read.loader import DEFAULT_MAX_BYTES, load_text
 
@@ -191,6 +192,19 @@ def _plan_changes(old_repo: Repository, before: LoadedPlan, new_repo: Repository
     yield from _target_changes(before, after)
     yield from _table_changes(old_repo, before, new_repo, after)
     yield from _schedule_changes(before, after)
+
+
+def compare_years(repo: Repository, before: LoadedPlan, after: LoadedPlan) -> PlanDiff:
+    """A plan against the plan it continues (last year's), in one repository.  Schedule rows are
+    compared a year on: ``Tháng 3/2025`` last year and ``Tháng 3/2026`` this year is no change,
+    nor is a content whose only difference is the year it names."""
+    old = Side(f"{before.plan.id} ({before.plan.year})", repo, files=1)
+    new = Side(f"{after.plan.id} ({after.plan.year})", repo, files=1)
+    diff = PlanDiff(old, new)
+    diff.changes.extend(_target_changes(before, after))
+    diff.changes.extend(_table_changes(repo, before, repo, after))
+    diff.changes.extend(_schedule_changes(before, after, years=after.plan.year - before.plan.year))
+    return diff
 
 
 # targets ---------------------------------------------------------------------------------------------------
@@ -408,7 +422,17 @@ def _shorten(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _schedule_changes(before: LoadedPlan, after: LoadedPlan) -> Iterator[Change]:
+def _moved(row: ScheduleRow, name: str, year: int, years: int) -> str | None:
+    """A field of last year's row as this year's plan would write it (``years`` later)."""
+    value = getattr(row, name)
+    if value is None or not years:
+        return value
+    if name == "time":
+        return next_year_time(value, years)
+    return next_year_text(value, year, by=years)
+
+
+def _schedule_changes(before: LoadedPlan, after: LoadedPlan, years: int = 0) -> Iterator[Change]:
     old_schedules = _keyed(before.plan.schedules)
     new_schedules = _keyed(after.plan.schedules)
     for key in _union(new_schedules, old_schedules):
@@ -460,7 +484,7 @@ def _schedule_changes(before: LoadedPlan, after: LoadedPlan) -> Iterator[Change]
             label, old_row, _ = old_rows[row_key]
             label, new_row, path = new_rows[row_key]
             for name in _FIELDS:
-                status = _status(getattr(old_row, name), getattr(new_row, name))
+                status = _status(_moved(old_row, name, before.plan.year, years), getattr(new_row, name))
                 if status is None:
                     continue
                 yield Change(

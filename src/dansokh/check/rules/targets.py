@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -10,7 +11,8 @@ from decimal import Decimal
 from ...cascade.repository import LoadedPlan
 from ...i18n import N_, _
 from ...model.catalogue import CATALOGUE, DENOMINATORS
-from ...model.plan import ScheduleRow, ScheduleSection
+from ...model.plan import AllocationTable, Plan, Schedule, ScheduleRow, ScheduleSection
+from ...model.years import BASELINE, stray_years
 from ...read.positions import Path
 from .base import Diagnostic, Related, Rule, Severity, fmt, plan_rule, quantity
 
@@ -88,16 +90,56 @@ def rate_count_mismatch(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
                 break
 
 
+PLACEHOLDER = "…"
+_PLACEHOLDER = re.compile(r"(?:^|\s)…(?:\s|$)")
+
+
+def _placeholder_texts(plan: Plan) -> Iterator[tuple[Path, str, str]]:
+    """The texts ``dansokh new`` leaves for the officer, as (path, what it is, text)."""
+    yield ("document", "issuer"), _("the issuer"), plan.document.issuer
+    yield ("document", "title"), _("the title"), plan.document.title
+    for index, goal in enumerate(plan.goals):
+        yield ("goals", index), _("goal {number}").format(number=index + 1), goal
+
+
+@plan_rule("P002", "placeholder", N_("A text still holds the placeholder … that dansokh new left to fill in."), Severity.WARNING)
+def placeholder(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
+    """``dansokh new`` writes a plan from what the repository knows and leaves the rest to the
+    officer: where a text is required and unknown (the kind of unit in the issuer, a goal, a
+    schedule row), it writes ``…``.  Each one left is reported until it is filled in, so that no
+    document is signed with a blank in it.  A ``…`` inside a text (``ngày …./…./2025``, as
+    drafts write a blank date) is not a placeholder."""
+    plan = loaded.plan
+    found: list[tuple[Path, str]] = [(path, what) for path, what, text in _placeholder_texts(plan)
+                                     if PLACEHOLDER in text and _PLACEHOLDER.search(text)]
+    for index, _schedule in plan.schedules:
+        def sections(items: list[ScheduleSection], path: Path, prefix: str) -> Iterator[tuple[Path, str]]:
+            for s, section in enumerate(items):
+                here = f"{prefix}{section.number}"
+                if PLACEHOLDER in section.title and _PLACEHOLDER.search(section.title):
+                    yield path + (s, "title"), _("the title of section {section}").format(section=here)
+                yield from sections(section.sections, path + (s, "sections"), here + ".")
+
+        found += sections(_schedule.sections, ("appendices", index, "sections"), "")
+    for path, ref, row in schedule_rows(loaded):
+        for key in ("content", "time", "lead", "partners"):
+            text = getattr(row, key)
+            if text and PLACEHOLDER in text and _PLACEHOLDER.search(text):
+                found.append((path + (key,), _("row {row}, {key}").format(row=ref, key=key)))
+    for path, what in found:
+        yield rule.at(loaded.span(path), _("{what} still holds the blank … that dansokh new left: fill it in").format(what=what))
+
+
 def _rows(rows: list[ScheduleRow], path: Path, prefix: str) -> Iterator[tuple[Path, str, ScheduleRow]]:
     for index, row in enumerate(rows):
         yield path + (index,), prefix + row.number, row
         yield from _rows(row.rows, path + (index, "rows"), prefix)
 
 
-def schedule_rows(loaded: LoadedPlan) -> Iterator[tuple[Path, str, ScheduleRow]]:
-    """Every schedule row with its path and its reference as an officer cites it: the
-    sections' numbers and the row's (``A.I.1``; row numbers repeat from one section to
-    the next), as ``dansokh diff`` writes it too."""
+def schedule_rows(loaded: LoadedPlan, only: int | None = None) -> Iterator[tuple[Path, str, ScheduleRow]]:
+    """Every schedule row (of the appendix ``only``, or of them all) with its path and its
+    reference as an officer cites it: the sections' numbers and the row's (``A.I.1``; row
+    numbers repeat from one section to the next), as ``dansokh diff`` writes it too."""
 
     def sections(items: list[ScheduleSection], path: Path, prefix: str) -> Iterator[tuple[Path, str, ScheduleRow]]:
         for index, section in enumerate(items):
@@ -106,17 +148,37 @@ def schedule_rows(loaded: LoadedPlan) -> Iterator[tuple[Path, str, ScheduleRow]]
             yield from sections(section.sections, path + (index, "sections"), here)
 
     for index, schedule in loaded.plan.schedules:
-        yield from sections(schedule.sections, ("appendices", index, "sections"), "")
+        if only is None or index == only:
+            yield from sections(schedule.sections, ("appendices", index, "sections"), "")
 
 
 @plan_rule("D001", "month-outside-year", N_("A schedule row names a month outside the plan's year."))
 def month_outside_year(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """A 2025 plan schedules its tasks in 2025: ``Tháng 3-5/2024`` in a 2025 plan is a
-    slip of the keyboard."""
+    slip of the keyboard.  When every row that writes a year writes the same other one, the
+    schedule was copied from another year's plan: that is one problem, reported once, at its
+    first row (``dansokh new --next`` writes next year's plan with every month moved)."""
     year = loaded.plan.year
-    for path, ref, row in schedule_rows(loaded):
-        outside = sorted({y for y, _ in row.timespec.resolved(year) if y != year})
-        if outside:
+    for index, _schedule in loaded.plan.schedules:
+        dated: list[tuple[Path, str, ScheduleRow, list[int]]] = []
+        for path, ref, row in schedule_rows(loaded, index):
+            if any(y is not None for y, _ in row.timespec.months):
+                outside = sorted({y for y, _ in row.timespec.resolved(year) if y != year})
+                dated.append((path, ref, row, outside))
+        wrong = [item for item in dated if item[3]]
+        years = sorted({y for item in wrong for y in item[3]})
+        if len(wrong) > 1 and len(wrong) == len(dated) and len(years) == 1:
+            path, ref, row, _outside = wrong[0]
+            yield rule.at(
+                loaded.span(path + ("time",)),
+                _(
+                    "every row of this schedule that writes a year ({count} rows, from {row} on) falls in {other},"
+                    " outside the plan's year {year}: was it copied from the {other} plan? Move the months to {year}"
+                    " (dansokh new --next writes next year's plan with every month moved)"
+                ).format(count=len(wrong), row=ref, other=years[0], year=year),
+            )
+            continue
+        for path, ref, row, outside in wrong:
             yield rule.at(
                 loaded.span(path + ("time",)),
                 _("row {row}: {time!r} falls in {years}, outside the plan's year {year}").format(
@@ -150,4 +212,94 @@ def date_outside_year(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
         )
 
 
-RULES = (duplicate_target, rate_count_mismatch, month_outside_year, unreadable_time, date_outside_year)
+def _appendix_label(appendix: AllocationTable | Schedule, index: int) -> str:
+    if appendix.heading:
+        return appendix.heading
+    if appendix.number:
+        return f"Phụ lục {appendix.number}"
+    return _("appendix {position}").format(position=index + 1)
+
+
+def year_texts(plan: Plan) -> Iterator[tuple[Path, str, str, bool]]:
+    """The texts of a plan that name its year where they name one, as (path, what it is, text,
+    whether it is an attached line): the title, each appendix's title, subtitle and attached
+    line, a table's header and column labels, a schedule's column labels and section titles."""
+    yield ("document", "title"), _("the title"), plan.document.title, False
+    for index, appendix in enumerate(plan.appendices):
+        label = _appendix_label(appendix, index)
+        at: Path = ("appendices", index)
+        yield at + ("title",), _("the title of {appendix}").format(appendix=label), appendix.title, False
+        for key, words in (("subtitle", _("the subtitle of {appendix}")), ("attached", _("the attached line of {appendix}"))):
+            text = getattr(appendix, key)
+            if text:
+                yield at + (key,), words.format(appendix=label), text, key == "attached"
+        if isinstance(appendix, AllocationTable):
+            if appendix.header:
+                yield at + ("header",), _("the header of {appendix}").format(appendix=label), appendix.header, False
+            for c, column in enumerate(appendix.columns):
+                where = _("the label of column {column} of {appendix}").format(column=c + 1, appendix=label)
+                yield at + ("columns", c, "label"), where, column.label, False
+                if column.group:
+                    where = _("the group of column {column} of {appendix}").format(column=c + 1, appendix=label)
+                    yield at + ("columns", c, "group"), where, column.group, False
+            continue
+        for key in ("number", "content", "time", "lead", "partners"):
+            where = _("a column label of {appendix}").format(appendix=label)
+            yield at + ("columns", key), where, getattr(appendix.columns, key), False
+
+        def sections(items: list[ScheduleSection], path: Path, prefix: str) -> Iterator[tuple[Path, str, str, bool]]:
+            for s, section in enumerate(items):
+                number = f"{prefix}{section.number}"
+                where = _("the title of section {section} of {appendix}").format(section=number, appendix=label)
+                yield path + (s, "title"), where, section.title, False
+                yield from sections(section.sections, path + (s, "sections"), number + ".")
+
+        yield from sections(appendix.sections, at + ("sections",), "")
+
+
+def _excerpt(text: str, start: int, end: int, width: int = 60) -> str:
+    """The words around a mention, whole, within about ``width`` characters."""
+    if len(text) <= width:
+        return text
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    chosen = [i for i, (a, b) in enumerate(words) if a < end and b > start]
+    low, high = chosen[0], chosen[-1]
+    while True:
+        grown = False
+        if low > 0 and words[high][1] - words[low - 1][0] <= width:
+            low, grown = low - 1, True
+        if high < len(words) - 1 and words[high + 1][1] - words[low][0] <= width:
+            high, grown = high + 1, True
+        if not grown:
+            break
+    left, right = words[low][0], words[high][1]
+    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+
+
+@plan_rule("D004", "year-in-text", N_("A title, an attached line or a column label names a year other than the plan's."), Severity.WARNING)
+def year_in_text(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
+    """The texts a signed document prints with the plan's year (its title, each appendix's
+    title, subtitle and attached line ``(Kèm theo Kế hoạch số … ngày …./…./2025 …)``, a table's
+    header and column labels such as ``Chỉ tiêu năm 2025``) name the plan's own year, and a
+    reduction's baseline (``Mức giảm so với năm 2024``) the year before it.  A plan copied from
+    last year's and given a new year keeps last year's in all of them: the 2026 document would
+    say 2025.  References are not checked: a horizon (``đến năm 2030``), a period
+    (``giai đoạn 2021-2025``), another document's date or number."""
+    plan = loaded.plan
+    for path, where, text, attached in year_texts(plan):
+        stray = stray_years(text, plan.year, attached)
+        if not stray:
+            continue
+        first = stray[0]
+        excerpt = _excerpt(text, first.start, first.end)
+        if all(m.role == BASELINE for m in stray):
+            message = _(
+                "{where} compares with {years} ({text!r}), but the year before this {year} plan is {previous}:"
+                " write {previous}"
+            ).format(where=where, years=", ".join(str(m.year) for m in stray), text=excerpt, year=plan.year, previous=plan.year - 1)
+        else:
+            message = _("{where} names {years} ({text!r}), but this is the {year} plan: write {year}").format(where=where, years=", ".join(sorted({str(m.year) for m in stray})), text=excerpt, year=plan.year)
+        yield rule.at(loaded.span(path), message)
+
+
+RULES = (duplicate_target, placeholder, rate_count_mismatch, month_outside_year, unreadable_time, date_outside_year, year_in_text)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from ...cascade.repository import Repository
+from ...cascade.repository import LoadedPlan, Repository
 from ...i18n import N_, _
 from ...model.names import name_key, slug
+from ...model.years import year_id
 from .base import Diagnostic, Related, Rule, Severity, repo_rule
 
 
@@ -115,27 +116,32 @@ def parent_outside_repository(rule: Rule, repo: Repository) -> Iterator[Diagnost
 
 @repo_rule("U005", "duplicate-plan-id", N_("Two plan files have the same id."))
 def duplicate_plan_id(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
-    """A plan's id names it on the command line (``--from city``); it must be unique."""
-    first: dict[str, object] = {}
+    """A plan's id names it on the command line (``--from city``); it must be unique, across
+    years too: next year's plan of a unit needs an id of its own.  The plans ``dansokh new``
+    writes are named by their unit and year (``long-bien-2026``)."""
+    first: dict[str, LoadedPlan] = {}
     for loaded in repo.plans:
         previous = first.setdefault(loaded.plan.id, loaded)
         if previous is not loaded:
-            yield rule.at(
-                loaded.span(("id",)),
-                _("plan id {id!r} is already used").format(id=loaded.plan.id),
-                Related(previous.span(("id",)), _("first used here")),  # type: ignore[attr-defined]
-            )
+            if previous.plan.year != loaded.plan.year:
+                message = _(
+                    "plan id {id!r} is already used by the {other} plan; a plan of another year needs its own id:"
+                    " write {suggested} (a plan's unit and year, as dansokh new names them)"
+                ).format(id=loaded.plan.id, other=previous.plan.year, suggested=year_id(loaded.plan.id, loaded.plan.year))
+            else:
+                message = _("plan id {id!r} is already used").format(id=loaded.plan.id)
+            yield rule.at(loaded.span(("id",)), message, Related(previous.span(("id",)), _("first used here")))
 
 
 @repo_rule("U006", "unit-listed-twice", N_("Two rows of one allocation table name the same unit."))
 def unit_listed_twice(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     """Each child gets one row in a table; a second row would make its assignment
     ambiguous and its quota count twice."""
-    seen: dict[tuple[str, object, str], object] = {}
+    seen: dict[tuple[int, object, str], object] = {}
     for resolution in repo.resolutions:
         if len(resolution.candidates) != 1:
             continue
-        key = (resolution.plan.plan.id, resolution.path[:2], resolution.candidates[0])
+        key = (id(resolution.plan), resolution.path[:2], resolution.candidates[0])  # one plan's table, not one id's
         if key in seen:
             first = seen[key]
             yield rule.at(

@@ -1,0 +1,125 @@
+"""The years a plan's texts name, and the same texts a year later.
+
+A plan's title, its appendices' titles, subtitles and attached line, a table's header and its
+column labels name the plan's own year ("… năm 2025", "Chỉ tiêu năm 2025", "ngày …./…./2025")
+and sometimes the year before it, as the baseline of a reduction ("Mức giảm so với năm 2024").
+Other years in a plan are legitimate references and are left alone: a horizon ("đến năm 2030"),
+a period ("giai đoạn 2021-2025", "năm 2021-2025"), a document's date ("Chỉ thị 11/CT-UBND ngày
+22/10/2024"), a document's number ("Thông tư 01/2022/TT-BYT").
+
+``stray_years`` finds what check D004 reports; ``next_year_text`` and ``next_year_time`` write a
+text for the next year's plan (``dansokh new --next``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .names import strip_marks
+
+OWN, BASELINE = "own", "baseline"
+
+_YEAR = re.compile(r"\bnam\s+((?:19|20)\d{2})\b(?!\s*[-–]\s*\d)")  # on the text without diacritics
+_DATE = re.compile(r"\bngay\s*[.…\d\s]*/[.…\d\s]*/\s*((?:19|20)\d{2})\b")  # ngày …./…./2025, ngày /01/2025
+_DAY_MONTH = re.compile(r"ngày\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d{2})")
+_BASELINE_BEFORE = re.compile(r"so\s+voi\s+$")
+_REFERENCE_BEFORE = re.compile(r"(?:\bden|\btoi|\btu|\bgiai\s+doan|\btruoc|\bsau|\bhet|\btam\s+nhin(?:\s+den)?)\s+$")
+_DEADLINE = re.compile(r"((?:trước|đến|hạn|từ)\s+ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*)((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A year a text names: where (character offsets of the digits), which year, and as what:
+    ``own`` (the plan's year) or ``baseline`` (the year compared with)."""
+
+    start: int
+    end: int
+    year: int
+    role: str
+
+
+def mentions(text: str, attached: bool = False) -> list[Mention]:
+    """The years ``text`` names as the plan's own or as its baseline; in an attached line, the
+    date of the plan ("ngày …./…./2025") too.  References (horizons, periods, other documents'
+    dates and numbers) are not mentions."""
+    # stripping the marks keeps every offset: one character in, one out (NFC text; đ -> d)
+    folded = "".join(strip_marks(ch) or ch for ch in text).lower()
+    if len(folded) != len(text):  # a character that strips to nothing or to two: match on the text itself
+        folded = text.lower()
+    found: list[Mention] = []
+    for match in _YEAR.finditer(folded):
+        before = folded[max(0, match.start() - 20) : match.start()]
+        if _REFERENCE_BEFORE.search(before):
+            continue
+        role = BASELINE if _BASELINE_BEFORE.search(before) else OWN
+        found.append(Mention(match.start(1), match.end(1), int(match.group(1)), role))
+    if attached:
+        for match in _DATE.finditer(folded):
+            if not any(m.start == match.start(1) for m in found):
+                found.append(Mention(match.start(1), match.end(1), int(match.group(1)), OWN))
+    return sorted(found, key=lambda m: m.start)
+
+
+def stray_years(text: str, year: int, attached: bool = False) -> list[Mention]:
+    """The mentions that do not fit a plan of ``year``: an own year that is not ``year``, a
+    baseline that is not the year before it."""
+    return [
+        m for m in mentions(text, attached)
+        if (m.role == OWN and m.year != year) or (m.role == BASELINE and m.year != year - 1)
+    ]
+
+
+def _replace(text: str, changes: list[tuple[int, int, str]]) -> str:
+    for start, end, new in sorted(changes, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def next_year_text(text: str, year: int, attached: bool = False, number: str | None = None, by: int = 1) -> str:
+    """``text`` of a plan of ``year`` as the plan of ``year + by`` says it: the plan's own year,
+    the year compared with and the year after it move on by ``by``; references stay.  In an
+    attached line, a day and month already filled in (``ngày 03/01/2025``) and the document's
+    ``number`` are blanked: the new document has neither yet."""
+    changes = [
+        (m.start, m.end, str(m.year + by))
+        for m in mentions(text, attached)
+        if m.year in (year - 1, year, year + 1) and (m.role == OWN or m.year == year - 1)
+    ]
+    shifted = _replace(text, changes)
+    # a deadline in the plan's year ("hoàn thành trước ngày 24/01/2025") moves with it; a document's
+    # date ("Kế hoạch số 02/KH-UBND ngày 03/01/2025") stays: it is when that document was issued
+    shifted = _DEADLINE.sub(
+        lambda m: m.group(1) + (str(int(m.group(2)) + by) if int(m.group(2)) == year else m.group(2)), shifted
+    )
+    if attached:
+        shifted = _DAY_MONTH.sub(lambda match: f"ngày …./…./{match.group(3)}", shifted)
+        if number:
+            shifted = re.sub(r"(số\s*:?\s*)" + re.escape(number) + r"(?![\w])", lambda m: m.group(1) + "………", shifted, count=1)
+    return shifted
+
+
+def next_year_time(text: str, by: int = 1) -> str:
+    """A schedule time a year later, in the same form: every year it names moves on by one
+    (``Tháng 3-5/2025; Tháng 7-9/2025`` -> ``Tháng 3-5/2026; Tháng 7-9/2026``, ``Quý II/2025``
+    -> ``Quý II/2026``); a time without a year (``Hàng tháng``) is unchanged."""
+    return _ANY_YEAR.sub(lambda match: str(int(match.group(1)) + by), text)
+
+
+_TRAILING_YEAR = re.compile(r"-(?:19|20)\d{2}$")
+
+
+def year_id(name: str, year: int) -> str:
+    """The id of a plan of ``year`` named after a plan or unit id: the name without a year it
+    ends in, then the year (``long-bien`` -> ``long-bien-2026``, ``long-bien-2026`` ->
+    ``long-bien-2027``, ``long-bien-srb`` -> ``long-bien-srb-2026``).  The convention of the plans
+    ``dansokh new`` writes; the 2025 plans, written before it, keep their ids."""
+    return f"{_TRAILING_YEAR.sub('', name)}-{year}"
+
+
+def years_in(text: str) -> Iterator[int]:
+    """Every four-digit year a text writes (for tests and messages)."""
+    for match in _ANY_YEAR.finditer(text):
+        yield int(match.group(1))
