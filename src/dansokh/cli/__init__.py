@@ -8,6 +8,7 @@ May import every stage: i18n, diagnostics, config, read, model, cascade, check, 
 from . import validate  # noqa: F401  isort: skip
 from . import catalogue  # noqa: F401  isort: skip
 from . import allocate  # noqa: F401  isort: skip
+from . import new  # noqa: F401  isort: skip
 from . import ci  # noqa: F401  isort: skip
 from . import render  # noqa: F401  isort: skip
 from . import results  # noqa: F401  isort: skip

@@ -3,7 +3,7 @@
 ``edits`` changes a plan file's text at the positions of its values, so that only the changed
 lines differ; ``targets`` and ``split`` are the edits ``allocate --write`` makes; ``atomic``
 replaces a file all at once; ``apply`` is the one way a command changes a plan file (check,
-show the diff, check again, write).
+show the diff, check again, write); ``new`` creates a new plan's file (``plan_text`` lays it out).
 
 May import: i18n, diagnostics, config, read, model, cascade, check, vcs, report.
 """

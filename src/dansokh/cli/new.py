@@ -1,0 +1,139 @@
+"""``dansokh new``: a child's first plan from what its parent assigned, or next year's plan."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from ..i18n import N_, _
+from .app import app, fail, say
+
+if TYPE_CHECKING:  # the command imports what it needs when it runs: `dansokh --help` stays quick
+    from ..cascade.drafts import Draft
+    from ..cascade.repository import LoadedPlan, Repository
+    from ..model.plan import UnitDecl
+
+
+def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, plans: Path,
+                output: Path | None = None, dry_run: bool = False) -> int:
+    """Check a new plan in its repository, say what validate will say of it, and create its file
+    (never over another); the exit status."""
+    from ..read.discover import display_path
+    from ..report.text import TextReporter
+    from ..write.atomic import ConcurrentChange
+    from ..write.new import NotCreated, check_new, create, default_path
+
+    taken = repo.by_id.get(draft.plan_id)
+    if taken is not None:
+        raise fail(
+            _("plan id {id!r} is already used by {file}; choose another with --id").format(id=draft.plan_id, file=taken.file)
+        )
+    path = output or default_path(beside, old_year, draft)
+    try:
+        checked = check_new(path, draft, plans)
+    except NotCreated as error:
+        raise fail(str(error), 1) from None
+    if dry_run:
+        sys.stdout.write(checked.text)
+        return 0
+    shown = display_path(path)
+    findings = checked.findings
+    findings.diagnostics = [d for d in findings.diagnostics if d.file == shown]
+    findings.finish()
+    TextReporter(sys.stdout, color=False).report(findings)  # what `dansokh validate` will say of it
+    if findings.failed:
+        raise fail(_("not written: the new plan would not validate (the errors above)"), 1)
+    try:
+        create(path, checked.text)
+    except (NotCreated, ConcurrentChange) as error:
+        raise fail(str(error), 1) from None
+    except OSError as error:
+        raise fail(_("cannot write {path}: {reason}").format(path=shown, reason=error.strerror or error), 1) from None
+    print(_("wrote {file} (plan {id}, {year})").format(file=shown, id=draft.plan_id, year=draft.year))
+    return 0
+
+
+def start_child_plan(repo: Repository, parent: LoadedPlan, unit: UnitDecl, plans: Path, plan_id: str | None = None,
+                     output: Path | None = None, dry_run: bool = False) -> int:
+    """A child's first plan, from what ``parent`` assigned to it (also ``allocate --write`` to a
+    unit without a plan)."""
+    from ..cascade.drafts import child_draft
+
+    draft = child_draft(repo, parent, unit)
+    if plan_id is not None:
+        draft.data["id"] = plan_id
+    return write_draft(draft, Path(parent.file), parent.plan.year, repo, plans, output, dry_run)
+
+
+@app.command(
+    "new",
+    help=N_("Start a plan: a child's from what its parent assigned (--from, --unit), or next year's (--next)."),
+)
+def new_command(
+    source: Annotated[
+        Optional[str], typer.Option("--from", help=N_("The parent whose assignment starts the plan: a plan id, unit id or unit name."))
+    ] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help=N_("With --from: the child unit (an id or a name)."))] = None,
+    next_of: Annotated[
+        Optional[str], typer.Option("--next", help=N_("Next year's plan of this plan (a plan id, unit id or unit name)."))
+    ] = None,
+    year: Annotated[
+        Optional[int], typer.Option("--year", help=N_("The year of the plan named by --from or --next (default: its latest)."))
+    ] = None,
+    plan_id: Annotated[Optional[str], typer.Option("--id", help=N_("The new plan's id (default: its unit and year, long-bien-2026)."))] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("The new plan file (default: beside the plan it comes from, in its year's folder)."))
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Print the new plan, write nothing."))] = False,
+    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path("plans"),
+) -> None:
+    """Start a plan: a child's from what its parent assigned (--from, --unit), or next year's (--next)."""
+    # imported here, not above: `dansokh --help` should not pay for what this command needs
+    from ..cascade.drafts import next_year_draft
+    from ..cascade.lookup import LookupError_, find, find_edge
+    from ..check.run import load_repository
+    from ..model.plan import _SLUG
+
+    if (next_of is None) == (source is None):
+        raise fail(_("give --from PARENT --unit UNIT (a child's first plan) or --next PLAN (next year's plan)"))
+    if source is not None and unit is None:
+        raise fail(_("--from needs --unit: the child whose plan to start"))
+    if plan_id is not None and not _SLUG.match(plan_id):
+        raise fail(_("--id {id!r}: expected an id of lowercase letters, digits and hyphens, like long-bien-2026").format(id=plan_id))
+    repo, _checked = load_repository([plans], whole=True)
+    if next_of is not None:
+        try:
+            found = find(repo, next_of, year=year)
+        except LookupError_ as error:
+            raise fail(_("--next: {reason}").format(reason=error)) from None
+        if found.plan is None:
+            raise fail(found.note("--next", next_of))
+        if found.telling:
+            say(found.note("--next", next_of))
+        draft = next_year_draft(repo, found.plan, plan_id=plan_id)
+        raise typer.Exit(write_draft(draft, Path(found.plan.file), found.plan.plan.year, repo, plans, output, dry_run))
+    try:
+        parent, child = find_edge(repo, source, unit, year)  # type: ignore[arg-type]
+    except LookupError_ as error:
+        raise fail(str(error)) from None
+    if parent.telling:
+        say(parent.note("--from", source))  # type: ignore[arg-type]
+    assert parent.plan is not None
+    if child.plan is not None:
+        raise fail(
+            _("{unit} already has a {year} plan, {plan} ({file}): edit it, or raise its targets with"
+              " dansokh allocate --from {parent} --to {plan} --write").format(
+                unit=child.plan.plan.unit_title, year=child.plan.plan.year, plan=child.plan.plan.id,
+                file=child.plan.file, parent=parent.plan.plan.id,
+            )
+        )
+    if not repo.assignments.get((parent.plan.plan.id, child.unit.id)):
+        raise fail(
+            _("{plan} assigns nothing to {name} ({unit}): a child's plan starts from what its parent assigned to it").format(
+                plan=parent.plan.plan.id, name=child.unit.name, unit=child.unit.id
+            )
+        )
+    raise typer.Exit(start_child_plan(repo, parent.plan, child.unit, plans, plan_id, output, dry_run))

@@ -1,0 +1,86 @@
+"""A new plan file: where it goes, its text, checked before it is written, created atomically.
+
+``dansokh new`` makes a ``cascade.drafts.Draft`` (a child's first plan, next year's plan) and
+comes here: the text (``plan_text``) is read back and must give exactly the draft's plan; the new
+file is checked in its repository as it would be once written; then it is created, never over an
+existing file: an empty file is claimed exclusively first, and the text replaces it in one atomic
+rename only while it is still that empty file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cascade.drafts import Draft
+from ..check.findings import Findings
+from ..check.run import validate
+from ..i18n import _
+from ..model.parse import parse_plan
+from ..model.plan import Plan
+from ..read.loader import load_text
+from .atomic import digest, write_atomic
+from .plan_text import plan_text
+
+
+class NotCreated(RuntimeError):
+    """The plan was not written; the message says why."""
+
+
+def default_path(beside: Path, old_year: int, draft: Draft) -> Path:
+    """Where a new plan goes: beside the plan it comes from, in the folder of its year where the
+    plans are kept by year (``plans/2025/long-bien.yaml`` -> ``plans/2026/long-bien-2026.yaml``)."""
+    folder = beside.parent
+    if folder.name == str(old_year) and draft.year != old_year:
+        folder = folder.parent / str(draft.year)
+    return folder / f"{draft.plan_id}.yaml"
+
+
+def draft_text(draft: Draft) -> str:
+    """The file's text; a text that would not read back as the draft's plan is never written."""
+    text = plan_text(draft.data, draft.comments, draft.header)
+    expected = Plan.model_validate(draft.data)
+    read, problems = parse_plan(load_text(f"{draft.plan_id}.yaml", text.encode("utf-8")))
+    if read != expected:  # a fault of dansokh, not of the plans: say so plainly
+        raise NotCreated(
+            _("the new plan's text does not read back as the plan ({problems}); nothing was written").format(
+                problems="; ".join(d.message for d in problems) or "?"
+            )
+        )
+    return text
+
+
+@dataclass
+class Checked:
+    text: str
+    findings: Findings  # the new file checked in its repository, before it is written
+
+
+def check_new(path: Path, draft: Draft, within: Path) -> Checked:
+    """The new file's text, and what ``dansokh validate`` will say of it once it is written in
+    the repository of ``within`` (the plans folder)."""
+    text = draft_text(draft)
+    return Checked(text, validate([path], overrides={path: text}, within=within))
+
+
+def create(path: Path, text: str) -> None:
+    """Create ``path`` with ``text``; a ``NotCreated`` when a file is there already, an
+    ``OSError`` when the folder cannot be written."""
+    if os.path.lexists(path):
+        raise NotCreated(_("{path} exists already; nothing was written (choose another file with -o)").format(path=path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise NotCreated(_("{path} exists already; nothing was written (choose another file with -o)").format(path=path)) from None
+    os.close(descriptor)
+    try:
+        write_atomic(path, text, digest(b""))  # only over the empty file claimed above
+    except BaseException:
+        try:
+            if path.stat().st_size == 0:
+                os.unlink(path)
+        except OSError:
+            pass
+        raise
