@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -138,6 +139,35 @@ def test_the_examples_are_labelled_illustrative():
         assert "ILLUSTRATIVE" in path.read_text(encoding="utf-8").split("\n", 1)[0], path
 
 
+# the exit status of each command of the guide's walk-through of new plans, in order
+LIFECYCLE = [
+    ("export DANSOKH_LANG=vi", 0),
+    ("mkdir ~/ke-hoach-phuong && cp -r plans ~/ke-hoach-phuong/ && cd ~/ke-hoach-phuong", 0),
+    ('git init -q && git add -A && git commit -qm "Kế hoạch năm 2025"', 0),
+    ('dansokh allocate --from long-bien --to "Ngọc Thụy"', 0),
+    ('dansokh new --from long-bien --unit "Ngọc Thụy"', 0),
+    ("dansokh validate plans/2025/ngoc-thuy-2025.yaml", 0),
+    ("dansokh new --next long-bien", 0),
+    ("dansokh diff --plan long-bien-2026", 0),
+    ("cat > dansokh.toml", 0),
+    ("cat > catalogue.yaml", 0),
+    ("dansokh indicators", 0),
+]
+
+
+@pytest.mark.slow
+def test_the_guides_walk_through_of_new_plans_runs_as_written(tmp_path):
+    steps = _steps_in_order(_region(GUIDE.read_text(encoding="utf-8"), "lifecycle"))
+    assert [command.split(" <<")[0] for command, _ in steps] == [command for command, _ in LIFECYCLE]
+    home = tmp_path / "home"
+    home.mkdir()
+    outputs = run_script(steps, ROOT, _environment(home))
+    for (command, shown), (output, status), (_, expected) in zip(steps, outputs, LIFECYCLE):
+        assert status == expected, (command, output)
+        assert_shows(shown, output)
+    assert (home / "ke-hoach-phuong" / "plans" / "2026" / "long-bien-2026.yaml").exists()
+
+
 MISTAKE = re.compile(r"<!-- mistake: (?P<file>\S+) \| (?P<old>.+?) \| (?P<new>.+?) -->\n```console\n(?P<block>.*?)```", re.DOTALL)
 
 
@@ -187,6 +217,59 @@ def test_the_readme_first_plan_is_checked_as_the_readme_shows(tmp_path):
     (command, shown), = fixed
     completed = subprocess.run(command.split(), cwd=tmp_path, env=env, capture_output=True, text=True)
     assert completed.returncode == 0 and completed.stdout.splitlines() == shown
+
+
+_FILE_OR_CONSOLE = re.compile(
+    r"<!-- file: (?P<file>\S+) -->\n```\w*\n(?P<text>.*?)^```|^```console\n(?P<console>.*?)^```", re.MULTILINE | re.DOTALL
+)
+
+
+def _steps_in_order(region: str) -> list[tuple[str, list[str]]]:
+    """The commands of a walk-through in order; a file the document shows whole (``<!-- file: NAME -->``
+    before its block) is written at its place, as the reader would save it."""
+    steps: list[tuple[str, list[str]]] = []
+    for match in _FILE_OR_CONSOLE.finditer(region):
+        if match["file"]:
+            steps.append((f"cat > {match['file']} <<< {shlex.quote(match['text'].rstrip(chr(10)))}", []))
+        else:
+            [block] = _console_blocks("```console\n" + match["console"] + "```")
+            steps.extend(block)
+    return steps
+
+
+# the exit status of each command of the README's walk-through of a plan's year, in order
+YEAR = [
+    ("mkdir ~/ke-hoach && cp -r plans ~/ke-hoach/ && cd ~/ke-hoach", 0),
+    ('git init -q && git add -A && git commit -qm "Kế hoạch năm 2025"', 0),
+    ("dansokh allocate --from long-bien --to ngoc-thuy", 0),  # no plan yet: what was assigned
+    ("dansokh new --from long-bien --unit ngoc-thuy", 0),
+    ("dansokh validate plans/2025/ngoc-thuy-2025.yaml", 0),  # warnings only: the blanks
+    ("dansokh new --next long-bien", 0),
+    ("dansokh diff --plan long-bien-2026", 0),
+    ("dansokh allocate --from long-bien-2026 --split new_users_iud --whole 1200 --write", 0),
+    ("dansokh diff --plan long-bien-2026", 0),
+    ("cat > dansokh.toml", 0),
+    ("cat > catalogue.yaml", 0),
+    ("dansokh indicators --format csv", 0),
+    ("dansokh validate plans/2026", 0),
+]
+
+
+@pytest.mark.slow
+def test_the_readme_walk_through_of_a_plans_year_runs_as_written(tmp_path):
+    steps = _steps_in_order(_region(README.read_text(encoding="utf-8"), "year"))
+    assert [command.split(" <<")[0] for command, _ in steps] == [command for command, _ in YEAR]
+    home = tmp_path / "home"
+    home.mkdir()
+    outputs = run_script(steps, ROOT, _environment(home))
+    for (command, shown), (output, status), (_, expected) in zip(steps, outputs, YEAR):
+        assert status == expected, (command, output)
+        assert_shows(shown, output)
+    folder = home / "ke-hoach" / "plans"
+    ward = (folder / "2025" / "ngoc-thuy-2025.yaml").read_text(encoding="utf-8")
+    assert "value: 1900  # quận Long Biên giao 1.900 người (kế hoạch long-bien, Phụ lục 2)" in ward
+    assert "value: 90  # năm 2025: 90%" in (folder / "2026" / "long-bien-2026.yaml").read_text(encoding="utf-8")
+    assert not (ROOT / "plans" / "2026").exists()  # the repository's own plans are untouched
 
 
 def _git(cwd: Path, *args: str) -> None:

@@ -429,7 +429,7 @@ def test_command_messages_in_vietnamese(real_plans):
     nothing = _dansokh("--lang", "vi", "allocate", "--from", "city")
     assert nothing.returncode == 2 and "hãy dùng --to" in nothing.stderr
     indicators = _dansokh("--lang", "vi", "indicators").stdout
-    assert "chỉ tiêu giao" in indicators and "tối đa" in indicators
+    assert "số lượng" in indicators and "tỷ lệ" in indicators and "tối đa" in indicators
 
 
 def test_the_help_frame_follows_the_language(vietnamese):
