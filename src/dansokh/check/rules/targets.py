@@ -5,14 +5,15 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from ...cascade.repository import LoadedPlan
 from ...i18n import N_, _
 from ...model.catalogue import CATALOGUE, DENOMINATORS
 from ...model.plan import AllocationTable, Plan, Schedule, ScheduleRow, ScheduleSection
-from ...model.years import BASELINE, stray_years
+from ...model.years import BASELINE, HAS_YEAR, stray_years
 from ...read.positions import Path
 from .base import Diagnostic, Related, Rule, Severity, fmt, plan_rule, quantity
 
@@ -94,12 +95,12 @@ PLACEHOLDER = "…"
 _PLACEHOLDER = re.compile(r"(?:^|\s)…(?:\s|$)")
 
 
-def _placeholder_texts(plan: Plan) -> Iterator[tuple[Path, str, str]]:
-    """The texts ``dansokh new`` leaves for the officer, as (path, what it is, text)."""
-    yield ("document", "issuer"), _("the issuer"), plan.document.issuer
-    yield ("document", "title"), _("the title"), plan.document.title
+def _placeholder_texts(plan: Plan) -> Iterator[tuple[Path, Callable[[], str], str]]:
+    """The texts ``dansokh new`` leaves for the officer, as (path, what it is: said when asked, text)."""
+    yield ("document", "issuer"), lambda: _("the issuer"), plan.document.issuer
+    yield ("document", "title"), lambda: _("the title"), plan.document.title
     for index, goal in enumerate(plan.goals):
-        yield ("goals", index), _("goal {number}").format(number=index + 1), goal
+        yield ("goals", index), lambda index=index: _("goal {number}").format(number=index + 1), goal
 
 
 @plan_rule("P002", "placeholder", N_("A text still holds the placeholder … that dansokh new left to fill in."), Severity.WARNING)
@@ -110,7 +111,7 @@ def placeholder(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     document is signed with a blank in it.  A ``…`` inside a text (``ngày …./…./2025``, as
     drafts write a blank date) is not a placeholder."""
     plan = loaded.plan
-    found: list[tuple[Path, str]] = [(path, what) for path, what, text in _placeholder_texts(plan)
+    found: list[tuple[Path, str]] = [(path, what()) for path, what, text in _placeholder_texts(plan)
                                      if PLACEHOLDER in text and _PLACEHOLDER.search(text)]
     for index, _schedule in plan.schedules:
         def sections(items: list[ScheduleSection], path: Path, prefix: str) -> Iterator[tuple[Path, str]]:
@@ -122,10 +123,11 @@ def placeholder(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
 
         found += sections(_schedule.sections, ("appendices", index, "sections"), "")
     for path, ref, row in schedule_rows(loaded):
-        for key in ("content", "time", "lead", "partners"):
-            text = getattr(row, key)
-            if text and PLACEHOLDER in text and _PLACEHOLDER.search(text):
-                found.append((path + (key,), _("row {row}, {key}").format(row=ref, key=key)))
+        if PLACEHOLDER in row.content or PLACEHOLDER in row.time or PLACEHOLDER in row.lead or PLACEHOLDER in (row.partners or ""):
+            for key in ("content", "time", "lead", "partners"):
+                text = getattr(row, key)
+                if text and PLACEHOLDER in text and _PLACEHOLDER.search(text):
+                    found.append((path + (key,), _("row {row}, {key}").format(row=ref, key=key)))
     for path, what in found:
         yield rule.at(loaded.span(path), _("{what} still holds the blank … that dansokh new left: fill it in").format(what=what))
 
@@ -136,20 +138,27 @@ def _rows(rows: list[ScheduleRow], path: Path, prefix: str) -> Iterator[tuple[Pa
         yield from _rows(row.rows, path + (index, "rows"), prefix)
 
 
-def schedule_rows(loaded: LoadedPlan, only: int | None = None) -> Iterator[tuple[Path, str, ScheduleRow]]:
+def schedule_rows(loaded: LoadedPlan, only: int | None = None) -> list[tuple[Path, str, ScheduleRow]]:
     """Every schedule row (of the appendix ``only``, or of them all) with its path and its
     reference as an officer cites it: the sections' numbers and the row's (``A.I.1``; row
-    numbers repeat from one section to the next), as ``dansokh diff`` writes it too."""
+    numbers repeat from one section to the next), as ``dansokh diff`` writes it too.  Walked
+    once per plan: several rules read them."""
+    walked = loaded.__dict__.get("_schedule_rows")
+    if walked is None:
 
-    def sections(items: list[ScheduleSection], path: Path, prefix: str) -> Iterator[tuple[Path, str, ScheduleRow]]:
-        for index, section in enumerate(items):
-            here = f"{prefix}{section.number}." if section.number else prefix
-            yield from _rows(section.rows, path + (index, "rows"), here)
-            yield from sections(section.sections, path + (index, "sections"), here)
+        def sections(items: list[ScheduleSection], path: Path, prefix: str) -> Iterator[tuple[Path, str, ScheduleRow]]:
+            for index, section in enumerate(items):
+                here = f"{prefix}{section.number}." if section.number else prefix
+                yield from _rows(section.rows, path + (index, "rows"), here)
+                yield from sections(section.sections, path + (index, "sections"), here)
 
-    for index, schedule in loaded.plan.schedules:
-        if only is None or index == only:
-            yield from sections(schedule.sections, ("appendices", index, "sections"), "")
+        walked = [
+            (index, *row)
+            for index, schedule in loaded.plan.schedules
+            for row in sections(schedule.sections, ("appendices", index, "sections"), "")
+        ]
+        loaded.__dict__["_schedule_rows"] = walked
+    return [(path, ref, row) for index, path, ref, row in walked if only is None or index == only]
 
 
 @plan_rule("D001", "month-outside-year", N_("A schedule row names a month outside the plan's year."))
@@ -220,38 +229,56 @@ def _appendix_label(appendix: AllocationTable | Schedule, index: int) -> str:
     return _("appendix {position}").format(position=index + 1)
 
 
-def year_texts(plan: Plan) -> Iterator[tuple[Path, str, str, bool]]:
-    """The texts of a plan that name its year where they name one, as (path, what it is, text,
-    whether it is an attached line): the title, each appendix's title, subtitle and attached
-    line, a table's header and column labels, a schedule's column labels and section titles."""
-    yield ("document", "title"), _("the title"), plan.document.title, False
+# what each text of ``year_texts`` is, said only when a message needs it
+PLACES = {
+    "title": N_("the title"),
+    "appendix title": N_("the title of {appendix}"),
+    "subtitle": N_("the subtitle of {appendix}"),
+    "attached": N_("the attached line of {appendix}"),
+    "header": N_("the header of {appendix}"),
+    "column label": N_("the label of column {column} of {appendix}"),
+    "column group": N_("the group of column {column} of {appendix}"),
+    "schedule column": N_("a column label of {appendix}"),
+    "section title": N_("the title of section {section} of {appendix}"),
+}
+
+Place = tuple[str, dict[str, Any]]
+
+
+def place_words(place: Place) -> str:
+    kind, params = place
+    return _(PLACES[kind]).format(**params)
+
+
+def year_texts(plan: Plan) -> Iterator[tuple[Path, Place, str, bool]]:
+    """The texts of a plan that name its year where they name one, as (path, what it is (see
+    ``place_words``), text, whether it is an attached line): the title, each appendix's title,
+    subtitle and attached line, a table's header and column labels, a schedule's column labels
+    and section titles."""
+    yield ("document", "title"), ("title", {}), plan.document.title, False
     for index, appendix in enumerate(plan.appendices):
-        label = _appendix_label(appendix, index)
         at: Path = ("appendices", index)
-        yield at + ("title",), _("the title of {appendix}").format(appendix=label), appendix.title, False
-        for key, words in (("subtitle", _("the subtitle of {appendix}")), ("attached", _("the attached line of {appendix}"))):
-            text = getattr(appendix, key)
-            if text:
-                yield at + (key,), words.format(appendix=label), text, key == "attached"
+        named = {"appendix": _appendix_label(appendix, index)}
+        yield at + ("title",), ("appendix title", named), appendix.title, False
+        if appendix.subtitle:
+            yield at + ("subtitle",), ("subtitle", named), appendix.subtitle, False
+        if appendix.attached:
+            yield at + ("attached",), ("attached", named), appendix.attached, True
         if isinstance(appendix, AllocationTable):
             if appendix.header:
-                yield at + ("header",), _("the header of {appendix}").format(appendix=label), appendix.header, False
+                yield at + ("header",), ("header", named), appendix.header, False
             for c, column in enumerate(appendix.columns):
-                where = _("the label of column {column} of {appendix}").format(column=c + 1, appendix=label)
-                yield at + ("columns", c, "label"), where, column.label, False
+                yield at + ("columns", c, "label"), ("column label", {**named, "column": c + 1}), column.label, False
                 if column.group:
-                    where = _("the group of column {column} of {appendix}").format(column=c + 1, appendix=label)
-                    yield at + ("columns", c, "group"), where, column.group, False
+                    yield at + ("columns", c, "group"), ("column group", {**named, "column": c + 1}), column.group, False
             continue
         for key in ("number", "content", "time", "lead", "partners"):
-            where = _("a column label of {appendix}").format(appendix=label)
-            yield at + ("columns", key), where, getattr(appendix.columns, key), False
+            yield at + ("columns", key), ("schedule column", named), getattr(appendix.columns, key), False
 
-        def sections(items: list[ScheduleSection], path: Path, prefix: str) -> Iterator[tuple[Path, str, str, bool]]:
+        def sections(items: list[ScheduleSection], path: Path, prefix: str) -> Iterator[tuple[Path, Place, str, bool]]:
             for s, section in enumerate(items):
                 number = f"{prefix}{section.number}"
-                where = _("the title of section {section} of {appendix}").format(section=number, appendix=label)
-                yield path + (s, "title"), where, section.title, False
+                yield path + (s, "title"), ("section title", {**named, "section": number}), section.title, False
                 yield from sections(section.sections, path + (s, "sections"), number + ".")
 
         yield from sections(appendix.sections, at + ("sections",), "")
@@ -286,10 +313,14 @@ def year_in_text(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     say 2025.  References are not checked: a horizon (``đến năm 2030``), a period
     (``giai đoạn 2021-2025``), another document's date or number."""
     plan = loaded.plan
-    for path, where, text, attached in year_texts(plan):
+    has_year = HAS_YEAR
+    for path, place, text, attached in year_texts(plan):
+        if not has_year(text):  # most texts name no year at all
+            continue
         stray = stray_years(text, plan.year, attached)
         if not stray:
             continue
+        where = place_words(place)
         first = stray[0]
         excerpt = _excerpt(text, first.start, first.end)
         if all(m.role == BASELINE for m in stray):
