@@ -107,7 +107,7 @@ def _schedule_skeleton(parent: Plan) -> dict[str, Any]:
     schedule: dict[str, Any] = {"kind": "schedule", "number": "1", "heading": "Phụ lục 1"}
     schedule["title"] = source.title if source else SCHEDULE_TITLE
     if source and source.subtitle:
-        schedule["subtitle"] = next_year_text(source.subtitle, parent.year, by=0)
+        schedule["subtitle"] = source.subtitle
     schedule["sections"] = sections
     return schedule
 
@@ -126,7 +126,6 @@ def child_draft(repo: Repository, parent: LoadedPlan, unit: UnitDecl) -> Draft:
         title = next_year_text(known.document.title, known.year, by=year - known.year)
     else:
         title = _replace_unit(parent.plan.document.title, parent.plan.unit_title, words) or PLACEHOLDER
-        title = next_year_text(title, year, by=0)
     signer: dict[str, Any] = {}
     if known is not None:
         signer = _without_none({"on_behalf": known.document.signer.on_behalf, "authority": known.document.signer.authority,

@@ -101,7 +101,7 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
     span = loaded.source.value
     found.data["denominators"] = dict(shape.denominators)
 
-    units = dict(base.units)
+    known_units = set(base.units)
     first_unit: dict[str, int] = {}
     for index, raw in enumerate(shape.units):
         where = ("units", index)
@@ -119,7 +119,7 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
             )
             continue
         first_unit[entry.code] = index
-        missing = [name for name in REQUIRED_UNIT if entry.code not in units and getattr(entry, name) is None]
+        missing = [name for name in REQUIRED_UNIT if entry.code not in known_units and getattr(entry, name) is None]
         if missing:
             problems.append(codes.MISSING_KEY.at(span(where), _missing(missing, _("a new unit"))))
             continue
@@ -127,7 +127,7 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
             problems.append(codes.WRONG_VALUE.at(span(where + ("factor",)), _("factor: expected a number above 0")))
             continue
         found.data["units"].append(entry.model_dump(exclude_none=True))
-        units.setdefault(entry.code, None)  # type: ignore[arg-type]  # known from here on
+        known_units.add(entry.code)
 
     keys = set(base.indicators)
     defined: dict[str, tuple[Any, ...]] = {}  # key or alias -> where this file defines it
