@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,23 @@ def line_of(path: Path, needle: str, after: str | None = None) -> int:
     if after is not None:
         start = next(i for i, line in enumerate(lines) if after in line) + 1
     return next(i + 1 for i, line in enumerate(lines[start:], start) if needle in line)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float):
+    """Fail instead of hanging: SIGALRM interrupts whatever runs longer than ``seconds``
+    (where the platform has it; elsewhere the block simply runs)."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -265,3 +265,20 @@ def test_a_deleted_plan_reports_the_plans_that_lost_their_parent(repo):
         ("U004", "plans/2025/long-bien-srb.yaml"),
         ("U004", LONG_BIEN),
     }
+
+
+def test_a_plans_folder_that_exists_at_neither_side_is_a_usage_error(repo):
+    result = runner.invoke(app, ["diff", "HEAD~1", "--plans", "nope"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "dansokh diff: --plans nope: no such file or folder at HEAD~1 or in the working tree"
+    result = runner.invoke(app, ["diff", "HEAD~1", "HEAD", "--plans", "nope"])
+    assert result.exit_code == 2 and "at HEAD~1 or in HEAD" in result.stderr
+
+
+def test_the_default_plans_folder_is_found_from_the_repository_root(repo, monkeypatch):
+    monkeypatch.chdir(repo / "plans" / "2025")
+    result = runner.invoke(app, ["diff", "HEAD~1", "HEAD", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert _rows(document) == EXPECTED
+    assert {change["file"] for change in document["changes"]} == {"long-bien.yaml"}

@@ -19,6 +19,8 @@ May import: i18n, diagnostics.
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,14 +70,33 @@ def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
     return None
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _read(path: Path) -> dict[str, Any]:
+    """A settings file: a regular file (a FIFO or a device is refused, never waited on),
+    at most 1 MiB, UTF-8 TOML.  (``dansokh.read.files`` guards plan files the same way; the
+    settings sit below reading in the house, so the few lines are here.)"""
     try:
-        with path.open("rb") as stream:
-            return tomllib.load(stream)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(_("{path}: {reason}").format(path=path, reason=error)) from None
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ConfigError(_("{path}: not a regular file").format(path=path))
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(descriptor, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise ConfigError(_("{path}: not a regular file").format(path=path))
+            raw = stream.read(MAX_CONFIG_BYTES + 1)
     except OSError as error:
         raise ConfigError(_("{path}: {reason}").format(path=path, reason=error.strerror)) from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(_("{path}: larger than {limit} bytes; a settings file is a few lines").format(path=path, limit=MAX_CONFIG_BYTES))
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(_("{path}: not UTF-8 text; save it as UTF-8").format(path=path)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(_("{path}: {reason}").format(path=path, reason=error)) from None
+    except RecursionError:
+        raise ConfigError(_("{path}: nested too deep").format(path=path)) from None
 
 
 def load(start: Path | None = None, explicit: Path | None = None) -> Config:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, NamedTuple
 
-from .i18n import _
+from .i18n import _, ngettext
 
 
 class Span(NamedTuple):
@@ -55,6 +55,7 @@ class Diagnostic:
     span: Span
     severity: Severity = Severity.ERROR
     related: tuple[Related, ...] = ()
+    hidden: int = 0  # an "and N more" line: the number of diagnostics of its code it stands for
 
     @property
     def file(self) -> str:
@@ -68,7 +69,7 @@ class Diagnostic:
         return (self.span.file, self.span.line, self.span.col, self.code)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        record = {
             "code": self.code,
             "severity": self.severity.value,
             "message": self.message,
@@ -80,6 +81,20 @@ class Diagnostic:
                 for r in self.related
             ],
         }
+        if self.hidden:
+            record["more"] = self.hidden
+        return record
+
+
+def more(code: str, span: Span, count: int, severity: Severity = Severity.ERROR) -> Diagnostic:
+    """One line standing for ``count`` diagnostics of ``code`` in one file that are not shown
+    (``dansokh.read.limits``: a broken file reports a sample, never a flood)."""
+    message = ngettext(
+        "… and {count} more {code} in this file, not shown",
+        "… and {count} more {code} in this file, not shown",
+        count,
+    ).format(count=count, code=code)
+    return Diagnostic(code, message, span, severity, (), count)
 
 
 _LITERAL = re.compile(r"``(.+?)``")

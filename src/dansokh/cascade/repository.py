@@ -74,7 +74,7 @@ class Resolution:
     plan: LoadedPlan
     path: Path
     name: str
-    candidates: list[str]
+    candidates: tuple[str, ...] | list[str]
 
 
 @dataclass
@@ -86,6 +86,8 @@ class Repository:
     by_id: dict[str, LoadedPlan] = field(default_factory=dict)
     by_unit: dict[str, list[LoadedPlan]] = field(default_factory=lambda: defaultdict(list))
     children_of: dict[str, list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
+    _names: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
+    _rows: dict[tuple[int, int], dict[int, tuple[str, ...] | list[str]]] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, plans: list[LoadedPlan]) -> "Repository":
@@ -120,25 +122,37 @@ class Repository:
         key = name_key(name)
         return [u.id for u in among if name_key(u.name) == key or any(name_key(a) == key for a in u.aliases)]
 
-    def row_candidates(self, loaded: LoadedPlan, table_index: int) -> dict[int, list[str]]:
+    def resolve_child(self, name: str, parent: str) -> tuple[str, ...]:
+        """``resolve(name, children(parent))`` through an index: a table of thousands of rows
+        against thousands of children costs one lookup a row (the tuple is shared: never copied)."""
+        index = self._names.get(parent)
+        if index is None:
+            lists: dict[str, list[str]] = {}
+            for unit in self.children(parent):
+                for key in dict.fromkeys([name_key(unit.name), *(name_key(a) for a in unit.aliases)]):
+                    lists.setdefault(key, []).append(unit.id)
+            index = self._names[parent] = {key: tuple(ids) for key, ids in lists.items()}
+        return index.get(name_key(name), ())
+
+    def row_candidates(self, loaded: LoadedPlan, table_index: int) -> dict[int, tuple[str, ...] | list[str]]:
         """The units each row of one of a plan's tables resolved to, by row index."""
-        return {
-            resolution.path[3]: resolution.candidates  # type: ignore[misc]
-            for resolution in self.resolutions
-            if resolution.plan is loaded and resolution.path[1] == table_index
-        }
+        if self._rows is None:
+            self._rows = defaultdict(dict)
+            for resolution in self.resolutions:
+                table = (id(resolution.plan), resolution.path[1])
+                self._rows[table][resolution.path[3]] = resolution.candidates  # type: ignore[index]
+        return dict(self._rows.get((id(loaded), table_index), {}))
 
     def _resolve_tables(self) -> None:
         for loaded in self.plans:
             plan = loaded.plan
-            children = self.children(plan.unit.id)
             # a second plan with a taken id (U005) assigns nothing: its cells would be mixed with the
             # first one's, which the id names, and every check of them would be about the wrong plan
             assigns = self.by_id[plan.id] is loaded
             for table_index, table in plan.allocation_tables:
                 for row_index, row in table.unit_rows:
                     path = ("appendices", table_index, "rows", row_index)
-                    candidates = self.resolve(row.name, children)
+                    candidates = self.resolve_child(row.name, plan.unit.id)
                     self.resolutions.append(Resolution(loaded, path, row.name, candidates))
                     if len(candidates) == 1 and assigns:
                         self._record(loaded, table, path, candidates[0])

@@ -8,19 +8,27 @@ plan's table and computes the file edits that write the split back.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from ..i18n import _
 from ..model.catalogue import CATALOGUE
+from ..model.numbers import EXACT, MAX_DECIMALS, MAX_WHOLE_DIGITS, in_domain
 from ..model.plan import AllocationTable
+from ..read.files import read_bounded
+from ..read.limits import DEFAULT_MAX_BYTES, shorten
 from .apportion import Method, Share, apportion
 from .repository import LoadedPlan, Repository
 
 
 class SplitError(ValueError):
     """The split cannot be made as asked; the message says why."""
+
+
+class WeightsError(SplitError):
+    """The ``--weights`` file cannot be used (a usage error): the message names the file and line."""
 
 
 @dataclass(frozen=True)
@@ -62,24 +70,66 @@ def _row_units(repo: Repository, loaded: LoadedPlan, table_index: int) -> dict[i
     return {row: units[0] for row, units in rows if len(units) == 1}
 
 
+def _weights_text(path: Path) -> str:
+    try:
+        raw = read_bounded(path, DEFAULT_MAX_BYTES)
+    except OSError as error:
+        raise WeightsError(_("{path}: cannot read the file: {reason}").format(path=path, reason=error.strerror or error)) from None
+    if len(raw) > DEFAULT_MAX_BYTES:
+        raise WeightsError(_("{path}: larger than {limit} bytes; a weights file is one line per unit").format(path=path, limit=DEFAULT_MAX_BYTES))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise WeightsError(
+            _("{path}:{line}: the file is not UTF-8 text (UTF-16, cp1258?); save it as UTF-8").format(path=path, line=line)
+        ) from None
+
+
+def _weight(path: Path, line: int, value: str) -> Decimal:
+    try:
+        weight = Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        weight = None
+    if weight is None or not weight.is_finite():
+        raise WeightsError(_("{path}:{line}: {value!r} is not a number").format(path=path, line=line, value=shorten(value)))
+    if not in_domain(weight):
+        raise WeightsError(
+            _("{path}:{line}: {value!r} is not a weight dansokh takes: at most {whole} digits before the decimal point and {decimals} after it").format(
+                path=path, line=line, value=shorten(value), whole=MAX_WHOLE_DIGITS, decimals=MAX_DECIMALS
+            )
+        )
+    if weight < 0:
+        raise WeightsError(_("{path}:{line}: a weight cannot be negative ({value})").format(path=path, line=line, value=shorten(value)))
+    return weight
+
+
 def read_weights(path: Path, repo: Repository, loaded: LoadedPlan) -> dict[str, Decimal]:
-    """A CSV file of ``unit,weight`` rows; units by id or by name as the plan writes them."""
+    """A CSV file of ``unit,weight`` rows; units by id or by name as the plan writes them.
+    Anything else (another encoding, a FIFO, NaN, a unit twice) is a ``WeightsError``."""
     children = repo.children(loaded.plan.unit.id)
     weights: dict[str, Decimal] = {}
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        for number, row in enumerate(csv.reader(stream), start=1):
+    lines: dict[str, int] = {}
+    reader = csv.reader(io.StringIO(_weights_text(path), newline=""))
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
             if not row or number == 1 and row[-1].strip().lower() in ("weight", "trọng số"):
                 continue
             if len(row) != 2:
-                raise SplitError(_("{path}:{line}: expected two columns, unit and weight").format(path=path, line=number))
+                raise WeightsError(_("{path}:{line}: expected two columns, unit and weight").format(path=path, line=number))
             name, value = row[0].strip(), row[1].strip()
             ids = [name] if any(u.id == name for u in children) else repo.resolve(name, children)
             if len(ids) != 1:
-                raise SplitError(_("{path}:{line}: {name!r} is not one unit of {unit}").format(path=path, line=number, name=name, unit=loaded.plan.unit.name))
-            try:
-                weights[ids[0]] = Decimal(value.replace(",", "."))
-            except InvalidOperation:
-                raise SplitError(_("{path}:{line}: {value!r} is not a number").format(path=path, line=number, value=value)) from None
+                raise WeightsError(_("{path}:{line}: {name!r} is not one unit of {unit}").format(path=path, line=number, name=shorten(name), unit=loaded.plan.unit.name))
+            if ids[0] in lines:
+                raise WeightsError(
+                    _("{path}:{line}: {name!r} already has a weight (line {first})").format(path=path, line=number, name=shorten(name), first=lines[ids[0]])
+                )
+            weights[ids[0]] = _weight(path, number, value)
+            lines[ids[0]] = number
+    except csv.Error as error:
+        raise WeightsError(_("{path}:{line}: not a CSV row: {reason}").format(path=path, line=number + 1, reason=error)) from None
     return weights
 
 
@@ -135,7 +185,8 @@ def make_split(
         )
         for index, _ in unit_rows
     ]
-    parts = apportion(whole, shares, method)
+    with localcontext(EXACT):
+        parts = apportion(whole, shares, method)
     rows = [
         SplitRow(index, row_units[index], row.name, weights[row_units[index]], row.values[column], part)
         for (index, row), part in zip(unit_rows, parts)

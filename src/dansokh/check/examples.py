@@ -52,6 +52,8 @@ def files_of(case: dict[str, Any], passing: bool = False) -> dict[str, bytes]:
     specs = case.get("passing", case["files"]) if passing else case["files"]
     files = {}
     for name, spec in specs.items():
+        if isinstance(spec, dict) and "symlink" in spec:
+            continue
         encoding = spec.get("encoding", "utf-8") if isinstance(spec, dict) and not passing else "utf-8"
         files[name] = file_text(spec, passing and "passing" not in case).encode(encoding)
     return files
@@ -91,6 +93,10 @@ def run(case: dict[str, Any], passing: bool = False) -> Findings:
             path = root / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        for name, spec in (case.get("passing", case["files"]) if passing else case["files"]).items():
+            if isinstance(spec, dict) and "symlink" in spec:
+                (root / name).parent.mkdir(parents=True, exist_ok=True)
+                (root / name).symlink_to(spec["symlink"])
         with contextlib.chdir(root):
             paths = [Path(p) for p in case.get("paths", ["."])]
             size = case.get("max_file_size", DEFAULT_MAX_BYTES) if not passing else DEFAULT_MAX_BYTES

@@ -16,7 +16,7 @@ import hashlib
 import json
 import sys
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from .. import __version__
 from ..cascade.repository import LoadedPlan
 from ..diagnostics import Diagnostic, Related, Severity, Span
 from ..model.catalogue import active
+from ..model.numbers import EXACT
 from ..model.parse import parse_plan, parse_result
 from ..model.result import is_result
 from ..read import fast
@@ -131,23 +132,27 @@ def _span(span: Span) -> list[int]:
 
 
 def _encode_diagnostic(diagnostic: Diagnostic) -> list[Any]:
-    return [
+    encoded = [
         diagnostic.code,
         diagnostic.severity.value,
         diagnostic.message,
         *_span(diagnostic.span),
         [[*_span(r.span), r.message, None if r.span.file == diagnostic.span.file else r.span.file] for r in diagnostic.related],
     ]
+    if diagnostic.hidden:  # an "and N more" line: the number it stands for travels with it
+        encoded.append(diagnostic.hidden)
+    return encoded
 
 
 def _decode_diagnostic(file: str, item: list[Any]) -> Diagnostic:
-    code, severity, message, line, col, related = item
+    code, severity, message, line, col, related, *hidden = item
     return Diagnostic(
         code,
         message,
         Span(file, line, col),
         Severity(severity),
         tuple(Related(Span(other or file, r_line, r_col), r_message) for r_line, r_col, r_message, other in related),
+        hidden[0] if hidden else 0,
     )
 
 
@@ -183,8 +188,9 @@ def check_file(name: str, raw: bytes, max_bytes: int) -> str:
     data_text = None
     if plan is not None:
         as_loaded = LoadedPlan(plan, loaded.source)
-        for rule in PLAN_RULES:
-            diagnostics.extend(rule.check(rule, as_loaded))  # type: ignore[misc]
+        with localcontext(EXACT):  # sums and products of plan numbers, exact (model/numbers.py)
+            for rule in PLAN_RULES:
+                diagnostics.extend(rule.check(rule, as_loaded))  # type: ignore[misc]
         # Decimal numbers go as text and come back where the plan format has numbers; should a
         # number ever stand elsewhere, the outline would not validate and the run reads the file
         # itself (``check.run``): never a wrong plan.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, more
+from ..read.limits import MAX_PER_FILE, MAX_PER_RULE
 
 
 @dataclass
@@ -31,10 +32,11 @@ class Findings:
     seconds: float = 0.0  # how long the check took
 
     def finish(self) -> "Findings":
-        self.diagnostics.sort(key=Diagnostic.sort_key)
+        """Sorted, capped (``cap``) and counted: the summary counts what the capped lines stand for."""
+        self.diagnostics = cap(sorted(self.diagnostics, key=Diagnostic.sort_key))
         counts = {s: 0 for s in Severity}
         for diagnostic in self.diagnostics:
-            counts[diagnostic.severity] += 1
+            counts[diagnostic.severity] += diagnostic.hidden or 1
         self.summary.errors = counts[Severity.ERROR]
         self.summary.warnings = counts[Severity.WARNING]
         self.summary.infos = counts[Severity.INFO]
@@ -43,3 +45,30 @@ class Findings:
     @property
     def failed(self) -> bool:
         return self.summary.errors > 0
+
+
+def cap(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """At most MAX_PER_RULE diagnostics of one code and MAX_PER_FILE in all for one file (in
+    order); the rest of each code become one "and N more" line at the first one not shown.
+    Idempotent: an "and N more" line met again is merged, never counted as shown."""
+    per_rule: dict[tuple[str, str], int] = {}
+    per_file: dict[str, int] = {}
+    hidden: dict[tuple[str, str], list] = {}
+    kept: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        file = diagnostic.span.file
+        key = (file, diagnostic.code)
+        if diagnostic.hidden:
+            entry = hidden.setdefault(key, [0, diagnostic])
+            entry[0] += diagnostic.hidden
+        elif per_rule.get(key, 0) < MAX_PER_RULE and per_file.get(file, 0) < MAX_PER_FILE:
+            per_rule[key] = per_rule.get(key, 0) + 1
+            per_file[file] = per_file.get(file, 0) + 1
+            kept.append(diagnostic)
+        else:
+            entry = hidden.setdefault(key, [0, diagnostic])
+            entry[0] += 1
+    if not hidden:
+        return kept
+    kept += [more(first.code, first.span, count, first.severity) for count, first in hidden.values()]
+    return sorted(kept, key=Diagnostic.sort_key)

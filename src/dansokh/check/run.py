@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import localcontext
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,15 @@ from ..diagnostics import Diagnostic, Span
 from ..i18n import _
 from ..model.catalogue import Catalogue, activate, active
 from ..model.catalogue_file import use_catalogue
+from ..model.numbers import EXACT
 from ..model.parse import parse_plan, parse_result
 from ..model.plan import Plan
 from ..model.result import ResultFile
 from ..read import codes
 from ..read.cache import Cache, folder_for
-from ..read.codes import NO_PLANS
-from ..read.discover import discover, display_path, plan_file_names
+from ..read.codes import NO_PLANS, SKIPPED_PATH
+from ..read.discover import Skipped, discover, display_path, plan_file_names
+from ..read.files import NotARegularFile, read_bounded
 from ..read.index import Header, Index
 from ..read.loader import DEFAULT_MAX_BYTES, load_text, source_map
 from ..read.loader import _too_large_message  # the one wording of Y006
@@ -49,6 +52,7 @@ from .rules import REPO_RULES, RESULT_RULES
 from .selection import Selection
 
 PARALLEL_MIN = 200  # fewer files to read than this are read in this process
+_REREAD_LIMIT = 1 << 30  # a file read again for its positions was read within the limit before
 _IN_CACHE = "in the cache"  # a result the cache has, not yet fetched
 
 
@@ -84,7 +88,7 @@ class _File:
             raw = self.raw
             return lambda: raw  # type: ignore[return-value]
         path = self.path
-        return lambda: Path(path).read_bytes()
+        return lambda: read_bounded(Path(path), _REREAD_LIMIT)
 
     def display(self) -> str:
         if not self.name:
@@ -173,10 +177,15 @@ class _Run:
         self.overrides = {str(path.resolve()): text for path, text in (overrides or {}).items()}
         self.given_names: dict[str, str] = {}
         for argument in paths:
-            given, empty = discover([argument])
+            skipped: list[Skipped] = []
+            given, empty = discover([argument], skipped)
             for folder in empty:
                 self.findings.diagnostics.append(
                     NO_PLANS.at(Span(display_path(folder), 1, 1), _("no plan files (*.yaml) here"))
+                )
+            for entry in skipped:  # what the user's paths hold and cannot be read as plans: said, not hidden
+                self.findings.diagnostics.append(
+                    SKIPPED_PATH.at(Span(display_path(entry.path), 1, 1), _("skipped: {reason}").format(reason=entry.reason))
                 )
             base = argument.resolve()  # once per argument, not once per file
             for path in given:
@@ -215,15 +224,15 @@ class _Run:
             if override is not None:
                 file.raw = override.encode("utf-8")
             else:
-                try:
-                    with open(file.path, "rb") as stream:
-                        file.size = os.fstat(stream.fileno()).st_size
-                        if file.size > self.max_bytes:
-                            continue
-                        file.raw = stream.read()
-                except OSError as error:
+                try:  # a regular file only (a FIFO would block, /dev/zero never end), and no more than needed
+                    raw = read_bounded(Path(file.path), self.max_bytes)
+                except (NotARegularFile, OSError) as error:
                     file.error = error.strerror or str(error)
                     continue
+                if len(raw) > self.max_bytes:
+                    file.size = _size_on_disk(file.path, len(raw))
+                    continue
+                file.raw = raw
             file.size = len(file.raw)
             if file.size <= self.max_bytes:
                 file.digest = checked_files.file_digest(file.raw)
@@ -387,14 +396,15 @@ class _Run:
         reported = {self.files[n].display() for n in report}
         for n in report:
             findings.diagnostics.extend(own[n])
-        repo = Repository.build(plans)
-        for rule in REPO_RULES:
-            findings.diagnostics.extend(rule.check(rule, repo))  # type: ignore[misc]
-        findings.repository = repo
-        findings.book = book = Book.build(repo, self.results)
-        if book.results:
-            for rule in RESULT_RULES:
-                findings.diagnostics.extend(rule.check(rule, book))  # type: ignore[misc]
+        with localcontext(EXACT):  # sums and products of plan numbers, exact (model/numbers.py)
+            repo = Repository.build(plans)
+            for rule in REPO_RULES:
+                findings.diagnostics.extend(rule.check(rule, repo))  # type: ignore[misc]
+            findings.repository = repo
+            findings.book = book = Book.build(repo, self.results)
+            if book.results:
+                for rule in RESULT_RULES:
+                    findings.diagnostics.extend(rule.check(rule, book))  # type: ignore[misc]
         loaded_names = {self.files[n].display() for n in needed}
         findings.diagnostics = [
             d
@@ -432,6 +442,13 @@ class _Run:
 
     def report_numbers(self) -> list[int]:
         return [self.number[path] for path in self.given]
+
+
+def _size_on_disk(path: str, read: int) -> int:
+    try:
+        return max(read, os.stat(path).st_size)
+    except OSError:
+        return read
 
 
 def validate(

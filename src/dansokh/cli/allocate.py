@@ -11,6 +11,8 @@ import typer
 
 from ..cascade.apportion import ApportionError, Method  # light: the enum is an option's type
 from ..i18n import N_, _
+from ..model.numbers import MAX_WHOLE_DIGITS  # light: a bound of an option
+from ..read.limits import shorten
 from .app import app, fail, say
 
 
@@ -21,16 +23,25 @@ class EdgeFormat(str, Enum):
 
 
 def _pairs(option: str, items: list[str], repo, parent) -> dict[str, int]:
-    """``--min ngoc-thuy=80`` (a unit id or a name as the plan writes it) -> {unit id: 80}."""
+    """``--min ngoc-thuy=80`` (a unit id or a name as the plan writes it) -> {unit id: 80}.
+    N is a whole number of at most 15 ASCII digits (``²`` is a digit to Python, not to a plan)."""
     children = repo.children(parent.plan.unit.id)
     result: dict[str, int] = {}
     for item in items:
-        name, _, value = item.rpartition("=")
+        name, _equals, value = item.rpartition("=")
+        value = value.strip()
         ids = [name] if any(u.id == name for u in children) else repo.resolve(name, children)
-        if not name or len(ids) != 1 or not value.strip().isdigit():
+        number_ok = value.isascii() and value.isdigit() and len(value) <= MAX_WHOLE_DIGITS
+        if not name or len(ids) != 1 or not number_ok:
             raise fail(
-                _("{option} {item!r}: expected UNIT=NUMBER with a unit of {parent}").format(
-                    option=option, item=item, parent=parent.plan.unit.name
+                _("{option} {item!r}: expected UNIT=NUMBER with a unit of {parent} and a whole number of at most {digits} digits").format(
+                    option=option, item=shorten(item), parent=parent.plan.unit.name, digits=MAX_WHOLE_DIGITS
+                )
+            )
+        if ids[0] in result:
+            raise fail(
+                _("{option} {item!r}: {unit} is given twice; give each unit once").format(
+                    option=option, item=shorten(item), unit=ids[0]
                 )
             )
         result[ids[0]] = int(value)
@@ -52,7 +63,8 @@ def allocate_command(
         Optional[Path], typer.Option("--weights", exists=True, dir_okay=False, help=N_("CSV of unit,weight."))
     ] = None,
     whole: Annotated[
-        Optional[int], typer.Option("--whole", min=0, help=N_("The quota to split (default: the plan's own)."))
+        Optional[int],
+        typer.Option("--whole", min=0, max=10**MAX_WHOLE_DIGITS - 1, help=N_("The quota to split (default: the plan's own).")),
     ] = None,
     method: Annotated[Method, typer.Option("--method", help=N_("How to round the split."))] = Method.LARGEST_REMAINDER,
     minimum: Annotated[list[str], typer.Option("--min", help=N_("UNIT=N: at least N for this child."))] = [],
@@ -73,7 +85,7 @@ def allocate_command(
 
     from ..cascade.edge import edge, raises
     from ..cascade.lookup import LookupError_, find, find_edge
-    from ..cascade.split import SplitError, make_split, read_weights
+    from ..cascade.split import SplitError, WeightsError, make_split, read_weights
     from ..check.run import load_repository
     from ..model.catalogue import CATALOGUE
     from ..report.allocation import report_split, write_csv, write_json, write_table
@@ -95,7 +107,7 @@ def allocate_command(
             say(parent.note("--from", source))
     if split is not None:
         if split not in CATALOGUE:
-            raise fail(_("--split: unknown indicator {key!r} (see `dansokh indicators`)").format(key=split))
+            raise fail(_("--split: unknown indicator {key!r} (see `dansokh indicators`)").format(key=shorten(split)))
         try:
             table_weights = read_weights(weights, repo, parent.plan) if weights else None
             proposed = make_split(
@@ -109,6 +121,8 @@ def allocate_command(
                 minimums=_pairs("--min", minimum, repo, parent.plan),
                 fixed=_pairs("--fixed", fixed, repo, parent.plan),
             )
+        except WeightsError as error:
+            raise fail(_("--weights: {reason}").format(reason=error)) from None
         except (SplitError, ApportionError) as error:
             raise fail(str(error), 1) from None
         report_split(proposed, sys.stdout, output_format.value)

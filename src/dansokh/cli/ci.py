@@ -41,8 +41,9 @@ def diff_command(
         Optional[str], typer.Argument(help=N_("The revision to compare to (default: the working tree)."))
     ] = None,
     plans: Annotated[
-        list[Path], typer.Option("--plans", help=N_("Plan files or folders to compare (repeatable)."))
-    ] = [Path("plans")],
+        Optional[list[Path]],
+        typer.Option("--plans", help=N_("Plan files or folders to compare (repeatable; default: plans/ at the repository's root).")),
+    ] = None,
     plan: Annotated[
         Optional[str],
         typer.Option("--plan", "-p", help=N_("One plan (a plan id, unit id or unit name): with REV, its changes between revisions; without, against the plan it continues.")),
@@ -55,26 +56,39 @@ def diff_command(
 ) -> None:
     """List every target, quota and schedule row that changed between two revisions, or between a plan and last year's."""
     # imported here, not above: `dansokh --help` should not pay for what this command needs
+    from ..read.discover import display_path
     from ..read.loader import DEFAULT_MAX_BYTES
     from ..report.diff import DIFF_REPORTERS
     from ..vcs.diff import WORKING_TREE, compare, load_side
-    from ..vcs.git import GitError, files_at, resolve, working_files
+    from ..vcs.git import GitError, exists_at, files_at, repository_root, resolve, working_files
 
     if rev is None and plan is None:
         raise fail(_("dansokh diff: give a revision (HEAD, origin/main …), or --plan PLAN to compare a plan with last year's"))
     max_file_size = max_file_size or DEFAULT_MAX_BYTES
+    if not plans:  # plans/ at the repository's root, wherever in it the command runs
+        try:
+            plans = [Path(display_path(repository_root() / "plans"))]
+        except GitError:
+            plans = [Path("plans")]
     chosen = _diff_plan(plans, plan, year, max_file_size) if plan is not None else None
     if rev is None:
         DIFF_REPORTERS[output_format.value](sys.stdout).report(_against_last_year(*chosen))  # type: ignore[misc]
         return
-    repository_catalogue(plans[0] if plans else None)
+    repository_catalogue(plans[0])
     try:
         old_commit = resolve(rev)
+        new_commit = resolve(rev2) if rev2 is not None else None
+        for path in plans:
+            here = path.exists() if new_commit is None else exists_at(new_commit, path)
+            if not here and not exists_at(old_commit, path):
+                where = _("the working tree") if new_commit is None else rev2
+                raise GitError(
+                    _("--plans {path}: no such file or folder at {rev} or in {where}").format(path=path, rev=rev, where=where)
+                )
         old = load_side(f"{rev} ({old_commit[:7]})", files_at(old_commit, plans), max_file_size)
-        if rev2 is None:
-            new = load_side(WORKING_TREE, working_files(plans), max_file_size)
+        if new_commit is None:
+            new = load_side(WORKING_TREE, working_files(plans, max_file_size), max_file_size)
         else:
-            new_commit = resolve(rev2)
             new = load_side(f"{rev2} ({new_commit[:7]})", files_at(new_commit, plans), max_file_size)
     except GitError as error:
         raise fail(_("dansokh diff: {reason}").format(reason=error)) from None
@@ -132,16 +146,15 @@ def schema_command(
     """Print the JSON Schema of a plan file, for editors (yaml-language-server) and check-jsonschema."""
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from ..model.schema import plan_schema, result_schema
+    from ..write.output import OutputRefused, write_output
 
     status = repository_catalogue()  # the repository's indicators and units are in the schema too
     text = json.dumps(result_schema() if results else plan_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
-        from ..write.atomic import write_atomic
-
         try:
-            write_atomic(output, text)
-        except OSError as error:
-            raise fail(_("cannot write {path}: {reason}").format(path=output, reason=error.strerror or error), 1) from None
+            write_output(output, text.encode("utf-8"))
+        except OutputRefused as error:
+            raise fail(_("--output: {reason}").format(reason=error)) from None
     raise typer.Exit(status)

@@ -99,20 +99,43 @@ def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: 
     return jobs, plans
 
 
-def _format_for(output: Path | None, fmt: Format | None) -> Format:
+def _is_folder(output: str) -> bool:
+    """``-o out/`` always names a folder (a Path forgets the slash, so the text is asked)."""
+    return output.endswith(("/", "\\")) or Path(output).is_dir()
+
+
+def _format_for(output: str | None, fmt: Format | None) -> Format:
+    """The format asked for, or the one ``-o``'s suffix names; a file whose suffix names no
+    format (``x.odt``) or another one than ``--format`` is a usage error, never a mislabelled file."""
+    suffix = Path(output).suffix.lstrip(".").lower() if output is not None and not _is_folder(output) else ""
+    named = Format(suffix) if suffix in Format.__members__ else None
     if fmt is not None:
+        if suffix and named is not None and named is not fmt:
+            raise RenderError(
+                _("-o {output} names a .{suffix} file, but --format is {format}").format(
+                    output=output, suffix=suffix, format=fmt.value
+                )
+            )
         return fmt
-    if output is not None and output.suffix.lstrip(".").lower() in Format.__members__:
-        return Format(output.suffix.lstrip(".").lower())
+    if named is not None:
+        return named
+    if suffix:
+        raise RenderError(
+            _("-o {output}: dansokh writes {formats}, not .{suffix}; name such a file or give --format").format(
+                output=output, suffix=suffix, formats=", ".join(f.value for f in Format)
+            )
+        )
     return Format.md
 
 
-def targets(jobs: list[Job], fmt: Format, output: Path | None) -> list[Path] | None:
+def targets(jobs: list[Job], fmt: Format, output: str | Path | None) -> list[Path] | None:
     """Where each job goes; None means standard output."""
     names = [Path(f"{job.view.name}.{fmt.value}") for job in jobs]
     if output is None:
         return None if fmt is Format.md else names
-    looks_like_folder = output.is_dir() or str(output).endswith(("/", "\\")) or (len(jobs) > 1 and not output.suffix)
+    text = str(output)
+    output = Path(text)
+    looks_like_folder = _is_folder(text) or (len(jobs) > 1 and not output.suffix)
     if looks_like_folder:
         return [output / name for name in names]
     if len(jobs) > 1:
@@ -155,7 +178,7 @@ def render_command(
         Optional[Format], typer.Option("--format", "-f", help=N_("md, html, xlsx, docx or pdf (pdf needs Chromium; default: from -o's suffix, else md)."))
     ] = None,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help=N_("A file, or a folder for several files (default: standard output for md, else the current folder)."))
+        Optional[str], typer.Option("--output", "-o", help=N_("A file, or a folder for several files (default: standard output for md, else the current folder)."))
     ] = None,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path("plans"),
     period: Annotated[Optional[str], typer.Option("--period", help=N_("For `render report`: the period (Q1, Q2, Q3, Q4, Y)."))] = None,
@@ -166,7 +189,7 @@ def render_command(
     if which.strip().lower() in REPORT_WORDS:  # the result report of a unit for a period
         from .results import render_report_command
 
-        return render_report_command(plan, period, output_format, output, plans, results, year)
+        return render_report_command(plan, period, output_format, Path(output) if output else None, plans, results, year)
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError
@@ -176,7 +199,7 @@ def render_command(
     from ..render.formats import render_bytes
     from ..render.pdf import NoChromium
     from ..render.templates import environment, user_template_dirs
-    from ..write.atomic import write_bytes_atomic
+    from ..write.output import OutputRefused, check_outputs, write_output
 
     repo, checked = load_repository([plans])
     root = Path.cwd()
@@ -184,7 +207,8 @@ def render_command(
         jobs, chosen = plan_jobs(repo, which, plan, root, year)
         fmt = _format_for(output, output_format)
         paths = targets(jobs, fmt, output)
-    except RenderError as error:
+        check_outputs(paths or [], checked.files)
+    except (RenderError, OutputRefused) as error:
         raise fail(str(error), 2) from None
     if not jobs:
         Console(stderr=True, highlight=False, soft_wrap=True).print(
@@ -217,7 +241,7 @@ def render_command(
         return
     for path, data in zip(paths, rendered):
         try:
-            write_bytes_atomic(path, data)
-        except OSError as error:
-            raise fail(_("cannot write {path}: {reason}").format(path=path, reason=error), 1) from None
+            write_output(path, data, checked.files)
+        except OutputRefused as error:
+            raise fail(str(error), 2) from None
         print(path)

@@ -33,7 +33,7 @@ def _codes(values: list[str]) -> list[str]:
 def _severities(values: list[str]) -> dict[str, str]:
     levels = {}
     for value in values:
-        code, _, level = value.partition("=")
+        code, _equals, level = value.partition("=")
         if not code.strip() or not level.strip():
             raise fail(_("--severity {value!r}: expected CODE=error|warning|info").format(value=value))
         levels[code.strip()] = level.strip().lower()
@@ -85,9 +85,10 @@ def validate_command(
     from ..check.selection import Selection, SelectionError
     from ..read.loader import DEFAULT_MAX_BYTES
     from ..report import pick
+    from ..report.base import ReportError
     from ..vcs.changed import changed_since as find_changed
     from ..vcs.git import GitError
-    from ..write.atomic import write_atomic
+    from ..write.output import OutputRefused, write_output
 
     settings = settings_from(config_path)
     if lang is not None or config_path is not None:
@@ -116,12 +117,15 @@ def validate_command(
     except config.ConfigError as error:
         raise fail(str(error)) from None
     reporter = pick((output_format.value if output_format else None) or settings.format or "auto")
-    if output is None:
-        reporter(sys.stdout).report(findings)
-    else:
-        buffer = io.StringIO()
-        reporter(buffer, color=False).report(findings)
-        write_atomic(output, buffer.getvalue())
+    try:
+        if output is None:
+            reporter(sys.stdout).report(findings)
+        else:
+            buffer = io.StringIO()
+            reporter(buffer, color=False).report(findings)
+            write_output(output, buffer.getvalue().encode("utf-8"), findings.files)
+    except (ReportError, OutputRefused) as error:
+        raise fail(_("--output: {reason}").format(reason=error) if isinstance(error, OutputRefused) else str(error)) from None
     raise typer.Exit(1 if findings.failed else 0)
 
 

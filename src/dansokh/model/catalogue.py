@@ -160,6 +160,13 @@ def is_convertible(unit_a: str, unit_b: str) -> bool:
     return UNITS[unit_a].dimension == UNITS[unit_b].dimension
 
 
+def is_count(unit: str) -> bool:
+    """Whether values in ``unit`` count whole things (people, sessions, broadcasts): never
+    negative, never fractional.  The unit's ``kind`` in the catalogue says so; rates (%, ‰) and
+    the sex ratio are not counts."""
+    return UNITS[unit].kind == "count"
+
+
 # building a catalogue from checked data ---------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from ..i18n import _
 from ..read import codes
 from ..read.loader import DEFAULT_MAX_BYTES, PlanFile, load_text
 from .catalogue import KINDS, SHIPPED, Catalogue, Direction, activate, layered
-from .parse import diagnostic_of
+from .parse import diagnostics_of
 from .plan import Number
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -79,10 +79,9 @@ def _validate(model: type[BaseModel], value: Any, loaded: PlanFile, prefix: tupl
     try:
         return model.model_validate(value), []
     except ValidationError as errors:
-        return None, [
-            diagnostic_of({**error, "loc": prefix + tuple(error["loc"])}, loaded, FIELDS)
-            for error in errors.errors(include_url=False)
-        ]
+        return None, diagnostics_of(
+            [{**error, "loc": prefix + tuple(error["loc"])} for error in errors.errors(include_url=False)], loaded, FIELDS
+        )
 
 
 def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFile:

@@ -8,13 +8,29 @@ Every format keeps the digits the plan wrote (``Decimal("0.00")`` is ``0,00``, n
 here rather than taken from Babel (whose patterns round to a fixed number of places
 unless told otherwise, and whose locale data would be a run-time dependency for the two
 separators of two languages).
+
+The numbers a plan may hold are bounded: **at most 15 digits before the decimal point and 6
+after it** (Vietnam has about 10^8 people); anything else is refused at the model (S003), so
+that no rule ever adds, multiplies or formats an unbounded number.  Inside the domain
+arithmetic is exact: ``EXACT`` has room for sums of millions of cells and for products of two
+numbers (a rate times its weight).  As a safety net, ``number`` and ``plain`` never write more
+than 40 digits, whatever they are given (scientific notation beyond).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 
 from ..i18n import N_, _, current, ngettext
+
+MAX_WHOLE_DIGITS = 15
+MAX_DECIMALS = 6
+LIMIT = Decimal(10) ** MAX_WHOLE_DIGITS
+
+EXACT = Context(prec=100, Emax=999, Emin=-999, traps=[InvalidOperation, DivisionByZero, Overflow])
+"""The context of every computation on plan numbers (``with decimal.localcontext(EXACT):``)."""
+
+_SHOWN_DIGITS = 40  # beyond this a number is written in scientific notation (a safety net)
 
 # (thousands separator, decimal mark) of each language dansokh speaks
 SEPARATORS = {"vi": (".", ","), "en": (",", ".")}
@@ -30,12 +46,55 @@ UNIT_NAMES = {
 }
 
 
+def in_domain(value: Decimal | int) -> bool:
+    """Whether a plan may hold ``value``: finite, below 10^15 in size, at most 6 decimals
+    (as written: ``1.0000000`` has seven)."""
+    if isinstance(value, int):
+        return -LIMIT < value < LIMIT
+    if not value.is_finite() or (value and value.adjusted() >= MAX_WHOLE_DIGITS):
+        return False
+    text = str(value)  # every number of every plan passes here: the string is the quick way to its decimals
+    if "E" in text:
+        return value.as_tuple().exponent >= -MAX_DECIMALS  # type: ignore[operator]
+    point = text.find(".")
+    return point < 0 or len(text) - point - 1 <= MAX_DECIMALS
+
+
+def _too_long(value: Decimal) -> bool:
+    exponent = value.as_tuple().exponent
+    return not value.is_finite() or exponent < -_SHOWN_DIGITS or bool(value and value.adjusted() >= _SHOWN_DIGITS)  # type: ignore[operator]
+
+
+def _scientific(value: Decimal, mark: str = ".") -> str:
+    """``1E+999999999``, ``-1.2345678…E+49``: a number no plan may hold, in a few characters."""
+    if not value.is_finite():
+        return str(value)
+    sign, digits, exponent = value.as_tuple()
+    shown = "".join(map(str, digits[:8]))
+    power = exponent + len(digits) - 1  # type: ignore[operator]
+    mantissa = shown[0] + (mark + shown[1:] if len(shown) > 1 else "")
+    more = "…" if len(digits) > 8 else ""
+    return f"{'-' if sign else ''}{mantissa}{more}E{'+' if power >= 0 else ''}{power}"
+
+
+def bounded(value: Decimal | int | str | None) -> str:
+    """A number as plain digits (``0.00``, ``416950``), or, for a number no plan may hold, a short
+    scientific form (``1E+999999999``): never an unbounded string."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    if isinstance(value, Decimal):
+        return _scientific(value) if _too_long(value) else format(value, "f")
+    return str(value)
+
+
 def plain(value: Decimal | int | str | None) -> str | None:
     """A number as YAML and the machine formats write it, with the digits the plan wrote
     (``Decimal("0.00")`` -> ``0.00``, never ``0``); ``None`` stays ``None``."""
     if value is None:
         return None
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
+    return bounded(value) if isinstance(value, (Decimal, int)) and not isinstance(value, bool) else str(value)
 
 
 def number(value: Decimal | int | None, places: int | None = None, lang: str | None = None) -> str:
@@ -46,8 +105,10 @@ def number(value: Decimal | int | None, places: int | None = None, lang: str | N
         return ""
     thousands, mark = SEPARATORS[lang or current()]
     number_ = Decimal(value)
+    if _too_long(number_):
+        return _scientific(number_, mark)
     if places is not None:
-        number_ = number_.quantize(Decimal(1).scaleb(-places))
+        number_ = number_.quantize(Decimal(1).scaleb(-places), context=EXACT)
     sign = "-" if number_ < 0 else ""
     whole, _sep, fraction = format(abs(number_), "f").partition(".")
     groups = []
@@ -96,4 +157,7 @@ def span(low: Decimal, high: Decimal, unit: str) -> str:
     return f"{number(low)}–{number(high)} {unit_name(unit)}"
 
 
-__all__ = ["plain", "number", "vn", "quantity", "difference", "span", "unit_name", "SEPARATORS"]
+__all__ = [
+    "plain", "number", "vn", "quantity", "difference", "span", "unit_name", "SEPARATORS",
+    "bounded", "in_domain", "EXACT", "MAX_WHOLE_DIGITS", "MAX_DECIMALS",
+]

@@ -10,15 +10,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, more
 from ..i18n import _
 from ..read import codes
+from ..read.limits import MAX_PER_RULE, shorten
 from ..read.loader import PlanFile
 from ..read.positions import Path
 from . import plan as models
 from .catalogue import ALIASES, CATALOGUE, canonical
 from .names import slug
 from . import result as result_models
+from .numbers import bounded
 
 _ALL_FIELDS = sorted(
     {
@@ -94,9 +96,13 @@ def diagnostic_of(error: Any, loaded: PlanFile, fields: list[str] | None = None)
         return codes.UNKNOWN_INDICATOR.at(span, _unknown_indicator(str(context.get("key", ""))))
     if kind == "unknown_unit":
         return codes.UNKNOWN_UNIT.at(span, _(models.MESSAGES[kind]).format(**context))
+    if kind == "unit_for_indicator":
+        return codes.UNIT_NOT_FOR_INDICATOR.at(span, _(models.MESSAGES[kind]).format(**context))
     if kind == "string_type":
         if isinstance(value, (int, Decimal)):
-            message = _('expected text, found {found} (quote it: "{value}")').format(found=_describe(value), value=value)
+            message = _('expected text, found {found} (quote it: "{value}")').format(
+                found=_describe(value), value=shorten(bounded(value))
+            )
         else:
             message = _("expected text, found {found}").format(found=_describe(value))
     elif kind == "number_type" and isinstance(value, str):
@@ -180,7 +186,7 @@ def parse_plan(loaded: PlanFile) -> tuple[models.Plan | None, list[Diagnostic]]:
     try:
         plan = models.Plan.model_validate(loaded.data)
     except ValidationError as errors:
-        return None, [diagnostic_of(error, loaded) for error in errors.errors(include_url=False)]
+        return None, diagnostics_of(errors.errors(include_url=False), loaded)
     return plan, list(catalogue_notes(plan, loaded))
 
 
@@ -231,4 +237,33 @@ def parse_result(loaded: PlanFile) -> tuple[result_models.ResultFile | None, lis
     try:
         return result_models.ResultFile.model_validate(loaded.data), []
     except ValidationError as errors:
-        return None, [diagnostic_of(error, loaded) for error in errors.errors(include_url=False)]
+        return None, diagnostics_of(errors.errors(include_url=False), loaded)
+
+
+_CODES = {
+    "extra_forbidden": codes.UNKNOWN_KEY,
+    "missing": codes.MISSING_KEY,
+    "union_tag_not_found": codes.MISSING_KEY,
+    "unknown_indicator": codes.UNKNOWN_INDICATOR,
+    "unknown_unit": codes.UNKNOWN_UNIT,
+    "unit_for_indicator": codes.UNIT_NOT_FOR_INDICATOR,
+}
+
+
+def diagnostics_of(errors: list[Any], loaded: PlanFile, fields: list[str] | None = None) -> list[Diagnostic]:
+    """Pydantic's errors as diagnostics (``diagnostic_of``): at most MAX_PER_RULE of one code, then
+    one line that counts the rest, so that 50,000 unknown keys cost no more than reading them."""
+    found: list[Diagnostic] = []
+    shown: dict[str, int] = {}
+    rest: dict[str, tuple[int, Any]] = {}
+    for error in errors:
+        code = _CODES.get(error["type"], codes.WRONG_VALUE).code
+        if shown.get(code, 0) < MAX_PER_RULE:
+            shown[code] = shown.get(code, 0) + 1
+            found.append(diagnostic_of(error, loaded, fields))
+        else:
+            count, first = rest.get(code, (0, error))
+            rest[code] = (count + 1, first)
+    for code, (count, first) in rest.items():
+        found.append(more(code, diagnostic_of(first, loaded, fields).span, count))
+    return found

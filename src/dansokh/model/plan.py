@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from ..i18n import N_
-from .catalogue import CATALOGUE, UNITS, canonical
+from .catalogue import CATALOGUE, UNITS, canonical, is_convertible
 from .names import name_key
+from .numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain
 from .periods import PERIODS
 from .times import TimeSpec, parse_time
 
@@ -30,6 +32,14 @@ _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # when the error becomes a diagnostic (parse.py), with the error's context.
 MESSAGES = {
     "number_type": N_("expected a number"),
+    "number_domain": N_(
+        "{value} is not a number a plan may hold: at most {whole} digits before the decimal point and {decimals} after it"
+    ),
+    "whole_domain": N_("{value} is not a whole number a plan may hold: at most {whole} digits"),
+    "year": N_("expected a year of four digits, like 2025"),
+    "unit_for_indicator": N_(
+        "unit '{unit}' does not fit {indicator}, which is measured in {expected} (a count and a rate never convert)"
+    ),
     "slug": N_("expected an id of lowercase letters, digits and hyphens, like long-bien"),
     "partial_date": N_("expected a date written YYYY-MM-DD, YYYY-MM or YYYY"),
     "invalid_date": N_("not a valid date"),
@@ -43,7 +53,29 @@ MESSAGES = {
 def _number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise PydanticCustomError("number_type", MESSAGES["number_type"])
+    if not in_domain(value):
+        raise PydanticCustomError(
+            "number_domain",
+            MESSAGES["number_domain"],
+            {"value": bounded(value), "whole": MAX_WHOLE_DIGITS, "decimals": MAX_DECIMALS},
+        )
     return Decimal(value) if isinstance(value, int) else value
+
+
+def _whole(value: Any) -> Any:
+    """Whole numbers (a count, a denominator) within the domain; a huge integer the loader could
+    not make an int arrives as a Decimal."""
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value() and not in_domain(value):
+        raise PydanticCustomError("whole_domain", MESSAGES["whole_domain"], {"value": bounded(value), "whole": MAX_WHOLE_DIGITS})
+    if isinstance(value, int) and not isinstance(value, bool) and not in_domain(value):
+        raise PydanticCustomError("whole_domain", MESSAGES["whole_domain"], {"value": bounded(value), "whole": MAX_WHOLE_DIGITS})
+    return value
+
+
+def _year(value: Any) -> Any:
+    if isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool) and not 1000 <= value <= 9999):
+        raise PydanticCustomError("year", MESSAGES["year"])
+    return value
 
 
 def _slug(value: str) -> str:
@@ -97,6 +129,8 @@ def _unit(value: str) -> str:
 
 
 Number = Annotated[Decimal, BeforeValidator(_number)]
+Whole = Annotated[int, BeforeValidator(_whole)]
+Year = Annotated[int, BeforeValidator(_year)]
 Slug = Annotated[str, AfterValidator(_slug)]
 PartialDate = Annotated[str, AfterValidator(_partial_date)]
 FullDate = Annotated[str, AfterValidator(_full_date)]
@@ -113,6 +147,19 @@ def _empty_list() -> Any:
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _unit_fits(indicator: str | None, unit: str | None) -> str | None:
+    """A rate is given in % or ‰, a count in its own unit: never a count unit for a rate.
+    (Checked only where a unit is written; an indicator that failed its own check is not asked.)"""
+    if unit is None or indicator not in CATALOGUE:
+        return unit
+    expected = CATALOGUE[indicator].unit
+    if unit != expected and not is_convertible(unit, expected):
+        raise PydanticCustomError(
+            "unit_for_indicator", MESSAGES["unit_for_indicator"], {"unit": unit, "indicator": indicator, "expected": expected}
+        )
+    return unit
 
 
 class UnitDecl(Model):
@@ -163,10 +210,15 @@ class Target(Model):
     indicator: IndicatorKey
     value: Number
     unit: UnitCode | None = None
-    count: int | None = None
-    base: int | None = None
+    count: Whole | None = None
+    base: Whole | None = None
     text: str | None = None
     note: str | None = None
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_fits_indicator(cls, unit: str | None, info: ValidationInfo) -> str | None:
+        return _unit_fits(info.data.get("indicator"), unit)
 
     @property
     def unit_code(self) -> str:
@@ -179,6 +231,11 @@ class Column(Model):
     unit: UnitCode | None = None
     group: str | None = None
     weight: IndicatorKey | None = Field(default=None, description="column whose values weight this rate's total")
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_fits_indicator(cls, unit: str | None, info: ValidationInfo) -> str | None:
+        return _unit_fits(info.data.get("indicator"), unit)
 
     @property
     def unit_code(self) -> str:
@@ -209,10 +266,15 @@ class AllocationTable(Model):
     rows: list[AllocationRow]
 
     def column_index(self, indicator: str) -> int | None:
+        return self._column_positions.get(indicator)
+
+    @cached_property
+    def _column_positions(self) -> dict[str, int]:
+        """The first column of each indicator (a dict: rules ask for every target and column)."""
+        positions: dict[str, int] = {}
         for index, column in enumerate(self.columns):
-            if column.indicator == indicator:
-                return index
-        return None
+            positions.setdefault(column.indicator, index)
+        return positions
 
     @property
     def total_row(self) -> tuple[int, AllocationRow] | None:
@@ -299,7 +361,7 @@ class Reporting(Model):
 
 class Plan(Model):
     id: Slug
-    year: int
+    year: Year
     scope: Literal["annual", "thematic"]
     continues: Slug | None = Field(default=None, description="the plan this one continues: last year's")
     document: Document
@@ -334,7 +396,11 @@ class Plan(Model):
         return self.unit.name
 
     def target(self, indicator: str) -> tuple[int, Target] | None:
+        return self._target_positions.get(indicator)
+
+    @cached_property
+    def _target_positions(self) -> dict[str, tuple[int, Target]]:
+        positions: dict[str, tuple[int, Target]] = {}
         for index, target in enumerate(self.targets):
-            if target.indicator == indicator:
-                return index, target
-        return None
+            positions.setdefault(target.indicator, (index, target))
+        return positions

@@ -18,8 +18,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..i18n import _
-from .catalogue import CATALOGUE, UNITS, Direction
-from .plan import FullDate, IndicatorKey, Model, Number, PartialDate, PeriodCode, Slug, UnitCode
+from .catalogue import CATALOGUE, Direction
+from .catalogue import is_count as unit_counts
+from .plan import FullDate, IndicatorKey, Model, Number, PartialDate, PeriodCode, Slug, UnitCode, Year
 
 RESULT_KIND = "result"
 
@@ -66,7 +67,7 @@ class Figure(Model):
 class ResultFile(Model):
     kind: Literal["result"]
     unit: Slug = Field(description="the id of the unit that reports")
-    year: int
+    year: Year
     period: PeriodCode
     reported: FullDate = Field(description="the day the report was sent (YYYY-MM-DD)")
     document: ResultDocument | None = None
@@ -86,8 +87,8 @@ class ResultFile(Model):
 
 
 def is_count(indicator: str, unit: str) -> bool:
-    """A count (persons, sessions, broadcasts, population) rather than a rate."""
-    return UNITS[unit].dimension in ("persons", "sessions", "broadcasts")
+    """A count (persons, sessions, broadcasts, population) rather than a rate: the unit's kind."""
+    return unit_counts(unit)
 
 
 def scale(unit: str) -> Decimal:

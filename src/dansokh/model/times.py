@@ -56,6 +56,12 @@ class TimeSpec:
         return tuple((y if y is not None else year, m) for y, m in self.months)
 
 
+def _small(digits: str) -> int:
+    """A month or a year as written; a run of more than 6 digits is neither (and ``int()``
+    refuses thousands of them), so it stands as 0: "0 is not a month"."""
+    return int(digits) if len(digits) <= 6 else 0
+
+
 def _parse_month_body(body: str, problems: list[Problem]) -> list[tuple[int | None, int]]:
     """Parse ``3-5/2025``, ``1/2025-2/2025``, ``6,12/2025`` or ``7`` into (year, month) pairs."""
     items: list[list[int | None]] = []  # [month, year]
@@ -65,9 +71,9 @@ def _parse_month_body(body: str, problems: list[Problem]) -> list[tuple[int | No
     while index < len(tokens):
         token = tokens[index]
         if token.isdigit():
-            month, year = int(token), None
+            month, year = _small(token), None
             if index + 2 < len(tokens) and tokens[index + 1] == "/" and tokens[index + 2].isdigit():
-                year = int(tokens[index + 2])
+                year = _small(tokens[index + 2])
                 index += 2
             items.append([month, year])
         elif token in "-," and items:

@@ -20,11 +20,22 @@ TAG = Rule("Y008", "yaml-tag", N_("Explicit YAML tags (!foo) are not allowed in 
 NOT_NFC = Rule(
     "Y009", "not-nfc", N_("Text is not in Unicode NFC; it is read as NFC."), "load", Severity.WARNING
 )
+TOO_DEEP = Rule("Y010", "nesting-too-deep", N_("Lists and mappings are nested deeper than the limit."), "load")
+SKIPPED_PATH = Rule(
+    "Y011",
+    "skipped-path",
+    N_("A path under a plans folder that cannot be read as a plan file is skipped."),
+    "load",
+    Severity.WARNING,
+)
 UNKNOWN_KEY = Rule("S001", "unknown-key", N_("A key that the plan format does not have."), "load")
 MISSING_KEY = Rule("S002", "missing-key", N_("A required key is missing."), "load")
 WRONG_VALUE = Rule("S003", "wrong-type", N_("A value of the wrong type or form."), "load")
 UNKNOWN_INDICATOR = Rule("S004", "unknown-indicator", N_("An indicator key not in the catalogue."), "load")
 UNKNOWN_UNIT = Rule("S005", "unknown-unit", N_("A unit of measure dansokh does not know."), "load")
+UNIT_NOT_FOR_INDICATOR = Rule(
+    "S006", "unit-not-for-indicator", N_("A unit of measure that does not fit the indicator (a count for a rate)."), "load"
+)
 RETIRED_INDICATOR = Rule(
     "S007", "retired-indicator", N_("A plan uses an indicator retired before its year."), "load", Severity.WARNING
 )
@@ -51,11 +62,14 @@ LOAD_RULES = (
     NO_PLANS,
     TAG,
     NOT_NFC,
+    TOO_DEEP,
+    SKIPPED_PATH,
     UNKNOWN_KEY,
     MISSING_KEY,
     WRONG_VALUE,
     UNKNOWN_INDICATOR,
     UNKNOWN_UNIT,
+    UNIT_NOT_FOR_INDICATOR,
     RETIRED_INDICATOR,
     FORMER_KEY,
     CATALOGUE_CONFLICT,

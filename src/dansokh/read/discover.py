@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import _
+from .files import kind_of
+
 PLAN_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A path under a plans folder that was not read, and why (said as a warning, never silently)."""
+
+    path: Path
+    reason: str
 
 
 def display_path(path: Path) -> str:
@@ -16,42 +30,80 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def plan_files(folder: Path) -> list[Path]:
+def plan_files(folder: Path, skipped: list[Skipped] | None = None) -> list[Path]:
     """The plan files under a folder, recursively, hidden files and folders skipped, in the
-    order of their paths."""
-    return [Path(name) for name in plan_file_names(str(folder))]
+    order of their paths; what cannot be read as a plan file goes into ``skipped``."""
+    return [Path(name) for name in plan_file_names(str(folder), skipped)]
 
 
-def plan_file_names(folder: str) -> list[str]:
+def plan_file_names(folder: str, skipped: list[Skipped] | None = None) -> list[str]:
     """``plan_files`` as strings: ``os.scandir`` and no ``Path`` per file, which counts at ten
-    thousand files; ordered as paths are (by their parts)."""
+    thousand files; ordered as paths are (by their parts).  Links to folders are not followed
+    (a link may loop or leave the tree); a broken or looping link, a FIFO or device named like a
+    plan, and a folder that cannot be listed go into ``skipped`` when it is given."""
     found: list[str] = []
-
-    def walk(directory: str) -> None:
+    pending = [folder]
+    while pending:  # a loop, not recursion: a tree may be deeper than Python's stack
+        directory = pending.pop()
         try:
-            entries = list(os.scandir(directory))
-        except OSError:
-            return
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError as error:
+            if skipped is not None:
+                skipped.append(Skipped(Path(directory), _("cannot list the folder: {reason}").format(reason=error.strerror)))
+            continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                walk(entry.path)
-            elif entry.name.endswith(PLAN_SUFFIXES) and entry.is_file():
-                found.append(entry.path)
-
-    walk(folder)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                    continue
+                plan_name = entry.name.endswith(PLAN_SUFFIXES)
+                if plan_name and entry.is_file(follow_symlinks=False):
+                    found.append(entry.path)
+                    continue
+                if entry.is_symlink():
+                    reason = _link_problem(entry.path, plan_name)
+                    if reason is None:
+                        found.append(entry.path)
+                    elif reason and skipped is not None:
+                        skipped.append(Skipped(Path(entry.path), reason))
+                elif plan_name and skipped is not None:
+                    mode = entry.stat(follow_symlinks=False).st_mode
+                    skipped.append(Skipped(Path(entry.path), _("{kind}, not a plan file").format(kind=kind_of(mode))))
+            except OSError as error:
+                if skipped is not None:
+                    skipped.append(Skipped(Path(entry.path), error.strerror or str(error)))
     return sorted(found, key=lambda name: name.split(os.sep))
 
 
-def discover(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """Plan files under the given paths (recursively, hidden folders skipped), and the
-    directories that held none."""
+def _link_problem(path: str, plan_name: bool) -> str | None:
+    """None for a link to a regular plan file (it is read); "" for a link to be ignored quietly
+    (to a file not named like a plan); otherwise why the link is skipped."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        if error.errno == errno.ENOENT:
+            return _("a broken symbolic link (to {target})").format(target=os.readlink(path))
+        return _("a symbolic link that cannot be followed: {reason}").format(reason=error.strerror)
+    if stat.S_ISDIR(mode):
+        return _("a symbolic link to a folder, not followed")
+    if not plan_name:
+        return ""
+    if stat.S_ISREG(mode):
+        return None
+    return _("{kind}, not a plan file").format(kind=kind_of(mode))
+
+
+def discover(paths: list[Path], skipped: list[Skipped] | None = None) -> tuple[list[Path], list[Path]]:
+    """Plan files under the given paths (recursively, hidden files and folders skipped), and
+    the directories that held none; what cannot be read as a plan file goes into ``skipped``."""
     files: list[Path] = []
     empty: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = plan_files(path)
+            found = plan_files(path, skipped)
             if not found:
                 empty.append(path)
             files.extend(found)

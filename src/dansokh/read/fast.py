@@ -217,7 +217,7 @@ def _root(tree: Any) -> tuple[int, int]:
 
 # Bytes that make the fast path step aside before parsing: a tab (libyaml refuses tabs where
 # rapidyaml tolerates some), a document marker or directive line, a NUL or other control byte,
-# and the two shapes of flow collections below.
+# a backslash (an escape), and the two shapes of flow collections below.
 # every byte that is a tab, another control character or DEL, mapped to 0 (``bytes.translate``:
 # a regular expression over ten thousand files took three times as long)
 _CONTROL = bytes(0 if (byte < 0x20 and byte not in (0x0A, 0x0D)) or byte == 0x7F else 1 for byte in range(256))
@@ -232,6 +232,8 @@ _COMMENT_IN_FLOW = re.compile(rb"[\[{][^\]}\n]*[ \t]#")
 
 def _unusual(raw: bytes) -> bool:
     if raw.startswith((b"---", b"...", b"%")) or b"\n---" in raw or b"\n..." in raw or b"\n%" in raw:
+        return True
+    if b"\\" in raw:  # an escape may hide a control character ("\x07"): the exact path reports it
         return True
     if b"\x00" in raw.translate(_CONTROL):
         return True

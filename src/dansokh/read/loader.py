@@ -9,6 +9,7 @@ positions, and numbers keep their written digits (``0.00`` stays ``Decimal("0.00
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,19 +19,45 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
 from ruamel.yaml.tag import Tag
 
 from ..diagnostics import Diagnostic
 from ..i18n import _
 from . import codes, fast
+from .files import read_bounded
+from .limits import DEFAULT_MAX_BYTES, MAX_DEPTH, shorten
 from .positions import Path, SourceMap, Span
 from .suppressions import Suppression, scan
 from .yaml_problems import explain
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+__all__ = ["DEFAULT_MAX_BYTES", "PlanFile", "load_file", "load_text"]
+
+# Control characters that double-quoted escapes ("\x07", "\0", "\e", "\N") can put in text
+# (libyaml refuses them written raw): no officer means them, and XML (docx, xlsx) cannot hold them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# Composing recurses in C for every level of nesting: tens of thousands of levels exhaust the
+# stack.  Depth is at most the number of [ and { plus twice the longest run of spaces and
+# indicators (- ? :) at the start of a line; below these bounds composing is safe, and the
+# builder refuses anything deeper than MAX_DEPTH.  Above them the events are walked first.
+_SAFE_FLOW = 1000
+_SAFE_RUN = 1000
+_STRUCTURE = bytes(
+    ord(" ") if byte in b" \t?:-" else ord("[") if byte in b"[{" else ord("x") for byte in range(256)
+)
+_LONG_RUN = b" " * _SAFE_RUN
+
+
+def _might_be_deep(raw: bytes) -> bool:
+    if len(raw) <= _SAFE_FLOW:
+        return False
+    shape = raw.translate(_STRUCTURE)
+    return shape.count(b"[") > _SAFE_FLOW or _LONG_RUN in shape
+
 
 _STD = "tag:yaml.org,2002:"
 
@@ -116,11 +143,18 @@ class _Builder:
     """Walks a composed node tree once, building data; with a source map, also
     recording where every value and key stands."""
 
-    def __init__(self, file: str, diagnostics: list[Diagnostic], source: SourceMap | None = None):
+    def __init__(
+        self, file: str, diagnostics: list[Diagnostic], source: SourceMap | None = None, escapes: bool = True
+    ):
         self.file = file
         self.source = source
         self.diagnostics = diagnostics
         self.warned_nfc = False
+        self.escapes = escapes
+        if escapes:  # the text has a backslash: a quoted escape may hide a control character
+            self.text = self.text_without_controls  # type: ignore[method-assign]
+        self.depth = 0
+        self.too_deep = False
 
     def span(self, node: Node) -> Span:
         return Span.from_mark(self.file, node.start_mark)
@@ -133,16 +167,32 @@ class _Builder:
         if isinstance(node, SequenceNode):
             if not _tag_is(node, "seq"):
                 self.tag_error(node)
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                return self.nested_too_deep(node)
             if path is None:
-                return [self.build(item, None) for item in node.value]
-            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+                result = [self.build(item, None) for item in node.value]
+            else:
+                result = [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+            self.depth -= 1
+            return result
         if path is not None:
             self.source._ends[path] = Span.from_mark(self.file, node.end_mark)  # type: ignore[union-attr]
         return self.scalar(node)
 
-    def mapping(self, node: MappingNode, path: Path | None) -> dict[str, Any]:
+    def nested_too_deep(self, node: Node) -> None:
+        """Stop here (the file's data is dropped): one diagnostic at the first level too deep."""
+        self.depth -= 1
+        if not self.too_deep:
+            self.too_deep = True
+            self.diagnostics.append(codes.TOO_DEEP.at(self.span(node), _too_deep_message()))
+
+    def mapping(self, node: MappingNode, path: Path | None) -> dict[str, Any] | None:
         if not _tag_is(node, "map"):
             self.tag_error(node)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            return self.nested_too_deep(node)
         result: dict[str, Any] = {}
         first_keys: dict[str, Node] = {}
         for key_node, value_node in node.value:
@@ -167,12 +217,18 @@ class _Builder:
             else:
                 self.source._keys[path + (key,)] = self.span(key_node)  # type: ignore[union-attr]
                 result[key] = self.build(value_node, path + (key,))
+        self.depth -= 1
         return result
 
     def tag_error(self, node: Node) -> None:
         self.diagnostics.append(codes.TAG.at(
                 self.span(node), _("explicit tag {tag} is not allowed").format(tag=node.tag.replace(_STD, "!!"))
             ))
+
+    def text_without_controls(self, value: str, node: Node) -> str:
+        if _CONTROL.search(value):
+            value = self.without_controls(value, node)
+        return _Builder.text(self, value, node)
 
     def text(self, value: str, node: Node) -> str:
         if value.isascii() or unicodedata.is_normalized("NFC", value):
@@ -183,6 +239,19 @@ class _Builder:
                 codes.NOT_NFC.at(self.span(node), _("text is not in Unicode NFC (first such value); it is read as NFC"))
             )
         return unicodedata.normalize("NFC", value)
+
+    def without_controls(self, value: str, node: Node) -> str:
+        """The text without its control characters, which are reported."""
+        found = _CONTROL.search(value)
+        self.diagnostics.append(
+            codes.WRONG_VALUE.at(
+                self.span(node),
+                _("the text holds the control character {code} (from an escape such as \\x07); remove it").format(
+                    code=f"U+{ord(found.group()):04X}"  # type: ignore[union-attr]
+                ),
+            )
+        )
+        return _CONTROL.sub("", value)
 
     def scalar(self, node: ScalarNode) -> Any:
         tag, value = _tag_of(node), node.value
@@ -199,7 +268,8 @@ class _Builder:
                     return int(digits, 0)
                 return int(digits, 10)
             except ValueError:
-                pass
+                if digits.lstrip("+-").isdigit():  # beyond int()'s digit limit: the model says it is too large
+                    return Decimal(digits)
         elif tag == _STD + "float":
             try:
                 number = Decimal(value.replace("_", ""))
@@ -208,7 +278,7 @@ class _Builder:
             except InvalidOperation:
                 pass
             self.diagnostics.append(
-                codes.WRONG_VALUE.at(self.span(node), _("{value!r} is not a finite number").format(value=value))
+                codes.WRONG_VALUE.at(self.span(node), _("{value!r} is not a finite number").format(value=shorten(value)))
             )
             return None
         else:
@@ -216,11 +286,25 @@ class _Builder:
         return value
 
 
-def _first_alias(yaml: YAML, text: str) -> Any:
+def _first_problem(yaml: YAML, text: str, depth_too: bool) -> tuple[Any, Any]:
+    """The first alias, or the first list or mapping nested deeper than MAX_DEPTH (with
+    ``depth_too``), by walking the events: no tree is built, so nothing recurses."""
+    depth = 0
     for event in yaml.parse(text):
         if isinstance(event, AliasEvent):
-            return event
-    return None
+            return codes.ALIAS, event
+        if depth_too:
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return codes.TOO_DEEP, event
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    return None, None
+
+
+def _too_deep_message() -> str:
+    return _("nesting too deep: more than {limit} levels of lists and mappings").format(limit=MAX_DEPTH)
 
 
 def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> PlanFile:
@@ -252,17 +336,33 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
         return loaded
     yaml = _yaml()
     try:
-        if "*" in text:
-            alias = _first_alias(yaml, text)
-            if alias is not None:
+        deep = _might_be_deep(raw)
+        if deep or "*" in text:
+            problem, event = _first_problem(yaml, text, deep)
+            if problem is codes.ALIAS:
                 loaded.diagnostics.append(
                     codes.ALIAS.at(
-                        Span.from_mark(file, alias.start_mark),
-                        _("alias *{anchor} is not allowed: write the value out").format(anchor=alias.anchor),
+                        Span.from_mark(file, event.start_mark),
+                        _("alias *{anchor} is not allowed: write the value out").format(anchor=shorten(event.anchor)),
                     )
                 )
                 return loaded
+            if problem is codes.TOO_DEEP:
+                loaded.diagnostics.append(codes.TOO_DEEP.at(Span.from_mark(file, event.start_mark), _too_deep_message()))
+                return loaded
         node = yaml.compose(text)
+    except ReaderError as error:  # a raw control character: libyaml gives its byte offset
+        line, col = _position_of_byte(text.encode("utf-8"), error.position)
+        loaded.diagnostics.append(
+            codes.MALFORMED.at(
+                Span(file, line, col),
+                _("character {code} is not allowed here: {reason}").format(
+                    code=f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character),
+                    reason=error.reason,
+                ),
+            )
+        )
+        return loaded
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         span = Span.from_mark(file, mark) if mark is not None else start
@@ -274,14 +374,26 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
     if node is None:
         loaded.diagnostics.append(codes.EMPTY.at(start, _("the file is empty: a plan is a YAML mapping")))
         return loaded
-    loaded.data = _Builder(file, loaded.diagnostics).build(node, None)
+    escapes = "\\" in text
+    builder = _Builder(file, loaded.diagnostics, escapes=escapes)
+    loaded.data = builder.build(node, None)
+    if builder.too_deep:
+        loaded.data = None
+        return loaded
+    if loaded.data is None:  # a file of only ~ or null
+        loaded.diagnostics.append(
+            codes.WRONG_VALUE.at(Span.from_mark(file, node.start_mark), _("the file holds only null: a plan is a YAML mapping"))
+        )
+        return loaded
     source.filler = _position_filler(file, text)
     return loaded
 
 
 def _position_filler(file: str, text: str) -> Callable[[SourceMap], None]:
+    escapes = "\\" in text
+
     def record_positions(source: SourceMap) -> None:
-        _Builder(file, [], source).build(_yaml().compose(text), ())
+        _Builder(file, [], source, escapes).build(_yaml().compose(text), ())
 
     return record_positions
 
@@ -300,17 +412,23 @@ def source_map(file: str, raw: Callable[[], bytes]) -> SourceMap:
 def load_file(path: FsPath, display: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> PlanFile:
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return _too_large(name, size, max_bytes)
-        raw = path.read_bytes()
+        raw = read_bounded(path, max_bytes)
     except OSError as error:
         loaded = PlanFile(name, None, SourceMap(name))
         loaded.diagnostics.append(codes.MALFORMED.at(
-                Span(name, 1, 1), _("cannot read the file: {reason}").format(reason=error.strerror)
+                Span(name, 1, 1), _("cannot read the file: {reason}").format(reason=error.strerror or error)
             ))
         return loaded
+    if len(raw) > max_bytes:
+        return _too_large(name, max(len(raw), _size_on_disk(path)), max_bytes)
     return load_text(name, raw, max_bytes)
+
+
+def _size_on_disk(path: FsPath) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _too_large(name: str, size: int, max_bytes: int) -> PlanFile:

@@ -60,9 +60,11 @@ def _autoescape(name: str | None) -> bool:
 
 
 def md_cell(text: object) -> str:
-    """A Markdown table cell: pipes escaped, line breaks flattened."""
+    """Plan text in Markdown: pipes escaped, line breaks flattened, and ``<`` ``>`` escaped so
+    that a plan's text never becomes raw HTML where the Markdown is shown (a pull request, a wiki)."""
     value = str(text if text is not None else "")
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ").strip()
+    value = value.replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<").replace(">", "\\>")
+    return value.replace("\r", " ").replace("\n", " ").strip()
 
 
 def user_template_dirs(folders: Iterable[Path]) -> list[Path]:

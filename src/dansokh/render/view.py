@@ -246,8 +246,12 @@ def _allocation(table: AllocationTable) -> tuple[list[ColumnView], list[list[Hea
         for c in values
     ]
     body: list[Row] = []
+    width = len(values)
     for row in table.rows:
-        cells = [text_cell(row.tt), text_cell(row.name)] + [number_cell(v) for v in row.values]
+        # a row with more or fewer values than columns (T005) is still drawn in the table's grid
+        cells = [text_cell(row.tt), text_cell(row.name)] + [
+            number_cell(v) for v in [*row.values[:width], *[None] * (width - len(row.values))]
+        ]
         body.append(Row("total" if row.total else "unit", 0, cells, row.tt or ""))
     return columns, header, body
 
@@ -426,11 +430,13 @@ def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule) -> Ap
     )
 
 
-_KEY = re.compile(r"^(?:appendix|phu[\s_-]?luc|pl)?[\s_-]*(.+)$", re.IGNORECASE)
+_KEY = re.compile(r"^(?:appendix|phu[\s_-]?luc|pl)?[\s_]*(.+)$", re.IGNORECASE)
 
 
 def parse_which(text: str) -> str | None:
-    """``appendix1``, ``phuluc1``, ``phụlục1``, ``pl1`` -> ``1``; ``all`` (``tất cả``) -> None."""
+    """``appendix1``, ``phuluc1``, ``phụlục1``, ``phụ lục 1``, ``pl1`` -> ``1``; ``all`` (``tất cả``)
+    -> None.  A hyphen is not forgiven: ``appendix-1`` asks for an appendix "-1", which no plan
+    has (the error lists the ones it has)."""
     text = strip_marks(text.strip())
     if text.lower() in ("tat ca", "tat-ca", "tatca"):
         return None

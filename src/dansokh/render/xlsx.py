@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..model.numbers import bounded, in_domain
 from .view import AppendixView
 
 FONT = "Times New Roman"
@@ -31,8 +32,11 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 PAGE_CHARS = {True: 150, False: 100}
 
 
+_NOT_XML = re.compile(r"[\ufffe\uffff\ud800-\udfff]")
+
+
 def _text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return _NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def put_text(sheet: Worksheet, row: int, column: int, text: str):
@@ -44,7 +48,10 @@ def put_text(sheet: Worksheet, row: int, column: int, text: str):
 
 
 def put_number(sheet: Worksheet, row: int, column: int, value: Decimal, number_format: str):
+    """A number cell; a number no spreadsheet can hold (the model refuses them; a safety net) is text."""
     cell = sheet.cell(row=row, column=column)
+    if not in_domain(value):
+        return put_text(sheet, row, column, bounded(value))
     cell.value = int(value) if value == value.to_integral_value() and number_format == "#,##0" else float(value)
     cell.number_format = number_format
     return cell
@@ -266,9 +273,9 @@ def render_xlsx(view: AppendixView) -> bytes:
     sheet = workbook.active
     sheet.title = sheet_title(view)
     places = write_sheet(sheet, view)
-    workbook.properties.title = view.title
-    workbook.properties.creator = view.issuer
-    workbook.properties.lastModifiedBy = view.issuer
+    workbook.properties.title = _text(view.title)[:255]
+    workbook.properties.creator = _text(view.issuer)[:255]
+    workbook.properties.lastModifiedBy = _text(view.issuer)[:255]
     workbook.calculation.fullCalcOnLoad = True  # Excel and LibreOffice recompute on opening
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from decimal import localcontext
 from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -13,7 +14,7 @@ from rich.table import Table
 from ..cascade.edge import Edge, EdgeLine
 from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE, Direction
-from ..model.numbers import number, plain, unit_name
+from ..model.numbers import EXACT, number, plain, unit_name
 
 if TYPE_CHECKING:
     from ..cascade.split import Split
@@ -150,6 +151,11 @@ def write_csv(edge: Edge, stream: IO[str]) -> None:
 
 def report_split(split: "Split", stream: IO[str], output_format: str) -> None:
     """A proposed split: each child's weight, its current and proposed quota."""
+    with localcontext(EXACT):  # the current column's total, exact however long the table
+        _report_split(split, stream, output_format)
+
+
+def _report_split(split: "Split", stream: IO[str], output_format: str) -> None:
     records = [
         {
             "unit": row.unit_id,

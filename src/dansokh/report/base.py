@@ -5,6 +5,10 @@ from typing import IO
 from ..check.findings import Findings
 
 
+class ReportError(Exception):
+    """The report cannot be made as the environment asks (a usage error); nothing was written."""
+
+
 class Reporter:
     """Writes the findings of a check to a stream."""
 

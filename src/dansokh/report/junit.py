@@ -16,13 +16,28 @@ from collections import defaultdict
 from .. import __version__
 from ..check.findings import Findings
 from ..diagnostics import Diagnostic, Severity
-from .base import Reporter
+from ..i18n import _
+from ..read.limits import shorten
+from .base import Reporter, ReportError
 
 
 def _timestamp() -> str:
-    """Now, or ``SOURCE_DATE_EPOCH`` for reproducible reports."""
+    """Now, or ``SOURCE_DATE_EPOCH`` for reproducible reports (a value that is not a time is a
+    usage error, as the reproducible-builds specification asks)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    if not epoch:
+        return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    text = epoch.strip()
+    try:
+        if not text.isascii() or not text.isdigit() or len(text) > 12:
+            raise ValueError(text)
+        moment = dt.datetime.fromtimestamp(int(text), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ReportError(
+            _("SOURCE_DATE_EPOCH={value!r} is not a time: give whole seconds since 1970-01-01").format(
+                value=shorten(epoch)
+            )
+        ) from None
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 

@@ -292,10 +292,25 @@ def _keyed(appendices: list[tuple[int, Any]]) -> dict[str, tuple[int, Any]]:
     return result
 
 
+def _unique(key: str, taken: Any, repeats: dict[str, int]) -> str:
+    """``key``, or the first of ``key+``, ``key+2``, ``key+3`` … not yet taken: a broken plan may
+    repeat one row thousands of times, and probing one "+" at a time would cost their square."""
+    if key not in taken:
+        return key
+    count = repeats.get(key, 1)
+    candidate = key + "+" if count == 1 else f"{key}+{count}"
+    while candidate in taken:
+        count += 1
+        candidate = f"{key}+{count}"
+    repeats[key] = count + 1
+    return candidate
+
+
 def _row_keys(repo: Repository, loaded: LoadedPlan, table_index: int, table: AllocationTable) -> dict[str, int]:
     """Each row of a table by the unit it resolves to (its name when it resolves to none or several)."""
     resolved = repo.row_candidates(loaded, table_index)
     keys: dict[str, int] = {}
+    repeats: dict[str, int] = {}
     for row_index, row in enumerate(table.rows):
         candidates = resolved.get(row_index, [])
         if row.total:
@@ -304,9 +319,7 @@ def _row_keys(repo: Repository, loaded: LoadedPlan, table_index: int, table: All
             key = candidates[0]
         else:
             key = "name:" + name_key(row.name)
-        while key in keys:
-            key += "+"
-        keys[key] = row_index
+        keys[_unique(key, keys, repeats)] = row_index
     return keys
 
 
@@ -398,12 +411,16 @@ _FIELDS = ("content", "time", "lead", "partners")
 def _schedule_rows(schedule: Schedule) -> dict[tuple[str, ...], tuple[str, ScheduleRow, tuple[Any, ...]]]:
     """Every row of a schedule by (section numbers…, row numbers…), with its label and data path."""
     rows: dict[tuple[str, ...], tuple[str, ScheduleRow, tuple[Any, ...]]] = {}
+    numbers: dict[tuple[str, ...], set[str]] = {}  # the numbers taken under each parent
+    repeats: dict[tuple[str, ...], dict[str, int]] = {}
 
     def walk_rows(sections: tuple[str, ...], chain: tuple[str, ...], items: list[ScheduleRow], path: tuple[Any, ...]) -> None:
+        parent = (*sections, "/", *chain)
+        taken = numbers.setdefault(parent, set())
         for index, row in enumerate(items):
-            key = (*sections, "/", *chain, row.number)
-            while key in rows:
-                key = (*key[:-1], key[-1] + "+")
+            number = _unique(row.number, taken, repeats.setdefault(parent, {}))
+            taken.add(number)
+            key = (*parent, number)
             label = ".".join([*sections, row.number])
             rows[key] = (label, row, path + ("rows", index))
             walk_rows(sections, (*chain, row.number), row.rows, path + ("rows", index))

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from ..i18n import _
 from ..read.discover import PLAN_SUFFIXES, discover
+from ..read.files import read_bounded
+from ..read.limits import DEFAULT_MAX_BYTES
 
 
 class GitError(Exception):
@@ -72,6 +74,15 @@ def _is_plan(name: str, under: str) -> bool:
     return not any(part.startswith(".") for part in Path(rest).parts)
 
 
+def exists_at(commit: str, path: Path, cwd: Path | None = None) -> bool:
+    """Whether ``path`` (relative to the current folder) is a file or folder at ``commit``."""
+    try:
+        _git(["cat-file", "-e", f"{commit}:./{_relative(path)}"], cwd)
+    except GitError:
+        return False
+    return True
+
+
 def files_at(rev: str, paths: list[Path], cwd: Path | None = None) -> dict[str, bytes]:
     """The plan files (``*.yaml``/``*.yml``, hidden folders skipped, as ``discover``
     does) under ``paths`` at ``rev``: their paths relative to the current folder,
@@ -87,14 +98,15 @@ def files_at(rev: str, paths: list[Path], cwd: Path | None = None) -> dict[str, 
     return files
 
 
-def working_files(paths: list[Path]) -> dict[str, bytes]:
-    """The same, from the work tree (what ``validate`` reads)."""
+def working_files(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, bytes]:
+    """The same, from the work tree (what ``validate`` reads): regular files only, at most
+    ``max_bytes`` + 1 bytes of each (the loader reports a larger one)."""
     existing = [path for path in paths if path.exists()]
     found, _ = discover(existing)
     result: dict[str, bytes] = {}
     for file in found:
         try:
-            result[_relative(file)] = file.read_bytes()
+            result[_relative(file)] = read_bounded(file, max_bytes)
         except OSError:
             continue
     return result

@@ -13,7 +13,9 @@ from ..check.run import validate
 from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..report.text import TextReporter
-from .atomic import ConcurrentChange, digest, write_atomic
+from ..read.files import read_bounded
+from ..read.limits import DEFAULT_MAX_BYTES
+from .atomic import WriteRefused, digest, write_atomic
 
 
 def unified_diff(file: str, old: str, new: str) -> str:
@@ -50,14 +52,19 @@ def apply_change(
     if errors:
         stream.write(
             _("not written: {file} has {count} error(s) already; `dansokh validate` shows them").format(
-                file=loaded.file, count=len(errors)
+                file=loaded.file, count=sum(d.hidden or 1 for d in errors)
             )
             + "\n"
         )
         return 1
     path = Path(loaded.file)
-    raw = path.read_bytes()
-    text = raw.decode("utf-8")
+    try:
+        raw = read_bounded(path, DEFAULT_MAX_BYTES * 64)
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        stream.write(_("not written: cannot read {file}: {reason}").format(file=loaded.file, reason=reason) + "\n")
+        return 1
     new_text = transform(loaded.file, text)
     if new_text == text:
         stream.write(_("{file}: nothing changes").format(file=loaded.file) + "\n")
@@ -81,8 +88,13 @@ def apply_change(
         return 1
     try:
         write_atomic(path, new_text, digest(raw))
-    except ConcurrentChange as error:
+    except WriteRefused as error:
         stream.write(_("not written: {reason}").format(reason=error) + "\n")
+        return 1
+    except OSError as error:
+        stream.write(
+            _("not written: cannot write {file}: {reason}").format(file=loaded.file, reason=error.strerror or error) + "\n"
+        )
         return 1
     stream.write(_("wrote {file}").format(file=loaded.file) + "\n")
     return 0

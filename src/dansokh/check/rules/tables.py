@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ...cascade.repository import LoadedPlan
 from ...i18n import N_, _
-from ...model.catalogue import CATALOGUE, Direction
+from ...model.catalogue import CATALOGUE, Direction, is_count
 from ...model.plan import AllocationTable
 from .base import Diagnostic, Related, Rule, fmt, plan_rule, quantity
 from ...model.numbers import span
@@ -60,10 +60,15 @@ def parts_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     (35.600 + 300 + 1.100 + 99.250 + 280.700 = 416.950), in every table row and among
     the plan's headline targets.  Parts the row does not carry are not counted."""
     for path, table in _tables(loaded):
+        columns_of: dict[tuple[str, ...], list[int]] = {}  # once per kind of total, not per column
         for c, column in enumerate(table.columns):
             parts = CATALOGUE[column.indicator].parts
-            indexes = [i for i, other in enumerate(table.columns) if other.indicator in parts]
-            if not parts or not indexes:
+            if not parts:
+                continue
+            if parts not in columns_of:
+                columns_of[parts] = [i for i, other in enumerate(table.columns) if other.indicator in parts]
+            indexes = columns_of[parts]
+            if not indexes:
                 continue
             for r, row in enumerate(table.rows):
                 if c >= len(row.values) or row.values[c] is None:
@@ -229,6 +234,62 @@ def rate_out_of_bounds(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
                     )
 
 
+def _impossible(value: Decimal, unit: str, weight: bool) -> str | None:
+    """Why ``value`` cannot be, in ``unit`` (as a weight when ``weight``); None when it can."""
+    if is_count(unit):
+        if value < 0:
+            return _("a count cannot be negative")
+        if value != value.to_integral_value():
+            return _("a count is a whole number")
+    if value < 0 and (weight or unit == "trẻ trai/100 trẻ gái"):
+        return _("a weight cannot be negative") if weight else _("a ratio of births cannot be negative")
+    return None
+
+
+@plan_rule("T008", "impossible-count", N_("A count that is negative or not whole, or a negative weight or ratio."))
+def impossible_count(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
+    """Counts of people, sessions and broadcasts are whole numbers and never negative: -5
+    IUD users or 12.5 sessions cannot be assigned.  The count and base of a rate are people
+    too.  A column that weighs a rate's total, and the sex ratio at birth, are never negative.
+    Rates are rates: a percentage outside 0–100 is T007."""
+    for index, target in enumerate(loaded.plan.targets):
+        value = target.value
+        if value < 0 or value != value.to_integral_value():  # whole and not negative: possible in any unit
+            reason = _impossible(value, target.unit_code, False)
+            if reason:
+                yield rule.at(
+                    loaded.span(("targets", index, "value")),
+                    _("{value}: {reason}").format(value=quantity(value, target.unit_code), reason=reason),
+                )
+        if target.count is None and target.base is None:
+            continue
+        for key, number in (("count", target.count), ("base", target.base)):
+            if number is not None and number < 0:
+                yield rule.at(
+                    loaded.span(("targets", index, key)),
+                    _("{key} {value}: a number of people cannot be negative").format(key=key, value=fmt(number)),
+                )
+    for path, table in _tables(loaded):
+        weights = {column.weight for column in table.columns if column.weight}
+        for c, column in enumerate(table.columns):
+            unit, weight = column.unit_code, column.indicator in weights
+            counting = is_count(unit)
+            if not (counting or weight or unit == "trẻ trai/100 trẻ gái"):
+                continue
+            for r, row in enumerate(table.rows):
+                value = row.values[c] if c < len(row.values) else None
+                if value is None or value >= 0 and (not counting or value == value.to_integral_value()):
+                    continue
+                reason = _impossible(value, unit, weight)
+                if reason:
+                    yield rule.at(
+                        loaded.span(path + ("rows", r, "values", c)),
+                        _("{row}: {value} in column {column!r}: {reason}").format(
+                            row=row.name, value=quantity(value, unit), column=column.label, reason=reason
+                        ),
+                    )
+
+
 RULES = (
     total_not_sum,
     parts_not_sum,
@@ -237,4 +298,5 @@ RULES = (
     row_width,
     headline_differs_from_table,
     rate_out_of_bounds,
+    impossible_count,
 )

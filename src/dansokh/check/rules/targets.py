@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from ...cascade.repository import LoadedPlan
@@ -14,6 +15,7 @@ from ...i18n import N_, _
 from ...model.catalogue import CATALOGUE, DENOMINATORS
 from ...model.plan import AllocationTable, Plan, Schedule, ScheduleRow, ScheduleSection
 from ...model.years import BASELINE, HAS_YEAR, stray_years
+from ...read.limits import shorten
 from ...read.positions import Path
 from .base import Diagnostic, Related, Rule, Severity, fmt, plan_rule, quantity
 
@@ -35,11 +37,12 @@ def duplicate_target(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             first[target.indicator] = index
 
 
-def _base_interval(rate: Decimal, count: int) -> tuple[float, float]:
-    """The open interval of denominators N for which rate % of N rounds to count."""
+def _base_interval(rate: Decimal, count: int) -> tuple[Fraction, Fraction | None]:
+    """The open interval of denominators N for which rate % of N rounds to count (None: no
+    upper end), in exact fractions: counts reach 15 digits, where floats lose units."""
     if rate == 0:
-        return (0.0, math.inf) if count == 0 else (1.0, 0.0)
-    share = float(rate) / 100
+        return (Fraction(0), None) if count == 0 else (Fraction(1), Fraction(0))
+    share = Fraction(rate) / 100
     return ((count - 1) / share, (count + 1) / share)
 
 
@@ -73,11 +76,12 @@ def rate_count_mismatch(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
         denominator = CATALOGUE[target.indicator].denominator or target.indicator
         groups[denominator].append((index, target.value, target.count))
     for denominator, members in groups.items():
-        low, high = 0.0, math.inf
+        low, high = Fraction(0), None
         for position, (index, rate, count) in enumerate(members):
             a, b = _base_interval(rate, count)
-            low, high = max(low, a), min(high, b)
-            if math.floor(low) + 1 >= high:  # no whole number strictly inside
+            low = max(low, a)
+            high = b if high is None else high if b is None else min(high, b)
+            if high is not None and math.floor(low) + 1 >= high:  # no whole number strictly inside
                 others = ", ".join(f"{quantity(r, '%')} = {fmt(c)}" for _, r, c in members[:position])
                 what = DENOMINATORS.get(denominator, denominator)
                 if others:
@@ -191,7 +195,7 @@ def month_outside_year(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             yield rule.at(
                 loaded.span(path + ("time",)),
                 _("row {row}: {time!r} falls in {years}, outside the plan's year {year}").format(
-                    row=ref, time=row.time, years=", ".join(map(str, outside)), year=year
+                    row=shorten(ref), time=shorten(row.time), years=", ".join(map(str, outside)), year=year
                 ),
             )
 
@@ -204,7 +208,9 @@ def unreadable_time(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
         for problem in row.timespec.problems:
             yield rule.at(
                 loaded.span(path + ("time",)),
-                _("row {row}: {time!r}: {problem}").format(row=ref, time=row.time, problem=problem.text()),
+                _("row {row}: {time!r}: {problem}").format(
+                    row=shorten(ref), time=shorten(row.time), problem=problem.text()
+                ),
             )
 
 

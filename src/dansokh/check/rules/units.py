@@ -11,6 +11,10 @@ from ...model.names import name_key, slug
 from ...model.years import year_id
 from .base import Diagnostic, Related, Rule, Severity, repo_rule
 
+_SUGGESTIONS = 20  # names per plan file that get a "did you mean"
+_POOL = 2000  # among at most this many children (a real parent has a few hundred at most)
+_LISTED = 10  # units a message lists before "and N more"
+
 
 def _display(repo: Repository, unit_id: str) -> str:
     unit = repo.unit(unit_id)
@@ -23,13 +27,25 @@ def unresolved_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     declared in ``units``.  Names match across tone-mark placement (Thụy/Thuỵ) and case,
     and through declared ``aliases`` (Th. Thanh); a name that matches nothing is an error,
     never a silent skip."""
+    names: dict[str, dict[str, str]] = {}  # each parent's children by slug, built once
+    listed: dict[str, str] = {}  # and the first few of them, as the message lists them
+    suggested: dict[str, int] = {}  # suggestions cost a search each: the first few per plan file get one
     for resolution in repo.resolutions:
         if resolution.candidates:
             continue
         plan = resolution.plan.plan
-        children = repo.children(plan.unit.id)
-        by_slug = {slug(u.name): u.name for u in children}
-        close = difflib.get_close_matches(slug(resolution.name), list(by_slug), n=3, cutoff=0.6)
+        if plan.unit.id not in names:
+            children = repo.children(plan.unit.id)
+            names[plan.unit.id] = {slug(u.name): u.name for u in children}
+            known = ", ".join(u.name for u in children[:_LISTED]) or _("none declared")
+            if len(children) > _LISTED:
+                known += _(" and {count} more").format(count=len(children) - _LISTED)
+            listed[plan.unit.id] = known
+        by_slug = names[plan.unit.id]
+        close: list[str] = []
+        if suggested.get(resolution.plan.file, 0) < _SUGGESTIONS and len(by_slug) <= _POOL:
+            suggested[resolution.plan.file] = suggested.get(resolution.plan.file, 0) + 1
+            close = difflib.get_close_matches(slug(resolution.name), list(by_slug), n=3, cutoff=0.6)
         if close:
             template = _(
                 "{name!r} matches none of the units {unit} assigns to; did you mean {close}?"
@@ -40,14 +56,13 @@ def unresolved_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                 "{name!r} matches none of the units {unit} assigns to ({known});"
                 " correct the name, or add it to the aliases: of the unit it means, in units:"
             )
-        known = ", ".join(u.name for u in children) or _("none declared")
         yield rule.at(
             resolution.plan.span(resolution.path + ("name",)),
             template.format(
                 name=resolution.name,
                 unit=plan.unit_title,
                 close=(" " + _("or") + " ").join(by_slug[c] for c in close),
-                known=known,
+                known=listed[plan.unit.id],
             ),
         )
 
@@ -58,7 +73,10 @@ def ambiguous_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     two units make a row ambiguous; rename or drop the alias."""
     for resolution in repo.resolutions:
         if len(resolution.candidates) > 1:
-            names = ", ".join(_display(repo, c) for c in resolution.candidates)
+            shown = resolution.candidates[:_LISTED]
+            names = ", ".join(_display(repo, c) for c in shown)
+            if len(resolution.candidates) > _LISTED:
+                names += _(" and {count} more").format(count=len(resolution.candidates) - _LISTED)
             yield rule.at(
                 resolution.plan.span(resolution.path + ("name",)),
                 _("{name!r} matches {units}").format(name=resolution.name, units=names),
@@ -153,4 +171,44 @@ def unit_listed_twice(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
             seen[key] = resolution
 
 
-RULES = (unresolved_name, ambiguous_name, conflicting_unit, parent_outside_repository, duplicate_plan_id, unit_listed_twice)
+@repo_rule("U007", "unit-hierarchy-cycle", N_("A unit is its own parent, or its own ancestor."))
+def unit_hierarchy_cycle(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
+    """Units form a tree: a ward's parent is a district, the district's a city.  A unit
+    whose parent is itself, or a chain of parents that comes back to where it started
+    (A's parent is B, B's parent is A), has no place in the cascade: correct the parent."""
+    state: dict[str, bool] = {}  # unit id -> True once its chain of parents is known to end
+    for start in repo.units:
+        chain: list[str] = []
+        unit: str | None = start
+        while unit is not None and unit in repo.units and unit not in state:
+            state[unit] = False
+            chain.append(unit)
+            unit = repo.units[unit][0].unit.parent
+        if unit is not None and state.get(unit) is False:
+            cycle = chain[chain.index(unit):]
+            declared = [repo.units[u][0] for u in cycle]
+            first = declared[0]
+            if len(cycle) == 1:
+                message = _("unit {unit!r} is its own parent").format(unit=unit)
+            else:
+                message = _("the parents of units go round in a circle: {cycle}").format(
+                    cycle=" → ".join(cycle + [unit])
+                )
+            yield rule.at(
+                first.plan.span(first.path + ("parent",)),
+                message,
+                *(Related(d.plan.span(d.path + ("parent",)), _("the parent of {unit!r}").format(unit=d.unit.id)) for d in declared[1:]),
+            )
+        for member in chain:
+            state[member] = True
+
+
+RULES = (
+    unresolved_name,
+    ambiguous_name,
+    conflicting_unit,
+    parent_outside_repository,
+    duplicate_plan_id,
+    unit_listed_twice,
+    unit_hierarchy_cycle,
+)

@@ -1,0 +1,28 @@
+"""The limits of what dansokh reads and reports, in one place (the README's "What dansokh promises").
+
+A plan is a small document: these bounds are far above any real plan and keep a hostile or
+broken file from costing more than its size.  The numbers a plan may hold are bounded in
+``dansokh.model.numbers``.
+"""
+
+from __future__ import annotations
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+"""The largest plan file read (``--max-file-size``, ``max_file_size``)."""
+
+MAX_DEPTH = 100
+"""Lists and mappings nested deeper than this are refused (Y010); real plans nest about 12 deep."""
+
+MAX_PER_RULE = 100
+"""Diagnostics of one code shown for one file; the rest are counted in one "and N more" line."""
+
+MAX_PER_FILE = 1000
+"""Diagnostics shown for one file, all codes together."""
+
+MAX_TEXT_IN_MESSAGE = 60
+"""Characters of a value a message quotes before it is shortened with "…"."""
+
+
+def shorten(text: str, width: int = MAX_TEXT_IN_MESSAGE) -> str:
+    """``text`` as a message quotes it: at most ``width`` characters."""
+    return text if len(text) <= width else text[: width - 1] + "…"

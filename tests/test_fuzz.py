@@ -1,0 +1,247 @@
+"""Random mutations of the real plans: whatever a file holds, validate, allocate, render and diff end
+with exit 0, 1 or 2, no exception escapes, and no case runs longer than its bound.
+
+Seeded and bounded so that CI stays fast; a longer run is one environment variable away:
+
+    DANSOKH_FUZZ_CASES=2000 python -m pytest tests/test_fuzz.py -s
+
+``DANSOKH_FUZZ_SEED`` (default 2025) picks the sequence, ``DANSOKH_FUZZ_SECONDS`` (default 30) bounds
+each case.  A failing case prints its seed, number and mutations, and leaves its files under the
+test's temporary folder (``case-N``) to be replayed with ``dansokh validate case-N/plans``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import PLANS, deadline
+from typer.testing import CliRunner
+
+from dansokh.cli import app
+
+CASES = int(os.environ.get("DANSOKH_FUZZ_CASES", "6"))
+SEED = int(os.environ.get("DANSOKH_FUZZ_SEED", "2025"))
+BOUND = float(os.environ.get("DANSOKH_FUZZ_SECONDS", "30"))
+
+runner = CliRunner()
+
+NUMBERS = [
+    "1E+999999999", "1E-999999999", "9E+999999", "1E+400", "1E-400", "-0", "-5", "12.5", "0.0000001",
+    "999999999999999.999999", "1000000000000000", "9" * 5000, "0x1F", "NaN", ".nan", ".inf", "-.inf",
+    "0.15000000000000000000000000001", "1e27", "00118", "+7",
+]
+SCALARS = [
+    "~", "null", "true", "[]", "{}", '""', "''", '"text"', "2025-01-03", "&anchor x", "*anchor",
+    "!!str x", "!vi x", '"\\x07\\0\\e"', '"\\ud800"', '"\\N\\L\\P"', "|\n  block", ">-", "- nested",
+    "[" * 120 + "]" * 120, "{a: " * 60 + "1" + "}" * 60, "? complex", "'it''s'",
+]
+UNICODE = [
+    "\u0301" * 40,  # stacked combining marks
+    "\u202e\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627\u202c",  # RTL override, Hebrew, Arabic
+    "\u200b\u200d\ufeff",  # zero width, joiner, a BOM inside the text
+    "Thu\u0323y Ho\u0300a",  # decomposed Vietnamese (NFD)
+    "\U0001f600\U0001f4a9",
+    "\x00", "\x07", "\x1b", "\x85", "\u2028", "\ufffe",
+    "Ngọc Thụy", "Ngọc Thuỵ", "Ứng Hoà", "ĐĐĐ" * 100,
+]
+RAW = [b"\x00", b"\xff\xfe", b"\xe1", b"\r", b"\t", b"\x07", b"\xc3", b"\n\n", b"---\n", b"...\n", b"%YAML 1.1\n"]
+COMMANDS = [
+    ["validate", "plans/", "-f", "json"],
+    ["validate", "plans/"],
+    ["allocate", "--from", "city", "--to", "long-bien"],
+    ["allocate", "--from", "long-bien", "--split", "new_users_iud", "--whole", "1200", "--write"],
+    ["allocate", "--from", "city-2026", "--to", "long-bien", "--write"],
+    ["render", "all", "--plan", "{plan}", "-f", "{format}", "-o", "out/"],
+    ["diff", "HEAD", "-f", "{diff_format}"],
+]
+
+
+def _mutate_bytes(rng: random.Random, raw: bytes) -> tuple[bytes, str]:
+    where = rng.randrange(len(raw) + 1)
+    choice = rng.randrange(3)
+    if choice == 0:
+        piece = rng.choice(RAW)
+        return raw[:where] + piece + raw[where:], f"insert {piece!r} at byte {where}"
+    if choice == 1:
+        end = min(len(raw), where + rng.randrange(1, 200))
+        return raw[:where] + raw[end:], f"delete bytes {where}-{end}"
+    flipped = bytearray(raw)
+    if where < len(flipped):
+        flipped[where] ^= 1 << rng.randrange(8)
+    return bytes(flipped), f"flip a bit of byte {where}"
+
+
+def _mutate_lines(rng: random.Random, text: str) -> tuple[str, str]:
+    lines = text.splitlines(keepends=True)
+    if not lines:
+        return text, "nothing"
+    i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+    kind = rng.randrange(6)
+    if kind == 0:
+        del lines[i]
+        what = f"delete line {i + 1}"
+    elif kind == 1:
+        lines.insert(i, lines[j])
+        what = f"copy line {j + 1} before line {i + 1}"
+    elif kind == 2:
+        lines[i], lines[j] = lines[j], lines[i]
+        what = f"swap lines {i + 1} and {j + 1}"
+    elif kind == 3:
+        lines[i] = " " * rng.randrange(1, 5) + lines[i]
+        what = f"indent line {i + 1}"
+    elif kind == 4:
+        lines[i] = lines[i].lstrip(" ") if rng.random() < 0.5 else lines[i].replace("  ", "\t", 1)
+        what = f"dedent or tab line {i + 1}"
+    else:
+        lines[i:i] = lines[i : i + rng.randrange(1, 30)] * rng.randrange(2, 20)
+        what = f"repeat lines from {i + 1}"
+    return "".join(lines), what
+
+
+def _mutate_scalar(rng: random.Random, text: str) -> tuple[str, str]:
+    lines = text.splitlines(keepends=True)
+    candidates = [i for i, line in enumerate(lines) if ": " in line and not line.lstrip().startswith("#")]
+    if not candidates:
+        return text, "nothing"
+    i = rng.choice(candidates)
+    key, _, _ = lines[i].partition(": ")
+    pool = rng.choice([NUMBERS, SCALARS, UNICODE])
+    value = rng.choice(pool)
+    lines[i] = f"{key}: {value}\n"
+    return "".join(lines), f"line {i + 1}: {key.strip()}: {value[:40]!r}"
+
+
+def _mutate_number(rng: random.Random, text: str) -> tuple[str, str]:
+    """A number inside a row of values, or a headline target's value."""
+    import re
+
+    numbers = [m for m in re.finditer(r"(?<=[\[, ])-?\d+(?:\.\d+)?(?=[,\]\n])", text)]
+    if not numbers:
+        return text, "nothing"
+    match = rng.choice(numbers)
+    value = rng.choice(NUMBERS)
+    return text[: match.start()] + value + text[match.end() :], f"number at {match.start()}: {match.group()} -> {value[:30]}"
+
+
+def _mutate_unicode(rng: random.Random, text: str) -> tuple[str, str]:
+    where = rng.randrange(len(text) + 1)
+    piece = rng.choice(UNICODE)
+    return text[:where] + piece + text[where:], f"insert {piece[:10]!r} at char {where}"
+
+
+def _mutate_names(rng: random.Random, text: str) -> tuple[str, str]:
+    import re
+
+    swaps = [
+        (r"parent: [a-z-]+", f"parent: {rng.choice(['ha-noi', 'long-bien', 'ngoc-thuy', 'bac-cuong', 'nowhere'])}"),
+        (r"^id: [a-z0-9-]+", f"id: {rng.choice(['city', 'long-bien', 'long-bien-srb', 'x'])}"),
+        (r"name: [^,}\n]+", f"name: {rng.choice(['Ngọc Thuỵ', 'Long Biên', 'Hà Nội', 'Bồ Đề', 'X'])}"),
+        (r"indicator: [a-z_]+", f"indicator: {rng.choice(['prenatal_screening', 'new_users_iud', 'cpr', 'average_population'])}"),
+        (r"unit: [^,}\n]+", f"unit: {rng.choice(['người', '%', '‰', 'buổi', 'kg'])}"),
+        (r"weight: [a-z_]+|label: [^,}\n]+", "weight: average_population"),
+    ]
+    pattern, replacement = rng.choice(swaps)
+    found = list(re.finditer(pattern, text, re.MULTILINE))
+    if not found:
+        return text, "nothing"
+    match = rng.choice(found)
+    return text[: match.start()] + replacement + text[match.end() :], f"{match.group()[:30]!r} -> {replacement!r}"
+
+
+MUTATORS = [_mutate_lines, _mutate_scalar, _mutate_number, _mutate_unicode, _mutate_names]
+
+
+def mutate(rng: random.Random, plans: Path) -> list[str]:
+    files = sorted(plans.rglob("*.yaml"))
+    done = []
+    for _ in range(rng.randrange(1, 5)):
+        path = rng.choice(files)
+        if rng.random() < 0.2:
+            raw, what = _mutate_bytes(rng, path.read_bytes())
+            path.write_bytes(raw)
+        else:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            text, what = rng.choice(MUTATORS)(rng, text)
+            path.write_bytes(text.encode("utf-8", errors="surrogatepass"))
+        done.append(f"{path.relative_to(plans.parent)}: {what}")
+    return done
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=dansokh tests", "-c", "user.email=tests@dansokh.invalid", "-c", "commit.gpgsign=false", *args],
+        cwd=root,
+        capture_output=True,
+        check=True,
+    )
+
+
+@pytest.fixture
+def pristine(in_tmp: Path) -> Path:
+    """A git repository of the real plans and a 2026 pair (so that --write has work), committed."""
+    shutil.copytree(PLANS, in_tmp / "pristine")
+    folder = in_tmp / "pristine" / "2026"
+    folder.mkdir()
+    city = (PLANS / "2025" / "city.yaml").read_text(encoding="utf-8")
+    city = city.replace("id: city\n", "id: city-2026\n").replace("year: 2025\n", "year: 2026\n")
+    (folder / "city-2026.yaml").write_text(city.replace('date: "2025"', 'date: "2026"'), encoding="utf-8")
+    shutil.copy(PLANS.parent / "tests" / "data" / "long-bien-2026-draft.yaml", folder / "long-bien-2026.yaml")
+    shutil.copytree(in_tmp / "pristine", in_tmp / "plans")
+    git(in_tmp, "init", "-q")
+    git(in_tmp, "add", "plans")
+    git(in_tmp, "commit", "-q", "-m", "the plans")
+    return in_tmp / "pristine"
+
+
+def run_case(rng: random.Random, root: Path, pristine: Path) -> tuple[list[str], list[str]]:
+    """One case: fresh plans, mutations, every command; the mutations and what went wrong."""
+    shutil.rmtree(root / "plans")
+    shutil.copytree(pristine, root / "plans")
+    shutil.rmtree(root / "out", ignore_errors=True)
+    mutations = mutate(rng, root / "plans")
+    problems = []
+    values = {
+        "plan": rng.choice(["city", "long-bien", "long-bien-srb", "bac-cuong", "Long Biên"]),
+        "format": rng.choice(["md", "html", "xlsx", "docx"]),
+        "diff_format": rng.choice(["text", "json", "markdown"]),
+    }
+    with deadline(BOUND):
+        for command in COMMANDS:
+            args = [part.format(**values) for part in command]
+            try:
+                result = runner.invoke(app, args)
+            except TimeoutError:
+                problems.append(f"{' '.join(args)}: still running after {BOUND} s")
+                break
+            error = result.exception
+            if isinstance(error, TimeoutError):
+                problems.append(f"{' '.join(args)}: still running after {BOUND} s")
+                break
+            if error is not None and not isinstance(error, SystemExit):
+                problems.append(f"{' '.join(args)}: {type(error).__name__}: {error}"[:500])
+            elif result.exit_code not in (0, 1, 2):
+                problems.append(f"{' '.join(args)}: exit {result.exit_code}")
+    return mutations, problems
+
+
+@pytest.mark.slow
+def test_mutated_plans_never_crash_or_hang(pristine, tmp_path):
+    rng = random.Random(SEED)
+    root = pristine.parent
+    failures = []
+    started = time.perf_counter()
+    for case in range(CASES):
+        mutations, problems = run_case(rng, root, pristine)
+        if problems:
+            kept = tmp_path / f"case-{case}"
+            shutil.copytree(root / "plans", kept / "plans")
+            failures.append(f"case {case} (seed {SEED}): {mutations}\n  " + "\n  ".join(problems))
+    seconds = time.perf_counter() - started
+    print(f"\nfuzz: {CASES} cases, {seconds:.1f} s, {len(failures)} failing (seed {SEED}, bound {BOUND} s a case)")
+    assert not failures, "\n".join(failures[:10])
