@@ -150,7 +150,6 @@ class _Builder:
         self.source = source
         self.diagnostics = diagnostics
         self.warned_nfc = False
-        self.escapes = escapes
         if escapes:  # the text has a backslash: a quoted escape may hide a control character
             self.text = self.text_without_controls  # type: ignore[method-assign]
         self.depth = 0
