@@ -96,6 +96,14 @@ AWKWARD = [
     "a: [{indicator:ator: x, b: 1}]\n", "a: [http://x]\n", "a: [1, 37?, 2]\n", "a: [1, ?x, 2]\n",
     "id: x\nunit: {id: u}\n]oals:\n  - g\n", "a:\n  - {x: 1}  - {y: 2}\n", "a:\n  - \"x\"   - y\n",
     "a:\n  - 'x' - y\n", "a: {name: x #, level: y}\n",
+    # characters libyaml refuses or reads as line breaks, which rapidyaml takes as text (found by
+    # tests/test_fuzz.py); continuations and flow collections over two lines, at any indentation
+    "document:\n  title: Triển khai th\nực hiện năm 2026\n  signer: {}\n",
+    "document:\n  title: Triển khai th\nực hiện năm 12:30\n",
+    "figures:\n  - {indicator: x, va\nlue: 0.12}\n", "a: [1,\n2]\n", "a: {b: 1,\n  c: 2}\n",
+    "# a comment\nbroken in two.\nkind: result\n", "a: b\nc", "a: b\n  c",
+    "a: tổ chức t\u0085uyên\nb: 1\n", "a: x\ufffey\n", "a: x\uffffy\n", "a: x\u2028y\n", "a: x\u2029y\n",
+    "a: x\ufeffy\n", "a: x\u0080y\n", "a: x\u009fy\n", "a: x\u00a0y\n",
 ]
 
 

@@ -228,6 +228,10 @@ _CONTROL = bytes(0 if (byte < 0x20 and byte not in (0x0A, 0x0D)) or byte == 0x7F
 _AFTER_BRACKET = re.compile(rb"[}\]][ \t]*[^\s#,\]}]")
 _AFTER_QUOTE = re.compile(rb"[\"'][ \t]+-(?:[ \t]|$)", re.M)
 _COMMENT_IN_FLOW = re.compile(rb"[\[{][^\]}\n]*[ \t]#")
+# Characters libyaml refuses (C1 controls, U+FFFE, U+FFFF, a byte-order mark inside the text) or
+# reads as line breaks (U+0085, U+2028, U+2029), which rapidyaml takes as text (found by
+# tests/test_fuzz.py: a file the fast path read, whose positions libyaml could not then give)
+_NOT_PLAIN_TEXT = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef(?:\xbb\xbf|\xbf[\xbe\xbf])")
 
 
 def _unusual(raw: bytes) -> bool:
@@ -238,6 +242,8 @@ def _unusual(raw: bytes) -> bool:
     if b"\x00" in raw.translate(_CONTROL):
         return True
     if _AFTER_BRACKET.search(raw) is not None or _AFTER_QUOTE.search(raw) is not None:
+        return True
+    if (b"\xc2" in raw or b"\xef" in raw or b"\xe2\x80\xa8" in raw or b"\xe2\x80\xa9" in raw) and _NOT_PLAIN_TEXT.search(raw):
         return True
     return b" #" in raw and _COMMENT_IN_FLOW.search(raw) is not None  # a tab before it is declined above
 
