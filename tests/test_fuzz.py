@@ -1,5 +1,8 @@
 """Random mutations of the real plans: whatever a file holds, validate, allocate, render and diff end
-with exit 0, 1 or 2, no exception escapes, and no case runs longer than its bound.
+with exit 0, 1 or 2, no exception escapes, and no case runs longer than its bound.  The officer's
+year is mutated too: result files among the plans, the repository's catalogue file, a filled results
+form (cells and bytes); and ``new``, ``diff --plan``, ``progress``, ``render report``, ``import`` run
+on them.
 
 Seeded and bounded so that CI stays fast; a longer run is one environment variable away:
 
@@ -17,6 +20,7 @@ import random
 import shutil
 import subprocess
 import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -51,6 +55,21 @@ UNICODE = [
     "Ngọc Thụy", "Ngọc Thuỵ", "Ứng Hoà", "ĐĐĐ" * 100,
 ]
 RAW = [b"\x00", b"\xff\xfe", b"\xe1", b"\r", b"\t", b"\x07", b"\xc3", b"\n\n", b"---\n", b"...\n", b"%YAML 1.1\n"]
+# what an officer (or a spreadsheet) types into a form's cell
+CELLS = [
+    1e308, -1e308, 1e-7, 1e16, 123456789012345.5, -5, 12.5, 0, 0.0, 87.5, 2**63, True, False,
+    "NaN", "Infinity", "1E+999999999", "87,5", "1.900", "9" * 400, "", " ", "=1/0", "=SUM(E13:E28)",
+    "x\u0085y", "\u202eRTL", "Thu\u0323y", "\U0001f600", "ĐĐĐ" * 2000, "08/04/2025", "99/99/9999", "2025-04-08",
+    "row:cpr", "row:nope", "kg", "người", "Q9", "../x", "99999999999999999999", None,
+]
+CATALOGUE = """\
+# the repository's own catalogue (the fuzz test mutates it too)
+units:
+  - {code: cặp, name: cặp vợ chồng, dimension: couples, factor: 1, kind: count}
+indicators:
+  - {key: couples_counselled, name: Số cặp được tư vấn, unit: cặp, direction: floor, kind: count}
+  - {key: cpr, retired: 2030}
+"""
 COMMANDS = [
     ["validate", "plans/", "-f", "json"],
     ["validate", "plans/"],
@@ -59,6 +78,13 @@ COMMANDS = [
     ["allocate", "--from", "city-2026", "--to", "long-bien", "--write"],
     ["render", "all", "--plan", "{plan}", "-f", "{format}", "-o", "out/"],
     ["diff", "HEAD", "-f", "{diff_format}"],
+    ["diff", "--plan", "{plan}"],
+    ["new", "--next", "{plan}", "-o", "out/"],
+    ["new", "--from", "long-bien", "--unit", "Ngọc Thụy", "-o", "out/"],
+    ["progress", "--period", "Q1", "-f", "{diff_format_progress}"],
+    ["render", "report", "--plan", "long-bien", "--period", "{period}", "-f", "{format}", "-o", "out/"],
+    ["import", "form.xlsx", "-o", "out/imported.yaml"],
+    ["indicators", "-f", "json"],
 ]
 
 
@@ -159,6 +185,7 @@ MUTATORS = [_mutate_lines, _mutate_scalar, _mutate_number, _mutate_unicode, _mut
 
 def mutate(rng: random.Random, plans: Path) -> list[str]:
     files = sorted(plans.rglob("*.yaml"))
+    files += [plans.parent / "catalogue.yaml"] * 2  # the catalogue as likely as a plan or two
     done = []
     for _ in range(rng.randrange(1, 5)):
         path = rng.choice(files)
@@ -173,6 +200,31 @@ def mutate(rng: random.Random, plans: Path) -> list[str]:
     return done
 
 
+def mutate_form(rng: random.Random, pristine_form: Path, form: Path) -> list[str]:
+    """A filled form with cells of the form sheet or its hidden sheet changed, or its bytes."""
+    import openpyxl
+
+    if rng.random() < 0.15:
+        raw, what = _mutate_bytes(rng, pristine_form.read_bytes())
+        form.write_bytes(raw)
+        return [f"form.xlsx: {what}"]
+    book = openpyxl.load_workbook(pristine_form)
+    done = []
+    for _ in range(rng.randrange(1, 4)):
+        if rng.random() < 0.75:
+            sheet, cell = book.worksheets[0], f"{rng.choice('CEFGH')}{rng.choice([6, 7, 8, 9, *range(13, 29)])}"
+        else:
+            sheet, cell = book["dansokh"], f"{rng.choice('ABCD')}{rng.randrange(1, 23)}"
+        value = rng.choice(CELLS)
+        try:
+            sheet[cell] = value
+        except (ValueError, TypeError):  # what openpyxl itself refuses to write cannot be in a workbook
+            continue
+        done.append(f"form.xlsx {sheet.title}!{cell} = {str(value)[:30]!r}")
+    book.save(form)
+    return done
+
+
 def git(root: Path, *args: str) -> None:
     subprocess.run(
         ["git", "-c", "user.name=dansokh tests", "-c", "user.email=tests@dansokh.invalid", "-c", "commit.gpgsign=false", *args],
@@ -182,9 +234,13 @@ def git(root: Path, *args: str) -> None:
     )
 
 
+RESULTS = ("Q1/long-bien.yaml", "Q1/ha-noi.yaml", "Q1/ngoc-thuy.yaml", "Q1/bac-cuong.yaml", "Q2/long-bien.yaml")
+
+
 @pytest.fixture
 def pristine(in_tmp: Path) -> Path:
-    """A git repository of the real plans and a 2026 pair (so that --write has work), committed."""
+    """A git repository of the real plans and a 2026 pair (so that --write has work), a few of the
+    example results among them, the repository's catalogue file and a filled form, committed."""
     shutil.copytree(PLANS, in_tmp / "pristine")
     folder = in_tmp / "pristine" / "2026"
     folder.mkdir()
@@ -192,11 +248,36 @@ def pristine(in_tmp: Path) -> Path:
     city = city.replace("id: city\n", "id: city-2026\n").replace("year: 2025\n", "year: 2026\n")
     (folder / "city-2026.yaml").write_text(city.replace('date: "2025"', 'date: "2026"'), encoding="utf-8")
     shutil.copy(PLANS.parent / "tests" / "data" / "long-bien-2026-draft.yaml", folder / "long-bien-2026.yaml")
+    for name in RESULTS:
+        (in_tmp / "pristine" / "results" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PLANS.parent / "examples" / "results-2025" / name, in_tmp / "pristine" / "results" / name)
+    (in_tmp / "dansokh.toml").write_text('catalogue = "catalogue.yaml"\n', encoding="utf-8")
+    (in_tmp / "catalogue.yaml").write_text(CATALOGUE, encoding="utf-8")
     shutil.copytree(in_tmp / "pristine", in_tmp / "plans")
+    result = runner.invoke(app, ["form", "long-bien", "--period", "Q2", "-o", "pristine-form.xlsx"])
+    assert result.exit_code == 0, result.output
+    _fill(in_tmp / "pristine-form.xlsx")
     git(in_tmp, "init", "-q")
-    git(in_tmp, "add", "plans")
+    git(in_tmp, "add", "plans", "dansokh.toml", "catalogue.yaml")
     git(in_tmp, "commit", "-q", "-m", "the plans")
     return in_tmp / "pristine"
+
+
+def _fill(form: Path) -> None:
+    """The form as an officer sends it back: the day, and a figure in every row."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(form)
+    sheet = book.worksheets[0]
+    sheet["C6"] = "08/07/2025"
+    for row in range(13, 29):
+        if sheet.cell(row, 9).value is None:
+            continue
+        if sheet.cell(row, 3).value in ("%", "‰", "trẻ trai/100 trẻ gái"):
+            sheet.cell(row, 6).value, sheet.cell(row, 7).value = 45, 50
+        else:
+            sheet.cell(row, 5).value = 100 + row
+    book.save(form)
 
 
 def run_case(rng: random.Random, root: Path, pristine: Path) -> tuple[list[str], list[str]]:
@@ -204,12 +285,16 @@ def run_case(rng: random.Random, root: Path, pristine: Path) -> tuple[list[str],
     shutil.rmtree(root / "plans")
     shutil.copytree(pristine, root / "plans")
     shutil.rmtree(root / "out", ignore_errors=True)
+    (root / "catalogue.yaml").write_text(CATALOGUE, encoding="utf-8")
     mutations = mutate(rng, root / "plans")
+    mutations += mutate_form(rng, root / "pristine-form.xlsx", root / "form.xlsx")
     problems = []
     values = {
         "plan": rng.choice(["city", "long-bien", "long-bien-srb", "bac-cuong", "Long Biên"]),
         "format": rng.choice(["md", "html", "xlsx", "docx"]),
         "diff_format": rng.choice(["text", "json", "markdown"]),
+        "diff_format_progress": rng.choice(["table", "json", "csv"]),
+        "period": rng.choice(["Q1", "Q2", "6m", "Y"]),
     }
     with deadline(BOUND):
         for command in COMMANDS:
@@ -224,7 +309,8 @@ def run_case(rng: random.Random, root: Path, pristine: Path) -> tuple[list[str],
                 problems.append(f"{' '.join(args)}: still running after {BOUND} s")
                 break
             if error is not None and not isinstance(error, SystemExit):
-                problems.append(f"{' '.join(args)}: {type(error).__name__}: {error}"[:500])
+                where = "".join(traceback.format_exception(error)[-3:-1])[-600:]
+                problems.append(f"{' '.join(args)}: {type(error).__name__}: {str(error)[:300]}\n{where}")
             elif result.exit_code not in (0, 1, 2):
                 problems.append(f"{' '.join(args)}: exit {result.exit_code}")
     return mutations, problems
@@ -236,12 +322,21 @@ def test_mutated_plans_never_crash_or_hang(pristine, tmp_path):
     root = pristine.parent
     failures = []
     started = time.perf_counter()
+    slowest = 0.0
     for case in range(CASES):
+        began = time.perf_counter()
         mutations, problems = run_case(rng, root, pristine)
+        slowest = max(slowest, time.perf_counter() - began)
         if problems:
             kept = tmp_path / f"case-{case}"
             shutil.copytree(root / "plans", kept / "plans")
+            for name in ("catalogue.yaml", "dansokh.toml", "form.xlsx"):
+                if (root / name).exists():
+                    shutil.copy(root / name, kept / name)
             failures.append(f"case {case} (seed {SEED}): {mutations}\n  " + "\n  ".join(problems))
     seconds = time.perf_counter() - started
-    print(f"\nfuzz: {CASES} cases, {seconds:.1f} s, {len(failures)} failing (seed {SEED}, bound {BOUND} s a case)")
+    print(
+        f"\nfuzz: {CASES} cases of {len(COMMANDS)} commands, {seconds:.1f} s (slowest case {slowest:.1f} s),"
+        f" {len(failures)} failing (seed {SEED}, bound {BOUND} s a case)"
+    )
     assert not failures, "\n".join(failures[:10])

@@ -202,3 +202,97 @@ def test_a_folder_is_never_replaced(tmp_path):
     with pytest.raises(WriteRefused):
         os.mkfifo(tmp_path / "p") if hasattr(os, "mkfifo") else None
         write_atomic(tmp_path / "p", "x", digest(b""))
+
+
+# --- the writers of the officer's year: new plans, forms, imports, reports, the schema ----------
+
+
+@POSIX
+def test_new_never_writes_over_or_through_what_is_at_its_path(real_plans):
+    """A plan, a FIFO, a dangling link: refused before anything is checked or written, exit 1."""
+    os.mkfifo("pipe.yaml")
+    os.symlink("gone.yaml", "link.yaml")
+    before = Path(CITY).read_bytes()
+    for target in (CITY, "pipe.yaml", "link.yaml"):
+        result = cli("new", "--next", "long-bien", "-o", target)
+        assert result.exit_code == 1, target
+        assert result.stderr.strip() == f"{target} exists already; nothing was written (choose another file with -o)"
+        assert result.stdout == ""  # no report about a file that is not written
+    assert Path(CITY).read_bytes() == before
+    assert stat.S_ISFIFO(os.stat("pipe.yaml").st_mode) and os.path.islink("link.yaml") and not Path("gone.yaml").exists()
+
+
+def test_new_with_a_trailing_slash_puts_the_plan_in_that_folder(real_plans):
+    result = cli("new", "--next", "long-bien", "-o", "drafts/")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "wrote drafts/long-bien-2026.yaml (plan long-bien-2026, 2026)"
+    assert Path("drafts/long-bien-2026.yaml").read_text(encoding="utf-8").startswith("# Kế hoạch năm 2026")
+
+
+def test_new_refuses_when_its_new_file_changes_while_it_is_written(real_plans, monkeypatch):
+    """Another program writes into the file `dansokh new` has just claimed: WriteRefused, exit 1,
+    and the other program's bytes stay."""
+    real_fsync = os.fsync
+    target = Path("plans/2026/long-bien-2026.yaml")
+
+    def another_program_writes(fd):
+        real_fsync(fd)
+        if target.exists() and target.stat().st_size == 0:
+            target.write_text("# someone else's\n", encoding="utf-8")
+
+    monkeypatch.setattr(os, "fsync", another_program_writes)
+    result = cli("new", "--next", "long-bien")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{target} changed on disk since it was read; nothing was written"
+    assert target.read_text(encoding="utf-8") == "# someone else's\n"
+    assert [p.name for p in target.parent.iterdir()] == ["long-bien-2026.yaml"]  # no temporary file left
+
+
+def test_new_in_a_folder_that_refuses_the_write_is_one_message(real_plans, monkeypatch):
+    real_open = os.open
+
+    def read_only(path, flags, *args):
+        if flags & os.O_CREAT:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", read_only)
+    result = cli("new", "--next", "long-bien")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"cannot write plans/2026/long-bien-2026.yaml: {os.strerror(errno.EROFS)}"
+    assert not Path("plans/2026/long-bien-2026.yaml").exists()
+
+
+def test_render_report_follows_the_rules_of_render(real_plans):
+    shutil.copytree(ROOT / "examples" / "results-2025" / "Q1", "plans/results/Q1")
+    before = Path(CITY).read_bytes()
+    report = ["render", "report", "--plan", "long-bien", "--period", "Q1"]
+    result = cli(*report, "-f", "md", "-o", CITY)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"--output: {CITY} is a plan file this run reads; choose another output (nothing was written)"
+    result = cli(*report, "-o", "report.odt")
+    assert result.exit_code == 2 and "not .odt" in result.stderr and not Path("report.odt").exists()
+    result = cli(*report, "-f", "xlsx", "-o", "report.docx")
+    assert result.exit_code == 2 and "names a .docx file, but --format is xlsx" in result.stderr
+    result = cli(*report, "-f", "xlsx", "-o", "reports/")
+    assert result.exit_code == 0 and result.stdout.strip() == "reports/long-bien-2025-Q1-report.xlsx"
+    assert Path(CITY).read_bytes() == before
+
+
+def test_import_never_replaces_a_plan_and_schema_never_writes_over_one(real_plans):
+    assert cli("form", "Ngọc Thụy", "--period", "Q1", "-o", "form.xlsx").exit_code == 0
+    import openpyxl
+
+    book = openpyxl.load_workbook("form.xlsx")
+    book.worksheets[0]["C6"] = "08/04/2025"
+    book.save("form.xlsx")
+    before = Path(CITY).read_bytes()
+    result = cli("import", "form.xlsx", "-o", CITY, "--force")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"--output: {CITY} is a plan file this run reads; choose another output (nothing was written)"
+    result = cli("schema", "-o", CITY)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"--output: {CITY} is a file of the plans repository; choose another output (nothing was written)"
+    assert Path(CITY).read_bytes() == before
+    result = cli("form", "Ngọc Thụy", "--period", "Q1", "-o", "/proc/nope/form.xlsx")
+    assert result.exit_code == 2 and "cannot write /proc/nope/form.xlsx" in result.stderr

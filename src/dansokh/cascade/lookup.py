@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..i18n import _
+from ..read.limits import shorten
 from ..model.names import name_key, slug
 from ..model.plan import UnitDecl
 from .repository import LoadedPlan, Repository
@@ -46,13 +47,13 @@ class Found:
         """Which plan was picked, as a line for standard error."""
         if self.plan is None:
             note = _("{option} {text!r}: {unit} ({id}) has no {year} plan").format(
-                option=option, text=text, unit=self.unit.name, id=self.unit.id, year=self.year
+                option=option, text=shorten(text), unit=self.unit.name, id=self.unit.id, year=self.year
             )
             if self.others:
                 note += _("; its plans: {plans}").format(plans=listing(self.others))
             return note
         note = _("{option} {text!r}: plan {plan} of {unit}, {year}").format(
-            option=option, text=text, plan=self.plan.plan.id, unit=self.plan.plan.unit_title, year=self.plan.plan.year
+            option=option, text=shorten(text), plan=self.plan.plan.id, unit=self.plan.plan.unit_title, year=self.plan.plan.year
         )
         if self.others:
             note += _("; other years: {plans} (--year chooses)").format(plans=listing(self.others))
@@ -158,10 +159,10 @@ def find(
             template = _("{text!r} matches no plan, unit id or unit name; did you mean {close}?")
         else:
             template = _("{text!r} matches no plan, unit id or unit name; plans: {plans}")
-        raise LookupError_(template.format(text=text, close=", ".join(close), plans=", ".join(sorted(repo.by_id))))
+        raise LookupError_(template.format(text=shorten(text), close=", ".join(close), plans=", ".join(sorted(repo.by_id))))
     lines = "\n".join(f"  - {_describe(repo, u)}" for u in units)
     raise LookupError_(
-        _("{text!r} matches several units; name one by its id:\n{listing}").format(text=text, listing=lines)
+        _("{text!r} matches several units; name one by its id:\n{listing}").format(text=shorten(text), listing=lines)
     )
 
 

@@ -153,6 +153,10 @@ def schema_command(
     if output is None:
         sys.stdout.write(text)
     else:
+        from ..read.root import find_root
+
+        if find_root([]).keeps(output):  # the schema reads no plan, yet replaces none either
+            raise fail(_("--output: {path} is a file of the plans repository; choose another output (nothing was written)").format(path=output))
         try:
             write_output(output, text.encode("utf-8"))
         except OutputRefused as error:

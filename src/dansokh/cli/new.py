@@ -18,21 +18,26 @@ if TYPE_CHECKING:  # the command imports what it needs when it runs: `dansokh --
 
 
 def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, plans: Path,
-                output: Path | None = None, dry_run: bool = False) -> int:
+                output: str | Path | None = None, dry_run: bool = False) -> int:
     """Check a new plan in its repository, say what validate will say of it, and create its file
-    (never over another); the exit status."""
+    (never over another, never through a link, a FIFO or a device); the exit status."""
     from ..read.discover import display_path
     from ..report.text import TextReporter
-    from ..write.atomic import ConcurrentChange
-    from ..write.new import NotCreated, check_new, create, default_path
+    from ..write.atomic import WriteRefused
+    from ..write.new import NotCreated, check_new, create, default_path, refuse_existing
+    from .render import is_folder
 
     taken = repo.by_id.get(draft.plan_id)
     if taken is not None:
         raise fail(
             _("plan id {id!r} is already used by {file}; choose another with --id").format(id=draft.plan_id, file=taken.file)
         )
-    path = output or default_path(beside, old_year, draft)
+    path = default_path(beside, old_year, draft)
+    if output is not None:  # -o plans/2026/ (a trailing slash, or a folder) is the folder to put it in
+        path = Path(output) / path.name if is_folder(str(output)) else Path(output)
     try:
+        if not dry_run:
+            refuse_existing(path)  # before the check: its report would be about a file never written
         checked = check_new(path, draft, plans)
     except NotCreated as error:
         raise fail(str(error), 1) from None
@@ -48,7 +53,7 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
         raise fail(_("not written: the new plan would not validate (the errors above)"), 1)
     try:
         create(path, checked.text)
-    except (NotCreated, ConcurrentChange) as error:
+    except (NotCreated, WriteRefused) as error:  # nothing was written, on purpose: the message says why
         raise fail(str(error), 1) from None
     except OSError as error:
         raise fail(_("cannot write {path}: {reason}").format(path=shown, reason=error.strerror or error), 1) from None
@@ -57,7 +62,7 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
 
 
 def start_child_plan(repo: Repository, parent: LoadedPlan, unit: UnitDecl, plans: Path, plan_id: str | None = None,
-                     output: Path | None = None, dry_run: bool = False) -> int:
+                     output: str | Path | None = None, dry_run: bool = False) -> int:
     """A child's first plan, from what ``parent`` assigned to it (also ``allocate --write`` to a
     unit without a plan)."""
     from ..cascade.drafts import child_draft
@@ -85,7 +90,8 @@ def new_command(
     ] = None,
     plan_id: Annotated[Optional[str], typer.Option("--id", help=N_("The new plan's id (default: its unit and year, long-bien-2026)."))] = None,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("The new plan file (default: beside the plan it comes from, in its year's folder)."))
+        Optional[str],
+        typer.Option("--output", "-o", help=N_("The new plan file, or a folder to put it in (default: beside the plan it comes from, in its year's folder).")),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Print the new plan, write nothing."))] = False,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path("plans"),
@@ -96,13 +102,14 @@ def new_command(
     from ..cascade.lookup import LookupError_, find, find_edge
     from ..check.run import load_repository
     from ..model.plan import _SLUG
+    from ..read.limits import shorten
 
     if (next_of is None) == (source is None):
         raise fail(_("give --from PARENT --unit UNIT (a child's first plan) or --next PLAN (next year's plan)"))
     if source is not None and unit is None:
         raise fail(_("--from needs --unit: the child whose plan to start"))
     if plan_id is not None and not _SLUG.match(plan_id):
-        raise fail(_("--id {id!r}: expected an id of lowercase letters, digits and hyphens, like long-bien-2026").format(id=plan_id))
+        raise fail(_("--id {id!r}: expected an id of lowercase letters, digits and hyphens, like long-bien-2026").format(id=shorten(plan_id)))
     repo, _checked = load_repository([plans], whole=True)
     if next_of is not None:
         try:

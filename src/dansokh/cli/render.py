@@ -99,15 +99,15 @@ def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: 
     return jobs, plans
 
 
-def _is_folder(output: str) -> bool:
+def is_folder(output: str) -> bool:
     """``-o out/`` always names a folder (a Path forgets the slash, so the text is asked)."""
     return output.endswith(("/", "\\")) or Path(output).is_dir()
 
 
-def _format_for(output: str | None, fmt: Format | None) -> Format:
+def format_for(output: str | None, fmt: Format | None) -> Format:
     """The format asked for, or the one ``-o``'s suffix names; a file whose suffix names no
     format (``x.odt``) or another one than ``--format`` is a usage error, never a mislabelled file."""
-    suffix = Path(output).suffix.lstrip(".").lower() if output is not None and not _is_folder(output) else ""
+    suffix = Path(output).suffix.lstrip(".").lower() if output is not None and not is_folder(output) else ""
     named = Format(suffix) if suffix in Format.__members__ else None
     if fmt is not None:
         if suffix and named is not None and named is not fmt:
@@ -135,7 +135,7 @@ def targets(jobs: list[Job], fmt: Format, output: str | Path | None) -> list[Pat
         return None if fmt is Format.md else names
     text = str(output)
     output = Path(text)
-    looks_like_folder = _is_folder(text) or (len(jobs) > 1 and not output.suffix)
+    looks_like_folder = is_folder(text) or (len(jobs) > 1 and not output.suffix)
     if looks_like_folder:
         return [output / name for name in names]
     if len(jobs) > 1:
@@ -189,7 +189,7 @@ def render_command(
     if which.strip().lower() in REPORT_WORDS:  # the result report of a unit for a period
         from .results import render_report_command
 
-        return render_report_command(plan, period, output_format, Path(output) if output else None, plans, results, year)
+        return render_report_command(plan, period, output_format, output, plans, results, year)
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError
@@ -205,7 +205,7 @@ def render_command(
     root = Path.cwd()
     try:
         jobs, chosen = plan_jobs(repo, which, plan, root, year)
-        fmt = _format_for(output, output_format)
+        fmt = format_for(output, output_format)
         paths = targets(jobs, fmt, output)
         check_outputs(paths or [], checked.files)
     except (RenderError, OutputRefused) as error:

@@ -3,6 +3,7 @@ and ``import`` (a filled form back into a result file)."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from enum import Enum
 from pathlib import Path
@@ -12,6 +13,7 @@ import typer
 
 from ..i18n import N_, _
 from ..model.periods import PERIODS, parse_period
+from ..read.limits import shorten
 from .app import app, fail, say, settings_from
 
 if TYPE_CHECKING:  # the commands import what they need when they run: `dansokh --help` stays quick
@@ -33,16 +35,21 @@ class ProgressFormat(str, Enum):
 
 def load_book(plans: Path, results: list[Path]) -> Book:
     """The plans and the results among ``plans`` and ``results``, checked."""
+    return load_run(plans, results)[0]
+
+
+def load_run(plans: Path, results: list[Path]) -> tuple[Book, list[str]]:
+    """``load_book``, and the files the run read (an output never replaces one of them)."""
     from ..check.run import load_repository
 
     _repo, findings = load_repository([plans, *results])
-    return findings.book
+    return findings.book, findings.files
 
 
 def period_option(text: str) -> str:
     code = parse_period(text)
     if code is None:
-        raise fail(_("--period {text!r}: expected one of {known} (or 6m, 9m, year)").format(text=text, known=", ".join(PERIODS)))
+        raise fail(_("--period {text!r}: expected one of {known} (or 6m, 9m, year)").format(text=shorten(text), known=", ".join(PERIODS)))
     return code
 
 
@@ -138,10 +145,10 @@ def form_command(
 ) -> None:
     """Write the Excel results form of a unit for a period, its targets filled in."""
     from ..render.form import form_spec, render_form
-    from ..write.atomic import write_bytes_atomic
+    from ..write.output import OutputRefused, write_output
 
     code = period_option(period)
-    book = load_book(plans, [])
+    book, read = load_run(plans, [])
     named = find_unit(book, unit, year=year)
     chosen = year if year is not None else named.year if named.exact else max((p.plan.year for p in book.repo.plans), default=None)
     if chosen is None:
@@ -155,9 +162,9 @@ def form_command(
     if path.suffix.lower() != ".xlsx":
         raise fail(_("-o {path}: the form is an .xlsx workbook").format(path=path))
     try:
-        write_bytes_atomic(path, render_form(spec))
-    except OSError as error:
-        raise fail(_("cannot write {path}: {reason}").format(path=path, reason=error), 1) from None
+        write_output(path, render_form(spec), read)
+    except OutputRefused as error:
+        raise fail(_("--output: {reason}").format(reason=error)) from None
     print(path)
 
 
@@ -178,6 +185,8 @@ def import_command(
     from ..read.discover import display_path
     from ..read.form import read_form
     from ..write.form_import import result_from_form
+    from ..write.atomic import WriteRefused
+    from ..write.output import OutputRefused, check_outputs
     from ..write.results import ResultExists, write_result
 
     book = load_book(plans, [])
@@ -195,12 +204,16 @@ def import_command(
         raise typer.Exit(1)
     result = imported.result
     path = output or (into or Path("results") / str(result.year)) / result.period / f"{result.unit}.yaml"
+    try:  # a result replaces a result (--force), never a plan
+        check_outputs([path], [loaded.file for loaded in book.repo.plans])
+    except OutputRefused as error:
+        raise fail(_("--output: {reason}").format(reason=error)) from None
     try:
         written = write_result(path, result, force)
-    except ResultExists as error:
+    except (ResultExists, WriteRefused) as error:
         raise fail(str(error), 1) from None
     except OSError as error:
-        raise fail(_("cannot write {path}: {reason}").format(path=path, reason=error), 1) from None
+        raise fail(_("cannot write {path}: {reason}").format(path=path, reason=error.strerror or error), 1) from None
     messages = {
         "created": _("wrote {path}"),
         "replaced": _("replaced {path}"),
@@ -210,7 +223,7 @@ def import_command(
 
 
 def render_report_command(
-    unit: str | None, period: str | None, output_format, output: Path | None, plans: Path, results: list[Path],
+    unit: str | None, period: str | None, output_format, output: str | None, plans: Path, results: list[Path],
     year: int | None = None,
 ) -> None:
     """``dansokh render report --plan UNIT --period P``: the result report of a unit for a period."""
@@ -224,13 +237,19 @@ def render_report_command(
     from ..render.formats import Format
     from ..render.report import render_report_bytes
     from ..render.report_view import build_report
+    from ..render.pdf import NoChromium
     from ..render.templates import environment, user_template_dirs
-    from ..write.atomic import write_bytes_atomic
+    from ..write.output import OutputRefused, check_outputs, write_output
+    from .render import RenderError, format_for, is_folder
 
     if period is None:
         raise fail(_("render report: give --period (Q1, Q2, Q3, Q4 or Y)"))
     code = period_option(period)
-    book = load_book(plans, results)
+    try:
+        fmt = Format(format_for(output, output_format).value)  # -o's suffix and --format agree, as for appendices
+    except RenderError as error:
+        raise fail(str(error)) from None
+    book, read = load_run(plans, results)
     if unit is None:
         try:
             unit = config.load(Path.cwd()).default_plan
@@ -244,18 +263,26 @@ def render_report_command(
     if not book.goals(found.id, year):
         raise fail(_("{name} ({unit}) has no targets for {year}").format(name=found.name, unit=found.id, year=year))
     report = build_report(book, progress(book, found, year, code, read_pace(settings_from(None).pace)))
-    fmt = output_format or (Format(output.suffix.lstrip(".").lower()) if output is not None and output.suffix.lstrip(".").lower() in Format.__members__ else Format.md)
+    name = f"{found.id}-{year}-{code}-report.{fmt.value}"
+    path = None if output is None and fmt is Format.md else Path(output) / name if output is not None and is_folder(output) else Path(output or name)
+    try:
+        check_outputs([path] if path is not None else [], read)
+    except OutputRefused as error:
+        raise fail(_("--output: {reason}").format(reason=error)) from None
     env = environment(user_template_dirs([Path.cwd(), plans.resolve().parent]))
     try:
         data = render_report_bytes(report, fmt, env)
+    except NoChromium as error:
+        raise fail(str(error), 2) from None
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        raise fail(_("printing to PDF failed: {reason}").format(reason=error), 1) from None
     except (TemplateError, SecurityError) as error:
         raise fail(_("template error: {reason}").format(reason=error), 1) from None
-    if output is None and fmt is Format.md:
+    if path is None:
         sys.stdout.write(data.decode("utf-8"))
         return
-    path = output if output is not None and not output.is_dir() else (output or Path(".")) / f"{found.id}-{year}-{code}-report.{fmt.value}"
     try:
-        write_bytes_atomic(path, data)
-    except OSError as error:
-        raise fail(_("cannot write {path}: {reason}").format(path=path, reason=error), 1) from None
+        write_output(path, data, read)
+    except OutputRefused as error:
+        raise fail(_("--output: {reason}").format(reason=error)) from None
     print(display_path(path))

@@ -46,7 +46,7 @@ PLACEHOLDERS = {
     "which": N_("APPENDIX"),
 }
 # where one name means something else in one command
-IN_COMMAND = {("render", "output"): N_("FILE|FOLDER")}
+IN_COMMAND = {("render", "output"): N_("FILE|FOLDER"), ("new", "output"): N_("FILE|FOLDER")}
 BY_TYPE = {"path": N_("PATH"), "integer": N_("NUMBER"), "int": N_("NUMBER"), "text": N_("TEXT")}
 
 

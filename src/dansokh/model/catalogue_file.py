@@ -23,10 +23,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..diagnostics import Diagnostic, Related, Span
 from ..i18n import _
 from ..read import codes
+from ..read.files import read_bounded
 from ..read.loader import DEFAULT_MAX_BYTES, PlanFile, load_text
 from .catalogue import KINDS, SHIPPED, Catalogue, Direction, activate, layered
 from .parse import diagnostics_of
-from .plan import Number
+from .plan import Number, Year
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -52,7 +53,7 @@ class IndicatorEntry(_Entry):
     parts: list[str] | None = None
     denominator: str | None = None
     aliases: list[str] | None = None
-    retired: int | None = Field(default=None, description="the first year the indicator is no longer used")
+    retired: Year | None = Field(default=None, description="the first year the indicator is no longer used")
 
 
 class CatalogueShape(_Entry):
@@ -102,6 +103,7 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
 
     known_units = set(base.units)
     first_unit: dict[str, int] = {}
+    redefined = {raw.get("key") for raw in shape.indicators if isinstance(raw, dict)}
     for index, raw in enumerate(shape.units):
         where = ("units", index)
         entry, entry_problems = _validate(UnitEntry, raw, loaded, where)
@@ -125,6 +127,19 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
         if entry.factor is not None and entry.factor <= 0:
             problems.append(codes.WRONG_VALUE.at(span(where + ("factor",)), _("factor: expected a number above 0")))
             continue
+        base_unit = base.units.get(entry.code)
+        if base_unit is not None and entry.kind is not None and entry.kind != base_unit.kind:
+            users = [i.key for i in base.indicators.values() if i.unit == entry.code and i.key not in redefined and i.kind != entry.kind]
+            if users:
+                problems.append(
+                    codes.CATALOGUE_CONFLICT.at(
+                        span(where + ("kind",)),
+                        _("unit {code!r} cannot become a {kind}: {keys} are measured in it; define a new unit instead").format(
+                            code=entry.code, kind=entry.kind, keys=", ".join(repr(k) for k in users[:5]) + (" …" if len(users) > 5 else "")
+                        ),
+                    )
+                )
+                continue
         found.data["units"].append(entry.model_dump(exclude_none=True))
         known_units.add(entry.code)
 
@@ -202,8 +217,31 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
                 )
             )
             continue
+        if _part_of_itself(entry.key, trial):
+            problems.append(
+                codes.CATALOGUE_CONFLICT.at(
+                    span(where + ("parts",)),
+                    _("{key!r} is among its own parts (directly or through the parts of its parts): a total is the sum of other indicators").format(key=entry.key),
+                )
+            )
+            continue
         found.data["indicators"].append(entry.model_dump(exclude_none=True))
     return found
+
+
+def _part_of_itself(key: str, catalogue: Catalogue) -> bool:
+    """Whether ``key`` is reached from its own parts (each indicator visited once: no loop)."""
+    seen: set[str] = set()
+    todo = list(catalogue.indicators[key].parts)
+    while todo:
+        part = todo.pop()
+        if part == key:
+            return True
+        if part in seen or part not in catalogue.indicators:
+            continue
+        seen.add(part)
+        todo.extend(catalogue.indicators[part].parts)
+    return False
 
 
 def _missing(names: list[str], what: str) -> str:
@@ -229,8 +267,8 @@ _MEMO: dict[tuple[str, str], Loaded] = {}
 def load_catalogue(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
     """The shipped catalogue with the repository's file over it (``shown``: its name for
     messages), and the file's problems; the same file read twice in a process is read once."""
-    try:
-        raw = path.read_bytes()
+    try:  # a regular file only (never a FIFO or /dev/zero), never more than the limit + 1 byte
+        raw = read_bounded(path, max_bytes)
     except OSError as error:
         reason = error.strerror or str(error)
         problem = codes.MALFORMED.at(

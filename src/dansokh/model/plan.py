@@ -149,7 +149,7 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-def _unit_fits(indicator: str | None, unit: str | None) -> str | None:
+def unit_fits(indicator: str | None, unit: str | None) -> str | None:
     """A rate is given in % or ‰, a count in its own unit: never a count unit for a rate.
     (Checked only where a unit is written; an indicator that failed its own check is not asked.)"""
     if unit is None or indicator not in CATALOGUE:
@@ -218,7 +218,7 @@ class Target(Model):
     @field_validator("unit")
     @classmethod
     def _unit_fits_indicator(cls, unit: str | None, info: ValidationInfo) -> str | None:
-        return _unit_fits(info.data.get("indicator"), unit)
+        return unit_fits(info.data.get("indicator"), unit)
 
     @property
     def unit_code(self) -> str:
@@ -235,7 +235,7 @@ class Column(Model):
     @field_validator("unit")
     @classmethod
     def _unit_fits_indicator(cls, unit: str | None, info: ValidationInfo) -> str | None:
-        return _unit_fits(info.data.get("indicator"), unit)
+        return unit_fits(info.data.get("indicator"), unit)
 
     @property
     def unit_code(self) -> str:

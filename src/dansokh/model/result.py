@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from ..i18n import _
 from .catalogue import CATALOGUE, Direction
 from .catalogue import is_count as unit_counts
-from .plan import FullDate, IndicatorKey, Model, Number, PartialDate, PeriodCode, Slug, UnitCode, Year
+from .plan import FullDate, IndicatorKey, Model, Number, PartialDate, PeriodCode, Slug, UnitCode, Year, unit_fits
 
 RESULT_KIND = "result"
 
@@ -49,6 +49,11 @@ class Figure(Model):
     numerator: Number | None = None
     denominator: Number | None = None
     note: str | None = None
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_fits_indicator(cls, unit: str | None, info: ValidationInfo) -> str | None:
+        return unit_fits(info.data.get("indicator"), unit)  # S006, as in a plan
 
     @property
     def unit_code(self) -> str:

@@ -29,7 +29,9 @@ _FOLD = {
 }
 
 _YEAR = re.compile(r"\bnam\s+((?:19|20)\d{2})\b(?!\s*[-–]\s*\d)")  # on the text without diacritics
-_DATE = re.compile(r"\bngay\s*[.…\d\s]*/[.…\d\s]*/\s*((?:19|20)\d{2})\b")  # ngày …./…./2025, ngày /01/2025
+# ngày …./…./2025, ngày /01/2025; each part one character class (a \s* before a class that holds
+# spaces too would make a long run of spaces cost its square)
+_DATE = re.compile(r"\bngay[.…\d\s]*/[.…\d\s]*/\s*((?:19|20)\d{2})\b")
 _DAY_MONTH = re.compile(r"ngày\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d{2})")
 _BASELINE_BEFORE = re.compile(r"so\s+voi\s+$")
 _REFERENCE_BEFORE = re.compile(r"(?:\bden|\btoi|\btu|\bgiai\s+doan|\btruoc|\bsau|\bhet|\btam\s+nhin(?:\s+den)?)\s+$")

@@ -12,6 +12,9 @@ input cell are problems reported at their cell (``form.xlsx:Biểu mẫu!E12``),
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,6 +25,8 @@ from openpyxl.utils import get_column_letter
 
 from ..diagnostics import Rule
 from ..i18n import N_, _
+from .files import read_bounded
+from .limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNPACKED, shorten
 
 FORMAT = "dansokh-results-form"
 VERSION = "1"
@@ -42,7 +47,14 @@ MERGED = Rule("F005", "merged-cell", N_("An input cell of the form has been merg
 FORMULA = Rule("F006", "formula", N_("A formula where a figure is to be typed."), "import")
 NOT_A_NUMBER = Rule("F007", "not-a-number", N_("Text or another value where a number is to be typed."), "import")
 BAD_DATE = Rule("F008", "not-a-date", N_("The day of the report is missing or is not a date."), "import")
-FORM_RULES = (BAD_WORKBOOK, NOT_A_FORM, FORM_MISMATCH, MOVED, MERGED, FORMULA, NOT_A_NUMBER, BAD_DATE)
+CONTROL_CHARACTER = Rule("F009", "control-character", N_("A text cell holds a control character (pasted from another program)."), "import")
+FORM_RULES = (BAD_WORKBOOK, NOT_A_FORM, FORM_MISMATCH, MOVED, MERGED, FORMULA, NOT_A_NUMBER, BAD_DATE, CONTROL_CHARACTER)
+
+# what no document can print and a plan file refuses (read.loader): C0 and C1 controls but tab and line breaks
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_KINDS = ("count", "rate", "change")
+_LAST_ROW = 1_048_576  # the last row of an Excel sheet
 
 
 class CellSpan(NamedTuple):
@@ -80,6 +92,7 @@ class FormRow:
     row: int
     kind: str  # "count", "rate" (with numerator and denominator) or "change" (value only)
     unit: str
+    line: int = 0  # the row of the hidden sheet that describes it
 
 
 @dataclass
@@ -114,6 +127,21 @@ def _number(value: Any) -> Decimal | None:
     return None
 
 
+def _shown(value: Any) -> str:
+    """A cell's value as a message quotes it: short, whatever the cell holds."""
+    return shorten(repr(value))
+
+
+def _unpacked_size(raw: bytes) -> int | None:
+    """What the workbook's parts take once unpacked (as their headers say), or None for a file
+    that is no zip archive."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
 def read_form(path: Path, display: str | None = None) -> FilledForm:
     """Read a filled form; every problem is a diagnostic at its cell, and reading goes on."""
     import openpyxl
@@ -124,20 +152,29 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
     if path.suffix.lower() in (".xlsm", ".xltm"):
         form.problems.append(BAD_WORKBOOK.at(whole, _("a macro-enabled workbook (.xlsm) is not accepted: save the form as .xlsx (Excel Workbook) and import that")))  # type: ignore[arg-type]
         return form
-    try:
-        with zipfile.ZipFile(path) as archive:
+    try:  # only a regular file (never a FIFO or a device), never more than the limit + 1 byte
+        raw = read_bounded(path, MAX_WORKBOOK_BYTES)
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         reason = getattr(error, "strerror", None) or _("not an .xlsx workbook (is it an old .xls? save it as .xlsx)")
+        if len(raw if "raw" in locals() else b"") > MAX_WORKBOOK_BYTES:
+            reason = _("it is larger than {limit} bytes, far larger than a results form").format(limit=MAX_WORKBOOK_BYTES)
         form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: {reason}").format(reason=reason)))  # type: ignore[arg-type]
         return form
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         form.problems.append(BAD_WORKBOOK.at(whole, _("the workbook contains macros: save the form as .xlsx (Excel Workbook), without macros, and import that")))  # type: ignore[arg-type]
         return form
+    unpacked = _unpacked_size(raw)
+    if unpacked is None or unpacked > MAX_WORKBOOK_UNPACKED:
+        form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: unpacked it would take more than {limit} bytes, far more than a results form").format(limit=MAX_WORKBOOK_UNPACKED)))  # type: ignore[arg-type]
+        return form
     try:
-        book = openpyxl.load_workbook(path, data_only=False)
+        with warnings.catch_warnings():  # openpyxl warns on stderr about what the cells below report
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
-        form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: {reason}").format(reason=error)))  # type: ignore[arg-type]
+        form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: {reason}").format(reason=shorten(str(error), 200))))  # type: ignore[arg-type]
         return form
     if META not in book.sheetnames or SHEET not in book.sheetnames:
         missing = META if META not in book.sheetnames else SHEET
@@ -152,14 +189,62 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
 
 def _read_meta(form: FilledForm, sheet: Any) -> None:
     rows = list(sheet.iter_rows(values_only=True))
-    meta = {str(r[0]): str(r[1]) for r in rows if r and r[0] is not None and r[1] is not None and not str(r[0]).startswith("row:")}
+    meta = {str(r[0]): str(r[1]) for r in rows if len(r) > 1 and r[0] is not None and r[1] is not None and not str(r[0]).startswith("row:")}
     if meta.get("format") != FORMAT or meta.get("version") != VERSION:
         form.problems.append(NOT_A_FORM.at(CellSpan(form.file, META, 1, 2), _("the hidden sheet does not describe a dansokh results form of version {version}").format(version=VERSION)))  # type: ignore[arg-type]
         return
-    form.meta = meta
-    for r in rows:
+    for line, r in enumerate(rows, start=1):
         if r and isinstance(r[0], str) and r[0].startswith("row:"):
-            form.rows.append(FormRow(r[0][4:], int(r[1]), str(r[2]), str(r[3])))
+            row = _form_row(r, line)
+            if row is None:
+                form.problems.append(changed(form, line, _("row {row} does not describe a row of the form").format(row=line)))
+                return
+            form.rows.append(row)
+    problem = _meta_problem(meta, form.rows)
+    if problem is not None:
+        where, message = problem
+        form.problems.append(changed(form, where, message))
+        return
+    form.meta = meta
+
+
+def changed(form: FilledForm, row: int, what: str) -> Any:
+    """F002 at a line of the hidden sheet: the form's description was edited."""
+    return NOT_A_FORM.at(  # type: ignore[arg-type]
+        CellSpan(form.file, META, row, 1),
+        _("the hidden sheet {sheet!r} was changed ({what}): write a new form with `dansokh form UNIT --period P`").format(sheet=META, what=what),
+    )
+
+
+def _form_row(cells: tuple[Any, ...], line: int) -> FormRow | None:
+    """One ``row:`` line of the hidden sheet, or None where it is not one dansokh wrote: an
+    indicator key, a row of the sheet below the header, a kind and a unit (whether the catalogue
+    knows the key and the unit is asked where the figures are made, ``write.form_import``)."""
+    if len(cells) < 4:
+        return None
+    key, row, kind, unit = cells[0][4:], cells[1], cells[2], cells[3]
+    if not key or not isinstance(row, int) or isinstance(row, bool) or not FIRST_ROW <= row <= _LAST_ROW:
+        return None
+    if kind not in _KINDS or not isinstance(unit, str):
+        return None
+    return FormRow(key, row, kind, unit, line)
+
+
+def _meta_problem(meta: dict[str, str], rows: list[FormRow]) -> tuple[int, str] | None:
+    """What makes the hidden sheet's description unusable (its line and what), or None."""
+    for line, name in ((3, "unit"), (4, "year"), (5, "period")):
+        if not meta.get(name):
+            return line, _("no {name!r} line").format(name=name)
+    if not _SLUG.match(meta["unit"]):
+        return 3, _("the unit {unit!r} is not an id").format(unit=shorten(meta["unit"]))
+    year = meta["year"]
+    if not (len(year) == 4 and year.isascii() and year.isdigit() and year[0] != "0"):
+        return 4, _("the year {year!r} is not a year").format(year=shorten(year))
+    if meta.get("plan") and not _SLUG.match(meta["plan"]):
+        return 6, _("the plan {plan!r} is not an id").format(plan=shorten(meta["plan"]))
+    if len({row.row for row in rows}) != len(rows) or len({row.indicator for row in rows}) != len(rows):
+        return 7, _("two indicators in one row, or one indicator in two rows")
+    return None
 
 
 def _read_sheet(form: FilledForm, sheet: Any) -> None:
@@ -183,7 +268,10 @@ def _read_sheet(form: FilledForm, sheet: Any) -> None:
             form.problems.append(FORMULA.at(CellSpan(file, SHEET, cell.row, cell.column), _("a formula ({formula}): type the text itself").format(formula=cell.value)))  # type: ignore[arg-type]
             continue
         value = cell.value
-        form.header[key] = None if value is None or str(value).strip() == "" else str(value).strip()
+        text = None if value is None or str(value).strip() == "" else str(value).strip()
+        if text is not None and _control(form, text, CellSpan(file, SHEET, cell.row, cell.column)):
+            continue
+        form.header[key] = text
     cell = sheet.cell(FIELDS["reported"], 3)
     span = CellSpan(file, SHEET, cell.row, cell.column)
     if cell.data_type == "f":
@@ -197,7 +285,7 @@ def _read_sheet(form: FilledForm, sheet: Any) -> None:
     elif cell.value is None:
         form.problems.append(BAD_DATE.at(span, _("the day the report is sent is missing: type it as dd/mm/yyyy")))  # type: ignore[arg-type]
     else:
-        form.problems.append(BAD_DATE.at(span, _("{value!r} is not a date: type the day as dd/mm/yyyy").format(value=cell.value)))  # type: ignore[arg-type]
+        form.problems.append(BAD_DATE.at(span, _("{value} is not a date: type the day as dd/mm/yyyy").format(value=_shown(cell.value))))  # type: ignore[arg-type]
     for row in form.rows:
         key_cell = sheet.cell(row.row, COLUMNS["key"])
         if key_cell.value != row.indicator:
@@ -218,13 +306,24 @@ def _read_sheet(form: FilledForm, sheet: Any) -> None:
             if cell.value is None or (isinstance(cell.value, str) and cell.value.strip() == ""):
                 continue
             if name == "note":
-                form.values[(row.row, COLUMNS[name])] = str(cell.value).strip()
+                text = str(cell.value).strip()
+                if not _control(form, text, span):
+                    form.values[(row.row, COLUMNS[name])] = text
                 continue
             number = _number(cell.value)
             if number is None:
-                form.problems.append(NOT_A_NUMBER.at(span, _("{value!r} is not a number: type the figure as a number (the cell is formatted as text, or holds words)").format(value=cell.value)))  # type: ignore[arg-type]
+                form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)").format(value=_shown(cell.value))))  # type: ignore[arg-type]
                 continue
             form.values[(row.row, COLUMNS[name])] = number
+
+
+def _control(form: FilledForm, text: str, span: CellSpan) -> bool:
+    """Report a control character in a text cell (F009); whether there was one."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return False
+    form.problems.append(CONTROL_CHARACTER.at(span, _("the text holds the control character {code} (pasted from another program?); delete it and type the text again").format(code=f"U+{ord(found.group()):04X}")))  # type: ignore[arg-type]
+    return True
 
 
 def _row_of(sheet: Any, indicator: str) -> int | None:

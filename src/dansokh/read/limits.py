@@ -10,6 +10,12 @@ from __future__ import annotations
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 """The largest plan file read (``--max-file-size``, ``max_file_size``)."""
 
+MAX_WORKBOOK_BYTES = DEFAULT_MAX_BYTES
+"""The largest results form ``dansokh import`` reads (a filled form is some 20 KB)."""
+
+MAX_WORKBOOK_UNPACKED = 10 * DEFAULT_MAX_BYTES
+"""What a results form may take once unpacked: a zip bomb is refused before it is opened."""
+
 MAX_DEPTH = 100
 """Lists and mappings nested deeper than this are refused (Y010); real plans nest about 12 deep."""
 

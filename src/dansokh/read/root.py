@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
+from .discover import PLAN_SUFFIXES
 
 CACHE_FOLDER = ".dansokh_cache"
 
@@ -25,6 +26,19 @@ class Root:
     path: Path  # absolute
     plan_folders: tuple[Path, ...]  # absolute, under ``path``
     catalogue: Path | None = None  # absolute: the repository's catalogue file (``catalogue`` setting)
+
+    def keeps(self, path: Path) -> bool:
+        """Whether ``path`` is a file of the repository's plans (a YAML file in a plans folder,
+        through any link) or its catalogue: what no output may replace."""
+        try:
+            real = Path(os.path.realpath(path))
+        except (OSError, ValueError):
+            return False
+        if not real.is_file():
+            return False
+        if self.catalogue is not None and real == Path(os.path.realpath(self.catalogue)):
+            return True
+        return real.name.endswith(PLAN_SUFFIXES) and any(real.is_relative_to(os.path.realpath(f)) for f in self.plan_folders)
 
     def relative(self, path: Path) -> str:
         """A file's name inside the repository (``plans/2025/city.yaml``): the cache's and the

@@ -9,15 +9,20 @@ K002), with the cell in place of the line.  ``write.results`` then writes it ato
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pydantic import ValidationError
 
 from ..cascade.results import Book
 from ..check.rules.results import impossible_figure, rate_parts_disagree
 from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
-from ..model.catalogue import CATALOGUE
-from ..model.periods import period_words
+from ..model.catalogue import CATALOGUE, UNITS, canonical, is_convertible
+from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain
+from ..model.periods import PERIODS, period_words
 from ..model.result import Figure, ResultDocument, ResultFile, figure_problems
-from ..read.form import COLUMNS, FIELDS, FORM_MISMATCH, SHEET, FilledForm
+from ..read.form import COLUMNS, FIELDS, FORM_MISMATCH, NOT_A_NUMBER, SHEET, FilledForm, FormRow, changed
+from ..read.limits import shorten
 from .results import normal as _normal
 
 
@@ -37,8 +42,12 @@ def result_from_form(
     imported = Imported(None, list(form.problems))
     if not form.meta:
         return imported
-    meta_unit, meta_period, meta_year = form.meta["unit"], form.meta["period"], int(form.meta["year"])
     problems = imported.problems
+    unknown = _unknown_in_meta(form)
+    if unknown is not None:  # the form's description is broken: what the sheet says cannot be placed
+        imported.problems = [unknown]
+        return imported
+    meta_unit, meta_period, meta_year = form.meta["unit"], form.meta["period"], int(form.meta["year"])
     unit_cell, period_cell = form.at(FIELDS["unit"], 3), form.at(FIELDS["period"], 3)
     shown_unit, shown_period = str(form.header.get("unit") or ""), str(form.header.get("period") or "")
     if not shown_unit.endswith(f"({meta_unit})"):
@@ -56,17 +65,25 @@ def result_from_form(
     figures: list[Figure] = []
     for row in form.rows:
         values = {name: form.values.get((row.row, COLUMNS[name])) for name in ("value", "numerator", "denominator", "note")}
+        out_of_domain = _out_of_domain(form, row, values)
+        if out_of_domain:
+            problems += out_of_domain
+            continue
         if all(values[name] is None for name in ("value", "numerator", "denominator")):
             continue  # not reported yet (a note alone has nothing to attach to)
         unit_code = None if row.unit == CATALOGUE[row.indicator].unit else row.unit
-        figure = Figure(
-            indicator=row.indicator,
-            value=_normal(values["value"]) if values["value"] is not None else None,
-            unit=unit_code,
-            numerator=_normal(values["numerator"]) if values["numerator"] is not None else None,
-            denominator=_normal(values["denominator"]) if values["denominator"] is not None else None,
-            note=values["note"],
-        )
+        try:
+            figure = Figure(
+                indicator=row.indicator,
+                value=_normal(values["value"]) if values["value"] is not None else None,
+                unit=unit_code,
+                numerator=_normal(values["numerator"]) if values["numerator"] is not None else None,
+                denominator=_normal(values["denominator"]) if values["denominator"] is not None else None,
+                note=values["note"],
+            )
+        except ValidationError as error:  # the hidden sheet names a unit that does not fit the indicator
+            problems.append(changed(form, row.line, _("row {row}: {reason}").format(row=row.row, reason=error.errors()[0]["msg"])))
+            continue
         for problem in figure_problems(figure):
             rule = impossible_figure if problem.code == "K001" else rate_parts_disagree
             column = COLUMNS.get(problem.field, COLUMNS["name"]) if problem.field != "indicator" else COLUMNS["value"]
@@ -77,19 +94,52 @@ def result_from_form(
     if imported.failed or reported is None:
         return imported
     number, issuer = form.header.get("number"), form.header.get("issuer")
-    document = ResultDocument(kind="Báo cáo", number=number, date=reported, issuer=issuer) if number or issuer else None
-    imported.result = ResultFile(
-        kind="result",
-        unit=meta_unit,
-        year=meta_year,
-        period=meta_period,
-        reported=reported,
-        document=document,
-        plan=form.meta.get("plan") or None,
-        note=form.header.get("note"),
-        figures=figures,
-    )
+    try:
+        document = ResultDocument(kind="Báo cáo", number=number, date=reported, issuer=issuer) if number or issuer else None
+        imported.result = ResultFile(
+            kind="result",
+            unit=meta_unit,
+            year=meta_year,
+            period=meta_period,
+            reported=reported,
+            document=document,
+            plan=form.meta.get("plan") or None,
+            note=form.header.get("note"),
+            figures=figures,
+        )
+    except ValidationError as error:  # read.form checked every field; this is a safety net, never a traceback
+        problems.append(changed(form, 1, shorten(str(error.errors()[0]["msg"]), 200)))
     return imported
+
+
+def _unknown_in_meta(form: FilledForm):  # -> Diagnostic | None
+    """What the catalogue in force does not know among the hidden sheet's period, indicators and units."""
+    if form.meta["period"] not in PERIODS:
+        return changed(form, 5, _("the period {period!r} is not one of {known}").format(period=shorten(form.meta["period"]), known=", ".join(PERIODS)))
+    for row in form.rows:
+        line = row.line
+        if canonical(row.indicator) is None:
+            return changed(form, line, _("{key!r} is not an indicator of the catalogue").format(key=shorten(row.indicator)))
+        if row.unit not in UNITS:
+            return changed(form, line, _("{unit!r} is not a unit of measure of the catalogue").format(unit=shorten(row.unit)))
+        if not is_convertible(row.unit, CATALOGUE[canonical(row.indicator)].unit):  # type: ignore[index]
+            return changed(form, line, _("{key!r} is not measured in {unit!r}").format(key=row.indicator, unit=row.unit))
+    form.rows = [FormRow(canonical(row.indicator), row.row, row.kind, row.unit, row.line) for row in form.rows]  # type: ignore[arg-type]
+    return None
+
+
+def _out_of_domain(form: FilledForm, row: FormRow, values: dict[str, object]):  # -> list[Diagnostic]
+    """F007 at each cell of the row whose number no plan or result may hold (model.numbers)."""
+    return [
+        NOT_A_NUMBER.at(  # type: ignore[arg-type]
+            form.at(row.row, COLUMNS[name]),
+            _("{value} is not a figure dansokh takes: at most {whole} digits before the decimal point and {decimals} after it").format(
+                value=bounded(value), whole=MAX_WHOLE_DIGITS, decimals=MAX_DECIMALS  # type: ignore[arg-type]
+            ),
+        )
+        for name in ("value", "numerator", "denominator")
+        if isinstance(value := values[name], Decimal) and not in_domain(value)
+    ]
 
 
 __all__ = ["Imported", "result_from_form", "SHEET"]

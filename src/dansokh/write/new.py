@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ..cascade.drafts import Draft
 from ..check.findings import Findings
 from ..check.run import validate
@@ -40,8 +42,18 @@ def default_path(beside: Path, old_year: int, draft: Draft) -> Path:
 def draft_text(draft: Draft) -> str:
     """The file's text; a text that would not read back as the draft's plan is never written."""
     text = plan_text(draft.data, draft.comments, draft.header)
-    expected = Plan.model_validate(draft.data)
-    read, problems = parse_plan(load_text(f"{draft.plan_id}.yaml", text.encode("utf-8")))
+    name = f"{draft.plan_id}.yaml"
+    read, problems = parse_plan(load_text(name, text.encode("utf-8")))
+    if read is None:  # a plan no plan file may hold (the year after 9999, say): what is wrong, where
+        raise NotCreated(
+            _("the new plan would not be a valid plan ({problems}); nothing was written").format(
+                problems="; ".join(f"{name}:{d.span.line}: {d.message}" for d in problems[:5]) or "?"
+            )
+        )
+    try:
+        expected = Plan.model_validate(draft.data)
+    except ValidationError:
+        expected = None
     if read != expected:  # a fault of dansokh, not of the plans: say so plainly
         raise NotCreated(
             _("the new plan's text does not read back as the plan ({problems}); nothing was written").format(
@@ -64,11 +76,18 @@ def check_new(path: Path, draft: Draft, within: Path) -> Checked:
     return Checked(text, validate([path], overrides={path: text}, within=within))
 
 
-def create(path: Path, text: str) -> None:
-    """Create ``path`` with ``text``; a ``NotCreated`` when a file is there already, an
-    ``OSError`` when the folder cannot be written."""
+def refuse_existing(path: Path) -> None:
+    """A ``NotCreated`` when anything is at ``path`` already: a plan, a FIFO, a device, a link
+    (even a dangling one): a new plan is created, never written over or through something."""
     if os.path.lexists(path):
         raise NotCreated(_("{path} exists already; nothing was written (choose another file with -o)").format(path=path))
+
+
+def create(path: Path, text: str) -> None:
+    """Create ``path`` with ``text``; a ``NotCreated`` when a file is there already, a
+    ``WriteRefused`` when it changed while being written, an ``OSError`` when the folder cannot
+    be written."""
+    refuse_existing(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

@@ -17,6 +17,8 @@ from pathlib import Path
 from ..i18n import _
 from ..model.numbers import plain
 from ..model.result import ResultFile
+from ..read.files import read_bounded
+from ..read.limits import DEFAULT_MAX_BYTES
 from .atomic import digest, write_atomic
 
 
@@ -98,7 +100,7 @@ def write_result(path: Path, result: ResultFile, force: bool = False) -> Written
     if path.is_symlink() or path.exists() and not path.is_file():
         raise ResultExists(_("{path} is not a regular file; nothing was written").format(path=path))
     if path.exists():
-        current = path.read_bytes()
+        current = read_bounded(path, DEFAULT_MAX_BYTES * 64)
         header, body = split_header(current.decode("utf-8", errors="replace"))
         if body == text:
             return Written(path, "unchanged")
