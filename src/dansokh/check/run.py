@@ -35,7 +35,7 @@ from ..model.catalogue import Catalogue, activate, active
 from ..model.catalogue_file import use_catalogue
 from ..model.numbers import EXACT
 from ..model.parse import parse_plan, parse_result
-from ..model.plan import Plan
+from ..model.plan import CHECKED, Plan
 from ..model.result import ResultFile
 from ..read import codes
 from ..read.cache import Cache, folder_for
@@ -353,7 +353,7 @@ class _Run:
                 typed = None
                 if result.data is not None:
                     try:
-                        typed = ResultFile.model_validate(result.data)
+                        typed = ResultFile.model_validate(result.data, context=CHECKED)
                     except ValueError:
                         typed = None
                 if typed is None:
@@ -365,7 +365,7 @@ class _Run:
                 continue
             if result.data is not None and self.outline:
                 try:
-                    plan = Plan.model_validate(result.data)
+                    plan = Plan.model_validate(result.data, context=CHECKED)
                 except ValueError:  # not what a valid plan's outline looks like: read the file here
                     plan, _problems = parse_plan(load_text(name, file.raw, self.max_bytes))  # type: ignore[arg-type]
             elif not result.carried or (result.data is not None and not self.outline):
