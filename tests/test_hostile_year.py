@@ -305,3 +305,15 @@ def test_a_long_run_of_spaces_in_an_attached_line_costs_one_pass(real_plans):
     replace_line(city, old, 'attached: "(Kèm theo Kế hoạch số: /KH-UBND ngày' + " " * 300_000 + 'x của UBND thành phố Hà Nội năm 2025)"')
     assert cli("validate", "plans/", seconds=30).exit_code == 0
     assert cli("new", "--next", "city", "--dry-run", seconds=30).exit_code == 0
+
+
+# --- the expected pace (dansokh.toml) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pace", ["[nan, 10, 20, 30]", "[10, 20, inf, 100]", "[-inf, 1, 2, 3]", "[1, 2, 3, 1e308]"])
+def test_a_pace_that_is_no_share_is_a_usage_error(with_results, pace):
+    write_files(with_results, {"dansokh.toml": f"[pace]\ncpr_modern = {pace}\n"})
+    expected = 'configuration: pace of cpr_modern: expected "linear", "level" or four cumulative percentages, one per quarter, rising to at most 100'
+    for command in (["progress", "--period", "Q1", "long-bien"], ["render", "report", "--plan", "long-bien", "--period", "Q1"]):
+        result = cli(*command)
+        assert result.exit_code == 2 and result.stderr.strip() == expected, command

@@ -27,6 +27,7 @@ from ..model.catalogue import CATALOGUE, Direction, UnitMismatch, convert
 from ..model.periods import PERIODS
 from ..model.plan import UnitDecl
 from ..model.result import computed_rate, is_count
+from ..read.limits import shorten
 from .results import Book, Goal, LoadedResult, officer_name, summed
 
 HUNDRED = Decimal(100)
@@ -59,13 +60,13 @@ def read_pace(settings: dict[str, object]) -> dict[str, Pace]:
     paces: dict[str, Pace] = {}
     for key, value in settings.items():
         if key not in CATALOGUE:
-            raise PaceError(_("pace: unknown indicator {key!r} (see `dansokh indicators`)").format(key=key))
+            raise PaceError(_("pace: unknown indicator {key!r} (see `dansokh indicators`)").format(key=shorten(key)))
         if value in ("linear", "level"):
             paces[key] = value  # type: ignore[assignment]
             continue
         if isinstance(value, list) and len(value) == 4 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-            shares = tuple(Decimal(str(v)) for v in value)
-            if all(0 <= a <= b <= 100 for a, b in zip(shares, shares[1:])) and shares[0] >= 0:
+            shares = tuple(Decimal(str(v)) for v in value)  # TOML has nan and inf: neither is a share
+            if all(s.is_finite() for s in shares) and all(0 <= a <= b <= 100 for a, b in zip(shares, shares[1:])) and shares[0] >= 0:
                 paces[key] = shares  # type: ignore[assignment]
                 continue
         raise PaceError(

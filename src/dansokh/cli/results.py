@@ -227,7 +227,7 @@ def render_report_command(
     year: int | None = None,
 ) -> None:
     """``dansokh render report --plan UNIT --period P``: the result report of a unit for a period."""
-    from ..cascade.progress import progress, read_pace
+    from ..cascade.progress import PaceError, progress, read_pace
 
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError
@@ -262,7 +262,11 @@ def render_report_command(
     year = year if year is not None else named.year if named.exact else pick_year(book, code, None)
     if not book.goals(found.id, year):
         raise fail(_("{name} ({unit}) has no targets for {year}").format(name=found.name, unit=found.id, year=year))
-    report = build_report(book, progress(book, found, year, code, read_pace(settings_from(None).pace)))
+    try:
+        paces = read_pace(settings_from(None).pace)
+    except PaceError as error:
+        raise fail(_("configuration: {reason}").format(reason=error)) from None
+    report = build_report(book, progress(book, found, year, code, paces))
     name = f"{found.id}-{year}-{code}-report.{fmt.value}"
     path = None if output is None and fmt is Format.md else Path(output) / name if output is not None and is_folder(output) else Path(output or name)
     try:
