@@ -317,3 +317,27 @@ def test_a_pace_that_is_no_share_is_a_usage_error(with_results, pace):
     for command in (["progress", "--period", "Q1", "long-bien"], ["render", "report", "--plan", "long-bien", "--period", "Q1"]):
         result = cli(*command)
         assert result.exit_code == 2 and result.stderr.strip() == expected, command
+
+
+# --- a path the file system cannot hold -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["new", "--next", "long-bien", "-o", "{long}.yaml"], 1, "cannot write {long}.yaml: File name too long"),
+        (["new", "--next", "long-bien", "-o", "{long}/"], 1, "cannot write {long}/long-bien-2026.yaml: File name too long"),
+        (["render", "appendix1", "--plan", "long-bien", "-o", "{long}.md"], 2, "cannot write {long}.md: File name too long"),
+        (["schema", "-o", "{long}.json"], 2, "--output: cannot write {long}.json: File name too long"),
+        (["diff", "HEAD", "--plans", "{long}"], 2, "dansokh diff: --plans {long}: no such file or folder at HEAD or in the working tree"),
+    ],
+)
+def test_a_name_too_long_for_the_file_system_is_one_message(real_plans, args, code, message):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-q", "--allow-empty", "-m", "x"], check=True)
+    long = "a" * 300
+    result = cli(*[arg.format(long=long) for arg in args])
+    assert result.exit_code == code
+    assert result.stderr.strip().endswith(message.format(long=long)), result.stderr

@@ -7,6 +7,7 @@ core and map the outcome to an exit code (2 for a usage error).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -79,7 +80,7 @@ def diff_command(
         old_commit = resolve(rev)
         new_commit = resolve(rev2) if rev2 is not None else None
         for path in plans:
-            here = path.exists() if new_commit is None else exists_at(new_commit, path)
+            here = os.path.exists(path) if new_commit is None else exists_at(new_commit, path)
             if not here and not exists_at(old_commit, path):
                 where = _("the working tree") if new_commit is None else rev2
                 raise GitError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -101,7 +102,7 @@ def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: 
 
 def is_folder(output: str) -> bool:
     """``-o out/`` always names a folder (a Path forgets the slash, so the text is asked)."""
-    return output.endswith(("/", "\\")) or Path(output).is_dir()
+    return output.endswith(("/", "\\")) or os.path.isdir(output)  # False, not an error, for a name too long
 
 
 def format_for(output: str | None, fmt: Format | None) -> Format:

@@ -102,7 +102,7 @@ def discover(paths: list[Path], skipped: list[Skipped] | None = None) -> tuple[l
     files: list[Path] = []
     empty: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if os.path.isdir(path):  # not Path.is_dir: a name too long for the system is a file, reported when read
             found = plan_files(path, skipped)
             if not found:
                 empty.append(path)

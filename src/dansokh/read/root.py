@@ -34,7 +34,7 @@ class Root:
             real = Path(os.path.realpath(path))
         except (OSError, ValueError):
             return False
-        if not real.is_file():
+        if not os.path.isfile(real):
             return False
         if self.catalogue is not None and real == Path(os.path.realpath(self.catalogue)):
             return True
@@ -52,7 +52,7 @@ def _start(paths: list[Path]) -> Path:
     if not paths:
         return Path.cwd().resolve()
     first = paths[0].resolve()
-    return first if first.is_dir() else first.parent
+    return first if os.path.isdir(first) else first.parent
 
 
 def _git_root(start: Path) -> Path | None:

@@ -101,7 +101,7 @@ def files_at(rev: str, paths: list[Path], cwd: Path | None = None) -> dict[str, 
 def working_files(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, bytes]:
     """The same, from the work tree (what ``validate`` reads): regular files only, at most
     ``max_bytes`` + 1 bytes of each (the loader reports a larger one)."""
-    existing = [path for path in paths if path.exists()]
+    existing = [path for path in paths if os.path.exists(path)]
     found, _ = discover(existing)
     result: dict[str, bytes] = {}
     for file in found:

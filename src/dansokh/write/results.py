@@ -10,6 +10,7 @@ form brings anything new.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -97,9 +98,9 @@ def write_result(path: Path, result: ResultFile, force: bool = False) -> Written
     """Write ``result`` to ``path`` atomically.  The same result already there is left alone;
     a different one is replaced only with ``force``, keeping the comment lines the file starts with."""
     text = result_text(result)
-    if path.is_symlink() or path.exists() and not path.is_file():
+    if os.path.islink(path) or os.path.exists(path) and not os.path.isfile(path):  # never raise on a name too long
         raise ResultExists(_("{path} is not a regular file; nothing was written").format(path=path))
-    if path.exists():
+    if os.path.exists(path):
         current = read_bounded(path, DEFAULT_MAX_BYTES * 64)
         header, body = split_header(current.decode("utf-8", errors="replace"))
         if body == text:
