@@ -152,14 +152,18 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
     if path.suffix.lower() in (".xlsm", ".xltm"):
         form.problems.append(BAD_WORKBOOK.at(whole, _("a macro-enabled workbook (.xlsm) is not accepted: save the form as .xlsx (Excel Workbook) and import that")))  # type: ignore[arg-type]
         return form
+    raw = b""
     try:  # only a regular file (never a FIFO or a device), never more than the limit + 1 byte
         raw = read_bounded(path, MAX_WORKBOOK_BYTES)
+        if len(raw) > MAX_WORKBOOK_BYTES:
+            raise ValueError(_("it is larger than {limit} bytes, far larger than a results form").format(limit=MAX_WORKBOOK_BYTES))
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        reason = getattr(error, "strerror", None) or _("not an .xlsx workbook (is it an old .xls? save it as .xlsx)")
-        if len(raw if "raw" in locals() else b"") > MAX_WORKBOOK_BYTES:
-            reason = _("it is larger than {limit} bytes, far larger than a results form").format(limit=MAX_WORKBOOK_BYTES)
+        if len(raw) > MAX_WORKBOOK_BYTES:
+            reason = str(error)
+        else:
+            reason = getattr(error, "strerror", None) or _("not an .xlsx workbook (is it an old .xls? save it as .xlsx)")
         form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: {reason}").format(reason=reason)))  # type: ignore[arg-type]
         return form
     if any(n.lower().endswith("vbaproject.bin") for n in names):
