@@ -104,6 +104,7 @@ AWKWARD = [
     "# a comment\nbroken in two.\nkind: result\n", "a: b\nc", "a: b\n  c",
     "a: tổ chức t\u0085uyên\nb: 1\n", "a: x\ufffey\n", "a: x\uffffy\n", "a: x\u2028y\n", "a: x\u2029y\n",
     "a: x\ufeffy\n", "a: x\u0080y\n", "a: x\u009fy\n", "a: x\u00a0y\n",
+    "# a comment with a lone\rcarriage return\na: 1\n", "a: 1 # x\ry\nb: 2\n", "a: 1\r\nb: 2 # c\rd\r\n",
 ]
 
 
@@ -146,3 +147,19 @@ def test_numbers_keep_their_digits(monkeypatch):
     data = fast.load(b"a: 0.00\nb: 86.0\nc: 1.\nd: 2\n")
     assert data == {"a": Decimal("0.00"), "b": Decimal("86.0"), "c": Decimal("1"), "d": 2}
     assert [str(v) for v in data.values()] == ["0.00", "86.0", "1", "2"]
+
+
+def test_line_breaks_and_characters_libyaml_refuses_at_random_places(monkeypatch):
+    """What the fuzz test found: a carriage return alone, U+0085, U+2028/9, C1 controls, U+FFFE
+    and a byte-order mark, anywhere in a real plan (a comment, a text, a key)."""
+    sources = [path.read_bytes() for path in sorted((PLANS / "2025").glob("*.yaml"))]
+    rng = random.Random(9)
+    pieces = [b"\r", "\u0085".encode(), "\u2028".encode(), "\u2029".encode(), "\u0080".encode(), "\u009f".encode(),
+              "\ufffe".encode(), "\uffff".encode(), "\ufeff".encode(), b"\r\n", "\u00a0".encode()]
+    for _ in range(300):
+        raw = bytearray(rng.choice(sources))
+        at = rng.randrange(len(raw))
+        while at and raw[at] & 0xC0 == 0x80:  # not inside a character
+            at -= 1
+        raw[at:at] = rng.choice(pieces)
+        agrees(bytes(raw), monkeypatch)

@@ -327,6 +327,8 @@ def test_mutated_plans_never_crash_or_hang(pristine, tmp_path):
         began = time.perf_counter()
         mutations, problems = run_case(rng, root, pristine)
         slowest = max(slowest, time.perf_counter() - began)
+        if (case + 1) % 250 == 0:  # a long run shows where it is (with -s)
+            print(f"fuzz: {case + 1} of {CASES} cases, {time.perf_counter() - started:.0f} s, {len(failures)} failing", flush=True)
         if problems:
             kept = tmp_path / f"case-{case}"
             shutil.copytree(root / "plans", kept / "plans")

@@ -296,3 +296,19 @@ def test_import_never_replaces_a_plan_and_schema_never_writes_over_one(real_plan
     assert Path(CITY).read_bytes() == before
     result = cli("form", "Ngọc Thụy", "--period", "Q1", "-o", "/proc/nope/form.xlsx")
     assert result.exit_code == 2 and "cannot write /proc/nope/form.xlsx" in result.stderr
+
+
+def test_a_change_whose_place_cannot_be_found_is_not_written(real_plans, monkeypatch):
+    """Positions that cannot be read (a file that no longer reads as it did when checked; the fuzz
+    test found one the fast reader took and libyaml refused) leave the plan as it was, exit 1."""
+    from dansokh.read import loader
+
+    monkeypatch.setattr(loader, "_record", lambda file, source, text, escapes: None)
+    before = Path(LONG_BIEN).read_bytes()
+    result = cli("allocate", "--from", "long-bien", "--split", "new_users_iud", "--whole", "1200", "--write")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == (
+        f"not written: the place of the change in {LONG_BIEN} cannot be found (it no longer reads as it did when it"
+        " was checked); run `dansokh validate` and try again"
+    )
+    assert Path(LONG_BIEN).read_bytes() == before

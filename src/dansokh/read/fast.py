@@ -232,6 +232,16 @@ _COMMENT_IN_FLOW = re.compile(rb"[\[{][^\]}\n]*[ \t]#")
 # reads as line breaks (U+0085, U+2028, U+2029), which rapidyaml takes as text (found by
 # tests/test_fuzz.py: a file the fast path read, whose positions libyaml could not then give)
 _NOT_PLAIN_TEXT = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef(?:\xbb\xbf|\xbf[\xbe\xbf])")
+# A carriage return that is not the first half of CRLF: a line break to libyaml, text (in a comment,
+# say) to rapidyaml
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _breaks_differently(raw: bytes) -> bool:
+    """Whether libyaml would refuse a character of ``raw``, or break a line where rapidyaml does not."""
+    if (b"\xc2" in raw or b"\xef" in raw or b"\xe2\x80\xa8" in raw or b"\xe2\x80\xa9" in raw) and _NOT_PLAIN_TEXT.search(raw):
+        return True
+    return b"\r" in raw and _LONE_CR.search(raw) is not None
 
 
 def _unusual(raw: bytes) -> bool:
@@ -243,7 +253,7 @@ def _unusual(raw: bytes) -> bool:
         return True
     if _AFTER_BRACKET.search(raw) is not None or _AFTER_QUOTE.search(raw) is not None:
         return True
-    if (b"\xc2" in raw or b"\xef" in raw or b"\xe2\x80\xa8" in raw or b"\xe2\x80\xa9" in raw) and _NOT_PLAIN_TEXT.search(raw):
+    if _breaks_differently(raw):
         return True
     return b" #" in raw and _COMMENT_IN_FLOW.search(raw) is not None  # a tab before it is declined above
 
@@ -318,7 +328,7 @@ def top_values(raw: bytes, keys: frozenset[str]) -> dict[str, Any] | None:
     head of the file that holds them is parsed, and only they are walked (this is how the
     repository index reads ten thousand files in a fraction of a second).  ``None`` when the
     file is outside the subset."""
-    if not AVAILABLE:
+    if not AVAILABLE or _breaks_differently(raw):  # the whole file: a line break further on may end the head elsewhere
         return None
     raw = _head(raw, keys)
     if _unusual(raw):

@@ -65,7 +65,14 @@ def apply_change(
         reason = getattr(error, "strerror", None) or str(error)
         stream.write(_("not written: cannot read {file}: {reason}").format(file=loaded.file, reason=reason) + "\n")
         return 1
-    new_text = transform(loaded.file, text)
+    try:
+        new_text = transform(loaded.file, text)
+    except KeyError:  # a position the edit needs is not known: the file no longer reads as it did
+        stream.write(
+            _("not written: the place of the change in {file} cannot be found (it no longer reads as it did when it was"
+              " checked); run `dansokh validate` and try again").format(file=loaded.file) + "\n"
+        )
+        return 1
     if new_text == text:
         stream.write(_("{file}: nothing changes").format(file=loaded.file) + "\n")
         return 0
