@@ -9,12 +9,14 @@ Seeded and bounded so that CI stays fast; a longer run is one environment variab
     DANSOKH_FUZZ_CASES=2000 python -m pytest tests/test_fuzz.py -s
 
 ``DANSOKH_FUZZ_SEED`` (default 2025) picks the sequence, ``DANSOKH_FUZZ_SECONDS`` (default 30) bounds
-each case.  A failing case prints its seed, number and mutations, and leaves its files under the
+each case's time and ``DANSOKH_FUZZ_MEGABYTES`` (default 4096) its memory; each case runs in a
+forked child where the platform can fork.  A failing case prints its seed, number and mutations, and leaves its files under the
 test's temporary folder (``case-N``) to be replayed with ``dansokh validate case-N/plans``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -32,6 +34,7 @@ from dansokh.cli import app
 CASES = int(os.environ.get("DANSOKH_FUZZ_CASES", "6"))
 SEED = int(os.environ.get("DANSOKH_FUZZ_SEED", "2025"))
 BOUND = float(os.environ.get("DANSOKH_FUZZ_SECONDS", "30"))
+MEMORY = int(os.environ.get("DANSOKH_FUZZ_MEGABYTES", "4096")) * 1024 * 1024  # address space of a case
 
 runner = CliRunner()
 
@@ -296,6 +299,12 @@ def run_case(rng: random.Random, root: Path, pristine: Path) -> tuple[list[str],
         "diff_format_progress": rng.choice(["table", "json", "csv"]),
         "period": rng.choice(["Q1", "Q2", "6m", "Y"]),
     }
+    return mutations, isolated(lambda: run_commands(values))
+
+
+def run_commands(values: dict[str, str]) -> list[str]:
+    """Every command on the case's files; what went wrong (an exception, an exit beyond 2, a hang)."""
+    problems: list[str] = []
     with deadline(BOUND):
         for command in COMMANDS:
             args = [part.format(**values) for part in command]
@@ -313,7 +322,38 @@ def run_case(rng: random.Random, root: Path, pristine: Path) -> tuple[list[str],
                 problems.append(f"{' '.join(args)}: {type(error).__name__}: {str(error)[:300]}\n{where}")
             elif result.exit_code not in (0, 1, 2):
                 problems.append(f"{' '.join(args)}: exit {result.exit_code}")
-    return mutations, problems
+    return problems
+
+
+def isolated(work) -> list[str]:
+    """``work()`` in a forked child with at most MEMORY of address space, where the platform can
+    fork: memory a case takes (MemoryError is a failure: no input may cost gigabytes) is given
+    back after it, so that a long run does not grow (ruamel's C parser and openpyxl keep a
+    little of each run in the process: nothing to a command line, which is one run).  The
+    problems come back through a pipe."""
+    if not hasattr(os, "fork"):
+        return work()
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's coverage is not collected
+        os.close(reading)
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+            problems = work()
+        except BaseException as error:  # the case itself went wrong (MemoryError, say): report it
+            problems = [f"the case failed: {type(error).__name__}: {error}"[:500]]
+        with os.fdopen(writing, "wb") as stream:
+            stream.write(json.dumps(problems).encode("utf-8"))
+        os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as stream:
+        data = stream.read()
+    _, status = os.waitpid(child, 0)
+    if os.WIFSIGNALED(status):
+        return [f"the case was killed by signal {os.WTERMSIG(status)}"]
+    return json.loads(data.decode("utf-8")) if data else ["the case ended without a word"]
 
 
 @pytest.mark.slow
