@@ -13,11 +13,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..model.catalogue import CATALOGUE
 from ..model.names import name_key
 from ..model.plan import AllocationTable, Plan, UnitDecl
 from ..read.positions import Path, SourceMap, Span
+
+if TYPE_CHECKING:
+    from .crosswalk import LoadedCrosswalk
 
 
 @dataclass
@@ -86,23 +90,31 @@ class Repository:
     by_id: dict[str, LoadedPlan] = field(default_factory=dict)
     by_unit: dict[str, list[LoadedPlan]] = field(default_factory=lambda: defaultdict(list))
     children_of: dict[str, list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
+    children_in: dict[tuple[str, int], list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
+    crosswalks: list["LoadedCrosswalk"] = field(default_factory=list)  # beside the plans (cascade.crosswalk)
 
     @classmethod
     def build(cls, plans: list[LoadedPlan]) -> "Repository":
         repo = cls(plans=list(plans))
+        in_year: dict[tuple[str, int], dict[str, None]] = defaultdict(dict)
         for loaded in repo.plans:
             plan = loaded.plan
             repo.by_id.setdefault(plan.id, loaded)
             repo.by_unit[plan.unit.id].append(loaded)
             repo.units[plan.unit.id].append(Declared(plan.unit, loaded, ("unit",)))
+            if plan.unit.parent is not None:
+                in_year[(plan.unit.parent, plan.year)].setdefault(plan.unit.id, None)
             for index, unit in enumerate(plan.units):
                 if unit.parent is None:
                     unit = unit.model_copy(update={"parent": plan.unit.id})
                 repo.units[unit.id].append(Declared(unit, loaded, ("units", index)))
+                in_year[(unit.parent, plan.year)].setdefault(unit.id, None)  # type: ignore[index]
         for unit_id, declared in repo.units.items():
             parent = declared[0].unit.parent
             if parent is not None:
                 repo.children_of[parent].append(declared[0].unit)
+        for (parent, year), ids in in_year.items():
+            repo.children_in[(parent, year)] = [repo.units[i][0].unit for i in ids if repo.units[i][0].unit.parent == parent]
         repo._resolve_tables()
         return repo
 
@@ -110,7 +122,14 @@ class Repository:
         declared = self.units.get(unit_id)
         return declared[0].unit if declared else None
 
-    def children(self, unit_id: str) -> list[UnitDecl]:
+    def children(self, unit_id: str, year: int | None = None) -> list[UnitDecl]:
+        """The units ``unit_id`` assigns to: those the plans of ``year`` declare under it (a city's
+        districts in 2025, its wards and communes in 2026), or, without a year or where that year's
+        plans declare none, every unit declared under it in any year."""
+        if year is not None:
+            found = self.children_in.get((unit_id, year))
+            if found:
+                return found
         return self.children_of.get(unit_id, [])
 
     def plans_of(self, unit_id: str, year: int | None = None) -> list[LoadedPlan]:
@@ -131,7 +150,7 @@ class Repository:
     def _resolve_tables(self) -> None:
         for loaded in self.plans:
             plan = loaded.plan
-            children = self.children(plan.unit.id)
+            children = self.children(plan.unit.id, plan.year)
             # a second plan with a taken id (U005) assigns nothing: its cells would be mixed with the
             # first one's, which the id names, and every check of them would be about the wrong plan
             assigns = self.by_id[plan.id] is loaded

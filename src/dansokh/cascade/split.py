@@ -64,7 +64,7 @@ def _row_units(repo: Repository, loaded: LoadedPlan, table_index: int) -> dict[i
 
 def read_weights(path: Path, repo: Repository, loaded: LoadedPlan) -> dict[str, Decimal]:
     """A CSV file of ``unit,weight`` rows; units by id or by name as the plan writes them."""
-    children = repo.children(loaded.plan.unit.id)
+    children = repo.children(loaded.plan.unit.id, loaded.plan.year)
     weights: dict[str, Decimal] = {}
     with path.open(encoding="utf-8-sig", newline="") as stream:
         for number, row in enumerate(csv.reader(stream), start=1):

@@ -27,7 +27,7 @@ def unresolved_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
         if resolution.candidates:
             continue
         plan = resolution.plan.plan
-        children = repo.children(plan.unit.id)
+        children = repo.children(plan.unit.id, plan.year)
         by_slug = {slug(u.name): u.name for u in children}
         close = difflib.get_close_matches(slug(resolution.name), list(by_slug), n=3, cutoff=0.6)
         if close:
