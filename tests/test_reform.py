@@ -437,3 +437,27 @@ def test_the_reference_crosswalk_example_is_a_valid_crosswalk(reform):
     carried = cli("crosswalk", "--carry", "long-bien", "--indicator", "new_users_iud")
     assert carried.exit_code == 1  # nothing is carried through a crosswalk that leaves wards out
     assert "is not in the crosswalk long-bien-2025-2026: add it (W004)" in " ".join(carried.output.split())
+
+
+def test_the_post_reform_benchmark_shape_has_two_levels_and_validates(in_tmp):
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "plans", "--shape", "post", "--provinces", "2"],
+        check=True,
+        capture_output=True,
+    )
+    files = sorted(Path("plans").rglob("*.yaml"))
+    assert all("/2026/" in f.as_posix() for f in files)
+    depth = {len(f.relative_to("plans/2026").parts) for f in files}
+    assert depth == {1, 2}  # the nation and its provinces, then each province's communes in its folder
+    found = run(["plans"])
+    assert not found.failed and found.summary.plans == len(files)
+    repo, _ = load_repository([Path("plans")], whole=False)
+    levels = {loaded.plan.unit.level for loaded in repo.plans}
+    assert levels == {"cấp quốc gia", "cấp tỉnh", "cấp xã"}
+    commune = next(f for f in files if "-c" in f.stem)
+    _mutate(in_tmp, commune.as_posix(), "{indicator: new_users_iud, value: ", "{indicator: new_users_iud, value: 0")
+    alone, whole = run([commune]), run(["plans"])
+    assert [d.to_dict() for d in alone.diagnostics] == [d.to_dict() for d in whole.diagnostics if d.file == commune.as_posix()]

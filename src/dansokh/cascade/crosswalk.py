@@ -31,6 +31,7 @@ from ..model.numbers import number
 from ..read.positions import Path, SourceMap, Span
 from .apportion import ApportionError, Method, Share, apportion
 from .lookup import main_plan
+from .official import reform_sources
 from .repository import LoadedPlan, Repository
 
 
@@ -287,12 +288,13 @@ class Bridge:
 
     def partial_units(self) -> dict[str, bool] | None:
         """For each new unit, whether it also took territory from old units this crosswalk does
-        not cover (from the official list); ``None`` where that cannot be known."""
-        if self.crosswalk.from_.unit == self.crosswalk.to.unit:
-            return {unit: False for unit in self.order()}  # the same territory on both sides
-        from .official import reform_sources
-
-        return reform_sources(self)
+        not cover (from the official list); ``None`` where that cannot be known.  Computed once."""
+        if not hasattr(self, "_partial"):
+            if self.crosswalk.from_.unit == self.crosswalk.to.unit:
+                self._partial = {unit: False for unit in self.order()}  # the same territory on both sides
+            else:
+                self._partial = reform_sources(self)
+        return self._partial
 
 
 def _children(repo: Repository, unit: str, year: int) -> list[str]:

@@ -72,22 +72,34 @@ class Snapshot:
     levels: int
     units: dict[str, OfficialUnit] = field(default_factory=dict)
     children: dict[str | None, list[OfficialUnit]] = field(default_factory=lambda: defaultdict(list))
-    _by_name: dict[str, list[OfficialUnit]] = field(default_factory=lambda: defaultdict(list))
+    # names indexed when first looked up, a parent's children at a time: a run that checks one
+    # province's plans keys a few hundred names, not the country's
+    _names: dict[object, dict[str, list[OfficialUnit]]] = field(default_factory=dict)
 
     def add(self, unit: OfficialUnit) -> None:
         if unit.code in self.units:
             return
         self.units[unit.code] = unit
         self.children[unit.parent].append(unit)
-        self._by_name[name_key(unit.name)].append(unit)
-        if name_key(unit.full_name) != name_key(unit.name):
-            self._by_name[name_key(unit.full_name)].append(unit)
+
+    def _index(self, pool: object, units: list[OfficialUnit]) -> dict[str, list[OfficialUnit]]:
+        found = self._names.get(pool)
+        if found is None:
+            found = self._names[pool] = defaultdict(list)
+            for unit in units:
+                keys = {name_key(unit.name), name_key(unit.full_name)}
+                for key in keys:
+                    found[key].append(unit)
+        return found
 
     def named(self, name: str, parent: str | None = None, anywhere: bool = False) -> list[OfficialUnit]:
         """The units called ``name`` (with or without their kind): among the children of
         ``parent`` (the provinces when ``None``), or ``anywhere``."""
-        found = self._by_name.get(name_key(name), [])
-        return list(found) if anywhere else [u for u in found if u.parent == parent]
+        if anywhere:
+            index = self._index("*", list(self.units.values()))
+        else:
+            index = self._index(parent, self.children.get(parent, []))
+        return list(index.get(name_key(name), []))
 
     def ancestors(self, unit: OfficialUnit) -> list[OfficialUnit]:
         chain = []
