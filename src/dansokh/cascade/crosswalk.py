@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from ..i18n import _
 from ..model.catalogue import CATALOGUE
@@ -87,11 +88,12 @@ class CarriedValue:
         """Whether any of it came through a divided old unit."""
         return any(c.divided for c in self.contributions)
 
-    def sources_text(self) -> str:
-        """``Ngọc Lâm + Ngọc Thụy (1/5)``: the old units, and the share of each divided one."""
+    def sources_text(self, lang: str | None = None) -> str:
+        """``Ngọc Lâm + Ngọc Thụy (20%)``: the old units, and the share of each divided one (in
+        ``lang``'s number format, else the run's: a plan file's remark is in Vietnamese)."""
         pieces = []
         for c in self.contributions:
-            pieces.append(c.name if not c.divided else f"{c.name} ({_share_text(c.share)})")
+            pieces.append(c.name if not c.divided else f"{c.name} ({_share_text(c.share, lang)})")
         return " + ".join(pieces)
 
 
@@ -114,11 +116,11 @@ class Carried:
         return sum((v.value for v in self.values if v.value is not None), Decimal(0))
 
 
-def _share_text(share: Fraction) -> str:
+def _share_text(share: Fraction, lang: str | None = None) -> str:
     """A share as officers read it: a percentage to one decimal (``85%``, ``33,3%``); the exact
     fraction stays in the crosswalk and in ``--format json``."""
     percent = (Decimal(share.numerator) * 100 / Decimal(share.denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return number(percent.normalize() if percent == percent.to_integral_value() else percent) + "%"
+    return number(percent.normalize() if percent == percent.to_integral_value() else percent, lang=lang) + "%"
 
 
 class Bridge:
@@ -185,30 +187,31 @@ class Bridge:
             return [Fraction(1)]
         name = self.name_of(entry.old)
         if entry.by == "population":
-            populations = [part.population for part in entry.parts]
-            if any(p is None for p in populations):
+            populations = [part.population for part in entry.parts if part.population is not None]
+            if len(populations) < len(entry.parts):
                 raise CarryError(_("{name}: by population, every part gives its population").format(name=name))
-            total = sum(populations)  # type: ignore[arg-type]
-            return [Fraction(p, total) for p in populations]  # type: ignore[arg-type]
+            total = sum(populations)
+            return [Fraction(p, total) for p in populations]
         if entry.by == "share":
-            shares = [as_fraction(part.share) if part.share is not None else None for part in entry.parts]
-            if any(s is None for s in shares) or sum(shares) != 1:  # type: ignore[arg-type]
+            shares = [as_fraction(part.share) for part in entry.parts if part.share is not None]
+            if len(shares) < len(entry.parts) or sum(shares) != 1:
                 raise CarryError(
                     _("{name}: the shares of its parts do not add up to 1 (see `dansokh validate`, W001)").format(name=name)
                 )
-            return shares  # type: ignore[return-value]
+            return shares
         if entry.by == "figure":
-            figures = [(part.figures or {}).get(indicator) for part in entry.parts]
-            if any(f is None for f in figures):
+            given = [(part.figures or {}).get(indicator) for part in entry.parts]
+            figures = [Decimal(f) for f in given if f is not None]
+            if len(figures) < len(given):
                 raise CarryError(
                     _("{name} is shared by figure, and its parts give no {indicator}: add it to each part's figures").format(
                         name=name, indicator=indicator
                     )
                 )
-            total = sum(figures, Decimal(0))  # type: ignore[arg-type]
-            if total == 0:
+            whole = sum(figures, Decimal(0))
+            if whole == 0:
                 return [Fraction(1, len(figures))] * len(figures)
-            return [Fraction(f) / Fraction(total) for f in figures]  # type: ignore[arg-type]
+            return [Fraction(f) / Fraction(whole) for f in figures]
         raise CarryError(
             _(
                 "{name} was divided among {parts} and the crosswalk does not say how its figures are shared:"
@@ -248,16 +251,15 @@ class Bridge:
                 carried[part.unit].contributions.append(
                     Contribution(old, self.name_of(old), part_value, share, entry.divided)
                 )
-        for value in carried.values():
-            if not value.contributions:
+        partial = self.partial_units()
+        for new_value in carried.values():
+            new_value.partial = partial.get(new_value.unit) if partial is not None else None
+            if not new_value.contributions:
                 continue
             if spec.quota:
-                value.value = sum((c.value for c in value.contributions), Decimal(0))
+                new_value.value = sum((c.value for c in new_value.contributions), Decimal(0))
             else:
-                value.value, value.reason = self._mean(value, indicator)
-        partial = self.partial_units()
-        for value in carried.values():
-            value.partial = partial.get(value.unit) if partial is not None else None
+                new_value.value, new_value.reason = self._mean(new_value, indicator)
         return Carried(indicator, measure, self, list(carried.values()), old_total, missing)
 
     def _part_rate(self, entry: Entry, index: int, indicator: str, value: Decimal) -> Decimal:
@@ -267,12 +269,12 @@ class Bridge:
     def _mean(self, value: CarriedValue, indicator: str) -> tuple[Decimal | None, str | None]:
         """A new unit's rate: its parts' rates weighted by the parts' populations."""
         rates = [c.value for c in value.contributions]
-        places = max((-r.as_tuple().exponent for r in rates), default=0)  # type: ignore[operator]
-        weights = [self._population(c.old, value.unit) for c in value.contributions]
-        if all(w is not None for w in weights) and sum(weights) > 0:  # type: ignore[arg-type]
-            mean = sum((Fraction(r) * w for r, w in zip(rates, weights)), Fraction(0)) / sum(weights)  # type: ignore[arg-type, misc]
+        places = max((_places(r) for r in rates), default=0)
+        weights = [w for w in (self._population(c.old, value.unit) for c in value.contributions) if w is not None]
+        if len(weights) == len(rates) and sum(weights) > 0:
+            mean = sum((Fraction(r) * w for r, w in zip(rates, weights)), Fraction(0)) / sum(weights)
             exact = Decimal(mean.numerator) / Decimal(mean.denominator)
-            return exact.quantize(Decimal(1).scaleb(-max(places, 0)), rounding=ROUND_HALF_UP), None
+            return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), None
         if len(set(rates)) == 1:
             return rates[0], None
         return None, _(
@@ -289,12 +291,13 @@ class Bridge:
     def partial_units(self) -> dict[str, bool] | None:
         """For each new unit, whether it also took territory from old units this crosswalk does
         not cover (from the official list); ``None`` where that cannot be known.  Computed once."""
-        if not hasattr(self, "_partial"):
-            if self.crosswalk.from_.unit == self.crosswalk.to.unit:
-                self._partial = {unit: False for unit in self.order()}  # the same territory on both sides
-            else:
-                self._partial = reform_sources(self)
         return self._partial
+
+    @cached_property
+    def _partial(self) -> dict[str, bool] | None:
+        if self.crosswalk.from_.unit == self.crosswalk.to.unit:
+            return {unit: False for unit in self.order()}  # the same territory on both sides
+        return reform_sources(self)
 
 
 def _children(repo: Repository, unit: str, year: int) -> list[str]:
@@ -305,11 +308,17 @@ def _children(repo: Repository, unit: str, year: int) -> list[str]:
     return list(found)
 
 
+def _places(value: Decimal) -> int:
+    """The decimals a figure is written with (``3.04``: 2, ``100``: 0)."""
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 def _split(value: Decimal, shares: list[Fraction], method: Method, name: str) -> list[Decimal]:
     """A count split exactly among shares, in the units of its last written decimal."""
     if len(shares) == 1:
         return [value]
-    places = max(0, -value.as_tuple().exponent)  # type: ignore[operator]
+    places = _places(value)
     scaled = value.scaleb(places)
     if scaled < 0 or scaled != scaled.to_integral_value():
         raise CarryError(_("{name}: {value} cannot be split into parts").format(name=name, value=number(value)))
@@ -390,10 +399,11 @@ def carry_column(
                 for old, value in piece_values.items():
                     values[old] = values.get(old, Decimal(0)) + value
         carried = bridge.carry(values, indicator, unit, method)
-        for value in carried.values:
-            found = [piece.by_unit()[value.unit].value for piece in pieces]
-            if value.contributions and None not in found:
-                value.value = sum(found, Decimal(0))  # type: ignore[arg-type]
+        for new_value in carried.values:
+            found = [piece.by_unit()[new_value.unit].value for piece in pieces]
+            summed = [f for f in found if f is not None]
+            if new_value.contributions and len(summed) == len(found):
+                new_value.value = sum(summed, Decimal(0))
         return carried
     values, unit = column_values(repo, loaded, indicator)
     return bridge.carry(values, indicator, unit, method)
