@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from dansokh.cli import app
 from dansokh.model import official
 from dansokh.model.catalogue import CATALOGUE
 from dansokh.model.crosswalk import Crosswalk
+from dansokh.model.plan import AllocationTable
 from dansokh.read.positions import SourceMap
 
 EXAMPLE = ROOT / "examples" / "reform-2026"
@@ -108,7 +109,7 @@ def test_the_example_repository_validates_with_the_official_units_selected(refor
 def test_the_city_plan_of_2026_assigns_to_126_wards_and_communes_and_edges_hold(reform):
     result = cli("allocate", "--from", "ha-noi-2026", "--to", "Bồ Đề", "--format", "json")
     assert result.exit_code == 0, result.output
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     assert (document["parent"], document["child"]) == ("ha-noi-2026", "bo-de-2026")
     iud = next(line for line in document["lines"] if line["indicator"] == "new_users_iud")
     assert (iud["assigned"], iud["own"], iud["verdict"]) == ("259", "259", "met")
@@ -196,7 +197,7 @@ def test_the_carry_command_shows_long_biens_table_in_the_new_units(reform):
     assert "Bồ Đề                            272*" in text and "Bồ Đề                            272*+" not in text
     assert "Dụng cụ tử cung (đặt vòng): 1,100 in 2025, 1,100 carried; the parts add up exactly." in text
     assert "Hồng Hà: Ngọc Thụy (85%) + Bồ Đề (15%)" in text
-    document = json.loads(cli("crosswalk", "--carry", "long-bien", "--indicator", "new_users_iud", "-f", "json").output)
+    document = json.loads(cli("crosswalk", "--carry", "long-bien", "--indicator", "new_users_iud", "-f", "json").stdout)
     hong_ha = next(v for v in document["indicators"]["new_users_iud"]["values"] if v["name"] == "Hồng Hà")
     # Ngọc Thụy's 100 by population (30,180 of 35,500 went to Hồng Hà): 85.01… → 85; Bồ Đề's 100 × 0.15 = 15
     assert [(s["name"], s["value"], s["share"]) for s in hong_ha["sources"]] == [
@@ -217,7 +218,7 @@ def test_a_rate_is_carried_as_a_mean_weighted_by_population(reform):
 def test_split_weighs_by_last_years_column_carried_through_the_crosswalk(reform):
     result = cli("allocate", "--from", "ha-noi-2026", "--split", "new_users_iud", "--by", "city:new_users_iud", "--format", "json")
     assert result.exit_code == 0, result.output
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     assert document["whole"] == 35600 and len(document["rows"]) == 126
     assert sum(row["proposed"] for row in document["rows"]) == 35600
     # the whole is last year's: the split gives back the carried figures the 2026 table holds
@@ -250,13 +251,16 @@ def test_diff_across_the_reform_marks_figures_carried_through_a_divided_unit(ref
     assert "Bồ Đề: Ngọc Thụy (15%) + Ngọc Lâm + Bồ Đề (70%) + Long Biên (15%) + Thượng Thanh (15%) + Đức Giang (15%) + Phúc Đồng (15%) + Gia Thụy (70%)" in lines
     assert "119 of thành phố Hà Nội's units get nothing of quận Long Biên's figures through long-bien-2025-2026: they are not compared" in lines
     assert "38 changes in 1 plan between long-bien (quận Long Biên, 2025) and ha-noi-2026 (thành phố Hà Nội, 2026)." in lines
-    document = json.loads(cli("diff", "--plan", "ha-noi-2026", "--against", "long-bien", "-f", "json").output)
+    document = json.loads(cli("diff", "--plan", "ha-noi-2026", "--against", "long-bien", "-f", "json").stdout)
     change = next(c for c in document["changes"] if c["where"] == "Bồ Đề" and c["ref"]["column"] == "new_users_iud")
     assert change["carried"]["divided"] is True and change["carried"]["partial"] is False
     assert (change["old"], change["new"]) == ("272", "259")
-    same = json.loads(cli("diff", "--plan", "ha-noi-2026", "--against", "city", "-f", "json").output)
+    same = json.loads(cli("diff", "--plan", "ha-noi-2026", "--against", "city", "-f", "json").stdout)
     assert [c for c in same["changes"] if c["area"] == "allocation"] == []  # the 2026 table is last year's carried
-    assert cli("diff", "--plan", "ha-noi-2026").exit_code == 2
+    # without --against, the plan it continues (the city's of 2025), through the crosswalk of its units
+    continued = cli("diff", "--plan", "ha-noi-2026")
+    assert continued.exit_code == 0
+    assert "No plan changed between city (thành phố Hà Nội, 2025) and ha-noi-2026 (thành phố Hà Nội, 2026)." in continued.stdout
 
 
 def test_progress_shows_last_years_results_carried_into_a_new_ward(reform):
@@ -267,16 +271,165 @@ def test_progress_shows_last_years_results_carried_into_a_new_ward(reform):
     row = next(" ".join(line.split()) for line in text.splitlines() if "Dụng cụ tử cung" in line)
     assert row.endswith("63* │")
     assert "the results of the old units carried into phường Bồ Đề: Ngọc Thụy (15%) + Ngọc Lâm" in " ".join(text.split())
-    document = json.loads(cli("progress", "Phúc Lợi", "--year", "2026", "--period", "Q1", "--last-year", "--results", "results", "-f", "json").output)
+    document = json.loads(cli("progress", "Phúc Lợi", "--year", "2026", "--period", "Q1", "--last-year", "--results", "results", "-f", "json").stdout)
     iud = next(line for line in document[0]["lines"] if line["indicator"] == "new_users_iud")
     # Phúc Lợi took part of Gia Lâm district too: the city's crosswalk covers its whole territory
     assert iud["last_year"]["carried"]["sources"] == "Long Biên (13.9%) + Gia Lâm (16.7%)"
     narrow = json.loads(
         cli("progress", "Phúc Lợi", "--year", "2026", "--period", "Q1", "--last-year", "--results", "results",
-            "--crosswalk", "long-bien-2025-2026", "-f", "json").output
+            "--crosswalk", "long-bien-2025-2026", "-f", "json").stdout
     )
     iud = next(line for line in narrow[0]["lines"] if line["indicator"] == "new_users_iud")
     assert iud["last_year"]["carried"]["partial"] is True
+
+
+# --- next year's plan across the reform -----------------------------------------------------------
+
+CITY_2026 = "plans/2026/ha-noi-2026.yaml"
+
+
+def _draft_city_again(reform: Path, *options: str):  # -> the CliRunner's result
+    """The example's 2026 plan of Hà Nội moved aside, and drafted again from the 2025 plan."""
+    (reform / CITY_2026).unlink()
+    return cli("new", "--next", "city", "--id", "ha-noi-2026", *options)
+
+
+def _row_line(text: str, name: str, after: str) -> str:
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line)
+    return next(line for line in lines[start:] if f"name: {name}, values:" in line)
+
+
+@needs_library
+def test_next_years_city_plan_starts_in_the_new_units_with_last_years_figures_carried(reform):
+    result = _draft_city_again(reform)
+    assert result.exit_code == 0, result.output
+    assert (
+        "thành phố Hà Nội's units of 2026: the crosswalk ha-noi-2025-2026 (plans/crosswalks/ha-noi-2025-2026.yaml),"
+        " with the figures of 2025 carried into them"
+    ) in result.stderr
+    assert "229 figures could not be carried and are left empty for you to fill in (Ba Đình:" in result.stderr
+    assert "0 errors, 0 warnings, 0 notes." in result.stdout  # no blank left: the list gives every level
+    assert "wrote plans/2026/ha-noi-2026.yaml (plan ha-noi-2026, 2026)" in result.stdout
+    repo, _ = load_repository([reform / "plans"], whole=True)
+    draft, last_year = repo.by_id["ha-noi-2026"].plan, repo.by_id["city"].plan
+    example = load_repository([EXAMPLE / "plans"], whole=True)[0].by_id["ha-noi-2026"].plan
+    assert draft.continues == "city" and (draft.unit.id, draft.unit.code) == ("ha-noi", "01")
+    # the 126 wards and communes, named, coded and levelled as the official list does, in its order
+    assert [(u.id, u.name, u.level, u.code) for u in draft.units] == [(u.id, u.name, u.level, u.code) for u in example.units]
+    # Phụ lục 2 (methods) carried: the example's 2026 table is exactly this, and every column adds up
+    # to last year's total, to the person
+    rates, methods = draft.appendices[0], draft.appendices[1]
+    assert isinstance(methods, AllocationTable) and isinstance(rates, AllocationTable)
+    assert methods.rows == example.appendices[0].rows  # type: ignore[union-attr]
+    total = last_year.appendices[1].total_row[1].values  # type: ignore[union-attr]
+    assert total == [416950, 35600, 300, 1100, 99250, 280700]
+    assert [sum(row.values[c] for _, row in methods.unit_rows) for c in range(6)] == total  # type: ignore[misc]
+    assert methods.total_row[1].values == total  # type: ignore[index]
+    text = (reform / CITY_2026).read_text(encoding="utf-8")
+    # Bồ Đề took part of quận Long Biên (85,520 of its 346,700 people): 1,050 IUD users × 0.2467 → 259
+    assert _row_line(text, "Bồ Đề", "GIAO CHỈ TIÊU BIỆN PHÁP TRÁNH THAI NĂM 2026") == (
+        '      - {tt: "9", name: Bồ Đề, values: [6160, 259, 3, 3, 1332, 4563]}'
+        "  # * năm 2025: Long Biên (24,7%); có phần của đơn vị bị chia tách"
+    )
+    assert "    rows:  # số liệu năm 2025 (kế hoạch city) chuyển sang đơn vị năm 2026 qua bảng chuyển đổi ha-noi-2025-2026, cần rà soát" in text
+    # Phụ lục 1 (rates): a unit made of one district's part has the district's rates; one made of
+    # parts with different rates and no population to weigh them by is left empty, and says why
+    assert _row_line(text, "Bồ Đề", "GIAO CHỈ TIÊU DÂN SỐ NĂM 2026") == (
+        '      - {tt: "9", name: Bồ Đề, values: [0.00, 87, 91, 88, 86]}'
+        "  # * năm 2025: Long Biên (24,7%); có phần của đơn vị bị chia tách"
+    )
+    assert _row_line(text, "Phúc Lợi", "GIAO CHỈ TIÊU DÂN SỐ NĂM 2026") == (
+        '      - {tt: "11", name: Phúc Lợi, values: [null, null, null, null, 86]}'
+        "  # * năm 2025: Long Biên (13,9%) + Gia Lâm (16,7%); có phần của đơn vị bị chia tách; chưa chuyển được"
+        " Chỉ tiêu giảm tỷ lệ sinh con thứ 3+ (%), Tỷ lệ sàng lọc trước sinh 4 bệnh (%), Tỷ lệ sàng lọc sơ sinh 5 bệnh (%),"
+        " Tỷ lệ nam, nữ được khám sức khỏe trước kết hôn (%): các phần có tỷ lệ khác nhau mà bảng chuyển đổi không ghi"
+        " dân số để tính bình quân gia quyền, cần điền"
+    )
+    assert sum(value is None for _, row in rates.unit_rows for value in row.values) == 229
+    assert rates.total_row[1].values == last_year.appendices[0].total_row[1].values  # type: ignore[index, union-attr]
+    validated = cli("validate", "plans")
+    assert validated.exit_code == 0, validated.output
+    assert "Checked 11 files, 9 plans, 6 parent→child edges: 0 errors" in validated.output
+
+
+@needs_library
+def test_a_rate_carried_into_next_years_plan_is_weighted_by_the_parts_populations(reform):
+    crosswalk = "plans/crosswalks/ha-noi-2025-2026.yaml"
+    populations = {"bat-trang": 30000, "gia-lam": 60000, "long-bien": 20000, "phu-dong": 40000, "phuc-loi": 25000, "thuan-an": 35000}
+    _mutate(reform, crosswalk, '    code: "018"\n    by: share', '    code: "018"\n    by: population')
+    for unit, code in (("bat-trang", "00577"), ("gia-lam", "00565"), ("long-bien", "00145"), ("phu-dong", "00541"),
+                       ("phuc-loi", "00136"), ("thuan-an", "00562")):
+        old = f'code: "{code}", share: "1/6"}}'
+        _mutate(reform, crosswalk, old, f'code: "{code}", population: {populations[unit]}}}')
+    assert _draft_city_again(reform).exit_code == 0
+    repo, _ = load_repository([reform / "plans"], whole=True)
+    rates = repo.by_id["ha-noi-2026"].plan.appendices[0]
+    phuc_loi = next(row for _, row in rates.unit_rows if row.name == "Phúc Lợi")  # type: ignore[union-attr]
+    # Phúc Lợi: 48,030 people of quận Long Biên (0.00, 87, 91, 88, 86) and 25,000 of huyện Gia Lâm
+    # (0.05, 82, 90, 85, 86), each rate to the decimals it was written with
+    def weighted(a: str, b: str, places: int) -> Decimal:
+        exact = (Fraction(a) * 48030 + Fraction(b) * 25000) / 73030
+        return (Decimal(exact.numerator) / exact.denominator).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+    assert [weighted("0.00", "0.05", 2), weighted("87", "82", 0), weighted("88", "85", 0)] == [Decimal("0.02"), 85, 87]
+    assert phuc_loi.values == [Decimal("0.02"), 85, 91, 87, 86]
+
+
+def test_next_years_plan_names_its_crosswalk_when_there_are_several(reform):
+    shutil.copy(reform / "plans/crosswalks/ha-noi-2025-2026.yaml", reform / "plans/crosswalks/ha-noi-other.yaml")
+    _mutate(reform, "plans/crosswalks/ha-noi-other.yaml", "id: ha-noi-2025-2026", "id: ha-noi-other")
+    several = _draft_city_again(reform)
+    assert several.exit_code == 2
+    assert (
+        "several crosswalks carry thành phố Hà Nội's units of 2025 into 2026: plans/crosswalks/ha-noi-2025-2026.yaml,"
+        " plans/crosswalks/ha-noi-other.yaml; name one with --crosswalk"
+    ) in " ".join(several.stderr.split())
+    wrong = cli("new", "--next", "city", "--id", "ha-noi-2026", "--crosswalk", "long-bien-2025-2026")
+    assert wrong.exit_code == 1
+    assert "--next: the crosswalk long-bien-2025-2026 carries quận Long Biên's units of 2025, not thành phố Hà Nội's units of 2025" in " ".join(wrong.stderr.split())
+    assert not (reform / CITY_2026).exists()
+    chosen = cli("new", "--next", "city", "--id", "ha-noi-2026", "--crosswalk", "plans/crosswalks/ha-noi-other.yaml", "--dry-run")
+    assert chosen.exit_code == 0 and "the crosswalk ha-noi-other (plans/crosswalks/ha-noi-other.yaml)" in chosen.stderr
+    assert "      - {tt: \"9\", name: Bồ Đề, values: [6160, 259, 3, 3, 1332, 4563]}" in chosen.stdout
+
+
+def test_next_years_plan_waits_for_the_shares_of_a_divided_unit(reform):
+    _mutate(reform, "plans/crosswalks/ha-noi-2025-2026.yaml", '    code: "018"\n    by: share', '    code: "018"\n    by: undecided')
+    result = _draft_city_again(reform)
+    assert result.exit_code == 1
+    assert "--next: Gia Lâm was divided among Bát Tràng, Gia Lâm, Long Biên, Phù Đổng, Phúc Lợi, Thuận An and the crosswalk" in " ".join(result.stderr.split())
+    assert "decide by: population, share or figure in plans/crosswalks/ha-noi-2025-2026.yaml (W002)" in " ".join(result.stderr.split())
+    assert not (reform / CITY_2026).exists()
+
+
+def test_next_years_plan_across_the_reform_without_the_library(reform, no_library):
+    # the example selects the O rules: without the list, the new plan would not validate, so it is not written
+    refused = _draft_city_again(reform)
+    assert refused.exit_code == 1
+    assert "O001 not checked, and so not passed: the official list of administrative units is not installed" in refused.stdout
+    assert "not written: the new plan would not validate" in refused.stderr
+    assert not (reform / CITY_2026).exists()
+    (reform / "dansokh.toml").unlink()
+    result = cli("new", "--next", "city", "--id", "ha-noi-2026")
+    assert result.exit_code == 0, result.output
+    repo, _ = load_repository([reform / "plans"], whole=True)
+    draft = repo.by_id["ha-noi-2026"].plan
+    example = load_repository([EXAMPLE / "plans"], whole=True)[0].by_id["ha-noi-2026"].plan
+    # the crosswalk's names and codes; the level is known only of the units a plan declares: the
+    # rest is left blank, and P002 asks for each
+    assert [(u.id, u.name, u.code) for u in draft.units] == [(u.id, u.name, u.code) for u in example.units]
+    levels = {u.id: u.level for u in draft.units}
+    assert (levels["bo-de-00118"], levels["phuc-loi-00136"], levels["ba-dinh-00004"]) == ("cấp xã", "cấp xã", "…")
+    blanks = [line for line in result.stdout.splitlines() if " P002 " in line]
+    assert len(blanks) == sum(level == "…" for level in levels.values()) == 123
+    line = line_of(reform / CITY_2026, "id: ba-dinh-00004")
+    column = (reform / CITY_2026).read_text(encoding="utf-8").splitlines()[line - 1].index("…") + 1
+    assert blanks[0] == f"plans/2026/ha-noi-2026.yaml:{line}:{column}: P002 the level of Ba Đình still holds the blank … that dansokh new left: fill it in"
+    assert draft.unit.code is None
+    assert draft.appendices[1].rows == example.appendices[0].rows  # type: ignore[union-attr]  # the figures do not need the list
+    validated = cli("validate", "plans")
+    assert validated.exit_code == 0 and sum(" P002 " in line for line in validated.stdout.splitlines()) == 123
 
 
 # --- crosswalks checked --------------------------------------------------------------------------
@@ -378,7 +531,7 @@ def test_without_the_library_the_official_rule_says_it_did_not_check(reform, no_
     assert proposal.exit_code == 2 and 'pip install "dansokh[units]"' in proposal.output
     carried = cli("crosswalk", "--carry", "long-bien", "--indicator", "new_users_iud", "-f", "json")
     assert carried.exit_code == 0
-    assert {v["partial"] for v in json.loads(carried.output)["indicators"]["new_users_iud"]["values"]} == {None}
+    assert {v["partial"] for v in json.loads(carried.stdout)["indicators"]["new_users_iud"]["values"]} == {None}
 
 
 def test_a_code_must_be_quoted_text(in_tmp):

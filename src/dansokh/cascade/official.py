@@ -39,6 +39,28 @@ def official_tier(unit: OfficialUnit, snapshot: Snapshot) -> str:
     return "commune" if unit.level == snapshot.levels else "district"
 
 
+def level_words(unit: OfficialUnit, snapshot: Snapshot) -> str:
+    """The level of an official unit as plans declare it: ``cấp tỉnh``, ``cấp huyện``, ``cấp xã``."""
+    tier = official_tier(unit, snapshot)
+    return next(f"cấp {word}" for word, name in _TIERS if name == tier)
+
+
+def units_changed(plan: Plan, year: int) -> bool:
+    """Whether the official list in force for ``plan`` is not the one in force in ``year`` (the
+    2025 reform lies between them); false where the list is not installed."""
+    if not official.available() or not 1 <= year <= 9999:
+        return False
+    before, after = official.snapshot_for(in_force_on(plan)), official.snapshot_for(date(year, 1, 1))
+    return before is not None and after is not None and before is not after
+
+
+def placed_in(repo: Repository, unit: UnitDecl, year: int) -> OfficialUnit | None:
+    """``unit`` in the official list in force on 1 January of ``year``; ``None`` where it is not
+    there (a district after the reform) or the list is not installed."""
+    snapshot = official.snapshot_for(date(year, 1, 1)) if official.available() and 1 <= year <= 9999 else None
+    return Placer(repo, snapshot).place(unit, unit.parent).unit if snapshot is not None else None
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -77,12 +99,12 @@ class Placer:
 
     def parent_of(self, parent_id: str | None) -> tuple[bool, OfficialUnit | None]:
         """(whether the parent is declared in the repository, its official unit)."""
-        if parent_id is None or self.repo.unit(parent_id) is None:
+        declared = self.repo.unit(parent_id) if parent_id is not None else None
+        if parent_id is None or declared is None:
             return False, None
         if parent_id not in self.memo:
             self.memo[parent_id] = None  # a cycle of parents stops here
-            declared = self.repo.unit(parent_id)
-            self.memo[parent_id] = self.place(declared, declared.parent).unit  # type: ignore[union-attr]
+            self.memo[parent_id] = self.place(declared, declared.parent).unit
         return True, self.memo[parent_id]
 
     def place(self, unit: UnitDecl, parent_id: str | None) -> Placed:
@@ -226,14 +248,14 @@ def reform_sources(bridge: "Bridge") -> dict[str, bool] | None:
             sources.setdefault(part.code, set()).add(old_code)
     result: dict[str, bool] = {}
     for new in bridge.order():
-        declared = repo.unit(new)
-        part = next((p for e in bridge.crosswalk.units for p in e.parts if p.unit == new), None)
-        if declared is None:
-            declared = UnitDecl(id=new, name=(part.name if part and part.name else new), level="", code=part.code if part else None)
-        placed = new_placer.place(declared, declared.parent).unit
-        if placed is None:
+        given = next((p for e in bridge.crosswalk.units for p in e.parts if p.unit == new), None)
+        new_unit = repo.unit(new) or UnitDecl(
+            id=new, name=(given.name if given and given.name else new), level="", code=given.code if given else None
+        )
+        found = new_placer.place(new_unit, new_unit.parent).unit
+        if found is None:
             continue
-        result[new] = bool(sources.get(placed.code, set()) - covered)
+        result[new] = bool(sources.get(found.code, set()) - covered)
     return result
 
 
@@ -273,15 +295,16 @@ def expected_parts(bridge: "Bridge") -> tuple[dict[str, Expected], Snapshot] | N
                 new_codes[part.unit] = placed.code if placed else None
     found: dict[str, Expected] = {}
     for old in dict.fromkeys([*bridge.old_units(), *bridge.entries]):
-        entry = bridge.entries.get(old)
-        declared = repo.unit(old) or (
-            UnitDecl(id=old, name=entry[1].name or old, level="", code=entry[1].code) if entry else None
+        indexed = bridge.entries.get(old)
+        old_entry = indexed[1] if indexed is not None else None
+        old_unit = repo.unit(old) or (
+            UnitDecl(id=old, name=old_entry.name or old, level="", code=old_entry.code) if old_entry is not None else None
         )
-        if declared is None:
+        if old_unit is None:
             continue
-        placed = old_placer.place(declared, declared.parent).unit
-        if placed is None:
+        old_placed = old_placer.place(old_unit, old_unit.parent).unit
+        if old_placed is None:
             continue
-        given = frozenset(new_codes.get(p.unit) for p in entry[1].parts) if entry else frozenset()
-        found[old] = Expected(placed, frozenset(p.code for p in reform.parts_of(placed)), given)
+        given = frozenset(new_codes.get(p.unit) for p in old_entry.parts) if old_entry is not None else frozenset()
+        found[old] = Expected(old_placed, frozenset(p.code for p in reform.parts_of(old_placed)), given)
     return found, new_list
