@@ -144,6 +144,10 @@ REFORM = [
     ("dansokh allocate --from ha-noi-2026 --split new_users_iud --by city:new_users_iud --whole 36000", 0),
     ("dansokh diff --plan ha-noi-2026 --against long-bien", 0),
     ("dansokh progress bo-de-00118 --period Q1 --last-year --results results", 0),
+    ("mv plans/2026/ha-noi-2026.yaml ha-noi-2026-example.yaml", 0),
+    ("dansokh new --next city --id ha-noi-2026", 0),
+    ('grep "name: Bồ Đề" plans/2026/ha-noi-2026.yaml', 0),
+    ("dansokh validate", 0),
 ]
 
 
