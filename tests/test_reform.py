@@ -432,6 +432,32 @@ def test_next_years_plan_across_the_reform_without_the_library(reform, no_librar
     assert validated.exit_code == 0 and sum(" P002 " in line for line in validated.stdout.splitlines()) == 123
 
 
+@needs_library
+def test_next_years_plan_without_a_crosswalk_says_the_units_changed(real_plans):
+    city = cli("new", "--next", "city", "--dry-run")
+    assert city.exit_code == 0
+    assert (
+        "note: the official units of 2025 are not those of 2026 (the reform of 1/7/2025), and no crosswalk leads from"
+        " thành phố Hà Nội's units of 2025 to its units of 2026: the new plan keeps last year's units. To start it in the"
+        " new units, propose a crosswalk (dansokh crosswalk --from 2025 --to 2026 --unit ha-noi), decide its shares, and"
+        " run this again."
+    ) in " ".join(city.stderr.split())
+    assert "  - {id: ba-dinh, name: Ba Đình, level: cấp huyện}" in city.stdout  # last year's units, as it says
+    district = cli("new", "--next", "long-bien", "--dry-run")
+    assert district.exit_code == 0
+    assert (
+        "note: quận Long Biên is not an official unit in 2026 (the reform of 1/7/2025): the new plan is of a unit that no"
+        " longer exists. The figures of its units of 2025 reach the units that took them over through a crosswalk"
+        " (dansokh crosswalk --from 2025 --to 2026 --unit long-bien)."
+    ) in " ".join(district.stderr.split())
+    ward = cli("new", "--next", "bac-cuong", "--dry-run")  # a ward's plan assigns to no units: no crosswalk to propose
+    assert ward.exit_code == 0
+    assert " ".join(ward.stderr.split()).endswith(
+        "note: phường Bắc Cường is not an official unit in 2026 (the reform of 1/7/2025): the new plan is of a unit that"
+        " no longer exists."
+    )
+
+
 # --- crosswalks checked --------------------------------------------------------------------------
 
 

@@ -98,8 +98,9 @@ def next_year_carry(repo: Repository, loaded: LoadedPlan, chosen: str | None, me
                 )
             )
         if not found:
-            if units_changed(plan, year):
-                say(_reform_note(repo, loaded))
+            note = _reform_note(repo, loaded) if units_changed(plan, year) else None
+            if note:
+                say(note)
             return None
         bridge = found[0]
     try:
@@ -122,8 +123,9 @@ def next_year_carry(repo: Repository, loaded: LoadedPlan, chosen: str | None, me
     return carry
 
 
-def _reform_note(repo: Repository, loaded: LoadedPlan) -> str:
-    """What to know when next year's plan is drafted in last year's units across the reform."""
+def _reform_note(repo: Repository, loaded: LoadedPlan) -> str | None:
+    """What to know when next year's plan is drafted in last year's units across the reform: that
+    its unit no longer exists, or that the units it assigns to have changed."""
     from ..cascade.official import placed_in
 
     plan = loaded.plan
@@ -139,6 +141,8 @@ def _reform_note(repo: Repository, loaded: LoadedPlan) -> str:
             "The figures of its units of {year} reach the units that took them over through a crosswalk (dansokh"
             " crosswalk --from {year} --to {next} --unit {id})."
         ).format(**values)
+    if not plan.units:
+        return None
     return _(
         "note: the official units of {year} are not those of {next} (the reform of 1/7/2025), and no crosswalk leads"
         " from {unit}'s units of {year} to its units of {next}: the new plan keeps last year's units. To start it in"
