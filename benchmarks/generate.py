@@ -1,17 +1,18 @@
 """A synthetic nationwide plans repository, the same every time for the same seed.
 
-The pre-2025 shape: one national plan, 63 provinces, about 700 districts and about 10,000
-communes.  Every plan states targets, carries a schedule, and (above the communes) an allocation
+Two shapes: ``pre`` (before the 2025 reform, plans of 2025): one national plan, 63 provinces, about
+700 districts and about 10,000 communes; ``post`` (since 1 July 2025, plans of 2026): one national
+plan, 34 provinces and about 3,300 communes, two levels below the nation.  Every plan states targets, carries a schedule, and (above the communes) an allocation
 table to its children and the due date of their first-quarter report; quotas are split with
 dansokh's own apportionment so that every column adds up, and every child states exactly what it
 was assigned, so the repository validates clean.
 
-With ``--results`` every unit also reports its first quarter (``results/2025/Q1/…``): the
+With ``--results`` every unit also reports its first quarter (``results/YEAR/Q1/…``): the
 communes' figures are drawn at random, every unit above adds up its children's counts and the
 numerators and denominators of its rates, and every report is on time, so that the results
 validate clean too and the benchmark times every K rule over the whole country.
 
-    python benchmarks/generate.py OUT [--seed 2025] [--provinces 63] [--results]
+    python benchmarks/generate.py OUT [--shape pre|post] [--seed 2025] [--provinces N] [--results]
 """
 
 from __future__ import annotations
@@ -24,7 +25,24 @@ from pathlib import Path
 
 from dansokh.cascade.apportion import Method, Share, apportion
 
-LEVELS = ["cấp quốc gia", "cấp tỉnh", "cấp huyện", "cấp xã"]
+@dataclass(frozen=True)
+class Shape:
+    """How many levels, how many units at each, and the year of the plans."""
+
+    year: int
+    levels: tuple[str, ...]  # the level words, from the nation down
+    spans: dict[int, tuple[int, int]]  # level -> (fewest, most) children, the provinces given separately
+    letters: str  # the letter of each level's ids below the provinces
+    provinces: int
+
+
+SHAPES = {
+    "pre": Shape(2025, ("cấp quốc gia", "cấp tỉnh", "cấp huyện", "cấp xã"), {1: (7, 15), 2: (8, 20)}, "dc", 63),
+    # 34 provinces of 60–128 communes: 3,289 with the default seed, as the reform made 3,321
+    "post": Shape(2026, ("cấp quốc gia", "cấp tỉnh", "cấp xã"), {1: (60, 128)}, "c", 34),
+}
+SHAPE = SHAPES["pre"]  # the shape being written (``main`` sets it)
+LEVELS = list(SHAPE.levels)
 RATES = ["prenatal_screening", "newborn_screening", "elderly_checkup", "premarital_checkup"]
 METHODS = ["new_users_iud", "new_users_implant", "new_users_injectable", "new_users_pill", "new_users_condom"]
 LABELS = {
@@ -63,20 +81,26 @@ class Unit:
         return sum(self.methods.values())
 
 
+def _year(text: str) -> str:
+    """A text of the pre-2025 templates in the year of the shape being written."""
+    return text.replace("2025", str(SHAPE.year)).replace("2024", str(SHAPE.year - 1))
+
+
 def build(seed: int, provinces: int) -> Unit:
     rng = random.Random(seed)
+    leaf = len(SHAPE.levels) - 1
     nation = Unit("viet-nam", "Việt Nam", 0, None, 1)
     nation.rates = {"prenatal_screening": 80, "newborn_screening": 85, "elderly_checkup": 80, "premarital_checkup": 80}
     nation.methods = dict(zip(METHODS, (700_000, 40_000, 150_000, 1_400_000, 3_000_000)))
-    spans = {0: (provinces, provinces), 1: (7, 15), 2: (8, 20)}
+    spans = {0: (provinces, provinces), **SHAPE.spans}
 
     def grow(unit: Unit) -> None:
-        if unit.level == 3:
+        if unit.level == leaf:
             return
         low, high = spans[unit.level]
         for n in range(1, rng.randint(low, high) + 1):
             name = f"{rng.choice(SYLLABLES)} {rng.choice(SYLLABLES)} {n}"
-            child_id = f"p{n:02d}" if unit.level == 0 else f"{unit.id}-{'dc'[unit.level - 1]}{n:02d}"
+            child_id = f"p{n:02d}" if unit.level == 0 else f"{unit.id}-{SHAPE.letters[unit.level - 1]}{n:02d}"
             unit.children.append(Unit(child_id, name, unit.level + 1, unit, rng.randint(20, 200)))
         shares = [Share(c.id, c.weight) for c in unit.children]
         for method, quota in unit.methods.items():
@@ -103,13 +127,13 @@ def plan_text(unit: Unit, rng: random.Random) -> str:
     lines = [
         f"# Synthetic plan for the dansokh benchmark ({LEVELS[unit.level]})",
         f"id: {unit.id}",
-        "year: 2025",
+        f"year: {SHAPE.year}",
         "scope: annual",
         "document:",
         f"  issuer: UBND {unit.name}",
         "  symbol: KH-UBND",
-        '  date: "2025-01-15"',
-        f"  title: Kế hoạch công tác Dân số và Phát triển {unit.name} năm 2025",
+        f'  date: "{SHAPE.year}-01-15"',
+        f"  title: Kế hoạch công tác Dân số và Phát triển {unit.name} năm {SHAPE.year}",
         "  signer: {on_behalf: TM. ỦY BAN NHÂN DÂN, title: CHỦ TỊCH}",
         f"unit: {unit_line(unit, True)}",
     ]
@@ -130,8 +154,8 @@ def plan_text(unit: Unit, rng: random.Random) -> str:
         for number in range(1, 5):
             lines += [
                 f'          - number: "{number}"',
-                f"            content: {rng.choice(TASKS)}",
-                f"            time: {rng.choice(TIMES)}",
+                f"            content: {_year(rng.choice(TASKS))}",
+                f"            time: {_year(rng.choice(TIMES))}",
                 "            lead: Trung tâm Y tế",
             ]
     if unit.children:
@@ -139,10 +163,10 @@ def plan_text(unit: Unit, rng: random.Random) -> str:
             "reporting:",
             "  text: báo cáo kết quả thực hiện định kỳ hàng quý, trước ngày 10 tháng đầu tiên của quý tiếp theo",
             "  reports:",
-            '    - {period: Q1, before: "2025-04-10"}',
+            f'    - {{period: Q1, before: "{SHAPE.year}-04-10"}}',
         ]
         columns = RATES + ["new_users_total"] + METHODS
-        lines += ["  - kind: allocation", '    number: "2"', "    title: BIỂU GIAO CHỈ TIÊU NĂM 2025", "    columns:"]
+        lines += ["  - kind: allocation", '    number: "2"', f"    title: BIỂU GIAO CHỈ TIÊU NĂM {SHAPE.year}", "    columns:"]
         lines += [f"      - {{indicator: {c}, label: {LABELS[c]}}}" for c in columns]
         lines.append("    rows:")
 
@@ -188,9 +212,9 @@ def result_text(unit: Unit, figures: Reported, rng: random.Random) -> str:
     lines = [
         "kind: result",
         f"unit: {unit.id}",
-        "year: 2025",
+        f"year: {SHAPE.year}",
         'period: "Q1"',
-        f'reported: "2025-04-0{rng.randint(1, 9)}"',
+        f'reported: "{SHAPE.year}-04-0{rng.randint(1, 9)}"',
         f'document: {{kind: "Báo cáo", issuer: "UBND {unit.name}"}}',
         "figures:",
     ]
@@ -206,11 +230,11 @@ def result_text(unit: Unit, figures: Reported, rng: random.Random) -> str:
 
 
 def write_results(root: Unit, out: Path, seed: int) -> tuple[int, int]:
-    """One first-quarter result per unit under ``out/results/2025/Q1``, in the plans' folder shape."""
+    """One first-quarter result per unit under ``out/results/YEAR/Q1``, in the plans' folder shape."""
     rng = random.Random(seed + 2)
     top = report(root, rng)
     files = size = 0
-    stack: list[tuple[Unit, Reported, Path]] = [(root, top, out / "results" / "2025" / "Q1")]
+    stack: list[tuple[Unit, Reported, Path]] = [(root, top, out / "results" / str(SHAPE.year) / "Q1")]
     while stack:
         unit, figures, folder = stack.pop()
         folder.mkdir(parents=True, exist_ok=True)
@@ -226,7 +250,7 @@ def write_results(root: Unit, out: Path, seed: int) -> tuple[int, int]:
 def write(root: Unit, out: Path, seed: int) -> tuple[int, int]:
     rng = random.Random(seed + 1)
     files = size = 0
-    stack: list[tuple[Unit, Path]] = [(root, out / "2025")]
+    stack: list[tuple[Unit, Path]] = [(root, out / str(SHAPE.year))]
     while stack:
         unit, folder = stack.pop()
         folder.mkdir(parents=True, exist_ok=True)
@@ -240,14 +264,18 @@ def write(root: Unit, out: Path, seed: int) -> tuple[int, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder to write the plans into (must be empty or absent)")
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="pre", help="before or after the 2025 reform")
     parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--provinces", type=int, default=63)
+    parser.add_argument("--provinces", type=int, help="default: 63 before the reform, 34 after")
     parser.add_argument("--results", action="store_true", help="also a first-quarter result for every unit")
     args = parser.parse_args(argv)
     if args.out.exists() and any(args.out.iterdir()):
         print(f"{args.out} is not empty", file=sys.stderr)
         return 2
-    root = build(args.seed, args.provinces)
+    global SHAPE, LEVELS
+    SHAPE = SHAPES[args.shape]
+    LEVELS = list(SHAPE.levels)
+    root = build(args.seed, args.provinces or SHAPE.provinces)
     files, size = write(root, args.out, args.seed)
     print(f"{files} plans, {size / 1e6:.1f} MB in {args.out}")
     if args.results:

@@ -20,9 +20,12 @@ Peak memory is the largest resident set among the process and its workers (``ru_
 sum over the process and its workers of their proportional set sizes, sampled every 20 ms (Linux:
 pages a forked worker shares with its parent count once).
 
-    python benchmarks/run.py [--plans DIR] [--repeat 3] [--provinces 63] [--only NAME,...]
+    python benchmarks/run.py [--plans DIR] [--repeat 3] [--shapes pre,post] [--provinces N] [--only NAME,...]
 
-Without --plans the repository is generated (seed 2025) into a temporary folder first.
+Without --plans the repository is generated (seed 2025) into a temporary folder first: before the
+2025 reform (``--shapes pre``, the default: 63 provinces, about 700 districts, 10,000 communes), after
+it (``post``: 34 provinces, about 3,300 communes, two levels), or both, timed side by side in the same
+rounds, with the ratios of the two.
 """
 
 from __future__ import annotations
@@ -151,58 +154,54 @@ def _available(module: str) -> bool:
     return subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True).returncode == 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--plans", type=Path, help="an existing plans folder (default: generate one)")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--provinces", type=int, default=63)
-    parser.add_argument("--only", help="comma-separated names of the commands to run (see the output)")
-    parser.add_argument(
-        "--results", action="store_true", help="generate a first-quarter result for every unit too, and time their validation"
-    )
-    args = parser.parse_args(argv)
+class Prepared:
+    """One shape's repository, ready to time: its files, the commune changed for the incremental
+    cases, and the commands (name -> (command, what to do before it))."""
 
-    with tempfile.TemporaryDirectory(prefix="dansokh-bench-") as scratch:
-        root = Path(scratch) / "repo"
-        plans = root / "plans"
+    def __init__(self, shape: str, scratch: Path, args: argparse.Namespace):
+        self.shape = shape
+        self.root = scratch / shape / "repo"
+        plans = self.root / "plans"
         if args.plans is not None:
             shutil.copytree(args.plans, plans)
         else:
+            provinces = ["--provinces", str(args.provinces)] if args.provinces else []
             subprocess.run(
-                [sys.executable, str(HERE / "generate.py"), str(plans), "--provinces", str(args.provinces)]
+                [sys.executable, str(HERE / "generate.py"), str(plans), "--shape", shape, *provinces]
                 + (["--results"] if args.results else []),
                 check=True,
             )
-        files = sorted((plans / "2025").rglob("*.yaml")) if (plans / "2025").is_dir() else sorted(plans.rglob("*.yaml"))
-        size = sum(f.stat().st_size for f in files)
+        years = sorted(p for p in plans.iterdir() if p.is_dir() and p.name.isdigit())
+        year = years[0] if years else plans  # the plans (results may sit beside them)
+        self.files = sorted(year.rglob("*.yaml"))
+        self.size = sum(f.stat().st_size for f in self.files)
         # one commune, changed in the same way each round (its third-child rate is not stated, so
-        # a comment line keeps the plan valid): a commune of the first district of the first province
-        commune = next(f for f in files if f.stem.count("-") == 2 and "-c" in f.stem)
-        original = commune.read_bytes()
-        schema = Path(scratch) / "plan.schema.json"
-        subprocess.run([sys.executable, "-m", "dansokh", "schema", "-o", str(schema)], check=True, cwd=root)
-        _git(root, "init", "-q")
-        (root / ".gitignore").write_text(".dansokh_cache/\n", encoding="utf-8")
-        _git(root, "add", "-A")
-        _git(root, "commit", "-q", "-m", "plans")
+        # a comment line keeps the plan valid): a commune of the first province
+        self.commune = next(f for f in self.files if "-c" in f.stem)
+        self.original = self.commune.read_bytes()
+        schema = scratch / shape / "plan.schema.json"
+        subprocess.run([sys.executable, "-m", "dansokh", "schema", "-o", str(schema)], check=True, cwd=self.root)
+        _git(self.root, "init", "-q")
+        (self.root / ".gitignore").write_text(".dansokh_cache/\n", encoding="utf-8")
+        _git(self.root, "add", "-A")
+        _git(self.root, "commit", "-q", "-m", "plans")
         dansokh = [sys.executable, "-m", "dansokh"]
-        relative = str(commune.relative_to(root))
-
+        self.relative = str(self.commune.relative_to(self.root))
         edits = iter(range(1_000_000))
 
         def changed() -> None:
             """One commune changed (a comment added, a new one each time: a new file to the cache)."""
-            commune.write_bytes(original + f"# changed ({next(edits)})\n".encode())
+            self.commune.write_bytes(self.original + f"# changed ({next(edits)})\n".encode())
 
         def warm_cache() -> None:
-            commune.write_bytes(original)
-            subprocess.run([*dansokh, "validate", "plans"], cwd=root, capture_output=True)
+            self.reset()
+            subprocess.run([*dansokh, "validate", "plans"], cwd=self.root, capture_output=True)
 
         def warm_then_changed() -> None:
             warm_cache()
             changed()
 
-        year = plans / "2025" if (plans / "2025").is_dir() else plans  # the plans (results may sit beside them)
+        relative_year = str(year.relative_to(self.root))
         commands: dict[str, tuple[list[str], object]] = {
             "rapidyaml parse+walk": ([sys.executable, "-c", RYML_WALK, str(year)], None),
         }
@@ -213,16 +212,16 @@ def main(argv: list[str] | None = None) -> int:
             commands["validate cold, plans + results"] = ([*dansokh, "validate", "plans", "--no-cache"], None)
         if shutil.which("check-jsonschema"):
             commands["check-jsonschema"] = (
-                ["check-jsonschema", "--schemafile", str(schema), *[str(f) for f in files]],
+                ["check-jsonschema", "--schemafile", str(schema), *[str(f) for f in self.files]],
                 None,
             )
         commands.update(
             {
-                "validate cold": ([*dansokh, "validate", str(year.relative_to(root)), "--no-cache"], None),
-                "validate cold serial": ([*dansokh, "validate", str(year.relative_to(root)), "--no-cache", "--jobs", "1"], None),
-                "validate warm": ([*dansokh, "validate", str(year.relative_to(root))], warm_cache),
-                "one commune cold": ([*dansokh, "validate", relative, "--no-cache"], changed),
-                "one commune warm": ([*dansokh, "validate", relative], warm_then_changed),
+                "validate cold": ([*dansokh, "validate", relative_year, "--no-cache"], None),
+                "validate cold serial": ([*dansokh, "validate", relative_year, "--no-cache", "--jobs", "1"], None),
+                "validate warm": ([*dansokh, "validate", relative_year], warm_cache),
+                "one commune cold": ([*dansokh, "validate", self.relative, "--no-cache"], changed),
+                "one commune warm": ([*dansokh, "validate", self.relative], warm_then_changed),
                 "changed-since cold": ([*dansokh, "validate", "plans", "--changed-since", "HEAD", "--no-cache"], changed),
                 "changed-since warm": ([*dansokh, "validate", "plans", "--changed-since", "HEAD"], warm_then_changed),
                 "--help": ([*dansokh, "--help"], None),
@@ -231,59 +230,110 @@ def main(argv: list[str] | None = None) -> int:
         if args.only:
             wanted = set(args.only.split(","))
             commands = {name: command for name, command in commands.items() if name in wanted}
-        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
+        self.commands = commands
+
+    def reset(self) -> None:
+        self.commune.write_bytes(self.original)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plans", type=Path, help="an existing plans folder (default: generate one)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--provinces", type=int, help="default: 63 before the reform, 34 after")
+    parser.add_argument(
+        "--shapes",
+        default="pre",
+        help="comma-separated: pre (before the 2025 reform: three levels, about 10,000 communes), post (after:"
+        " two levels, about 3,300 communes); both are timed side by side in the same rounds",
+    )
+    parser.add_argument("--only", help="comma-separated names of the commands to run (see the output)")
+    parser.add_argument(
+        "--results", action="store_true", help="generate a first-quarter result for every unit too, and time their validation"
+    )
+    args = parser.parse_args(argv)
+    shapes = [shape.strip() for shape in args.shapes.split(",") if shape.strip()]
+    if not shapes or any(shape not in ("pre", "post") for shape in shapes) or (args.plans and len(shapes) > 1):
+        parser.error("--shapes: pre, post or both (and one shape with --plans)")
+
+    with tempfile.TemporaryDirectory(prefix="dansokh-bench-") as scratch:
+        prepared = [Prepared(shape, Path(scratch), args) for shape in shapes]
+        runs: dict[tuple[str, str], list[tuple[float, float, float]]] = {
+            (p.shape, name): [] for p in prepared for name in p.commands
+        }
         for round_ in range(args.repeat):
-            for name, (command, before) in commands.items():
-                commune.write_bytes(original)
-                if before is not None:
-                    before()  # type: ignore[operator]
-                seconds, largest, tree, status = measure(command, root)
-                if status not in (0, 1):
-                    print(f"{name} exited {status} on round {round_ + 1}", file=sys.stderr)
-                    return 1
-                if status == 1 and round_ == 0:
-                    print(f"note: {name} found errors (exit 1)", file=sys.stderr)
-                runs[name].append((seconds, largest, tree))
-            commune.write_bytes(original)
+            for name in dict.fromkeys(name for p in prepared for name in p.commands):
+                for repository in prepared:  # the same command on each shape, one after the other
+                    if name not in repository.commands:
+                        continue
+                    command, before = repository.commands[name]
+                    repository.reset()
+                    if before is not None:
+                        before()  # type: ignore[operator]
+                    seconds, largest, tree, status = measure(command, repository.root)
+                    if status not in (0, 1):
+                        print(f"{name} [{repository.shape}] exited {status} on round {round_ + 1}", file=sys.stderr)
+                        return 1
+                    if status == 1 and round_ == 0:
+                        print(f"note: {name} [{repository.shape}] found errors (exit 1)", file=sys.stderr)
+                    runs[(repository.shape, name)].append((seconds, largest, tree))
+                    repository.reset()
 
-    print(f"{len(files)} files, {size / 1e6:.1f} MB, {args.repeat} interleaved rounds; "
-          f"one commune: {relative}")
-    print(f"{'':24} {'median s':>9} {'min':>7} {'max':>7} {'files/s':>8} {'peak MB':>8} {'tree MB':>8}")
-    medians: dict[str, float] = {}
-    peaks: dict[str, float] = {}
-    largest: dict[str, float] = {}
-    tree: dict[str, float] = {}
-    for name, samples in runs.items():
-        seconds = [s for s, _, _ in samples]
-        median = statistics.median(seconds)
-        medians[name] = median
-        largest[name] = max(p for _, p, _ in samples)
-        tree[name] = max(t for _, _, t in samples)
-        peaks[name] = max(largest[name], tree[name])
+    medians: dict[tuple[str, str], float] = {}
+    for repository in prepared:
+        shape = repository.shape
         print(
-            f"{name:24} {median:9.2f} {min(seconds):7.2f} {max(seconds):7.2f} {len(files) / median:8.0f}"
-            f" {max(p for _, p, _ in samples):8.0f} {max(t for _, _, t in samples):8.0f}"
+            f"[{shape}] {len(repository.files)} files, {repository.size / 1e6:.1f} MB, {args.repeat} interleaved rounds; "
+            f"one commune: {repository.relative}"
         )
-
-    def ratio(a: str, b: str) -> str:
-        return f"{medians[a] / medians[b]:.2f}" if a in medians and b in medians else "n/a"
-
-    print()
-    print(f"validate cold / rapidyaml parse+walk: {ratio('validate cold', 'rapidyaml parse+walk')} (goal <= 2)")
-    print(f"check-jsonschema / validate cold: {ratio('check-jsonschema', 'validate cold')} (goal >= 3)")
-    print(f"validate cold serial / validate cold: {ratio('validate cold serial', 'validate cold')}")
-    print(f"validate warm / validate cold: {ratio('validate warm', 'validate cold')}")
-    for name in ("one commune cold", "one commune warm", "changed-since cold", "changed-since warm"):
-        if name in medians:
-            print(f"{name}: {medians[name]:.2f} s (goal <= 1 s)")
-    for name in ("validate cold", "validate cold serial", "validate warm", "one commune cold"):
-        if name in peaks:
+        print(f"{'':24} {'median s':>9} {'min':>7} {'max':>7} {'files/s':>8} {'peak MB':>8} {'tree MB':>8}")
+        peaks: dict[str, float] = {}
+        largest: dict[str, float] = {}
+        tree: dict[str, float] = {}
+        for name in repository.commands:
+            samples = runs[(shape, name)]
+            seconds = [s for s, _, _ in samples]
+            median = statistics.median(seconds)
+            medians[(shape, name)] = median
+            largest[name] = max(p for _, p, _ in samples)
+            tree[name] = max(t for _, _, t in samples)
+            peaks[name] = max(largest[name], tree[name])
             print(
-                f"peak memory, {name}: largest process {largest[name]:.0f} MB = {largest[name] * 1e6 / size:.1f}x,"
-                f" with its workers {tree[name]:.0f} MB = {tree[name] * 1e6 / size:.1f}x the repository's bytes (goal <= 10x)"
+                f"{name:24} {median:9.2f} {min(seconds):7.2f} {max(seconds):7.2f} {len(repository.files) / median:8.0f}"
+                f" {largest[name]:8.0f} {tree[name]:8.0f}"
             )
-    if "--help" in medians:
-        print(f"dansokh --help: {medians['--help']:.3f} s (goal <= 0.15 s)")
+
+        def ratio(a: str, b: str) -> str:
+            return f"{medians[(shape, a)] / medians[(shape, b)]:.2f}" if (shape, a) in medians and (shape, b) in medians else "n/a"
+
+        print()
+        print(f"validate cold / rapidyaml parse+walk: {ratio('validate cold', 'rapidyaml parse+walk')} (goal <= 2)")
+        print(f"check-jsonschema / validate cold: {ratio('check-jsonschema', 'validate cold')} (goal >= 3)")
+        print(f"validate cold serial / validate cold: {ratio('validate cold serial', 'validate cold')}")
+        print(f"validate warm / validate cold: {ratio('validate warm', 'validate cold')}")
+        for name in ("one commune cold", "one commune warm", "changed-since cold", "changed-since warm"):
+            if (shape, name) in medians:
+                print(f"{name}: {medians[(shape, name)]:.2f} s (goal <= 1 s)")
+        for name in ("validate cold", "validate cold serial", "validate warm", "one commune cold"):
+            if name in peaks:
+                print(
+                    f"peak memory, {name}: largest process {largest[name]:.0f} MB = {largest[name] * 1e6 / repository.size:.1f}x,"
+                    f" with its workers {tree[name]:.0f} MB = {tree[name] * 1e6 / repository.size:.1f}x the repository's bytes (goal <= 10x)"
+                )
+        if (shape, "--help") in medians:
+            print(f"dansokh --help: {medians[(shape, '--help')]:.3f} s (goal <= 0.15 s)")
+        print()
+    if len(prepared) == 2:
+        pre, post = prepared
+        print(
+            f"post / pre, measured in the same rounds ({len(post.files)} / {len(pre.files)} files = "
+            f"{len(post.files) / len(pre.files):.2f}, bytes {post.size / pre.size:.2f}):"
+        )
+        for name in pre.commands:
+            if ("post", name) in medians and ("pre", name) in medians:
+                seconds = medians[("post", name)] / medians[("pre", name)]
+                per_file = (medians[("post", name)] / len(post.files)) / (medians[("pre", name)] / len(pre.files))
+                print(f"  {name:24} time {seconds:5.2f}   time per file {per_file:5.2f}")
     return 0
 
 

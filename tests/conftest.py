@@ -46,6 +46,7 @@ def cache_changes_nothing(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
             paths, max_bytes, overrides, jobs, outline, within = self._twin_arguments
             twin = check_run._Run.__new__(check_run._Run)
             original_init(twin, paths, max_bytes, overrides, False, jobs, outline, within)
+            twin.selection = self.selection
             plain = original_run(twin, report, changed)
             assert [d.to_dict() for d in sorted(found.diagnostics, key=Diagnostic.sort_key)] == [
                 d.to_dict() for d in sorted(plain.diagnostics, key=Diagnostic.sort_key)

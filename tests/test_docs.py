@@ -134,6 +134,55 @@ def test_the_january_and_quarter_walk_throughs_run_as_written(tmp_path):
     ).count("value: 80 ") == 1  # the example itself is untouched
 
 
+# the README's walk-through "After the 2025 reform", and the officers' guide's: the exit status of each command
+REFORM = [
+    ("cp -r examples/reform-2026 ~/after-reform && cp -r plans/2025 ~/after-reform/plans/ && cp -r examples/results-2025 ~/after-reform/results/2025", 0),
+    ("cd ~/after-reform", 0),
+    ("dansokh crosswalk --from 2025 --to 2026 --unit long-bien --into proposal", 0),
+    ("dansokh validate", 0),
+    ("dansokh crosswalk --carry long-bien --indicator new_users_iud --indicator third_child_rate", 0),
+    ("dansokh allocate --from ha-noi-2026 --split new_users_iud --by city:new_users_iud --whole 36000", 0),
+    ("dansokh diff --plan ha-noi-2026 --against long-bien", 0),
+    ("dansokh progress bo-de-00118 --period Q1 --last-year --results results", 0),
+    ("mv plans/2026/ha-noi-2026.yaml ha-noi-2026-example.yaml", 0),
+    ("dansokh new --next city --id ha-noi-2026", 0),
+    ('grep "name: Bồ Đề" plans/2026/ha-noi-2026.yaml', 0),
+    ("dansokh validate", 0),
+]
+
+
+@pytest.mark.slow
+def test_the_readme_walk_through_after_the_reform_runs_as_written(tmp_path):
+    text = README.read_text(encoding="utf-8")
+    steps = [step for block in _console_blocks(_region(text, "reform")) for step in block]
+    assert [command for command, _ in steps] == [command for command, _ in REFORM]
+    home = tmp_path / "home"
+    home.mkdir()
+    outputs = run_script(steps, ROOT, _environment(home))
+    for (command, shown), (output, status), (_, expected) in zip(steps, outputs, REFORM):
+        assert status == expected, (command, output)
+        assert_shows(shown, output)
+    proposal = (home / "after-reform" / "proposal" / "long-bien-2025-2026.yaml").read_text(encoding="utf-8")
+    assert proposal.count("\n    by: undecided") == 12
+
+
+@pytest.mark.slow
+def test_the_guides_walk_through_after_the_reform_runs_as_written(tmp_path):
+    text = GUIDE.read_text(encoding="utf-8")
+    steps = [step for block in _console_blocks(_region(text, "reform")) for step in block]
+    expected = [("export DANSOKH_LANG=vi", 0)] + [
+        (command.replace("after-reform", "sau-sap-xep").replace("--into proposal", "--into de-xuat"), status)
+        for command, status in REFORM
+    ]
+    assert [command for command, _ in steps] == [command for command, _ in expected]
+    home = tmp_path / "home"
+    home.mkdir()
+    outputs = run_script(steps, ROOT, _environment(home))
+    for (command, shown), (output, status), (_, status_expected) in zip(steps, outputs, expected):
+        assert status == status_expected, (command, output)
+        assert_shows(shown, output)
+
+
 def test_the_examples_are_labelled_illustrative():
     for path in (ROOT / "examples").rglob("*.yaml"):
         assert "ILLUSTRATIVE" in path.read_text(encoding="utf-8").split("\n", 1)[0], path

@@ -2,7 +2,8 @@
 pyproject.toml.  The command line wins over both.
 
     # dansokh.toml
-    select = ["C", "T"]          # codes or prefixes; default: every rule
+    select = ["C", "T"]          # codes or prefixes; default: every rule but the opt-in ones (O)
+    extend_select = ["O"]        # opt-in rules added to the default set (the official units)
     ignore = ["D002"]
     severity = { C002 = "error" }
     lang = "vi"                  # vi | en; default: the locale
@@ -29,7 +30,7 @@ from typing import Any
 from .i18n import _
 
 CONFIG_FILE = "dansokh.toml"
-KEYS = ("select", "ignore", "severity", "lang", "default_plan", "max_file_size", "format", "pace", "plans", "catalogue")
+KEYS = ("select", "extend_select", "ignore", "severity", "lang", "default_plan", "max_file_size", "format", "pace", "plans", "catalogue")
 FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
 
 
@@ -50,6 +51,7 @@ class Config:
     pace: dict[str, Any] = field(default_factory=dict)
     plans: list[str] = field(default_factory=list)
     catalogue: str | None = None
+    extend_select: list[str] = field(default_factory=list)
 
 
 def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -157,5 +159,5 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
     return Config(
         path, codes("select"), codes("ignore"), dict(severity), lang,
         default_plan.strip() if default_plan else None, size, output, dict(pace), folders,
-        catalogue.strip() if catalogue else None,
+        catalogue.strip() if catalogue else None, codes("extend_select"),
     )

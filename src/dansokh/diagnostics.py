@@ -104,6 +104,8 @@ _LITERAL = re.compile(r"``(.+?)``")
 class Rule:
     """A family of problem.  ``scope`` says what the check receives:
     ``load`` (raised by the loader itself), ``plan`` (one plan) or ``repo`` (the whole tree).
+    An ``opt_in`` rule runs only where a repository or the command line selects it;
+    ``needs`` says why it cannot run here (a package not installed), or ``None`` when it can.
 
     ``source_summary`` and ``source_doc`` are the English text (the message ids);
     ``summary`` and ``doc`` are that text in the current language."""
@@ -115,6 +117,8 @@ class Rule:
     severity: Severity = Severity.ERROR
     check: Callable[..., Iterator[Diagnostic]] | None = None
     source_doc: str = ""
+    opt_in: bool = False
+    needs: Callable[[], str | None] | None = None
 
     @property
     def summary(self) -> str:

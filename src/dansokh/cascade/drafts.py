@@ -73,7 +73,7 @@ def _without_none(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _unit(unit: UnitDecl, parent: str | None) -> dict[str, Any]:
-    return _without_none({"id": unit.id, "name": unit.name, "level": unit.level, "parent": parent})
+    return _without_none({"id": unit.id, "name": unit.name, "level": unit.level, "parent": parent, "code": unit.code})
 
 
 def _unit_words(issuer: str) -> str:
@@ -185,10 +185,21 @@ def _appendix_words(plan: Plan, path: Path) -> str:
 # next year ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TableRows:
+    """An allocation table's rows in next year's plan, the remark to write beside some of them (by
+    row index: where a row's figures came from), and the remark beside the rows (``None``: the
+    usual "last year's figures, to review")."""
+
+    rows: list[AllocationRow]
+    remarks: dict[int, str] = field(default_factory=dict)
+    note: str | None = None
+
+
 class Carry(Protocol):
     """How last year's units and figures reach next year's plan.  The same units, unless the
     boundaries changed: a crosswalk maps old units to new ones (and splits a divided unit's
-    figures by its shares) behind this seam."""
+    figures by its shares) behind this seam (``cascade.carry.CrosswalkCarry``)."""
 
     def unit(self, unit: UnitDecl, year: int) -> UnitDecl:
         """The plan's own unit in ``year``."""
@@ -198,8 +209,12 @@ class Carry(Protocol):
         """The units next year's plan assigns to."""
         ...
 
-    def rows(self, repo: Repository, loaded: LoadedPlan, table_index: int, year: int) -> list[AllocationRow]:
+    def rows(self, repo: Repository, loaded: LoadedPlan, table_index: int, year: int) -> TableRows:
         """An allocation table's rows for ``year``, from last year's."""
+        ...
+
+    def notes(self) -> list[str]:
+        """Lines the new file's opening comment adds (Vietnamese: the file is the officer's)."""
         ...
 
 
@@ -212,9 +227,12 @@ class SameUnits:
     def children(self, plan: Plan, year: int) -> list[UnitDecl]:
         return list(plan.units)
 
-    def rows(self, repo: Repository, loaded: LoadedPlan, table_index: int, year: int) -> list[AllocationRow]:
-        table = loaded.plan.appendices[table_index]
-        return list(table.rows)  # type: ignore[union-attr]
+    def rows(self, repo: Repository, loaded: LoadedPlan, table_index: int, year: int) -> TableRows:
+        appendix = loaded.plan.appendices[table_index]
+        return TableRows(list(appendix.rows) if isinstance(appendix, AllocationTable) else [])
+
+    def notes(self) -> list[str]:
+        return []
 
 
 def _dump(model: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -294,8 +312,11 @@ def next_year_draft(
                 data["appendices"].append(_next_schedule(appendix, old, plan.document.number))
                 continue
             table = _next_table(appendix, old, plan.document.number)
-            table["rows"] = [_dump(row) for row in carry.rows(repo, loaded, index, year)]
-            comments[("appendices", index, "rows")] = f"số liệu năm {old} (kế hoạch {plan.id}), cần rà soát"
+            carried = carry.rows(repo, loaded, index, year)
+            table["rows"] = [_dump(row) for row in carried.rows]
+            comments[("appendices", index, "rows")] = carried.note or f"số liệu năm {old} (kế hoạch {plan.id}), cần rà soát"
+            for row, remark in carried.remarks.items():
+                comments[("appendices", index, "rows", row)] = remark
             data["appendices"].append(table)
     if plan.duties:
         data["duties"] = [
@@ -310,6 +331,7 @@ def next_year_draft(
     header = [
         f"Kế hoạch năm {year}: bản nháp do dansokh lập từ kế hoạch năm {old} ({plan.id}).",
         f"Các con số là của năm {old} (ghi bên cạnh), cần rà soát theo chỉ tiêu năm {year} được giao.",
+        *carry.notes(),
     ]
     return Draft(data, comments, header)
 
@@ -365,4 +387,4 @@ def _next_table(table: AllocationTable, old: int, number: str | None) -> dict[st
     return data
 
 
-__all__ = ["Draft", "Carry", "SameUnits", "child_draft", "next_year_draft", "PLACEHOLDER"]
+__all__ = ["Draft", "Carry", "SameUnits", "TableRows", "child_draft", "next_year_draft", "PLACEHOLDER"]

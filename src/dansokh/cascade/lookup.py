@@ -174,7 +174,8 @@ def find_edge(repo: Repository, parent_text: str, child_text: str, year: int | N
     are refused: a child is compared with its parent's plan of the same year."""
     if year is None:
         parent = find(repo, parent_text)
-        child = find(repo, child_text, among=repo.children(parent.unit.id), annual=True)
+        known = parent.year if parent.exact else None  # a parent named by its plan's id: that year's children
+        child = find(repo, child_text, among=repo.children(parent.unit.id, known), annual=True)
         if parent.pinned and child.pinned and parent.year != child.year:
             raise LookupError_(_mismatch(repo, parent, child))
         for side in (child if child.pinned else None, parent if parent.pinned else None, parent if parent.exact else None,
@@ -185,7 +186,7 @@ def find_edge(repo: Repository, parent_text: str, child_text: str, year: int | N
     parent = find(repo, parent_text, year=year)
     if parent.plan is None or parent.plan.plan.year != year:
         raise LookupError_(_missing_parent(repo, parent, year))
-    child = find(repo, child_text, among=repo.children(parent.unit.id), year=year, annual=True)
+    child = find(repo, child_text, among=repo.children(parent.unit.id, year), year=year, annual=True)
     if child.plan is not None and child.plan.plan.year != year:
         raise LookupError_(_mismatch(repo, parent, child))
     return parent, child

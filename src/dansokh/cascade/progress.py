@@ -28,6 +28,7 @@ from ..model.periods import PERIODS
 from ..model.plan import UnitDecl
 from ..model.result import computed_rate, is_count
 from ..read.limits import shorten
+from .crosswalk import Bridge, CarriedValue, CarryError, bridges
 from .results import Book, Goal, LoadedResult, officer_name, summed
 
 HUNDRED = Decimal(100)
@@ -119,6 +120,7 @@ class UnitProgress:
     file: str | None
     lines: list[Line]
     title: str = ""  # as officers name the unit: "quận Long Biên"
+    last: dict[str, "LastYear"] = field(default_factory=dict)  # the same period last year, where asked for
 
     @property
     def late(self) -> bool:
@@ -220,7 +222,7 @@ def _figure_value(book: Book, loaded: LoadedResult | None, unit: str, year: int,
     if total is None:
         return None, ""
     children_unit = None
-    for child in book.children(unit):
+    for child in book.children(unit, year):
         child_result = book.result(child.id, year, period)
         child_figure = child_result.result.figure(goal.indicator) if child_result else None
         children_unit = child_figure[1].unit_code if child_figure else children_unit
@@ -265,15 +267,91 @@ def unit_progress(
     )
 
 
+@dataclass(frozen=True)
+class LastYear:
+    """An indicator's result for the same period of the year before: the unit's own, or, for a
+    unit made in a reform, its old units' results carried into it through a crosswalk."""
+
+    indicator: str
+    value: Decimal | None
+    carried: CarriedValue | None = None  # how it was carried (None: the unit's own result)
+    missing: tuple[str, ...] = ()  # old units that gave it territory and did not report
+
+    @property
+    def divided(self) -> bool:
+        return self.carried is not None and self.carried.divided
+
+    @property
+    def partial(self) -> bool:
+        return self.carried is not None and bool(self.carried.partial)
+
+
+def _figure_of(result: LoadedResult, indicator: str) -> Decimal | None:
+    found = result.result.figure(indicator)
+    return found[1].rate if found is not None else None
+
+
+def last_year(book: Book, unit: str, year: int, period: str, crosswalk: str | None = None) -> dict[str, LastYear]:
+    """The unit's results for ``period`` of ``year - 1``, by indicator; for a unit that did not
+    exist then, its old units' results carried through a crosswalk into ``year``'s units: the one
+    named (its id or file), else the one that covers the unit's whole territory, the finer (a
+    district's wards rather than a city's districts) where two do."""
+    previous = year - 1
+    own = book.result(unit, previous, period)
+    if own is not None:
+        return {f.indicator: LastYear(f.indicator, f.rate) for f in own.result.figures}
+    candidates = [
+        bridge
+        for bridge in bridges(book.repo)
+        if bridge.from_year == previous and bridge.to_year == year and unit in bridge.order()
+        and (crosswalk is None or crosswalk in (bridge.crosswalk.id, bridge.loaded.file))
+    ]
+
+    def preference(bridge: Bridge) -> tuple[bool, bool]:
+        partial = (bridge.partial_units() or {}).get(unit)
+        return (bool(partial), bridge.crosswalk.from_.unit == bridge.crosswalk.to.unit)
+
+    found: dict[str, LastYear] = {}
+    for bridge in sorted(candidates, key=preference)[:1]:
+        sources = [old for old, (_i, entry) in bridge.entries.items() if any(p.unit == unit for p in entry.parts)]
+        reported = {old: book.result(old, previous, period) for old in sources}
+        indicators = dict.fromkeys(f.indicator for r in reported.values() if r is not None for f in r.result.figures)
+        for indicator in indicators:
+            values = {}
+            for old, result in reported.items():
+                value = _figure_of(result, indicator) if result is not None else None
+                if value is not None:
+                    values[old] = value
+            try:
+                carried = bridge.carry(values, indicator).by_unit().get(unit)
+            except CarryError:
+                continue
+            if carried is None or carried.value is None and carried.reason is None:
+                continue
+            missing = tuple(bridge.name_of(old) for old in sources if reported[old] is None)
+            found.setdefault(indicator, LastYear(indicator, carried.value, carried, missing))
+    return found
+
+
 def _rank(child: UnitProgress) -> tuple:
     status = {"not reported": 0, "behind": 1, "on track": 2}[child.status]
     return (status, child.shortfall, -len(child.behind), child.unit.name)
 
 
-def progress(book: Book, unit: UnitDecl, year: int, period: str, paces: dict[str, Pace] | None = None) -> Progress:
+def progress(
+    book: Book,
+    unit: UnitDecl,
+    year: int,
+    period: str,
+    paces: dict[str, Pace] | None = None,
+    with_last_year: bool = False,
+    crosswalk: str | None = None,
+) -> Progress:
     paces = paces or {}
     own = unit_progress(book, unit, year, period, paces)
-    children = [unit_progress(book, child, year, period, paces, assigned=True) for child in book.children(unit.id)]
+    if with_last_year:
+        own.last.update(last_year(book, unit.id, year, period, crosswalk))
+    children = [unit_progress(book, child, year, period, paces, assigned=True) for child in book.children(unit.id, year)]
     children.sort(key=_rank)
     return Progress(own, children)
 

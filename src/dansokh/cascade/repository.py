@@ -13,11 +13,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..model.catalogue import CATALOGUE
 from ..model.names import name_key
 from ..model.plan import AllocationTable, Plan, UnitDecl
 from ..read.positions import Path, SourceMap, Span
+
+if TYPE_CHECKING:
+    from .crosswalk import LoadedCrosswalk
 
 
 @dataclass
@@ -86,25 +90,33 @@ class Repository:
     by_id: dict[str, LoadedPlan] = field(default_factory=dict)
     by_unit: dict[str, list[LoadedPlan]] = field(default_factory=lambda: defaultdict(list))
     children_of: dict[str, list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
-    _names: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
+    children_in: dict[tuple[str, int], list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
+    crosswalks: list["LoadedCrosswalk"] = field(default_factory=list)  # beside the plans (cascade.crosswalk)
+    _names: dict[tuple[str, int | None], dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     _rows: dict[tuple[int, int], dict[int, tuple[str, ...] | list[str]]] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, plans: list[LoadedPlan]) -> "Repository":
         repo = cls(plans=list(plans))
+        in_year: dict[tuple[str, int], dict[str, None]] = defaultdict(dict)
         for loaded in repo.plans:
             plan = loaded.plan
             repo.by_id.setdefault(plan.id, loaded)
             repo.by_unit[plan.unit.id].append(loaded)
             repo.units[plan.unit.id].append(Declared(plan.unit, loaded, ("unit",)))
+            if plan.unit.parent is not None:
+                in_year[(plan.unit.parent, plan.year)].setdefault(plan.unit.id, None)
             for index, unit in enumerate(plan.units):
                 if unit.parent is None:
                     unit = unit.model_copy(update={"parent": plan.unit.id})
                 repo.units[unit.id].append(Declared(unit, loaded, ("units", index)))
+                in_year[(unit.parent, plan.year)].setdefault(unit.id, None)  # type: ignore[index]
         for unit_id, declared in repo.units.items():
             parent = declared[0].unit.parent
             if parent is not None:
                 repo.children_of[parent].append(declared[0].unit)
+        for (parent, year), ids in in_year.items():
+            repo.children_in[(parent, year)] = [repo.units[i][0].unit for i in ids if repo.units[i][0].unit.parent == parent]
         repo._resolve_tables()
         return repo
 
@@ -112,7 +124,14 @@ class Repository:
         declared = self.units.get(unit_id)
         return declared[0].unit if declared else None
 
-    def children(self, unit_id: str) -> list[UnitDecl]:
+    def children(self, unit_id: str, year: int | None = None) -> list[UnitDecl]:
+        """The units ``unit_id`` assigns to: those the plans of ``year`` declare under it (a city's
+        districts in 2025, its wards and communes in 2026), or, without a year or where that year's
+        plans declare none, every unit declared under it in any year."""
+        if year is not None:
+            found = self.children_in.get((unit_id, year))
+            if found:
+                return found
         return self.children_of.get(unit_id, [])
 
     def plans_of(self, unit_id: str, year: int | None = None) -> list[LoadedPlan]:
@@ -122,16 +141,16 @@ class Repository:
         key = name_key(name)
         return [u.id for u in among if name_key(u.name) == key or any(name_key(a) == key for a in u.aliases)]
 
-    def resolve_child(self, name: str, parent: str) -> tuple[str, ...]:
-        """``resolve(name, children(parent))`` through an index: a table of thousands of rows
+    def resolve_child(self, name: str, parent: str, year: int | None = None) -> tuple[str, ...]:
+        """``resolve(name, children(parent, year))`` through an index: a table of thousands of rows
         against thousands of children costs one lookup a row (the tuple is shared: never copied)."""
-        index = self._names.get(parent)
+        index = self._names.get((parent, year))
         if index is None:
             lists: dict[str, list[str]] = {}
-            for unit in self.children(parent):
+            for unit in self.children(parent, year):
                 for key in dict.fromkeys([name_key(unit.name), *(name_key(a) for a in unit.aliases)]):
                     lists.setdefault(key, []).append(unit.id)
-            index = self._names[parent] = {key: tuple(ids) for key, ids in lists.items()}
+            index = self._names[(parent, year)] = {key: tuple(ids) for key, ids in lists.items()}
         return index.get(name_key(name), ())
 
     def row_candidates(self, loaded: LoadedPlan, table_index: int) -> dict[int, tuple[str, ...] | list[str]]:
@@ -152,7 +171,7 @@ class Repository:
             for table_index, table in plan.allocation_tables:
                 for row_index, row in table.unit_rows:
                     path = ("appendices", table_index, "rows", row_index)
-                    candidates = self.resolve_child(row.name, plan.unit.id)
+                    candidates = self.resolve_child(row.name, plan.unit.id, plan.year)
                     self.resolutions.append(Resolution(loaded, path, row.name, candidates))
                     if len(candidates) == 1 and assigns:
                         self._record(loaded, table, path, candidates[0])

@@ -74,8 +74,8 @@ class Book:
         """Every (year, period) some unit reported for, in the order of the year."""
         return sorted({(year, period) for _, year, period in self.by_key}, key=lambda yp: (yp[0], PERIODS[yp[1]].order))
 
-    def children(self, unit: str) -> list[UnitDecl]:
-        return self.repo.children(unit)
+    def children(self, unit: str, year: int | None = None) -> list[UnitDecl]:
+        return self.repo.children(unit, year)
 
     def parent_plan(self, unit: str, year: int) -> LoadedPlan | None:
         """The annual plan of the unit's parent for the year: the plan that assigns to it and asks for its reports."""
@@ -143,7 +143,7 @@ class Summed:
 
 def summed(book: Book, unit: str, year: int, period: str, indicator: str) -> Summed | None:
     """The children's figures added up, when every child reported this indicator for the period."""
-    children = book.children(unit)
+    children = book.children(unit, year)
     if not children:
         return None
     figures: list[Figure] = []

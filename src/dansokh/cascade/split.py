@@ -107,7 +107,7 @@ def _weight(path: Path, line: int, value: str) -> Decimal:
 def read_weights(path: Path, repo: Repository, loaded: LoadedPlan) -> dict[str, Decimal]:
     """A CSV file of ``unit,weight`` rows; units by id or by name as the plan writes them.
     Anything else (another encoding, a FIFO, NaN, a unit twice) is a ``WeightsError``."""
-    children = repo.children(loaded.plan.unit.id)
+    children = repo.children(loaded.plan.unit.id, loaded.plan.year)
     weights: dict[str, Decimal] = {}
     lines: dict[str, int] = {}
     reader = csv.reader(io.StringIO(_weights_text(path), newline=""))

@@ -20,6 +20,7 @@ from ..i18n import _
 from ..read.loader import DEFAULT_MAX_BYTES
 from .findings import Findings
 from .run import validate
+from .selection import Selection
 
 
 @cache
@@ -100,4 +101,5 @@ def run(case: dict[str, Any], passing: bool = False) -> Findings:
         with contextlib.chdir(root):
             paths = [Path(p) for p in case.get("paths", ["."])]
             size = case.get("max_file_size", DEFAULT_MAX_BYTES) if not passing else DEFAULT_MAX_BYTES
-            return validate(paths, size)
+            selection = Selection.make(extend=case["select"]) if case.get("select") else None  # opt-in rules
+            return validate(paths, size, selection=selection)

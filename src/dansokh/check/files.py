@@ -25,8 +25,9 @@ from .. import __version__
 from ..cascade.repository import LoadedPlan
 from ..diagnostics import Diagnostic, Related, Severity, Span
 from ..model.catalogue import active
+from ..model.crosswalk import is_crosswalk
 from ..model.numbers import EXACT
-from ..model.parse import parse_plan, parse_result
+from ..model.parse import parse_crosswalk, parse_plan, parse_result
 from ..model.result import is_result
 from ..read import fast
 from ..read.index import HEADER_KEYS, Header
@@ -69,6 +70,7 @@ class FileResult:
     suppressions: list[Suppression]
     carried: bool = True  # False: the data could not travel as JSON; read the file again
     result: bool = False  # the data is a valid result file's, not a plan's
+    crosswalk: bool = False  # the data is a valid crosswalk's
 
 
 def outline(data: dict[str, Any]) -> dict[str, Any]:
@@ -166,18 +168,32 @@ def _restore_result_numbers(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _restore_crosswalk_numbers(data: dict[str, Any]) -> dict[str, Any]:
+    """A crosswalk's Decimal numbers (the figures of its parts) back from their text."""
+    for entry in data.get("units") or ():
+        for part in (entry.get("parts") or ()) if type(entry) is dict else ():
+            figures = part.get("figures") if type(part) is dict else None
+            if type(figures) is dict:
+                for key in list(figures):
+                    figures[key] = _number(figures[key])
+    return data
+
+
 def check_file(name: str, raw: bytes, max_bytes: int) -> str:
     """Read, type and check one file on its own; the result as JSON (see ``decode``)."""
     loaded = load_text(name, raw, max_bytes)
-    if is_result(loaded.data):  # a result file: typed here, checked beside the plans (results rules)
-        result, problems = parse_result(loaded)
+    if is_result(loaded.data) or is_crosswalk(loaded.data):
+        # a result or a crosswalk: typed here, checked beside the plans (results rules, W rules)
+        crosswalk = is_crosswalk(loaded.data)
+        typed, problems = (parse_crosswalk if crosswalk else parse_result)(loaded)
         data_text = None
-        if result is not None:
+        if typed is not None:
             data_text = json.dumps(loaded.data, ensure_ascii=False, default=str, separators=(",", ":"))
         body = {
-            "header": json.loads(Header.of(loaded.data).to_json()),
+            "header": Header.of(loaded.data).to_list(),
             "plan": False,
-            "result": result is not None,
+            "result": typed is not None and not crosswalk,
+            "crosswalk": typed is not None and crosswalk,
             "diagnostics": [_encode_diagnostic(d) for d in loaded.diagnostics + problems],
             "suppressions": [[*_span(s.span), s.applies_to, list(s.codes), s.reason] for s in loaded.suppressions],
         }
@@ -197,7 +213,7 @@ def check_file(name: str, raw: bytes, max_bytes: int) -> str:
         data_text = json.dumps(outline(loaded.data), ensure_ascii=False, default=str, separators=(",", ":"))
     header = Header.of(loaded.data)
     body = {
-        "header": json.loads(header.to_json()),
+        "header": header.to_list(),
         "plan": plan is not None,
         "diagnostics": [_encode_diagnostic(d) for d in diagnostics],
         "suppressions": [[*_span(s.span), s.applies_to, list(s.codes), s.reason] for s in loaded.suppressions],
@@ -207,27 +223,26 @@ def check_file(name: str, raw: bytes, max_bytes: int) -> str:
     return text[:-1] + ',"data":' + (data_text or "null") + "}"
 
 
-def _header(item: list[Any]) -> Header:
-    plan_id, year, unit, parent, declares, result = item
-    return Header(plan_id, year, unit, parent, tuple((d[0], d[1]) for d in declares), bool(result))
-
-
 def header_of(text: str) -> Header:
-    return _header(json.loads(text)["header"])
+    return Header.from_list(json.loads(text)["header"])
 
 
 def decode(name: str, text: str) -> FileResult:
     body = json.loads(text)
-    header = _header(body["header"])
+    header = Header.from_list(body["header"])
     data = body["data"]
-    restore = _restore_result_numbers if body.get("result") else _restore_numbers
+    if body.get("crosswalk"):
+        restore = _restore_crosswalk_numbers
+    else:
+        restore = _restore_result_numbers if body.get("result") else _restore_numbers
     return FileResult(
         header,
         restore(data) if data is not None else None,
         [_decode_diagnostic(name, item) for item in body["diagnostics"]],
         [Suppression(Span(name, line, col), applies_to, tuple(codes), reason) for line, col, applies_to, codes, reason in body["suppressions"]],
-        carried=data is not None or not (body["plan"] or body.get("result")),
+        carried=data is not None or not (body["plan"] or body.get("result") or body.get("crosswalk")),
         result=bool(body.get("result")),
+        crosswalk=bool(body.get("crosswalk")),
     )
 
 

@@ -27,14 +27,16 @@ from pathlib import Path
 from typing import Any
 
 from .. import i18n
+from ..cascade.crosswalk import LoadedCrosswalk
 from ..cascade.repository import LoadedPlan, Repository
 from ..cascade.results import Book, LoadedResult
-from ..diagnostics import Diagnostic, Span
+from ..diagnostics import Diagnostic, Severity, Span
 from ..i18n import _
 from ..model.catalogue import Catalogue, activate, active
 from ..model.catalogue_file import use_catalogue
+from ..model.crosswalk import Crosswalk
 from ..model.numbers import EXACT
-from ..model.parse import parse_plan, parse_result
+from ..model.parse import parse_crosswalk, parse_plan, parse_result
 from ..model.plan import CHECKED, Plan
 from ..model.result import ResultFile
 from ..read import codes
@@ -158,6 +160,8 @@ def _collector_paused() -> Iterator[None]:
 
 
 class _Run:
+    selection: Selection | None = None  # which opt-in rules run (none without a selection)
+
     def __init__(
         self,
         paths: list[Path],
@@ -321,6 +325,7 @@ class _Run:
         every inline suppression; the result files' typed results go to ``self.results``."""
         plans: list[LoadedPlan] = []
         self.results: list[LoadedResult] = []
+        self.crosswalks: list[LoadedCrosswalk] = []
         own: dict[int, list[Diagnostic]] = {}
         suppressions: list[Any] = []
         self.read(numbers)
@@ -349,6 +354,20 @@ class _Run:
             if file.header is None:
                 file.header = result.header
             file.result = None  # decoded: the text is of no more use
+            if result.crosswalk:  # a crosswalk: checked beside the plans (W rules)
+                walk = None
+                if result.data is not None:
+                    try:
+                        walk = Crosswalk.model_validate(result.data)
+                    except ValueError:
+                        walk = None
+                if walk is None:
+                    walk, _problems = parse_crosswalk(load_text(name, file.raw, self.max_bytes))  # type: ignore[arg-type]
+                if walk is not None:
+                    self.crosswalks.append(LoadedCrosswalk(walk, source_map(name, file.reader(file.path in self.overrides))))
+                if file.path not in self.overrides:
+                    file.raw = None
+                continue
             if result.result:  # a result file
                 typed = None
                 if result.data is not None:
@@ -398,7 +417,17 @@ class _Run:
             findings.diagnostics.extend(own[n])
         with localcontext(EXACT):  # sums and products of plan numbers, exact (model/numbers.py)
             repo = Repository.build(plans)
+            repo.crosswalks = self.crosswalks
             for rule in REPO_RULES:
+                if rule.opt_in and (self.selection is None or not self.selection.runs(rule)):
+                    continue
+                reason = rule.needs() if rule.needs is not None else None
+                if reason is not None:  # selected, and cannot run here: said once, never a silent pass
+                    if report:
+                        where = Span(self.files[report[0]].display(), 1, 1)
+                        message = _("not checked, and so not passed: {reason}").format(reason=reason)
+                        findings.diagnostics.append(rule.at(where, message, severity=Severity.ERROR))
+                    continue
                 findings.diagnostics.extend(rule.check(rule, repo))  # type: ignore[misc]
             findings.repository = repo
             findings.book = book = Book.build(repo, self.results)
@@ -469,6 +498,7 @@ def validate(
     started = time.perf_counter()
     with _collector_paused():
         run = _Run(paths, max_bytes, overrides, use_cache, jobs, outline=True, within=within)
+        run.selection = selection
         findings = run.run(run.report_numbers(), changed)
     if selection is not None:
         findings.diagnostics = selection.apply(findings.diagnostics)

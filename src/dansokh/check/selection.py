@@ -1,12 +1,18 @@
-"""Choosing rules: ``--select``/``--ignore`` by code or prefix, and severities adjusted."""
+"""Choosing rules: ``--select``/``--ignore`` by code or prefix, and severities adjusted.
+
+Most rules run unless ignored.  An opt-in rule (the O rules: the official list of units) runs
+only where it is named: by ``--select``/``select``, or by ``--extend-select``/``extend_select``,
+which adds rules to the default set without narrowing it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Rule, Severity
 from ..i18n import _
 from .rules import ALL_RULES
+
+OPT_IN = frozenset(rule.code for rule in ALL_RULES if rule.opt_in)
 
 
 class SelectionError(ValueError):
@@ -26,10 +32,15 @@ class Selection:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     severities: dict[str, Severity] = field(default_factory=dict)
+    extend: list[str] = field(default_factory=list)
 
     @classmethod
     def make(
-        cls, select: list[str] | None = None, ignore: list[str] | None = None, severities: dict[str, str] | None = None
+        cls,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        severities: dict[str, str] | None = None,
+        extend: list[str] | None = None,
     ) -> "Selection":
         levels = {}
         for code, level in (severities or {}).items():
@@ -39,11 +50,27 @@ class Selection:
                 raise SelectionError(
                     _("severity of {code}: {level!r} is not error, warning or info").format(code=code, level=level)
                 ) from None
-        return cls(_check_codes(select or [], "--select"), _check_codes(ignore or [], "--ignore"), levels)
+        return cls(
+            _check_codes(select or [], "--select"),
+            _check_codes(ignore or [], "--ignore"),
+            levels,
+            _check_codes(extend or [], "--extend-select"),
+        )
+
+    def runs(self, rule: Rule) -> bool:
+        """Whether a rule is to be run at all: an opt-in rule only where it is named."""
+        return not rule.opt_in or self._named(rule.code)
+
+    def _named(self, code: str) -> bool:
+        named = max((len(p) for p in [*self.select, *self.extend] if code.startswith(p)), default=-1)
+        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return named > ignored
 
     def keeps(self, code: str) -> bool:
         """The longest matching prefix wins (a tie goes to ignore): `--select C --ignore C002`
-        keeps C001 and drops C002."""
+        keeps C001 and drops C002.  An opt-in rule's code is kept only where it is named."""
+        if code in OPT_IN:
+            return self._named(code)
         selected = max((len(p) for p in self.select if code.startswith(p)), default=-1) if self.select else 0
         ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
         return selected >= 0 and ignored < selected or (selected == 0 and ignored == -1)

@@ -12,6 +12,7 @@ from . import new  # noqa: F401  isort: skip
 from . import ci  # noqa: F401  isort: skip
 from . import render  # noqa: F401  isort: skip
 from . import results  # noqa: F401  isort: skip
+from . import crosswalk  # noqa: F401  isort: skip
 from .app import app, lang_argument, main
 
 __all__ = ["app", "main", "lang_argument"]

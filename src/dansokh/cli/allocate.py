@@ -25,7 +25,7 @@ class EdgeFormat(str, Enum):
 def _pairs(option: str, items: list[str], repo, parent) -> dict[str, int]:
     """``--min ngoc-thuy=80`` (a unit id or a name as the plan writes it) -> {unit id: 80}.
     N is a whole number of at most 15 ASCII digits (``²`` is a digit to Python, not to a plan)."""
-    children = repo.children(parent.plan.unit.id)
+    children = repo.children(parent.plan.unit.id, parent.plan.year)
     result: dict[str, int] = {}
     for item in items:
         name, _equals, value = item.rpartition("=")
@@ -48,6 +48,57 @@ def _pairs(option: str, items: list[str], repo, parent) -> dict[str, int]:
     return result
 
 
+def _carried_weights(repo, parent, by: str, chosen: str | None, method: Method):  # type: ignore[no-untyped-def]
+    """``--by PLAN:COLUMN``: a column of last year's plan, in this year's units through the
+    crosswalk that joins them; every row of this year's table must get a figure."""
+    from ..cascade.crosswalk import CarryError, carry_column
+    from ..cascade.lookup import LookupError_, find
+    from ..model.catalogue import CATALOGUE
+    from .crosswalk import pick_bridge
+
+    plan_text, _sep, column = by.rpartition(":")
+    if column not in CATALOGUE:
+        raise fail(_("--by: unknown indicator {key!r} (see `dansokh indicators`)").format(key=column))
+    try:
+        old = find(repo, plan_text)
+    except LookupError_ as error:
+        raise fail(_("--by: {reason}").format(reason=error)) from None
+    if old.plan is None:
+        raise fail(_("--by: {name} ({unit}) has no plan").format(name=old.unit.name, unit=old.unit.id))
+    if old.plan.plan.year >= parent.plan.year:
+        raise fail(
+            _("--by {plan}: a plan of an earlier year than {year} (last year's, in the old units)").format(
+                plan=plan_text, year=parent.plan.year
+            )
+        )
+    bridge = pick_bridge(repo, old.plan.plan.unit.id, old.plan.plan.year, parent.plan.year, chosen)
+    try:
+        carried = carry_column(repo, bridge, old.plan, column, method)
+    except CarryError as error:
+        raise fail(str(error), 1) from None
+    values = {v.unit: v.value for v in carried.values if v.value is not None}
+    rows = [u for u in repo.children(parent.plan.unit.id, parent.plan.year) if u.id not in values]
+    if rows:
+        raise fail(
+            _(
+                "no {year} figure of {indicator} is carried into {units}: the crosswalk {crosswalk} covers {count} of"
+                " {parent}'s units; weigh by a plan whose crosswalk covers them all (`dansokh crosswalk --from {year}"
+                " --to {to} --unit {unit}`), or by --weights FILE.csv"
+            ).format(
+                year=old.plan.plan.year,
+                indicator=column,
+                units=", ".join(u.name for u in rows[:8]) + (_(" and {count} more").format(count=len(rows) - 8) if len(rows) > 8 else ""),
+                crosswalk=bridge.loaded.label,
+                count=len(values),
+                parent=parent.plan.unit_title,
+                to=parent.plan.year,
+                unit=parent.plan.unit.id,
+            ),
+            1,
+        )
+    return carried, values
+
+
 @app.command(
     "allocate",
     help=N_("See what a parent assigned to a child, start the child's plan from it, or split a quota."),
@@ -58,7 +109,16 @@ def allocate_command(
     split: Annotated[
         Optional[str], typer.Option("--split", help=N_("Split this quota of --from among its children."))
     ] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help=N_("Weigh the split by this column of the table."))] = None,
+    by: Annotated[
+        Optional[str],
+        typer.Option(
+            "--by",
+            help=N_("Weigh the split by this column of the table, or by PLAN:COLUMN, a column of last year's plan carried through a crosswalk."),
+        ),
+    ] = None,
+    crosswalk: Annotated[
+        Optional[str], typer.Option("--crosswalk", help=N_("With --by PLAN:COLUMN: the crosswalk to use, its file or id."))
+    ] = None,
     weights: Annotated[
         Optional[Path], typer.Option("--weights", exists=True, dir_okay=False, help=N_("CSV of unit,weight."))
     ] = None,
@@ -108,8 +168,15 @@ def allocate_command(
     if split is not None:
         if split not in CATALOGUE:
             raise fail(_("--split: unknown indicator {key!r} (see `dansokh indicators`)").format(key=shorten(split)))
+        carried = None
+        if by is not None and ":" in by:
+            if weights:
+                raise fail(_("give --by PLAN:COLUMN or --weights, not both"))
+            carried, table_weights = _carried_weights(repo, parent.plan, by, crosswalk, method)
+            by = None
         try:
-            table_weights = read_weights(weights, repo, parent.plan) if weights else None
+            if carried is None:
+                table_weights = read_weights(weights, repo, parent.plan) if weights else None
             proposed = make_split(
                 repo,
                 parent.plan,
@@ -125,7 +192,7 @@ def allocate_command(
             raise fail(_("--weights: {reason}").format(reason=error)) from None
         except (SplitError, ApportionError) as error:
             raise fail(str(error), 1) from None
-        report_split(proposed, sys.stdout, output_format.value)
+        report_split(proposed, sys.stdout, output_format.value, carried)
         if write:
             outcome = apply_change(
                 parent.plan,

@@ -41,6 +41,13 @@ def diff_command(
     rev2: Annotated[
         Optional[str], typer.Argument(help=N_("The revision to compare to (default: the working tree)."))
     ] = None,
+    against: Annotated[
+        Optional[str],
+        typer.Option("--against", help=N_("With --plan: last year's plan in other units, carried into --plan's units through a crosswalk.")),
+    ] = None,
+    crosswalk: Annotated[
+        Optional[str], typer.Option("--crosswalk", help=N_("Across a reform: the crosswalk to use, its file or id (default: the one there is)."))
+    ] = None,
     plans: Annotated[
         Optional[list[Path]],
         typer.Option("--plans", help=N_("Plan files or folders to compare (repeatable; default: plans/ at the repository's root).")),
@@ -71,9 +78,14 @@ def diff_command(
             plans = [Path(display_path(repository_root() / "plans"))]
         except GitError:
             plans = [Path("plans")]
+    if against is not None:
+        if plan is None or rev is not None:
+            raise fail(_("give --plan THIS_YEAR --against LAST_YEAR (no revision) to compare across years, or a revision"))
+        _across(plans, plan, year, against, crosswalk, output_format)
+        return
     chosen = _diff_plan(plans, plan, year, max_file_size) if plan is not None else None
     if rev is None:
-        DIFF_REPORTERS[output_format.value](sys.stdout).report(_against_last_year(*chosen))  # type: ignore[misc]
+        DIFF_REPORTERS[output_format.value](sys.stdout).report(_against_last_year(*chosen, crosswalk))  # type: ignore[misc]
         return
     repository_catalogue(plans[0])
     try:
@@ -116,10 +128,12 @@ def _diff_plan(plans: list[Path], text: str, year: int | None, max_bytes: int): 
     return repo, found.plan
 
 
-def _against_last_year(repo, loaded):  # -> PlanDiff
-    """A plan against the plan it continues (last year's)."""
+def _against_last_year(repo, loaded, chosen=None):  # -> PlanDiff
+    """A plan against the plan it continues (last year's); across a reform of the units, through
+    the crosswalk from that plan's units to this one's."""
+    from ..cascade.crosswalk import bridges
     from ..cascade.lookup import continued
-    from ..vcs.diff import compare_years
+    from ..vcs.diff import compare_across, compare_years
 
     before = continued(repo, loaded)
     if before is None:
@@ -131,7 +145,40 @@ def _against_last_year(repo, loaded):  # -> PlanDiff
                 plan=plan.id, unit=plan.unit_title, year=plan.year - 1
             )
         )
+    reformed = [
+        b for b in bridges(repo)
+        if b.crosswalk.from_.unit == before.plan.unit.id and b.from_year == before.plan.year
+        and b.to_year == loaded.plan.year and (chosen is None or chosen in (b.crosswalk.id, b.loaded.file))
+    ]
+    if reformed:  # last year's units are not this year's: compare through the crosswalk
+        from .crosswalk import pick_bridge
+
+        bridge = pick_bridge(repo, before.plan.unit.id, before.plan.year, loaded.plan.year, chosen)
+        return compare_across(repo, loaded, before, bridge)
     return compare_years(repo, before, loaded)
+
+
+def _across(plans: list[Path], plan: str, year: Optional[int], against: str, chosen: Optional[str], output_format: DiffFormat) -> None:
+    from ..cascade.lookup import LookupError_, find
+    from ..check.run import load_repository
+    from ..report.diff import DIFF_REPORTERS
+    from ..vcs.diff import compare_across
+    from .crosswalk import pick_bridge
+
+    repo, _checked = load_repository(plans, whole=False)
+    found = {}
+    for option, text, when in (("--plan", plan, year), ("--against", against, None)):
+        try:
+            found[option] = find(repo, text, year=when)
+        except LookupError_ as error:
+            raise fail(_("{option}: {reason}").format(option=option, reason=error)) from None
+        if found[option].plan is None:
+            raise fail(found[option].note(option, text))
+    new, old = found["--plan"].plan, found["--against"].plan
+    if old.plan.year >= new.plan.year:  # type: ignore[union-attr]
+        raise fail(_("--against: a plan of an earlier year than --plan's {year}").format(year=new.plan.year))  # type: ignore[union-attr]
+    bridge = pick_bridge(repo, old.plan.unit.id, old.plan.year, new.plan.year, chosen)  # type: ignore[union-attr]
+    DIFF_REPORTERS[output_format.value](sys.stdout).report(compare_across(repo, new, old, bridge))  # type: ignore[arg-type]
 
 
 @app.command(

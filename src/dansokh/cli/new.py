@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..i18n import N_, _
+from ..cascade.apportion import Method  # light: the enum is an option's type
+from ..i18n import N_, _, ngettext
 from .app import app, fail, say
 
 if TYPE_CHECKING:  # the command imports what it needs when it runs: `dansokh --help` stays quick
-    from ..cascade.drafts import Draft
+    from ..cascade.drafts import Carry, Draft
     from ..cascade.repository import LoadedPlan, Repository
     from ..model.plan import UnitDecl
 
@@ -21,6 +22,8 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
                 output: str | Path | None = None, dry_run: bool = False) -> int:
     """Check a new plan in its repository, say what validate will say of it, and create its file
     (never over another, never through a link, a FIFO or a device); the exit status."""
+    from .. import config
+    from ..check.selection import Selection, SelectionError
     from ..read.discover import display_path
     from ..report.text import TextReporter
     from ..write.atomic import WriteRefused
@@ -35,10 +38,15 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
     path = default_path(beside, old_year, draft)
     if output is not None:  # -o plans/2026/ (a trailing slash, or a folder) is the folder to put it in
         path = Path(output) / path.name if is_folder(str(output)) else Path(output)
+    try:  # the rules the repository selects (its dansokh.toml), as `dansokh validate` will run them
+        settings = config.load(start=plans)
+        selection = Selection.make(settings.select, settings.ignore, settings.severity, settings.extend_select)
+    except (config.ConfigError, SelectionError) as error:
+        raise fail(str(error)) from None
     try:
         if not dry_run:
             refuse_existing(path)  # before the check: its report would be about a file never written
-        checked = check_new(path, draft, plans)
+        checked = check_new(path, draft, plans, selection)
     except NotCreated as error:
         raise fail(str(error), 1) from None
     if dry_run:
@@ -73,6 +81,88 @@ def start_child_plan(repo: Repository, parent: LoadedPlan, unit: UnitDecl, plans
     return write_draft(draft, Path(parent.file), parent.plan.year, repo, plans, output, dry_run)
 
 
+def next_year_carry(repo: Repository, loaded: LoadedPlan, chosen: str | None, method: Method) -> Carry | None:
+    """How next year's plan of ``loaded`` gets its units: through the crosswalk named by
+    ``--crosswalk``, else the one crosswalk from its units to its unit's of next year, else the
+    same units (``None``).  Says which, and what could not be carried."""
+    from ..cascade.carry import crosswalk_carry, next_year_bridges
+    from ..cascade.crosswalk import CarryError
+    from ..cascade.official import units_changed
+    from .crosswalk import pick_bridge
+
+    plan = loaded.plan
+    year = plan.year + 1
+    if chosen is not None:
+        bridge = pick_bridge(repo, plan.unit.id, plan.year, year, chosen)
+    else:
+        found = next_year_bridges(repo, loaded)
+        if len(found) > 1:
+            raise fail(
+                _("several crosswalks carry {unit}'s units of {year} into {next}: {files}; name one with --crosswalk").format(
+                    unit=plan.unit_title, year=plan.year, next=year, files=", ".join(b.loaded.file for b in found)
+                )
+            )
+        if not found:
+            note = _reform_note(repo, loaded) if units_changed(plan, year) else None
+            if note:
+                say(note)
+            return None
+        bridge = found[0]
+    try:
+        carry = crosswalk_carry(repo, loaded, bridge, method)
+    except CarryError as error:
+        raise fail(_("--next: {reason}").format(reason=error), 1) from None
+    say(
+        _("{unit}'s units of {next}: the crosswalk {crosswalk} ({file}), with the figures of {year} carried into them").format(
+            unit=plan.unit_title, next=year, crosswalk=bridge.loaded.label, file=bridge.loaded.file, year=plan.year
+        )
+    )
+    if carry.blanks:
+        say(
+            ngettext(
+                "{count} figure could not be carried and is left empty for you to fill in ({which}): see the remark beside its row",
+                "{count} figures could not be carried and are left empty for you to fill in ({which}): see the remark beside each row",
+                len(carry.blanks),
+            ).format(count=len(carry.blanks), which=_blank_list(carry.blanks))
+        )
+    return carry
+
+
+def _reform_note(repo: Repository, loaded: LoadedPlan) -> str | None:
+    """What to know when next year's plan is drafted in last year's units across the reform: that
+    its unit no longer exists, or that the units it assigns to have changed."""
+    from ..cascade.official import placed_in
+
+    plan = loaded.plan
+    values = {"year": plan.year, "next": plan.year + 1, "unit": plan.unit_title, "id": plan.unit.id}
+    if placed_in(repo, plan.unit, plan.year + 1) is None:
+        gone = _(
+            "note: {unit} is not an official unit in {next} (the reform of 1/7/2025): the new plan is of a unit that"
+            " no longer exists."
+        ).format(**values)
+        if not plan.units:
+            return gone
+        return gone + " " + _(
+            "The figures of its units of {year} reach the units that took them over through a crosswalk (dansokh"
+            " crosswalk --from {year} --to {next} --unit {id})."
+        ).format(**values)
+    if not plan.units:
+        return None
+    return _(
+        "note: the official units of {year} are not those of {next} (the reform of 1/7/2025), and no crosswalk leads"
+        " from {unit}'s units of {year} to its units of {next}: the new plan keeps last year's units. To start it in"
+        " the new units, propose a crosswalk (dansokh crosswalk --from {year} --to {next} --unit {id}), decide its"
+        " shares, and run this again."
+    ).format(**values)
+
+
+def _blank_list(blanks: tuple[tuple[str, str], ...], shown: int = 3) -> str:
+    """"Sóc Sơn: Tỷ lệ …, Ba Vì: Tỷ lệ … and 12 more": the first few figures left empty."""
+    listed = "; ".join(f"{unit}: {label}" for unit, label in blanks[:shown])
+    more = len(blanks) - shown
+    return listed if more <= 0 else _("{listed} and {count} more").format(listed=listed, count=more)
+
+
 @app.command(
     "new",
     help=N_("Start a plan: a child's from what its parent assigned (--from, --unit), or next year's (--next)."),
@@ -94,6 +184,11 @@ def new_command(
         typer.Option("--output", "-o", help=N_("The new plan file, or a folder to put it in (default: beside the plan it comes from, in its year's folder).")),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Print the new plan, write nothing."))] = False,
+    crosswalk: Annotated[
+        Optional[str],
+        typer.Option("--crosswalk", help=N_("With --next across a reform: the crosswalk into next year's units, its file or id (default: the one there is).")),
+    ] = None,
+    method: Annotated[Method, typer.Option("--method", help=N_("How to round the parts of a divided unit."))] = Method.LARGEST_REMAINDER,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path("plans"),
 ) -> None:
     """Start a plan: a child's from what its parent assigned (--from, --unit), or next year's (--next)."""
@@ -120,8 +215,11 @@ def new_command(
             raise fail(found.note("--next", next_of))
         if found.telling:
             say(found.note("--next", next_of))
-        draft = next_year_draft(repo, found.plan, plan_id=plan_id)
+        carry = next_year_carry(repo, found.plan, crosswalk, method)
+        draft = next_year_draft(repo, found.plan, carry=carry, plan_id=plan_id)
         raise typer.Exit(write_draft(draft, Path(found.plan.file), found.plan.plan.year, repo, plans, output, dry_run))
+    if crosswalk is not None:
+        raise fail(_("--crosswalk goes with --next: it carries last year's plan into next year's units"))
     try:
         parent, child = find_edge(repo, source, unit, year)  # type: ignore[arg-type]
     except LookupError_ as error:

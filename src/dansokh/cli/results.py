@@ -87,12 +87,12 @@ def units_with_targets(book: Book, year: int) -> list[UnitDecl]:
 
     seen: list[UnitDecl] = []
     roots = [declared[0].unit for declared in book.repo.units.values() if book.repo.unit(declared[0].unit.parent or "") is None]
-    roots.sort(key=lambda unit: (-len(book.children(unit.id)), unit.name))  # the largest hierarchy first
+    roots.sort(key=lambda unit: (-len(book.children(unit.id, year)), unit.name))  # the largest hierarchy first
 
     def walk(unit: UnitDecl) -> None:
         if book.goals(unit.id, year):
             seen.append(unit)
-        for child in book.children(unit.id):
+        for child in book.children(unit.id, year):
             walk(child)
 
     for root in roots:
@@ -107,6 +107,16 @@ def progress_command(
     year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the latest with results for the period)."))] = None,
     output_format: Annotated[ProgressFormat, typer.Option("--format", "-f", help=N_("Output format."))] = ProgressFormat.table,
     fail_behind: Annotated[bool, typer.Option("--fail-behind", help=N_("Exit 1 when a unit shown is behind (for CI)."))] = False,
+    last_year: Annotated[
+        bool,
+        typer.Option(
+            "--last-year",
+            help=N_("Show the same period of last year beside each result, carried through a crosswalk for units made in a reform."),
+        ),
+    ] = False,
+    crosswalk: Annotated[
+        Optional[str], typer.Option("--crosswalk", help=N_("With --last-year: the crosswalk to carry through, its file or id."))
+    ] = None,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
     results: Annotated[list[Path], typer.Option("--results", exists=True, file_okay=False, help=RESULTS_HELP)] = [],
     config_path: Annotated[
@@ -129,7 +139,7 @@ def progress_command(
     units = [found.unit] if found is not None else units_with_targets(book, chosen_year)
     if unit and not book.goals(units[0].id, chosen_year):
         raise fail(_("{name} ({unit}) has no targets for {year}").format(name=units[0].name, unit=units[0].id, year=chosen_year))
-    shown: list[Progress] = [progress(book, u, chosen_year, code, paces) for u in units]
+    shown: list[Progress] = [progress(book, u, chosen_year, code, paces, last_year, crosswalk) for u in units]
     {"table": write_table, "json": write_json, "csv": write_csv}[output_format.value](shown, sys.stdout)
     behind = any(p.unit.behind or any(c.behind for c in p.children) for p in shown)
     raise typer.Exit(1 if fail_behind and behind else 0)

@@ -54,6 +54,9 @@ def validate_command(
         Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("Write the report to this file."))
     ] = None,
     select: Annotated[list[str], typer.Option("--select", help=N_("Report only these codes or prefixes (C,T001)."))] = [],
+    extend_select: Annotated[
+        list[str], typer.Option("--extend-select", help=N_("Also run these opt-in rules (O: the official units)."))
+    ] = [],
     ignore: Annotated[list[str], typer.Option("--ignore", help=N_("Do not report these codes or prefixes."))] = [],
     severity: Annotated[
         list[str], typer.Option("--severity", help=N_("CODE=error|warning|info: change a rule's severity."))
@@ -98,6 +101,7 @@ def validate_command(
             _codes(select) or settings.select,
             _codes(ignore) or settings.ignore,
             settings.severity | _severities(severity),
+            _codes(extend_select) or settings.extend_select,
         )
     except SelectionError as error:
         raise fail(str(error)) from None

@@ -19,13 +19,14 @@ from ..read.positions import Path
 from . import plan as models
 from .catalogue import ALIASES, CATALOGUE, canonical
 from .names import slug
+from . import crosswalk as crosswalk_models
 from . import result as result_models
 from .numbers import bounded
 
 _ALL_FIELDS = sorted(
     {
         name
-        for module in (models, result_models)
+        for module in (models, result_models, crosswalk_models)
         for cls in vars(module).values()
         if isinstance(cls, type) and issubclass(cls, BaseModel)
         for name in cls.model_fields
@@ -115,10 +116,14 @@ def diagnostic_of(error: Any, loaded: PlanFile, fields: list[str] | None = None)
         message = _("expected a mapping, found {found}").format(found=_describe(value))
     elif kind in ("list_type", "tuple_type"):
         message = _("expected a list, found {found}").format(found=_describe(value))
+    elif kind == "too_short":
+        message = _("expected at least one item")
     elif kind == "literal_error":
         message = _("expected {choices}").format(choices=_choices(context.get("expected", "")))
     elif kind in models.MESSAGES:
         message = _(models.MESSAGES[kind]).format(**context)
+    elif kind in crosswalk_models.MESSAGES:
+        message = _(crosswalk_models.MESSAGES[kind])
     else:  # Pydantic's own wording, in English
         message = error["msg"]
     if path and isinstance(path[-1], str):
@@ -187,6 +192,7 @@ def parse_plan(loaded: PlanFile) -> tuple[models.Plan | None, list[Diagnostic]]:
         plan = models.Plan.model_validate(loaded.data)
     except ValidationError as errors:
         return None, diagnostics_of(errors.errors(include_url=False), loaded)
+
     return plan, list(catalogue_notes(plan, loaded))
 
 
@@ -236,6 +242,16 @@ def parse_result(loaded: PlanFile) -> tuple[result_models.ResultFile | None, lis
         return None, []
     try:
         return result_models.ResultFile.model_validate(loaded.data), []
+    except ValidationError as errors:
+        return None, diagnostics_of(errors.errors(include_url=False), loaded)
+
+
+def parse_crosswalk(loaded: PlanFile) -> tuple[crosswalk_models.Crosswalk | None, list[Diagnostic]]:
+    """Validate a crosswalk file's data (``kind: crosswalk``) against the crosswalk model."""
+    if loaded.data is None:
+        return None, []
+    try:
+        return crosswalk_models.Crosswalk.model_validate(loaded.data), []
     except ValidationError as errors:
         return None, diagnostics_of(errors.errors(include_url=False), loaded)
 

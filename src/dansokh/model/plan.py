@@ -26,6 +26,7 @@ from .times import TimeSpec, parse_time
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_OFFICIAL_CODE = re.compile(r"^\d{2}(?:\d|\d{3})?$")  # a province 01, a district 004, a commune 00118
 
 
 # The messages of the checks below, by error type: English message ids, translated
@@ -47,6 +48,9 @@ MESSAGES = {
     "unknown_unit": N_("unknown unit '{unit}' (known: {known})"),
     "full_date": N_("expected a date written YYYY-MM-DD"),
     "unknown_period": N_("unknown period '{period}' (known: {known})"),
+    "official_code": N_(
+        "expected an official code of 2, 3 or 5 digits in quotes, with its leading zeros (code: \"00118\")"
+    ),
 }
 
 
@@ -115,6 +119,14 @@ def _full_date(value: str) -> str:
     return value
 
 
+def _official_code(value: Any) -> Any:
+    """A unit's code as the official list writes it: text, leading zeros kept.  Unquoted,
+    ``00118`` would be read as the number 118 and its zeros lost, so a number is refused."""
+    if not isinstance(value, str) or not _OFFICIAL_CODE.match(value):
+        raise PydanticCustomError("official_code", MESSAGES["official_code"])
+    return value
+
+
 def _period(value: str) -> str:
     if value not in PERIODS:
         raise PydanticCustomError(
@@ -148,6 +160,7 @@ FullDate = Annotated[str, AfterValidator(_full_date)]
 PeriodCode = Annotated[str, AfterValidator(_period)]
 IndicatorKey = Annotated[str, AfterValidator(_indicator)]
 UnitCode = Annotated[str, AfterValidator(_unit)]
+OfficialCode = Annotated[str, BeforeValidator(_official_code)]
 
 
 def _empty_list() -> Any:
@@ -174,12 +187,14 @@ def unit_fits(indicator: str | None, unit: str | None) -> str | None:
 
 
 class UnitDecl(Model):
-    """An administrative unit.  Levels are data: any hierarchy depth works."""
+    """An administrative unit.  Levels are data: any hierarchy depth works.  ``code`` is its
+    official code (mã đơn vị hành chính), checked by the O rules where a repository selects them."""
 
     id: Slug
     name: str
     level: str
     parent: Slug | None = None
+    code: OfficialCode | None = Field(default=None, description="the official code, in quotes: \"00118\"")
     aliases: list[str] = _empty_list()
 
 

@@ -12,7 +12,8 @@ files are then loaded whole and checked: the index only chooses what to read, ne
 
 Result files (per unit and period) have headers of their own kind: a result is checked against its
 unit's plans and beside the results of its parent and children, and the index chooses them the
-same way.
+same way.  A crosswalk's header names its two sides (``from`` and ``to``: a unit and a year each);
+it is checked against the plans of both.
 """
 
 from __future__ import annotations
@@ -23,8 +24,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-HEADER_KEYS = frozenset({"id", "year", "unit", "units", "kind"})
+HEADER_KEYS = frozenset({"id", "year", "unit", "units", "kind", "from", "to"})
 RESULT_KIND = "result"  # a result file (kết quả thực hiện) says ``kind: result`` (model.result)
+CROSSWALK_KIND = "crosswalk"  # a crosswalk says ``kind: crosswalk`` (model.crosswalk)
+
+
+def _side(value: Any) -> tuple[int, str] | None:
+    if isinstance(value, dict) and type(value.get("year")) is int and _slug(value.get("unit")):
+        return value["year"], value["unit"]
+    return None
 
 
 def _slug(value: Any) -> str | None:
@@ -41,6 +49,7 @@ class Header:
     parent: str | None = None
     declares: tuple[tuple[str, str | None], ...] = ()  # (unit id, its explicit parent)
     result: bool = False  # a result file: ``unit`` is the unit that reports, for ``year``
+    crosswalk: tuple[tuple[int, str] | None, tuple[int, str] | None] | None = None  # its (from, to) sides
 
     @classmethod
     def of(cls, data: Any) -> "Header":
@@ -50,6 +59,8 @@ class Header:
         if data.get("kind") == RESULT_KIND:
             year = data.get("year")
             return cls(None, year if type(year) is int else None, _slug(data.get("unit")), result=True)
+        if data.get("kind") == CROSSWALK_KIND:
+            return cls(crosswalk=(_side(data.get("from")), _side(data.get("to"))))
         unit = data.get("unit")
         unit = unit if isinstance(unit, dict) else {}
         year = data.get("year")
@@ -67,12 +78,22 @@ class Header:
         )
 
     def to_json(self) -> str:
-        return json.dumps([self.id, self.year, self.unit, self.parent, self.declares, self.result], ensure_ascii=False)
+        return json.dumps(self.to_list(), ensure_ascii=False)
+
+    def to_list(self) -> list[Any]:
+        return [self.id, self.year, self.unit, self.parent, self.declares, self.result, self.crosswalk]
 
     @classmethod
     def from_json(cls, text: str) -> "Header":
-        plan_id, year, unit, parent, declares, result = json.loads(text)
-        return cls(plan_id, year, unit, parent, tuple((d[0], d[1]) for d in declares), bool(result))
+        return cls.from_list(json.loads(text))
+
+    @classmethod
+    def from_list(cls, item: list[Any]) -> "Header":
+        plan_id, year, unit, parent, declares, result, crosswalk = item
+        sides = None
+        if crosswalk is not None:
+            sides = tuple((side[0], side[1]) if side else None for side in crosswalk)
+        return cls(plan_id, year, unit, parent, tuple((d[0], d[1]) for d in declares), bool(result), sides)  # type: ignore[arg-type]
 
 
 class Index:
@@ -86,7 +107,11 @@ class Index:
         self.parents_claimed: dict[str, set[str]] = defaultdict(set)  # unit -> parents any declaration gives it
         self.children_claimed: dict[str, set[str]] = defaultdict(set)  # unit -> units declared with it as parent
         self.results: dict[str, list[int]] = defaultdict(list)  # unit -> its result files, every year and period
+        self.crosswalks: list[int] = []
         for number, header in enumerate(headers):
+            if header.crosswalk is not None:
+                self.crosswalks.append(number)
+                continue
             if header.result:
                 if header.unit is not None:
                     self.results[header.unit].append(number)
@@ -138,6 +163,15 @@ class Index:
         units: set[str] = set()
         for number in list(wanted):
             header = self.headers[number]
+            if header.crosswalk is not None:  # checked against the plans of both its sides
+                for side in header.crosswalk:
+                    if side is not None:
+                        year, unit = side
+                        wanted.update(self.plans_of(unit, year))
+                        units.add(unit)
+                        for child in self.children_claimed.get(unit, ()):
+                            wanted.update(self.plans_of(child, year))
+                continue
             if header.unit is None:
                 continue
             if header.result and header.year is not None:  # a result is checked against its unit's plans

@@ -151,7 +151,7 @@ def build_report(book: Book, progress: Progress) -> ResultReport:
         body.append(Row("unit", 0, _cells(str(index), line.name, line), str(index)))
     if progress.children:
         body.append(Row("section", 0, [text_cell(ROMAN[1]), text_cell("Kết quả theo đơn vị", colspan=width - 1)], ROMAN[1]))
-        children = _declared_order(book, unit.id, progress.children)
+        children = _declared_order(book, unit.id, progress.children, progress.unit.year)
         level = name[: -len(unit.name)].strip() if name != unit.name and name.endswith(unit.name) else ""
         total_name = f"Toàn {level}" if level else f"Tổng {unit.name}"
         for index, line in enumerate(own.lines, 1):
@@ -206,7 +206,7 @@ def build_report(book: Book, progress: Progress) -> ResultReport:
     )
 
 
-def _declared_order(book: Book, unit: str, children: list[UnitProgress]) -> list[UnitProgress]:
+def _declared_order(book: Book, unit: str, children: list[UnitProgress], year: int) -> list[UnitProgress]:
     """The children in the order the plan lists them (its table's row order), not ranked."""
-    order = {child.id: index for index, child in enumerate(book.children(unit))}
+    order = {child.id: index for index, child in enumerate(book.children(unit, year))}
     return sorted(children, key=lambda c: order.get(c.unit.id, len(order)))

@@ -17,6 +17,7 @@ from ..model.catalogue import CATALOGUE, Direction
 from ..model.numbers import EXACT, number, plain, unit_name
 
 if TYPE_CHECKING:
+    from ..cascade.crosswalk import Carried
     from ..cascade.split import Split
 
 
@@ -149,13 +150,16 @@ def write_csv(edge: Edge, stream: IO[str]) -> None:
     writer.writerows(records)
 
 
-def report_split(split: "Split", stream: IO[str], output_format: str) -> None:
-    """A proposed split: each child's weight, its current and proposed quota."""
+def report_split(split: "Split", stream: IO[str], output_format: str, carried: "Carried | None" = None) -> None:
+    """A proposed split: each child's weight, its current and proposed quota; with ``carried``,
+    the weights are last year's figures carried through a crosswalk, and each says whether it
+    came through a divided unit."""
     with localcontext(EXACT):  # the current column's total, exact however long the table
-        _report_split(split, stream, output_format)
+        _report_split(split, stream, output_format, carried)
 
 
-def _report_split(split: "Split", stream: IO[str], output_format: str) -> None:
+def _report_split(split: "Split", stream: IO[str], output_format: str, carried: "Carried | None") -> None:
+    through = carried.by_unit() if carried is not None else {}
     records = [
         {
             "unit": row.unit_id,
@@ -163,6 +167,11 @@ def _report_split(split: "Split", stream: IO[str], output_format: str) -> None:
             "weight": plain(row.weight),
             "current": plain(row.old),
             "proposed": row.new,
+            **(
+                {"carried_divided": through[row.unit_id].divided, "carried_partial": through[row.unit_id].partial}
+                if row.unit_id in through
+                else {}
+            ),
         }
         for row in split.rows
     ]
@@ -174,6 +183,13 @@ def _report_split(split: "Split", stream: IO[str], output_format: str) -> None:
             "method": split.method.value,
             "rows": records,
         }
+        if carried is not None:
+            document["weights_from"] = {
+                "plan": _carried_plan(carried),
+                "indicator": carried.indicator,
+                "year": carried.bridge.from_year,
+                "crosswalk": carried.bridge.loaded.file,
+            }
         json.dump(document, stream, ensure_ascii=False, indent=2)
         stream.write("\n")
         return
@@ -199,9 +215,37 @@ def _report_split(split: "Split", stream: IO[str], output_format: str) -> None:
         markup=False,
     )
     for row in split.rows:
-        table.add_row(row.name, number(row.weight), number(row.old), number(row.new))
+        mark = ""
+        if row.unit_id in through:
+            mark = ("*" if through[row.unit_id].divided else "") + ("+" if through[row.unit_id].partial else "")
+        table.add_row(row.name, number(row.weight) + mark, number(row.old), number(row.new))
     current = [row.old for row in split.rows]
     table.add_row(
         _("Total"), "", number(sum(current)) if None not in current else "", number(sum(row.new for row in split.rows)), style="bold"
     )
     console.print(table)
+    if carried is not None:
+        old = carried.bridge.from_plan()
+        console.print(
+            _("Weights: {indicator} in the plan of {unit} for {year} ({plan}), carried into this year's units through {crosswalk}.").format(
+                indicator=CATALOGUE[carried.indicator].name,
+                unit=old.plan.unit_title if old is not None else carried.bridge.crosswalk.from_.unit,
+                year=carried.bridge.from_year,
+                plan=_carried_plan(carried),
+                crosswalk=carried.bridge.loaded.file,
+            ),
+            markup=False,
+            soft_wrap=True,
+        )
+        if any(v.divided for v in through.values()):
+            console.print(_("* carried (in part) through a divided unit, by the shares the crosswalk gives"), markup=False)
+        if any(v.partial for v in through.values()):
+            console.print(
+                _("+ the unit also took territory from units the crosswalk does not cover: its weight is only part of its territory's"),
+                markup=False,
+            )
+
+
+def _carried_plan(carried: "Carried") -> str:
+    plan = carried.bridge.from_plan()
+    return plan.plan.id if plan is not None else carried.bridge.crosswalk.from_.unit

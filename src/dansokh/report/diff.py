@@ -67,8 +67,15 @@ def change_text(change: Change) -> str:
     return f"{_figure(change.old, change.unit)} → {_figure(change.new, change.unit)}"
 
 
+CARRIED_DIVIDED, CARRIED_PARTIAL = "*", "+"  # as `dansokh crosswalk --carry` marks them
+
+
 def where(change: Change, width: int = 48) -> str:
-    """The unit, or the schedule row with the start of its content."""
+    """The unit, or the schedule row with the start of its content; across a reform, the unit
+    marked when its old figure came through a divided unit (*) or is only part of its territory's (+)."""
+    if change.carried is not None:
+        marks = (CARRIED_DIVIDED if change.carried["divided"] else "") + (CARRIED_PARTIAL if change.carried["partial"] else "")
+        return change.where + (f" {marks}" if marks else "")
     if change.area != "schedule" or not change.detail or change.item == "schedule":
         return change.where
     detail = " ".join(change.detail.split())
@@ -113,7 +120,26 @@ def skipped_lines(diff: PlanDiff) -> list[str]:
         )
         for side in (diff.old, diff.new)
         for name in side.skipped
-    ]
+    ] + list(diff.notes)
+
+
+def carried_lines(diff: PlanDiff) -> list[str]:
+    """Across a reform: where each unit's old figures came from, and what the marks mean."""
+    carried = [c for c in diff.changes if c.carried is not None]
+    if not carried:
+        return []
+    lines = [_("The {old} figures, carried into this year's units:").format(old=label(diff.old))]
+    for unit, text in dict.fromkeys((c.where, c.carried["text"]) for c in carried):  # type: ignore[index]
+        lines.append(f"  {unit}: {text}")
+    if any(c.carried["divided"] for c in carried):  # type: ignore[index]
+        lines.append(_("{mark} carried (in part) through a divided unit, by the shares the crosswalk gives").format(mark=CARRIED_DIVIDED))
+    if any(c.carried["partial"] for c in carried):  # type: ignore[index]
+        lines.append(
+            _("{mark} the unit also took territory from units the crosswalk does not cover: its old figure is only part of its territory's").format(
+                mark=CARRIED_PARTIAL
+            )
+        )
+    return lines
 
 
 class DiffReporter:
@@ -149,6 +175,8 @@ class TextDiffReporter(DiffReporter):
                     escape(unit),
                 )
             console.print(table)
+        for line in carried_lines(diff):
+            console.print(escape(line))
         for line in skipped_lines(diff):
             console.print(escape(line), style="yellow")
         console.print(escape(headline(diff)), style="bold")
@@ -161,6 +189,7 @@ class JsonDiffReporter(DiffReporter):
             "new": diff.new.label,
             "changes": [change.to_dict() for change in diff.changes],
             "skipped": {"old": diff.old.skipped, "new": diff.new.skipped},
+            "notes": diff.notes,
             "summary": {"changes": len(diff.changes), "plans": diff.plans_changed},
         }
         json.dump(document, self.stream, ensure_ascii=False, indent=2)
@@ -184,6 +213,9 @@ class MarkdownDiffReporter(DiffReporter):
                 unit = "" if change.old_unit is not None else change.unit or ""
                 cells = (section(change), where(change), item(change), change_text(change), unit)
                 write("| " + " | ".join(_cell(cell) for cell in cells) + " |\n")
+        carried = carried_lines(diff)
+        if carried:
+            write("\n" + "".join(f"{_cell(line)}  \n" for line in carried))
         skipped = skipped_lines(diff)
         if skipped:
             write("\n" + "".join(f"- ⚠️ {_cell(line)}\n" for line in skipped))

@@ -80,7 +80,29 @@ def line_record(line: Line) -> dict[str, Any]:
     }
 
 
+def last_record(unit: UnitProgress, indicator: str) -> dict[str, Any] | None:
+    last = unit.last.get(indicator)
+    if last is None:
+        return None
+    record: dict[str, Any] = {"year": unit.year - 1, "value": _places(last.value)}
+    if last.carried is not None:
+        record["carried"] = {
+            "sources": last.carried.sources_text(),
+            "divided": last.divided,
+            "partial": last.carried.partial,
+            "not_reported": list(last.missing),
+            "reason": last.carried.reason,
+        }
+    return record
+
+
 def unit_record(unit: UnitProgress) -> dict[str, Any]:
+    lines = []
+    for line in unit.lines:
+        record = line_record(line)
+        if unit.last:
+            record["last_year"] = last_record(unit, line.indicator)
+        lines.append(record)
     return {
         "unit": unit.unit.id,
         "name": unit.unit.name,
@@ -91,7 +113,7 @@ def unit_record(unit: UnitProgress) -> dict[str, Any]:
         "file": unit.file,
         "status": unit.status,
         "behind": [line.indicator for line in unit.behind],
-        "lines": [line_record(line) for line in unit.lines],
+        "lines": lines,
     }
 
 
@@ -142,6 +164,34 @@ def write_csv(progresses: list[Progress], stream: IO[str]) -> None:
                 })
 
 
+def _last_text(unit: UnitProgress, indicator: str) -> str:
+    last = unit.last.get(indicator)
+    if last is None or last.value is None:
+        return "—"
+    return figure(last.value) + ("*" if last.divided else "") + ("+" if last.partial else "")
+
+
+def _last_notes(unit: UnitProgress) -> list[str]:
+    """Where last year's figures of a unit made in a reform came from."""
+    carried = [last for last in unit.last.values() if last.carried is not None]
+    if not carried:
+        return []
+    notes = [
+        _("{period}: the results of the old units carried into {unit}: {sources}").format(
+            period=period_label(unit.period, unit.year - 1), unit=unit.title or unit.unit.name,
+            sources=carried[0].carried.sources_text(),  # type: ignore[union-attr]
+        )
+    ]
+    if any(last.divided for last in carried):
+        notes.append(_("* carried (in part) through a divided unit, by the shares the crosswalk gives"))
+    if any(last.partial for last in carried):
+        notes.append(_("+ the unit also took territory from units the crosswalk does not cover: its figure is only part of its territory's"))
+    missing = sorted({name for last in carried for name in last.missing})
+    if missing:
+        notes.append(_("Not reported then, so not in these figures: {names}").format(names=", ".join(missing)))
+    return notes
+
+
 def _verdict_cell(verdict: str) -> str:
     style = _STYLE.get(verdict)
     text = escape(verdict_text(verdict))
@@ -165,19 +215,24 @@ def write_table(progresses: list[Progress], stream: IO[str], color: bool | None 
         if index:
             console.print()
         own = progress.unit
-        table = Table(
-            _("Indicator"), _("Unit"), _("Target"), _("Result"), _("% of target"), _("Expected by now"), _("Verdict"),
-            title=_unit_title(own), title_justify="left",
-        )
+        columns = [_("Indicator"), _("Unit"), _("Target"), _("Result"), _("% of target"), _("Expected by now"), _("Verdict")]
+        if own.last:
+            columns.append(period_label(own.period, own.year - 1))
+        table = Table(*columns, title=_unit_title(own), title_justify="left")
         for line in own.lines:
             result = figure(line.result)
             if line.source == "children":
                 result += " " + _("(sum of children)")
-            table.add_row(
+            cells = [
                 escape(line.name), escape(line.unit), figure(line.target), escape(result), percent(line.achieved),
                 percent(line.expected), _verdict_cell(line.verdict),
-            )
+            ]
+            if own.last:
+                cells.append(escape(_last_text(own, line.indicator)))
+            table.add_row(*cells)
         console.print(table)
+        for note in _last_notes(own):
+            console.print(escape(note), soft_wrap=True)
         if not progress.children:
             continue
         count = len(progress.children)

@@ -36,7 +36,7 @@ class SarifReporter(Reporter):
                 "name": rule.name,
                 "shortDescription": {"text": rule.summary},
                 "fullDescription": {"text": rule.doc or rule.summary},
-                "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+                "defaultConfiguration": {"level": _LEVEL[rule.severity], **({"enabled": False} if rule.opt_in else {})},
             }
             for rule in ALL_RULES
         ]

@@ -16,6 +16,11 @@ loaded into typed plans and matched:
 A plan, table or schedule added or removed whole is one change, not one per cell.
 Files that are not readable plans on a side are listed as skipped: ``validate``
 says why.
+
+Across a reform of the units (``compare_across``), a plan of this year is compared with last
+year's plan of other units, its figures carried into this year's units through a crosswalk
+(``cascade.crosswalk``): each cell of this year's tables against what was carried into its unit,
+with where it came from and whether it came through a divided unit.
 """
 
 from __future__ import annotations
@@ -24,9 +29,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterator
 
+from ..cascade.apportion import Method
+from ..cascade.crosswalk import Bridge, CarryError, carry_column
 from ..cascade.repository import LoadedPlan, Repository
-from ..i18n import N_
+from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE
+from ..model.crosswalk import is_crosswalk
 from ..model.names import name_key
 from ..model.numbers import plain
 from ..model.parse import parse_plan
@@ -60,6 +68,7 @@ class Change:
     ref: dict[str, str] = field(default_factory=dict)  # stable keys for machines
     detail: str | None = None  # what the item is about (a schedule row's content)
     whole: dict[str, Any] | None = None  # a plan, table or schedule added or removed whole: what it holds
+    carried: dict[str, Any] | None = None  # across a reform: where the old figure came from (sources, divided, partial)
 
 
     def row(self) -> tuple[str, str, str, str, str | None, str | None, str | None]:
@@ -82,6 +91,7 @@ class Change:
             "line": self.line,
             "ref": self.ref,
             "detail": self.detail,
+            **({"carried": self.carried} if self.carried is not None else {}),
         }
 
 
@@ -105,6 +115,7 @@ class PlanDiff:
     old: Side
     new: Side
     changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what could not be compared, and why
 
     @property
     def plans_changed(self) -> list[str]:
@@ -117,8 +128,8 @@ def load_side(label: str, files: dict[str, bytes], max_bytes: int = DEFAULT_MAX_
     side = Side(label, Repository())
     for name, raw in files.items():
         loaded = load_text(name, raw, max_bytes)
-        if is_result(loaded.data):
-            continue  # a result file: the diff is of plans
+        if is_result(loaded.data) or is_crosswalk(loaded.data):
+            continue  # a result file or a crosswalk: the diff is of plans
         plan, _ = parse_plan(loaded)
         if plan is None:
             side.skipped.append(name)
@@ -518,3 +529,80 @@ def _schedule_changes(before: LoadedPlan, after: LoadedPlan, years: int = 0) -> 
                     ref={**ref, "field": name},
                     detail=new_row.content,
                 )
+
+
+# across a reform --------------------------------------------------------------------------------------------
+
+
+def compare_across(repo: Repository, new: LoadedPlan, old: LoadedPlan, bridge: Bridge, method: Method = Method.LARGEST_REMAINDER) -> PlanDiff:
+    """``new`` (this year's plan) against ``old`` (last year's, in the old units), its figures
+    carried through ``bridge``: each cell of ``new``'s tables whose unit got a carried figure,
+    and the headline targets where both plans are of one unit."""
+    diff = PlanDiff(
+        Side(f"{old.plan.id} ({old.plan.unit_title}, {old.plan.year})", repo),
+        Side(f"{new.plan.id} ({new.plan.unit_title}, {new.plan.year})", repo),
+    )
+    if old.plan.unit.id == new.plan.unit.id:
+        diff.changes.extend(_target_changes(old, new))
+    for table_index, table in new.plan.allocation_tables:
+        rows = repo.row_candidates(new, table_index)
+        for column_index, column in enumerate(table.columns):
+            try:
+                carried = carry_column(repo, bridge, old, column.indicator, method)
+            except CarryError as error:
+                diff.notes.append(_("{indicator}: not compared: {reason}").format(indicator=indicator_label(column.indicator), reason=error))
+                continue
+            by_unit = carried.by_unit()
+            for row_index, row in table.unit_rows:
+                units = rows.get(row_index, [])
+                value = by_unit.get(units[0]) if len(units) == 1 else None
+                if value is None or not value.contributions:
+                    continue
+                cell = row.values[column_index] if column_index < len(row.values) else None
+                old_text, new_text = plain(value.value), plain(cell)
+                status = _status(old_text, new_text)
+                if status is None:
+                    continue
+                path = ("appendices", table_index, "rows", row_index, "values", column_index)
+                diff.changes.append(
+                    Change(
+                        status,
+                        new.plan.id,
+                        "allocation",
+                        row.name,
+                        indicator_label(column.indicator),
+                        old_text,
+                        new_text,
+                        column.unit_code,
+                        appendix=appendix_label(table),
+                        file=new.file,
+                        line=new.span(path).line if cell is not None else new.span(path[:-2]).line,
+                        ref={"plan": new.plan.id, "against": old.plan.id, "row": units[0], "column": column.indicator},
+                        carried={
+                            "sources": [
+                                {"old": c.old, "name": c.name, "value": plain(c.value), "share": f"{c.share.numerator}/{c.share.denominator}"}
+                                for c in value.contributions
+                            ],
+                            "text": value.sources_text(),
+                            "divided": value.divided,
+                            "partial": value.partial,
+                            "reason": value.reason,
+                        },
+                    )
+                )
+            for value in carried.values:
+                if value.reason:
+                    diff.notes.append(
+                        _("{unit}: {indicator} not compared: {reason}").format(
+                            unit=value.name, indicator=indicator_label(column.indicator), reason=value.reason
+                        )
+                    )
+    covered = {part.unit for entry in bridge.crosswalk.units for part in entry.parts}
+    uncovered = [u.name for u in repo.children(new.plan.unit.id, new.plan.year) if u.id not in covered]
+    if uncovered:
+        diff.notes.append(
+            _("{count} of {unit}'s units get nothing of {old}'s figures through {crosswalk}: they are not compared").format(
+                count=len(uncovered), unit=new.plan.unit_title, old=old.plan.unit_title, crosswalk=bridge.loaded.label
+            )
+        )
+    return diff

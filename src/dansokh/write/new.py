@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from ..cascade.drafts import Draft
 from ..check.findings import Findings
 from ..check.run import validate
+from ..check.selection import Selection
 from ..i18n import _
 from ..model.parse import parse_plan
 from ..model.plan import Plan
@@ -69,11 +70,11 @@ class Checked:
     findings: Findings  # the new file checked in its repository, before it is written
 
 
-def check_new(path: Path, draft: Draft, within: Path) -> Checked:
+def check_new(path: Path, draft: Draft, within: Path, selection: Selection | None = None) -> Checked:
     """The new file's text, and what ``dansokh validate`` will say of it once it is written in
-    the repository of ``within`` (the plans folder)."""
+    the repository of ``within`` (the plans folder), with the rules the repository selects."""
     text = draft_text(draft)
-    return Checked(text, validate([path], overrides={path: text}, within=within))
+    return Checked(text, validate([path], overrides={path: text}, selection=selection, within=within))
 
 
 def refuse_existing(path: Path) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ...read.codes import LOAD_RULES
-from . import cascade, results, tables, targets, units
+from . import cascade, crosswalk, official, results, tables, targets, units
 from .base import Rule
 
 ALL_RULES: tuple[Rule, ...] = (
-    LOAD_RULES + tables.RULES + targets.RULES + units.RULES + cascade.RULES + results.RULES
+    LOAD_RULES + tables.RULES + targets.RULES + units.RULES + cascade.RULES + results.RULES + official.RULES + crosswalk.RULES
 )
 PLAN_RULES = tuple(rule for rule in ALL_RULES if rule.scope == "plan")
 REPO_RULES = tuple(rule for rule in ALL_RULES if rule.scope == "repo")

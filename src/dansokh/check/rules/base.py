@@ -31,11 +31,20 @@ def plan_rule(code: str, name: str, summary: str, severity: Severity = Severity.
     return wrap
 
 
-def repo_rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR):
-    """Declare a check over the whole repository of plans."""
+def repo_rule(
+    code: str,
+    name: str,
+    summary: str,
+    severity: Severity = Severity.ERROR,
+    *,
+    opt_in: bool = False,
+    needs: Callable[[], str | None] | None = None,
+):
+    """Declare a check over the whole repository of plans; ``opt_in``: run only where selected;
+    ``needs``: why it cannot run here, or ``None`` (``diagnostics.Rule``)."""
 
     def wrap(function: Callable[["Rule", "Repository"], Iterator[Diagnostic]]) -> Rule:
-        return Rule(code, name, summary, "repo", severity, function, _doc(function))
+        return Rule(code, name, summary, "repo", severity, function, _doc(function), opt_in, needs)
 
     return wrap
 

@@ -102,7 +102,7 @@ def children_do_not_add_up(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     which one and the sum is not checked."""
     for loaded in book.results:
         result = loaded.result
-        children = book.children(result.unit)
+        children = book.children(result.unit, result.year)
         if not children or any(book.result(c.id, result.year, result.period) is None for c in children):
             continue
         for index, figure in enumerate(result.figures):
@@ -135,7 +135,7 @@ def missing_report(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     then the parent's sums are not checked (K004)."""
     for loaded in book.results:
         result = loaded.result
-        for child in book.children(result.unit):
+        for child in book.children(result.unit, result.year):
             if book.result(child.id, result.year, result.period) is not None:
                 continue
             related = []

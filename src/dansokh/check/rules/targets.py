@@ -105,13 +105,17 @@ def _placeholder_texts(plan: Plan) -> Iterator[tuple[Path, Callable[[], str], st
     yield ("document", "title"), lambda: _("the title"), plan.document.title
     for index, goal in enumerate(plan.goals):
         yield ("goals", index), lambda index=index: _("goal {number}").format(number=index + 1), goal
+    yield ("unit", "level"), lambda: _("the level of {unit}").format(unit=plan.unit.name), plan.unit.level
+    for index, unit in enumerate(plan.units):
+        yield ("units", index, "level"), lambda unit=unit: _("the level of {unit}").format(unit=unit.name), unit.level
 
 
 @plan_rule("P002", "placeholder", N_("A text still holds the placeholder … that dansokh new left to fill in."), Severity.WARNING)
 def placeholder(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """``dansokh new`` writes a plan from what the repository knows and leaves the rest to the
     officer: where a text is required and unknown (the kind of unit in the issuer, a goal, a
-    schedule row), it writes ``…``.  Each one left is reported until it is filled in, so that no
+    schedule row, the level of a new unit that no plan and no official list gives), it writes
+    ``…``.  Each one left is reported until it is filled in, so that no
     document is signed with a blank in it.  A ``…`` inside a text (``ngày …./…./2025``, as
     drafts write a blank date) is not a placeholder."""
     plan = loaded.plan

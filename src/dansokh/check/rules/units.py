@@ -27,21 +27,22 @@ def unresolved_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     declared in ``units``.  Names match across tone-mark placement (Thụy/Thuỵ) and case,
     and through declared ``aliases`` (Th. Thanh); a name that matches nothing is an error,
     never a silent skip."""
-    names: dict[str, dict[str, str]] = {}  # each parent's children by slug, built once
-    listed: dict[str, str] = {}  # and the first few of them, as the message lists them
+    names: dict[tuple[str, int], dict[str, str]] = {}  # each parent's children in a year by slug, built once
+    listed: dict[tuple[str, int], str] = {}  # and the first few of them, as the message lists them
     suggested: dict[str, int] = {}  # suggestions cost a search each: the first few per plan file get one
     for resolution in repo.resolutions:
         if resolution.candidates:
             continue
         plan = resolution.plan.plan
-        if plan.unit.id not in names:
-            children = repo.children(plan.unit.id)
-            names[plan.unit.id] = {slug(u.name): u.name for u in children}
+        key = (plan.unit.id, plan.year)
+        if key not in names:
+            children = repo.children(plan.unit.id, plan.year)
+            names[key] = {slug(u.name): u.name for u in children}
             known = ", ".join(u.name for u in children[:_LISTED]) or _("none declared")
             if len(children) > _LISTED:
                 known += _(" and {count} more").format(count=len(children) - _LISTED)
-            listed[plan.unit.id] = known
-        by_slug = names[plan.unit.id]
+            listed[key] = known
+        by_slug = names[key]
         close: list[str] = []
         if suggested.get(resolution.plan.file, 0) < _SUGGESTIONS and len(by_slug) <= _POOL:
             suggested[resolution.plan.file] = suggested.get(resolution.plan.file, 0) + 1
@@ -62,7 +63,7 @@ def unresolved_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                 name=resolution.name,
                 unit=plan.unit_title,
                 close=(" " + _("or") + " ").join(by_slug[c] for c in close),
-                known=listed[plan.unit.id],
+                known=listed[key],
             ),
         )
 

@@ -1,0 +1,310 @@
+"""The repository's units placed in the official list in force for their plans (``model.official``).
+
+A unit a plan declares is found in the list by its code, or by its name under its parent's
+official unit (tone-mark placement and the kind forgiven; the level a plan declares, cấp tỉnh,
+cấp huyện or cấp xã, tells a district from a ward of the same name).  The O rules report what
+does not place; a crosswalk uses the places to know which new units also took territory from
+units it does not cover.  Pure computation.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ..i18n import _
+from ..model import official
+from ..model.names import name_key, slug
+from ..model.official import OfficialUnit, Snapshot
+from ..model.plan import Plan, UnitDecl
+from .repository import Repository
+
+if TYPE_CHECKING:
+    from .crosswalk import Bridge
+
+# the level a plan declares (``cấp tỉnh``, ``cấp huyện``, ``cấp xã``), as the tier of the list
+_TIERS = (("tỉnh", "province"), ("huyện", "district"), ("xã", "commune"))
+
+
+def declared_tier(level: str) -> str | None:
+    key = name_key(level)
+    return next((tier for word, tier in _TIERS if name_key(word) in key.split()), None)
+
+
+def official_tier(unit: OfficialUnit, snapshot: Snapshot) -> str:
+    if unit.level == 1:
+        return "province"
+    return "commune" if unit.level == snapshot.levels else "district"
+
+
+def level_words(unit: OfficialUnit, snapshot: Snapshot) -> str:
+    """The level of an official unit as plans declare it: ``cấp tỉnh``, ``cấp huyện``, ``cấp xã``."""
+    tier = official_tier(unit, snapshot)
+    return next(f"cấp {word}" for word, name in _TIERS if name == tier)
+
+
+def units_changed(plan: Plan, year: int) -> bool:
+    """Whether the official list in force for ``plan`` is not the one in force in ``year`` (the
+    2025 reform lies between them); false where the list is not installed."""
+    if not official.available() or not 1 <= year <= 9999:
+        return False
+    before, after = official.snapshot_for(in_force_on(plan)), official.snapshot_for(date(year, 1, 1))
+    return before is not None and after is not None and before is not after
+
+
+def placed_in(repo: Repository, unit: UnitDecl, year: int) -> OfficialUnit | None:
+    """``unit`` in the official list in force on 1 January of ``year``; ``None`` where it is not
+    there (a district after the reform) or the list is not installed."""
+    snapshot = official.snapshot_for(date(year, 1, 1)) if official.available() and 1 <= year <= 9999 else None
+    return Placer(repo, snapshot).place(unit, unit.parent).unit if snapshot is not None else None
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def in_force_on(plan: Plan) -> date:
+    """The day whose list a plan's units are checked against: the later of its document's date
+    and 1 January of its year (a 2026 plan signed in December 2025 names the units of 2026)."""
+    start = date(plan.year, 1, 1) if 1 <= plan.year <= 9999 else date.min
+    text = plan.document.date
+    if not text:
+        return start
+    parts = [int(part) for part in text.split("-")]
+    try:
+        signed = date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return start
+    return max(signed, start)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A declared unit as the official list knows it, or why it does not."""
+
+    unit: OfficialUnit | None
+    problem: str | None = None  # "name" (O001) or "code" (O002)
+    message: str = ""
+
+
+class Placer:
+    """Each unit of the repository placed in one list, its parent first (memoised: a national
+    repository declares each unit in its own plan and in its parent's)."""
+
+    def __init__(self, repo: Repository, snapshot: Snapshot):
+        self.repo, self.snapshot = repo, snapshot
+        self.memo: dict[str, OfficialUnit | None] = {}
+
+    def parent_of(self, parent_id: str | None) -> tuple[bool, OfficialUnit | None]:
+        """(whether the parent is declared in the repository, its official unit)."""
+        declared = self.repo.unit(parent_id) if parent_id is not None else None
+        if parent_id is None or declared is None:
+            return False, None
+        if parent_id not in self.memo:
+            self.memo[parent_id] = None  # a cycle of parents stops here
+            self.memo[parent_id] = self.place(declared, declared.parent).unit
+        return True, self.memo[parent_id]
+
+    def place(self, unit: UnitDecl, parent_id: str | None) -> Placed:
+        snapshot = self.snapshot
+        declared, parent = self.parent_of(parent_id)
+        if declared and parent is None:
+            return Placed(None)  # its parent is not official: that is the parent's diagnostic
+        if unit.code is not None:
+            return self._by_code(unit, parent)
+        if parent is not None:
+            found = snapshot.named(unit.name, parent.code)
+        elif parent_id is None:
+            found = snapshot.named(unit.name) or snapshot.named(unit.name, anywhere=True)
+        else:  # a parent outside the repository (Bắc Cường's city): the name anywhere in the list
+            found = snapshot.named(unit.name, anywhere=True)
+        tier = declared_tier(unit.level)
+        fitting = [u for u in found if tier is None or official_tier(u, snapshot) == tier]
+        if len(fitting) == 1:
+            return Placed(fitting[0])
+        if len(fitting) > 1:  # one name, several units (a ward and a commune): the code tells them apart
+            return Placed(None)
+        if len(found) == 1 and tier is not None:
+            return Placed(None, "name", self._wrong_tier(unit, found[0]))
+        return Placed(None, "name", self._unknown(unit, parent))
+
+    def _wrong_tier(self, unit: UnitDecl, found: OfficialUnit) -> str:
+        snapshot = self.snapshot
+        if declared_tier(unit.level) == "district" and snapshot.levels == 2:
+            message = _(
+                "{name!r} is declared {level}, and there are no districts in {list}: {official} ({code}) is a"
+                " commune-level unit (cấp xã)."
+            ).format(name=unit.name, level=unit.level, list=snapshot.describe(), official=found.title, code=found.code)
+        else:
+            message = _("{name!r} is declared {level}, but {official} ({code}) is not at that level in {list}.").format(
+                name=unit.name, level=unit.level, official=found.title, code=found.code, list=snapshot.describe()
+            )
+        moved = self._before_the_reform(unit, self.snapshot.units.get(found.parent or ""))
+        return message + (" " + moved if moved else "")
+
+    def _by_code(self, unit: UnitDecl, parent: OfficialUnit | None) -> Placed:
+        snapshot, code = self.snapshot, unit.code
+        found = snapshot.units.get(code)  # type: ignore[arg-type]
+        named = snapshot.named(unit.name, parent.code) if parent is not None else snapshot.named(unit.name, anywhere=True)
+        hint = ""
+        if len(named) == 1 and (found is None or found.code != named[0].code):
+            hint = " " + _("{unit}'s code is {code}: write code: \"{code}\"").format(unit=named[0].title, code=named[0].code)
+        if found is None:
+            message = _("{code} is not the code of any unit in {list}.").format(code=code, list=snapshot.describe())
+            return Placed(None, "code", message + hint)
+        if name_key(found.name) != name_key(unit.name) and name_key(found.full_name) != name_key(unit.name):
+            message = _("{code} is the code of {official}, not of {name} ({list}).").format(
+                code=code, official=found.title, name=unit.name, list=snapshot.describe()
+            )
+            return Placed(None, "code", message + hint)
+        tier = declared_tier(unit.level)
+        if tier is not None and official_tier(found, snapshot) != tier:
+            return Placed(None, "name", self._wrong_tier(unit, found))
+        if parent is not None and found.parent != parent.code:
+            above = snapshot.units.get(found.parent or "")
+            message = _("{official} ({code}) is a unit of {other}, not of {parent} ({list}).").format(
+                official=found.title, code=code, other=above.title if above else "?", parent=parent.title,
+                list=snapshot.describe(),
+            )
+            return Placed(None, "name", message)
+        return Placed(found)
+
+    def _unknown(self, unit: UnitDecl, parent: OfficialUnit | None) -> str:
+        snapshot = self.snapshot
+        pool = snapshot.children.get(parent.code if parent else None, [])
+        where = _("a unit of {parent}").format(parent=parent.title) if parent else _("an official unit")
+        message = _("{name!r} is not {where} in {list}.").format(name=unit.name, where=where, list=snapshot.describe())
+        by_slug = {slug(u.name): u for u in pool}
+        if slug(unit.name) in by_slug:  # the same letters, other marks (Hồng Hả for Hồng Hà)
+            close = [slug(unit.name)]
+        else:
+            close = difflib.get_close_matches(slug(unit.name), list(by_slug), n=3, cutoff=0.8)
+        if close:
+            message += " " + _("Did you mean {names}?").format(
+                names=(" " + _("or") + " ").join(f"{by_slug[c].title} ({by_slug[c].code})" for c in close)
+            )
+        moved = self._before_the_reform(unit, parent)
+        if moved:
+            message += " " + moved
+        return message
+
+    def _before_the_reform(self, unit: UnitDecl, parent: OfficialUnit | None) -> str:
+        """A unit of the old list named in a plan of the new one: where its territory went."""
+        old, new = official.snapshots()
+        if self.snapshot is not new:
+            return ""
+        province = parent if parent is not None and parent.level == 1 else None
+        olds = old.named(unit.name, anywhere=True)
+        tier = declared_tier(unit.level)
+        if tier is not None:
+            olds = [u for u in olds if official_tier(u, old) == tier]
+        if province is not None:
+            reform = official.reform()
+            sources = set(reform.provinces.get(province.code, []))
+            olds = [u for u in olds if (old.ancestors(u) or [u])[-1].code in sources]
+        if len(olds) != 1:
+            return ""
+        gone = olds[0]
+        parts = [new.units[p.code].title for p in official.reform().parts_of(gone) if p.code in new.units]
+        if not parts:
+            return ""
+        return _sentence(
+            _(
+                "{old} was a unit before 1/7/2025; its territory is now in {new} (`dansokh crosswalk` maps last"
+                " year's units to this year's)."
+            ).format(old=gone.title, new=", ".join(parts))
+        )
+
+
+def reform_sources(bridge: "Bridge") -> dict[str, bool] | None:
+    """For each new unit of a crosswalk, whether the official reform table says it also took
+    territory from old units the crosswalk does not cover; ``None`` without the official list."""
+    if not official.available():
+        return None
+    repo = bridge.repo
+    from_plan, to_plan = bridge.from_plan(), bridge.to_plan()
+    old_list = official.snapshot_for(in_force_on(from_plan.plan) if from_plan else date(bridge.from_year, 1, 1))
+    new_list = official.snapshot_for(in_force_on(to_plan.plan) if to_plan else date(bridge.to_year, 1, 1))
+    if old_list is None or new_list is None or old_list is new_list:
+        return None
+    reform = official.reform()
+    old_placer, new_placer = Placer(repo, old_list), Placer(repo, new_list)
+    covered: set[str] = set()
+    for old, (_index, entry) in bridge.entries.items():
+        declared = repo.unit(old) or UnitDecl(id=old, name=entry.name or old, level="", code=entry.code)
+        placed = old_placer.place(declared, declared.parent).unit
+        if placed is None:
+            return None  # an old unit the list does not know: coverage cannot be judged
+        stack = [placed]
+        while stack:
+            unit = stack.pop()
+            covered.add(unit.code)
+            stack.extend(old_list.children.get(unit.code, []))
+    sources: dict[str, set[str]] = {}
+    for old_code, parts in reform.communes.items():
+        for part in parts:
+            sources.setdefault(part.code, set()).add(old_code)
+    result: dict[str, bool] = {}
+    for new in bridge.order():
+        given = next((p for e in bridge.crosswalk.units for p in e.parts if p.unit == new), None)
+        new_unit = repo.unit(new) or UnitDecl(
+            id=new, name=(given.name if given and given.name else new), level="", code=given.code if given else None
+        )
+        found = new_placer.place(new_unit, new_unit.parent).unit
+        if found is None:
+            continue
+        result[new] = bool(sources.get(found.code, set()) - covered)
+    return result
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the official reform table says of one old unit of a crosswalk: the codes of the new
+    units its territory went to, and the codes the crosswalk gives it (``None``: a part the list
+    does not know)."""
+
+    old: OfficialUnit
+    official: frozenset[str]
+    given: frozenset[str | None]
+
+
+def expected_parts(bridge: "Bridge") -> tuple[dict[str, Expected], Snapshot] | None:
+    """For each old unit of a crosswalk the list can place, where the reform table sent it, and
+    the new list; ``None`` without the official list or when the two sides are not one on each
+    side of the reform."""
+    if not official.available():
+        return None
+    repo = bridge.repo
+    from_plan, to_plan = bridge.from_plan(), bridge.to_plan()
+    old_list = official.snapshot_for(in_force_on(from_plan.plan) if from_plan else date(bridge.from_year, 1, 1))
+    new_list = official.snapshot_for(in_force_on(to_plan.plan) if to_plan else date(bridge.to_year, 1, 1))
+    if old_list is None or new_list is None or old_list is new_list:
+        return None
+    reform = official.reform()
+    old_placer, new_placer = Placer(repo, old_list), Placer(repo, new_list)
+    new_codes: dict[str, str | None] = {}
+    for entry in bridge.crosswalk.units:
+        for part in entry.parts:
+            if part.unit not in new_codes:
+                declared = repo.unit(part.unit) or UnitDecl(
+                    id=part.unit, name=part.name or part.unit, level="", code=part.code
+                )
+                placed = new_placer.place(declared, declared.parent).unit
+                new_codes[part.unit] = placed.code if placed else None
+    found: dict[str, Expected] = {}
+    for old in dict.fromkeys([*bridge.old_units(), *bridge.entries]):
+        indexed = bridge.entries.get(old)
+        old_entry = indexed[1] if indexed is not None else None
+        old_unit = repo.unit(old) or (
+            UnitDecl(id=old, name=old_entry.name or old, level="", code=old_entry.code) if old_entry is not None else None
+        )
+        if old_unit is None:
+            continue
+        old_placed = old_placer.place(old_unit, old_unit.parent).unit
+        if old_placed is None:
+            continue
+        given = frozenset(new_codes.get(p.unit) for p in old_entry.parts) if old_entry is not None else frozenset()
+        found[old] = Expected(old_placed, frozenset(p.code for p in reform.parts_of(old_placed)), given)
+    return found, new_list

@@ -1,0 +1,149 @@
+"""``dansokh crosswalk``: propose a crosswalk from the official reform table, or show last year's
+figures in this year's units through one."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from ..cascade.apportion import Method  # light: the enum is an option's type
+from ..i18n import N_, _
+from .app import app, fail
+
+if TYPE_CHECKING:
+    from ..cascade.crosswalk import Bridge
+    from ..cascade.repository import Repository
+
+
+class CarryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def pick_bridge(repo: Repository, from_unit: str, from_year: int, to_year: int | None, chosen: str | None) -> Bridge:
+    """The crosswalk that carries ``from_unit``'s units of ``from_year``: the one named by
+    ``--crosswalk`` (a file or an id), else the only one there is."""
+    from ..cascade.crosswalk import CarryError, bridge_for, bridges
+
+    if chosen is not None:
+        wanted = Path(chosen).resolve()
+        for bridge in bridges(repo):
+            if bridge.crosswalk.id == chosen or Path(bridge.loaded.file).resolve() == wanted:
+                return bridge
+        raise fail(_("--crosswalk: no crosswalk {name!r} in the repository").format(name=chosen))
+    try:
+        return bridge_for(repo, from_unit, from_year, to_year)
+    except CarryError as error:
+        raise fail(str(error)) from None
+
+
+@app.command(
+    "crosswalk",
+    help=N_("Propose a crosswalk of last year's units to this year's from the official list, or show last year's figures carried through one."),
+)
+def crosswalk_command(
+    from_year: Annotated[Optional[int], typer.Option("--from", help=N_("The year of the old units (2025)."))] = None,
+    to_year: Annotated[Optional[int], typer.Option("--to", help=N_("The year of the new units (2026)."))] = None,
+    unit: Annotated[
+        Optional[str], typer.Option("--unit", help=N_("Only the units this unit's plan assigns to (default: every plan's)."))
+    ] = None,
+    into: Annotated[Path, typer.Option("--into", file_okay=False, help=N_("The folder to write proposals into."))] = Path(
+        "plans/crosswalks"
+    ),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Print the proposal, write nothing."))] = False,
+    force: Annotated[bool, typer.Option("--force", help=N_("Replace a crosswalk file that exists."))] = False,
+    carry: Annotated[
+        Optional[str],
+        typer.Option("--carry", help=N_("Show this plan's table in this year's units (a plan id, unit id or name).")),
+    ] = None,
+    indicator: Annotated[list[str], typer.Option("--indicator", help=N_("Only this indicator (repeatable)."))] = [],
+    crosswalk: Annotated[
+        Optional[str], typer.Option("--crosswalk", help=N_("The crosswalk to use: its file or id (default: the only one)."))
+    ] = None,
+    method: Annotated[Method, typer.Option("--method", help=N_("How to round the parts of a divided unit."))] = Method.LARGEST_REMAINDER,
+    output_format: Annotated[CarryFormat, typer.Option("--format", "-f", help=N_("Output format."))] = CarryFormat.table,
+    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path(
+        "plans"
+    ),
+) -> None:
+    """Propose a crosswalk of last year's units to this year's, or show figures carried through one."""
+    from ..check.run import load_repository
+
+    repo, _checked = load_repository([plans], whole=False)
+    if carry is not None:
+        _carry(repo, carry, to_year, indicator, crosswalk, method, output_format)
+        return
+    if from_year is None or to_year is None:
+        raise fail(_("give --from YEAR --to YEAR to propose a crosswalk, or --carry PLAN to show figures carried through one"))
+    _propose(repo, from_year, to_year, unit, into, dry_run, force)
+
+
+def _propose(repo: Repository, from_year: int, to_year: int, unit: str | None, into: Path, dry_run: bool, force: bool) -> None:
+    from ..cascade.lookup import LookupError_, find
+    from ..cascade.propose import ProposalError, propose
+    from ..report.crosswalk import write_proposals
+    from ..write.crosswalk import proposal_text, write_proposal
+
+    if to_year <= from_year:
+        raise fail(_("--to {to} must be a later year than --from {year}").format(to=to_year, year=from_year))
+    unit_id = None
+    if unit is not None:
+        try:
+            unit_id = find(repo, unit, year=from_year).unit.id
+        except LookupError_ as error:
+            raise fail(_("--unit: {reason}").format(reason=error)) from None
+    try:
+        proposals = propose(repo, from_year, to_year, unit_id)
+    except ProposalError as error:
+        raise fail(str(error)) from None
+    if dry_run:
+        for proposal in proposals:
+            sys.stdout.write(proposal_text(proposal))
+        return
+    written = []
+    for proposal in proposals:
+        path = into / f"{proposal.id}.yaml"
+        if path.exists() and not force:
+            raise fail(_("{path} exists: edit it, or give --force to replace it with a new proposal").format(path=path))
+        write_proposal(path, proposal)
+        written.append((str(path), proposal))
+    write_proposals(written, sys.stdout)
+    print(_("Decide the shares of the divided units in the files, then run `dansokh validate`."))
+
+
+def _carry(
+    repo: Repository,
+    text: str,
+    to_year: int | None,
+    indicators: list[str],
+    chosen: str | None,
+    method: Method,
+    output_format: CarryFormat,
+) -> None:
+    from ..cascade.crosswalk import CarryError, carried_indicators, carry_column
+    from ..cascade.lookup import LookupError_, find
+    from ..model.catalogue import CATALOGUE
+    from ..report.crosswalk import write_csv, write_json, write_table
+
+    try:
+        found = find(repo, text)
+    except LookupError_ as error:
+        raise fail(_("--carry: {reason}").format(reason=error)) from None
+    if found.plan is None:
+        raise fail(_("--carry: {name} ({unit}) has no plan").format(name=found.unit.name, unit=found.unit.id))
+    loaded = found.plan
+    bridge = pick_bridge(repo, loaded.plan.unit.id, loaded.plan.year, to_year, chosen)
+    for key in indicators:
+        if key not in CATALOGUE:
+            raise fail(_("--indicator: unknown indicator {key!r} (see `dansokh indicators`)").format(key=key))
+    labels = {key: CATALOGUE[key].name for key in CATALOGUE}
+    try:
+        carried = [carry_column(repo, bridge, loaded, key, method) for key in (indicators or carried_indicators(repo, loaded))]
+    except CarryError as error:
+        raise fail(str(error), 1) from None
+    {"table": write_table, "json": write_json, "csv": write_csv}[output_format.value](carried, labels, sys.stdout)
