@@ -1,8 +1,8 @@
 """Random mutations of the real plans: whatever a file holds, validate, allocate, render and diff end
 with exit 0, 1 or 2, no exception escapes, and no case runs longer than its bound.  The officer's
 year is mutated too: result files among the plans, the repository's catalogue file, a filled results
-form (cells and bytes); and ``new``, ``diff --plan``, ``progress``, ``render report``, ``import`` run
-on them.
+form (cells and bytes), a crosswalk of the 2025 reform; and ``new``, ``diff --plan``, ``progress``,
+``render report``, ``import``, ``crosswalk --carry`` and ``diff --against`` run on them.
 
 Seeded and bounded so that CI stays fast; a longer run is one environment variable away:
 
@@ -37,6 +37,7 @@ BOUND = float(os.environ.get("DANSOKH_FUZZ_SECONDS", "30"))
 MEMORY = int(os.environ.get("DANSOKH_FUZZ_MEGABYTES", "4096")) * 1024 * 1024  # address space of a case
 
 runner = CliRunner()
+EXAMPLES = PLANS.parent / "examples"
 
 NUMBERS = [
     "1E+999999999", "1E-999999999", "9E+999999", "1E+400", "1E-400", "-0", "-5", "12.5", "0.0000001",
@@ -88,6 +89,8 @@ COMMANDS = [
     ["render", "report", "--plan", "long-bien", "--period", "{period}", "-f", "{format}", "-o", "out/"],
     ["import", "form.xlsx", "-o", "out/imported.yaml"],
     ["indicators", "-f", "json"],
+    ["crosswalk", "--carry", "long-bien", "--indicator", "new_users_iud", "-f", "{diff_format_progress}"],
+    ["diff", "--plan", "city-2026", "--against", "long-bien"],
 ]
 
 
@@ -253,7 +256,9 @@ def pristine(in_tmp: Path) -> Path:
     shutil.copy(PLANS.parent / "tests" / "data" / "long-bien-2026-draft.yaml", folder / "long-bien-2026.yaml")
     for name in RESULTS:
         (in_tmp / "pristine" / "results" / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(PLANS.parent / "examples" / "results-2025" / name, in_tmp / "pristine" / "results" / name)
+        shutil.copy(EXAMPLES / "results-2025" / name, in_tmp / "pristine" / "results" / name)
+    (in_tmp / "pristine" / "crosswalks").mkdir()  # Long Biên's wards of 2025 into Hà Nội's of 2026
+    shutil.copy(EXAMPLES / "reform-2026" / "plans" / "crosswalks" / "long-bien-2025-2026.yaml", in_tmp / "pristine" / "crosswalks")
     (in_tmp / "dansokh.toml").write_text('catalogue = "catalogue.yaml"\n', encoding="utf-8")
     (in_tmp / "catalogue.yaml").write_text(CATALOGUE, encoding="utf-8")
     shutil.copytree(in_tmp / "pristine", in_tmp / "plans")

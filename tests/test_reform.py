@@ -12,7 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT, line_of, run, write_files
+from conftest import PLANS, ROOT, deadline, line_of, run, write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -139,6 +139,25 @@ def test_a_proposal_flags_every_divided_unit(reform):
     assert _skeleton(proposed) == _skeleton(decided)
     again = cli("crosswalk", "--from", "2025", "--to", "2026", "--unit", "long-bien", "--into", "proposal")
     assert again.exit_code == 2 and "exists" in again.output
+
+
+@needs_library
+def test_a_proposal_is_never_written_over_a_plan_nor_into_what_is_no_folder(reform):
+    """--into a file, a folder that cannot be made, or a link to a plan: one message, nothing written."""
+    city = reform / "plans" / "2026" / "ha-noi-2026.yaml"
+    before = city.read_bytes()
+    (reform / "links").mkdir()
+    (reform / "links" / "ha-noi-2025-2026.yaml").symlink_to(city)
+    (reform / "a-file").write_text("x", encoding="utf-8")
+    for into, reason in (
+        ("links", "links/ha-noi-2025-2026.yaml is the plan file plans/2026/ha-noi-2026.yaml, which this run reads;"
+                  " choose another output (nothing was written)"),
+        ("a-file/sub", "cannot write a-file/sub/ha-noi-2025-2026.yaml: Not a directory"),
+    ):
+        result = cli("crosswalk", "--from", "2025", "--to", "2026", "--unit", "city", "--into", into, "--force")
+        assert result.exit_code == 2, result.output
+        assert " ".join(result.stderr.split()).endswith(f"--into: {reason}"), result.stderr
+    assert city.read_bytes() == before and (reform / "a-file").read_text(encoding="utf-8") == "x"
 
 
 def _skeleton(text: str) -> list[str]:
@@ -642,3 +661,37 @@ def test_the_post_reform_benchmark_shape_has_two_levels_and_validates(in_tmp):
     _mutate(in_tmp, commune.as_posix(), "{indicator: new_users_iud, value: ", "{indicator: new_users_iud, value: 0")
     alone, whole = run([commune]), run(["plans"])
     assert [d.to_dict() for d in alone.diagnostics] == [d.to_dict() for d in whole.diagnostics if d.file == commune.as_posix()]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("population: 30180}", "population: 12345678901234567890123456789}",
+         "population: expected a population: a whole number of people, more than 0 and of at most 15 digits"),
+        ("population: 30180}", "share: 1E-999999999}",  # its fraction would be a billion-digit integer: a hang
+         'share: expected a share: a number from 0 to 1 with at most 6 decimals (0.25) or a fraction in quotes ("1/4")'),
+        ("population: 30180}", 'share: "1/' + "9" * 5000 + '"}',
+         'share: expected a share: a number from 0 to 1 with at most 6 decimals (0.25) or a fraction in quotes ("1/4")'),
+        ("to: {year: 2026", "to: {year: 99999999999999999999", "year: expected a year of four digits, like 2025"),
+    ],
+    ids=["29-digit-population", "1E-999999999-share", "5000-digit-fraction", "20-digit-year"],
+)
+def test_a_crosswalk_number_out_of_the_domain_is_S003_at_its_cell_in_every_command(reform, old, new, message):
+    """Issue 9's number domain holds in crosswalks: S003 where the number is, no hang, no traceback."""
+    path = reform / "plans" / "crosswalks" / "long-bien-2025-2026.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace("by: population", "by: share", 1).replace(old, new, 1), encoding="utf-8")
+    found = [(d.code, d.file, d.span.line, d.message) for d in run(["plans"]).diagnostics if d.code == "S003"]
+    assert found == [("S003", "plans/crosswalks/long-bien-2025-2026.yaml", line, message)]
+    for command in (
+        ["crosswalk", "--carry", "long-bien", "--indicator", "new_users_iud"],
+        ["allocate", "--from", "ha-noi-2026", "--split", "new_users_iud", "--by", "city:new_users_iud", "--whole", "36000"],
+        ["diff", "--plan", "ha-noi-2026", "--against", "long-bien"],
+        ["progress", "bo-de-00118", "--period", "Q1", "--last-year"],
+    ):
+        with deadline(30):
+            result = cli(*command)
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        # what is carried through the broken crosswalk is refused; the city's split goes through the city's
+        assert result.exit_code in ((1, 2) if command[0] in ("crosswalk", "diff") else (0, 1, 2)), result.output

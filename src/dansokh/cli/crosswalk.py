@@ -87,7 +87,8 @@ def _propose(repo: Repository, from_year: int, to_year: int, unit: str | None, i
     from ..cascade.lookup import LookupError_, find
     from ..cascade.propose import ProposalError, propose
     from ..report.crosswalk import write_proposals
-    from ..write.crosswalk import proposal_text, write_proposal
+    from ..write.crosswalk import proposal_text
+    from ..write.output import OutputRefused, write_output
 
     if to_year <= from_year:
         raise fail(_("--to {to} must be a later year than --from {year}").format(to=to_year, year=from_year))
@@ -110,7 +111,10 @@ def _propose(repo: Repository, from_year: int, to_year: int, unit: str | None, i
         path = into / f"{proposal.id}.yaml"
         if path.exists() and not force:
             raise fail(_("{path} exists: edit it, or give --force to replace it with a new proposal").format(path=path))
-        write_proposal(path, proposal)
+        try:  # never over a plan, never a traceback for a folder that cannot be written
+            write_output(path, proposal_text(proposal).encode("utf-8"), [loaded.file for loaded in repo.plans])
+        except OutputRefused as error:
+            raise fail(_("--into: {reason}").format(reason=error)) from None
         written.append((str(path), proposal))
     write_proposals(written, sys.stdout)
     print(_("Decide the shares of the divided units in the files, then run `dansokh validate`."))

@@ -30,15 +30,16 @@ from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from ..i18n import N_
-from .plan import FullDate, IndicatorKey, Model, Number, OfficialCode, Slug
+from .numbers import in_domain
+from .plan import FullDate, IndicatorKey, Model, Number, OfficialCode, Slug, Year
 
 CROSSWALK_KIND = "crosswalk"
 BY = ("population", "share", "figure", "undecided")
-_FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+_FRACTION = re.compile(r"^\s*([0-9]{1,15})\s*/\s*([0-9]{1,15})\s*$")  # within the number domain
 
 MESSAGES = {
-    "share": N_('expected a share: a number from 0 to 1 (0.25) or a fraction in quotes ("1/4")'),
-    "population": N_("expected a population: a whole number of people, more than 0"),
+    "share": N_('expected a share: a number from 0 to 1 with at most 6 decimals (0.25) or a fraction in quotes ("1/4")'),
+    "population": N_("expected a population: a whole number of people, more than 0 and of at most 15 digits"),
 }
 
 
@@ -56,7 +57,7 @@ def _share(value: Any) -> Any:
     if isinstance(value, int):
         value = Decimal(value)
     if isinstance(value, Decimal):
-        if not value.is_finite() or value < 0 or value > 1:
+        if not in_domain(value) or value < 0 or value > 1:  # 1E-999999999 is no share: its fraction would never end
             raise PydanticCustomError("share", MESSAGES["share"])
         return str(value)
     if isinstance(value, str):
@@ -67,7 +68,7 @@ def _share(value: Any) -> Any:
 
 
 def _population(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or not in_domain(value):
         raise PydanticCustomError("population", MESSAGES["population"])
     return value
 
@@ -87,7 +88,7 @@ def as_fraction(share: str) -> Fraction:
 class Scope(Model):
     """One side of a crosswalk: the units ``unit``'s plans of ``year`` assign to."""
 
-    year: int
+    year: Year
     unit: Slug
 
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from pathlib import Path
 
 from ..cascade.propose import Proposal
 from ..i18n import _
 from ..model import official
-from .atomic import write_atomic
 
 _PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9][^:#,\[\]{}]*(?<!\s)$")
 
@@ -69,6 +67,3 @@ def proposal_text(proposal: Proposal) -> str:
             lines.append(f'      - {{unit: {part.unit}, name: {_scalar(new.name)}, code: "{new.code}"}}{comment}')
     return "\n".join(lines) + "\n"
 
-
-def write_proposal(path: Path, proposal: Proposal) -> None:
-    write_atomic(path, proposal_text(proposal))
