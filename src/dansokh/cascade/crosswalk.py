@@ -29,7 +29,7 @@ from ..i18n import _
 from ..model.catalogue import CATALOGUE
 from ..model.crosswalk import Crosswalk, Entry, as_fraction
 from ..model.numbers import number
-from ..read.positions import Path, SourceMap, Span
+from ..read.positions import Located, SourceMap
 from .apportion import ApportionError, Method, Share, apportion
 from .lookup import main_plan
 from .official import reform_sources
@@ -41,19 +41,9 @@ class CarryError(ValueError):
 
 
 @dataclass
-class LoadedCrosswalk:
+class LoadedCrosswalk(Located):
     crosswalk: Crosswalk
     source: SourceMap
-
-    @property
-    def file(self) -> str:
-        return self.source.file
-
-    def span(self, path: Path) -> Span:
-        return self.source.value(path)
-
-    def key_span(self, path: Path) -> Span:
-        return self.source.key(path)
 
     @property
     def label(self) -> str:

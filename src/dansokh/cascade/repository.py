@@ -18,26 +18,16 @@ from typing import TYPE_CHECKING
 from ..model.catalogue import CATALOGUE
 from ..model.names import name_key
 from ..model.plan import AllocationTable, Plan, UnitDecl
-from ..read.positions import Path, SourceMap, Span
+from ..read.positions import Located, Path, SourceMap
 
 if TYPE_CHECKING:
     from .crosswalk import LoadedCrosswalk
 
 
 @dataclass
-class LoadedPlan:
+class LoadedPlan(Located):
     plan: Plan
     source: SourceMap
-
-    @property
-    def file(self) -> str:
-        return self.source.file
-
-    def span(self, path: Path) -> Span:
-        return self.source.value(path)
-
-    def key_span(self, path: Path) -> Span:
-        return self.source.key(path)
 
 
 @dataclass(frozen=True, slots=True)  # slots: a national repository holds a hundred thousand of these

@@ -17,7 +17,7 @@ from ..model.catalogue import CATALOGUE, METHODS
 from ..model.periods import PERIODS
 from ..model.plan import ReportDue, UnitDecl
 from ..model.result import Figure, ResultFile, is_count
-from ..read.positions import Path, SourceMap, Span
+from ..read.positions import Located, Path, SourceMap
 from .lookup import main_plan
 from .repository import LoadedPlan, Repository
 
@@ -25,19 +25,9 @@ TOTAL = "new_users_total"
 
 
 @dataclass
-class LoadedResult:
+class LoadedResult(Located):
     result: ResultFile
     source: SourceMap
-
-    @property
-    def file(self) -> str:
-        return self.source.file
-
-    def span(self, path: Path) -> Span:
-        return self.source.value(path)
-
-    def key_span(self, path: Path) -> Span:
-        return self.source.key(path)
 
 
 @dataclass(frozen=True)

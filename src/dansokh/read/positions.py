@@ -56,3 +56,20 @@ class SourceMap:
     def key(self, path: Path) -> Span:
         """The span of the key naming ``path``, falling back to its value."""
         return self.keys.get(path) or self.value(path)
+
+
+class Located:
+    """A typed file that remembers where its values stand (a plan, a result, a crosswalk): the
+    subclass, a dataclass, has a ``source`` field; rules name positions through these three."""
+
+    source: SourceMap
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+    def span(self, path: Path) -> Span:
+        return self.source.value(path)
+
+    def key_span(self, path: Path) -> Span:
+        return self.source.key(path)
