@@ -4,6 +4,7 @@ import contextlib
 import os
 import shutil
 import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,27 @@ def deadline(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd`` as the tests' own author (no signing, whatever the machine's settings)."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=dansokh tests", "-c", "user.email=tests@dansokh.invalid", "-c", "commit.gpgsign=false", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def new_year(plans: Path) -> Path:
+    """January of 2026 beside the real 2025 plans: the city's 2026 plan (its 2025 figures) has landed,
+    Long Biên has a draft; the draft's path."""
+    folder = plans / "2026"
+    folder.mkdir()
+    city = (plans / "2025" / "city.yaml").read_text(encoding="utf-8")
+    city = city.replace("id: city\n", "id: city-2026\n").replace("year: 2025\n", "year: 2026\n")
+    (folder / "city-2026.yaml").write_text(city.replace('date: "2025"', 'date: "2026"'), encoding="utf-8")
+    shutil.copy(ROOT / "tests" / "data" / "long-bien-2026-draft.yaml", folder / "long-bien-2026.yaml")
+    return folder / "long-bien-2026.yaml"

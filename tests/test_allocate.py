@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run
+from conftest import new_year, run
 from typer.testing import CliRunner
 
 from dansokh.cli import app
@@ -84,14 +83,7 @@ def test_a_short_child_fails_the_run(real_plans):
 @pytest.fixture
 def january(real_plans: Path) -> Path:
     """A new year: the city's 2026 plan (its 2025 figures) has landed; Long Biên has a draft."""
-    folder = real_plans / "2026"
-    folder.mkdir()
-    city = (real_plans / "2025" / "city.yaml").read_text(encoding="utf-8")
-    city = city.replace("id: city\n", "id: city-2026\n").replace("year: 2025\n", "year: 2026\n")
-    city = city.replace('date: "2025"', 'date: "2026"')
-    (folder / "city-2026.yaml").write_text(city, encoding="utf-8")
-    shutil.copy(ROOT / "tests" / "data" / "long-bien-2026-draft.yaml", folder / "long-bien-2026.yaml")
-    return folder / "long-bien-2026.yaml"
+    return new_year(real_plans)
 
 
 def test_write_starts_the_childs_plan_from_the_assignment(january, golden):

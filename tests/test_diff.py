@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, write_files
+from conftest import PLANS, git, write_files
 from typer.testing import CliRunner
 
-from dansokh.check.findings import Findings
-from dansokh.check.run import Changed, load_repository, validate
+from dansokh.check.run import Changed, validate
 from dansokh.cli import app
-from dansokh.diagnostics import Diagnostic, Related, Severity
-from dansokh.read.positions import Span
 from dansokh.vcs.changed import changed_since
 from dansokh.vcs.diff import compare, load_side
 from dansokh.vcs.git import GitError, changed_files, files_at
@@ -27,17 +23,6 @@ CITY = "plans/2025/city.yaml"
 NGOC_THUY_ROW = '- {tt: "1", name: Ngọc Thuỵ, values: [0.00, 3.04, 25, 100, 86.0, 88.0, 90, 95, 100,'
 TOTAL_ROW = "- {name: Toàn quận, total: true, values: [0.00, 2.21, 258, 100, 86.0, 88.0, 90, 95, 1100,"
 SCHEDULE_TIME = 'time: "Tháng 6/2025"'  # Phụ lục 1, A. I. row 2 (the only row with this time)
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=dansokh tests", "-c", "user.email=tests@dansokh.invalid", "-c", "commit.gpgsign=false", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
 
 
 def edit(path: Path, old: str, new: str) -> None:

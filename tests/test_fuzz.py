@@ -20,13 +20,12 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import time
 import traceback
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, deadline
+from conftest import PLANS, deadline, git, new_year
 from typer.testing import CliRunner
 
 from dansokh.cli import app
@@ -231,15 +230,6 @@ def mutate_form(rng: random.Random, pristine_form: Path, form: Path) -> list[str
     return done
 
 
-def git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=dansokh tests", "-c", "user.email=tests@dansokh.invalid", "-c", "commit.gpgsign=false", *args],
-        cwd=root,
-        capture_output=True,
-        check=True,
-    )
-
-
 RESULTS = ("Q1/long-bien.yaml", "Q1/ha-noi.yaml", "Q1/ngoc-thuy.yaml", "Q1/bac-cuong.yaml", "Q2/long-bien.yaml")
 
 
@@ -248,12 +238,7 @@ def pristine(in_tmp: Path) -> Path:
     """A git repository of the real plans and a 2026 pair (so that --write has work), a few of the
     example results among them, the repository's catalogue file and a filled form, committed."""
     shutil.copytree(PLANS, in_tmp / "pristine")
-    folder = in_tmp / "pristine" / "2026"
-    folder.mkdir()
-    city = (PLANS / "2025" / "city.yaml").read_text(encoding="utf-8")
-    city = city.replace("id: city\n", "id: city-2026\n").replace("year: 2025\n", "year: 2026\n")
-    (folder / "city-2026.yaml").write_text(city.replace('date: "2025"', 'date: "2026"'), encoding="utf-8")
-    shutil.copy(PLANS.parent / "tests" / "data" / "long-bien-2026-draft.yaml", folder / "long-bien-2026.yaml")
+    new_year(in_tmp / "pristine")
     for name in RESULTS:
         (in_tmp / "pristine" / "results" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(EXAMPLES / "results-2025" / name, in_tmp / "pristine" / "results" / name)
@@ -296,7 +281,6 @@ def run_case(rng: random.Random, root: Path, pristine: Path) -> tuple[list[str],
     (root / "catalogue.yaml").write_text(CATALOGUE, encoding="utf-8")
     mutations = mutate(rng, root / "plans")
     mutations += mutate_form(rng, root / "pristine-form.xlsx", root / "form.xlsx")
-    problems = []
     values = {
         "plan": rng.choice(["city", "long-bien", "long-bien-srb", "bac-cuong", "Long Biên"]),
         "format": rng.choice(["md", "html", "xlsx", "docx"]),

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, deadline
+from conftest import ROOT, deadline, new_year
 from typer.testing import CliRunner
 
 from dansokh.cli import app
@@ -37,13 +37,7 @@ def cli(*args: str):
 @pytest.fixture
 def january(real_plans: Path) -> Path:
     """The city's 2026 plan and Long Biên's 2026 draft, which `allocate --write` raises (as in test_allocate)."""
-    folder = real_plans / "2026"
-    folder.mkdir()
-    city = (real_plans / "2025" / "city.yaml").read_text(encoding="utf-8")
-    city = city.replace("id: city\n", "id: city-2026\n").replace("year: 2025\n", "year: 2026\n")
-    (folder / "city-2026.yaml").write_text(city.replace('date: "2025"', 'date: "2026"'), encoding="utf-8")
-    shutil.copy(ROOT / "tests" / "data" / "long-bien-2026-draft.yaml", folder / "long-bien-2026.yaml")
-    return folder / "long-bien-2026.yaml"
+    return new_year(real_plans)
 
 
 def write_draft():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PLANS, ROOT
+from conftest import git as shared_git
 from ruamel.yaml import YAML
 
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
@@ -18,14 +19,7 @@ SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "tests", "plans", "benchm
 
 
 def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=dansokh tests", "-c", "user.email=tests@dansokh.invalid", "-c", "commit.gpgsign=false", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
+    return shared_git(cwd, *args).strip()
 
 
 def test_the_hook_definition():
