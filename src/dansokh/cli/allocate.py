@@ -13,7 +13,7 @@ from ..cascade.apportion import ApportionError, Method  # light: the enum is an 
 from ..i18n import N_, _
 from ..model.numbers import MAX_WHOLE_DIGITS  # light: a bound of an option
 from ..read.limits import shorten
-from .app import app, fail, say
+from .app import app, fail, named_plan, say
 
 
 class EdgeFormat(str, Enum):
@@ -52,19 +52,13 @@ def _carried_weights(repo, parent, by: str, chosen: str | None, method: Method):
     """``--by PLAN:COLUMN``: a column of last year's plan, in this year's units through the
     crosswalk that joins them; every row of this year's table must get a figure."""
     from ..cascade.crosswalk import CarryError, carry_column
-    from ..cascade.lookup import LookupError_, find
     from ..model.catalogue import CATALOGUE
     from .crosswalk import pick_bridge
 
     plan_text, _sep, column = by.rpartition(":")
     if column not in CATALOGUE:
         raise fail(_("--by: unknown indicator {key!r} (see `dansokh indicators`)").format(key=column))
-    try:
-        old = find(repo, plan_text)
-    except LookupError_ as error:
-        raise fail(_("--by: {reason}").format(reason=error)) from None
-    if old.plan is None:
-        raise fail(_("--by: {name} ({unit}) has no plan").format(name=old.unit.name, unit=old.unit.id))
+    old = named_plan(repo, plan_text, "--by", tell=False)
     if old.plan.plan.year >= parent.plan.year:
         raise fail(
             _("--by {plan}: a plan of an earlier year than {year} (last year's, in the old units)").format(
@@ -144,7 +138,7 @@ def allocate_command(
     from rich.console import Console
 
     from ..cascade.edge import edge, raises
-    from ..cascade.lookup import LookupError_, find, find_edge
+    from ..cascade.lookup import LookupError_, find_edge
     from ..cascade.split import SplitError, WeightsError, make_split, read_weights
     from ..check.run import load_repository
     from ..model.catalogue import CATALOGUE
@@ -157,14 +151,7 @@ def allocate_command(
         raise fail(_("give --to CHILD to compare an edge, or --split INDICATOR to split a quota"))
     repo, checked = load_repository([plans], whole=False)
     if split is not None:
-        try:
-            parent = find(repo, source, year=year)
-        except LookupError_ as error:
-            raise fail(_("--from: {reason}").format(reason=error)) from None
-        if parent.plan is None:
-            raise fail(_("--from: {reason}").format(reason=parent.note("--from", source)))
-        if parent.telling:
-            say(parent.note("--from", source))
+        parent = named_plan(repo, source, "--from", year)
     if split is not None:
         if split not in CATALOGUE:
             raise fail(_("--split: unknown indicator {key!r} (see `dansokh indicators`)").format(key=shorten(split)))

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from .. import __version__, config, i18n
-from ..i18n import N_
+from ..i18n import N_, _
 from . import usage
+
+if TYPE_CHECKING:
+    from ..cascade.lookup import Found
+    from ..cascade.repository import Repository
 
 usage.install()  # Click's own messages about malformed arguments, in the language of the run
 
@@ -81,6 +85,23 @@ def say(message: str) -> None:
     from rich.console import Console
 
     Console(stderr=True, highlight=False, soft_wrap=True).print(message, style="dim", markup=False)
+
+
+def named_plan(repo: Repository, text: str, option: str, year: int | None = None, tell: bool = True) -> Found:
+    """The plan ``text`` names for ``option`` (a plan id, a unit id or name; ``year`` picks among a
+    unit's plans), or the usage error that says why there is none; with ``tell``, says which plan
+    it picked when the name alone did not say."""
+    from ..cascade.lookup import LookupError_, find
+
+    try:
+        found = find(repo, text, year=year)
+    except LookupError_ as error:
+        raise fail(_("{option}: {reason}").format(option=option, reason=error)) from None
+    if found.plan is None:
+        raise fail(found.note(option, text))
+    if tell and found.telling:
+        say(found.note(option, text))
+    return found
 
 
 def lang_argument(argv: list[str]) -> str | None:

@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..i18n import N_, _
-from .app import app, fail, say
+from .app import app, fail, named_plan
 from .catalogue import repository_catalogue
 
 
@@ -113,19 +113,10 @@ def diff_command(
 
 def _diff_plan(plans: list[Path], text: str, year: int | None, max_bytes: int):  # -> (Repository, LoadedPlan)
     """``--plan``: the plan named, in its repository."""
-    from ..cascade.lookup import LookupError_, find
     from ..check.run import load_repository
 
     repo, _findings = load_repository(plans, max_bytes, whole=True)
-    try:
-        found = find(repo, text, year=year)
-    except LookupError_ as error:
-        raise fail(_("--plan: {reason}").format(reason=error)) from None
-    if found.plan is None:
-        raise fail(found.note("--plan", text))
-    if found.telling:
-        say(found.note("--plan", text))
-    return repo, found.plan
+    return repo, named_plan(repo, text, "--plan", year).plan
 
 
 def _against_last_year(repo, loaded, chosen=None):  # -> PlanDiff
@@ -159,7 +150,6 @@ def _against_last_year(repo, loaded, chosen=None):  # -> PlanDiff
 
 
 def _across(plans: list[Path], plan: str, year: Optional[int], against: str, chosen: Optional[str], output_format: DiffFormat) -> None:
-    from ..cascade.lookup import LookupError_, find
     from ..check.run import load_repository
     from ..report.diff import DIFF_REPORTERS
     from ..vcs.diff import compare_across
@@ -168,12 +158,7 @@ def _across(plans: list[Path], plan: str, year: Optional[int], against: str, cho
     repo, _checked = load_repository(plans, whole=False)
     found = {}
     for option, text, when in (("--plan", plan, year), ("--against", against, None)):
-        try:
-            found[option] = find(repo, text, year=when)
-        except LookupError_ as error:
-            raise fail(_("{option}: {reason}").format(option=option, reason=error)) from None
-        if found[option].plan is None:
-            raise fail(found[option].note(option, text))
+        found[option] = named_plan(repo, text, option, when, tell=False)
     new, old = found["--plan"].plan, found["--against"].plan
     if old.plan.year >= new.plan.year:  # type: ignore[union-attr]
         raise fail(_("--against: a plan of an earlier year than --plan's {year}").format(year=new.plan.year))  # type: ignore[union-attr]

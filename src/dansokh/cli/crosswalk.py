@@ -12,7 +12,7 @@ import typer
 
 from ..cascade.apportion import Method  # light: the enum is an option's type
 from ..i18n import N_, _
-from .app import app, fail
+from .app import app, fail, named_plan
 
 if TYPE_CHECKING:
     from ..cascade.crosswalk import Bridge
@@ -130,16 +130,10 @@ def _carry(
     output_format: CarryFormat,
 ) -> None:
     from ..cascade.crosswalk import CarryError, carried_indicators, carry_column
-    from ..cascade.lookup import LookupError_, find
     from ..model.catalogue import CATALOGUE
     from ..report.crosswalk import write_csv, write_json, write_table
 
-    try:
-        found = find(repo, text)
-    except LookupError_ as error:
-        raise fail(_("--carry: {reason}").format(reason=error)) from None
-    if found.plan is None:
-        raise fail(_("--carry: {name} ({unit}) has no plan").format(name=found.unit.name, unit=found.unit.id))
+    found = named_plan(repo, text, "--carry", tell=False)
     loaded = found.plan
     bridge = pick_bridge(repo, loaded.plan.unit.id, loaded.plan.year, to_year, chosen)
     for key in indicators:

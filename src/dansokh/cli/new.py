@@ -10,7 +10,7 @@ import typer
 
 from ..cascade.apportion import Method  # light: the enum is an option's type
 from ..i18n import N_, _, ngettext
-from .app import app, fail, say
+from .app import app, fail, named_plan, say
 
 if TYPE_CHECKING:  # the command imports what it needs when it runs: `dansokh --help` stays quick
     from ..cascade.drafts import Carry, Draft
@@ -194,7 +194,7 @@ def new_command(
     """Start a plan: a child's from what its parent assigned (--from, --unit), or next year's (--next)."""
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from ..cascade.drafts import next_year_draft
-    from ..cascade.lookup import LookupError_, find, find_edge
+    from ..cascade.lookup import LookupError_, find_edge
     from ..check.run import load_repository
     from ..model.plan import _SLUG
     from ..read.limits import shorten
@@ -207,14 +207,7 @@ def new_command(
         raise fail(_("--id {id!r}: expected an id of lowercase letters, digits and hyphens, like long-bien-2026").format(id=shorten(plan_id)))
     repo, _checked = load_repository([plans], whole=True)
     if next_of is not None:
-        try:
-            found = find(repo, next_of, year=year)
-        except LookupError_ as error:
-            raise fail(_("--next: {reason}").format(reason=error)) from None
-        if found.plan is None:
-            raise fail(found.note("--next", next_of))
-        if found.telling:
-            say(found.note("--next", next_of))
+        found = named_plan(repo, next_of, "--next", year)
         carry = next_year_carry(repo, found.plan, crosswalk, method)
         draft = next_year_draft(repo, found.plan, carry=carry, plan_id=plan_id)
         raise typer.Exit(write_draft(draft, Path(found.plan.file), found.plan.plan.year, repo, plans, output, dry_run))
