@@ -58,6 +58,19 @@ def test_an_unknown_child_is_a_usage_error_naming_candidates(real_plans):
     assert "did you mean Cầu Giấy, Gia Lâm?" in " ".join(result.output.split())
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "--from 'ngoc-thuy': Ngọc Thụy (ngoc-thuy) has no plan in this repository"),
+        (("--year", "2025"), "--from 'ngoc-thuy': Ngọc Thụy (ngoc-thuy) has no 2025 plan"),
+    ],
+)
+def test_splitting_for_a_unit_without_a_plan_says_so_once(real_plans, args, message):
+    result = allocate("--from", "ngoc-thuy", "--split", "new_users_iud", *args)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message
+
+
 def test_the_table_writes_numbers_in_the_readers_language(real_plans):
     result = allocate("--from", "city", "--to", "long-bien", lang="vi")
     assert result.exit_code == 0

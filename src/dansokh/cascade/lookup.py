@@ -46,9 +46,11 @@ class Found:
     def note(self, option: str, text: str) -> str:
         """Which plan was picked, as a line for standard error."""
         if self.plan is None:
-            note = _("{option} {text!r}: {unit} ({id}) has no {year} plan").format(
-                option=option, text=shorten(text), unit=self.unit.name, id=self.unit.id, year=self.year
-            )
+            if self.year is None:  # no year asked, and no plan of any year
+                template = _("{option} {text!r}: {unit} ({id}) has no plan in this repository")
+            else:
+                template = _("{option} {text!r}: {unit} ({id}) has no {year} plan")
+            note = template.format(option=option, text=shorten(text), unit=self.unit.name, id=self.unit.id, year=self.year)
             if self.others:
                 note += _("; its plans: {plans}").format(plans=listing(self.others))
             return note
