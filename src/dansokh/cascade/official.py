@@ -218,19 +218,27 @@ class Placer:
         )
 
 
-def reform_sources(bridge: "Bridge") -> dict[str, bool] | None:
-    """For each new unit of a crosswalk, whether the official reform table says it also took
-    territory from old units the crosswalk does not cover; ``None`` without the official list."""
+def _across_the_reform(bridge: "Bridge") -> tuple[tuple[Snapshot, Placer], tuple[Snapshot, Placer]] | None:
+    """The official lists in force on each side of a crosswalk, each with its placer; ``None``
+    without the official list, or when both sides are in force under one list (no reform between)."""
     if not official.available():
         return None
-    repo = bridge.repo
     from_plan, to_plan = bridge.from_plan(), bridge.to_plan()
     old_list = official.snapshot_for(in_force_on(from_plan.plan) if from_plan else date(bridge.from_year, 1, 1))
     new_list = official.snapshot_for(in_force_on(to_plan.plan) if to_plan else date(bridge.to_year, 1, 1))
     if old_list is None or new_list is None or old_list is new_list:
         return None
-    reform = official.reform()
-    old_placer, new_placer = Placer(repo, old_list), Placer(repo, new_list)
+    return (old_list, Placer(bridge.repo, old_list)), (new_list, Placer(bridge.repo, new_list))
+
+
+def reform_sources(bridge: "Bridge") -> dict[str, bool] | None:
+    """For each new unit of a crosswalk, whether the official reform table says it also took
+    territory from old units the crosswalk does not cover; ``None`` without the official list."""
+    sides = _across_the_reform(bridge)
+    if sides is None:
+        return None
+    repo, reform = bridge.repo, official.reform()
+    (old_list, old_placer), (new_list, new_placer) = sides
     covered: set[str] = set()
     for old, (_index, entry) in bridge.entries.items():
         declared = repo.unit(old) or UnitDecl(id=old, name=entry.name or old, level="", code=entry.code)
@@ -274,16 +282,11 @@ def expected_parts(bridge: "Bridge") -> tuple[dict[str, Expected], Snapshot] | N
     """For each old unit of a crosswalk the list can place, where the reform table sent it, and
     the new list; ``None`` without the official list or when the two sides are not one on each
     side of the reform."""
-    if not official.available():
+    sides = _across_the_reform(bridge)
+    if sides is None:
         return None
-    repo = bridge.repo
-    from_plan, to_plan = bridge.from_plan(), bridge.to_plan()
-    old_list = official.snapshot_for(in_force_on(from_plan.plan) if from_plan else date(bridge.from_year, 1, 1))
-    new_list = official.snapshot_for(in_force_on(to_plan.plan) if to_plan else date(bridge.to_year, 1, 1))
-    if old_list is None or new_list is None or old_list is new_list:
-        return None
-    reform = official.reform()
-    old_placer, new_placer = Placer(repo, old_list), Placer(repo, new_list)
+    repo, reform = bridge.repo, official.reform()
+    (old_list, old_placer), (new_list, new_placer) = sides
     new_codes: dict[str, str | None] = {}
     for entry in bridge.crosswalk.units:
         for part in entry.parts:
