@@ -83,6 +83,18 @@ def test_deep_nesting_is_one_diagnostic_and_the_other_files_are_checked(real_pla
     assert cli("render", "appendix2", "--plan", "city").exit_code == 0
 
 
+@pytest.mark.parametrize("long", ["# " + "-" * 1100, "# " + "[" * 1100, "title_note: '" + " " * 1100 + "'"])
+def test_a_long_line_that_only_looks_deep_keeps_every_position(real_plans, long):
+    """The cheap test for deep nesting (a long run of brackets, dashes or spaces) sends a file to
+    the exact walk; a file that is not deep keeps its positions (they were lost: every diagnostic
+    at 1:1)."""
+    path = real_plans / "2025" / "long-bien.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(long + "\n" + text.replace("\nyear: 2025\n", "\nyear: 2025\nyeer: 2025\n", 1), encoding="utf-8")
+    found = [(d.code, d.file, d.span.line, d.span.col) for d in run(["plans"]).diagnostics if "'yeer'" in d.message]
+    assert found == [("S001", LONG_BIEN, line_of(path, "yeer: 2025"), 1)]
+
+
 # --- crashes: numbers out of range ----------------------------------------------------------
 
 
@@ -131,6 +143,8 @@ def test_the_domain_is_15_digits_and_6_decimals():
     assert bounded(Decimal("1E+999999999")) == "1E+999999999" and bounded(Decimal("0.00")) == "0.00"
     assert bounded(Decimal("-12345678901234567890123456789012345678901234567890")) == "-1.2345678…E+49"
     assert vn(Decimal("1E-999999999")) == "1E-999999999"
+    assert bounded(Decimal("9" * 39 + "." + "2" * 40)) == "9.9999999…E+38"  # 79 digits, each side under 40
+    assert len(bounded(Decimal("9" * 40))) == 40  # and 40 digits are still written out
 
 
 def test_arithmetic_is_exact_at_the_top_of_the_domain_whatever_the_ambient_context(in_tmp):

@@ -298,7 +298,7 @@ def test_a_change_whose_place_cannot_be_found_is_not_written(real_plans, monkeyp
     test found one the fast reader took and libyaml refused) leave the plan as it was, exit 1."""
     from dansokh.read import loader
 
-    monkeypatch.setattr(loader, "_record", lambda file, source, text, escapes: None)
+    monkeypatch.setattr(loader, "_record", lambda file, source, text: None)
     before = Path(LONG_BIEN).read_bytes()
     result = cli("allocate", "--from", "long-bien", "--split", "new_users_iud", "--whole", "1200", "--write")
     assert result.exit_code == 1

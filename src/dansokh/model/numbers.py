@@ -65,8 +65,13 @@ def in_domain(value: Decimal | int) -> bool:
 
 
 def _too_long(value: Decimal) -> bool:
-    exponent = value.as_tuple().exponent
-    return not value.is_finite() or exponent < -_SHOWN_DIGITS or bool(value and value.adjusted() >= _SHOWN_DIGITS)  # type: ignore[operator]
+    _sign, digits, exponent = value.as_tuple()
+    return (
+        not value.is_finite()
+        or len(digits) > _SHOWN_DIGITS  # 39 digits, a point and 40 more: short on both sides, long in all
+        or exponent < -_SHOWN_DIGITS  # type: ignore[operator]
+        or bool(value and value.adjusted() >= _SHOWN_DIGITS)
+    )
 
 
 def _scientific(value: Decimal, mark: str = ".") -> str:

@@ -389,10 +389,8 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
 
 
 def _position_filler(file: str, text: str) -> Callable[[SourceMap], None]:
-    escapes = "\\" in text
-
     def record_positions(source: SourceMap) -> None:
-        _record(file, source, lambda: text, escapes)
+        _record(file, source, lambda: text)
 
     return record_positions
 
@@ -403,23 +401,25 @@ def source_map(file: str, raw: Callable[[], bytes]) -> SourceMap:
     only then: ten thousand files' text would otherwise stay in memory for a few diagnostics)."""
 
     def record_positions(source: SourceMap) -> None:
-        _record(file, source, lambda: raw().decode("utf-8-sig"), False)
+        _record(file, source, lambda: raw().decode("utf-8-sig"))
 
     return SourceMap(file, record_positions)
 
 
-def _record(file: str, source: SourceMap, text: Callable[[], str], escapes: bool) -> None:
+def _record(file: str, source: SourceMap, text: Callable[[], str]) -> None:
     """Record the positions of a file's values.  The file was read before; should it no longer
     read (changed on disk since, or a YAML the fast reader took and libyaml refuses), positions
-    stay unknown and diagnostics stand at the nearest known place (1:1): never a traceback."""
+    stay unknown and diagnostics stand at the nearest known place (1:1): never a traceback.
+    Only positions are kept: the data and the problems were taken when the file was read."""
     try:
         written = text()
-        if _might_be_deep(written.encode("utf-8")):  # changed into a file the C composer cannot nest into
-            return
-        node = _yaml().compose(written)
+        yaml = _yaml()
+        if _might_be_deep(written.encode("utf-8")) and _first_problem(yaml, written, True)[0] is not None:
+            return  # changed into a file the C composer cannot nest into (a long line alone is no reason)
+        node = yaml.compose(written)
     except (YAMLError, OSError, UnicodeDecodeError, RecursionError):
         return
-    _Builder(file, [], source, escapes).build(node, ())
+    _Builder(file, [], source).build(node, ())
 
 
 def load_file(path: FsPath, display: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> PlanFile:
