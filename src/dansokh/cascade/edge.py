@@ -4,11 +4,11 @@ states and what it hands on to its own children.  Pure computation, no output.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
 from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE, METHODS, Direction, UnitMismatch, convert
-from ..model.numbers import EXACT, difference, quantity
+from ..model.numbers import difference, exact, quantity
 from ..model.plan import UnitDecl
 from .repository import Assignment, LoadedPlan, Repository, Stated
 
@@ -181,14 +181,10 @@ def _own(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> tupl
     return convert(stated.value, stated.unit, unit), ORIGINS[stated.origin]
 
 
+@exact
 def edge(repo: Repository, parent: LoadedPlan, child: LoadedPlan | None, unit: UnitDecl | None = None) -> Edge:
     """Every indicator ``parent`` assigned to ``child``'s unit (or to ``unit``, which has no plan
     of the year yet), compared with the child where there is one."""
-    with localcontext(EXACT):
-        return _edge(repo, parent, child, unit)
-
-
-def _edge(repo: Repository, parent: LoadedPlan, child: LoadedPlan | None, unit: UnitDecl | None) -> Edge:
     unit_id = child.plan.unit.id if child is not None else unit.id  # type: ignore[union-attr]
     assignments = repo.assignments.get((parent.plan.id, unit_id), [])
     lines: list[EdgeLine] = []
@@ -244,6 +240,7 @@ def _methods_after_raises(edge: Edge) -> Decimal:
     return total
 
 
+@exact
 def raises(edge: Edge, repo: Repository) -> tuple[list[Raise], list[str]]:
     """What ``--write`` changes in the child: short targets raised to the assignment, missing
     ones created; never lowers a target that meets it.  Figures the child states only in its
@@ -251,12 +248,6 @@ def raises(edge: Edge, repo: Repository) -> tuple[list[Raise], list[str]]:
     are returned as reasons, for the user to split the quota instead."""
     changes: list[Raise] = []
     refused: list[str] = []
-    with localcontext(EXACT):
-        _raises(edge, changes, refused)
-    return changes, refused
-
-
-def _raises(edge: Edge, changes: list[Raise], refused: list[str]) -> None:
     methods_after = _methods_after_raises(edge)
     for line in edge.lines:
         if line.direction is Direction.INFO or (line.margin is not None and line.margin >= 0):
@@ -282,3 +273,4 @@ def _raises(edge: Edge, changes: list[Raise], refused: list[str]) -> None:
                     assigned=quantity(line.assigned, line.unit),
                 )
             )
+    return changes, refused

@@ -218,8 +218,8 @@ class Placer:
         )
 
 
-def _across_the_reform(bridge: "Bridge") -> tuple[tuple[Snapshot, Placer], tuple[Snapshot, Placer]] | None:
-    """The official lists in force on each side of a crosswalk, each with its placer; ``None``
+def _across_the_reform(bridge: "Bridge") -> tuple[Placer, Placer] | None:
+    """The placers in the official lists in force on each side of a crosswalk; ``None``
     without the official list, or when both sides are in force under one list (no reform between)."""
     if not official.available():
         return None
@@ -228,7 +228,7 @@ def _across_the_reform(bridge: "Bridge") -> tuple[tuple[Snapshot, Placer], tuple
     new_list = official.snapshot_for(in_force_on(to_plan.plan) if to_plan else date(bridge.to_year, 1, 1))
     if old_list is None or new_list is None or old_list is new_list:
         return None
-    return (old_list, Placer(bridge.repo, old_list)), (new_list, Placer(bridge.repo, new_list))
+    return Placer(bridge.repo, old_list), Placer(bridge.repo, new_list)
 
 
 def reform_sources(bridge: "Bridge") -> dict[str, bool] | None:
@@ -238,7 +238,8 @@ def reform_sources(bridge: "Bridge") -> dict[str, bool] | None:
     if sides is None:
         return None
     repo, reform = bridge.repo, official.reform()
-    (old_list, old_placer), (new_list, new_placer) = sides
+    old_placer, new_placer = sides
+    old_list = old_placer.snapshot
     covered: set[str] = set()
     for old, (_index, entry) in bridge.entries.items():
         declared = repo.unit(old) or UnitDecl(id=old, name=entry.name or old, level="", code=entry.code)
@@ -286,7 +287,8 @@ def expected_parts(bridge: "Bridge") -> tuple[dict[str, Expected], Snapshot] | N
     if sides is None:
         return None
     repo, reform = bridge.repo, official.reform()
-    (old_list, old_placer), (new_list, new_placer) = sides
+    old_placer, new_placer = sides
+    new_list = new_placer.snapshot
     new_codes: dict[str, str | None] = {}
     for entry in bridge.crosswalk.units:
         for part in entry.parts:

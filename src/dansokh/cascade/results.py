@@ -13,10 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model.catalogue import CATALOGUE, METHODS
+from ..model.catalogue import CATALOGUE, METHODS, is_count
 from ..model.periods import PERIODS
 from ..model.plan import ReportDue, UnitDecl
-from ..model.result import Figure, ResultFile, is_count
+from ..model.result import Figure, ResultFile
 from ..read.positions import Located, Path, SourceMap
 from .lookup import main_plan
 from .repository import LoadedPlan, Repository
@@ -148,7 +148,7 @@ def summed(book: Book, unit: str, year: int, period: str, indicator: str) -> Sum
         return None
     unit_code = units.pop()
     value = numerator = denominator = None
-    if is_count(indicator, unit_code):
+    if is_count(unit_code):
         if all(f.value is not None for f in figures):
             value = sum((f.value for f in figures), Decimal(0))  # type: ignore[misc]
     elif all(f.numerator is not None and f.denominator is not None for f in figures):

@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..i18n import _
 from ..model.catalogue import CATALOGUE
-from ..model.numbers import EXACT, MAX_DECIMALS, MAX_WHOLE_DIGITS, in_domain
+from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, exact, in_domain
 from ..model.plan import AllocationTable
 from ..read.files import read_bounded
 from ..read.limits import DEFAULT_MAX_BYTES, shorten
@@ -133,6 +133,7 @@ def read_weights(path: Path, repo: Repository, loaded: LoadedPlan) -> dict[str, 
     return weights
 
 
+@exact  # the stated whole (a sum of parts) and the weights
 def make_split(
     repo: Repository,
     loaded: LoadedPlan,
@@ -185,8 +186,7 @@ def make_split(
         )
         for index, _ in unit_rows
     ]
-    with localcontext(EXACT):
-        parts = apportion(whole, shares, method)
+    parts = apportion(whole, shares, method)
     rows = [
         SplitRow(index, row_units[index], row.name, weights[row_units[index]], row.values[column], part)
         for (index, row), part in zip(unit_rows, parts)

@@ -43,8 +43,9 @@ from ..read import codes
 from ..read.cache import Cache, folder_for
 from ..read.codes import NO_PLANS, SKIPPED_PATH
 from ..read.discover import Skipped, discover, display_path, plan_file_names
-from ..read.files import NotARegularFile, read_bounded
+from ..read.files import read_bounded
 from ..read.index import Header, Index
+from ..read.limits import REREAD_LIMIT
 from ..read.loader import DEFAULT_MAX_BYTES, load_text, source_map
 from ..read.loader import _too_large_message  # the one wording of Y006
 from . import files as checked_files
@@ -54,7 +55,6 @@ from .rules import REPO_RULES, RESULT_RULES
 from .selection import Selection
 
 PARALLEL_MIN = 200  # fewer files to read than this are read in this process
-_REREAD_LIMIT = 1 << 30  # a file read again for its positions was read within the limit before
 _IN_CACHE = "in the cache"  # a result the cache has, not yet fetched
 
 
@@ -90,7 +90,7 @@ class _File:
             raw = self.raw
             return lambda: raw  # type: ignore[return-value]
         path = self.path
-        return lambda: read_bounded(Path(path), _REREAD_LIMIT)
+        return lambda: read_bounded(Path(path), REREAD_LIMIT)
 
     def display(self) -> str:
         if not self.name:
@@ -230,7 +230,7 @@ class _Run:
             else:
                 try:  # a regular file only (a FIFO would block, /dev/zero never end), and no more than needed
                     raw = read_bounded(Path(file.path), self.max_bytes)
-                except (NotARegularFile, OSError) as error:
+                except OSError as error:  # NotARegularFile among them
                     file.error = error.strerror or str(error)
                     continue
                 if len(raw) > self.max_bytes:

@@ -88,7 +88,7 @@ def _propose(repo: Repository, from_year: int, to_year: int, unit: str | None, i
     from ..cascade.propose import ProposalError, propose
     from ..report.crosswalk import write_proposals
     from ..write.crosswalk import proposal_text
-    from ..write.output import OutputRefused, write_output
+    from ..write.output import OutputRefused, check_outputs, write_output
 
     if to_year <= from_year:
         raise fail(_("--to {to} must be a later year than --from {year}").format(to=to_year, year=from_year))
@@ -106,16 +106,18 @@ def _propose(repo: Repository, from_year: int, to_year: int, unit: str | None, i
         for proposal in proposals:
             sys.stdout.write(proposal_text(proposal))
         return
-    written = []
-    for proposal in proposals:
-        path = into / f"{proposal.id}.yaml"
+    paths = [into / f"{proposal.id}.yaml" for proposal in proposals]
+    for path in paths:
         if path.exists() and not force:
             raise fail(_("{path} exists: edit it, or give --force to replace it with a new proposal").format(path=path))
-        try:  # never over a plan, never a traceback for a folder that cannot be written
-            write_output(path, proposal_text(proposal).encode("utf-8"), [loaded.file for loaded in repo.plans])
-        except OutputRefused as error:
-            raise fail(_("--into: {reason}").format(reason=error)) from None
-        written.append((str(path), proposal))
+    written = []
+    try:  # never over a plan (even with --force), never a traceback for a folder that cannot be written
+        check_outputs(paths, [loaded.file for loaded in repo.plans])
+        for path, proposal in zip(paths, proposals):
+            write_output(path, proposal_text(proposal).encode("utf-8"))
+            written.append((str(path), proposal))
+    except OutputRefused as error:
+        raise fail(_("--into: {reason}").format(reason=error)) from None
     write_proposals(written, sys.stdout)
     print(_("Decide the shares of the divided units in the files, then run `dansokh validate`."))
 

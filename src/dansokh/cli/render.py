@@ -14,7 +14,7 @@ import typer
 
 from .. import config
 from ..i18n import N_, _, ngettext
-from .app import app, fail, say
+from .app import app, fail, named_plan
 
 if TYPE_CHECKING:
     from ..cascade.repository import LoadedPlan, Repository
@@ -48,8 +48,6 @@ class Job:
 
 def _plans_to_render(repo: Repository, plan: str | None, root: Path, year: int | None = None) -> tuple[list[LoadedPlan], bool]:
     """The plans asked for, and whether the user named them (explicitly or by configuration)."""
-    from ..cascade.lookup import LookupError_, find
-
     where = "--plan"
     if plan is None:
         try:
@@ -60,16 +58,13 @@ def _plans_to_render(repo: Repository, plan: str | None, root: Path, year: int |
     if plan is None:
         every = [p for p in repo.by_id.values() if year is None or p.plan.year == year]
         return sorted(every, key=lambda p: p.plan.id), False
-    try:
-        found = find(repo, plan, year=year)
-    except LookupError_ as error:
-        raise RenderError(_("{where}: {reason}").format(where=where, reason=error)) from None
-    if found.plan is None or (year is not None and found.plan.plan.year != year):
-        raise RenderError(found.note(where, plan) if found.plan is None else _(
-            "{where}: {plan} is the {plan_year} plan, not the {year} one").format(
-                where=where, plan=found.plan.plan.id, plan_year=found.plan.plan.year, year=year))
-    if found.telling:
-        say(found.note(where, plan))
+    found = named_plan(repo, plan, where, year)
+    if year is not None and found.plan.plan.year != year:
+        raise RenderError(
+            _("{where}: {plan} is the {plan_year} plan, not the {year} one").format(
+                where=where, plan=found.plan.plan.id, plan_year=found.plan.plan.year, year=year
+            )
+        )
     return [found.plan], True
 
 
@@ -242,7 +237,7 @@ def render_command(
         return
     for path, data in zip(paths, rendered):
         try:
-            write_output(path, data, checked.files)
+            write_output(path, data)  # each was checked against the plans read, above
         except OutputRefused as error:
             raise fail(str(error), 2) from None
         print(path)

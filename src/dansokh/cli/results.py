@@ -296,7 +296,7 @@ def render_report_command(
         sys.stdout.write(data.decode("utf-8"))
         return
     try:
-        write_output(path, data, read)
+        write_output(path, data)  # checked against the files read, above
     except OutputRefused as error:
         raise fail(_("--output: {reason}").format(reason=error)) from None
     print(display_path(path))

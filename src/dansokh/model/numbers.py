@@ -19,17 +19,34 @@ than 40 digits, whatever they are given (scientific notation beyond).
 
 from __future__ import annotations
 
-from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow
+import functools
+from collections.abc import Callable
+from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
+from typing import ParamSpec, TypeVar
 
 from ..i18n import N_, _, current, ngettext
 
 MAX_WHOLE_DIGITS = 15
 MAX_DECIMALS = 6
-LIMIT = Decimal(10) ** MAX_WHOLE_DIGITS
 _INT_LIMIT = 10**MAX_WHOLE_DIGITS
 
 EXACT = Context(prec=100, Emax=999, Emin=-999, traps=[InvalidOperation, DivisionByZero, Overflow])
 """The context of every computation on plan numbers (``with decimal.localcontext(EXACT):``)."""
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def exact(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``function`` in the ``EXACT`` context, whatever the caller's: for the entry points that
+    add or multiply plan numbers outside a validation run (an edge, a split, its report)."""
+
+    @functools.wraps(function)
+    def in_exact_context(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with localcontext(EXACT):
+            return function(*args, **kwargs)
+
+    return in_exact_context
 
 _SHOWN_DIGITS = 40  # beyond this a number is written in scientific notation (a safety net)
 

@@ -18,8 +18,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator
 
 from ..i18n import _
-from .catalogue import CATALOGUE, Direction
-from .catalogue import is_count as unit_counts
+from .catalogue import CATALOGUE, Direction, is_count
 from .plan import FullDate, IndicatorKey, Model, Number, PartialDate, PeriodCode, Slug, UnitCode, Year, unit_fits
 
 RESULT_KIND = "result"
@@ -91,11 +90,6 @@ class ResultFile(Model):
         return None
 
 
-def is_count(indicator: str, unit: str) -> bool:
-    """A count (persons, sessions, broadcasts, population) rather than a rate: the unit's kind."""
-    return unit_counts(unit)
-
-
 def scale(unit: str) -> Decimal:
     """What a rate's fraction is multiplied by: 100 for %, 1000 for ‰ and for the sex ratio per 100 girls."""
     return Decimal(1000) if unit == "‰" else Decimal(100)
@@ -128,7 +122,7 @@ def figure_problems(figure: Figure) -> list[FigureProblem]:
     spec = CATALOGUE[figure.indicator]
     unit = figure.unit_code
     problems: list[FigureProblem] = []
-    count = is_count(figure.indicator, unit)
+    count = is_count(unit)
     value, numerator, denominator = figure.value, figure.numerator, figure.denominator
     if value is None and (numerator is None or denominator is None):
         problems.append(FigureProblem("indicator", "K001", _("{name}: no value, and no numerator and denominator to compute it from").format(name=spec.name)))

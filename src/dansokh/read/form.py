@@ -27,6 +27,7 @@ from ..diagnostics import Rule
 from ..i18n import N_, _
 from .files import read_bounded
 from .limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNPACKED, shorten
+from .loader import CONTROL
 
 FORMAT = "dansokh-results-form"
 VERSION = "1"
@@ -50,8 +51,6 @@ BAD_DATE = Rule("F008", "not-a-date", N_("The day of the report is missing or is
 CONTROL_CHARACTER = Rule("F009", "control-character", N_("A text cell holds a control character (pasted from another program)."), "import")
 FORM_RULES = (BAD_WORKBOOK, NOT_A_FORM, FORM_MISMATCH, MOVED, MERGED, FORMULA, NOT_A_NUMBER, BAD_DATE, CONTROL_CHARACTER)
 
-# what no document can print and a plan file refuses (read.loader): C0 and C1 controls but tab and line breaks
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KINDS = ("count", "rate", "change")
 _LAST_ROW = 1_048_576  # the last row of an Excel sheet
@@ -132,16 +131,6 @@ def _shown(value: Any) -> str:
     return shorten(repr(value))
 
 
-def _unpacked_size(raw: bytes) -> int | None:
-    """What the workbook's parts take once unpacked (as their headers say), or None for a file
-    that is no zip archive."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            return sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None
-
-
 def read_form(path: Path, display: str | None = None) -> FilledForm:
     """Read a filled form; every problem is a diagnostic at its cell, and reading goes on."""
     import openpyxl
@@ -158,7 +147,9 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
         if len(raw) > MAX_WORKBOOK_BYTES:
             raise ValueError(_("it is larger than {limit} bytes, far larger than a results form").format(limit=MAX_WORKBOOK_BYTES))
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            names = set(archive.namelist())
+            parts = archive.infolist()
+        names = {part.filename for part in parts}
+        unpacked = sum(part.file_size for part in parts)  # as the parts' headers say
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         if len(raw) > MAX_WORKBOOK_BYTES:
             reason = str(error)
@@ -169,8 +160,7 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         form.problems.append(BAD_WORKBOOK.at(whole, _("the workbook contains macros: save the form as .xlsx (Excel Workbook), without macros, and import that")))  # type: ignore[arg-type]
         return form
-    unpacked = _unpacked_size(raw)
-    if unpacked is None or unpacked > MAX_WORKBOOK_UNPACKED:
+    if unpacked > MAX_WORKBOOK_UNPACKED:
         form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: unpacked it would take more than {limit} bytes, far more than a results form").format(limit=MAX_WORKBOOK_UNPACKED)))  # type: ignore[arg-type]
         return form
     try:
@@ -323,7 +313,7 @@ def _read_sheet(form: FilledForm, sheet: Any) -> None:
 
 def _control(form: FilledForm, text: str, span: CellSpan) -> bool:
     """Report a control character in a text cell (F009); whether there was one."""
-    found = _CONTROL.search(text)
+    found = CONTROL.search(text)  # what a plan file refuses (read.loader)
     if found is None:
         return False
     form.problems.append(CONTROL_CHARACTER.at(span, _("the text holds the control character {code} (pasted from another program?); delete it and type the text again").format(code=f"U+{ord(found.group()):04X}")))  # type: ignore[arg-type]

@@ -16,6 +16,10 @@ MAX_WORKBOOK_BYTES = DEFAULT_MAX_BYTES
 MAX_WORKBOOK_UNPACKED = 10 * DEFAULT_MAX_BYTES
 """What a results form may take once unpacked: a zip bomb is refused before it is opened."""
 
+REREAD_LIMIT = 1 << 30
+"""How much of a file already read (within its limit) is read again, to write over it or to find
+its positions: any file dansokh took is far smaller; it only keeps a replaced file from being endless."""
+
 MAX_DEPTH = 100
 """Lists and mappings nested deeper than this are refused (Y010); real plans nest about 12 deep."""
 

@@ -38,7 +38,7 @@ __all__ = ["DEFAULT_MAX_BYTES", "PlanFile", "load_file", "load_text"]
 
 # Control characters that double-quoted escapes ("\x07", "\0", "\e", "\N") can put in text
 # (libyaml refuses them written raw): no officer means them, and XML (docx, xlsx) cannot hold them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # Composing recurses in C for every level of nesting: tens of thousands of levels exhaust the
 # stack.  Depth is at most the number of [ and { plus twice the longest run of spaces and
@@ -225,7 +225,7 @@ class _Builder:
             ))
 
     def text_without_controls(self, value: str, node: Node) -> str:
-        if _CONTROL.search(value):
+        if CONTROL.search(value):
             value = self.without_controls(value, node)
         return _Builder.text(self, value, node)
 
@@ -241,7 +241,7 @@ class _Builder:
 
     def without_controls(self, value: str, node: Node) -> str:
         """The text without its control characters, which are reported."""
-        found = _CONTROL.search(value)
+        found = CONTROL.search(value)
         self.diagnostics.append(
             codes.WRONG_VALUE.at(
                 self.span(node),
@@ -250,7 +250,7 @@ class _Builder:
                 ),
             )
         )
-        return _CONTROL.sub("", value)
+        return CONTROL.sub("", value)
 
     def scalar(self, node: ScalarNode) -> Any:
         tag, value = _tag_of(node), node.value

@@ -9,7 +9,6 @@ from the second page (a PAGE field in the header; the first page has its own, em
 from __future__ import annotations
 
 import io
-import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -19,16 +18,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from .view import AppendixView
+from .view import PROPERTY_LIMIT, AppendixView, xml_text
 
 FONT = "Times New Roman"
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-PROPERTY_LIMIT = 255  # Word's document properties (title) hold at most 255 characters
-
-
-def _xml(text: str) -> str:
-    """Text as XML can hold it (the loader refuses control characters; this is the safety net)."""
-    return _NOT_XML.sub("", text)
 
 
 def _font(style_or_run, size: float | None = None) -> None:
@@ -51,7 +43,7 @@ def _paragraph(container, text: str, *, bold=False, italic=False, size=13.0, ali
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.space_before = Pt(0)
-    run = paragraph.add_run(_xml(text))
+    run = paragraph.add_run(xml_text(text))
     run.bold = bold
     run.italic = italic
     run.font.size = Pt(size)
@@ -86,7 +78,7 @@ def _cell_text(cell, text: str, *, bold=False, italic=False, size=12.0, align=WD
     paragraph = cell.paragraphs[0]
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
-    run = paragraph.add_run(_xml(text))
+    run = paragraph.add_run(xml_text(text))
     run.bold = bold
     run.italic = italic
     run.font.size = Pt(size)
@@ -158,9 +150,9 @@ def render_docx(view: AppendixView) -> bytes:
     header = section.header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_field(header)
-    document.core_properties.title = _xml(view.title)[:PROPERTY_LIMIT]
-    document.core_properties.author = _xml(view.issuer)[:PROPERTY_LIMIT]  # the document is the issuer's, not the tool's
-    document.core_properties.last_modified_by = _xml(view.issuer)[:PROPERTY_LIMIT]
+    document.core_properties.title = xml_text(view.title)[:PROPERTY_LIMIT]
+    document.core_properties.author = xml_text(view.issuer)[:PROPERTY_LIMIT]  # the document is the issuer's, not the tool's
+    document.core_properties.last_modified_by = xml_text(view.issuer)[:PROPERTY_LIMIT]
     document.core_properties.comments = ""
     _language(document, LANGUAGE)
 

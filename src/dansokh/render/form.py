@@ -25,10 +25,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
 from ..cascade.results import Book, officer_name
-from ..model.catalogue import CATALOGUE, Direction
-from ..model.plan import UnitDecl
+from ..model.catalogue import CATALOGUE, Direction, is_count
 from ..model.periods import period_label
-from ..model.result import is_count
+from ..model.plan import UnitDecl
 from ..read.form import COLUMNS, FIELDS, FIRST_ROW, FORMAT, HEADER_ROW, META, SHEET, VERSION
 from .view import number_format
 from .xlsx import FONT, MM, put_number, put_text
@@ -71,7 +70,7 @@ def form_spec(book: Book, unit: UnitDecl, year: int, period: str) -> FormSpec:
 
 
 def row_kind(indicator: str, unit: str) -> str:
-    if is_count(indicator, unit):
+    if is_count(unit):
         return "count"
     if CATALOGUE[indicator].direction is Direction.REDUCTION:
         return "change"

@@ -26,6 +26,17 @@ from ..model.plan import (
     ScheduleSection,
 )
 
+# what XML 1.0 cannot hold (docx and xlsx are XML): C0 and C1 controls but tab and line breaks,
+# noncharacters and lone surrogates; the loader refuses them in plans (S003), this is the safety net
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+PROPERTY_LIMIT = 255  # a document's properties (title, author) hold at most 255 characters, in Word and Excel
+
+
+def xml_text(text: str) -> str:
+    """Text as a docx or xlsx file can hold it."""
+    return _NOT_XML.sub("", text)
+
+
 BLANK_NUMBER = "………"
 BLANK_DAY = "…."
 BLANK_YEAR = "……."

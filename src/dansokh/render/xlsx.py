@@ -15,14 +15,13 @@ import zipfile
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model.numbers import bounded, in_domain
-from .view import AppendixView
+from .view import PROPERTY_LIMIT, AppendixView, xml_text
 
 FONT = "Times New Roman"
 MM = 1 / 25.4  # inches per millimetre
@@ -32,17 +31,10 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 PAGE_CHARS = {True: 150, False: 100}
 
 
-_NOT_XML = re.compile(r"[\ufffe\uffff\ud800-\udfff]")
-
-
-def _text(value: str) -> str:
-    return _NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
-
-
 def put_text(sheet: Worksheet, row: int, column: int, text: str):
     """Write plan text as a string cell, whatever its first character."""
     cell = sheet.cell(row=row, column=column)
-    cell.value = _text(text)
+    cell.value = xml_text(text)
     cell.data_type = "s"  # never "f": a leading =, +, - or @ stays text
     return cell
 
@@ -273,9 +265,9 @@ def render_xlsx(view: AppendixView) -> bytes:
     sheet = workbook.active
     sheet.title = sheet_title(view)
     places = write_sheet(sheet, view)
-    workbook.properties.title = _text(view.title)[:255]
-    workbook.properties.creator = _text(view.issuer)[:255]
-    workbook.properties.lastModifiedBy = _text(view.issuer)[:255]
+    workbook.properties.title = xml_text(view.title)[:PROPERTY_LIMIT]
+    workbook.properties.creator = xml_text(view.issuer)[:PROPERTY_LIMIT]
+    workbook.properties.lastModifiedBy = xml_text(view.issuer)[:PROPERTY_LIMIT]
     workbook.calculation.fullCalcOnLoad = True  # Excel and LibreOffice recompute on opening
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from decimal import localcontext
 from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -14,7 +13,7 @@ from rich.table import Table
 from ..cascade.edge import Edge, EdgeLine
 from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE, Direction
-from ..model.numbers import EXACT, number, plain, unit_name
+from ..model.numbers import exact, number, plain, unit_name
 
 if TYPE_CHECKING:
     from ..cascade.crosswalk import Carried
@@ -150,15 +149,11 @@ def write_csv(edge: Edge, stream: IO[str]) -> None:
     writer.writerows(records)
 
 
+@exact  # the current column's total, exact however long the table
 def report_split(split: "Split", stream: IO[str], output_format: str, carried: "Carried | None" = None) -> None:
     """A proposed split: each child's weight, its current and proposed quota; with ``carried``,
     the weights are last year's figures carried through a crosswalk, and each says whether it
     came through a divided unit."""
-    with localcontext(EXACT):  # the current column's total, exact however long the table
-        _report_split(split, stream, output_format, carried)
-
-
-def _report_split(split: "Split", stream: IO[str], output_format: str, carried: "Carried | None") -> None:
     through = carried.by_unit() if carried is not None else {}
     records = [
         {

@@ -12,9 +12,9 @@ from ..check.findings import Findings
 from ..check.run import validate
 from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
-from ..report.text import TextReporter
 from ..read.files import read_bounded
-from ..read.limits import DEFAULT_MAX_BYTES
+from ..read.limits import REREAD_LIMIT
+from ..report.text import TextReporter
 from .atomic import WriteRefused, digest, write_atomic
 
 
@@ -59,7 +59,7 @@ def apply_change(
         return 1
     path = Path(loaded.file)
     try:
-        raw = read_bounded(path, DEFAULT_MAX_BYTES * 64)
+        raw = read_bounded(path, REREAD_LIMIT)
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)

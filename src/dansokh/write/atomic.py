@@ -21,8 +21,7 @@ from pathlib import Path
 
 from ..i18n import _
 from ..read.files import read_bounded
-
-_LARGEST = 1 << 30  # a plan re-read to compare is never larger than what was read before
+from ..read.limits import REREAD_LIMIT
 
 try:
     import fcntl
@@ -103,7 +102,7 @@ def write_bytes_atomic(path: Path, data: bytes, expected_digest: str | None = No
 
 def _still(target: Path, expected_digest: str, shown: Path) -> None:
     try:
-        current = read_bounded(target, _LARGEST)
+        current = read_bounded(target, REREAD_LIMIT)
     except OSError:  # gone, or no longer a regular file
         current = b""
     if digest(current) != expected_digest:

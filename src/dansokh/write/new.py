@@ -81,19 +81,22 @@ def refuse_existing(path: Path) -> None:
     """A ``NotCreated`` when anything is at ``path`` already: a plan, a FIFO, a device, a link
     (even a dangling one): a new plan is created, never written over or through something."""
     if os.path.lexists(path):
-        raise NotCreated(_("{path} exists already; nothing was written (choose another file with -o)").format(path=path))
+        raise NotCreated(_exists(path))
+
+
+def _exists(path: Path) -> str:
+    return _("{path} exists already; nothing was written (choose another file with -o)").format(path=path)
 
 
 def create(path: Path, text: str) -> None:
     """Create ``path`` with ``text``; a ``NotCreated`` when a file is there already, a
     ``WriteRefused`` when it changed while being written, an ``OSError`` when the folder cannot
     be written."""
-    refuse_existing(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    try:  # O_EXCL: refused whatever is there (a plan, a FIFO, a device, a link, even a dangling one)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileExistsError:
-        raise NotCreated(_("{path} exists already; nothing was written (choose another file with -o)").format(path=path)) from None
+        raise NotCreated(_exists(path)) from None
     os.close(descriptor)
     try:
         write_atomic(path, text, digest(b""))  # only over the empty file claimed above

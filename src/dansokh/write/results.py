@@ -19,7 +19,7 @@ from ..i18n import _
 from ..model.numbers import plain
 from ..model.result import ResultFile
 from ..read.files import read_bounded
-from ..read.limits import DEFAULT_MAX_BYTES
+from ..read.limits import REREAD_LIMIT
 from .atomic import digest, write_atomic
 
 
@@ -101,7 +101,7 @@ def write_result(path: Path, result: ResultFile, force: bool = False) -> Written
     if os.path.islink(path) or os.path.exists(path) and not os.path.isfile(path):  # never raise on a name too long
         raise ResultExists(_("{path} is not a regular file; nothing was written").format(path=path))
     if os.path.exists(path):
-        current = read_bounded(path, DEFAULT_MAX_BYTES * 64)
+        current = read_bounded(path, REREAD_LIMIT)
         header, body = split_header(current.decode("utf-8", errors="replace"))
         if body == text:
             return Written(path, "unchanged")

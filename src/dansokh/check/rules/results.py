@@ -10,9 +10,9 @@ from decimal import Decimal
 from ...cascade.results import Book, LoadedResult, summed
 from ...diagnostics import Diagnostic, Related, Rule, Severity
 from ...i18n import N_, _, ngettext
-from ...model.catalogue import CATALOGUE
+from ...model.catalogue import CATALOGUE, is_count
 from ...model.periods import PERIODS, period_words, vn_date
-from ...model.result import figure_problems, is_count, part_name
+from ...model.result import figure_problems, part_name
 from .base import fmt, results_rule
 
 
@@ -47,7 +47,7 @@ def rate_parts_disagree(rule: Rule, book: Book) -> Iterator[Diagnostic]:
 
 
 def _cumulative_parts(figure) -> list[tuple[str, Decimal]]:
-    if is_count(figure.indicator, figure.unit_code):
+    if is_count(figure.unit_code):
         return [("value", figure.value)] if figure.value is not None else []
     return [(part, getattr(figure, part)) for part in ("numerator", "denominator") if getattr(figure, part) is not None]
 

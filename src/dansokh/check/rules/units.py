@@ -21,14 +21,21 @@ def _display(repo: Repository, unit_id: str) -> str:
     return f"{unit.name} ({unit_id})" if unit else unit_id
 
 
+def _first_few(names: list[str], count: int | None = None) -> str:
+    """The first ``_LISTED`` of ``count`` names (default: all given), and how many more."""
+    count = len(names) if count is None else count
+    shown = ", ".join(names[:_LISTED])
+    return shown + _(" and {count} more").format(count=count - _LISTED) if count > _LISTED else shown
+
+
 @repo_rule("U001", "unresolved-name", N_("A name in an allocation table matches no unit."))
 def unresolved_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     """Every row of an allocation table names one of the issuing unit's children, as
     declared in ``units``.  Names match across tone-mark placement (Thụy/Thuỵ) and case,
     and through declared ``aliases`` (Th. Thanh); a name that matches nothing is an error,
     never a silent skip."""
-    names: dict[tuple[str, int], dict[str, str]] = {}  # each parent's children in a year by slug, built once
-    listed: dict[tuple[str, int], str] = {}  # and the first few of them, as the message lists them
+    # each parent's children in a year by slug, and the first few as the message lists them: built once
+    names: dict[tuple[str, int], tuple[dict[str, str], str]] = {}
     suggested: dict[str, int] = {}  # suggestions cost a search each: the first few per plan file get one
     for resolution in repo.resolutions:
         if resolution.candidates:
@@ -37,12 +44,8 @@ def unresolved_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
         key = (plan.unit.id, plan.year)
         if key not in names:
             children = repo.children(plan.unit.id, plan.year)
-            names[key] = {slug(u.name): u.name for u in children}
-            known = ", ".join(u.name for u in children[:_LISTED]) or _("none declared")
-            if len(children) > _LISTED:
-                known += _(" and {count} more").format(count=len(children) - _LISTED)
-            listed[key] = known
-        by_slug = names[key]
+            names[key] = ({slug(u.name): u.name for u in children}, _first_few([u.name for u in children]) or _("none declared"))
+        by_slug, known = names[key]
         close: list[str] = []
         if suggested.get(resolution.plan.file, 0) < _SUGGESTIONS and len(by_slug) <= _POOL:
             suggested[resolution.plan.file] = suggested.get(resolution.plan.file, 0) + 1
@@ -63,7 +66,7 @@ def unresolved_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                 name=resolution.name,
                 unit=plan.unit_title,
                 close=(" " + _("or") + " ").join(by_slug[c] for c in close),
-                known=listed[key],
+                known=known,
             ),
         )
 
@@ -74,10 +77,7 @@ def ambiguous_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
     two units make a row ambiguous; rename or drop the alias."""
     for resolution in repo.resolutions:
         if len(resolution.candidates) > 1:
-            shown = resolution.candidates[:_LISTED]
-            names = ", ".join(_display(repo, c) for c in shown)
-            if len(resolution.candidates) > _LISTED:
-                names += _(" and {count} more").format(count=len(resolution.candidates) - _LISTED)
+            names = _first_few([_display(repo, c) for c in resolution.candidates[: _LISTED + 1]], len(resolution.candidates))
             yield rule.at(
                 resolution.plan.span(resolution.path + ("name",)),
                 _("{name!r} matches {units}").format(name=resolution.name, units=names),
