@@ -8,11 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from dansokh import i18n
 from dansokh.check import run as check_run
 from dansokh.check.findings import Findings
 from dansokh.check.run import validate
+from dansokh.cli import app
 from dansokh.diagnostics import Diagnostic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,6 +126,15 @@ def run(paths: list[str | os.PathLike[str]], **kwargs) -> Findings:
     return validate([Path(p) for p in paths], **kwargs)
 
 
+def edit(path: Path, old: str, new: str) -> int:
+    """Replace the first ``old`` in a file; the 1-based line it was on."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
 def line_of(path: Path, needle: str, after: str | None = None) -> int:
     """The 1-based line of the first line containing ``needle`` (after the line containing ``after``)."""
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -151,6 +162,18 @@ def deadline(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+_runner = CliRunner()
+
+
+def cli(*args: str, env: dict[str, str] | None = None, seconds: float = 60):
+    """Run dansokh with ``args`` (and ``env`` added to the environment) in-process; fail instead
+    of hanging after ``seconds``, and on any exception but the exit the CLI itself raises."""
+    with deadline(seconds):
+        result = _runner.invoke(app, list(args), env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -13,26 +13,22 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PLANS, ROOT, check_tuples, deadline, run, write_files
-from typer.testing import CliRunner
+from conftest import PLANS, ROOT, check_tuples, edit, git, run, write_files
+from conftest import cli as invoke
 
 from dansokh.check.run import load_repository
-from dansokh.cli import app
 from dansokh.read.form import COLUMNS, FIRST_ROW, META, SHEET, read_form
 from dansokh.read.limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNPACKED
 from dansokh.render.form import form_spec, render_form
 from dansokh.write.form_import import result_from_form
 
-runner = CliRunner()
 EXAMPLES = ROOT / "examples" / "results-2025"
 OUTSIDE = "plans/2025/bac-cuong.yaml:29:11: U004"  # Lào Cai city is not among the sources: a note on every run
 
 
 def cli(*args: str, seconds: float = 60):
-    with deadline(seconds):
-        result = runner.invoke(app, ["--lang", "en", *args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
+    """conftest's ``cli`` with ``--lang en`` before the command, as a user would type it."""
+    return invoke("--lang", "en", *args, seconds=seconds)
 
 
 @pytest.fixture
@@ -43,13 +39,6 @@ def with_results(in_tmp: Path) -> Path:
         (in_tmp / "plans" / "results" / "Q1").mkdir(parents=True, exist_ok=True)
         shutil.copy(EXAMPLES / "Q1" / f"{unit}.yaml", in_tmp / "plans" / "results" / "Q1" / f"{unit}.yaml")
     return in_tmp
-
-
-def replace_line(path: Path, old: str, new: str) -> int:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
 
 
 # --- the repository's catalogue file --------------------------------------------------------------
@@ -113,8 +102,8 @@ def test_a_broken_catalogue_entry_is_reported_at_its_line_and_left_out(real_plan
     assert result.exit_code == 1
     # the real plans are read with what the catalogue could give: no T008 over a rate, no crash
     assert f"{OUTSIDE} no 2025 plan" in result.stdout and "T008" not in result.stdout
-    for command in (["indicators", "-f", "json"], ["schema"], ["allocate", "--from", "city", "--to", "long-bien"]):
-        assert cli(*command).exit_code in (0, 1)
+    commands = (["indicators", "-f", "json"], ["schema"], ["allocate", "--from", "city", "--to", "long-bien"])
+    assert [cli(*command).exit_code for command in commands] == [1, 1, 0]
 
 
 # --- result files ---------------------------------------------------------------------------------
@@ -133,7 +122,7 @@ def test_a_broken_catalogue_entry_is_reported_at_its_line_and_left_out(real_plan
 )
 def test_a_result_figure_out_of_the_domain_is_S003_at_its_line(with_results, value, message):
     path = with_results / "plans" / "results" / "Q1" / "long-bien.yaml"
-    line = replace_line(path, "{indicator: new_users_iud, value: 256}", f"{{indicator: new_users_iud, value: {value}}}")
+    line = edit(path, "{indicator: new_users_iud, value: 256}", f"{{indicator: new_users_iud, value: {value}}}")
     result = cli("validate", "plans/")
     shown = [s for s in result.stdout.splitlines() if s.startswith("plans/results/Q1/long-bien.yaml") and " S003 " in s]
     assert [s.split(":")[1] for s in shown] == [str(line)] and message in shown[0]
@@ -143,12 +132,13 @@ def test_a_result_figure_out_of_the_domain_is_S003_at_its_line(with_results, val
         ["progress", "--period", "Q1", "long-bien"],
         ["render", "report", "--plan", "long-bien", "--period", "Q1", "-f", "xlsx", "-o", "out/"],
     ):
-        assert cli(*command).exit_code in (0, 1, 2)
+        result = cli(*command)
+        assert result.exit_code == 0, (command, result.output)
 
 
 def test_a_rate_figure_given_in_a_count_unit_is_S006(with_results):
     path = with_results / "plans" / "results" / "Q1" / "long-bien.yaml"
-    line = replace_line(path, "{indicator: prenatal_screening, value: 91.4,", "{indicator: prenatal_screening, unit: người, value: 91.4,")
+    line = edit(path, "{indicator: prenatal_screening, value: 91.4,", "{indicator: prenatal_screening, unit: người, value: 91.4,")
     findings = run(["plans"])
     assert ("S006", "plans/results/Q1/long-bien.yaml", line) in check_tuples(findings)
 
@@ -302,7 +292,7 @@ def test_a_long_run_of_spaces_in_an_attached_line_costs_one_pass(real_plans):
     hour for this line); one pass now.  The deadline bounds a hang, it measures nothing."""
     city = real_plans / "2025" / "city.yaml"
     old = 'attached: "(Kèm theo Kế hoạch số: /KH-UBND ngày /01/2025 của UBND thành phố Hà Nội)"'
-    replace_line(city, old, 'attached: "(Kèm theo Kế hoạch số: /KH-UBND ngày' + " " * 300_000 + 'x của UBND thành phố Hà Nội năm 2025)"')
+    edit(city, old, 'attached: "(Kèm theo Kế hoạch số: /KH-UBND ngày' + " " * 300_000 + 'x của UBND thành phố Hà Nội năm 2025)"')
     assert cli("validate", "plans/", seconds=30).exit_code == 0
     assert cli("new", "--next", "city", "--dry-run", seconds=30).exit_code == 0
 
@@ -333,10 +323,8 @@ def test_a_pace_that_is_no_share_is_a_usage_error(with_results, pace):
     ],
 )
 def test_a_name_too_long_for_the_file_system_is_one_message(real_plans, args, code, message):
-    import subprocess
-
-    subprocess.run(["git", "init", "-q"], check=True)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-q", "--allow-empty", "-m", "x"], check=True)
+    git(real_plans.parent, "init", "-q")
+    git(real_plans.parent, "commit", "-q", "--allow-empty", "-m", "x")
     long = "a" * 300
     result = cli(*[arg.format(long=long) for arg in args])
     assert result.exit_code == code

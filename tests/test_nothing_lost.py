@@ -13,25 +13,15 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, deadline, new_year
-from typer.testing import CliRunner
+from conftest import ROOT, cli, deadline, new_year
 
-from dansokh.cli import app
 from dansokh.write import atomic
 from dansokh.write.atomic import ConcurrentChange, WriteRefused, digest, write_atomic
 
-runner = CliRunner()
 LONG_BIEN = "plans/2025/long-bien.yaml"
 CITY = "plans/2025/city.yaml"
 POSIX = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs, devices and owners are POSIX")
 ROOT_ONLY = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root (mknod, chown)")
-
-
-def cli(*args: str):
-    with deadline(60):
-        result = runner.invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 @pytest.fixture
