@@ -20,6 +20,15 @@ from dansokh.diagnostics import Diagnostic
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"
 
+SMALL_PLAN = """\
+id: a
+year: 2025
+scope: annual
+document: {issuer: UBND A, symbol: KH-UBND, title: Kế hoạch A, signer: {}}
+unit: {id: a, name: A, level: cấp tỉnh}
+"""
+"""The smallest file read as a plan: a unit, a document, no targets."""
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")

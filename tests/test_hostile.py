@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import check_tuples, cli, deadline, edit, line_of, run, write_files
+from conftest import SMALL_PLAN, check_tuples, cli, deadline, edit, line_of, run, write_files
 
 from dansokh.check.run import load_repository
 from dansokh.model.numbers import bounded, in_domain, vn
@@ -29,13 +29,7 @@ LONG_BIEN = "plans/2025/long-bien.yaml"
 BAC_CUONG = "plans/2025/bac-cuong.yaml"
 OUTSIDE = ("U004", BAC_CUONG, 29)  # Lào Cai city is not among the sources: a note on every run
 
-SMALL = """\
-id: a
-year: 2025
-scope: annual
-document: {issuer: UBND A, symbol: KH-UBND, title: Kế hoạch A, signer: {}}
-unit: {id: a, name: A, level: cấp tỉnh}
-"""
+SMALL = SMALL_PLAN
 
 
 # --- crashes: deep nesting ------------------------------------------------------------------

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import check_tuples, run, write_files
+from conftest import SMALL_PLAN, check_tuples, run, write_files
 
 from dansokh.read.loader import load_text
 
-GOOD = """\
-id: a
-year: 2025
-scope: annual
-document: {issuer: UBND A, symbol: KH-UBND, title: Kế hoạch A, signer: {}}
-unit: {id: a, name: A, level: cấp tỉnh}
-"""
+GOOD = SMALL_PLAN
 
 
 @pytest.mark.parametrize(
