@@ -305,9 +305,15 @@ def test_xlsx_charts_one_to_a_page_never_overlapping_in_normal_colours(book):
     assert breaks == [top - 1 for top in tops]  # each chart starts a printed page
     for chart in charts:
         assert chart.height <= 15
+        assert chart.y_axis.scaling.min == 0 and chart.x_axis.delete is False and chart.y_axis.delete is False
         for series in chart.series:
             assert series.invertIfNegative is False
             assert series.graphicalProperties.solidFill is not None
+            if series.dLbls is not None:  # the value alone, with the decimals of the table's column
+                labels = series.dLbls
+                assert (labels.showVal, labels.showSerName, labels.showCatName, labels.showLegendKey) == (True, False, False, False)
+                assert labels.numFmt in ("#,##0", "#,##0.0", "#,##0.00")
+    assert charts[0].series[0].dLbls.numFmt == "#,##0.0"  # a % of the plan: one decimal, as the table
     setup = sheet.page_setup
     assert (setup.orientation, setup.fitToWidth, setup.fitToHeight, sheet.sheet_properties.pageSetUpPr.fitToPage) == (
         "landscape", 1, 0, True)
@@ -322,8 +328,12 @@ def test_docx_has_a_picture_per_indicator_and_per_unit(book):
     pictures = document.tables[1]
     assert [row.cells[0].text for row in pictures.rows] == [bar.label for bar in report.bars]
     assert [row.cells[2].text for row in pictures.rows] == [bar.text for bar in report.bars]
+    grid = [int(column.get(qn("w:w"))) for column in pictures._tbl.tblGrid.findall(qn("w:gridCol"))]
     for row in pictures.rows:
-        assert len(row.cells[1]._tc.findall(".//" + qn("wp:inline"))) == 1
+        inline = row.cells[1]._tc.findall(".//" + qn("wp:inline"))
+        assert len(inline) == 1
+        width_twips = int(inline[0].find(qn("wp:extent")).get("cx")) / 635  # EMU -> twips
+        assert width_twips < grid[1]  # the picture fits its column: nothing is cut off
     units = document.tables[2]
     assert len(units.rows) == 13 and units.rows[0].cells[2].text in ("chưa báo cáo",) + tuple(f"{n} chậm, chưa đạt" for n in range(20))
     images = [part for part in document.part.package.parts if part.content_type == "image/png"]

@@ -30,6 +30,8 @@ CHART_COLOURS = {  # as the HTML report draws them (templates/report.css.j2)
     "% kế hoạch năm": "3182CE", "Tiến độ dự kiến (%)": "D69E2E", "Kết quả": "3182CE", "Mức trần": "000000",
     "Đạt": "2F855A", "Đúng tiến độ": "3182CE", "Chậm, chưa đạt": "C53030", "Chưa có số liệu": "BDBDBD",
 }
+PICTURE_COLUMNS_MM = (90, 110, 45)  # label, picture, figure: within a landscape page's 252 mm
+PICTURE_MM = 100  # the picture's printed width, inside its column and the cell's margins
 CHILD_COLUMNS = ("Đạt", "Đúng tiến độ", "Chậm, chưa đạt", "Chưa có số liệu")
 
 
@@ -60,8 +62,9 @@ def _series_style(chart: BarChart, titles: tuple[str, ...]) -> None:
 
 
 def _labels(series, places: int) -> None:
-    series.dLbls = DataLabelList()
-    series.dLbls.showVal = True
+    """The value alone beside each bar, with the table's decimals (an absent flag is "on" to some
+    spreadsheets, which then print the series' and the category's names on every bar)."""
+    series.dLbls = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False)
     series.dLbls.numFmt = "#,##0" + ("." + "0" * places if places else "")
 
 
@@ -73,6 +76,9 @@ def _bar_chart(title: str, axis: str | None, count: int) -> BarChart:
         chart.y_axis.title = axis
     chart.height = min(CHART_MAX_CM, max(8.0, 0.7 * count + 3))
     chart.width = CHART_WIDTH_CM
+    chart.x_axis.scaling.orientation = "maxMin"  # the first row at the top, as in the table
+    chart.y_axis.scaling.min = 0  # bars from zero: a ceiling's 2,23 beside 2,21 is not drawn as ten times it
+    chart.x_axis.delete = chart.y_axis.delete = False  # both axes shown (Excel hides an axis without the flag)
     return chart
 
 
@@ -179,6 +185,7 @@ def report_docx(report: ResultReport) -> bytes:
     its figure (text, in the document's font)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
     from . import png
@@ -198,12 +205,17 @@ def report_docx(report: ResultReport) -> bytes:
     def picture_table(rows: list[tuple[str, bytes, str]]) -> None:
         table = document.add_table(rows=len(rows), cols=3)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        widths = [Mm(mm) for mm in PICTURE_COLUMNS_MM]
+        for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+            column.set(qn("w:w"), str(width.twips))  # LibreOffice sizes columns by the grid: the picture fits its column
         for (label, picture, text), cells in zip(rows, (row.cells for row in table.rows)):
-            for cell, width in zip(cells, (Mm(95), Mm(110), Mm(40))):
+            for cell, width in zip(cells, widths):
                 cell.width = width
             cells[0].paragraphs[0].add_run(label).font.size = Pt(11)
             cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            cells[1].paragraphs[0].add_run().add_picture(io.BytesIO(picture), width=Mm(105), height=Mm(105 * png.HEIGHT / png.WIDTH))
+            cells[1].paragraphs[0].add_run().add_picture(
+                io.BytesIO(picture), width=Mm(PICTURE_MM), height=Mm(PICTURE_MM * png.HEIGHT / png.WIDTH))
             cells[2].paragraphs[0].add_run(text).font.size = Pt(11)
 
     if report.completeness:
