@@ -362,3 +362,20 @@ def test_an_illustrative_appendix_is_marked_on_the_page_in_every_format(in_tmp):
     shutil.copytree(PLANS, in_tmp / "plans")
     result = runner.invoke(app, ["render", "2", "--plan", "long-bien", "-f", "md"])
     assert result.exit_code == 0 and mark not in result.stdout
+
+
+def test_progress_names_a_ceiling_not_achieved_with_its_ceiling(book):
+    from dansokh.i18n import setup
+    from dansokh.report.progress import write_table
+
+    made = progress(book, book.repo.unit("long-bien"), 2025, "Q2")
+    setup("vi", None)
+    try:
+        stream = io.StringIO()
+        write_table([made], stream, color=False)
+    finally:
+        setup("en", None)
+    line = next(text for text in stream.getvalue().splitlines() if "Giang Biên" in text)
+    assert "Tỷ lệ sinh con thứ 3 trở lên: 1,46 / 1,19" in line and "chậm" in line  # 1,46 % against a ceiling of 1,19 %
+    own = next(text for text in stream.getvalue().splitlines() if text.startswith("│ Tỷ lệ sinh con thứ 3 trở lên "))
+    assert "chưa đạt" in own and "chậm" not in own

@@ -252,7 +252,8 @@ def write_table(progresses: list[Progress], stream: IO[str], color: bool | None 
             worst = min(child.behind, key=lambda line: line.gap if line.gap is not None else Decimal(0), default=None)
             worst_text = "—"
             if worst is not None:
-                worst_text = f"{worst.name}: {percent(worst.achieved) if worst.achieved is not None else figure(worst.result)}"
+                # a % of the plan against the pace; a ceiling's result against the ceiling
+                worst_text = f"{worst.name}: {percent(worst.achieved) if worst.achieved is not None else figure(worst.result) + ' / ' + figure(worst.target)}"
                 if worst.expected is not None:
                     worst_text += " / " + percent(worst.expected)
             reported = vn_date(child.reported) if child.reported else "—"
