@@ -87,9 +87,17 @@ def test_xlsx_reads_back_cell_by_cell_with_native_charts(book):
     assert wards[0][3:5] == (100, 48) and wards[12][1] == "Cự Khối" and wards[12][7] == "Chưa báo cáo"
     assert body[start + 14][1] == "Toàn quận" and body[start + 14][4] == 521
     assert body[-1][0].startswith("Ghi chú: Số liệu minh họa")
+    assert sheet.cell(row=layout["body_bottom"] + 2, column=1).value == report.completeness
     charts = workbook["Biểu đồ"]
-    assert len(charts._charts) == 2  # progress by indicator; the wards stacked
+    # progress of the floors; the third-child rate against its ceiling; the wards stacked
+    assert [chart.title.tx.rich.p[0].r[0].t for chart in charts._charts] == [
+        "Mức đạt so với kế hoạch năm, 6 tháng đầu năm 2025",
+        "Tỷ lệ sinh con thứ 3 trở lên: kết quả so với mức trần, 6 tháng đầu năm 2025",
+        "Các đơn vị: số chỉ tiêu đạt, đúng tiến độ, chậm hoặc chưa đạt",
+    ]
     assert charts["A1"].value == "Chỉ tiêu" and charts["B1"].value == "% kế hoạch năm"
+    floors = [charts.cell(row=r, column=1).value for r in range(2, 2 + len([b for b in report.bars if b.direction == "floor"]))]
+    assert "Tỷ lệ sinh con thứ 3 trở lên" not in floors  # a ceiling is never a % of the plan
 
 
 def test_docx_reads_back_cell_by_cell(book):
@@ -99,7 +107,8 @@ def test_docx_reads_back_cell_by_cell(book):
     document = docx.Document(io.BytesIO(render_report_bytes(report, "docx", environment())))
     section = document.sections[0]
     assert round(section.page_width.mm) == 297 and round(section.left_margin.mm) == 30
-    assert [p.text for p in document.paragraphs] == [report.view.title, report.view.subtitle, report.view.attached]
+    assert [p.text for p in document.paragraphs][:4] == [
+        "MINH HỌA — số liệu không chính thức", report.view.title, report.view.subtitle, report.view.attached]
     rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
     assert rows[0][:5] == ["TT", "Chỉ tiêu / Đơn vị", "Đơn vị tính", "Kế hoạch năm 2025", "Kết quả thực hiện"]
     assert rows[1] == [f"({k})" for k in range(1, 9)]
@@ -124,7 +133,8 @@ def test_cli_renders_the_report_in_each_format(in_tmp):
     shutil.copytree(PLANS, in_tmp / "plans")
     result = runner.invoke(app, ["render", "report", "--plan", "Long Biên", "--period", "6m", "--results", str(EXAMPLES)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("**KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU DÂN SỐ VÀ PHÁT TRIỂN 6 THÁNG ĐẦU NĂM 2025**")
+    assert result.stdout.startswith(
+        "**MINH HỌA — số liệu không chính thức**\n\n**KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU DÂN SỐ VÀ PHÁT TRIỂN 6 THÁNG ĐẦU NĂM 2025**")
     for fmt in ("html", "xlsx", "docx") + (("pdf",) if CHROMIUM.exists() else ()):
         result = runner.invoke(app, ["render", "report", "-p", "long-bien", "--period", "Q2", "--results", str(EXAMPLES), "-f", fmt])
         assert result.exit_code == 0, result.output
@@ -152,6 +162,220 @@ def test_html_prints_to_a4_landscape_with_page_numbers(book, tmp_path, unit, per
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert sorted((round(width / 72 * 25.4), round(height / 72 * 25.4))) == [210, 297] and width > height
     squeeze = lambda text: re.sub(r"\s+", "", unicodedata.normalize("NFC", text))  # noqa: E731
-    assert squeeze(reader.pages[0].extract_text()).startswith(squeeze(report.view.title))  # no number on page 1
+    # no number on page 1; the illustrative mark above the title and at the foot of every page
+    assert squeeze(reader.pages[0].extract_text()).replace(squeeze(report.view.mark), "").startswith(squeeze(report.view.title))
+    assert all(squeeze(report.view.mark) in squeeze(page.extract_text()) for page in reader.pages)
     for number, page in enumerate(reader.pages[1:], 2):
         assert page.extract_text().lstrip().startswith(f"{number}\n"), f"page {number} is not numbered"
+
+
+# --- issue 19: the verdicts, the rounding and what each format carries ---------------------------
+
+def _goal(indicator: str, value: str, unit: str):
+    from dansokh.cascade.results import Goal
+
+    return Goal(indicator, Decimal(value), unit, None, Path("plan.yaml"), "target")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "unit", "target", "result", "verdict", "vietnamese"),
+    [
+        ("new_users_iud", "người", "80", "80", "achieved", "Đạt"),
+        ("new_users_iud", "người", "80", "40", "on track", "Đúng tiến độ"),
+        ("new_users_iud", "người", "80", "37", "behind", "Chậm"),
+        ("sex_ratio_at_birth", "trẻ trai/100 trẻ gái", "110", "110", "achieved", "Đạt"),
+        ("sex_ratio_at_birth", "trẻ trai/100 trẻ gái", "110", "112", "not achieved", "Chưa đạt"),
+        ("third_child_rate", "%", "2.21", "2.23", "not achieved", "Chưa đạt"),
+        ("third_child_reduction", "‰", "0.00", "0.00", "achieved", "Đạt"),
+        ("third_child_reduction", "‰", "0.00", "-0.95", "not achieved", "Chưa đạt"),
+        ("average_population", "người", "1000", "900", "information", "Thông tin"),
+    ],
+)
+def test_one_verdict_per_indicator_in_its_direction(indicator, unit, target, result, verdict, vietnamese):
+    from dansokh.cascade.progress import line_for
+    from dansokh.i18n import setup
+    from dansokh.report.progress import verdict_text
+
+    line = line_for(_goal(indicator, target, unit), Decimal(result), "reported", "Q2", "linear")
+    assert line.verdict == verdict and VERDICTS_VI[line.verdict] == vietnamese
+    if verdict in ("on track", "behind") or indicator == "new_users_iud":
+        assert line.expected == Decimal(50) and line.pace == "linear"
+    else:  # no pace: no pace words and no expected share beside the verdict
+        assert (line.expected, line.pace, line.gap is None or line.gap < 0) == (None, "", True)
+    assert line.behind == (verdict in ("behind", "not achieved"))  # counted as falling short either way
+    setup("en", None)
+    assert verdict_text(verdict) == verdict
+    setup("vi", None)
+    assert verdict_text(verdict) == vietnamese.lower()
+    setup("en", None)
+
+
+def test_percent_of_plan_rounds_half_up_as_excel_and_people_do(book):
+    from dansokh.i18n import setup
+    from dansokh.model.numbers import half_up
+    from dansokh.report.progress import percent
+
+    assert half_up(Decimal("46.25"), 1) == Decimal("46.3") and half_up(Decimal("-0.25"), 1) == Decimal("-0.3")
+    assert half_up(Decimal("46.35"), 1) == Decimal("46.4")  # not to the even digit
+    setup("vi", None)
+    assert percent(Decimal(37) / Decimal(80) * 100) == "46,3%"
+    setup("en", None)
+    _, report = report_of(book, "long-bien", "Q2")
+    markdown = render_report_bytes(report, "md", environment()).decode("utf-8")
+    assert "| 9 | Phúc Đồng | người | 80 | 37 | 46,3 | 50,0 | Chậm |" in markdown
+
+
+def _docx_text(data: bytes) -> list[str]:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    return [p.text for p in document.paragraphs]
+
+
+def test_every_format_says_who_has_reported(book):
+    import openpyxl
+
+    _, report = report_of(book, "long-bien", "Q2")
+    line = "Đã báo cáo: 12/13 đơn vị; đúng hạn: 12. Chưa báo cáo: Cự Khối."
+    assert report.completeness == line
+    env = environment()
+    assert f"*{line}*" in render_report_bytes(report, "md", env).decode("utf-8")
+    assert f'<p class="completeness">{line}</p>' in render_report_bytes(report, "html", env).decode("utf-8")
+    assert line in _docx_text(render_report_bytes(report, "docx", env))
+    sheet = openpyxl.load_workbook(io.BytesIO(render_report_bytes(report, "xlsx", env)))["Báo cáo"]
+    assert line in [cell.value for row in sheet.iter_rows() for cell in row]
+
+
+def test_a_total_that_is_not_its_reporting_units_sum_says_why(book):
+    _, report = report_of(book, "long-bien", "Q2")
+    # 12.170 new users for the district; its 12 reporting wards add up to 11.956; Cự Khối has not reported
+    why = ("Toàn quận: 12.170 người theo báo cáo của quận Long Biên; tổng 12 đơn vị đã báo cáo là 11.956 người "
+           "(chênh lệch 214), vì chưa có số liệu của: Cự Khối.")
+    assert why in report.sums
+    texts = [row.cells[0].text for row in report.view.body if row.kind == "note"]
+    assert f"Ghi chú: {why}" in texts
+    assert not any("Tỷ lệ" in text for text in report.sums)  # a rate's total is a weighted mean, not a sum
+
+
+def test_decimals_are_consistent_in_a_column_and_chart_labels_rounded(book):
+    from dansokh.cascade.progress import Line
+    from dansokh.model.catalogue import Direction
+    from dansokh.render.report_view import _bar
+
+    _, report = report_of(book, "long-bien", "Q2")
+    blocks: dict[str, list] = {}
+    current = None
+    for row in report.view.body:
+        if row.kind == "section" and row.depth == 1:
+            current = row.cells[1].text
+        elif row.kind in ("unit", "total") and current is not None:
+            blocks.setdefault(current, []).append(row)
+    for name, rows in blocks.items():
+        for column in (3, 4, 5, 6):
+            texts = [row.cells[column].text for row in rows if row.cells[column].text]
+            decimals = {len(text.partition(",")[2]) for text in texts}
+            assert len(decimals) <= 1, (name, column, texts)
+    premarital = blocks["Tỷ lệ cặp nam, nữ được tư vấn, khám sức khỏe trước khi kết hôn (%)"]
+    assert [row.cells[3].text for row in premarital][-1] == "88,0" and premarital[10].cells[4].text == "90,0"
+    # a ceiling's label as the table shows its figures: a rate computed from counts is rounded
+    computed = Line("third_child_rate", "Tỷ lệ sinh con thứ 3 trở lên", "%", Direction.CEILING, Decimal("3.04"),
+                    Decimal(40) / Decimal(13), "children", None, None, "", "achieved", None)
+    bar = _bar(computed, (2, 2))
+    assert bar.text == "3,08 / 3,04" and bar.result == Decimal("3.08")
+    for bar in report.bars:
+        for figure in re.findall(r"-?[\d.]+(?:,(\d+))?", bar.text):
+            assert len(figure) <= (1 if bar.direction == "floor" else bar.places), bar.text
+
+
+def test_xlsx_charts_one_to_a_page_never_overlapping_in_normal_colours(book):
+    import openpyxl
+
+    from dansokh.render.report import chart_rows
+
+    _, report = report_of(book, "ha-noi", "Q1")  # 30 districts: the tallest chart
+    sheet = openpyxl.load_workbook(io.BytesIO(render_report_bytes(report, "xlsx", environment())))["Biểu đồ"]
+    charts = sheet._charts
+    assert len(charts) >= 2
+    tops = [chart.anchor._from.row + 1 for chart in charts]  # 1-based rows
+    last_data = max(row for row in range(1, sheet.max_row + 1) if sheet.cell(row=row, column=1).value is not None)
+    assert tops[0] > last_data
+    for top, chart, following in zip(tops, charts, tops[1:]):
+        assert top + chart_rows(chart) <= following  # the next chart starts below this one
+    breaks = sorted(b.id for b in sheet.row_breaks.brk)
+    assert breaks == [top - 1 for top in tops]  # each chart starts a printed page
+    for chart in charts:
+        assert chart.height <= 15
+        assert chart.y_axis.scaling.min == 0 and chart.x_axis.delete is False and chart.y_axis.delete is False
+        for series in chart.series:
+            assert series.invertIfNegative is False
+            assert series.graphicalProperties.solidFill is not None
+            if series.dLbls is not None:  # the value alone, with the decimals of the table's column
+                labels = series.dLbls
+                assert (labels.showVal, labels.showSerName, labels.showCatName, labels.showLegendKey) == (True, False, False, False)
+                assert labels.numFmt in ("#,##0", "#,##0.0", "#,##0.00")
+    assert charts[0].series[0].dLbls.numFmt == "#,##0.0"  # a % of the plan: one decimal, as the table
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.fitToWidth, setup.fitToHeight, sheet.sheet_properties.pageSetUpPr.fitToPage) == (
+        "landscape", 1, 0, True)
+
+
+def test_docx_has_a_picture_per_indicator_and_per_unit(book):
+    import docx
+    from docx.oxml.ns import qn
+
+    _, report = report_of(book, "long-bien", "Q2")
+    document = docx.Document(io.BytesIO(render_report_bytes(report, "docx", environment())))
+    pictures = document.tables[1]
+    assert [row.cells[0].text for row in pictures.rows] == [bar.label for bar in report.bars]
+    assert [row.cells[2].text for row in pictures.rows] == [bar.text for bar in report.bars]
+    grid = [int(column.get(qn("w:w"))) for column in pictures._tbl.tblGrid.findall(qn("w:gridCol"))]
+    for row in pictures.rows:
+        inline = row.cells[1]._tc.findall(".//" + qn("wp:inline"))
+        assert len(inline) == 1
+        width_twips = int(inline[0].find(qn("wp:extent")).get("cx")) / 635  # EMU -> twips
+        assert width_twips < grid[1]  # the picture fits its column: nothing is cut off
+    units = document.tables[2]
+    assert len(units.rows) == 13 and units.rows[0].cells[2].text in ("chưa báo cáo",) + tuple(f"{n} chậm, chưa đạt" for n in range(20))
+    images = [part for part in document.part.package.parts if part.content_type == "image/png"]
+    assert len(images) >= 1 and all(part.blob[:8] == b"\x89PNG\r\n\x1a\n" for part in images)
+
+
+def test_an_illustrative_appendix_is_marked_on_the_page_in_every_format(in_tmp):
+    import docx
+    import openpyxl
+
+    shutil.copytree(ROOT / "examples" / "january-2026" / "plans", in_tmp / "mine" / "plans")  # not under examples/
+    mark = "MINH HỌA — số liệu không chính thức"
+    plans = in_tmp / "mine" / "plans"
+    assert "ILLUSTRATIVE" in (plans / "2026" / "long-bien-2026.yaml").read_text(encoding="utf-8").split("\n", 1)[0]
+    for fmt in ("md", "html", "docx", "xlsx"):
+        result = runner.invoke(app, ["render", "2", "--plans", str(plans), "--plan", "long-bien-2026", "-f", fmt,
+                                     "-o", str(in_tmp / f"out.{fmt}")])
+        assert result.exit_code == 0, result.output
+    assert (in_tmp / "out.md").read_text(encoding="utf-8").startswith(f"**{mark}**\n")
+    assert f'<p class="illustrative">{mark}</p>' in (in_tmp / "out.html").read_text(encoding="utf-8")
+    document = docx.Document(str(in_tmp / "out.docx"))
+    assert document.paragraphs[0].text == mark and document.sections[0].footer.paragraphs[0].text == mark
+    sheet = openpyxl.load_workbook(in_tmp / "out.xlsx").active
+    assert sheet["A1"].value == mark and sheet.oddFooter.center.text == mark
+    # the real plans are not marked
+    shutil.copytree(PLANS, in_tmp / "plans")
+    result = runner.invoke(app, ["render", "2", "--plan", "long-bien", "-f", "md"])
+    assert result.exit_code == 0 and mark not in result.stdout
+
+
+def test_progress_names_a_ceiling_not_achieved_with_its_ceiling(book):
+    from dansokh.i18n import setup
+    from dansokh.report.progress import write_table
+
+    made = progress(book, book.repo.unit("long-bien"), 2025, "Q2")
+    setup("vi", None)
+    try:
+        stream = io.StringIO()
+        write_table([made], stream, color=False)
+    finally:
+        setup("en", None)
+    line = next(text for text in stream.getvalue().splitlines() if "Giang Biên" in text)
+    assert "Tỷ lệ sinh con thứ 3 trở lên: 1,46 / 1,19" in line and "chậm" in line  # 1,46 % against a ceiling of 1,19 %
+    own = next(text for text in stream.getvalue().splitlines() if text.startswith("│ Tỷ lệ sinh con thứ 3 trở lên "))
+    assert "chưa đạt" in own and "chậm" not in own

@@ -13,7 +13,9 @@ The pace says what share of the annual target is expected by the end of a period
 
 Which indicators are ``level`` by default is in ``DEFAULT_PACE``; configuration overrides it
 (``[tool.dansokh.pace]``).  Ceilings (the sex ratio at birth, the third-child rate) and
-reductions have no pace: they are met or not.  Pure computation.
+reductions have no pace: they are achieved or not achieved, never "behind"; a floor is achieved,
+or else on track or behind its pace.  One decision per indicator (``decide``), in its direction,
+so that a verdict and a pace word never contradict each other.  Pure computation.
 """
 
 from __future__ import annotations
@@ -85,7 +87,8 @@ def expected_share(pace: Pace, period: str) -> Decimal:
     return pace[QUARTERS[period]]  # type: ignore[index]
 
 
-VERDICTS = ("achieved", "on track", "behind", "no result", "information")
+VERDICTS = ("achieved", "on track", "behind", "not achieved", "no result", "information")
+SHORT = frozenset({"behind", "not achieved"})  # falls short: behind its pace (a floor), or not achieved (no pace)
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,8 @@ class Line:
 
     @property
     def behind(self) -> bool:
-        return self.verdict == "behind"
+        """Falls short: a floor behind its pace, or a ceiling or reduction not achieved."""
+        return self.verdict in SHORT
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ class UnitProgress:
         """How far behind the unit is overall: the mean, over its indicators with a pace or a
         ceiling, of the percentage points by which each falls behind (0 for one on track)."""
         gaps = [min(line.gap, Decimal(0)) if line.gap is not None else Decimal(0)
-                for line in self.lines if line.verdict in ("achieved", "on track", "behind")]
+                for line in self.lines if line.verdict in ("achieved", "on track", *SHORT)]
         return sum(gaps, Decimal(0)) / len(gaps) if gaps else Decimal(0)
 
     @property
@@ -177,33 +181,39 @@ def _pace_name(pace: Pace) -> str:
     return pace if isinstance(pace, str) else "/".join(format(v, "f") for v in pace)
 
 
+def decide(direction: Direction, target: Decimal, result: Decimal | None, achieved: Decimal | None, expected: Decimal | None) -> str:
+    """The one verdict of an indicator, in its direction: information is never judged; a ceiling
+    (at most) and a reduction (at least as deep) are achieved or not achieved, having no pace; a
+    floor is achieved, or else on track or behind the share of it expected by now."""
+    if direction is Direction.INFO:
+        return "information"
+    if result is None:
+        return "no result"
+    if direction is Direction.CEILING:
+        return "achieved" if result <= target else "not achieved"
+    if direction is Direction.REDUCTION:
+        return "achieved" if result >= target else "not achieved"
+    if result >= target:
+        return "achieved"
+    return "on track" if achieved is not None and expected is not None and achieved >= expected else "behind"
+
+
 def line_for(goal: Goal, result: Decimal | None, source: str, period: str, pace: Pace) -> Line:
     spec = CATALOGUE[goal.indicator]
     direction = spec.direction
-    common = dict(indicator=goal.indicator, name=spec.name, unit=goal.unit, direction=direction, target=goal.value)
-    if direction is Direction.INFO:
-        return Line(**common, result=result, source=source, achieved=None, expected=None, pace="", verdict="information", gap=None)
-    if result is None:
-        expected = expected_share(pace, period) if direction is Direction.FLOOR else None
-        return Line(**common, result=None, source="", achieved=None, expected=expected, pace=_pace_name(pace) if expected is not None else "", verdict="no result", gap=None)
     target = goal.value
-    if direction is Direction.CEILING:
-        met = result <= target
-        gap = None if met or not target else (target - result) / target * HUNDRED
-        return Line(**common, result=result, source=source, achieved=None, expected=None, pace="", verdict="achieved" if met else "behind", gap=gap)
-    achieved = result / target * HUNDRED if target else None
-    if direction is Direction.REDUCTION:  # met or not: a % of a reduction says nothing (0,19 of 0,05 is 380 %)
-        met = result >= target
-        return Line(**common, result=result, source=source, achieved=None, expected=None, pace="", verdict="achieved" if met else "behind", gap=None)
+    common = dict(indicator=goal.indicator, name=spec.name, unit=goal.unit, direction=direction, target=target)
+    if direction is not Direction.FLOOR:  # no pace: a % of a reduction says nothing (0,19 of 0,05 is 380 %)
+        gap = None
+        if direction is Direction.CEILING and result is not None and result > target and target:
+            gap = (target - result) / target * HUNDRED
+        return Line(**common, result=result, source=source if result is not None else "", achieved=None, expected=None,
+                    pace="", verdict=decide(direction, target, result, None, None), gap=gap)
     expected = expected_share(pace, period)
-    if result >= target:
-        verdict = "achieved"
-    elif achieved is not None and achieved >= expected:
-        verdict = "on track"
-    else:
-        verdict = "behind"
-    gap = (achieved if achieved is not None else HUNDRED) - expected
-    return Line(**common, result=result, source=source, achieved=achieved, expected=expected, pace=_pace_name(pace), verdict=verdict, gap=gap)
+    achieved = result / target * HUNDRED if result is not None and target else None
+    gap = None if result is None else (achieved if achieved is not None else HUNDRED) - expected
+    return Line(**common, result=result, source=source if result is not None else "", achieved=achieved, expected=expected,
+                pace=_pace_name(pace), verdict=decide(direction, target, result, achieved, expected), gap=gap)
 
 
 def _figure_value(book: Book, loaded: LoadedResult | None, unit: str, year: int, period: str, goal: Goal) -> tuple[Decimal | None, str]:

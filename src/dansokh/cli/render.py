@@ -70,6 +70,7 @@ def _plans_to_render(repo: Repository, plan: str | None, root: Path, year: int |
 
 def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: int | None = None) -> tuple[list[Job], list[LoadedPlan]]:
     """The appendices to render, and the plans they were looked for in."""
+    from ..read.files import illustrative
     from ..render.view import appendix_keys, build_view, describe_appendices, parse_which
 
     key = parse_which(which)
@@ -84,7 +85,8 @@ def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: 
                     plan=loaded.plan.id, key=key, appendices=describe_appendices(loaded.plan)
                 )
             )
-        jobs += [Job(loaded, build_view(loaded.plan, k, a)) for k, a in chosen]
+        marked = illustrative(loaded.file)
+        jobs += [Job(loaded, build_view(loaded.plan, k, a, illustrative=marked)) for k, a in chosen]
     if not jobs and key is None:
         return [], plans  # `render all` of plans without appendices renders nothing, and that is no error
     if not jobs:

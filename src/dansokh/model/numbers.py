@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
 from typing import ParamSpec, TypeVar
 
 from ..i18n import N_, _, current, ngettext
@@ -123,10 +123,17 @@ def plain(value: Decimal | int | str | None) -> str | None:
     return bounded(value) if isinstance(value, (Decimal, int)) and not isinstance(value, bool) else str(value)
 
 
+def half_up(value: Decimal, places: int) -> Decimal:
+    """``value`` rounded to ``places`` decimals as Excel and people round: a half goes away from
+    zero (37/80 = 46,25 % is 46,3 %, never the even 46,2 %).  Every number rounded for a reader
+    (a % of plan, a computed rate, a chart's label) is rounded here."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=EXACT)
+
+
 def number(value: Decimal | int | None, places: int | None = None, lang: str | None = None) -> str:
     """A number in the reader's language (``lang``, else the language of the run): grouped
     thousands and the language's decimal mark; ``places`` rounds, otherwise the written
-    digits are kept."""
+    digits are kept (rounding is ``half_up``)."""
     if value is None:
         return ""
     thousands, mark = SEPARATORS[lang or current()]
@@ -134,7 +141,7 @@ def number(value: Decimal | int | None, places: int | None = None, lang: str | N
     if _too_long(number_):
         return _scientific(number_, mark)
     if places is not None:
-        number_ = number_.quantize(Decimal(1).scaleb(-places), context=EXACT)
+        number_ = half_up(number_, places)
     sign = "-" if number_ < 0 else ""
     whole, _sep, fraction = format(abs(number_), "f").partition(".")
     groups = []
@@ -185,5 +192,5 @@ def span(low: Decimal, high: Decimal, unit: str) -> str:
 
 __all__ = [
     "plain", "number", "vn", "quantity", "difference", "span", "unit_name", "SEPARATORS",
-    "bounded", "in_domain", "EXACT", "MAX_WHOLE_DIGITS", "MAX_DECIMALS",
+    "bounded", "in_domain", "half_up", "EXACT", "MAX_WHOLE_DIGITS", "MAX_DECIMALS",
 ]

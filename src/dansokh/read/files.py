@@ -63,3 +63,20 @@ def read_bounded(path: Path, limit: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(descriptor)
+
+
+ILLUSTRATIVE = "ILLUSTRATIVE"
+_FIRST_LINE = 4096  # bytes: a label is on the first line, near its start
+
+
+def illustrative(path: str | Path) -> bool:
+    """Whether a file holds illustrative figures, no official source's: it lies under a folder
+    ``examples`` or its first line says ILLUSTRATIVE (what every example file starts with).
+    A file that cannot be read is not said to be illustrative."""
+    if "examples" in Path(path).parts:
+        return True
+    try:
+        head = read_bounded(Path(path), _FIRST_LINE)
+    except OSError:
+        return False
+    return ILLUSTRATIVE in head.split(b"\n", 1)[0].decode("utf-8", "replace").upper()

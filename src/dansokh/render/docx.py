@@ -16,7 +16,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from .view import PROPERTY_LIMIT, AppendixView, xml_text
 
@@ -131,7 +131,23 @@ def _cell_margins(table) -> None:
         properties.append(child)
 
 
+MARK_COLOUR = RGBColor(0xC5, 0x30, 0x30)  # the illustrative mark, as the HTML draws it
+
+
+def _mark(paragraph, text: str) -> None:
+    run = paragraph.add_run(xml_text(text))
+    run.bold = True
+    run.font.color.rgb = MARK_COLOUR
+
+
 def render_docx(view: AppendixView) -> bytes:
+    buffer = io.BytesIO()
+    build_docx(view).save(buffer)
+    return buffer.getvalue()
+
+
+def build_docx(view: AppendixView):
+    """The document of one appendix (a result report adds its lines and pictures after the table)."""
     document = Document()
     normal = document.styles["Normal"]
     _font(normal, 13)
@@ -156,6 +172,11 @@ def render_docx(view: AppendixView) -> bytes:
     document.core_properties.comments = ""
     _language(document, LANGUAGE)
 
+    if view.mark:  # illustrative figures: said above the table and at the foot of every page
+        _mark(_paragraph(document, ""), view.mark)
+        for footer in (section.footer, section.first_page_footer):
+            footer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _mark(footer.paragraphs[0], view.mark)
     if view.heading:
         _paragraph(document, view.heading, bold=True)
     _paragraph(document, view.title, bold=True)
@@ -212,6 +233,4 @@ def render_docx(view: AppendixView) -> bytes:
                 for paragraph in target.paragraphs:
                     paragraph.paragraph_format.keep_with_next = True
             column += cell.colspan
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return document

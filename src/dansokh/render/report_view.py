@@ -15,15 +15,17 @@ from decimal import Decimal
 
 from ..cascade.progress import Line, Progress, UnitProgress
 from ..cascade.results import Book, LoadedResult, officer_name
-from ..model.catalogue import Direction
-from ..model.numbers import vn
+from ..model.catalogue import CATALOGUE, Direction
+from ..model.numbers import half_up, vn
 from ..model.periods import PERIODS, period_label, vn_date
+from ..read.files import illustrative
 from .view import BLANK_DAY, BLANK_NUMBER, AppendixView, Cell, ColumnView, HeaderCell, Row, text_cell
 
 VERDICTS_VI = {
     "achieved": "Đạt",
     "on track": "Đúng tiến độ",
     "behind": "Chậm",
+    "not achieved": "Chưa đạt",
     "no result": "Chưa có số liệu",
     "information": "Thông tin",
     "not reported": "Chưa báo cáo",
@@ -31,16 +33,25 @@ VERDICTS_VI = {
 ROMAN = ("I", "II", "III")
 
 
+MAX_PLACES = 2  # a figure shows at most two decimals (a rate computed from counts has more)
+
+
 @dataclass(frozen=True)
 class Bar:
-    """One indicator of the unit as a bar: its share of the target (capped for the drawing)."""
+    """One indicator of the unit as a bar: its share of the target (capped for the drawing); a
+    ceiling as its result against the ceiling (``result``, ``target``), never a % of a plan."""
 
     label: str
     unit: str
     share: float  # result / target in %, for the drawing (0–150)
     expected: float | None  # the expected pace, in % of the target
     verdict: str
-    text: str  # "87,5 %"
+    text: str  # "87,5 %"; a ceiling's "2,23 / 2,21"
+    direction: str = "floor"
+    result: Decimal | None = None  # rounded as the table's column shows it
+    target: Decimal | None = None
+    places: int = 1  # the decimals of result and target in the table (a ceiling's), of the % otherwise
+    percent: Decimal | None = None  # a floor's % of the plan, rounded as the table shows it
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ class ChildBar:
     name: str
     achieved: int
     on_track: int
-    behind: int
+    behind: int  # behind, or not achieved
     missing: int  # no result (or not reported at all)
     status: str
 
@@ -61,27 +72,43 @@ class ResultReport:
     bars: list[Bar] = field(default_factory=list)
     children: list[ChildBar] = field(default_factory=list)
     note: str | None = None
-    completeness: str | None = None
+    completeness: str | None = None  # "Đã báo cáo: 12/13 đơn vị; … Chưa báo cáo: Cự Khối.": every format prints it
+    sums: list[str] = field(default_factory=list)  # why a total differs from its reporting units' sum (in the table too)
 
 
-def _figure(value: Decimal | None) -> Cell:
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return min(MAX_PLACES, max(0, -exponent)) if isinstance(exponent, int) else 0
+
+
+def column_places(values: list[Decimal | None]) -> int:
+    """The decimals one indicator's figures show in a column: the most any of them is written
+    with (at most two), so that a column reads 88,0 / 90,4 / 89,5, never 88 beside 88,0."""
+    return max((_decimals(v) for v in values if v is not None), default=0)
+
+
+def _number_format(places: int) -> str:
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def _figure(value: Decimal | None, places: int) -> Cell:
     if value is None:
         return Cell("", None, "General", numeric=True)
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        value = value.quantize(Decimal("0.01"))
-    places = max(0, -value.as_tuple().exponent) if isinstance(value.as_tuple().exponent, int) else 0
-    return Cell(vn(value), value, "#,##0" + ("." + "0" * places if places else ""), numeric=True)
+    rounded = half_up(value, places)
+    return Cell(vn(rounded), rounded, _number_format(places), numeric=True)
 
 
 def _percent(value: Decimal | None) -> Cell:
     if value is None:
         return Cell("", None, "General", numeric=True)
-    rounded = value.quantize(Decimal("0.1"))
+    rounded = half_up(value, 1)  # 37/80 = 46,25 % is 46,3 %, as Excel and people round
     return Cell(vn(rounded), rounded, "#,##0.0", numeric=True)
 
 
-def _cells(tt: str, name: str, line: Line) -> list[Cell]:
+Places = tuple[int, int]  # the decimals of an indicator's targets and of its results
+
+
+def _cells(tt: str, name: str, line: Line, places: Places) -> list[Cell]:
     verdict = VERDICTS_VI[line.verdict]
     if line.source == "children":
         verdict += " (tổng các đơn vị)"
@@ -89,8 +116,8 @@ def _cells(tt: str, name: str, line: Line) -> list[Cell]:
         text_cell(tt),
         text_cell(name),
         text_cell(line.unit),
-        _figure(line.target),
-        _figure(line.result),
+        _figure(line.target, places[0]),
+        _figure(line.result, places[1]),
         _percent(line.achieved),
         _percent(line.expected),
         text_cell(verdict),
@@ -105,26 +132,65 @@ def _attached(loaded: LoadedResult | None, unit_name: str, year: int) -> str:
     return f"(Kèm theo {document.kind} số {document.number or BLANK_NUMBER} ngày {day} của {document.issuer or unit_name})"
 
 
-def _bar(line: Line) -> Bar | None:
+def _bar(line: Line, places: Places) -> Bar | None:
+    """The picture of one indicator, its labels rounded as the table's columns show them."""
     if line.result is None or line.verdict == "information" or not line.target:
         return None
-    if line.direction in (Direction.FLOOR, Direction.REDUCTION) and line.achieved is not None:
-        share = float(line.achieved)
-        text = f"{vn(line.achieved.quantize(Decimal('0.1')))} %"
-    elif line.direction is Direction.CEILING:
+    expected = float(line.expected) if line.expected is not None else None
+    if line.direction is Direction.FLOOR and line.achieved is not None:
+        achieved = half_up(line.achieved, 1)
+        return Bar(line.name, line.unit, max(0.0, min(float(achieved), 150.0)), expected, line.verdict, f"{vn(achieved)} %",
+                   percent=achieved)
+    if line.direction is Direction.CEILING:
+        result, target = half_up(line.result, places[1]), half_up(line.target, places[0])
         share = float(line.result / line.target * 100)
-        text = f"{vn(line.result)} / {vn(line.target)}"
-    else:
-        return None
-    return Bar(line.name, line.unit, max(0.0, min(share, 150.0)), float(line.expected) if line.expected is not None else None, line.verdict, text)
+        return Bar(line.name, line.unit, max(0.0, min(share, 150.0)), None, line.verdict, f"{vn(result)} / {vn(target)}",
+                   direction=line.direction.value, result=result, target=target, places=max(places))
+    return None
 
 
 def _child_bar(child: UnitProgress) -> ChildBar:
     counts = {"achieved": 0, "on track": 0, "behind": 0, "no result": 0}
     for line in child.lines:
-        if line.verdict in counts:
-            counts[line.verdict] += 1
+        verdict = "behind" if line.behind else line.verdict  # short of the target: behind, or not achieved
+        if verdict in counts:
+            counts[verdict] += 1
     return ChildBar(child.unit.name, counts["achieved"], counts["on track"], counts["behind"], counts["no result"], child.status)
+
+
+def _places(own: Line, children: list[UnitProgress]) -> Places:
+    lines = [own] + [line for child in children for line in child.lines if line.indicator == own.indicator]
+    return column_places([line.target for line in lines]), column_places([line.result for line in lines])
+
+
+def sum_note(total_name: str, unit_name: str, line: Line, children: list[UnitProgress], places: Places) -> str | None:
+    """Why a total reported for a count differs from the sum of the units that reported it: the
+    units that have not reported it, or else a disagreement to look into (``validate``: K004)."""
+    if CATALOGUE[line.indicator].kind != "count" or line.source != "reported" or line.result is None:
+        return None
+    figures = [(child, next((l for l in child.lines if l.indicator == line.indicator), None)) for child in children]
+    figures = [(child, l) for child, l in figures if l is not None]
+    reported = [l.result for _child, l in figures if l.result is not None]
+    missing = [child.unit.name for child, l in figures if l.result is None]
+    if not figures or not reported:
+        return None
+    total = sum(reported, Decimal(0))
+    if total == line.result:
+        return None
+    place = places[1]
+    text = (f"{total_name}: {vn(half_up(line.result, place))} {line.unit} theo báo cáo của {unit_name}; "
+            f"tổng {len(reported)} đơn vị đã báo cáo là {vn(half_up(total, place))} {line.unit} "
+            f"(chênh lệch {vn(half_up(line.result - total, place))})")
+    if missing:
+        return text + f", vì chưa có số liệu của: {', '.join(missing)}."
+    return text + ": số liệu của đơn vị và của các đơn vị trực thuộc không khớp, cần kiểm tra lại."
+
+
+def _illustrative(book: Book, progress: Progress) -> bool:
+    """Whether the report shows illustrative figures: a result file it reads is an example."""
+    units = [progress.unit] + progress.children
+    files = [found.file for unit in units if (found := book.result(unit.unit.id, unit.year, unit.period)) is not None]
+    return any(illustrative(file) for file in files)
 
 
 def build_report(book: Book, progress: Progress) -> ResultReport:
@@ -145,10 +211,12 @@ def build_report(book: Book, progress: Progress) -> ResultReport:
               [HeaderCell(f"({k + 1})", column=k) for k in range(len(columns))]]
     body: list[Row] = []
     width = len(columns)
+    places = {line.indicator: _places(line, progress.children) for line in own.lines}
+    notes: list[str] = []
     if progress.children:
         body.append(Row("section", 0, [text_cell(ROMAN[0]), text_cell(f"Kết quả của {name}", colspan=width - 1)], ROMAN[0]))
     for index, line in enumerate(own.lines, 1):
-        body.append(Row("unit", 0, _cells(str(index), line.name, line), str(index)))
+        body.append(Row("unit", 0, _cells(str(index), line.name, line, places[line.indicator]), str(index)))
     if progress.children:
         body.append(Row("section", 0, [text_cell(ROMAN[1]), text_cell("Kết quả theo đơn vị", colspan=width - 1)], ROMAN[1]))
         children = _declared_order(book, unit.id, progress.children, progress.unit.year)
@@ -160,11 +228,15 @@ def build_report(book: Book, progress: Progress) -> ResultReport:
                 child_line = next((l for l in child.lines if l.indicator == line.indicator), None)
                 if child_line is None:
                     continue
-                cells = _cells(str(number), child.unit.name, child_line)
+                cells = _cells(str(number), child.unit.name, child_line, places[line.indicator])
                 if child.status == "not reported":
                     cells[-1] = text_cell(VERDICTS_VI["not reported"])
                 body.append(Row("unit", 0, cells, str(number)))
-            body.append(Row("total", 0, _cells("", total_name, line), ""))
+            body.append(Row("total", 0, _cells("", total_name, line, places[line.indicator]), ""))
+            why = sum_note(total_name, name, line, children, places[line.indicator])
+            if why:
+                notes.append(why)
+                body.append(Row("note", 0, [text_cell(f"Ghi chú: {why}", colspan=width)], ""))
     note = loaded.result.note if loaded is not None else None
     if loaded is None:
         note = "Đơn vị chưa gửi báo cáo kỳ này; kết quả tính từ báo cáo của các đơn vị trực thuộc (nếu đủ)."
@@ -185,6 +257,7 @@ def build_report(book: Book, progress: Progress) -> ResultReport:
         body=body,
         landscape=True,
         font_size=11,
+        illustrative=_illustrative(book, progress),
     )
     completeness = None
     if progress.children:
@@ -199,10 +272,11 @@ def build_report(book: Book, progress: Progress) -> ResultReport:
         view=view,
         unit_name=name,
         period_text=label,
-        bars=[bar for bar in (_bar(line) for line in own.lines) if bar is not None],
+        bars=[bar for bar in (_bar(line, places[line.indicator]) for line in own.lines) if bar is not None],
         children=[_child_bar(child) for child in progress.children],
         note=note,
         completeness=completeness,
+        sums=notes,
     )
 
 

@@ -37,6 +37,7 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+ILLUSTRATIVE_MARK = "MINH HỌA — số liệu không chính thức"  # on the page of every appendix of illustrative figures
 BLANK_NUMBER = "………"
 BLANK_DAY = "…."
 BLANK_YEAR = "……."
@@ -116,6 +117,12 @@ class AppendixView:
     gantt: list[GanttRow] = field(default_factory=list)
     units_row: list[str] | None = None  # the row of units (Đơn vị tính), flattened, where the source has one
     issuer: str = ""  # the document's issuer: the author of the file
+    illustrative: bool = False  # from a file of examples/ or labelled ILLUSTRATIVE: every format prints ``mark``
+
+    @property
+    def mark(self) -> str | None:
+        """The line every format prints above the appendix when its figures are illustrative."""
+        return ILLUSTRATIVE_MARK if self.illustrative else None
 
     @property
     def body_groups(self) -> list[list[Row]]:
@@ -385,7 +392,9 @@ def _spread(narrowest: list[float], wanted: list[float], numeric: list[bool], us
     return widths
 
 
-def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule) -> AppendixView:
+def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule, illustrative: bool = False) -> AppendixView:
+    """The view of one appendix; ``illustrative`` (the plan's file is an example,
+    ``read.files.illustrative``) marks every page of it as such."""
     heading = appendix.heading or (f"Phụ lục {appendix.number}" if appendix.number else None)
     common = dict(
         plan_id=plan.id,
@@ -396,6 +405,7 @@ def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule) -> Ap
         subtitle=appendix.subtitle,
         attached=attached_line(plan.document),
         issuer=plan.document.issuer,
+        illustrative=illustrative,
     )
     if isinstance(appendix, Schedule):
         names = appendix.columns

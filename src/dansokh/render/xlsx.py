@@ -29,6 +29,7 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 # total width in character units that a landscape / portrait A4 page holds at the table's font
 PAGE_CHARS = {True: 150, False: 100}
+MARK_COLOUR = "C53030"  # the illustrative mark, as the HTML draws it
 
 
 def put_text(sheet: Worksheet, row: int, column: int, text: str):
@@ -65,6 +66,12 @@ def write_sheet(sheet: Worksheet, view: AppendixView) -> dict[str, int]:
     width = len(view.columns)
     size = view.font_size
     row = 1
+    if view.mark:  # illustrative figures: said above the table and at the foot of every printed page
+        _title_row(sheet, row, width, view.mark, bold=True)
+        sheet.cell(row=row, column=1).font = Font(name=FONT, size=13, bold=True, color=MARK_COLOUR)
+        sheet.oddFooter.center.text = sheet.evenFooter.center.text = sheet.firstFooter.center.text = view.mark
+        sheet.oddFooter.center.color = sheet.evenFooter.center.color = sheet.firstFooter.center.color = MARK_COLOUR
+        row += 1
     if view.heading:
         _title_row(sheet, row, width, view.heading, bold=True)
         row += 1

@@ -3,7 +3,7 @@
 The table is for people: numbers in the reader's language (1.900 and 87,5% in Vietnamese, 1,900
 and 87.5% in English); verdicts in the current language.
 JSON and CSV are for machines: numbers as plain digits, verdicts in English
-(``achieved``, ``on track``, ``behind``, ``no result``), the same in every language.
+(``achieved``, ``on track``, ``behind``, ``not achieved``, ``no result``), the same in every language.
 """
 
 from __future__ import annotations
@@ -19,18 +19,19 @@ from rich.table import Table
 
 from ..cascade.progress import Line, Progress, UnitProgress, days_late
 from ..i18n import N_, _
-from ..model.numbers import number, plain
+from ..model.numbers import half_up, number, plain
 from ..model.periods import period_label, vn_date
 
 VERDICT_TEXT = {
     "achieved": N_("achieved"),
     "on track": N_("on track"),
     "behind": N_("behind"),
+    "not achieved": N_("not achieved"),
     "no result": N_("no result"),
     "information": N_("information"),
     "not reported": N_("not reported"),
 }
-_STYLE = {"achieved": "green", "on track": "green", "behind": "red", "not reported": "red"}
+_STYLE = {"achieved": "green", "on track": "green", "behind": "red", "not achieved": "red", "not reported": "red"}
 
 
 def verdict_text(verdict: str) -> str:
@@ -55,12 +56,12 @@ def _places(value: Decimal | None, places: int = 2) -> str | None:
         return None
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -places:
-        value = value.quantize(Decimal(1).scaleb(-places))
+        value = half_up(value, places)
     return plain(value)
 
 
 def _percent_text(value: Decimal | None) -> str | None:
-    return None if value is None else plain(value.quantize(Decimal("0.1")))
+    return None if value is None else plain(half_up(value, 1))
 
 
 def line_record(line: Line) -> dict[str, Any]:
@@ -251,7 +252,8 @@ def write_table(progresses: list[Progress], stream: IO[str], color: bool | None 
             worst = min(child.behind, key=lambda line: line.gap if line.gap is not None else Decimal(0), default=None)
             worst_text = "—"
             if worst is not None:
-                worst_text = f"{worst.name}: {percent(worst.achieved) if worst.achieved is not None else figure(worst.result)}"
+                # a % of the plan against the pace; a ceiling's result against the ceiling
+                worst_text = f"{worst.name}: {percent(worst.achieved) if worst.achieved is not None else figure(worst.result) + ' / ' + figure(worst.target)}"
                 if worst.expected is not None:
                     worst_text += " / " + percent(worst.expected)
             reported = vn_date(child.reported) if child.reported else "—"
