@@ -95,3 +95,108 @@ def test_an_empty_file_left_by_an_older_dansokh_is_named_with_what_to_do(real_pl
             " dansokh); nothing was written: delete it and run the command again, or choose another file with -o"
         )
         assert NGOC_THUY.read_bytes() == content
+
+
+# --- settings: wrong types, not TOML, outside the repository -----------------------------------
+
+
+def dansokh_main(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the `dansokh` command as a shell does (``main()``: the settings are read before the
+    arguments are parsed); its exit status, standard output and standard error."""
+    from dansokh.cli.app import main
+
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("tool = 5\n", "tool must be a table ([tool]), not a number"),
+        ("[tool]\ndansokh = 5\n", "tool.dansokh must be a table of settings ([tool.dansokh]), not a number"),
+        ('tool.dansokh = "x"\n', "tool.dansokh must be a table of settings ([tool.dansokh]), not a text"),
+        ("tool.dansokh = [1, 2]\n", "tool.dansokh must be a table of settings ([tool.dansokh]), not a list"),
+        ("tool = [true]\n", "tool must be a table ([tool]), not a list"),
+        ("[tool.dansokh]\nlang = 5\n", 'lang must be "vi" or "en"'),
+        ("[tool.dansokh]\nplans = 5\n", "plans must be a list of folders"),
+        ("[tool.dansokh\n", "Expected ']' at the end of a table declaration (at line 1, column 14)"),
+    ],
+    ids=["tool-number", "dansokh-number", "dansokh-text", "dansokh-list", "tool-list", "lang", "plans", "not-toml"],
+)
+def test_a_pyproject_that_cannot_be_used_is_a_usage_error_and_version_and_help_still_work(real_plans, capsys, content, message):
+    Path("pyproject.toml").write_text(content, encoding="utf-8")
+    expected = f"{Path('pyproject.toml').resolve()}: {message}"
+    for command in (["validate", "plans"], ["render", "appendix2", "--plan", "city"], ["indicators"]):
+        code, out, err = dansokh_main(capsys, *command)
+        assert (code, out, err.strip()) == (2, "", expected), command
+    result = cli("validate", "plans")  # through the callback, as tests and embedders call it
+    assert (result.exit_code, result.stderr.strip()) == (2, expected)
+    code, out, err = dansokh_main(capsys, "--version")
+    assert (code, out, err) == (0, "dansokh 0.1.0\n", "")
+    for command in (["--help"], ["validate", "--help"], ["new", "--help"]):
+        code, out, err = dansokh_main(capsys, *command)
+        assert (code, err) == (0, ""), command
+        assert "Usage: dansokh" in out
+    assert cli("validate", "--help").exit_code == 0 and cli("--version").stdout == "dansokh 0.1.0\n"
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("select = 5", "select must be a list of rule codes or prefixes"),
+        ("extend_select = [1]", "extend_select must be a list of rule codes or prefixes"),
+        ("ignore = {a = 1}", "ignore must be a list of rule codes or prefixes"),
+        ("severity = 5", 'severity must map codes to "error", "warning" or "info"'),
+        ("severity = {C002 = 5}", 'severity must map codes to "error", "warning" or "info"'),
+        ("lang = []", 'lang must be "vi" or "en"'),
+        ("default_plan = 5", "default_plan must be a plan id, unit id or name"),
+        ('max_file_size = "5"', "max_file_size must be a positive number of bytes"),
+        ("max_file_size = 1e3", "max_file_size must be a positive number of bytes"),
+        ("format = []", "format must be one of auto, text, json, github, sarif, junit"),
+        ("pace = 5", "pace must be a table of indicator = pace"),
+        ('plans = [""]', "plans must be a list of folders"),
+        ("catalogue = []", "catalogue must name a file (catalogue.yaml)"),
+    ],
+)
+def test_every_setting_of_the_wrong_type_is_a_usage_error_naming_file_and_key(real_plans, capsys, setting, message):
+    Path("dansokh.toml").write_text(setting + "\n", encoding="utf-8")
+    code, out, err = dansokh_main(capsys, "validate", "plans")
+    assert (code, out, err.strip()) == (2, "", f"{Path('dansokh.toml').resolve()}: {message}")
+    assert dansokh_main(capsys, "--version")[:2] == (0, "dansokh 0.1.0\n")
+
+
+@pytest.mark.parametrize(
+    ("setting", "key", "value"),
+    [
+        ('plans = ["/"]', "plans", "/"),
+        ('plans = ["plans", "../.."]', "plans", "../.."),
+        ('catalogue = "/etc/hostname"', "catalogue", "/etc/hostname"),
+        ('plans = ["plans/up"]', "plans", "plans/up"),  # a link inside, to the top of the disk
+        ('catalogue = "plans/up/etc/hostname"', "catalogue", "plans/up/etc/hostname"),
+    ],
+)
+def test_a_setting_pointing_outside_the_repository_is_a_usage_error(real_plans, capsys, setting, key, value):
+    os.symlink("/", "plans/up")
+    Path("dansokh.toml").write_text(setting + "\n", encoding="utf-8")
+    root = Path.cwd().resolve()
+    expected = (
+        f"{root / 'dansokh.toml'}: {key} = {value!r} is outside the repository ({root}); name a path inside it,"
+        " relative to this file"
+    )
+    for command in (["validate", "plans"], ["validate", "plans/2025/city.yaml"], ["allocate", "--from", "city", "--to", "long-bien"], ["indicators"]):
+        code, out, err = dansokh_main(capsys, *command)
+        assert (code, out, err.strip()) == (2, "", expected), command
+    result = cli("validate", "plans/2025/city.yaml")  # the repository found from the path given
+    assert (result.exit_code, result.stderr.strip()) == (2, expected)
+
+
+def test_a_setting_inside_the_repository_through_a_link_is_used(real_plans, capsys):
+    os.symlink("plans", "kept")
+    Path("dansokh.toml").write_text('plans = ["kept"]\n', encoding="utf-8")
+    code, out, err = dansokh_main(capsys, "validate", "plans")
+    assert code == 0, err

@@ -18,6 +18,15 @@ from typing import Any, NamedTuple
 
 from .i18n import _, ngettext
 
+MAX_TEXT_IN_MESSAGE = 60
+"""Characters of a value a message quotes before it is shortened with "…" (the README's promise)."""
+
+
+def shorten(text: str, width: int = MAX_TEXT_IN_MESSAGE) -> str:
+    """``text`` as a message quotes it: at most ``width`` characters.  Every value from a file
+    that a message quotes goes through here (``read.limits`` and ``config`` take it from here)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
 
 class Span(NamedTuple):
     """A position, 1-based as editors and ``file:line:col`` show it; a named tuple because a

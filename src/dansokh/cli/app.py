@@ -52,6 +52,7 @@ def speak(lang: str | None, settings: config.Config) -> None:
 
 @app.callback()
 def root(
+    context: typer.Context,
     version: Annotated[
         Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version."))
     ] = None,
@@ -61,7 +62,15 @@ def root(
     global explicit_lang
     if not language_chosen:  # called without main() (a test's CliRunner): choose here
         explicit_lang = lang
-        speak(lang, settings_from(None))
+        rest = [*getattr(context, "protected_args", ()), *context.args]
+        speak(lang, config.Config() if asks_for_help(rest) else settings_from(None))
+
+
+def asks_for_help(arguments: list[str]) -> bool:
+    """Whether the arguments ask for the version or for help, which dansokh gives whatever the
+    settings hold (a settings file that cannot be used is reported by every other command)."""
+    before = arguments[: arguments.index("--")] if "--" in arguments else arguments
+    return not before or any(argument in ("--help", "--version") for argument in before)
 
 
 def settings_from(config_path: Optional[Path]) -> config.Config:
@@ -131,8 +140,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         settings = config.load()
     except config.ConfigError as error:
-        fail(str(error))
-        raise SystemExit(2) from None
+        if not asks_for_help(arguments):
+            fail(str(error))
+            raise SystemExit(2) from None
+        settings = config.Config()
     lang = lang_argument(arguments)
     try:
         i18n.setup(lang, settings.lang)
@@ -143,5 +154,8 @@ def main(argv: list[str] | None = None) -> None:
     explicit_lang, language_chosen = lang, True
     try:
         command(args=arguments, prog_name="dansokh")  # type: ignore[operator]
+    except config.ConfigError as error:  # the settings of the repository a command's paths lead to
+        fail(str(error))
+        raise SystemExit(2) from None
     finally:
         explicit_lang, language_chosen = None, False

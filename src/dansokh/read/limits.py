@@ -7,6 +7,8 @@ broken file from costing more than its size.  The numbers a plan may hold are bo
 
 from __future__ import annotations
 
+from ..diagnostics import MAX_TEXT_IN_MESSAGE, shorten  # noqa: F401  (the one quoting helper, defined below every stage)
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 """The largest plan file read (``--max-file-size``, ``max_file_size``)."""
 
@@ -28,11 +30,3 @@ MAX_PER_RULE = 100
 
 MAX_PER_FILE = 1000
 """Diagnostics shown for one file, all codes together."""
-
-MAX_TEXT_IN_MESSAGE = 60
-"""Characters of a value a message quotes before it is shortened with "…"."""
-
-
-def shorten(text: str, width: int = MAX_TEXT_IN_MESSAGE) -> str:
-    """``text`` as a message quotes it: at most ``width`` characters."""
-    return text if len(text) <= width else text[: width - 1] + "…"
