@@ -6,12 +6,13 @@ named on the command line.  Each case: the exit status, the exact message, code 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 from pathlib import Path
 
 import pytest
-from conftest import cli
+from conftest import SMALL_PLAN, cli, git, write_files
 
 NGOC_THUY = Path("plans/2025/ngoc-thuy-2025.yaml")
 
@@ -200,3 +201,101 @@ def test_a_setting_inside_the_repository_through_a_link_is_used(real_plans, caps
     Path("dansokh.toml").write_text('plans = ["kept"]\n', encoding="utf-8")
     code, out, err = dansokh_main(capsys, "validate", "plans")
     assert code == 0, err
+
+
+# --- history: blobs larger than a plan may be, submodules ---------------------------------------
+
+
+@pytest.fixture
+def small_repo(in_tmp):
+    """A git repository of one small plan (commit 1), then a file just over a 1,000-byte limit
+    beside it (commit 2)."""
+    write_files(in_tmp, {"plans/2025/a.yaml": SMALL_PLAN})
+    git(in_tmp, "init", "-q", "-b", "main")
+    git(in_tmp, "add", "-A")
+    git(in_tmp, "commit", "-q", "-m", "a")
+    write_files(in_tmp, {"plans/2025/big.yaml": "# " + "x" * 998 + "\n"})  # 1,001 bytes
+    git(in_tmp, "add", "-A")
+    git(in_tmp, "commit", "-q", "-m", "big")
+    return in_tmp
+
+
+def _short(rev: str) -> str:
+    return git(Path.cwd(), "rev-parse", "--short=7", rev).strip()
+
+
+def test_a_blob_over_the_size_limit_is_Y006_and_never_read(small_repo, monkeypatch):
+    from dansokh.vcs import git as vcs_git
+
+    big = git(small_repo, "rev-parse", "HEAD:plans/2025/big.yaml").strip()
+    calls: list[tuple[list[str], bytes | None]] = []
+    real = vcs_git._git
+
+    def recorded(args, cwd=None, data=None):
+        calls.append((list(args), data))
+        return real(args, cwd, data)
+
+    monkeypatch.setattr(vcs_git, "_git", recorded)
+    Path("plans/2025/big.yaml").unlink()  # the big file only in history
+    result = cli("diff", "HEAD", "--max-file-size", "1000")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        f"plans/2025/big.yaml at HEAD ({_short('HEAD')}) was not read and not compared: Y006 the file has 1,001"
+        " bytes, over the limit of 1,000 (--max-file-size)"
+    )
+    assert not any(big.encode() in (data or b"") or "show" in args for args, data in calls)  # its bytes never asked for
+    assert [args[:2] for args, _data in calls if args[0] == "cat-file" and args[1] == "--batch"] == [["cat-file", "--batch"]]  # one read for all
+
+    document = json.loads(cli("diff", "HEAD", "--max-file-size", "1000", "--format", "json").stdout)
+    assert document["skipped"] == {"old": ["plans/2025/big.yaml"], "new": []}
+    # the limit of the settings, as validate's
+    Path("dansokh.toml").write_text("max_file_size = 1000\n", encoding="utf-8")
+    assert "Y006 the file has 1,001 bytes, over the limit of 1,000" in cli("diff", "HEAD").stdout
+
+
+def test_a_file_over_the_size_limit_in_the_work_tree_is_Y006(small_repo):
+    result = cli("diff", "HEAD~1", "--max-file-size", "1000")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "plans/2025/big.yaml at the working tree was not read and not compared: Y006 the file has 1,001 bytes,"
+        " over the limit of 1,000 (--max-file-size)"
+    )
+
+
+def _submodule(repo: Path, path: str) -> None:
+    """Add a local repository of one plan as a submodule at ``path``, and commit it (the big
+    file gone the commit before)."""
+    git(repo, "rm", "-q", "plans/2025/big.yaml")
+    git(repo, "commit", "-q", "-m", "no big file")
+    other = repo.parent / f"{repo.name}-other"
+    write_files(other, {"plans/b.yaml": SMALL_PLAN.replace("id: a", "id: b")})
+    git(other, "init", "-q", "-b", "main")
+    git(other, "add", "-A")
+    git(other, "commit", "-q", "-m", "b")
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(other), path)
+    git(repo, "commit", "-q", "-m", "a submodule")
+
+
+@pytest.mark.parametrize("path", ["plans/2025/sub.yaml", "plans/hanoi"])
+def test_a_submodule_is_never_read_as_a_plan_file_and_is_named_by_diff(small_repo, path):
+    _submodule(small_repo, path)
+    for args, side in ((("HEAD~1", "HEAD"), f"HEAD ({_short('HEAD')})"), (("HEAD~1",), "the working tree")):
+        result = cli("diff", *args)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[0] == (
+            f"{path} at {side} is a git submodule: its plans belong to another repository and were not compared"
+            " (run dansokh diff inside it)."
+        )
+    document = json.loads(cli("diff", "HEAD~1", "HEAD", "--format", "json").stdout)
+    assert document["submodules"] == {"old": [], "new": [path]} and document["changes"] == []
+
+
+@pytest.mark.parametrize("path", ["plans/2025/sub.yaml", "plans/hanoi"])
+def test_changed_since_names_a_submodule_it_does_not_check(small_repo, path):
+    _submodule(small_repo, path)
+    result = cli("validate", "plans", "--changed-since", "HEAD~1")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        f"{path}:1:1: Y011 skipped: a git submodule that changed; its plans belong to another repository and were"
+        " not checked (run dansokh validate inside it)"
+    )
