@@ -299,3 +299,70 @@ def test_changed_since_names_a_submodule_it_does_not_check(small_repo, path):
         f"{path}:1:1: Y011 skipped: a git submodule that changed; its plans belong to another repository and were"
         " not checked (run dansokh validate inside it)"
     )
+
+
+# --- values quoted in messages: at most 60 characters -------------------------------------------
+
+HUGE = "Q" * 2_000_000  # a 2 MB name
+SHORT = "'" + "Q" * 59 + "…'"  # as a message quotes it
+
+
+@pytest.fixture
+def shipped_catalogue_afterwards():
+    from dansokh.model.catalogue import SHIPPED, activate
+
+    yield
+    activate(SHIPPED)
+
+
+def _messages(result) -> list[str]:
+    """``CODE message`` of each diagnostic line (their positions depend on the long lines)."""
+    lines = [line for line in result.stdout.splitlines() if ": " in line and not line.startswith(" ")]
+    return [line.split(": ", 1)[1] for line in lines if line.split(": ", 1)[1][:1].isupper() and line.split(": ", 1)[1][1:4].isdigit()]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (f"units:\n  - {{code: '{HUGE}', name: x, dimension: people, kind: count}}\n",
+         "S003 code: at most 60 characters, not 2,000,000; shorten it"),
+        (f"indicators:\n  - {{key: implants_ward, name: '{HUGE}', unit: người, direction: floor, kind: count}}\n",
+         "S003 name: at most 200 characters, not 2,000,000; shorten it"),
+        (f"indicators:\n  - {{key: {HUGE.lower()}, name: x, unit: người, direction: floor, kind: count}}\n",
+         "S003 key: at most 60 characters, not 2,000,000; shorten it"),
+        (f"indicators:\n  - {{key: visits_ward, name: x, unit: '{HUGE}', direction: floor, kind: count}}\n",
+         f"S005 unknown unit {SHORT} (known: %, ‰, người, buổi, lượt, trẻ trai/100 trẻ gái); add it under units:"),
+        (f"indicators:\n  - {{key: talks_ward, name: x, unit: người, direction: floor, kind: count, '{HUGE}': 1}}\n",
+         f"S001 unknown key {SHORT}"),
+        (f"indicators:\n  - {{key: talks_ward, name: x, unit: người, direction: floor, kind: count}}\n"
+         f"  - {{key: '{HUGE}', name: x, unit: người, direction: floor, kind: count}}\n",
+         "S003 key: at most 60 characters, not 2,000,000; shorten it"),
+    ],
+    ids=["unit-code", "indicator-name", "indicator-key", "unknown-unit", "unknown-key", "key-not-a-key"],
+)
+def test_a_2mb_name_in_a_catalogue_file_is_never_quoted_whole(real_plans, shipped_catalogue_afterwards, entry, message):
+    write_files(Path.cwd(), {"dansokh.toml": 'catalogue = "catalogue.yaml"\n', "catalogue.yaml": entry})
+    result = cli("validate", "plans")
+    assert result.exit_code == 1
+    assert max(len(line) for line in result.output.splitlines()) < 300
+    assert _messages(result) == [
+        message,
+        "U004 no 2025 plan of 'thanh-pho-lao-cai' in this repository; what it assigned to phường Bắc Cường cannot be checked",
+    ]
+
+
+def test_a_2mb_name_in_a_plan_is_never_quoted_whole(real_plans):
+    plan = real_plans / "2025" / "long-bien.yaml"
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace("  name: Long Biên\n", f"  name: '{HUGE}'\n", 1)
+    text = text.replace("year: 2025\n", f"year: 2025\n'{HUGE}': 1\n", 1)
+    plan.write_text(text, encoding="utf-8")
+    city = real_plans / "2025" / "city.yaml"
+    city.write_text(city.read_text(encoding="utf-8").replace("unit: người", f"unit: '{HUGE}'", 1), encoding="utf-8")
+    result = cli("validate", "plans")
+    assert result.exit_code == 1
+    assert max(len(line) for line in result.output.splitlines()) < 400
+    found = _messages(result)
+    assert f"S001 unknown key {SHORT}" in found
+    assert "S003 name: at most 200 characters, not 2,000,000: a unit's name as the documents write it" in found
+    assert [m for m in found if "unknown unit" in m] == [f"S005 unknown unit {SHORT} (known: %, ‰, người, buổi, lượt, trẻ trai/100 trẻ gái)"], found

@@ -22,10 +22,13 @@ MAX_TEXT_IN_MESSAGE = 60
 """Characters of a value a message quotes before it is shortened with "…" (the README's promise)."""
 
 
-def shorten(text: str, width: int = MAX_TEXT_IN_MESSAGE) -> str:
-    """``text`` as a message quotes it: at most ``width`` characters.  Every value from a file
-    that a message quotes goes through here (``read.limits`` and ``config`` take it from here)."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+def shorten(text: Any, width: int = MAX_TEXT_IN_MESSAGE) -> Any:
+    """``text`` as a message quotes it: at most ``width`` characters (a value that is not text,
+    a number or ``None``, as it is).  Every value from a file that a message quotes goes through
+    here (``read.limits`` and ``config`` take it from here)."""
+    if not isinstance(text, str) or len(text) <= width:
+        return text
+    return text[: width - 1] + "…"
 
 
 class Span(NamedTuple):

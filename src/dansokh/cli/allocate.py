@@ -57,7 +57,7 @@ def _carried_weights(repo, parent, by: str, chosen: str | None, method: Method):
 
     plan_text, _sep, column = by.rpartition(":")
     if column not in CATALOGUE:
-        raise fail(_("--by: unknown indicator {key!r} (see `dansokh indicators`)").format(key=column))
+        raise fail(_("--by: unknown indicator {key!r} (see `dansokh indicators`)").format(key=shorten(column)))
     old = named_plan(repo, plan_text, "--by", tell=False)
     if old.plan.plan.year >= parent.plan.year:
         raise fail(

@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..diagnostics import shorten
 from ..i18n import N_, _
 from .app import app, fail, named_plan, settings_from
 from .catalogue import repository_catalogue
@@ -130,7 +131,7 @@ def _against_last_year(repo, loaded, chosen=None):  # -> PlanDiff
     if before is None:
         plan = loaded.plan
         if plan.continues is not None:
-            raise fail(_("--plan: {plan} continues {other!r}, which is not in the repository").format(plan=plan.id, other=plan.continues))
+            raise fail(_("--plan: {plan} continues {other!r}, which is not in the repository").format(plan=plan.id, other=shorten(plan.continues)))
         raise fail(
             _("--plan: {plan} continues no plan: {unit} has no {year} plan in the repository to compare it with").format(
                 plan=plan.id, unit=plan.unit_title, year=plan.year - 1

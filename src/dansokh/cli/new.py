@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from ..cascade.apportion import Method  # light: the enum is an option's type
+from ..diagnostics import shorten
 from ..i18n import N_, _, ngettext
 from .app import app, fail, named_plan, say
 
@@ -33,7 +34,7 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
     taken = repo.by_id.get(draft.plan_id)
     if taken is not None:
         raise fail(
-            _("plan id {id!r} is already used by {file}; choose another with --id").format(id=draft.plan_id, file=taken.file)
+            _("plan id {id!r} is already used by {file}; choose another with --id").format(id=shorten(draft.plan_id), file=taken.file)
         )
     path = default_path(beside, old_year, draft)
     if output is not None:  # -o plans/2026/ (a trailing slash, or a folder) is the folder to put it in

@@ -30,3 +30,12 @@ MAX_PER_RULE = 100
 
 MAX_PER_FILE = 1000
 """Diagnostics shown for one file, all codes together."""
+
+MAX_CATALOGUE_KEY = MAX_TEXT_IN_MESSAGE
+"""Characters of a unit's code or an indicator's key or alias in a catalogue file (the shipped
+ones have at most 33): what messages quote of them whole."""
+
+MAX_NAME = 200
+"""Characters of a name in a catalogue file (a unit's or an indicator's; the longest official
+indicator name has 71) or of a unit's name or alias in a plan: the label messages, tables and
+appendices write whole."""

@@ -206,7 +206,7 @@ class _Builder:
                 self.diagnostics.append(
                     codes.DUPLICATE_KEY.at(
                         self.span(key_node),
-                        _("duplicate key {key!r} (first at line {line}); the first is kept").format(key=key, line=line),
+                        _("duplicate key {key!r} (first at line {line}); the first is kept").format(key=shorten(key), line=line),
                     )
                 )
                 continue

@@ -13,6 +13,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from ..diagnostics import shorten
 from ..i18n import _
 from ..read.discover import PLAN_SUFFIXES, discover
 from ..read.files import read_bounded
@@ -54,12 +55,12 @@ def resolve(rev: str, cwd: Path | None = None) -> str:
     """The commit a revision names (``origin/main``, ``HEAD~1``, a tag, a hash)."""
     repository_root(cwd)
     if not rev or rev.startswith("-"):
-        raise GitError(_("not a revision: {rev!r}").format(rev=rev))
+        raise GitError(_("not a revision: {rev!r}").format(rev=shorten(rev)))
     try:
         return _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd).decode().strip()
     except GitError:
         raise GitError(
-            _("unknown revision {rev!r} (is it fetched? in CI, fetch the base branch first)").format(rev=rev)
+            _("unknown revision {rev!r} (is it fetched? in CI, fetch the base branch first)").format(rev=shorten(rev))
         ) from None
 
 
@@ -150,7 +151,7 @@ def _blobs(ids: list[str], max_bytes: int, cwd: Path | None) -> list[bytes]:
         end = output.index(b"\n", at)
         header = bytes(view[at:end]).split()
         if len(header) != 3 or header[1] != b"blob" or int(header[2]) > max_bytes:
-            raise GitError(_("git cat-file gave {header!r} for {blob}").format(header=b" ".join(header).decode("utf-8", "replace"), blob=blob))
+            raise GitError(_("git cat-file gave {header!r} for {blob}").format(header=shorten(b" ".join(header).decode("utf-8", "replace")), blob=blob))
         size = int(header[2])
         found.append(bytes(view[end + 1 : end + 1 + size]))
         at = end + 1 + size + 1
