@@ -366,3 +366,44 @@ def test_a_2mb_name_in_a_plan_is_never_quoted_whole(real_plans):
     assert f"S001 unknown key {SHORT}" in found
     assert "S003 name: at most 200 characters, not 2,000,000: a unit's name as the documents write it" in found
     assert [m for m in found if "unknown unit" in m] == [f"S005 unknown unit {SHORT} (known: %, ‰, người, buổi, lượt, trẻ trai/100 trẻ gái)"], found
+
+
+# --- a plan with errors, named on the command line ----------------------------------------------
+
+
+LONG_BIEN = "plans/2025/long-bien.yaml"
+BROKEN = "the plan {file} has errors and could not be read; see them with dansokh validate {file}"
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "text"),
+    [
+        (("render", "appendix2", "--plan", "long-bien"), "--plan", "long-bien"),
+        (("new", "--next", "long-bien", "--dry-run"), "--next", "long-bien"),
+        (("diff", "--plan", "long-bien"), "--plan", "long-bien"),
+        (("allocate", "--from", "long-bien", "--to", "ngoc-thuy"), "--from", "long-bien"),
+        (("allocate", "--from", "city", "--to", "long-bien"), "--to", "long-bien"),
+        (("allocate", "--from", "long-bien", "--split", "new_users_iud", "--whole", "1200"), "--from", "long-bien"),
+    ],
+    ids=["render", "new-next", "diff-plan", "allocate-from", "allocate-to", "allocate-split"],
+)
+def test_a_plan_with_one_error_is_said_to_have_errors_not_to_be_missing(real_plans, command, option, text):
+    plan = Path(LONG_BIEN)
+    plan.write_text(plan.read_text(encoding="utf-8").replace("year: 2025\n", "year: 2025\nyeer: 2025\n", 1), encoding="utf-8")
+    result = cli(*command)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == f"{option} {text!r}: " + BROKEN.format(file=LONG_BIEN)
+    validated = cli("validate", LONG_BIEN)
+    assert validated.exit_code == 1 and f"{LONG_BIEN}:5:1: S001 unknown key 'yeer'; did you mean 'year'?" in validated.stdout
+
+
+def test_a_childs_plan_with_errors_is_never_started_again_beside_it(real_plans):
+    cli("new", "--from", "long-bien", "--unit", "ngoc-thuy")
+    NGOC_THUY.write_text(NGOC_THUY.read_text(encoding="utf-8").replace("year: 2025\n", "year: 2025\nyeer: 2025\n", 1), encoding="utf-8")
+    before = sorted(p.name for p in NGOC_THUY.parent.iterdir())
+    for command, option in ((("new", "--from", "long-bien", "--unit", "ngoc-thuy", "-o", "other.yaml"), "--unit"),
+                            (("allocate", "--from", "long-bien", "--to", "ngoc-thuy", "--write"), "--to")):
+        result = cli(*command)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.strip() == f"{option} 'ngoc-thuy': " + BROKEN.format(file=NGOC_THUY)
+    assert sorted(p.name for p in NGOC_THUY.parent.iterdir()) == before and not Path("other.yaml").exists()

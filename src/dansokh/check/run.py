@@ -28,7 +28,7 @@ from typing import Any
 
 from .. import i18n
 from ..cascade.crosswalk import LoadedCrosswalk
-from ..cascade.repository import LoadedPlan, Repository
+from ..cascade.repository import Broken, LoadedPlan, Repository
 from ..cascade.results import Book, LoadedResult
 from ..diagnostics import Diagnostic, Severity, Span
 from ..i18n import _
@@ -421,6 +421,7 @@ class _Run:
         with localcontext(EXACT):  # sums and products of plan numbers, exact (model/numbers.py)
             repo = Repository.build(plans)
             repo.crosswalks = self.crosswalks
+            repo.broken = self._broken(needed, plans)
             for rule in REPO_RULES:
                 if rule.opt_in and (self.selection is None or not self.selection.runs(rule)):
                     continue
@@ -463,6 +464,18 @@ class _Run:
                 self.cache.keep_only({file.digest for file in self.files if file.digest is not None})
             self.cache.close()
         return findings
+
+    def _broken(self, needed: Sequence[int], plans: list[LoadedPlan]) -> list[Broken]:
+        """The files read whose header is a plan's but that gave no plan (their errors are theirs)."""
+        typed = {loaded.file for loaded in plans}
+        broken = []
+        for n in needed:
+            file = self.files[n]
+            header = file.header
+            name = file.display()
+            if header is not None and not header.result and header.crosswalk is None and (header.id or header.unit) and name not in typed:
+                broken.append(Broken(name, header.id, header.unit, header.year))
+        return broken
 
     def _submodules(self, changed: Changed) -> Iterator[Diagnostic]:
         """A submodule under the given paths that changed: its plans are another repository's,

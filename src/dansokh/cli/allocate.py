@@ -13,7 +13,7 @@ from ..cascade.apportion import ApportionError, Method  # light: the enum is an 
 from ..i18n import N_, _
 from ..model.numbers import MAX_WHOLE_DIGITS  # light: a bound of an option
 from ..read.limits import shorten
-from .app import app, fail, named_plan, say
+from .app import app, broken_plan, fail, named_plan, say
 
 
 class EdgeFormat(str, Enum):
@@ -194,7 +194,10 @@ def allocate_command(
     try:
         parent, child = find_edge(repo, source, to, year)  # type: ignore[arg-type]
     except LookupError_ as error:
+        broken_plan(repo, source, "--from", None, year)  # type: ignore[arg-type]
         raise fail(str(error)) from None
+    if child.plan is None:  # its plan may be a file with errors: never started again beside it
+        broken_plan(repo, to, "--to", child.unit.id, child.year)  # type: ignore[arg-type]
     if parent.telling:
         say(parent.note("--from", source))
     if child.telling:

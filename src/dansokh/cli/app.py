@@ -105,12 +105,30 @@ def named_plan(repo: Repository, text: str, option: str, year: int | None = None
     try:
         found = find(repo, text, year=year)
     except LookupError_ as error:
+        broken_plan(repo, text, option, None, year)
         raise fail(_("{option}: {reason}").format(option=option, reason=error)) from None
     if found.plan is None:
+        broken_plan(repo, text, option, found.unit.id, year)
         raise fail(found.note(option, text))
     if tell and found.telling:
         say(found.note(option, text))
     return found
+
+
+def broken_plan(repo: Repository, text: str, option: str, unit: str | None, year: int | None) -> None:
+    """When the plan ``text`` names is a file of the repository that has errors (it could not be
+    read as a plan), say so, where, and how to see them: exit 1, the plans have errors (not
+    "no plan in this repository")."""
+    from ..read.limits import shorten
+
+    for broken in repo.broken:
+        if text in (broken.id, broken.unit) or (unit is not None and broken.unit == unit):
+            if year is None or broken.year in (None, year):
+                raise fail(
+                    _("{option} {text!r}: the plan {file} has errors and could not be read; see them with"
+                      " dansokh validate {file}").format(option=option, text=shorten(text), file=broken.file),
+                    1,
+                )
 
 
 def lang_argument(argv: list[str]) -> str | None:

@@ -11,7 +11,7 @@ import typer
 from ..cascade.apportion import Method  # light: the enum is an option's type
 from ..diagnostics import shorten
 from ..i18n import N_, _, ngettext
-from .app import app, fail, named_plan, say
+from .app import app, broken_plan, fail, named_plan, say
 
 if TYPE_CHECKING:  # the command imports what it needs when it runs: `dansokh --help` stays quick
     from ..cascade.drafts import Carry, Draft
@@ -217,7 +217,10 @@ def new_command(
     try:
         parent, child = find_edge(repo, source, unit, year)  # type: ignore[arg-type]
     except LookupError_ as error:
+        broken_plan(repo, source, "--from", None, year)  # type: ignore[arg-type]
         raise fail(str(error)) from None
+    if child.plan is None:  # its plan may be a file with errors: never started again beside it
+        broken_plan(repo, unit, "--unit", child.unit.id, child.year)  # type: ignore[arg-type]
     if parent.telling:
         say(parent.note("--from", source))  # type: ignore[arg-type]
     assert parent.plan is not None
