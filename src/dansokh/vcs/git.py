@@ -151,7 +151,8 @@ def _blobs(ids: list[str], max_bytes: int, cwd: Path | None) -> list[bytes]:
         end = output.index(b"\n", at)
         header = bytes(view[at:end]).split()
         if len(header) != 3 or header[1] != b"blob" or int(header[2]) > max_bytes:
-            raise GitError(_("git cat-file gave {header!r} for {blob}").format(header=shorten(b" ".join(header).decode("utf-8", "replace")), blob=blob))
+            shown = b" ".join(header).decode("utf-8", "replace")
+            raise GitError(_("git cat-file gave {header!r} for {blob}").format(header=shorten(shown), blob=blob))
         size = int(header[2])
         found.append(bytes(view[end + 1 : end + 1 + size]))
         at = end + 1 + size + 1
