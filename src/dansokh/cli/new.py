@@ -198,7 +198,6 @@ def new_command(
     from ..cascade.lookup import LookupError_, find_edge
     from ..check.run import load_repository
     from ..model.plan import _SLUG
-    from ..read.limits import shorten
 
     if (next_of is None) == (source is None):
         raise fail(_("give --from PARENT --unit UNIT (a child's first plan) or --next PLAN (next year's plan)"))
