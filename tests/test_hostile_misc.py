@@ -154,6 +154,7 @@ def test_a_pyproject_that_cannot_be_used_is_a_usage_error_and_version_and_help_s
         ("ignore = {a = 1}", "ignore must be a list of rule codes or prefixes"),
         ("severity = 5", 'severity must map codes to "error", "warning" or "info"'),
         ("severity = {C002 = 5}", 'severity must map codes to "error", "warning" or "info"'),
+        ('severity = {C002 = "bogus"}', 'severity must map codes to "error", "warning" or "info"'),
         ("lang = []", 'lang must be "vi" or "en"'),
         ("default_plan = 5", "default_plan must be a plan id, unit id or name"),
         ('max_file_size = "5"', "max_file_size must be a positive number of bytes"),
@@ -169,6 +170,12 @@ def test_every_setting_of_the_wrong_type_is_a_usage_error_naming_file_and_key(re
     code, out, err = dansokh_main(capsys, "validate", "plans")
     assert (code, out, err.strip()) == (2, "", f"{Path('dansokh.toml').resolve()}: {message}")
     assert dansokh_main(capsys, "--version")[:2] == (0, "dansokh 0.1.0\n")
+
+
+def test_a_severity_for_a_code_that_names_no_rule_says_so(real_plans, capsys):
+    Path("dansokh.toml").write_text('severity = {ZZZ9 = "error"}\n', encoding="utf-8")
+    code, out, err = dansokh_main(capsys, "validate", "plans")
+    assert (code, out, err.strip()) == (2, "", "severity: 'ZZZ9' names no rule (see `dansokh rules`)")
 
 
 @pytest.mark.parametrize(

@@ -179,7 +179,7 @@ def parse(path: Path, table: dict[str, Any]) -> Config:
         return value
 
     severity = table.get("severity", {})
-    if not isinstance(severity, dict) or not all(isinstance(v, str) for v in severity.values()):
+    if not isinstance(severity, dict) or not all(v in ("error", "warning", "info") for v in severity.values()):
         raise ConfigError(_('{path}: severity must map codes to "error", "warning" or "info"').format(path=path))
     lang = table.get("lang")
     if lang is not None and lang not in ("vi", "en"):

@@ -45,9 +45,10 @@ class Selection:
     ) -> "Selection":
         levels = {}
         for code, level in (severities or {}).items():
+            named = _check_codes([code], "severity")  # a code that names no rule says so, not that its level is wrong
             try:
-                levels[_check_codes([code], "severity")[0]] = Severity(level)
-            except ValueError:
+                levels[named[0]] = Severity(level)
+            except (ValueError, IndexError):
                 raise SelectionError(
                     _("severity of {code}: {level!r} is not error, warning or info").format(code=code, level=shorten(level))
                 ) from None
