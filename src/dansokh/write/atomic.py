@@ -6,6 +6,8 @@ A file that changed on disk since it was read is not overwritten: the check is m
 advisory lock on the file, and made again immediately before the rename.  A read-only file is
 refused, as an editor would.  A path that is not a regular file (a FIFO, ``/dev/stdout``, a
 device) is written through, never replaced; a symbolic link is followed, so the link stays.
+A new file (``create_bytes_atomic``) is linked into place only while its path is free: nothing is
+at the path until the whole text is.
 """
 
 from __future__ import annotations
