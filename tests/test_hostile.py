@@ -75,18 +75,19 @@ def test_a_long_line_that_only_looks_deep_keeps_every_position(real_plans, long)
 @pytest.mark.parametrize(
     ("file", "old", "new", "after", "count", "exits"),
     [
-        (LONG_BIEN, "value: 90", "value: 1E+1000000", "indicator: prenatal_screening", 1, (0, 0)),
-        (CITY, "[416950, 35600,", "[9E+999999, 9E+999999,", None, 2, (2, 2)),
+        (LONG_BIEN, "value: 90", "value: 1E+1000000", "indicator: prenatal_screening", 1, (1, 0)),
+        (CITY, "[416950, 35600,", "[9E+999999, 9E+999999,", None, 2, (1, 1)),
         (BAC_CUONG, "count: 1199", "count: 1199\n    base: 1000000000000000000000000000", None, 1, (0, 0)),
-        (CITY, "[0.15, 85, 90, 85, 89]", "[0.15000000000000000000000000001, 85, 90, 85, 89]", None, 1, (2, 2)),
+        (CITY, "[0.15, 85, 90, 85, 89]", "[0.15000000000000000000000000001, 85, 90, 85, 89]", None, 1, (1, 1)),
         (BAC_CUONG, "value: 70", "value: 1E-400", None, 1, (0, 0)),
-        (LONG_BIEN, "value: 90", "value: " + "9" * 5000, "indicator: prenatal_screening", 1, (0, 0)),
+        (LONG_BIEN, "value: 90", "value: " + "9" * 5000, "indicator: prenatal_screening", 1, (1, 0)),
     ],
     ids=["1E+1000000", "two-9E+999999", "base-1e27", "29-decimals", "1E-400-with-count", "5000-digit-integer"],
 )
 def test_a_number_no_plan_may_hold_is_S003_at_its_cell(real_plans, file, old, new, after, count, exits):
-    """S003 at the number's line; a broken city plan stops the city's allocation and rendering
-    (exit 2), a broken Long Biên or Bắc Cường plan does not (exit 0)."""
+    """S003 at the number's line; a broken city plan stops the city's allocation and rendering,
+    a broken Long Biên plan the allocation to it, with the plan's file and `dansokh validate` (exit 1:
+    the plans have errors); a broken Bắc Cường plan stops neither (exit 0)."""
     path = Path(file)
     line = line_of(path, old, after=after) + new.count("\n")  # an added line moves the number down
     text = path.read_text(encoding="utf-8")
@@ -101,6 +102,9 @@ def test_a_number_no_plan_may_hold_is_S003_at_its_cell(real_plans, file, old, ne
     allocated = cli("allocate", "--from", "city", "--to", "long-bien")
     rendered = cli("render", "all", "--plan", "city", "-f", "xlsx", "-o", "out/")
     assert (allocated.exit_code, rendered.exit_code) == exits, (allocated.output, rendered.output)
+    if exits[0] == 1:
+        option = "--from 'city'" if file == CITY else "--to 'long-bien'"
+        assert allocated.stderr.strip() == f"{option}: the plan {file} has errors and could not be read; see them with dansokh validate {file}"
 
 
 def test_a_schedule_time_with_thousands_of_digits_is_a_warning(real_plans):

@@ -49,6 +49,18 @@ def with_results(in_tmp: Path) -> Path:
 def test_a_catalogue_file_that_is_a_fifo_or_a_device_is_refused_not_waited_on(real_plans, named, kind):
     os.mkfifo("pipe.yaml")
     write_files(Path("."), {"dansokh.toml": f'catalogue = "{named}"\n'})
+    if named.startswith("/"):  # outside the repository: the settings are refused before anything is opened
+        result = cli("validate", "plans/", seconds=20)
+        root = Path.cwd().resolve()
+        assert (result.exit_code, result.stderr.strip()) == (2, (
+            f"{root / 'dansokh.toml'}: catalogue = {named!r} is outside the repository ({root}); name a path inside"
+            " it, relative to this file"
+        ))
+        os.symlink(named, "device.yaml")  # through a link inside it: the same
+        write_files(Path("."), {"dansokh.toml": 'catalogue = "device.yaml"\n'})
+        result = cli("validate", "plans/", seconds=20)
+        assert result.exit_code == 2 and "catalogue = 'device.yaml' is outside the repository" in result.stderr
+        return
     result = cli("validate", "plans/", seconds=20)
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]

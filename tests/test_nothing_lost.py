@@ -215,17 +215,23 @@ def test_new_with_a_trailing_slash_puts_the_plan_in_that_folder(real_plans):
 
 
 def test_new_refuses_when_its_new_file_changes_while_it_is_written(real_plans, monkeypatch):
-    """Another program writes into the file `dansokh new` has just claimed: WriteRefused, exit 1,
-    and the other program's bytes stay."""
-    real_fsync = os.fsync
+    """Where hard links are not supported, the path is claimed empty once the text is on disk;
+    another program writes into it at that moment: WriteRefused, exit 1, and its bytes stay."""
+    real_open = os.open
     target = Path("plans/2026/long-bien-2026.yaml")
 
-    def another_program_writes(fd):
-        real_fsync(fd)
-        if target.exists() and target.stat().st_size == 0:
-            target.write_text("# someone else's\n", encoding="utf-8")
+    def no_links(source, destination, *args, **kwargs):
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
 
-    monkeypatch.setattr(os, "fsync", another_program_writes)
+    def another_program_writes(path, flags, *args):
+        descriptor = real_open(path, flags, *args)
+        if flags & os.O_EXCL and Path(path) == target:
+            with open(target, "w", encoding="utf-8") as stream:
+                stream.write("# someone else's\n")
+        return descriptor
+
+    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setattr(os, "open", another_program_writes)
     result = cli("new", "--next", "long-bien")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1] == f"{target} changed on disk since it was read; nothing was written"  # after the note on the reform

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .diagnostics import shorten
 from .i18n import _
 
 CONFIG_FILE = "dansokh.toml"
@@ -64,12 +65,41 @@ def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
             return own, _read(own)
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file():
-            table = _read(pyproject).get("tool", {}).get("dansokh")
+            table = _tool_table(pyproject, _read(pyproject))
             if table is not None:
                 return pyproject, table
         if (candidate / ".git").exists():
             break
     return None
+
+
+def _tool_table(path: Path, document: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``[tool.dansokh]`` table of a pyproject.toml (``None`` when it has none); a
+    ``ConfigError`` naming the key when ``tool`` or ``tool.dansokh`` is not a table."""
+    tool = document.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ConfigError(_("{path}: tool must be a table ([tool]), not {value}").format(path=path, value=_kind(tool)))
+    table = tool.get("dansokh")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(
+            _("{path}: tool.dansokh must be a table of settings ([tool.dansokh]), not {value}").format(path=path, value=_kind(table))
+        )
+    return table
+
+
+def _kind(value: Any) -> str:
+    """What a TOML value is, as a message names it."""
+    if isinstance(value, bool):
+        return _("true or false")
+    if isinstance(value, (int, float)):
+        return _("a number")
+    if isinstance(value, str):
+        return _("a text")
+    if isinstance(value, list):
+        return _("a list")
+    return _("a date or time")
 
 
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -105,15 +135,33 @@ def load(start: Path | None = None, explicit: Path | None = None) -> Config:
     """The configuration for a run in ``start`` (default: the working folder), or from
     ``explicit`` (``--config``); an empty Config when there is none."""
     if explicit is not None:
-        table = _read(explicit)
+        table: dict[str, Any] | None = _read(explicit)
         if explicit.name == "pyproject.toml":
-            table = table.get("tool", {}).get("dansokh", {})
-        return _parse(explicit, table)
+            table = _tool_table(explicit, table or {})
+        return parse(explicit, table or {})
     found = find(start or Path.cwd())
-    return _parse(*found) if found else Config()
+    return parse(*found) if found else Config()
 
 
-def _parse(path: Path, table: dict[str, Any]) -> Config:
+def inside(path: Path, key: str, named: str) -> Path:
+    """Where the setting ``key`` of the file ``path`` points (relative to the file's folder, the
+    repository's root), links resolved; a ``ConfigError`` naming the file and the key when that
+    is outside the repository: dansokh reads the plans of the repository, never the whole disk."""
+    root = Path(os.path.realpath(path.parent.absolute()))
+    try:
+        target = Path(os.path.realpath(root / named.strip()))
+    except (OSError, ValueError) as error:
+        raise ConfigError(_("{path}: {key}: {reason}").format(path=path, key=key, reason=error)) from None
+    if not target.is_relative_to(root):
+        raise ConfigError(
+            _("{path}: {key} = {value!r} is outside the repository ({root}); name a path inside it, relative to this file").format(
+                path=path, key=key, value=shorten(named), root=root
+            )
+        )
+    return target
+
+
+def parse(path: Path, table: dict[str, Any]) -> Config:
     unknown = sorted(set(table) - set(KEYS))
     if unknown:
         raise ConfigError(
@@ -131,7 +179,7 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
         return value
 
     severity = table.get("severity", {})
-    if not isinstance(severity, dict) or not all(isinstance(v, str) for v in severity.values()):
+    if not isinstance(severity, dict) or not all(v in ("error", "warning", "info") for v in severity.values()):
         raise ConfigError(_('{path}: severity must map codes to "error", "warning" or "info"').format(path=path))
     lang = table.get("lang")
     if lang is not None and lang not in ("vi", "en"):
@@ -156,6 +204,8 @@ def _parse(path: Path, table: dict[str, Any]) -> Config:
     catalogue = table.get("catalogue")
     if catalogue is not None and (not isinstance(catalogue, str) or not catalogue.strip()):
         raise ConfigError(_("{path}: catalogue must name a file (catalogue.yaml)").format(path=path))
+    for key, named in [*(("plans", f) for f in folders), *([("catalogue", catalogue)] if catalogue else [])]:
+        inside(path, key, named)
     return Config(
         path, codes("select"), codes("ignore"), dict(severity), lang,
         default_plan.strip() if default_plan else None, size, output, dict(pace), folders,

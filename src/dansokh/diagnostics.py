@@ -18,6 +18,18 @@ from typing import Any, NamedTuple
 
 from .i18n import _, ngettext
 
+MAX_TEXT_IN_MESSAGE = 60
+"""Characters of a value a message quotes before it is shortened with "…" (the README's promise)."""
+
+
+def shorten(text: Any, width: int = MAX_TEXT_IN_MESSAGE) -> Any:
+    """``text`` as a message quotes it: at most ``width`` characters (a value that is not text,
+    a number or ``None``, as it is).  Every value from a file that a message quotes goes through
+    here (``read.limits`` and ``config`` take it from here)."""
+    if not isinstance(text, str) or len(text) <= width:
+        return text
+    return text[: width - 1] + "…"
+
 
 class Span(NamedTuple):
     """A position, 1-based as editors and ``file:line:col`` show it; a named tuple because a

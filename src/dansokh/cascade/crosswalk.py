@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cached_property
 
+from ..diagnostics import shorten
 from ..i18n import _
 from ..model.catalogue import CATALOGUE
 from ..model.crosswalk import Crosswalk, Entry, as_fraction
@@ -368,7 +369,7 @@ def column_values(repo: Repository, loaded: LoadedPlan, indicator: str) -> tuple
                 values[candidates[0]] = value
         return values, table.columns[column].unit_code
     raise CarryError(
-        _("plan {plan} has no allocation table with a column {indicator!r}").format(plan=loaded.plan.id, indicator=indicator)
+        _("plan {plan} has no allocation table with a column {indicator!r}").format(plan=loaded.plan.id, indicator=shorten(indicator))
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..diagnostics import shorten
 from ..i18n import _
 from ..model import official
 from ..model.names import name_key, slug
@@ -136,10 +137,10 @@ class Placer:
             message = _(
                 "{name!r} is declared {level}, and there are no districts in {list}: {official} ({code}) is a"
                 " commune-level unit (cấp xã)."
-            ).format(name=unit.name, level=unit.level, list=snapshot.describe(), official=found.title, code=found.code)
+            ).format(name=shorten(unit.name), level=unit.level, list=snapshot.describe(), official=found.title, code=found.code)
         else:
             message = _("{name!r} is declared {level}, but {official} ({code}) is not at that level in {list}.").format(
-                name=unit.name, level=unit.level, official=found.title, code=found.code, list=snapshot.describe()
+                name=shorten(unit.name), level=unit.level, official=found.title, code=found.code, list=snapshot.describe()
             )
         moved = self._before_the_reform(unit, self.snapshot.units.get(found.parent or ""))
         return message + (" " + moved if moved else "")
@@ -175,7 +176,7 @@ class Placer:
         snapshot = self.snapshot
         pool = snapshot.children.get(parent.code if parent else None, [])
         where = _("a unit of {parent}").format(parent=parent.title) if parent else _("an official unit")
-        message = _("{name!r} is not {where} in {list}.").format(name=unit.name, where=where, list=snapshot.describe())
+        message = _("{name!r} is not {where} in {list}.").format(name=shorten(unit.name), where=where, list=snapshot.describe())
         by_slug = {slug(u.name): u for u in pool}
         if slug(unit.name) in by_slug:  # the same letters, other marks (Hồng Hả for Hồng Hà)
             close = [slug(unit.name)]

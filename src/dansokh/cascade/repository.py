@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model.catalogue import CATALOGUE
 from ..model.names import name_key
@@ -71,6 +71,16 @@ class Resolution:
     candidates: tuple[str, ...] | list[str]
 
 
+class Broken(NamedTuple):
+    """A plan file that could not be read as a plan (its errors are validate's), with what its
+    header says: a command that names it is told so, not that the plan does not exist."""
+
+    file: str
+    id: str | None
+    unit: str | None
+    year: int | None
+
+
 @dataclass
 class Repository:
     plans: list[LoadedPlan] = field(default_factory=list)
@@ -82,6 +92,7 @@ class Repository:
     children_of: dict[str, list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
     children_in: dict[tuple[str, int], list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
     crosswalks: list["LoadedCrosswalk"] = field(default_factory=list)  # beside the plans (cascade.crosswalk)
+    broken: list[Broken] = field(default_factory=list)  # plan files read that are not plans (check.run)
     _names: dict[tuple[str, int | None], dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     _rows: dict[tuple[int, int], dict[int, tuple[str, ...] | list[str]]] | None = field(default=None, repr=False)
 

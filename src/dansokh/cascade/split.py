@@ -61,7 +61,7 @@ def _table_with(loaded: LoadedPlan, indicator: str) -> tuple[int, AllocationTabl
         column = table.column_index(indicator)
         if column is not None:
             return index, table, column
-    raise SplitError(_("plan {plan} has no allocation table with a column {indicator!r}").format(plan=loaded.plan.id, indicator=indicator))
+    raise SplitError(_("plan {plan} has no allocation table with a column {indicator!r}").format(plan=loaded.plan.id, indicator=shorten(indicator)))
 
 
 def _row_units(repo: Repository, loaded: LoadedPlan, table_index: int) -> dict[int, str]:
@@ -147,7 +147,7 @@ def make_split(
     fixed: dict[str, int] | None = None,
 ) -> Split:
     if not CATALOGUE[indicator].quota:
-        raise SplitError(_("{indicator!r} is a rate, not a count: only quotas are split").format(indicator=indicator))
+        raise SplitError(_("{indicator!r} is a rate, not a count: only quotas are split").format(indicator=shorten(indicator)))
     table_index, table, column = _table_with(loaded, indicator)
     row_units = _row_units(repo, loaded, table_index)
     unit_rows = table.unit_rows
@@ -157,12 +157,12 @@ def make_split(
     if whole is None:
         stated = repo.stated(loaded, indicator)
         if stated is None:
-            raise SplitError(_("plan {plan} states no {indicator!r}; give the whole with --whole").format(plan=loaded.plan.id, indicator=indicator))
+            raise SplitError(_("plan {plan} states no {indicator!r}; give the whole with --whole").format(plan=loaded.plan.id, indicator=shorten(indicator)))
         whole = int(stated.value)
     if weights is None:
         weight_column = table.column_index(by or indicator)
         if weight_column is None:
-            raise SplitError(_("the table has no column {column!r} to weigh by").format(column=by))
+            raise SplitError(_("the table has no column {column!r} to weigh by").format(column=shorten(by)))
         weights = {}
         for index, row in unit_rows:
             value = row.values[weight_column] if weight_column < len(row.values) else None

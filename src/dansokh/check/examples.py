@@ -16,6 +16,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from ..diagnostics import shorten
 from ..i18n import _
 from ..read.loader import DEFAULT_MAX_BYTES
 from .findings import Findings
@@ -44,7 +45,7 @@ def file_text(spec: str | dict[str, Any], passing: bool = False) -> str:
         return spec["text"]
     for old, new in spec.get("replace", []):
         if text.count(old) != 1:
-            raise ValueError(_("{text!r} must occur once in base {base!r}").format(text=old, base=spec["base"]))
+            raise ValueError(_("{text!r} must occur once in base {base!r}").format(text=shorten(old), base=shorten(spec["base"])))
         text = text.replace(old, new)
     return text
 

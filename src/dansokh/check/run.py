@@ -28,7 +28,7 @@ from typing import Any
 
 from .. import i18n
 from ..cascade.crosswalk import LoadedCrosswalk
-from ..cascade.repository import LoadedPlan, Repository
+from ..cascade.repository import Broken, LoadedPlan, Repository
 from ..cascade.results import Book, LoadedResult
 from ..diagnostics import Diagnostic, Severity, Span
 from ..i18n import _
@@ -70,6 +70,7 @@ class Changed:
 
     files: frozenset[str]
     deleted: tuple[Header, ...] = ()
+    submodules: tuple[str, ...] = ()  # absolute: submodules that changed (another repository's plans, not checked)
 
 
 @dataclass
@@ -196,6 +197,7 @@ class _Run:
                 resolved = base if path == argument else base / path.relative_to(argument)
                 self.given_names.setdefault(str(resolved), display_path(path))
         self.given = list(self.given_names)
+        self.arguments = [argument.resolve() for argument in paths]
         self.root = find_root([within] if within is not None else paths)
         catalogue = self.root.catalogue
         # the repository's catalogue is in force for the whole run; its problems are reported whatever the paths
@@ -408,6 +410,7 @@ class _Run:
             index = Index([file.header for file in self.files])  # type: ignore[misc]
             if changed is not None:
                 report = sorted(self._changed_report(report, changed, index))
+                findings.diagnostics.extend(self._submodules(changed))
             needed = sorted(index.context(report)) if len(report) < len(self.files) // 2 else list(everything)
         else:
             needed = list(everything)
@@ -418,6 +421,7 @@ class _Run:
         with localcontext(EXACT):  # sums and products of plan numbers, exact (model/numbers.py)
             repo = Repository.build(plans)
             repo.crosswalks = self.crosswalks
+            repo.broken = self._broken(needed, plans)
             for rule in REPO_RULES:
                 if rule.opt_in and (self.selection is None or not self.selection.runs(rule)):
                     continue
@@ -460,6 +464,30 @@ class _Run:
                 self.cache.keep_only({file.digest for file in self.files if file.digest is not None})
             self.cache.close()
         return findings
+
+    def _broken(self, needed: Sequence[int], plans: list[LoadedPlan]) -> list[Broken]:
+        """The files read whose header is a plan's but that gave no plan (their errors are theirs)."""
+        typed = {loaded.file for loaded in plans}
+        broken = []
+        for n in needed:
+            file = self.files[n]
+            header = file.header
+            name = file.display()
+            if header is not None and not header.result and header.crosswalk is None and (header.id or header.unit) and name not in typed:
+                broken.append(Broken(name, header.id, header.unit, header.year))
+        return broken
+
+    def _submodules(self, changed: Changed) -> Iterator[Diagnostic]:
+        """A submodule under the given paths that changed: its plans are another repository's,
+        not checked here; said (Y011), never passed in silence."""
+        for name in changed.submodules:
+            path = Path(name)
+            if any(path == argument or path.is_relative_to(argument) for argument in self.arguments):
+                yield SKIPPED_PATH.at(
+                    Span(display_path(path), 1, 1),
+                    _("skipped: a git submodule that changed; its plans belong to another repository and were not"
+                      " checked (run dansokh validate inside it)"),
+                )
 
     def _changed_report(self, given: Sequence[int], changed: Changed, index: Index) -> set[int]:
         """The changed plans among the given files, and the plans of their parent and child units."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Diagnostic, Rule, Severity
+from ..diagnostics import shorten
 from ..i18n import _
 from .rules import ALL_RULES
 
@@ -23,7 +24,7 @@ def _check_codes(codes: list[str], option: str) -> list[str]:
     upper = [code.strip().upper() for code in codes if code.strip()]
     for code in upper:
         if not any(rule.code.startswith(code) for rule in ALL_RULES):
-            raise SelectionError(_("{option}: {code!r} names no rule (see `dansokh rules`)").format(option=option, code=code))
+            raise SelectionError(_("{option}: {code!r} names no rule (see `dansokh rules`)").format(option=option, code=shorten(code)))
     return upper
 
 
@@ -44,11 +45,12 @@ class Selection:
     ) -> "Selection":
         levels = {}
         for code, level in (severities or {}).items():
+            named = _check_codes([code], "severity")  # a code that names no rule says so, not that its level is wrong
             try:
-                levels[_check_codes([code], "severity")[0]] = Severity(level)
-            except ValueError:
+                levels[named[0]] = Severity(level)
+            except (ValueError, IndexError):
                 raise SelectionError(
-                    _("severity of {code}: {level!r} is not error, warning or info").format(code=code, level=level)
+                    _("severity of {code}: {level!r} is not error, warning or info").format(code=code, level=shorten(level))
                 ) from None
         return cls(
             _check_codes(select or [], "--select"),

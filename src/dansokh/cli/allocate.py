@@ -13,7 +13,7 @@ from ..cascade.apportion import ApportionError, Method  # light: the enum is an 
 from ..i18n import N_, _
 from ..model.numbers import MAX_WHOLE_DIGITS  # light: a bound of an option
 from ..read.limits import shorten
-from .app import app, fail, named_plan, say
+from .app import app, broken_plan, fail, named_plan, say
 
 
 class EdgeFormat(str, Enum):
@@ -57,7 +57,7 @@ def _carried_weights(repo, parent, by: str, chosen: str | None, method: Method):
 
     plan_text, _sep, column = by.rpartition(":")
     if column not in CATALOGUE:
-        raise fail(_("--by: unknown indicator {key!r} (see `dansokh indicators`)").format(key=column))
+        raise fail(_("--by: unknown indicator {key!r} (see `dansokh indicators`)").format(key=shorten(column)))
     old = named_plan(repo, plan_text, "--by", tell=False)
     if old.plan.plan.year >= parent.plan.year:
         raise fail(
@@ -194,7 +194,10 @@ def allocate_command(
     try:
         parent, child = find_edge(repo, source, to, year)  # type: ignore[arg-type]
     except LookupError_ as error:
+        broken_plan(repo, source, "--from", None, year)  # type: ignore[arg-type]
         raise fail(str(error)) from None
+    if child.plan is None:  # its plan may be a file with errors: never started again beside it
+        broken_plan(repo, to, "--to", child.unit.id, child.year)  # type: ignore[arg-type]
     if parent.telling:
         say(parent.note("--from", source))
     if child.telling:

@@ -52,6 +52,7 @@ def speak(lang: str | None, settings: config.Config) -> None:
 
 @app.callback()
 def root(
+    context: typer.Context,
     version: Annotated[
         Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version."))
     ] = None,
@@ -61,7 +62,15 @@ def root(
     global explicit_lang
     if not language_chosen:  # called without main() (a test's CliRunner): choose here
         explicit_lang = lang
-        speak(lang, settings_from(None))
+        rest = [*getattr(context, "protected_args", ()), *context.args]
+        speak(lang, config.Config() if asks_for_help(rest) else settings_from(None))
+
+
+def asks_for_help(arguments: list[str]) -> bool:
+    """Whether the arguments ask for the version or for help, which dansokh gives whatever the
+    settings hold (a settings file that cannot be used is reported by every other command)."""
+    before = arguments[: arguments.index("--")] if "--" in arguments else arguments
+    return not before or any(argument in ("--help", "--version") for argument in before)
 
 
 def settings_from(config_path: Optional[Path]) -> config.Config:
@@ -96,12 +105,30 @@ def named_plan(repo: Repository, text: str, option: str, year: int | None = None
     try:
         found = find(repo, text, year=year)
     except LookupError_ as error:
+        broken_plan(repo, text, option, None, year)
         raise fail(_("{option}: {reason}").format(option=option, reason=error)) from None
     if found.plan is None:
+        broken_plan(repo, text, option, found.unit.id, year)
         raise fail(found.note(option, text))
     if tell and found.telling:
         say(found.note(option, text))
     return found
+
+
+def broken_plan(repo: Repository, text: str, option: str, unit: str | None, year: int | None) -> None:
+    """When the plan ``text`` names is a file of the repository that has errors (it could not be
+    read as a plan), say so, where, and how to see them: exit 1, the plans have errors (not
+    "no plan in this repository")."""
+    from ..read.limits import shorten
+
+    for broken in repo.broken:
+        if text in (broken.id, broken.unit) or (unit is not None and broken.unit == unit):
+            if year is None or broken.year in (None, year):
+                raise fail(
+                    _("{option} {text!r}: the plan {file} has errors and could not be read; see them with"
+                      " dansokh validate {file}").format(option=option, text=shorten(text), file=broken.file),
+                    1,
+                )
 
 
 def lang_argument(argv: list[str]) -> str | None:
@@ -131,8 +158,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         settings = config.load()
     except config.ConfigError as error:
-        fail(str(error))
-        raise SystemExit(2) from None
+        if not asks_for_help(arguments):
+            fail(str(error))
+            raise SystemExit(2) from None
+        settings = config.Config()
     lang = lang_argument(arguments)
     try:
         i18n.setup(lang, settings.lang)
@@ -143,5 +172,8 @@ def main(argv: list[str] | None = None) -> None:
     explicit_lang, language_chosen = lang, True
     try:
         command(args=arguments, prog_name="dansokh")  # type: ignore[operator]
+    except config.ConfigError as error:  # the settings of the repository a command's paths lead to
+        fail(str(error))
+        raise SystemExit(2) from None
     finally:
         explicit_lang, language_chosen = None, False

@@ -15,8 +15,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..diagnostics import shorten
 from ..i18n import N_, _
-from .app import app, fail, named_plan
+from .app import app, fail, named_plan, settings_from
 from .catalogue import repository_catalogue
 
 
@@ -72,7 +73,7 @@ def diff_command(
 
     if rev is None and plan is None:
         raise fail(_("dansokh diff: give a revision (HEAD, origin/main …), or --plan PLAN to compare a plan with last year's"))
-    max_file_size = max_file_size or DEFAULT_MAX_BYTES
+    max_file_size = max_file_size or settings_from(None).max_file_size or DEFAULT_MAX_BYTES  # validate's limit
     if not plans:  # plans/ at the repository's root, wherever in it the command runs
         try:
             plans = [Path(display_path(repository_root() / "plans"))]
@@ -98,11 +99,11 @@ def diff_command(
                 raise GitError(
                     _("--plans {path}: no such file or folder at {rev} or in {where}").format(path=path, rev=rev, where=where)
                 )
-        old = load_side(f"{rev} ({old_commit[:7]})", files_at(old_commit, plans), max_file_size)
+        old = load_side(f"{rev} ({old_commit[:7]})", files_at(old_commit, plans, max_bytes=max_file_size), max_file_size)
         if new_commit is None:
             new = load_side(WORKING_TREE, working_files(plans, max_file_size), max_file_size)
         else:
-            new = load_side(f"{rev2} ({new_commit[:7]})", files_at(new_commit, plans), max_file_size)
+            new = load_side(f"{rev2} ({new_commit[:7]})", files_at(new_commit, plans, max_bytes=max_file_size), max_file_size)
     except GitError as error:
         raise fail(_("dansokh diff: {reason}").format(reason=error)) from None
     found = compare(old, new)
@@ -130,7 +131,7 @@ def _against_last_year(repo, loaded, chosen=None):  # -> PlanDiff
     if before is None:
         plan = loaded.plan
         if plan.continues is not None:
-            raise fail(_("--plan: {plan} continues {other!r}, which is not in the repository").format(plan=plan.id, other=plan.continues))
+            raise fail(_("--plan: {plan} continues {other!r}, which is not in the repository").format(plan=plan.id, other=shorten(plan.continues)))
         raise fail(
             _("--plan: {plan} continues no plan: {unit} has no {year} plan in the repository to compare it with").format(
                 plan=plan.id, unit=plan.unit_title, year=plan.year - 1

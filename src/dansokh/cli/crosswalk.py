@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from ..cascade.apportion import Method  # light: the enum is an option's type
+from ..diagnostics import shorten
 from ..i18n import N_, _
 from .app import app, fail, named_plan
 
@@ -35,7 +36,7 @@ def pick_bridge(repo: Repository, from_unit: str, from_year: int, to_year: int |
         for bridge in bridges(repo):
             if bridge.crosswalk.id == chosen or Path(bridge.loaded.file).resolve() == wanted:
                 return bridge
-        raise fail(_("--crosswalk: no crosswalk {name!r} in the repository").format(name=chosen))
+        raise fail(_("--crosswalk: no crosswalk {name!r} in the repository").format(name=shorten(chosen)))
     try:
         return bridge_for(repo, from_unit, from_year, to_year)
     except CarryError as error:
@@ -140,7 +141,7 @@ def _carry(
     bridge = pick_bridge(repo, loaded.plan.unit.id, loaded.plan.year, to_year, chosen)
     for key in indicators:
         if key not in CATALOGUE:
-            raise fail(_("--indicator: unknown indicator {key!r} (see `dansokh indicators`)").format(key=key))
+            raise fail(_("--indicator: unknown indicator {key!r} (see `dansokh indicators`)").format(key=shorten(key)))
     labels = {key: CATALOGUE[key].name for key in CATALOGUE}
     try:
         carried = [carry_column(repo, bridge, loaded, key, method) for key in (indicators or carried_indicators(repo, loaded))]

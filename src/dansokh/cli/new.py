@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from ..cascade.apportion import Method  # light: the enum is an option's type
+from ..diagnostics import shorten
 from ..i18n import N_, _, ngettext
-from .app import app, fail, named_plan, say
+from .app import app, broken_plan, fail, named_plan, say
 
 if TYPE_CHECKING:  # the command imports what it needs when it runs: `dansokh --help` stays quick
     from ..cascade.drafts import Carry, Draft
@@ -33,7 +34,7 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
     taken = repo.by_id.get(draft.plan_id)
     if taken is not None:
         raise fail(
-            _("plan id {id!r} is already used by {file}; choose another with --id").format(id=draft.plan_id, file=taken.file)
+            _("plan id {id!r} is already used by {file}; choose another with --id").format(id=shorten(draft.plan_id), file=taken.file)
         )
     path = default_path(beside, old_year, draft)
     if output is not None:  # -o plans/2026/ (a trailing slash, or a folder) is the folder to put it in
@@ -197,7 +198,6 @@ def new_command(
     from ..cascade.lookup import LookupError_, find_edge
     from ..check.run import load_repository
     from ..model.plan import _SLUG
-    from ..read.limits import shorten
 
     if (next_of is None) == (source is None):
         raise fail(_("give --from PARENT --unit UNIT (a child's first plan) or --next PLAN (next year's plan)"))
@@ -216,7 +216,10 @@ def new_command(
     try:
         parent, child = find_edge(repo, source, unit, year)  # type: ignore[arg-type]
     except LookupError_ as error:
+        broken_plan(repo, source, "--from", None, year)  # type: ignore[arg-type]
         raise fail(str(error)) from None
+    if child.plan is None:  # its plan may be a file with errors: never started again beside it
+        broken_plan(repo, unit, "--unit", child.unit.id, child.year)  # type: ignore[arg-type]
     if parent.telling:
         say(parent.note("--from", source))  # type: ignore[arg-type]
     assert parent.plan is not None

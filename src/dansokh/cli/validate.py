@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from .. import config
+from ..diagnostics import shorten
 from ..i18n import N_, _
 from . import app as state
 from .app import LANG_HELP, app, fail, settings_from, speak
@@ -35,7 +36,7 @@ def _severities(values: list[str]) -> dict[str, str]:
     for value in values:
         code, _equals, level = value.partition("=")
         if not code.strip() or not level.strip():
-            raise fail(_("--severity {value!r}: expected CODE=error|warning|info").format(value=value))
+            raise fail(_("--severity {value!r}: expected CODE=error|warning|info").format(value=shorten(value)))
         levels[code.strip()] = level.strip().lower()
     return levels
 

@@ -21,9 +21,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..diagnostics import Diagnostic, Related, Span
+from ..diagnostics import shorten
 from ..i18n import _
 from ..read import codes
 from ..read.files import read_bounded
+from ..read.limits import MAX_CATALOGUE_KEY, MAX_NAME
 from ..read.loader import DEFAULT_MAX_BYTES, PlanFile, load_text
 from .catalogue import KINDS, SHIPPED, Catalogue, Direction, activate, layered
 from .parse import diagnostics_of
@@ -110,11 +112,15 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
         problems += entry_problems
         if entry is None:
             continue
+        long = _too_long(entry, span, where)
+        if long is not None:
+            problems.append(long)
+            continue
         if entry.code in first_unit:
             problems.append(
                 codes.CATALOGUE_CONFLICT.at(
                     span(where + ("code",)),
-                    _("unit {code!r} is defined twice in this file").format(code=entry.code),
+                    _("unit {code!r} is defined twice in this file").format(code=shorten(entry.code)),
                     Related(span(("units", first_unit[entry.code], "code")), _("first defined here")),
                 )
             )
@@ -135,7 +141,7 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
                     codes.CATALOGUE_CONFLICT.at(
                         span(where + ("kind",)),
                         _("unit {code!r} cannot become a {kind}: {keys} are measured in it; define a new unit instead").format(
-                            code=entry.code, kind=entry.kind, keys=", ".join(repr(k) for k in users[:5]) + (" …" if len(users) > 5 else "")
+                            code=shorten(entry.code), kind=entry.kind, keys=", ".join(repr(k) for k in users[:5]) + (" …" if len(users) > 5 else "")
                         ),
                     )
                 )
@@ -152,6 +158,10 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
         problems += entry_problems
         if entry is None:
             continue
+        long = _too_long(entry, span, where)
+        if long is not None:
+            problems.append(long)
+            continue
         if not KEY_PATTERN.match(entry.key):
             problems.append(codes.WRONG_VALUE.at(span(where + ("key",)), _key_message(entry.key)))
             continue
@@ -164,7 +174,7 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
             problems.append(
                 codes.CATALOGUE_CONFLICT.at(
                     span(where + ("key",)),
-                    _("{key!r} is already defined in this file, as a key or an alias").format(key=clash),
+                    _("{key!r} is already defined in this file, as a key or an alias").format(key=shorten(clash)),
                     Related(span(defined[clash] + ("key",)), _("first defined here")),
                 )
             )
@@ -190,7 +200,7 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
                 codes.UNKNOWN_UNIT.at(
                     span(where + ("unit",)),
                     _("unknown unit {unit!r} (known: {known}); add it under units:").format(
-                        unit=indicator.unit, known=", ".join(merged_units)
+                        unit=shorten(indicator.unit), known=_listed(list(merged_units))
                     ),
                 )
             )
@@ -201,7 +211,7 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
                     span(where + ("kind",)) if entry.kind else span(where + ("unit",)),
                     _("{key!r} is a {kind} but its unit {unit!r} is a {unit_kind}: a count is measured in a count unit"
                       " (người, buổi …), a rate in a rate unit (%, ‰ …)").format(
-                        key=entry.key, kind=indicator.kind, unit=indicator.unit, unit_kind=merged_units[indicator.unit].kind
+                        key=shorten(entry.key), kind=indicator.kind, unit=shorten(indicator.unit), unit_kind=merged_units[indicator.unit].kind
                     ),
                 )
             )
@@ -221,7 +231,7 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
             problems.append(
                 codes.CATALOGUE_CONFLICT.at(
                     span(where + ("parts",)),
-                    _("{key!r} is among its own parts (directly or through the parts of its parts): a total is the sum of other indicators").format(key=entry.key),
+                    _("{key!r} is among its own parts (directly or through the parts of its parts): a total is the sum of other indicators").format(key=shorten(entry.key)),
                 )
             )
             continue
@@ -244,6 +254,28 @@ def _part_of_itself(key: str, catalogue: Catalogue) -> bool:
     return False
 
 
+def _too_long(entry: UnitEntry | IndicatorEntry, span: Any, where: tuple[Any, ...]) -> Diagnostic | None:
+    """S003 at the first code, key, alias or name longer than a catalogue allows (a 2 MB name
+    is a mistake, never a label to write into every message)."""
+    for name, limit in (("code", MAX_CATALOGUE_KEY), ("key", MAX_CATALOGUE_KEY), ("aliases", MAX_CATALOGUE_KEY), ("name", MAX_NAME)):
+        value = getattr(entry, name, None)
+        values = value if isinstance(value, list) else [value]
+        for index, text in enumerate(values):
+            if isinstance(text, str) and len(text) > limit:
+                at = where + ((name, index) if isinstance(value, list) else (name,))
+                return codes.WRONG_VALUE.at(
+                    span(at),
+                    _("{field}: at most {limit} characters, not {length:,}; shorten it").format(field=name, limit=limit, length=len(text)),
+                )
+    return None
+
+
+def _listed(names: list[str], shown: int = 10) -> str:
+    """The first ``shown`` of ``names``, each as a message quotes it, and how many more."""
+    listed = ", ".join(shorten(name) for name in names[:shown])
+    return listed if len(names) <= shown else listed + " " + _("and {count} more").format(count=len(names) - shown)
+
+
 def _missing(names: list[str], what: str) -> str:
     return _("{what} needs {keys}; missing key {missing}").format(
         what=what, keys=", ".join(names), missing=", ".join(repr(n) for n in names)
@@ -252,7 +284,7 @@ def _missing(names: list[str], what: str) -> str:
 
 def _key_message(key: str) -> str:
     return _("{key!r}: an indicator key is lowercase letters, digits and underscores, starting with a letter"
-             " (like new_users_iud)").format(key=key)
+             " (like new_users_iud)").format(key=shorten(key))
 
 
 @dataclass(frozen=True)

@@ -78,19 +78,19 @@ def diagnostic_of(error: Any, loaded: PlanFile, fields: list[str] | None = None)
         key = str(path[-1])
         close = difflib.get_close_matches(key, fields if fields is not None else _ALL_FIELDS, n=1)
         if close:
-            message = _("unknown key {key!r}; did you mean {close!r}?").format(key=key, close=close[0])
+            message = _("unknown key {key!r}; did you mean {close!r}?").format(key=shorten(key), close=shorten(close[0]))
         else:
-            message = _("unknown key {key!r}").format(key=key)
+            message = _("unknown key {key!r}").format(key=shorten(key))
         return codes.UNKNOWN_KEY.at(source.key(path), message)
     if kind == "missing":
-        return codes.MISSING_KEY.at(source.value(path[:-1]), _("missing key {key!r}").format(key=path[-1]))
+        return codes.MISSING_KEY.at(source.value(path[:-1]), _("missing key {key!r}").format(key=shorten(path[-1])))
     if kind == "union_tag_not_found":
         return codes.MISSING_KEY.at(source.value(path), _("missing key 'kind' (allocation or schedule)"))
     span = source.value(path)
     if kind == "union_tag_invalid":
         return codes.WRONG_VALUE.at(
             source.value(path + ("kind",)),
-            _("unknown appendix kind {kind!r}: allocation or schedule").format(kind=value.get("kind")),
+            _("unknown appendix kind {kind!r}: allocation or schedule").format(kind=shorten(value.get("kind"))),
         )
     context = error.get("ctx") or {}
     if kind == "unknown_indicator":
@@ -141,25 +141,25 @@ def _number_hint(text: str) -> str:
     """Why a number written as the documents write it is text in YAML, and how to write it."""
     if _PLAIN_NUMBER.match(text):
         return _("expected a number, found the text {text!r}: write {plain} without quotes").format(
-            text=text, plain=text.strip()
+            text=shorten(text), plain=text.strip()
         )
     if match := _THOUSANDS_DOTS.match(text):
         plain = match.group(1).replace(".", "")
         return _(
             "expected a number, found the text {text!r}: write {plain} (plans write numbers without"
             " a thousands separator; a dot is the decimal mark)"
-        ).format(text=text, plain=plain)
+        ).format(text=shorten(text), plain=plain)
     if match := _DECIMAL_COMMA.match(text):
         return _(
             "expected a number, found the text {text!r}: write {plain} (plans write the decimal mark"
             " as a dot, not a comma)"
-        ).format(text=text, plain=f"{match.group(1)}.{match.group(2)}")
+        ).format(text=shorten(text), plain=f"{match.group(1)}.{match.group(2)}")
     if match := _WITH_UNIT.match(text):
         return _(
             "expected a number, found the text {text!r}: write {plain} (the unit comes from the"
             " indicator, or from unit: beside the value)"
-        ).format(text=text, plain=match.group(1))
-    return _("expected a number, found the text {text!r}").format(text=text)
+        ).format(text=shorten(text), plain=match.group(1))
+    return _("expected a number, found the text {text!r}").format(text=shorten(text))
 
 
 def _unknown_indicator(key: str) -> str:
@@ -172,9 +172,9 @@ def _unknown_indicator(key: str) -> str:
         close = [by_name[n] for n in difflib.get_close_matches(slug(key).replace("-", "_"), list(by_name), n=3, cutoff=0.6)]
     if close:
         return _("unknown indicator {key!r}; did you mean {close}? (`dansokh indicators` lists them)").format(
-            key=key, close=(" " + _("or") + " ").join(repr(c) for c in close)
+            key=shorten(key), close=(" " + _("or") + " ").join(repr(c) for c in close)
         )
-    return _("unknown indicator {key!r} (`dansokh indicators` lists them)").format(key=key)
+    return _("unknown indicator {key!r} (`dansokh indicators` lists them)").format(key=shorten(key))
 
 
 def _choices(expected: str) -> str:
@@ -222,7 +222,7 @@ def catalogue_notes(plan: models.Plan, loaded: PlanFile) -> Iterator[Diagnostic]
             yield codes.FORMER_KEY.at(
                 loaded.source.value(path),
                 _("{old!r} is the former key of {key!r} ({name}); it is read as {key!r}, write {key!r} in new plans").format(
-                    old=written, key=key, name=CATALOGUE[key].name
+                    old=shorten(written), key=shorten(key), name=CATALOGUE[key].name
                 ),
             )
         retired = CATALOGUE[key].retired
@@ -231,7 +231,7 @@ def catalogue_notes(plan: models.Plan, loaded: PlanFile) -> Iterator[Diagnostic]
                 loaded.source.value(path),
                 _("{key!r} ({name}) is no longer used from {retired}; this is a {year} plan: remove it, or use the"
                   " indicator that replaced it (`dansokh indicators` lists them)").format(
-                    key=written, name=CATALOGUE[key].name, retired=retired, year=plan.year
+                    key=shorten(written), name=CATALOGUE[key].name, retired=retired, year=plan.year
                 ),
             )
 

@@ -16,7 +16,9 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from ..diagnostics import shorten
 from ..i18n import N_
+from ..read.limits import MAX_NAME
 from .catalogue import CATALOGUE, UNITS, canonical, is_convertible
 from .names import name_key
 from .numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain
@@ -48,6 +50,7 @@ MESSAGES = {
     "unknown_unit": N_("unknown unit '{unit}' (known: {known})"),
     "full_date": N_("expected a date written YYYY-MM-DD"),
     "unknown_period": N_("unknown period '{period}' (known: {known})"),
+    "name_length": N_("at most {limit} characters, not {length:,}: a unit's name as the documents write it"),
     "official_code": N_(
         "expected an official code of 2, 3 or 5 digits in quotes, with its leading zeros (code: \"00118\")"
     ),
@@ -127,10 +130,16 @@ def _official_code(value: Any) -> Any:
     return value
 
 
+def _name(value: str) -> str:
+    if len(value) > MAX_NAME:
+        raise PydanticCustomError("name_length", MESSAGES["name_length"], {"limit": MAX_NAME, "length": len(value)})
+    return value
+
+
 def _period(value: str) -> str:
     if value not in PERIODS:
         raise PydanticCustomError(
-            "unknown_period", MESSAGES["unknown_period"], {"period": value, "known": ", ".join(PERIODS)}
+            "unknown_period", MESSAGES["unknown_period"], {"period": shorten(value), "known": ", ".join(PERIODS)}
         )
     return value
 
@@ -146,7 +155,7 @@ def _indicator(value: str) -> str:
 def _unit(value: str) -> str:
     if value not in UNITS:
         raise PydanticCustomError(
-            "unknown_unit", MESSAGES["unknown_unit"], {"unit": value, "known": ", ".join(UNITS)}
+            "unknown_unit", MESSAGES["unknown_unit"], {"unit": shorten(value), "known": ", ".join(shorten(u) for u in UNITS)}
         )
     return value
 
@@ -155,6 +164,7 @@ Number = Annotated[Decimal, BeforeValidator(_number)]
 Whole = Annotated[int, BeforeValidator(_whole)]
 Year = Annotated[int, BeforeValidator(_year)]
 Slug = Annotated[str, AfterValidator(_slug)]
+Name = Annotated[str, AfterValidator(_name)]
 PartialDate = Annotated[str, AfterValidator(_partial_date)]
 FullDate = Annotated[str, AfterValidator(_full_date)]
 PeriodCode = Annotated[str, AfterValidator(_period)]
@@ -191,11 +201,11 @@ class UnitDecl(Model):
     official code (mã đơn vị hành chính), checked by the O rules where a repository selects them."""
 
     id: Slug
-    name: str
+    name: Name
     level: str
     parent: Slug | None = None
     code: OfficialCode | None = Field(default=None, description="the official code, in quotes: \"00118\"")
-    aliases: list[str] = _empty_list()
+    aliases: list[Name] = _empty_list()
 
 
 class Signer(Model):

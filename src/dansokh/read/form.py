@@ -172,7 +172,7 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
         return form
     if META not in book.sheetnames or SHEET not in book.sheetnames:
         missing = META if META not in book.sheetnames else SHEET
-        form.problems.append(NOT_A_FORM.at(whole, _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=missing)))  # type: ignore[arg-type]
+        form.problems.append(NOT_A_FORM.at(whole, _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=shorten(missing))))  # type: ignore[arg-type]
         return form
     _read_meta(form, book[META])
     if form.problems:
@@ -206,7 +206,7 @@ def changed(form: FilledForm, row: int, what: str) -> Any:
     """F002 at a line of the hidden sheet: the form's description was edited."""
     return NOT_A_FORM.at(  # type: ignore[arg-type]
         CellSpan(form.file, META, row, 1),
-        _("the hidden sheet {sheet!r} was changed ({what}): write a new form with `dansokh form UNIT --period P`").format(sheet=META, what=what),
+        _("the hidden sheet {sheet!r} was changed ({what}): write a new form with `dansokh form UNIT --period P`").format(sheet=shorten(META), what=what),
     )
 
 
@@ -228,7 +228,7 @@ def _meta_problem(meta: dict[str, str], rows: list[FormRow]) -> tuple[int, str] 
     """What makes the hidden sheet's description unusable (its line and what), or None."""
     for line, name in ((3, "unit"), (4, "year"), (5, "period")):
         if not meta.get(name):
-            return line, _("no {name!r} line").format(name=name)
+            return line, _("no {name!r} line").format(name=shorten(name))
     if not _SLUG.match(meta["unit"]):
         return 3, _("the unit {unit!r} is not an id").format(unit=shorten(meta["unit"]))
     year = meta["year"]

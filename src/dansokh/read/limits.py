@@ -7,6 +7,8 @@ broken file from costing more than its size.  The numbers a plan may hold are bo
 
 from __future__ import annotations
 
+from ..diagnostics import MAX_TEXT_IN_MESSAGE, shorten  # noqa: F401  (the one quoting helper, defined below every stage)
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 """The largest plan file read (``--max-file-size``, ``max_file_size``)."""
 
@@ -29,10 +31,11 @@ MAX_PER_RULE = 100
 MAX_PER_FILE = 1000
 """Diagnostics shown for one file, all codes together."""
 
-MAX_TEXT_IN_MESSAGE = 60
-"""Characters of a value a message quotes before it is shortened with "…"."""
+MAX_CATALOGUE_KEY = MAX_TEXT_IN_MESSAGE
+"""Characters of a unit's code or an indicator's key or alias in a catalogue file (the shipped
+ones have at most 33): what messages quote of them whole."""
 
-
-def shorten(text: str, width: int = MAX_TEXT_IN_MESSAGE) -> str:
-    """``text`` as a message quotes it: at most ``width`` characters."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+MAX_NAME = 200
+"""Characters of a name in a catalogue file (a unit's or an indicator's; the longest official
+indicator name has 71) or of a unit's name or alias in a plan: the label messages, tables and
+appendices write whole."""

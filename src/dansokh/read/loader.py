@@ -206,7 +206,7 @@ class _Builder:
                 self.diagnostics.append(
                     codes.DUPLICATE_KEY.at(
                         self.span(key_node),
-                        _("duplicate key {key!r} (first at line {line}); the first is kept").format(key=key, line=line),
+                        _("duplicate key {key!r} (first at line {line}); the first is kept").format(key=shorten(key), line=line),
                     )
                 )
                 continue
@@ -312,10 +312,7 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
     loaded = PlanFile(file, None, source)
     start = Span(file, 1, 1)
     if len(raw) > max_bytes:
-        loaded.diagnostics.append(
-            codes.TOO_LARGE.at(start, _too_large_message(len(raw), max_bytes))
-        )
-        return loaded
+        return too_large(file, len(raw), max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -449,6 +446,14 @@ def _too_large(name: str, size: int, max_bytes: int) -> PlanFile:
     loaded.diagnostics.append(
         codes.TOO_LARGE.at(Span(name, 1, 1), _too_large_message(size, max_bytes))
     )
+    return loaded
+
+
+def too_large(file: str, size: int, max_bytes: int) -> PlanFile:
+    """A file of ``size`` bytes over the limit, never read: its Y006 and no data (a blob of
+    git history is refused by its size alone, as a file on disk by its first bytes over the limit)."""
+    loaded = PlanFile(file, None, SourceMap(file))
+    loaded.diagnostics.append(codes.TOO_LARGE.at(Span(file, 1, 1), _too_large_message(size, max_bytes)))
     return loaded
 
 

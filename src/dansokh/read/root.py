@@ -72,15 +72,14 @@ def find_root(paths: list[Path]) -> Root:
     if found is not None:
         marker, table = found
         root = marker.parent
-        setting = table.get("plans", [])
-        folders = [setting] if isinstance(setting, str) else [f for f in setting if isinstance(f, str)]
-        named = table.get("catalogue")
-        if isinstance(named, str) and named.strip():
-            catalogue = (root / named.strip()).resolve()
+        settings = config.parse(marker, table)  # of the right types, and inside the repository
+        folders = settings.plans
+        if settings.catalogue is not None:
+            catalogue = config.inside(marker, "catalogue", settings.catalogue)
     else:
         root = _git_root(start) or start
     if folders:
-        plan_folders = tuple((root / folder).resolve() for folder in folders)
+        plan_folders = tuple(config.inside(marker, "plans", folder) for folder in folders)
     elif (root / "plans").is_dir():
         plan_folders = (root / "plans",)
     else:

@@ -114,13 +114,27 @@ def headline(diff: PlanDiff) -> str:
 
 
 def skipped_lines(diff: PlanDiff) -> list[str]:
-    return [
-        _("{file} at {side} is not a readable plan and was not compared (see `dansokh validate`).").format(
-            file=name, side=label(side)
+    lines = []
+    for side in (diff.old, diff.new):
+        for name in side.skipped:
+            if name in side.reasons:
+                lines.append(
+                    _("{file} at {side} was not read and not compared: {reason} (--max-file-size)").format(
+                        file=name, side=label(side), reason=side.reasons[name]
+                    )
+                )
+            else:
+                lines.append(
+                    _("{file} at {side} is not a readable plan and was not compared (see `dansokh validate`).").format(
+                        file=name, side=label(side)
+                    )
+                )
+        lines.extend(
+            _("{file} at {side} is a git submodule: its plans belong to another repository and were not compared"
+              " (run dansokh diff inside it).").format(file=name, side=label(side))
+            for name in side.submodules
         )
-        for side in (diff.old, diff.new)
-        for name in side.skipped
-    ] + list(diff.notes)
+    return lines + list(diff.notes)
 
 
 def carried_lines(diff: PlanDiff) -> list[str]:
@@ -189,6 +203,7 @@ class JsonDiffReporter(DiffReporter):
             "new": diff.new.label,
             "changes": [change.to_dict() for change in diff.changes],
             "skipped": {"old": diff.old.skipped, "new": diff.new.skipped},
+            "submodules": {"old": diff.old.submodules, "new": diff.new.submodules},
             "notes": diff.notes,
             "summary": {"changes": len(diff.changes), "plans": diff.plans_changed},
         }

@@ -15,7 +15,8 @@ loaded into typed plans and matched:
 
 A plan, table or schedule added or removed whole is one change, not one per cell.
 Files that are not readable plans on a side are listed as skipped: ``validate``
-says why.
+says why (a file over the size limit, never read, says Y006 itself).  A submodule is another
+repository: named, never read as a plan file.
 
 Across a reform of the units (``compare_across``), a plan of this year is compared with last
 year's plan of other units, its figures carried into this year's units through a crosswalk
@@ -41,7 +42,7 @@ from ..model.parse import parse_plan
 from ..model.result import is_result
 from ..model.years import next_year_text, next_year_time
 from ..model.plan import AllocationTable, Schedule, ScheduleRow, ScheduleSection, Target
-from ..read.loader import DEFAULT_MAX_BYTES, load_text
+from ..read.loader import DEFAULT_MAX_BYTES, load_text, too_large
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 WORKING_TREE = N_("the working tree")  # the label of the work tree's side (JSON keeps it English)
@@ -104,6 +105,8 @@ class Side:
     files: int = 0
     skipped: list[str] = field(default_factory=list)
     skipped_ids: set[str] = field(default_factory=set)  # ids of unreadable plans, where their id is readable
+    reasons: dict[str, str] = field(default_factory=dict)  # why a skipped file was not even read (Y006)
+    submodules: list[str] = field(default_factory=list)  # another repository's plans: never read as files
 
     def unreadable(self, loaded: LoadedPlan) -> bool:
         """Whether this side holds ``loaded``'s plan, but not as a readable plan."""
@@ -123,9 +126,13 @@ class PlanDiff:
 
 
 def load_side(label: str, files: dict[str, bytes], max_bytes: int = DEFAULT_MAX_BYTES) -> Side:
-    """Typed plans from files' bytes (``{display path: bytes}``)."""
+    """Typed plans from files' bytes (``{display path: bytes}``; a ``vcs.git.Files`` names the
+    files over the size limit, never read, and the submodules too)."""
     plans: list[LoadedPlan] = []
-    side = Side(label, Repository())
+    side = Side(label, Repository(), submodules=list(getattr(files, "submodules", [])))
+    for name, size in getattr(files, "too_large", {}).items():  # never read: refused by its size
+        side.skipped.append(name)
+        side.reasons[name] = " ".join(f"{d.code} {d.message}" for d in too_large(name, size, max_bytes).diagnostics)
     for name, raw in files.items():
         loaded = load_text(name, raw, max_bytes)
         if is_result(loaded.data) or is_crosswalk(loaded.data):
@@ -138,7 +145,7 @@ def load_side(label: str, files: dict[str, bytes], max_bytes: int = DEFAULT_MAX_
         else:
             plans.append(LoadedPlan(plan, loaded.source))
     side.repo = Repository.build(plans)
-    side.files = len(files)
+    side.files = len(files) + len(side.reasons)
     return side
 
 

@@ -6,6 +6,8 @@ A file that changed on disk since it was read is not overwritten: the check is m
 advisory lock on the file, and made again immediately before the rename.  A read-only file is
 refused, as an editor would.  A path that is not a regular file (a FIFO, ``/dev/stdout``, a
 device) is written through, never replaced; a symbolic link is followed, so the link stays.
+A new file (``create_bytes_atomic``) is linked into place only while its path is free: nothing is
+at the path until the whole text is.
 """
 
 from __future__ import annotations
@@ -98,6 +100,60 @@ def write_bytes_atomic(path: Path, data: bytes, expected_digest: str | None = No
                 os.unlink(temporary)
             raise
     _sync_folder(target.parent)
+
+
+def create_bytes_atomic(path: Path, data: bytes) -> None:
+    """Create ``path`` with ``data``, never over anything already there (a file, a link, even a
+    dangling one, a FIFO): the text goes to a temporary file in the same folder, flushed to disk,
+    which is then hard-linked to ``path`` (the link fails when the path is taken) and unlinked.
+    Until that link nothing is at ``path``; an interruption at any moment leaves nothing there.
+    Raises ``FileExistsError`` when the path is taken, ``OSError`` when it cannot be written.
+
+    Where hard links are not supported (some network and FAT file systems), the path is claimed
+    with an exclusive create only once the text is on disk, and the text renamed over that empty
+    file while it is still empty: an interruption in those few microseconds can leave it empty."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    umask = os.umask(0)
+    os.umask(umask)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~umask)
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            raise
+        except OSError as error:
+            if error.errno not in _NO_LINKS:
+                raise
+            _claim_then_replace(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    _sync_folder(target.parent)
+
+
+_NO_LINKS = frozenset(
+    getattr(errno, name) for name in ("EPERM", "EOPNOTSUPP", "ENOTSUP", "EXDEV", "EMLINK", "ENOSYS") if hasattr(errno, name)
+)
+"""What ``link`` says on a file system without hard links."""
+
+
+def _claim_then_replace(temporary: str, target: Path) -> None:
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    os.close(descriptor)
+    try:
+        _still(target, digest(b""), target)  # another program wrote into the claimed file meanwhile
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            if os.lstat(target).st_size == 0:
+                os.unlink(target)
+        raise
 
 
 def _still(target: Path, expected_digest: str, shown: Path) -> None:

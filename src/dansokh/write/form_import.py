@@ -51,9 +51,9 @@ def result_from_form(
     unit_cell, period_cell = form.at(FIELDS["unit"], 3), form.at(FIELDS["period"], 3)
     shown_unit, shown_period = str(form.header.get("unit") or ""), str(form.header.get("period") or "")
     if not shown_unit.endswith(f"({meta_unit})"):
-        problems.append(FORM_MISMATCH.at(unit_cell, _("the unit cell reads {shown!r}, but the form was written for {unit}: write a new form for the other unit").format(shown=shown_unit, unit=meta_unit)))  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(unit_cell, _("the unit cell reads {shown!r}, but the form was written for {unit}: write a new form for the other unit").format(shown=shorten(shown_unit), unit=meta_unit)))  # type: ignore[arg-type]
     if not shown_period.startswith(f"{meta_period}:"):
-        problems.append(FORM_MISMATCH.at(period_cell, _("the period cell reads {shown!r}, but the form was written for {period}: write a new form for the other period").format(shown=shown_period, period=meta_period)))  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(period_cell, _("the period cell reads {shown!r}, but the form was written for {period}: write a new form for the other period").format(shown=shorten(shown_period), period=meta_period)))  # type: ignore[arg-type]
     if unit is not None and unit != meta_unit:
         problems.append(FORM_MISMATCH.at(unit_cell, _("this form is for {form_unit}, not {unit}").format(form_unit=meta_unit, unit=unit)))  # type: ignore[arg-type]
     if period is not None and period != meta_period:
@@ -61,7 +61,7 @@ def result_from_form(
     if year is not None and year != meta_year:
         problems.append(FORM_MISMATCH.at(period_cell, _("this form is for {form_year}, not {year}").format(form_year=meta_year, year=year)))  # type: ignore[arg-type]
     if book.repo.unit(meta_unit) is None:
-        problems.append(FORM_MISMATCH.at(unit_cell, _("no plan in the repository declares the unit {unit!r}").format(unit=meta_unit)))  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(unit_cell, _("no plan in the repository declares the unit {unit!r}").format(unit=shorten(meta_unit))))  # type: ignore[arg-type]
     figures: list[Figure] = []
     for row in form.rows:
         values = {name: form.values.get((row.row, COLUMNS[name])) for name in ("value", "numerator", "denominator", "note")}
@@ -123,7 +123,7 @@ def _unknown_in_meta(form: FilledForm):  # -> Diagnostic | None
         if row.unit not in UNITS:
             return changed(form, line, _("{unit!r} is not a unit of measure of the catalogue").format(unit=shorten(row.unit)))
         if not is_convertible(row.unit, CATALOGUE[canonical(row.indicator)].unit):  # type: ignore[index]
-            return changed(form, line, _("{key!r} is not measured in {unit!r}").format(key=row.indicator, unit=row.unit))
+            return changed(form, line, _("{key!r} is not measured in {unit!r}").format(key=shorten(row.indicator), unit=shorten(row.unit)))
     form.rows = [FormRow(canonical(row.indicator), row.row, row.kind, row.unit, row.line) for row in form.rows]  # type: ignore[arg-type]
     return None
 

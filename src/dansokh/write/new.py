@@ -3,13 +3,14 @@
 ``dansokh new`` makes a ``cascade.drafts.Draft`` (a child's first plan, next year's plan) and
 comes here: the text (``plan_text``) is read back and must give exactly the draft's plan; the new
 file is checked in its repository as it would be once written; then it is created, never over an
-existing file: an empty file is claimed exclusively first, and the text replaces it in one atomic
-rename only while it is still that empty file.
+existing file: the text is written to a temporary file beside it and linked to its path only if
+the path is still free, so that an interruption leaves nothing there (``atomic.create_bytes_atomic``).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from ..i18n import _
 from ..model.parse import parse_plan
 from ..model.plan import Plan
 from ..read.loader import load_text
-from .atomic import digest, write_atomic
+from ..read.files import read_bounded
+from .atomic import create_bytes_atomic
 from .plan_text import plan_text
 
 
@@ -85,25 +87,30 @@ def refuse_existing(path: Path) -> None:
 
 
 def _exists(path: Path) -> str:
+    """What is at ``path``: an empty file (a plan whose writing an older dansokh was interrupted
+    in, which claimed the file before writing it) is named with what to do about it."""
+    try:
+        info = os.lstat(path)
+        empty = stat.S_ISREG(info.st_mode) and info.st_size <= _BLANK and not read_bounded(path, _BLANK).strip()
+    except OSError:
+        empty = False
+    if empty:
+        return _(
+            "{path} exists already and is empty (a plan whose writing was interrupted, perhaps by an older dansokh);"
+            " nothing was written: delete it and run the command again, or choose another file with -o"
+        ).format(path=path)
     return _("{path} exists already; nothing was written (choose another file with -o)").format(path=path)
 
 
+_BLANK = 4096
+"""A file of at most this many bytes of blanks counts as empty."""
+
+
 def create(path: Path, text: str) -> None:
-    """Create ``path`` with ``text``; a ``NotCreated`` when a file is there already, a
-    ``WriteRefused`` when it changed while being written, an ``OSError`` when the folder cannot
-    be written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:  # O_EXCL: refused whatever is there (a plan, a FIFO, a device, a link, even a dangling one)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    """Create ``path`` with ``text`` atomically (nothing is at ``path`` until the whole text is);
+    a ``NotCreated`` when something is there already, an ``OSError`` when the folder cannot be
+    written."""
+    try:
+        create_bytes_atomic(path, text.encode("utf-8"))
     except FileExistsError:
         raise NotCreated(_exists(path)) from None
-    os.close(descriptor)
-    try:
-        write_atomic(path, text, digest(b""))  # only over the empty file claimed above
-    except BaseException:
-        try:
-            if path.stat().st_size == 0:
-                os.unlink(path)
-        except OSError:
-            pass
-        raise

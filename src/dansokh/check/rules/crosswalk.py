@@ -14,6 +14,7 @@ from ...cascade.crosswalk import Bridge, CarryError, bridges, column_values
 from ...cascade.lookup import main_plan
 from ...cascade.official import Placer, expected_parts
 from ...cascade.repository import Repository
+from ...diagnostics import shorten
 from ...i18n import N_, _
 from ...model import official
 from ...model.crosswalk import as_fraction
@@ -164,7 +165,7 @@ def unit_not_in_scope(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                 yield rule.at(
                     loaded.span(("units", index, "old")),
                     _("{unit!r} is not one of the units {parent} assigned to in {year}").format(
-                        unit=entry.old, parent=from_name, year=walk.from_.year
+                        unit=shorten(entry.old), parent=from_name, year=walk.from_.year
                     ),
                 )
             yield from _agrees(rule, bridge, entry.old, entry.name, entry.code, ("units", index))
@@ -174,7 +175,7 @@ def unit_not_in_scope(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                     yield rule.at(
                         loaded.span(where + ("unit",)),
                         _("{unit!r} is not one of the units {parent} assigns to in {year}").format(
-                            unit=part.unit, parent=to_name, year=walk.to.year
+                            unit=shorten(part.unit), parent=to_name, year=walk.to.year
                         ),
                     )
                 yield from _agrees(rule, bridge, part.unit, part.name, part.code, where)
@@ -192,7 +193,7 @@ def _agrees(rule: Rule, bridge: Bridge, unit: str, name: str | None, code: str |
     if name is not None and name_key(name) != name_key(declared.name):
         yield rule.at(
             bridge.loaded.span(path + ("name",)),
-            _("{unit} is declared {declared!r} in the plans, not {name!r}").format(unit=unit, declared=declared.name, name=name),
+            _("{unit} is declared {declared!r} in the plans, not {name!r}").format(unit=unit, declared=shorten(declared.name), name=shorten(name)),
         )
     if code is not None and declared.code is not None and code != declared.code:
         yield rule.at(
@@ -285,7 +286,7 @@ def unit_twice(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
             if entry.old in first:
                 yield rule.at(
                     loaded.span(("units", index, "old")),
-                    _("{unit!r} has an entry already; put all of its parts in one entry").format(unit=entry.old),
+                    _("{unit!r} has an entry already; put all of its parts in one entry").format(unit=shorten(entry.old)),
                     Related(loaded.span(("units", first[entry.old], "old")), _("first entry here")),
                 )
             else:
@@ -296,7 +297,7 @@ def unit_twice(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                     yield rule.at(
                         loaded.span(("units", index, "parts", part_index, "unit")),
                         _("{unit!r} is a part of {name} twice; one part per new unit").format(
-                            unit=part.unit, name=bridge.name_of(entry.old)
+                            unit=shorten(part.unit), name=bridge.name_of(entry.old)
                         ),
                         Related(loaded.span(("units", index, "parts", seen[part.unit], "unit")), _("first here")),
                     )

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from ...cascade.results import Book, LoadedResult, summed
 from ...diagnostics import Diagnostic, Related, Rule, Severity
+from ...diagnostics import shorten
 from ...i18n import N_, _, ngettext
 from ...model.catalogue import CATALOGUE, is_count
 from ...model.periods import PERIODS, period_words, vn_date
@@ -216,7 +217,7 @@ def unknown_reporting_unit(rule: Rule, book: Book) -> Iterator[Diagnostic]:
         result = loaded.result
         declared = book.repo.unit(result.unit)
         if declared is None or result.year not in years:
-            known = _("no plan of {year} declares the unit {unit!r}").format(year=result.year, unit=result.unit)
+            known = _("no plan of {year} declares the unit {unit!r}").format(year=result.year, unit=shorten(result.unit))
             yield rule.at(loaded.span(("unit",)), known + _(" (unit ids are listed in each plan's unit and units)"))
             continue
         if result.plan is not None:
@@ -224,7 +225,7 @@ def unknown_reporting_unit(rule: Rule, book: Book) -> Iterator[Diagnostic]:
             if plan is None or plan.plan.unit.id != result.unit or plan.plan.year != result.year:
                 yield rule.at(
                     loaded.span(("plan",)),
-                    _("{plan!r} is not a plan of {unit} for {year}").format(plan=result.plan, unit=declared.name, year=result.year),
+                    _("{plan!r} is not a plan of {unit} for {year}").format(plan=shorten(result.plan), unit=declared.name, year=result.year),
                 )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ...cascade.repository import LoadedPlan
+from ...diagnostics import shorten
 from ...i18n import N_, _
 from ...model.catalogue import CATALOGUE, Direction, is_count
 from ...model.plan import AllocationTable
@@ -50,7 +51,7 @@ def total_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
                     _(
                         "column {column!r}: the total row says {total}, but its rows sum to {actual}"
                         " (off by {off}); correct the total or the row that is wrong"
-                    ).format(total=fmt(expected), column=column.label, actual=fmt(actual), off=fmt(abs(expected - actual))),
+                    ).format(total=fmt(expected), column=shorten(column.label), actual=fmt(actual), off=fmt(abs(expected - actual))),
                 )
 
 
@@ -120,12 +121,12 @@ def rate_total_out_of_range(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnost
                     message = _(
                         "rate {column!r}: the total row says {total}, but every row says {value};"
                         " a total of rates is their weighted mean, so it must be {value} too"
-                    ).format(column=column.label, total=quantity(value, unit), value=quantity(low, unit))
+                    ).format(column=shorten(column.label), total=quantity(value, unit), value=quantity(low, unit))
                 else:
                     message = _(
                         "rate {column!r}: the total row says {total}, outside its rows' range {range};"
                         " a total of rates is their weighted mean, so it lies within that range"
-                    ).format(column=column.label, total=quantity(value, unit), range=span(low, high, unit))
+                    ).format(column=shorten(column.label), total=quantity(value, unit), range=span(low, high, unit))
                 yield rule.at(loaded.span(path + ("rows", total[0], "values", c)), message)
 
 
@@ -145,7 +146,7 @@ def rate_total_not_weighted_mean(rule: Rule, loaded: LoadedPlan) -> Iterator[Dia
             if w is None:
                 yield rule.at(
                     loaded.span(path + ("columns", c, "weight")),
-                    _("weight column {weight!r} is not in this table").format(weight=column.weight),
+                    _("weight column {weight!r} is not in this table").format(weight=shorten(column.weight)),
                 )
                 continue
             pairs = [(row.values[c], row.values[w]) for _, row in table.unit_rows if max(c, w) < len(row.values)]
@@ -161,7 +162,7 @@ def rate_total_not_weighted_mean(rule: Rule, loaded: LoadedPlan) -> Iterator[Dia
                     loaded.span(path + ("rows", total[0], "values", c)),
                     _("rate {column!r}: the total row says {total}, but the weighted mean of its rows is {mean}").format(
                         total=quantity(value, column.unit_code),
-                        column=column.label,
+                        column=shorten(column.label),
                         mean=quantity(mean.quantize(quantum), column.unit_code),
                     ),
                 )
@@ -285,7 +286,7 @@ def impossible_count(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
                     yield rule.at(
                         loaded.span(path + ("rows", r, "values", c)),
                         _("{row}: {value} in column {column!r}: {reason}").format(
-                            row=row.name, value=quantity(value, unit), column=column.label, reason=reason
+                            row=row.name, value=quantity(value, unit), column=shorten(column.label), reason=reason
                         ),
                     )
 

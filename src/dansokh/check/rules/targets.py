@@ -30,7 +30,7 @@ def duplicate_target(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
         if target.indicator in first:
             yield rule.at(
                 loaded.span(("targets", index, "indicator")),
-                _("indicator {indicator!r} already has a target").format(indicator=target.indicator),
+                _("indicator {indicator!r} already has a target").format(indicator=shorten(target.indicator)),
                 Related(loaded.span(("targets", first[target.indicator], "indicator")), _("the first target")),
             )
         else:
@@ -337,9 +337,9 @@ def year_in_text(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             message = _(
                 "{where} compares with {years} ({text!r}), but the year before this {year} plan is {previous}:"
                 " write {previous}"
-            ).format(where=where, years=", ".join(str(m.year) for m in stray), text=excerpt, year=plan.year, previous=plan.year - 1)
+            ).format(where=where, years=", ".join(str(m.year) for m in stray), text=shorten(excerpt), year=plan.year, previous=plan.year - 1)
         else:
-            message = _("{where} names {years} ({text!r}), but this is the {year} plan: write {year}").format(where=where, years=", ".join(sorted({str(m.year) for m in stray})), text=excerpt, year=plan.year)
+            message = _("{where} names {years} ({text!r}), but this is the {year} plan: write {year}").format(where=where, years=", ".join(sorted({str(m.year) for m in stray})), text=shorten(excerpt), year=plan.year)
         yield rule.at(loaded.span(path), message)
 
 

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from ...cascade.repository import LoadedPlan, Repository
+from ...diagnostics import shorten
 from ...i18n import N_, _
 from ...model.names import name_key, slug
 from ...model.years import year_id
@@ -80,7 +81,7 @@ def ambiguous_name(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
             names = _first_few([_display(repo, c) for c in resolution.candidates[: _LISTED + 1]], len(resolution.candidates))
             yield rule.at(
                 resolution.plan.span(resolution.path + ("name",)),
-                _("{name!r} matches {units}").format(name=resolution.name, units=names),
+                _("{name!r} matches {units}").format(name=shorten(resolution.name), units=names),
             )
 
 
@@ -94,16 +95,16 @@ def conflicting_unit(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
             a, b = first.unit, other.unit
             differences = []
             if name_key(a.name) != name_key(b.name):
-                differences.append(_("name {this!r} vs {first!r}").format(this=b.name, first=a.name))
+                differences.append(_("name {this!r} vs {first!r}").format(this=shorten(b.name), first=shorten(a.name)))
             if a.level != b.level:
-                differences.append(_("level {this!r} vs {first!r}").format(this=b.level, first=a.level))
+                differences.append(_("level {this!r} vs {first!r}").format(this=shorten(b.level), first=shorten(a.level)))
             if a.parent != b.parent:
-                differences.append(_("parent {this!r} vs {first!r}").format(this=b.parent, first=a.parent))
+                differences.append(_("parent {this!r} vs {first!r}").format(this=shorten(b.parent), first=shorten(a.parent)))
             if differences:
                 yield rule.at(
                     other.plan.span(other.path),
                     _("unit {unit!r} is declared differently: {differences}").format(
-                        unit=unit_id, differences="; ".join(differences)
+                        unit=shorten(unit_id), differences="; ".join(differences)
                     ),
                     Related(first.plan.span(first.path), _("first declared here")),
                 )
@@ -146,9 +147,9 @@ def duplicate_plan_id(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                 message = _(
                     "plan id {id!r} is already used by the {other} plan; a plan of another year needs its own id:"
                     " write {suggested} (a plan's unit and year, as dansokh new names them)"
-                ).format(id=loaded.plan.id, other=previous.plan.year, suggested=year_id(loaded.plan.id, loaded.plan.year))
+                ).format(id=shorten(loaded.plan.id), other=previous.plan.year, suggested=year_id(loaded.plan.id, loaded.plan.year))
             else:
-                message = _("plan id {id!r} is already used").format(id=loaded.plan.id)
+                message = _("plan id {id!r} is already used").format(id=shorten(loaded.plan.id))
             yield rule.at(loaded.span(("id",)), message, Related(previous.span(("id",)), _("first used here")))
 
 
@@ -165,7 +166,7 @@ def unit_listed_twice(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
             first = seen[key]
             yield rule.at(
                 resolution.plan.span(resolution.path + ("name",)),
-                _("{name!r} is listed twice in this table").format(name=resolution.name),
+                _("{name!r} is listed twice in this table").format(name=shorten(resolution.name)),
                 Related(first.plan.span(first.path + ("name",)), _("first listed here")),  # type: ignore[attr-defined]
             )
         else:
@@ -190,7 +191,7 @@ def unit_hierarchy_cycle(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
             declared = [repo.units[u][0] for u in cycle]
             first = declared[0]
             if len(cycle) == 1:
-                message = _("unit {unit!r} is its own parent").format(unit=unit)
+                message = _("unit {unit!r} is its own parent").format(unit=shorten(unit))
             else:
                 message = _("the parents of units go round in a circle: {cycle}").format(
                     cycle=" → ".join(cycle + [unit])
@@ -198,7 +199,7 @@ def unit_hierarchy_cycle(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
             yield rule.at(
                 first.plan.span(first.path + ("parent",)),
                 message,
-                *(Related(d.plan.span(d.path + ("parent",)), _("the parent of {unit!r}").format(unit=d.unit.id)) for d in declared[1:]),
+                *(Related(d.plan.span(d.path + ("parent",)), _("the parent of {unit!r}").format(unit=shorten(d.unit.id))) for d in declared[1:]),
             )
         for member in chain:
             state[member] = True
