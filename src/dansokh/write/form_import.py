@@ -47,6 +47,9 @@ def result_from_form(
     if unknown is not None:  # the form's description is broken: what the sheet says cannot be placed
         imported.problems = [unknown]
         return imported
+    if form.edited is not None:  # the description no longer matches its check: the unit, year or a row was edited
+        imported.problems = [changed(form, *form.edited)]
+        return imported
     meta_unit, meta_period, meta_year = form.meta["unit"], form.meta["period"], int(form.meta["year"])
     unit_cell, period_cell = form.at(FIELDS["unit"], 3), form.at(FIELDS["period"], 3)
     shown_unit, shown_period = str(form.header.get("unit") or ""), str(form.header.get("period") or "")
