@@ -51,7 +51,8 @@ FORMULA = Rule("F006", "formula", N_("A formula where a figure is to be typed.")
 NOT_A_NUMBER = Rule("F007", "not-a-number", N_("Text or another value where a number is to be typed."), "import")
 BAD_DATE = Rule("F008", "not-a-date", N_("The day of the report is missing or is not a date."), "import")
 CONTROL_CHARACTER = Rule("F009", "control-character", N_("A text cell holds a control character (pasted from another program)."), "import")
-FORM_RULES = (BAD_WORKBOOK, NOT_A_FORM, FORM_MISMATCH, MOVED, MERGED, FORMULA, NOT_A_NUMBER, BAD_DATE, CONTROL_CHARACTER)
+TOTAL_DIFFERS = Rule("F010", "total-differs-from-parts", N_("A total on the form is not the sum of the rows it totals (the methods of new users)."), "import")
+FORM_RULES = (BAD_WORKBOOK, NOT_A_FORM, FORM_MISMATCH, MOVED, MERGED, FORMULA, NOT_A_NUMBER, BAD_DATE, CONTROL_CHARACTER, TOTAL_DIFFERS)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KINDS = ("count", "rate", "change")
@@ -107,6 +108,7 @@ class FilledForm:
     header: dict[str, Any] = field(default_factory=dict)  # shown unit and period, reported, number, issuer, note
     values: dict[tuple[int, int], Any] = field(default_factory=dict)
     problems: list[Any] = field(default_factory=list)  # Diagnostics at CellSpans
+    percents: set[tuple[int, int]] = field(default_factory=set)  # cells formatted as a percentage (read as shown: 85, not 0.85)
     edited: tuple[int, str] | None = None  # the hidden sheet's line that no longer matches its check, and what
 
     def at(self, row: int, column: int, sheet: str = SHEET) -> CellSpan:
@@ -528,8 +530,8 @@ def _read_sheet(form: FilledForm, cells: Cells, merged: list[tuple[str, tuple[in
 
 def _figure(form: FilledForm, row: FormRow, name: str, cell: _Cell, span: CellSpan) -> Decimal | None:
     """The number of a figure cell, or None with F007 at it.  A cell formatted as a percentage
-    holds 0.85 where the officer typed 85 %: it is read as 85 where the row is in %, and refused
-    where it is not (a ‰ or a count typed as a percentage would be off by 100 or 1000)."""
+    holds 0.85 where the officer typed 85 %: it is read as 85, the number shown, and noted in
+    ``percents``."""
     value = cell.value
     if isinstance(value, bool):
         form.problems.append(NOT_A_NUMBER.at(span, _("{value} is a TRUE/FALSE value, not a number: type the figure as a number").format(value=_shown(value))))  # type: ignore[arg-type]
@@ -541,16 +543,10 @@ def _figure(form: FilledForm, row: FormRow, name: str, cell: _Cell, span: CellSp
     if number is None:
         form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)").format(value=_shown(value))))  # type: ignore[arg-type]
         return None
-    if cell.percent:
+    if cell.percent:  # whether the row takes a percentage is asked where the figures are made (write.form_import)
+        form.percents.add((row.row, COLUMNS[name]))
         typed = (number * 100).normalize()
-        typed = typed.quantize(Decimal(1)) if typed == typed.to_integral_value() else typed
-        if name != "value":
-            form.problems.append(NOT_A_NUMBER.at(span, _("{value}% is typed as a percentage, but a numerator or a denominator is a count: format the cell as a number and type the count").format(value=typed)))  # type: ignore[arg-type]
-            return None
-        if row.unit != "%":
-            form.problems.append(NOT_A_NUMBER.at(span, _("{value}% is typed as a percentage, but this row is in {unit}: format the cell as a number and type the figure in {unit}, without %").format(value=typed, unit=row.unit)))  # type: ignore[arg-type]
-            return None
-        return typed
+        return typed.quantize(Decimal(1)) if typed == typed.to_integral_value() else typed
     return number
 
 
