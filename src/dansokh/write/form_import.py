@@ -92,7 +92,7 @@ def result_from_form(
             column = COLUMNS.get(problem.field, COLUMNS["name"]) if problem.field != "indicator" else COLUMNS["value"]
             problems.append(rule.at(form.at(row.row, column), problem.message))  # type: ignore[arg-type]
         figures.append(figure)
-    problems += _totals(form)
+    problems += _totals(form, {(p.span.line, p.span.col) for p in problems})
     problems.sort(key=lambda d: (d.span.line, d.span.col, d.code))
     reported = form.header.get("reported")
     if imported.failed or reported is None:
@@ -150,15 +150,18 @@ def _percent_elsewhere(form: FilledForm, row: FormRow):  # -> list[Diagnostic]
     return found
 
 
-def _totals(form: FilledForm):  # -> list[Diagnostic]
+def _totals(form: FilledForm, reported: set[tuple[int, int]]):  # -> list[Diagnostic]
     """F010 at a total's cell (new users of contraception) that is not the sum of its rows on the
-    form: smaller than the rows filled in, or different from them once every one is filled in."""
+    form: smaller than the rows filled in, or different from them once every one is filled in
+    (not where one of its rows is already reported: the figure to correct is that one)."""
     found = []
     rows = {row.indicator: row for row in form.rows}
     for row in form.rows:
         parts = [rows[key] for key in CATALOGUE[row.indicator].parts if key in rows]
         total = form.values.get((row.row, COLUMNS["value"]))
         if not parts or total is None:
+            continue
+        if any((cell.row, COLUMNS["value"]) in reported for cell in (row, *parts)):
             continue
         values = [form.values.get((part.row, COLUMNS["value"])) for part in parts]
         filled = [value for value in values if value is not None]
