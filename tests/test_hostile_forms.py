@@ -138,11 +138,21 @@ def test_the_declared_dimension_is_neither_trusted_nor_needed(make, book, rows, 
     assert {f.indicator: f.value for f in result.result.figures} == {"new_users_iud": 12}
 
 
-def test_a_merged_range_over_the_whole_sheet_is_F005_at_its_first_input_cell(make, book):
-    path = rewrite(make(), part("xl/worksheets/sheet1.xml", b'<mergeCell ref="A1:H1"/>', b'<mergeCell ref="A1:XFD1048576"/>'))
+@pytest.mark.parametrize("ref", ["A1:XFD1048576", "C1:C1048576", "A6:XFD6"])
+def test_a_merged_range_over_the_whole_sheet_is_F005_at_its_first_input_cell(make, book, ref):
+    path = rewrite(make(), part("xl/worksheets/sheet1.xml", b'<mergeCell ref="A1:H1"/>', b'<mergeCell ref="' + ref.encode() + b'"/>'))
     assert problems(path, book) == [
-        f"f.xlsx:{SHEET}!C6: F005 A1:XFD1048576 are merged: an input cell must stay a cell of its own (unmerge them)"
+        f"f.xlsx:{SHEET}!C6: F005 {ref} are merged: an input cell must stay a cell of its own (unmerge them)"
     ]
+
+
+def test_a_hyperlink_over_the_whole_sheet_and_a_note_that_says_activex_are_read_as_any_form(make, book, rows):
+    """A hyperlink's range is never made into cells; a word in a cell is not a content type."""
+    link = b'<hyperlinks><hyperlink ref="A1:XFD1048576" display="x"/></hyperlinks><pageMargins'
+    path = rewrite(make({f"H{rows['new_users_iud']}": "ActiveX, vbaProject.bin"}), part("xl/worksheets/sheet1.xml", b"<pageMargins", link))
+    result = imported(path, book)
+    assert result.problems == []
+    assert result.result.figures[0].note == "ActiveX, vbaProject.bin"
 
 
 def test_a_part_with_more_elements_than_a_form_has_is_F001_and_not_opened(make, book):

@@ -57,6 +57,7 @@ FORM_RULES = (BAD_WORKBOOK, NOT_A_FORM, FORM_MISMATCH, MOVED, MERGED, FORMULA, N
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KINDS = ("count", "rate", "change")
 _LAST_ROW = 1_048_576  # the last row of an Excel sheet
+_LAST_COLUMN = 16_384  # its last column, XFD
 
 
 class CellSpan(NamedTuple):
@@ -269,9 +270,8 @@ def _archive_problem(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> 
         data = archive.read(part)  # never more than its declared size (zipfile stops there)
         if data.startswith(_OLE_MAGIC):
             return macros
-        if lowered.endswith((b".xml", b".rels")) or lowered == b"[content_types].xml":
-            head = data.lower()
-            if any(mark in head for mark in _MACRO_MARKS):  # a content type or a relationship naming macros
+        if lowered.endswith(b".rels") or lowered == b"[content_types].xml":  # not a sheet: a note may say "ActiveX"
+            if any(mark in data.lower() for mark in _MACRO_MARKS):  # a content type or a relationship naming macros
                 return macros
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             return _("cannot read the workbook: the part {part} declares a DOCTYPE, which no workbook holds").format(part=shorten(part.filename))
@@ -316,8 +316,8 @@ def _scan(form: FilledForm, book: Any, sheet: Any, title: str) -> tuple[Cells, l
                 cells[where] = _Cell(value, item["data_type"], number and percent(item["style_id"]))
         merged = []
         for rule in getattr(parser.merged_cells, "mergeCell", None) or ():
-            min_col, min_row, max_col, max_row = range_boundaries(rule.ref)
-            merged.append((rule.ref, (min_row, min_col, max_row, max_col)))
+            min_col, min_row, max_col, max_row = range_boundaries(rule.ref)  # "C:C" and "3:3" leave two of them None
+            merged.append((rule.ref, (min_row or 1, min_col or 1, max_row or _LAST_ROW, max_col or _LAST_COLUMN)))
     return cells, merged
 
 
