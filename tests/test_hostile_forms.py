@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PLANS, ROOT
+from conftest import PLANS, ROOT, cli
 from openpyxl.worksheet.formula import ArrayFormula
 
 from dansokh.check.run import load_repository
@@ -306,3 +306,32 @@ def test_an_edited_period_cell_is_F003_at_it(make, book):
         f"f.xlsx:{SHEET}!C5: F003 the period cell reads 'Q1: quý I năm 2024', but the form was written for Q1:"
         " write a new form for the other period"
     ]
+
+
+def test_a_cell_written_twice_is_F001_at_it_and_neither_value_is_taken(make, book, rows):
+    iud = rows["new_users_iud"]
+
+    def twice(name, data):
+        if name != "xl/worksheets/sheet1.xml":
+            return None if name is None else data
+        cell = re.search(rb'<c r="E%d"[^>]*><v>12</v></c>' % iud, data).group()
+        return data.replace(cell, cell + cell.replace(b"<v>12</v>", b"<v>99</v>"), 1)
+
+    assert problems(rewrite(make(), twice), book) == [
+        f"f.xlsx:{SHEET}!E{iud}: F001 the cell E{iud} is written twice in the workbook: it was not saved by Excel;"
+        " open it in Excel, check the cell and save it again"
+    ]
+
+
+def test_import_of_a_form_with_a_far_cell_writes_nothing_and_says_where_in_both_languages(make, real_plans):
+    path = make(meta={"XFD1048576": "x"})
+    (real_plans.parent / "f.xlsx").write_bytes(path.read_bytes())
+    for lang, line in (
+        ("en", f"f.xlsx:{META}!XFD1048576: F002 the hidden sheet '{META}' was changed (XFD1048576 holds 'x', which the form did not write): {NEW_FORM}"),
+        ("vi", f"f.xlsx:{META}!XFD1048576: F002 trang ẩn '{META}' đã bị sửa (ô XFD1048576 có 'x', không do biểu mẫu ghi):"
+               " hãy tạo biểu mẫu mới bằng `dansokh form ĐƠN_VỊ --period KỲ`"),
+    ):
+        result = cli("--lang", lang, "import", "f.xlsx", "-o", "out.yaml", seconds=60)
+        assert result.exit_code == 1
+        assert result.stdout.splitlines()[0] == line
+        assert not (real_plans.parent / "out.yaml").exists()
