@@ -4,9 +4,12 @@ a filled one back with the place of every cell.
 ``dansokh form`` writes the form (``render.form``); an officer fills the unlocked cells in Excel;
 ``dansokh import`` reads it here.  The form carries what it is for in a very hidden sheet
 (``dansokh``): the unit, the year, the period, and for each indicator its row, so that a row
-moved, inserted or deleted is noticed rather than read into the wrong indicator.  Reading
-never trusts the workbook: a macro-enabled file, a formula, text in a number cell, a merged
-input cell are problems reported at their cell (``form.xlsx:Biểu mẫu!E12``), and reading goes on.
+moved, inserted or deleted is noticed rather than read into the wrong indicator, with a check of
+that description (C1) so that an edited one is noticed too.  Reading never trusts the workbook:
+it is bounded before it is opened, only the cells that exist in its XML are visited (never the
+grid a sheet declares), and a macro, a formula, text in a number cell, a merged input cell, a
+value outside the form are problems reported at their cell (``form.xlsx:Biểu mẫu!E12``), and
+reading goes on.
 """
 
 from __future__ import annotations
