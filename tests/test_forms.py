@@ -266,7 +266,7 @@ def test_form_then_import_writes_the_result_atomically_and_refuses_to_clobber(re
     assert runner.invoke(app, ["import", "filled.xlsx"]).stdout.strip() == (
         "results/2025/Q1/ngoc-thuy.yaml already holds these figures; nothing to write"
     )
-    row = FIRST_ROW + [line.indicator for line in form_spec(book, book.repo.unit("ngoc-thuy"), 2025, "Q1").lines].index("new_users_iud")
+    row = FIRST_ROW + [line.indicator for line in form_spec(book, book.repo.unit("ngoc-thuy"), 2025, "Q1").lines].index("direct_communication_sessions")
     saved(fill(data, loaded.result, **{f"E{row}": 30}), repository / "changed.xlsx")
     result = runner.invoke(app, ["import", "changed.xlsx"])
     assert result.exit_code == 1
@@ -274,7 +274,7 @@ def test_form_then_import_writes_the_result_atomically_and_refuses_to_clobber(re
     assert written.read_bytes() == original
     result = runner.invoke(app, ["import", "changed.xlsx", "--force"])
     assert result.exit_code == 0 and result.stdout.strip() == "replaced results/2025/Q1/ngoc-thuy.yaml"
-    assert "new_users_iud, value: 30}" in written.read_text(encoding="utf-8")
+    assert "direct_communication_sessions, value: 30}" in written.read_text(encoding="utf-8")
     assert sorted(p.name for p in written.parent.iterdir()) == ["ngoc-thuy.yaml"]  # no temporary file left
     # the comment lines a result file starts with survive a replacement
     written.write_text("# sửa theo điện thoại ngày 12/04\n" + written.read_text(encoding="utf-8"), encoding="utf-8")

@@ -4,16 +4,21 @@ a filled one back with the place of every cell.
 ``dansokh form`` writes the form (``render.form``); an officer fills the unlocked cells in Excel;
 ``dansokh import`` reads it here.  The form carries what it is for in a very hidden sheet
 (``dansokh``): the unit, the year, the period, and for each indicator its row, so that a row
-moved, inserted or deleted is noticed rather than read into the wrong indicator.  Reading
-never trusts the workbook: a macro-enabled file, a formula, text in a number cell, a merged
-input cell are problems reported at their cell (``form.xlsx:Biểu mẫu!E12``), and reading goes on.
+moved, inserted or deleted is noticed rather than read into the wrong indicator, with a check of
+that description (C1) so that an edited one is noticed too.  Reading never trusts the workbook:
+it is bounded before it is opened, only the cells that exist in its XML are visited (never the
+grid a sheet declares), and a macro, a formula, text in a number cell, a merged input cell, a
+value outside the form are problems reported at their cell (``form.xlsx:Biểu mẫu!E12``), and
+reading goes on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
+import zlib
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -21,16 +26,16 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from ..diagnostics import Rule
 from ..i18n import N_, _
 from .files import read_bounded
-from .limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNPACKED, shorten
+from .limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_ELEMENTS, MAX_WORKBOOK_PARTS, MAX_WORKBOOK_UNPACKED, shorten
 from .loader import CONTROL
 
 FORMAT = "dansokh-results-form"
-VERSION = "1"
+VERSION = "2"  # 2: the hidden sheet carries a check of its description (C1)
 SHEET = "Biểu mẫu"
 META = "dansokh"
 # the header block: label in A, value in C
@@ -49,11 +54,13 @@ FORMULA = Rule("F006", "formula", N_("A formula where a figure is to be typed.")
 NOT_A_NUMBER = Rule("F007", "not-a-number", N_("Text or another value where a number is to be typed."), "import")
 BAD_DATE = Rule("F008", "not-a-date", N_("The day of the report is missing or is not a date."), "import")
 CONTROL_CHARACTER = Rule("F009", "control-character", N_("A text cell holds a control character (pasted from another program)."), "import")
-FORM_RULES = (BAD_WORKBOOK, NOT_A_FORM, FORM_MISMATCH, MOVED, MERGED, FORMULA, NOT_A_NUMBER, BAD_DATE, CONTROL_CHARACTER)
+TOTAL_DIFFERS = Rule("F010", "total-differs-from-parts", N_("A total on the form is not the sum of the rows it totals (the methods of new users)."), "import")
+FORM_RULES = (BAD_WORKBOOK, NOT_A_FORM, FORM_MISMATCH, MOVED, MERGED, FORMULA, NOT_A_NUMBER, BAD_DATE, CONTROL_CHARACTER, TOTAL_DIFFERS)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KINDS = ("count", "rate", "change")
 _LAST_ROW = 1_048_576  # the last row of an Excel sheet
+_LAST_COLUMN = 16_384  # its last column, XFD
 
 
 class CellSpan(NamedTuple):
@@ -105,9 +112,30 @@ class FilledForm:
     header: dict[str, Any] = field(default_factory=dict)  # shown unit and period, reported, number, issuer, note
     values: dict[tuple[int, int], Any] = field(default_factory=dict)
     problems: list[Any] = field(default_factory=list)  # Diagnostics at CellSpans
+    percents: set[tuple[int, int]] = field(default_factory=set)  # cells formatted as a percentage (read as shown: 85, not 0.85)
+    edited: tuple[int, str] | None = None  # the hidden sheet's line that no longer matches its check, and what
 
     def at(self, row: int, column: int, sheet: str = SHEET) -> CellSpan:
         return CellSpan(self.file, sheet, row, column)
+
+
+class _Cell(NamedTuple):
+    """A cell that exists in the sheet's XML: its value as openpyxl reads it, its type (``f`` for
+    a formula, ``n`` a number, ``d`` a date, ``b`` TRUE/FALSE, ``s`` text, ``e`` an error) and, for
+    a number, whether it is formatted as a percentage (Excel stores 85 % as 0.85)."""
+
+    value: Any
+    data_type: str = "n"
+    percent: bool = False
+
+
+_EMPTY = _Cell(None)
+Cells = dict[tuple[int, int], _Cell]
+
+# what only a macro-enabled workbook holds, in a part's name, its content type or a relationship
+_MACRO_MARKS = (b"vbaproject", b"macroenabled", b"macrosheet", b"activex", b"vnd.ms-office.vba")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: what vbaProject.bin is, whatever its name
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, zlib.error, EOFError, OSError, ValueError)
 
 
 def _number(value: Any) -> Decimal | None:
@@ -126,14 +154,54 @@ def _number(value: Any) -> Decimal | None:
     return None
 
 
+def _formula(value: Any) -> str:
+    """A formula cell's text (``=SUM(E13:E15)``), whatever kind openpyxl made of it."""
+    text = value if isinstance(value, str) else getattr(value, "text", None)
+    return shorten(text) if isinstance(text, str) and text else _("a data table")
+
+
 def _shown(value: Any) -> str:
-    """A cell's value as a message quotes it: short, whatever the cell holds."""
-    return shorten(repr(value))
+    """A cell's value as a person reads it: text in quotes, a date as 2025-01-15, TRUE or FALSE,
+    a number in digits; short, whatever the cell holds, and never a Python repr of an object."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, (int, float)):
+        number = _number(value)
+        return str(number) if number is not None else _("a number Excel cannot hold")
+    if isinstance(value, str):
+        return shorten(repr(value))
+    return _formula(value)
+
+
+def _is_percent(code: str) -> bool:
+    """Whether an Excel number format shows a percentage (``0%``, ``0.0%``, ``#,##0.00%``): a %
+    outside quoted text, escapes and [colour/condition] brackets."""
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", code)
+    return "%" in plain
+
+
+def seal(lines: list[tuple[Any, ...]]) -> str:
+    """The check of the hidden sheet's description (its lines, A to D), written in C1 by
+    ``dansokh form``: a line edited afterwards (the unit, the year, a row) no longer matches it."""
+    text = "\n".join("\t".join("" if v is None else str(v) for v in line).rstrip("\t") for line in lines)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def read_form(path: Path, display: str | None = None) -> FilledForm:
-    """Read a filled form; every problem is a diagnostic at its cell, and reading goes on."""
+    """Read a filled form; every problem is a diagnostic at its cell, and reading goes on.
+
+    The workbook is bounded before openpyxl opens it (its size, unpacked size, number of parts,
+    XML elements per part, and no macros by name, content type or content), then read in
+    read-only mode cell by cell: only the cells that exist in the XML are visited, whatever the
+    sheet's ``dimension`` declares, so a cell at XFD1048576 costs what any other cell costs."""
     import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     name = display or str(path)
     form = FilledForm(name)
@@ -148,65 +216,179 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
             raise ValueError(_("it is larger than {limit} bytes, far larger than a results form").format(limit=MAX_WORKBOOK_BYTES))
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             parts = archive.infolist()
-        names = {part.filename for part in parts}
-        unpacked = sum(part.file_size for part in parts)  # as the parts' headers say
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+            problem = _archive_problem(archive, parts)
+    except _ZIP_ERRORS as error:
         if len(raw) > MAX_WORKBOOK_BYTES:
             reason = str(error)
         else:
             reason = getattr(error, "strerror", None) or _("not an .xlsx workbook (is it an old .xls? save it as .xlsx)")
         form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: {reason}").format(reason=reason)))  # type: ignore[arg-type]
         return form
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        form.problems.append(BAD_WORKBOOK.at(whole, _("the workbook contains macros: save the form as .xlsx (Excel Workbook), without macros, and import that")))  # type: ignore[arg-type]
+    if problem is not None:
+        form.problems.append(BAD_WORKBOOK.at(whole, problem))  # type: ignore[arg-type]
         return form
-    if unpacked > MAX_WORKBOOK_UNPACKED:
-        form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: unpacked it would take more than {limit} bytes, far more than a results form").format(limit=MAX_WORKBOOK_UNPACKED)))  # type: ignore[arg-type]
-        return form
+    book = None
     try:
         with warnings.catch_warnings():  # openpyxl warns on stderr about what the cells below report
             warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
+            book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+            names = book.sheetnames
+            if META not in names or SHEET not in names:
+                missing = META if META not in names else SHEET
+                form.problems.append(NOT_A_FORM.at(whole, _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=shorten(missing))))  # type: ignore[arg-type]
+                return form
+            sheets = {title: book[title] for title in (META, SHEET)}
+            if not all(isinstance(sheet, ReadOnlyWorksheet) for sheet in sheets.values()):
+                form.problems.append(NOT_A_FORM.at(whole, _("the sheets {meta!r} and {sheet!r} are not sheets of cells: this is not a form written by `dansokh form`").format(meta=META, sheet=SHEET)))  # type: ignore[arg-type]
+                return form
+            meta_cells, _merged = _scan(form, book, sheets[META], META)
+            cells, merged = _scan(form, book, sheets[SHEET], SHEET)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: {reason}").format(reason=shorten(str(error), 200))))  # type: ignore[arg-type]
         return form
-    if META not in book.sheetnames or SHEET not in book.sheetnames:
-        missing = META if META not in book.sheetnames else SHEET
-        form.problems.append(NOT_A_FORM.at(whole, _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=shorten(missing))))  # type: ignore[arg-type]
-        return form
-    _read_meta(form, book[META])
+    finally:
+        if book is not None:
+            book.close()
     if form.problems:
         return form
-    _read_sheet(form, book[SHEET])
+    _read_meta(form, meta_cells, cells)
+    if form.problems:
+        return form
+    _read_sheet(form, cells, merged)
     return form
 
 
-def _read_meta(form: FilledForm, sheet: Any) -> None:
-    rows = list(sheet.iter_rows(values_only=True))
-    meta = {str(r[0]): str(r[1]) for r in rows if len(r) > 1 and r[0] is not None and r[1] is not None and not str(r[0]).startswith("row:")}
+def _archive_problem(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> str | None:
+    """Why the workbook is not opened (too many parts, a part too large or too many elements,
+    a DOCTYPE, macros under any name), or None.  Every part is read once, within its declared size."""
+    if len(parts) > MAX_WORKBOOK_PARTS:
+        return _("cannot read the workbook: it holds more than {limit} parts, far more than a results form").format(limit=MAX_WORKBOOK_PARTS)
+    if sum(part.file_size for part in parts) > MAX_WORKBOOK_UNPACKED:  # as the parts' headers say
+        return _("cannot read the workbook: unpacked it would take more than {limit} bytes, far more than a results form").format(limit=MAX_WORKBOOK_UNPACKED)
+    macros = _("the workbook contains macros: save the form as .xlsx (Excel Workbook), without macros, and import that")
+    for part in parts:
+        lowered = part.filename.lower().encode("utf-8", "replace")
+        if any(mark in lowered for mark in _MACRO_MARKS):
+            return macros
+        data = archive.read(part)  # never more than its declared size (zipfile stops there)
+        if data.startswith(_OLE_MAGIC):
+            return macros
+        if lowered.endswith(b".rels") or lowered == b"[content_types].xml":  # not a sheet: a note may say "ActiveX"
+            if any(mark in data.lower() for mark in _MACRO_MARKS):  # a content type or a relationship naming macros
+                return macros
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            return _("cannot read the workbook: the part {part} declares a DOCTYPE, which no workbook holds").format(part=shorten(part.filename))
+        if data.count(b"<") > MAX_WORKBOOK_ELEMENTS:
+            return _("cannot read the workbook: the part {part} holds more than {limit} elements (cells, styles, texts), far more than a results form").format(
+                part=shorten(part.filename), limit=MAX_WORKBOOK_ELEMENTS
+            )
+    return None
+
+
+def _scan(form: FilledForm, book: Any, sheet: Any, title: str) -> tuple[Cells, list[tuple[str, tuple[int, int, int, int]]]]:
+    """The cells of ``sheet`` that exist in its XML and hold something, and its merged ranges
+    (``A1:B2`` and their bounds).  Never the sheet's declared ``dimension``, never a cell that is not there."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    def percent(style: int) -> bool:
+        try:
+            code = book._cell_styles[style].numFmtId
+            text = BUILTIN_FORMATS.get(code, "General") if code < 164 else book._number_formats[code - 164]
+        except (IndexError, TypeError, KeyError):
+            return False
+        return isinstance(text, str) and _is_percent(text)
+
+    cells: Cells = {}
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source, sheet._shared_strings, data_only=False, epoch=book.epoch,
+            date_formats=book._date_formats, timedelta_formats=book._timedelta_formats,
+        )
+        for _row, found in parser.parse():
+            for item in found:
+                value = item["value"]
+                if value is None or (isinstance(value, str) and value.strip() == "" and item["data_type"] != "f"):
+                    continue
+                where = (item["row"], item["column"])
+                if where in cells:
+                    span = CellSpan(form.file, title, *where)
+                    form.problems.append(BAD_WORKBOOK.at(span, _("the cell {cell} is written twice in the workbook: it was not saved by Excel; open it in Excel, check the cell and save it again").format(cell=span.cell)))  # type: ignore[arg-type]
+                    continue
+                number = item["data_type"] == "n" and isinstance(value, (int, float)) and not isinstance(value, bool)
+                cells[where] = _Cell(value, item["data_type"], number and percent(item["style_id"]))
+        merged = []
+        for rule in getattr(parser.merged_cells, "mergeCell", None) or ():
+            min_col, min_row, max_col, max_row = range_boundaries(rule.ref)  # "C:C" and "3:3" leave two of them None
+            merged.append((rule.ref, (min_row or 1, min_col or 1, max_row or _LAST_ROW, max_col or _LAST_COLUMN)))
+    return cells, merged
+
+
+def _read_meta(form: FilledForm, cells: Cells, shown: Cells) -> None:
+    """The hidden sheet: lines 1–6 ``name, value`` (and the check in C1), then one ``row:`` line
+    per indicator; a value anywhere else, or a description its check does not match, is F002."""
+    lines: dict[int, tuple[Any, ...]] = {}
+    for (row, column), cell in cells.items():
+        lines.setdefault(row, (None, None, None, None))
+        if column <= 4 and (row, column) != (1, 3):  # C1 holds the check
+            line = list(lines[row])
+            line[column - 1] = cell.value
+            lines[row] = tuple(line)
+    count = 6
+    while count + 1 in lines and isinstance(lines[count + 1][0], str) and lines[count + 1][0].startswith("row:"):
+        count += 1
+    stray = sorted(
+        (row, column) for row, column in cells
+        if row > count or column > 4 or (row <= 6 and column > 2 and (row, column) != (1, 3))
+    )
+    if stray:
+        row, column = stray[0]
+        cell = CellSpan(form.file, META, row, column).cell
+        form.problems.append(changed(form, row, _("{cell} holds {value}, which the form did not write").format(cell=cell, value=_shown(cells[(row, column)].value)), column))
+        return
+    meta = {str(r[0]): str(r[1]) for line, r in lines.items() if line <= 6 and r[0] is not None and r[1] is not None}
     if meta.get("format") != FORMAT or meta.get("version") != VERSION:
         form.problems.append(NOT_A_FORM.at(CellSpan(form.file, META, 1, 2), _("the hidden sheet does not describe a dansokh results form of version {version}").format(version=VERSION)))  # type: ignore[arg-type]
         return
-    for line, r in enumerate(rows, start=1):
-        if r and isinstance(r[0], str) and r[0].startswith("row:"):
-            row = _form_row(r, line)
-            if row is None:
-                form.problems.append(changed(form, line, _("row {row} does not describe a row of the form").format(row=line)))
-                return
-            form.rows.append(row)
+    for line in range(7, count + 1):
+        row = _form_row(lines[line], line)
+        if row is None:
+            form.problems.append(changed(form, line, _("row {row} does not describe a row of the form").format(row=line)))
+            return
+        form.rows.append(row)
     problem = _meta_problem(meta, form.rows)
     if problem is not None:
         where, message = problem
         form.problems.append(changed(form, where, message))
         return
+    check = cells.get((1, 3), _EMPTY).value
+    if check != seal([lines.get(line, (None, None, None, None)) for line in range(1, count + 1)]):
+        form.edited = _edited(meta, shown)  # reported after what the catalogue says of its lines (write.form_import)
     form.meta = meta
 
 
-def changed(form: FilledForm, row: int, what: str) -> Any:
+def _edited(meta: dict[str, str], shown: Cells) -> tuple[int, str]:
+    """Which line of a hidden sheet whose check fails was edited, as far as the cells the officer
+    sees tell (the unit in C4, the period and year in C5), and what."""
+    unit_text = shown.get((FIELDS["unit"], 3), _EMPTY).value
+    period_text = shown.get((FIELDS["period"], 3), _EMPTY).value
+    unit = re.search(r"\(([^()]*)\)\s*$", unit_text) if isinstance(unit_text, str) else None
+    if unit is not None and unit.group(1) != meta["unit"]:
+        return 3, _("it says the form is for {unit}, but the form shows {shown} in C4").format(unit=meta["unit"], shown=shorten(unit.group(1)))
+    year = re.search(r"(\d{4})\s*$", period_text) if isinstance(period_text, str) else None
+    if year is not None and year.group(1) != meta["year"]:
+        return 4, _("it says the form is for {year}, but the form shows {shown} in C5").format(year=meta["year"], shown=year.group(1))
+    period = period_text.split(":", 1)[0] if isinstance(period_text, str) and ":" in period_text else None
+    if period is not None and period != meta["period"]:
+        return 5, _("it says the form is for {period}, but the form shows {shown} in C5").format(period=meta["period"], shown=shorten(period))
+    return 1, _("its lines no longer match the check in C1")
+
+
+def changed(form: FilledForm, row: int, what: str, column: int = 1) -> Any:
     """F002 at a line of the hidden sheet: the form's description was edited."""
     return NOT_A_FORM.at(  # type: ignore[arg-type]
-        CellSpan(form.file, META, row, 1),
-        _("the hidden sheet {sheet!r} was changed ({what}): write a new form with `dansokh form UNIT --period P`").format(sheet=shorten(META), what=what),
+        CellSpan(form.file, META, row, column),
+        _("the hidden sheet {sheet!r} was changed ({what}): write a new form with `dansokh form UNIT --period P`").format(sheet=META, what=what),
     )
 
 
@@ -241,35 +423,71 @@ def _meta_problem(meta: dict[str, str], rows: list[FormRow]) -> tuple[int, str] 
     return None
 
 
-def _read_sheet(form: FilledForm, sheet: Any) -> None:
+def _written(form: FilledForm) -> set[tuple[int, int]]:
+    """The cells ``dansokh form`` writes or leaves for input: anything typed elsewhere is not read."""
+    last = max((row.row for row in form.rows), default=FIRST_ROW - 1)
+    cells = {(1, 1), (2, 1)} | {(row, column) for row in FIELDS.values() for column in (1, 3)}
+    cells |= {(row, column) for row in (HEADER_ROW, HEADER_ROW + 1) for column in range(1, COLUMNS["note"] + 1)}
+    cells |= {(row.row, column) for row in form.rows for column in COLUMNS.values()}
+    cells |= {(last + 2 + offset, 1) for offset in range(3)}  # the three lines of instructions
+    return cells
+
+
+_OUTSIDE_SHOWN = 20  # rows outside the form reported one by one; the rest in one line
+
+
+def _outside(form: FilledForm, cells: Cells) -> None:
+    """F004 for what was typed outside the form's cells (a row added below the table, a column
+    to the right), one diagnostic per row: nothing typed there is read, so it must not pass unseen."""
+    written = _written(form)
+    by_row: dict[int, list[int]] = {}
+    for row, column in sorted(cells):
+        if (row, column) not in written:
+            by_row.setdefault(row, []).append(column)
+    rows = sorted(by_row)
+    for row in rows[:_OUTSIDE_SHOWN]:
+        columns = by_row[row]
+        listed = ", ".join(f"{get_column_letter(c)}{row} ({_shown(cells[(row, c)].value)})" for c in columns[:3])
+        if len(columns) > 3:
+            listed = _("{cells} and {count} more").format(cells=listed, count=len(columns) - 3)
+        form.problems.append(MOVED.at(CellSpan(form.file, SHEET, row, columns[0]), _("typed outside the form's cells, so not read: {cells}; type each figure in its yellow cell, or delete these").format(cells=listed)))  # type: ignore[arg-type]
+    rest = [(row, column) for row in rows[_OUTSIDE_SHOWN:] for column in by_row[row]]
+    if rest:
+        row, column = rest[0]
+        form.problems.append(MOVED.at(CellSpan(form.file, SHEET, row, column), _("and {count} more cells outside the form's cells, the last at {cell}: type each figure in its yellow cell, or delete these").format(count=len(rest), cell=f"{get_column_letter(rest[-1][1])}{rest[-1][0]}")))  # type: ignore[arg-type]
+
+
+def _read_sheet(form: FilledForm, cells: Cells, merged: list[tuple[str, tuple[int, int, int, int]]]) -> None:
     file = form.file
-    input_columns = {COLUMNS[c] for c in INPUT_COLUMNS}
-    input_rows = {row.row for row in form.rows}
-    header_cells = {(FIELDS[k], 3) for k in ("reported", "number", "issuer", "note")}
-    for merged in sheet.merged_cells.ranges:
-        cells = {(r, c) for r in range(merged.min_row, merged.max_row + 1) for c in range(merged.min_col, merged.max_col + 1)}
-        touched = {(r, c) for r, c in cells if r in input_rows and c in input_columns} | (cells & header_cells)
-        if touched and len(cells) > 1:
-            r, c = min(touched)
-            form.problems.append(MERGED.at(CellSpan(file, SHEET, r, c), _("{cells} are merged: an input cell must stay a cell of its own (unmerge them)").format(cells=str(merged))))  # type: ignore[arg-type]
-    shown_unit = sheet.cell(FIELDS["unit"], 3).value
-    shown_period = sheet.cell(FIELDS["period"], 3).value
-    form.header["unit"] = shown_unit
-    form.header["period"] = shown_period
+
+    def get(row: int, column: int) -> _Cell:
+        return cells.get((row, column), _EMPTY)
+
+    inputs = {(row.row, COLUMNS[c]) for row in form.rows for c in INPUT_COLUMNS}
+    inputs |= {(FIELDS[k], 3) for k in ("reported", "number", "issuer", "note")}
+    for ref, (min_row, min_col, max_row, max_col) in merged:  # arithmetic on the bounds: a range may be A1:XFD1048576
+        touched = sorted((r, c) for r, c in inputs if min_row <= r <= max_row and min_col <= c <= max_col)
+        if touched and (min_row, min_col) != (max_row, max_col):
+            r, c = touched[0]
+            form.problems.append(MERGED.at(CellSpan(file, SHEET, r, c), _("{cells} are merged: an input cell must stay a cell of its own (unmerge them)").format(cells=ref)))  # type: ignore[arg-type]
+    form.header["unit"] = get(FIELDS["unit"], 3).value
+    form.header["period"] = get(FIELDS["period"], 3).value
     for key in ("number", "issuer", "note"):
-        cell = sheet.cell(FIELDS[key], 3)
+        cell = get(FIELDS[key], 3)
+        span = CellSpan(file, SHEET, FIELDS[key], 3)
         if cell.data_type == "f":
-            form.problems.append(FORMULA.at(CellSpan(file, SHEET, cell.row, cell.column), _("a formula ({formula}): type the text itself").format(formula=cell.value)))  # type: ignore[arg-type]
+            form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the text itself").format(formula=_formula(cell.value))))  # type: ignore[arg-type]
             continue
         value = cell.value
-        text = None if value is None or str(value).strip() == "" else str(value).strip()
-        if text is not None and _control(form, text, CellSpan(file, SHEET, cell.row, cell.column)):
+        text = value.strip() if isinstance(value, str) else (None if value is None else _shown(value))
+        text = text or None
+        if text is not None and _control(form, text, span):
             continue
         form.header[key] = text
-    cell = sheet.cell(FIELDS["reported"], 3)
-    span = CellSpan(file, SHEET, cell.row, cell.column)
+    cell = get(FIELDS["reported"], 3)
+    span = CellSpan(file, SHEET, FIELDS["reported"], 3)
     if cell.data_type == "f":
-        form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the day the report is sent").format(formula=cell.value)))  # type: ignore[arg-type]
+        form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the day the report is sent").format(formula=_formula(cell.value))))  # type: ignore[arg-type]
     elif isinstance(cell.value, dt.datetime):
         form.header["reported"] = cell.value.date().isoformat()
     elif isinstance(cell.value, dt.date):
@@ -280,35 +498,59 @@ def _read_sheet(form: FilledForm, sheet: Any) -> None:
         form.problems.append(BAD_DATE.at(span, _("the day the report is sent is missing: type it as dd/mm/yyyy")))  # type: ignore[arg-type]
     else:
         form.problems.append(BAD_DATE.at(span, _("{value} is not a date: type the day as dd/mm/yyyy").format(value=_shown(cell.value))))  # type: ignore[arg-type]
+    where = {cell.value: row for (row, column), cell in sorted(cells.items(), reverse=True) if column == COLUMNS["key"] and isinstance(cell.value, str)}
+    moved = False
     for row in form.rows:
-        key_cell = sheet.cell(row.row, COLUMNS["key"])
-        if key_cell.value != row.indicator:
-            found = _row_of(sheet, row.indicator)
-            where = _("it is now in row {row}").format(row=found) if found else _("it is no longer in the sheet")
-            form.problems.append(MOVED.at(CellSpan(file, SHEET, row.row, COLUMNS["name"]), _("row {row} should hold {indicator}; {where}: rows must not be inserted, deleted or moved").format(row=row.row, indicator=row.indicator, where=where)))  # type: ignore[arg-type]
+        if get(row.row, COLUMNS["key"]).value != row.indicator:
+            moved = True
+            found = where.get(row.indicator)
+            now = _("it is now in row {row}").format(row=found) if found else _("it is no longer in the sheet")
+            form.problems.append(MOVED.at(CellSpan(file, SHEET, row.row, COLUMNS["name"]), _("row {row} should hold {indicator}; {where}: rows must not be inserted, deleted or moved").format(row=row.row, indicator=row.indicator, where=now)))  # type: ignore[arg-type]
             continue
         columns = ["value", "note"] if row.kind != "rate" else ["value", "numerator", "denominator", "note"]
         for name in ("numerator", "denominator"):
-            if name not in columns and sheet.cell(row.row, COLUMNS[name]).value not in (None, ""):
+            if name not in columns and get(row.row, COLUMNS[name]).value is not None:
                 form.problems.append(MOVED.at(CellSpan(file, SHEET, row.row, COLUMNS[name]), _("this cell is not part of the form (this indicator has no {part}): leave it empty").format(part=_("numerator") if name == "numerator" else _("denominator"))))  # type: ignore[arg-type]
         for name in columns:
-            cell = sheet.cell(row.row, COLUMNS[name])
+            cell = get(row.row, COLUMNS[name])
             span = CellSpan(file, SHEET, row.row, COLUMNS[name])
             if cell.data_type == "f":
-                form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the figure itself, not a formula").format(formula=cell.value)))  # type: ignore[arg-type]
+                form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the figure itself, not a formula").format(formula=_formula(cell.value))))  # type: ignore[arg-type]
                 continue
-            if cell.value is None or (isinstance(cell.value, str) and cell.value.strip() == ""):
+            if cell.value is None:
                 continue
             if name == "note":
-                text = str(cell.value).strip()
+                text = cell.value.strip() if isinstance(cell.value, str) else _shown(cell.value)
                 if not _control(form, text, span):
                     form.values[(row.row, COLUMNS[name])] = text
                 continue
-            number = _number(cell.value)
-            if number is None:
-                form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)").format(value=_shown(cell.value))))  # type: ignore[arg-type]
-                continue
-            form.values[(row.row, COLUMNS[name])] = number
+            number = _figure(form, row, name, cell, span)
+            if number is not None:
+                form.values[(row.row, COLUMNS[name])] = number
+    if not moved:  # rows moved: every one is reported above, and what lies outside follows from it
+        _outside(form, cells)
+
+
+def _figure(form: FilledForm, row: FormRow, name: str, cell: _Cell, span: CellSpan) -> Decimal | None:
+    """The number of a figure cell, or None with F007 at it.  A cell formatted as a percentage
+    holds 0.85 where the officer typed 85 %: it is read as 85, the number shown, and noted in
+    ``percents``."""
+    value = cell.value
+    if isinstance(value, bool):
+        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is a TRUE/FALSE value, not a number: type the figure as a number").format(value=_shown(value))))  # type: ignore[arg-type]
+        return None
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is a date or a time, not a number: format the cell as a number and type the figure").format(value=_shown(value))))  # type: ignore[arg-type]
+        return None
+    number = _number(value)
+    if number is None:
+        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)").format(value=_shown(value))))  # type: ignore[arg-type]
+        return None
+    if cell.percent:  # whether the row takes a percentage is asked where the figures are made (write.form_import)
+        form.percents.add((row.row, COLUMNS[name]))
+        typed = (number * 100).normalize()
+        return typed.quantize(Decimal(1)) if typed == typed.to_integral_value() else typed
+    return number
 
 
 def _control(form: FilledForm, text: str, span: CellSpan) -> bool:
@@ -318,13 +560,6 @@ def _control(form: FilledForm, text: str, span: CellSpan) -> bool:
         return False
     form.problems.append(CONTROL_CHARACTER.at(span, _("the text holds the control character {code} (pasted from another program?); delete it and type the text again").format(code=f"U+{ord(found.group()):04X}")))  # type: ignore[arg-type]
     return True
-
-
-def _row_of(sheet: Any, indicator: str) -> int | None:
-    for row in range(1, sheet.max_row + 1):
-        if sheet.cell(row, COLUMNS["key"]).value == indicator:
-            return row
-    return None
 
 
 def _text_date(text: str) -> str | None:

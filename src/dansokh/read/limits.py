@@ -18,6 +18,13 @@ MAX_WORKBOOK_BYTES = DEFAULT_MAX_BYTES
 MAX_WORKBOOK_UNPACKED = 10 * DEFAULT_MAX_BYTES
 """What a results form may take once unpacked: a zip bomb is refused before it is opened."""
 
+MAX_WORKBOOK_PARTS = 1000
+"""Parts (files) a results form may hold in its zip: Excel writes some 15."""
+
+MAX_WORKBOOK_ELEMENTS = 200_000
+"""XML elements (cells, styles, strings) one part of a results form may hold, whatever its sheets
+declare (their ``dimension``): a filled form has a few thousand; reading never costs more."""
+
 REREAD_LIMIT = 1 << 30
 """How much of a file already read (within its limit) is read again, to write over it or to find
 its positions: any file dansokh took is far smaller; it only keeps a replaced file from being endless."""

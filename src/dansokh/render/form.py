@@ -8,7 +8,7 @@ Every input cell has data validation (whole numbers of zero or more for counts a
 rate's numerator and denominator, 0–100 for a rate in %, a date for the day of the report),
 so Excel refuses most mistakes as they are typed; ``dansokh import`` checks everything again.
 A very hidden sheet, ``dansokh``, says which unit, year and period the form is for and which
-indicator each row holds (``read.form``).
+indicator each row holds, with a check of that description in C1 (``read.form``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ..cascade.results import Book, officer_name
 from ..model.catalogue import CATALOGUE, Direction, is_count
 from ..model.periods import period_label
 from ..model.plan import UnitDecl
-from ..read.form import COLUMNS, FIELDS, FIRST_ROW, FORMAT, HEADER_ROW, META, SHEET, VERSION
+from ..read.form import COLUMNS, FIELDS, FIRST_ROW, FORMAT, HEADER_ROW, META, SHEET, VERSION, seal
 from .view import number_format
 from .xlsx import FONT, MM, put_number, put_text
 
@@ -214,9 +214,11 @@ def render_form(spec: FormSpec) -> bytes:
     sheet.protection.selectUnlockedCells = False
 
     meta = book.create_sheet(META)
-    for row in [("format", FORMAT), ("version", VERSION), ("unit", spec.unit_id), ("year", str(spec.year)),
-                ("period", spec.period), ("plan", spec.plan_id or ""), *meta_rows]:
+    lines = [("format", FORMAT), ("version", VERSION), ("unit", spec.unit_id), ("year", str(spec.year)),
+             ("period", spec.period), ("plan", spec.plan_id or None), *meta_rows]
+    for row in lines:
         meta.append(list(row))
+    meta["C1"] = seal(lines)  # an edited line (the unit, the year, a row) no longer matches it
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
     book.security = WorkbookProtection(lockStructure=True)

@@ -18,10 +18,10 @@ from ..check.rules.results import impossible_figure, rate_parts_disagree
 from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..model.catalogue import CATALOGUE, UNITS, canonical, is_convertible
-from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain
-from ..model.periods import PERIODS, period_words
+from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain, number
+from ..model.periods import PERIODS, period_label, period_words
 from ..model.result import Figure, ResultDocument, ResultFile, figure_problems
-from ..read.form import COLUMNS, FIELDS, FORM_MISMATCH, NOT_A_NUMBER, SHEET, FilledForm, FormRow, changed
+from ..read.form import COLUMNS, FIELDS, FORM_MISMATCH, NOT_A_NUMBER, SHEET, TOTAL_DIFFERS, FilledForm, FormRow, changed
 from ..read.limits import shorten
 from .results import normal as _normal
 
@@ -47,12 +47,15 @@ def result_from_form(
     if unknown is not None:  # the form's description is broken: what the sheet says cannot be placed
         imported.problems = [unknown]
         return imported
+    if form.edited is not None:  # the description no longer matches its check: the unit, year or a row was edited
+        imported.problems = [changed(form, *form.edited)]
+        return imported
     meta_unit, meta_period, meta_year = form.meta["unit"], form.meta["period"], int(form.meta["year"])
     unit_cell, period_cell = form.at(FIELDS["unit"], 3), form.at(FIELDS["period"], 3)
     shown_unit, shown_period = str(form.header.get("unit") or ""), str(form.header.get("period") or "")
     if not shown_unit.endswith(f"({meta_unit})"):
         problems.append(FORM_MISMATCH.at(unit_cell, _("the unit cell reads {shown!r}, but the form was written for {unit}: write a new form for the other unit").format(shown=shorten(shown_unit), unit=meta_unit)))  # type: ignore[arg-type]
-    if not shown_period.startswith(f"{meta_period}:"):
+    if shown_period != f"{meta_period}: {period_label(meta_period, meta_year)}":  # the year too, as the form wrote it
         problems.append(FORM_MISMATCH.at(period_cell, _("the period cell reads {shown!r}, but the form was written for {period}: write a new form for the other period").format(shown=shorten(shown_period), period=meta_period)))  # type: ignore[arg-type]
     if unit is not None and unit != meta_unit:
         problems.append(FORM_MISMATCH.at(unit_cell, _("this form is for {form_unit}, not {unit}").format(form_unit=meta_unit, unit=unit)))  # type: ignore[arg-type]
@@ -65,7 +68,7 @@ def result_from_form(
     figures: list[Figure] = []
     for row in form.rows:
         values = {name: form.values.get((row.row, COLUMNS[name])) for name in ("value", "numerator", "denominator", "note")}
-        out_of_domain = _out_of_domain(form, row, values)
+        out_of_domain = _out_of_domain(form, row, values) + _percent_elsewhere(form, row)
         if out_of_domain:
             problems += out_of_domain
             continue
@@ -89,6 +92,7 @@ def result_from_form(
             column = COLUMNS.get(problem.field, COLUMNS["name"]) if problem.field != "indicator" else COLUMNS["value"]
             problems.append(rule.at(form.at(row.row, column), problem.message))  # type: ignore[arg-type]
         figures.append(figure)
+    problems += _totals(form, {(p.span.line, p.span.col) for p in problems})
     problems.sort(key=lambda d: (d.span.line, d.span.col, d.code))
     reported = form.header.get("reported")
     if imported.failed or reported is None:
@@ -126,6 +130,51 @@ def _unknown_in_meta(form: FilledForm):  # -> Diagnostic | None
             return changed(form, line, _("{key!r} is not measured in {unit!r}").format(key=shorten(row.indicator), unit=shorten(row.unit)))
     form.rows = [FormRow(canonical(row.indicator), row.row, row.kind, row.unit, row.line) for row in form.rows]  # type: ignore[arg-type]
     return None
+
+
+def _percent_elsewhere(form: FilledForm, row: FormRow):  # -> list[Diagnostic]
+    """F007 at each cell typed as a percentage (``85%``, read as 85) where the row is not in %: a
+    ‰ or a count read from a percentage would be off by 100 or 1,000."""
+    found = []
+    for name in ("value", "numerator", "denominator"):
+        where = (row.row, COLUMNS[name])
+        value = form.values.get(where)
+        if where not in form.percents or value is None or (name == "value" and row.unit == "%"):
+            continue
+        typed = number(value) + "%"
+        if name == "value":
+            message = _("{value} is typed as a percentage, but this row is in {unit}: format the cell as a number and type the figure in {unit}, without %").format(value=typed, unit=row.unit)
+        else:
+            message = _("{value} is typed as a percentage, but a numerator or a denominator is a count: format the cell as a number and type the count").format(value=typed)
+        found.append(NOT_A_NUMBER.at(form.at(*where), message))  # type: ignore[arg-type]
+    return found
+
+
+def _totals(form: FilledForm, reported: set[tuple[int, int]]):  # -> list[Diagnostic]
+    """F010 at a total's cell (new users of contraception) that is not the sum of its rows on the
+    form: smaller than the rows filled in, or different from them once every one is filled in
+    (not where one of its rows is already reported: the figure to correct is that one)."""
+    found = []
+    rows = {row.indicator: row for row in form.rows}
+    for row in form.rows:
+        parts = [rows[key] for key in CATALOGUE[row.indicator].parts if key in rows]
+        total = form.values.get((row.row, COLUMNS["value"]))
+        if not parts or total is None:
+            continue
+        if any((cell.row, COLUMNS["value"]) in reported for cell in (row, *parts)):
+            continue
+        values = [form.values.get((part.row, COLUMNS["value"])) for part in parts]
+        filled = [value for value in values if value is not None]
+        whole = sum(filled, Decimal(0))
+        if whole > total or (len(filled) == len(parts) and whole != total):
+            first, last = parts[0].row, parts[-1].row
+            found.append(TOTAL_DIFFERS.at(  # type: ignore[arg-type]
+                form.at(row.row, COLUMNS["value"]),
+                _("the total {total} is not the sum of its rows {first}–{last} ({whole}): correct the total or the rows").format(
+                    total=number(_normal(total)), first=first, last=last, whole=number(_normal(whole))
+                ),
+            ))
+    return found
 
 
 def _out_of_domain(form: FilledForm, row: FormRow, values: dict[str, object]):  # -> list[Diagnostic]
