@@ -18,7 +18,7 @@ from dansokh.check.run import load_repository
 from dansokh.cli import app
 from dansokh.diagnostics import Severity
 from dansokh.model.catalogue import CATALOGUE
-from dansokh.model.years import mentions, stray_years
+from dansokh.model.years import mentions, next_year_text, stray_years
 from dansokh.write.new import draft_text
 
 runner = CliRunner()
@@ -181,6 +181,33 @@ def test_next_year_rewrites_long_biens_texts_as_the_document_prints_them(real_re
         assert expected in text, expected
     city = draft_text(next_year_draft(real_repo, real_repo.by_id["city"]))
     assert "- {period: Q4, before: \"2027-01-10\"}" in city and "header: Kế hoạch năm 2026" in city
+
+
+def test_next_year_moves_only_the_years_relative_to_the_plan_and_keeps_fixed_events(real_repo):
+    """The plan's year, last year as its baseline and next year's plan move on; a dated event
+    ("đổi sổ A0 vào năm 2026"), a horizon and a period stay: exact texts of Long Biên's schedule."""
+    text = draft_text(next_year_draft(real_repo, real_repo.by_id["long-bien"]))
+    for expected in (
+        # next year's plan is the plan after this one, whatever the year
+        "content: Xây dựng chỉ tiêu kế hoạch về dân số năm 2027.\n",
+        'content: "Tổ chức rà soát các chỉ tiêu kế hoạch công tác dân số năm 2026, xây dựng kế hoạch công tác năm 2027."',
+        # the A0 books are exchanged in 2026, whichever year's plan prepares it
+        "content: Chỉ đạo các bộ phận chuyên môn rà soát số liệu dân cư phục vụ công tác đổi số A0 vào năm 2026.\n",
+        "content: Rà soát soát số liệu dân cư phục vụ công tác đổi số A0 vào năm 2026.\n",
+        # a programme's horizon stays, the year it is carried out in moves on
+        "content: Triển khai thực hiện “Kế hoạch thực hiện Đề án chăm sóc sức khỏe người cao tuổi trên địa bàn quận Long"
+        " Biên đến năm 2025” năm 2026.\n",
+    ):
+        assert expected in text, expected
+    assert "vào năm 2027" not in text
+
+
+def test_a_dated_event_stays_unless_it_is_in_the_plans_own_year():
+    assert next_year_text("đổi sổ A0 vào năm 2026", 2025) == "đổi sổ A0 vào năm 2026"
+    assert next_year_text("đổi sổ A0 vào năm 2024", 2025) == "đổi sổ A0 vào năm 2024"
+    assert next_year_text("tổng kết vào năm 2025", 2025) == "tổng kết vào năm 2026"  # this plan's own work
+    assert next_year_text("giai đoạn 2021-2030, tầm nhìn đến năm 2045", 2025) == "giai đoạn 2021-2030, tầm nhìn đến năm 2045"
+    assert stray_years("Kế hoạch năm 2026: đổi sổ A0 vào năm 2026", 2027) == [mentions("Kế hoạch năm 2026", False)[0]]
 
 
 def test_new_next_writes_beside_last_years_plan_and_diff_compares_them(real_plans):
