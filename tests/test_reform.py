@@ -134,6 +134,10 @@ def test_a_proposal_flags_every_divided_unit(reform):
     assert "Thạch Bàn → Long Biên, Bát Tràng, Gia Lâm, Phúc Lợi" in text
     proposed = (reform / "proposal" / "long-bien-2025-2026.yaml").read_text(encoding="utf-8")
     assert proposed.count("\n    by: undecided") == 12
+    # the library marks the new unit holding a divided ward's geocoded point, not its seat (old
+    # Ngọc Thụy's seat is in the new Bồ Đề): the proposal says which it is
+    assert '      - {unit: hong-ha-00097, name: Hồng Hà, code: "00097"}  # phường Hồng Hà, holds its geocoded point\n' in proposed
+    assert "seat" not in proposed
     # the example's crosswalk is the proposal with its shares decided: the same units, part for part
     decided = (reform / "plans" / "crosswalks" / "long-bien-2025-2026.yaml").read_text(encoding="utf-8")
     assert _skeleton(proposed) == _skeleton(decided)
@@ -517,7 +521,7 @@ def test_shares_that_do_not_sum_to_one_missing_units_and_units_twice(reform):
 
 def test_a_new_unit_the_official_list_says_took_territory_must_get_a_part(reform):
     _mutate(reform, CROSSWALK, "      - {unit: hong-ha-00097, name: Hồng Hà, code: \"00097\", population: 5700}  # phường Hồng Hà\n", "")
-    path = _mutate(reform, CROSSWALK, "      - {unit: hong-ha-00097, name: Hồng Hà, code: \"00097\", population: 30180}  # phường Hồng Hà, its seat\n", "")
+    path = _mutate(reform, CROSSWALK, "      - {unit: hong-ha-00097, name: Hồng Hà, code: \"00097\", population: 30180}  # phường Hồng Hà, holds its geocoded point\n", "")
     found = run(["plans"])
     codes = sorted(d.check_tuple() for d in found.diagnostics if d.code.startswith("W"))
     assert ("W005", CROSSWALK, line_of(path, "units:")) in codes if official.available() else True
