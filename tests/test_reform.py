@@ -332,7 +332,9 @@ def test_next_years_city_plan_starts_in_the_new_units_with_last_years_figures_ca
         " with the figures of 2025 carried into them"
     ) in result.stderr
     assert "229 figures could not be carried and are left empty for you to fill in (Ba Đình:" in result.stderr
-    assert "0 errors, 0 warnings, 0 notes." in result.stdout  # no blank left: the list gives every level
+    # no blank left (the list gives every level); the texts last year's plan wrote for the districts
+    # name units that no longer exist: warned at each text, never a clean draft
+    assert "0 errors, 9 warnings, 0 notes." in result.stdout
     assert "wrote plans/2026/ha-noi-2026.yaml (plan ha-noi-2026, 2026)" in result.stdout
     repo, _ = load_repository([reform / "plans"], whole=True)
     draft, last_year = repo.by_id["ha-noi-2026"].plan, repo.by_id["city"].plan
@@ -455,6 +457,46 @@ def test_next_years_plan_across_the_reform_without_the_library(reform, no_librar
     assert draft.appendices[1].rows == example.appendices[0].rows  # type: ignore[union-attr]  # the figures do not need the list
     validated = cli("validate", "plans")
     assert validated.exit_code == 0 and sum(" P002 " in line for line in validated.stdout.splitlines()) == 101
+
+
+@needs_library
+def test_a_draft_after_the_reform_is_warned_at_each_text_that_names_a_unit_that_no_longer_exists(reform):
+    result = _draft_city_again(reform)
+    assert result.exit_code == 0, result.output
+    path = reform / CITY_2026
+    line = line_of(path, 'unit: "UBND các quận, huyện, thị xã"')
+    found = [l for l in result.stdout.splitlines() if " O003 " in l]
+    assert f"plans/2026/ha-noi-2026.yaml:{line}:11: O003 the unit of duty 20 names what no longer exists since 1/7/2025" \
+        " (vietnamadminunits 1.0.4): quận, huyện, thị xã (no unit of this kind in the official list in force since" \
+        " 1/7/2025). Write the units in force, or the body that now does the work" in found
+    assert len(found) == 9
+    # the example's own 2026 plans name only units in force: clean
+    (reform / CITY_2026).unlink()
+    shutil.copy(EXAMPLE / CITY_2026, reform / CITY_2026)
+    assert " O003 " not in cli("validate", "plans").stdout
+
+
+@needs_library
+def test_a_plan_naming_an_old_ward_is_told_what_replaced_it(tmp_path):
+    write_files(tmp_path, {"plans/hn.yaml": (
+        "id: hn\nyear: 2026\nscope: annual\n"
+        "document: {issuer: UBND thành phố Hà Nội, symbol: KH-UBND, date: \"2026\", title: Kế hoạch năm 2026, signer: {}}\n"
+        "unit: {id: ha-noi, name: Hà Nội, level: cấp tỉnh, code: \"01\"}\n"
+        "goals:\n  - Duy trì mô hình tại phường Bồ Đề và Ngọc Thụy, phường Long Biên.\n"
+        "  - Trung tâm Y tế quận phối hợp UBND quận Long Biên.\n  - UBND thành phố Hà Nội, phường Hồng Hà.\n"
+    )})
+    findings = run([tmp_path / "plans"], selection=Selection.make(extend=["O"]))
+    assert [(d.code, d.span.line, d.span.col, d.message) for d in findings.diagnostics if d.code == "O003"] == [(
+        "O003", 7, 5,
+        "goal 1 names what no longer exists since 1/7/2025 (vietnamadminunits 1.0.4): phường Ngọc Thụy (now phường"
+        " Bồ Đề, phường Hồng Hà). Write the units in force, or the body that now does the work",
+    ), (
+        "O003", 8, 5,
+        "goal 2 names what no longer exists since 1/7/2025 (vietnamadminunits 1.0.4): quận Long Biên (now phường Bồ Đề,"
+        " phường Việt Hưng, phường Hồng Hà, phường Phúc Lợi, phường Long Biên, xã Bát Tràng, xã Gia Lâm); quận (no unit"
+        " of this kind in the official list in force since 1/7/2025). Write the units in force, or the body that now"
+        " does the work",
+    )]
 
 
 @needs_library
