@@ -337,10 +337,19 @@ class Gone:
     kind_only: bool = False
 
 
+_LONGEST_NAME = 8  # words a unit's name is read to (the longest official names have five or six)
+_GONE_KINDS: dict[tuple[str, str], frozenset[str]] = {}
+
+
 def _gone_kinds(old: Snapshot, new: Snapshot) -> frozenset[str]:
     """The kinds of unit of the older list that no unit of the newer one has (``quận``, ``huyện``,
-    ``thị xã``, ``thị trấn`` since 1 July 2025), as keys: from the data, not typed here."""
-    return frozenset(name_key(u.kind) for u in old.units.values()) - frozenset(name_key(u.kind) for u in new.units.values())
+    ``thị xã``, ``thị trấn`` since 1 July 2025), as keys: from the data, not typed here (once a run)."""
+    found = _GONE_KINDS.get((old.key, new.key))
+    if found is None:
+        found = _GONE_KINDS[(old.key, new.key)] = frozenset(name_key(u.kind) for u in old.units.values()) - frozenset(
+            name_key(u.kind) for u in new.units.values()
+        )
+    return found
 
 
 class Abolished:
@@ -409,7 +418,11 @@ class Abolished:
             end, named_any = match.end(), False
             while True:  # "phường Ngọc Lâm, Thượng Thanh và Gia Thụy": one kind, several names
                 words, ends, at = [], [], end
-                while (word := _NAME_WORD.match(text, at)) and (word.group(1)[0].isupper() or word.group(1)[0].isdigit()):
+                while (
+                    len(words) < _LONGEST_NAME
+                    and (word := _NAME_WORD.match(text, at))
+                    and (word.group(1)[0].isupper() or word.group(1)[0].isdigit())
+                ):
                     words.append(word.group(1))
                     ends.append(word.end())
                     at = word.end()
