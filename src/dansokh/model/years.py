@@ -82,6 +82,28 @@ def mentions(text: str, attached: bool = False) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
+# a horizon ("đến năm 2025", "tầm nhìn đến năm 2025") or the end of a period ("giai đoạn 2021-2025",
+# "giai đoạn 2016 - 2025"), on the text without diacritics: when a programme ends
+_HORIZON = re.compile(r"\b(?:den|toi)\s+nam\s+((?:19|20)\d{2})\b(?!\s*[-–/]\s*\d)")
+_PERIOD_END = re.compile(r"\bgiai\s+doan\s+(?:nam\s+)?(?:19|20)\d{2}\s*[-–]\s*((?:19|20)\d{2})\b")
+
+
+def ended_spans(text: str, year: int) -> list[tuple[int, int, int]]:
+    """The horizons and periods ``text`` names that ended before ``year``, as (start, end, the
+    year it ended): "đến năm 2025" or "giai đoạn 2021-2025" in a plan of 2026 is a programme that
+    is over; "đến năm 2030" is not, and neither is another document's date or number."""
+    if not _ANY_YEAR.search(text):
+        return []
+    folded = text.translate(_FOLD).lower()
+    found = [(m.start(), m.end(), int(m.group(1))) for pattern in (_HORIZON, _PERIOD_END) for m in pattern.finditer(folded)]
+    return sorted(f for f in found if f[2] < year)
+
+
+def ended(text: str, year: int) -> list[int]:
+    """The years the programmes ``text`` names ended in, where before ``year`` (see ``ended_spans``)."""
+    return [end for _start, _stop, end in ended_spans(text, year)]
+
+
 def stray_years(text: str, year: int, attached: bool = False) -> list[Mention]:
     """The mentions that do not fit a plan of ``year``: an own year that is not ``year``, a
     baseline that is not the year before it (an event may be in any year)."""

@@ -7,17 +7,16 @@ administrative units (residential groups, a programme's sites) has no use for th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 from ...cascade.official import Abolished, Gone, Placed, Placer, in_force_on
 from ...cascade.repository import LoadedPlan, Repository
 from ...i18n import N_, _
 from ...model import official
-from ...model.plan import ScheduleSection, UnitDecl
+from ...model.plan import UnitDecl
 from .base import Diagnostic, Rule, Severity, plan_rule, repo_rule
-from .targets import schedule_rows
+from .targets import plan_texts
 
 
 def _needs() -> str | None:
@@ -98,36 +97,6 @@ def wrong_official_code(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
             yield rule.at(loaded.span(path + ("code",)), placed.message)
 
 
-def _texts(loaded: LoadedPlan) -> Iterator[tuple[tuple[str | int, ...], Callable[[], str], str]]:
-    """The texts of a plan that name units and bodies, as (path, what it is: said when asked, text):
-    the issuer, the title, the goals, the schedules' section titles and rows (content, lead,
-    co-operating units), the duties (the unit charged and each item) and how results are reported."""
-    plan = loaded.plan
-    yield ("document", "issuer"), lambda: _("the issuer"), plan.document.issuer
-    yield ("document", "title"), lambda: _("the title"), plan.document.title
-    for index, goal in enumerate(plan.goals):
-        yield ("goals", index), lambda index=index: _("goal {number}").format(number=index + 1), goal
-    for a, schedule in plan.schedules:
-        def sections(items: list[ScheduleSection], path: tuple[str | int, ...], prefix: str) -> Iterator[Any]:
-            for s, section in enumerate(items):
-                here = f"{prefix}{section.number}"
-                yield path + (s, "title"), lambda here=here: _("the title of section {section}").format(section=here), section.title
-                yield from sections(section.sections, path + (s, "sections"), here + ".")
-
-        yield from sections(schedule.sections, ("appendices", a, "sections"), "")
-    for path, ref, row in schedule_rows(loaded):
-        for key in ("content", "lead", "partners"):
-            text = getattr(row, key)
-            if text:
-                yield path + (key,), lambda ref=ref, key=key: _("row {row}, {key}").format(row=ref, key=key), text
-    for d, duty in enumerate(plan.duties):
-        yield ("duties", d, "unit"), lambda d=d: _("the unit of duty {number}").format(number=d + 1), duty.unit
-        for i, item in enumerate(duty.items):
-            yield ("duties", d, "items", i), lambda d=d, i=i: _("duty {number}, item {item}").format(number=d + 1, item=i + 1), item
-    if plan.reporting is not None:
-        yield ("reporting", "text"), lambda: _("the reporting text"), plan.reporting.text
-
-
 def _gone_words(gone: Gone, since: str) -> str:
     if gone.now:
         return _("{old} (now {new})").format(old=gone.words, new=", ".join(gone.now))
@@ -158,7 +127,7 @@ def unit_no_longer_exists(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic
         return
     since = f"{new.start.day}/{new.start.month}/{new.start.year}"
     finder = Abolished(loaded.plan)
-    for path, what, text in _texts(loaded):
+    for path, what, text in plan_texts(loaded):
         gone = finder.find(text)
         if not gone:
             continue
