@@ -85,6 +85,23 @@ def test_the_reform_table_divides_ngoc_thuy_and_thach_ban_as_the_issue_says():
 
 
 @needs_library
+def test_hong_ha_took_wards_of_four_old_districts_and_holds_ngoc_thuys_geocoded_point_not_its_seat():
+    old, new = official.snapshots()
+    reform = official.reform()
+    [hong_ha] = new.named("Hồng Hà", "01")
+    sources = {(old.units[old.units[code].parent].title, old.units[code].title) for code in reform.sources_of(hong_ha)}
+    # what the README, the guide and the reference say: Ba Đình, Hoàn Kiếm, Hai Bà Trưng, Tây Hồ and Long Biên
+    assert {district for district, _ in sources} == {"quận Ba Đình", "quận Hoàn Kiếm", "quận Hai Bà Trưng", "quận Tây Hồ", "quận Long Biên"}
+    assert {ward for district, ward in sources if district == "quận Hai Bà Trưng"} == {"phường Bạch Đằng", "phường Thanh Lương"}
+    # the library's flag on a divided ward is the new unit holding its geocoded point: Hồng Hà for old
+    # Ngọc Thụy, whose seat is in the new Bồ Đề
+    [ngoc_thuy] = [u for u in old.named("Ngọc Thụy", anywhere=True) if u.parent == old.named("Long Biên", "01")[0].code]
+    assert [(new.units[p.code].name, p.geocoded) for p in reform.parts_of(ngoc_thuy)] == [("Bồ Đề", False), ("Hồng Hà", True)]
+    # before the reform: 10,035 communes in a table of 10,040 rows (five island districts have none)
+    assert sum(u.level == 3 for u in old.units.values()) == 10035
+
+
+@needs_library
 def test_the_examples_units_are_the_librarys_not_typed_by_hand():
     repo, _ = load_repository([EXAMPLE / "plans"], whole=False)
     city = repo.by_id["ha-noi-2026"].plan
