@@ -165,8 +165,10 @@ class Reform:
         return [old for old, parts in self.communes.items() if any(p.code == new.code for p in parts)]
 
 
+@cache
 def _library_folder() -> Path | None:
-    """The package's folder, found without importing it (its ``__init__`` loads geopy and shapely)."""
+    """The package's folder, found without importing it (its ``__init__`` loads geopy and shapely);
+    looked for once a process (a plan rule asks for every plan)."""
     try:
         spec = importlib.util.find_spec(LIBRARY)
     except (ImportError, ValueError):
@@ -178,8 +180,11 @@ def _library_folder() -> Path | None:
 
 def _data_folder() -> Path | None:
     folder = _library_folder()
-    if folder is None:
-        return None
+    return None if folder is None else _data_in(folder)
+
+
+@cache
+def _data_in(folder: Path) -> Path | None:
     data = folder / "data"
     if not (data / "dataset.db").is_file() or not (data / "converter_2025.json").is_file():
         return None
