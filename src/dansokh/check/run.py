@@ -522,4 +522,5 @@ def load_repository(
     with _collector_paused():
         run = _Run(paths, max_bytes, None, use_cache, jobs, outline=not whole)
         findings = run.run(list(range(len(run.files))) if not run.given else run.report_numbers())
+    findings.diagnostics = [d for d in findings.diagnostics if d.code not in OPT_IN]  # no selection here
     return findings.repository, findings.finish()
