@@ -352,6 +352,17 @@ def _gone_kinds(old: Snapshot, new: Snapshot) -> frozenset[str]:
     return found
 
 
+_LONGEST: dict[tuple[str, str], int] = {}
+
+
+def _longest_name(old: Snapshot, new: Snapshot) -> int:
+    """The length of the longest name of a unit in either list (once a run)."""
+    found = _LONGEST.get((old.key, new.key))
+    if found is None:
+        found = _LONGEST[(old.key, new.key)] = max(len(u.name) for s in (old, new) for u in s.units.values())
+    return found
+
+
 class Abolished:
     """The units of the list before the reform that a plan's text names and the list in force no
     longer has, for a plan in force under the newer list.  Names are looked up with their kind,
@@ -364,6 +375,8 @@ class Abolished:
         self.reform = official.reform()
         self.gone_kinds = _gone_kinds(self.old, self.new)
         self.new_province, self.old_provinces = self._provinces(plan)
+        self._seen: dict[tuple[str, str, str], list[OfficialUnit]] = {}
+        self.longest = _longest_name(self.old, self.new)
 
     def _place(self, snapshot: Snapshot, unit: UnitDecl) -> OfficialUnit | None:
         """The plan's own unit in ``snapshot``, by its code or else by its name and level, where
@@ -388,9 +401,14 @@ class Abolished:
         return None, frozenset()
 
     def _in(self, snapshot: Snapshot, kind: str, name: str, provinces: frozenset[str] | None) -> list[OfficialUnit]:
-        found = [u for u in snapshot.named(name, anywhere=True) if name_key(u.kind) == kind]
-        if provinces is not None:
-            found = [u for u in found if (snapshot.ancestors(u) or [u])[-1].code in provinces]
+        key = (snapshot.key, kind, name)
+        found = self._seen.get(key)
+        if found is None:
+            found = [u for u in snapshot.named(name, anywhere=True) if name_key(u.kind) == kind]
+            if provinces is not None:
+                found = [u for u in found if (snapshot.ancestors(u) or [u])[-1].code in provinces]
+            if len(self._seen) < 1 << 14:  # a text of many names keeps a bounded memory
+                self._seen[key] = found
         return found
 
     def _named(self, kind: str, words: list[str]) -> tuple[int, OfficialUnit | None] | None:
@@ -400,6 +418,8 @@ class Abolished:
         old_scope = self.old_provinces or None
         for length in range(len(words), 0, -1):
             name = " ".join(words[:length])
+            if len(name) > self.longest:  # longer than any official name: not one
+                continue
             if self._in(self.new, kind, name, new_scope):
                 return length, None
             olds = self._in(self.old, kind, name, old_scope)
@@ -412,7 +432,7 @@ class Abolished:
 
     def find(self, text: str) -> list[Gone]:
         """What ``text`` names that no longer exists, in the order written, each once."""
-        found: list[Gone] = []
+        found: dict[str, Gone] = {}  # by the old unit's code, or the kind written alone
         for match in _KIND.finditer(text):
             kind = name_key(match.group(1))
             end, named_any = match.end(), False
@@ -431,16 +451,13 @@ class Abolished:
                     break
                 length, old = named
                 named_any = True
-                if old is not None:
-                    found.append(Gone(f"{match.group(1)} {' '.join(words[:length])}", self._now(old)))
+                if old is not None and old.code not in found:
+                    found[old.code] = Gone(f"{match.group(1)} {' '.join(words[:length])}", self._now(old))
                 end = ends[length - 1]
                 joined = _AND.match(text, end)
                 if joined is None:
                     break
                 end = joined.end()
-            if not named_any and kind in self.gone_kinds:
-                found.append(Gone(match.group(1), kind_only=True))
-        unique: dict[str, Gone] = {}
-        for gone in found:
-            unique.setdefault(name_key(gone.words), gone)
-        return list(unique.values())
+            if not named_any and kind in self.gone_kinds and "kind " + kind not in found:
+                found["kind " + kind] = Gone(match.group(1), kind_only=True)
+        return list(found.values())

@@ -97,7 +97,7 @@ class Snapshot:
         """The units called ``name`` (with or without their kind): among the children of
         ``parent`` (the provinces when ``None``), or ``anywhere``."""
         if anywhere:
-            index = self._index("*", list(self.units.values()))
+            index = self._names.get("*") or self._index("*", list(self.units.values()))  # the list built once
         else:
             index = self._index(parent, self.children.get(parent, []))
         return list(index.get(name_key(name), []))
