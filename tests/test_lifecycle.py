@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, line_of, run
+from conftest import PLANS, cli, line_of, run
 from typer.testing import CliRunner
 
 from dansokh.cascade.drafts import child_draft, next_year_draft
@@ -18,7 +18,7 @@ from dansokh.check.run import load_repository
 from dansokh.cli import app
 from dansokh.diagnostics import Severity
 from dansokh.model.catalogue import CATALOGUE
-from dansokh.model.years import mentions, stray_years
+from dansokh.model.years import ended, mentions, next_year_text, stray_years
 from dansokh.write.new import draft_text
 
 runner = CliRunner()
@@ -141,7 +141,9 @@ def test_next_year_of_each_real_plan_names_only_the_new_year_and_keeps_every_row
     findings = run([in_tmp / "plans"])
     shown = "plans/2026/" + path.name
     assert errors_in(findings, shown) == []
-    assert {d.code for d in findings.diagnostics if d.file == shown} <= {"U004"}  # no 2026 plan of its parent
+    # no 2026 plan of its parent; a programme that ended in 2025, where last year's plan names one
+    ended = {"long-bien": {"D005"}, "bac-cuong": {"D005"}}.get(plan_id, set())
+    assert {d.code for d in findings.diagnostics if d.file == shown} - {"U004"} == ended
     repo, _ = load_repository([in_tmp / "plans"])
     new = repo.by_id[draft.plan_id]
     # every text a document prints with its year names 2026 (and its baseline 2025), none 2025 as its own
@@ -181,6 +183,51 @@ def test_next_year_rewrites_long_biens_texts_as_the_document_prints_them(real_re
         assert expected in text, expected
     city = draft_text(next_year_draft(real_repo, real_repo.by_id["city"]))
     assert "- {period: Q4, before: \"2027-01-10\"}" in city and "header: Kế hoạch năm 2026" in city
+
+
+def test_next_year_moves_only_the_years_relative_to_the_plan_and_keeps_fixed_events(real_repo):
+    """The plan's year, last year as its baseline and next year's plan move on; a dated event
+    ("đổi sổ A0 vào năm 2026"), a horizon and a period stay: exact texts of Long Biên's schedule."""
+    text = draft_text(next_year_draft(real_repo, real_repo.by_id["long-bien"]))
+    for expected in (
+        # next year's plan is the plan after this one, whatever the year
+        "content: Xây dựng chỉ tiêu kế hoạch về dân số năm 2027.\n",
+        'content: "Tổ chức rà soát các chỉ tiêu kế hoạch công tác dân số năm 2026, xây dựng kế hoạch công tác năm 2027."',
+        # the A0 books are exchanged in 2026, whichever year's plan prepares it
+        "content: Chỉ đạo các bộ phận chuyên môn rà soát số liệu dân cư phục vụ công tác đổi số A0 vào năm 2026.\n",
+        "content: Rà soát soát số liệu dân cư phục vụ công tác đổi số A0 vào năm 2026.\n",
+        # a programme's horizon stays, the year it is carried out in moves on
+        "content: Triển khai thực hiện “Kế hoạch thực hiện Đề án chăm sóc sức khỏe người cao tuổi trên địa bàn quận Long"
+        " Biên đến năm 2025” năm 2026.\n",
+    ):
+        assert expected in text, expected
+    assert "vào năm 2027" not in text
+
+
+def test_a_draft_that_keeps_a_programme_ended_last_year_is_warned_at_the_text(real_plans):
+    result = cli("new", "--next", "long-bien")
+    assert result.exit_code == 0, result.output
+    path = real_plans / "2026" / "long-bien-2026.yaml"
+    line = line_of(path, "Đề án chăm sóc sức khỏe người cao tuổi trên địa bàn quận Long Biên đến năm 2025")
+    assert result.stdout.splitlines()[:2] == [
+        "plans/2026/long-bien-2026.yaml:18:66: U004 no 2026 plan of thành phố Hà Nội in this repository; what it"
+        " assigned to quận Long Biên cannot be checked",
+        f"plans/2026/long-bien-2026.yaml:{line}:26: D005 row E.I.3, content names a programme or horizon that ended"
+        " in 2025 ('…cao tuổi trên địa bàn quận Long Biên đến năm 2025” năm 2026.'), but this is the 2026 plan: write the"
+        " programme in force, or take the task out",
+    ]
+    assert "0 errors, 1 warning, 1 note." in result.stdout
+    assert ended("giai đoạn 2021-2025, tầm nhìn đến năm 2030", 2026) == [2025]
+    assert ended("đến năm 2030, tầm nhìn đến năm 2045", 2026) == []
+    assert ended("Chỉ thị số 11/CT-UBND ngày 22/10/2024; Thông tư 01/2022/TT-BYT", 2026) == []
+
+
+def test_a_dated_event_stays_unless_it_is_in_the_plans_own_year():
+    assert next_year_text("đổi sổ A0 vào năm 2026", 2025) == "đổi sổ A0 vào năm 2026"
+    assert next_year_text("đổi sổ A0 vào năm 2024", 2025) == "đổi sổ A0 vào năm 2024"
+    assert next_year_text("tổng kết vào năm 2025", 2025) == "tổng kết vào năm 2026"  # this plan's own work
+    assert next_year_text("giai đoạn 2021-2030, tầm nhìn đến năm 2045", 2025) == "giai đoạn 2021-2030, tầm nhìn đến năm 2045"
+    assert stray_years("Kế hoạch năm 2026: đổi sổ A0 vào năm 2026", 2027) == [mentions("Kế hoạch năm 2026", False)[0]]
 
 
 def test_new_next_writes_beside_last_years_plan_and_diff_compares_them(real_plans):
@@ -280,7 +327,7 @@ def test_a_plan_copied_by_hand_gets_only_the_diagnostics_that_are_true(real_plan
     copy.write_text(source.read_text(encoding="utf-8").replace("year: 2025", "year: 2026", 1), encoding="utf-8")
     found = [d for d in run([real_plans]).diagnostics if d.file == "plans/2026/long-bien.yaml"]
     codes = sorted(d.code for d in found)
-    assert codes == ["D001", "D003", "D004", "D004", "D004", "D004", "D004", "D004", "D004", "U004", "U005"]
+    assert codes == ["D001", "D003", "D004", "D004", "D004", "D004", "D004", "D004", "D004", "D005", "U004", "U005"]  # D005: a programme "đến năm 2025"
     by_code = {d.code: d for d in found}
     assert by_code["U005"].message == (
         "plan id 'long-bien' is already used by the 2025 plan; a plan of another year needs its own id: write"
@@ -301,4 +348,4 @@ def test_a_plan_copied_by_hand_gets_only_the_diagnostics_that_are_true(real_plan
     # with its own id, only the year's own problems remain
     copy.write_text(copy.read_text(encoding="utf-8").replace("id: long-bien\n", "id: long-bien-2026\n", 1), encoding="utf-8")
     again = sorted(d.code for d in run([real_plans]).diagnostics if d.file == "plans/2026/long-bien.yaml")
-    assert again == ["D001", "D003"] + ["D004"] * 7 + ["U004"]
+    assert again == ["D001", "D003"] + ["D004"] * 7 + ["D005", "U004"]

@@ -85,6 +85,23 @@ def test_the_reform_table_divides_ngoc_thuy_and_thach_ban_as_the_issue_says():
 
 
 @needs_library
+def test_hong_ha_took_wards_of_four_old_districts_and_holds_ngoc_thuys_geocoded_point_not_its_seat():
+    old, new = official.snapshots()
+    reform = official.reform()
+    [hong_ha] = new.named("Hồng Hà", "01")
+    sources = {(old.units[old.units[code].parent].title, old.units[code].title) for code in reform.sources_of(hong_ha)}
+    # what the README, the guide and the reference say: Ba Đình, Hoàn Kiếm, Hai Bà Trưng, Tây Hồ and Long Biên
+    assert {district for district, _ in sources} == {"quận Ba Đình", "quận Hoàn Kiếm", "quận Hai Bà Trưng", "quận Tây Hồ", "quận Long Biên"}
+    assert {ward for district, ward in sources if district == "quận Hai Bà Trưng"} == {"phường Bạch Đằng", "phường Thanh Lương"}
+    # the library's flag on a divided ward is the new unit holding its geocoded point: Hồng Hà for old
+    # Ngọc Thụy, whose seat is in the new Bồ Đề
+    [ngoc_thuy] = [u for u in old.named("Ngọc Thụy", anywhere=True) if u.parent == old.named("Long Biên", "01")[0].code]
+    assert [(new.units[p.code].name, p.geocoded) for p in reform.parts_of(ngoc_thuy)] == [("Bồ Đề", False), ("Hồng Hà", True)]
+    # before the reform: 10,035 communes in a table of 10,040 rows (five island districts have none)
+    assert sum(u.level == 3 for u in old.units.values()) == 10035
+
+
+@needs_library
 def test_the_examples_units_are_the_librarys_not_typed_by_hand():
     repo, _ = load_repository([EXAMPLE / "plans"], whole=False)
     city = repo.by_id["ha-noi-2026"].plan
@@ -134,6 +151,10 @@ def test_a_proposal_flags_every_divided_unit(reform):
     assert "Thạch Bàn → Long Biên, Bát Tràng, Gia Lâm, Phúc Lợi" in text
     proposed = (reform / "proposal" / "long-bien-2025-2026.yaml").read_text(encoding="utf-8")
     assert proposed.count("\n    by: undecided") == 12
+    # the library marks the new unit holding a divided ward's geocoded point, not its seat (old
+    # Ngọc Thụy's seat is in the new Bồ Đề): the proposal says which it is
+    assert '      - {unit: hong-ha-00097, name: Hồng Hà, code: "00097"}  # phường Hồng Hà, holds its geocoded point\n' in proposed
+    assert "seat" not in proposed
     # the example's crosswalk is the proposal with its shares decided: the same units, part for part
     decided = (reform / "plans" / "crosswalks" / "long-bien-2025-2026.yaml").read_text(encoding="utf-8")
     assert _skeleton(proposed) == _skeleton(decided)
@@ -328,7 +349,9 @@ def test_next_years_city_plan_starts_in_the_new_units_with_last_years_figures_ca
         " with the figures of 2025 carried into them"
     ) in result.stderr
     assert "229 figures could not be carried and are left empty for you to fill in (Ba Đình:" in result.stderr
-    assert "0 errors, 0 warnings, 0 notes." in result.stdout  # no blank left: the list gives every level
+    # no blank left (the list gives every level); the texts last year's plan wrote for the districts
+    # name units that no longer exist: warned at each text, never a clean draft
+    assert "0 errors, 9 warnings, 0 notes." in result.stdout
     assert "wrote plans/2026/ha-noi-2026.yaml (plan ha-noi-2026, 2026)" in result.stdout
     repo, _ = load_repository([reform / "plans"], whole=True)
     draft, last_year = repo.by_id["ha-noi-2026"].plan, repo.by_id["city"].plan
@@ -454,6 +477,46 @@ def test_next_years_plan_across_the_reform_without_the_library(reform, no_librar
 
 
 @needs_library
+def test_a_draft_after_the_reform_is_warned_at_each_text_that_names_a_unit_that_no_longer_exists(reform):
+    result = _draft_city_again(reform)
+    assert result.exit_code == 0, result.output
+    path = reform / CITY_2026
+    line = line_of(path, 'unit: "UBND các quận, huyện, thị xã"')
+    found = [l for l in result.stdout.splitlines() if " O003 " in l]
+    assert f"plans/2026/ha-noi-2026.yaml:{line}:11: O003 the unit of duty 20 names what no longer exists since 1/7/2025" \
+        " (vietnamadminunits 1.0.4): quận, huyện, thị xã (no unit of this kind in the official list in force since" \
+        " 1/7/2025). Write the units in force, or the body that now does the work" in found
+    assert len(found) == 9
+    # the example's own 2026 plans name only units in force: clean
+    (reform / CITY_2026).unlink()
+    shutil.copy(EXAMPLE / CITY_2026, reform / CITY_2026)
+    assert " O003 " not in cli("validate", "plans").stdout
+
+
+@needs_library
+def test_a_plan_naming_an_old_ward_is_told_what_replaced_it(tmp_path):
+    write_files(tmp_path, {"plans/hn.yaml": (
+        "id: hn\nyear: 2026\nscope: annual\n"
+        "document: {issuer: UBND thành phố Hà Nội, symbol: KH-UBND, date: \"2026\", title: Kế hoạch năm 2026, signer: {}}\n"
+        "unit: {id: ha-noi, name: Hà Nội, level: cấp tỉnh, code: \"01\"}\n"
+        "goals:\n  - Duy trì mô hình tại phường Bồ Đề và Ngọc Thụy, phường Long Biên.\n"
+        "  - Trung tâm Y tế quận phối hợp UBND quận Long Biên.\n  - UBND thành phố Hà Nội, phường Hồng Hà.\n"
+    )})
+    findings = run([tmp_path / "plans"], selection=Selection.make(extend=["O"]))
+    assert [(d.code, d.span.line, d.span.col, d.message) for d in findings.diagnostics if d.code == "O003"] == [(
+        "O003", 7, 5,
+        "goal 1 names what no longer exists since 1/7/2025 (vietnamadminunits 1.0.4): phường Ngọc Thụy (now phường"
+        " Bồ Đề, phường Hồng Hà). Write the units in force, or the body that now does the work",
+    ), (
+        "O003", 8, 5,
+        "goal 2 names what no longer exists since 1/7/2025 (vietnamadminunits 1.0.4): quận Long Biên (now phường Bồ Đề,"
+        " phường Việt Hưng, phường Hồng Hà, phường Phúc Lợi, phường Long Biên, xã Bát Tràng, xã Gia Lâm); quận (no unit"
+        " of this kind in the official list in force since 1/7/2025). Write the units in force, or the body that now"
+        " does the work",
+    )]
+
+
+@needs_library
 def test_next_years_plan_without_a_crosswalk_says_the_units_changed(real_plans):
     city = cli("new", "--next", "city", "--dry-run")
     assert city.exit_code == 0
@@ -517,7 +580,7 @@ def test_shares_that_do_not_sum_to_one_missing_units_and_units_twice(reform):
 
 def test_a_new_unit_the_official_list_says_took_territory_must_get_a_part(reform):
     _mutate(reform, CROSSWALK, "      - {unit: hong-ha-00097, name: Hồng Hà, code: \"00097\", population: 5700}  # phường Hồng Hà\n", "")
-    path = _mutate(reform, CROSSWALK, "      - {unit: hong-ha-00097, name: Hồng Hà, code: \"00097\", population: 30180}  # phường Hồng Hà, its seat\n", "")
+    path = _mutate(reform, CROSSWALK, "      - {unit: hong-ha-00097, name: Hồng Hà, code: \"00097\", population: 30180}  # phường Hồng Hà, holds its geocoded point\n", "")
     found = run(["plans"])
     codes = sorted(d.check_tuple() for d in found.diagnostics if d.code.startswith("W"))
     assert ("W005", CROSSWALK, line_of(path, "units:")) in codes if official.available() else True

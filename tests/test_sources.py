@@ -263,3 +263,30 @@ def test_only_the_plans_whose_sources_say_how_to_report_have_reporting():
     assert {p: plan(p).reporting is not None for p in ("city", "long-bien", "long-bien-srb", "long-bien-directive-11", "bac-cuong")} == {
         "city": True, "long-bien": True, "long-bien-srb": False, "long-bien-directive-11": False, "bac-cuong": False,
     }
+
+
+@pytest.mark.parametrize(
+    ("plan_id", "source"),
+    [
+        ("city", "hanoi-2025-plan.txt"),
+        ("long-bien", "long-bien-2025-plan.txt"),
+        ("long-bien-srb", "long-bien-2025-srb-plan.txt"),
+        ("long-bien-directive-11", "long-bien-2025-directive-11-plan.txt"),
+        ("bac-cuong", "bac-cuong-2025-plan.txt"),
+    ],
+)
+def test_every_document_a_plan_implements_is_cited_as_its_source_cites_it(plan_id, source):
+    """A document the plan implements is the source's full citation: its number followed by its
+    date (``27-NQ/TU ngày 01/7/2022``), then its title as the source writes it.  A shorter mention
+    elsewhere in the source (Bắc Cường's goal names 27-NQ/TU without a date, and with "tầm nhìn
+    đến năm 2025" where the full citation says 2050) is not the citation."""
+    text = unicodedata.normalize("NFC", (SEEDS / source).read_text(encoding="utf-8"))
+    squeezed = re.sub(r"\s+", "", text).lower()
+    wrong = []
+    for ref in plan(plan_id).document.implements:
+        year, month, day = (int(part) for part in ref.date.split("-"))
+        cited = re.escape(re.sub(r"\s+", "", ref.number).lower()) + rf"[^/]{{0,12}}?0?{day}/0?{month}/{year}"
+        title = re.sub(r"\s+", "", ref.title).lower()
+        if not any(title in squeezed[m.end() : m.end() + 300] for m in re.finditer(cited, squeezed)):
+            wrong.append((ref.number, ref.title))
+    assert wrong == []

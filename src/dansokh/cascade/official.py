@@ -10,6 +10,7 @@ units it does not cover.  Pure computation.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -314,3 +315,150 @@ def expected_parts(bridge: "Bridge") -> tuple[dict[str, Expected], Snapshot] | N
         given = frozenset(new_codes.get(p.unit) for p in old_entry.parts) if old_entry is not None else frozenset()
         found[old] = Expected(old_placed, frozenset(p.code for p in reform.parts_of(old_placed)), given)
     return found, new_list
+
+
+# --- units that no longer exist, named in a plan's texts ------------------------------------------
+
+# a kind of unit as texts write it, any case (``quận``, ``Quận``, ``thị xã``): the library's kinds
+_KIND = re.compile(
+    r"(?<![^\W_])(" + "|".join(re.escape(kind) for kind in official.KINDS) + r")(?![^\W_])", re.IGNORECASE
+)
+_NAME_WORD = re.compile(r"[^\S\n]*([^\W_][\w'’-]*)")
+_AND = re.compile(r"\s*,\s*|\s+và\s+")
+
+
+@dataclass(frozen=True)
+class Gone:
+    """A unit a text names that the list in force no longer has: as the text writes it
+    (``quận Long Biên``, or a kind alone: ``quận``), and the titles of the units that took its
+    territory where the reform's table says (none for a kind alone)."""
+
+    words: str
+    now: tuple[str, ...] = ()
+    kind_only: bool = False
+
+
+_LONGEST_NAME = 8  # words a unit's name is read to (the longest official names have five or six)
+_GONE_KINDS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _gone_kinds(old: Snapshot, new: Snapshot) -> frozenset[str]:
+    """The kinds of unit of the older list that no unit of the newer one has (``quận``, ``huyện``,
+    ``thị xã``, ``thị trấn`` since 1 July 2025), as keys: from the data, not typed here (once a run)."""
+    found = _GONE_KINDS.get((old.key, new.key))
+    if found is None:
+        found = _GONE_KINDS[(old.key, new.key)] = frozenset(name_key(u.kind) for u in old.units.values()) - frozenset(
+            name_key(u.kind) for u in new.units.values()
+        )
+    return found
+
+
+_LONGEST: dict[tuple[str, str], int] = {}
+
+
+def _longest_name(old: Snapshot, new: Snapshot) -> int:
+    """The length of the longest name of a unit in either list (once a run)."""
+    found = _LONGEST.get((old.key, new.key))
+    if found is None:
+        found = _LONGEST[(old.key, new.key)] = max(len(u.name) for s in (old, new) for u in s.units.values())
+    return found
+
+
+class Abolished:
+    """The units of the list before the reform that a plan's text names and the list in force no
+    longer has, for a plan in force under the newer list.  Names are looked up with their kind,
+    in the plan's province where it can be placed (else anywhere, where one unit has the name):
+    ``phường Bồ Đề`` is in force (a new unit of that name), ``phường Ngọc Thụy`` is not; a kind
+    that no unit of the list in force has (``UBND quận``) is reported on its own."""
+
+    def __init__(self, plan: Plan):
+        self.old, self.new = official.snapshots()
+        self.reform = official.reform()
+        self.gone_kinds = _gone_kinds(self.old, self.new)
+        self.new_province, self.old_provinces = self._provinces(plan)
+        self._seen: dict[tuple[str, str, str], list[OfficialUnit]] = {}
+        self.longest = _longest_name(self.old, self.new)
+
+    def _place(self, snapshot: Snapshot, unit: UnitDecl) -> OfficialUnit | None:
+        """The plan's own unit in ``snapshot``, by its code or else by its name and level, where
+        that is one unit; the plan alone, without its parents (a check of one file)."""
+        if unit.code is not None:
+            found = snapshot.units.get(unit.code)
+            return found if found is not None and name_key(found.name) == name_key(unit.name) else None
+        tier = declared_tier(unit.level)
+        named = [u for u in snapshot.named(unit.name, anywhere=True) if tier is None or official_tier(u, snapshot) == tier]
+        return named[0] if len(named) == 1 else None
+
+    def _provinces(self, plan: Plan) -> tuple[str | None, frozenset[str]]:
+        placed = self._place(self.new, plan.unit)
+        if placed is not None:
+            top = (self.new.ancestors(placed) or [placed])[-1]
+            return top.code, frozenset(self.reform.provinces.get(top.code, []))
+        placed = self._place(self.old, plan.unit)
+        if placed is not None:
+            top = (self.old.ancestors(placed) or [placed])[-1]
+            new = next((code for code, olds in self.reform.provinces.items() if top.code in olds), None)
+            return new, frozenset([top.code])
+        return None, frozenset()
+
+    def _in(self, snapshot: Snapshot, kind: str, name: str, provinces: frozenset[str] | None) -> list[OfficialUnit]:
+        key = (snapshot.key, kind, name)
+        found = self._seen.get(key)
+        if found is None:
+            found = [u for u in snapshot.named(name, anywhere=True) if name_key(u.kind) == kind]
+            if provinces is not None:
+                found = [u for u in found if (snapshot.ancestors(u) or [u])[-1].code in provinces]
+            if len(self._seen) < 1 << 14:  # a text of many names keeps a bounded memory
+                self._seen[key] = found
+        return found
+
+    def _named(self, kind: str, words: list[str]) -> tuple[int, OfficialUnit | None] | None:
+        """The longest run of ``words`` that names a unit of ``kind``: (its length, the old unit
+        when it is one the list in force no longer has, else None); None when no run names one."""
+        new_scope = frozenset([self.new_province]) if self.new_province else None
+        old_scope = self.old_provinces or None
+        for length in range(len(words), 0, -1):
+            name = " ".join(words[:length])
+            if len(name) > self.longest:  # longer than any official name: not one
+                continue
+            if self._in(self.new, kind, name, new_scope):
+                return length, None
+            olds = self._in(self.old, kind, name, old_scope)
+            if len(olds) == 1:
+                return length, olds[0]
+        return None
+
+    def _now(self, unit: OfficialUnit) -> tuple[str, ...]:
+        return tuple(self.new.units[p.code].title for p in self.reform.parts_of(unit) if p.code in self.new.units)
+
+    def find(self, text: str) -> list[Gone]:
+        """What ``text`` names that no longer exists, in the order written, each once."""
+        found: dict[str, Gone] = {}  # by the old unit's code, or the kind written alone
+        for match in _KIND.finditer(text):
+            kind = name_key(match.group(1))
+            end, named_any = match.end(), False
+            while True:  # "phường Ngọc Lâm, Thượng Thanh và Gia Thụy": one kind, several names
+                words, ends, at = [], [], end
+                while (
+                    len(words) < _LONGEST_NAME
+                    and (word := _NAME_WORD.match(text, at))
+                    and (word.group(1)[0].isupper() or word.group(1)[0].isdigit())
+                ):
+                    words.append(word.group(1))
+                    ends.append(word.end())
+                    at = word.end()
+                named = self._named(kind, words) if words else None
+                if named is None:
+                    break
+                length, old = named
+                named_any = True
+                if old is not None and old.code not in found:
+                    found[old.code] = Gone(f"{match.group(1)} {' '.join(words[:length])}", self._now(old))
+                end = ends[length - 1]
+                joined = _AND.match(text, end)
+                if joined is None:
+                    break
+                end = joined.end()
+            if not named_any and kind in self.gone_kinds and "kind " + kind not in found:
+                found["kind " + kind] = Gone(match.group(1), kind_only=True)
+        return list(found.values())

@@ -31,7 +31,7 @@ class ProposalError(ValueError):
 class ProposedPart:
     unit: str  # the new unit's id
     official: OfficialUnit
-    default: bool  # the new unit that took the old unit's seat, as the list marks it
+    geocoded: bool  # the new unit holding the old unit's geocoded point, as the list marks it (not its seat)
 
 
 @dataclass(frozen=True)
@@ -122,11 +122,11 @@ def propose(repo: Repository, from_year: int, to_year: int, unit: str | None = N
                 proposal.unplaced.append(child.id)
                 continue
             parts = [
-                ProposedPart(ids.get(part.code, new_list.units[part.code].unit_id), new_list.units[part.code], part.default)
+                ProposedPart(ids.get(part.code, new_list.units[part.code].unit_id), new_list.units[part.code], part.geocoded)
                 for part in reform.parts_of(placed)
                 if part.code in new_list.units
             ]
-            parts.sort(key=lambda p: (not p.default, p.official.name))
+            parts.sort(key=lambda p: (not p.geocoded, p.official.name))
             proposal.entries.append(ProposedEntry(child.id, placed, parts))
         proposals.append(proposal)
     return proposals

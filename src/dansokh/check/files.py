@@ -24,6 +24,7 @@ from typing import Any
 from .. import __version__
 from ..cascade.repository import LoadedPlan
 from ..diagnostics import Diagnostic, Related, Severity, Span
+from ..model import official
 from ..model.catalogue import active
 from ..model.crosswalk import is_crosswalk
 from ..model.numbers import EXACT
@@ -51,9 +52,11 @@ def _code() -> str:
 
 
 def namespace() -> str:
-    """A digest of everything that decides what a cache entry holds: dansokh itself (``_code``)
-    and the catalogue in force (the shipped one, or a repository's over it)."""
-    return hashlib.blake2b(f"{_code()}\0{active().digest}".encode(), digest_size=16).hexdigest()
+    """A digest of everything that decides what a cache entry holds: dansokh itself (``_code``),
+    the catalogue in force (the shipped one, or a repository's over it) and the official list of
+    units the plan rules read (its version, or none installed)."""
+    units = official.library_version() if official.available() else None
+    return hashlib.blake2b(f"{_code()}\0{active().digest}\0{units}".encode(), digest_size=16).hexdigest()
 
 
 def file_digest(raw: bytes) -> bytes:
@@ -206,6 +209,8 @@ def check_file(name: str, raw: bytes, max_bytes: int) -> str:
         as_loaded = LoadedPlan(plan, loaded.source)
         with localcontext(EXACT):  # sums and products of plan numbers, exact (model/numbers.py)
             for rule in PLAN_RULES:
+                if rule.needs is not None and rule.needs() is not None:
+                    continue  # cannot run here: where it is selected, the run says so (check.run)
                 diagnostics.extend(rule.check(rule, as_loaded))  # type: ignore[misc]
         # Decimal numbers go as text and come back where the plan format has numbers; should a
         # number ever stand elsewhere, the outline would not validate and the run reads the file

@@ -51,8 +51,8 @@ from ..read.loader import _too_large_message  # the one wording of Y006
 from . import files as checked_files
 from . import suppress
 from .findings import Findings
-from .rules import REPO_RULES, RESULT_RULES
-from .selection import Selection
+from .rules import PLAN_RULES, REPO_RULES, RESULT_RULES
+from .selection import OPT_IN, Selection
 
 PARALLEL_MIN = 200  # fewer files to read than this are read in this process
 _IN_CACHE = "in the cache"  # a result the cache has, not yet fetched
@@ -422,7 +422,7 @@ class _Run:
             repo = Repository.build(plans)
             repo.crosswalks = self.crosswalks
             repo.broken = self._broken(needed, plans)
-            for rule in REPO_RULES:
+            for rule in REPO_RULES + tuple(r for r in PLAN_RULES if r.needs is not None):
                 if rule.opt_in and (self.selection is None or not self.selection.runs(rule)):
                     continue
                 reason = rule.needs() if rule.needs is not None else None
@@ -432,7 +432,8 @@ class _Run:
                         message = _("not checked, and so not passed: {reason}").format(reason=reason)
                         findings.diagnostics.append(rule.at(where, message, severity=Severity.ERROR))
                     continue
-                findings.diagnostics.extend(rule.check(rule, repo))  # type: ignore[misc]
+                if rule.scope == "repo":  # a plan rule ran on each file (check.files)
+                    findings.diagnostics.extend(rule.check(rule, repo))  # type: ignore[misc]
             findings.repository = repo
             findings.book = book = Book.build(repo, self.results)
             if book.results:
@@ -530,6 +531,8 @@ def validate(
         findings = run.run(run.report_numbers(), changed)
     if selection is not None:
         findings.diagnostics = selection.apply(findings.diagnostics)
+    else:  # an opt-in plan rule ran on each file: its findings count only where it is selected
+        findings.diagnostics = [d for d in findings.diagnostics if d.code not in OPT_IN]
     findings.seconds = time.perf_counter() - started
     return findings.finish()
 
@@ -547,4 +550,5 @@ def load_repository(
     with _collector_paused():
         run = _Run(paths, max_bytes, None, use_cache, jobs, outline=not whole)
         findings = run.run(list(range(len(run.files))) if not run.given else run.report_numbers())
+    findings.diagnostics = [d for d in findings.diagnostics if d.code not in OPT_IN]  # no selection here
     return findings.repository, findings.finish()

@@ -2,7 +2,8 @@
 
 Names and codes come from the optional package ``vietnamadminunits`` (``pip install
 "dansokh[units]"``), never from a list typed here.  It holds two lists: the units in force in
-the first half of 2025 (63 provinces, 696 districts, 10,040 communes: three levels) and the units
+the first half of 2025 (63 provinces, 696 districts, 10,035 communes: three levels; its table has 10,040
+rows, five of them island districts without communes) and the units
 in force since 1 July 2025 (34 provinces, 3,321 communes: two levels), and the reform's table of
 which old commune went to which new one, with the old communes that were divided among several
 marked as such.  Its data files are read directly (an SQLite table and a JSON file), without
@@ -96,7 +97,7 @@ class Snapshot:
         """The units called ``name`` (with or without their kind): among the children of
         ``parent`` (the provinces when ``None``), or ``anywhere``."""
         if anywhere:
-            index = self._index("*", list(self.units.values()))
+            index = self._names.get("*") or self._index("*", list(self.units.values()))  # the list built once
         else:
             index = self._index(parent, self.children.get(parent, []))
         return list(index.get(name_key(name), []))
@@ -121,11 +122,14 @@ def _day(day: date) -> str:
 
 @dataclass(frozen=True, slots=True)
 class NewPart:
-    """Where (part of) an old commune went in the reform: the new unit's code, and whether the
-    library calls it the old unit's default (the new unit that took its seat)."""
+    """Where (part of) an old commune went in the reform: the new unit's code, and whether it
+    holds the old commune's geocoded point: the one new unit the library marks for a divided
+    commune (``isDefaultNewWard``), chosen by where a geocoder put the old commune, which is not
+    where its seat was (old phường Ngọc Thụy's point is in the new Hồng Hà, its seat in the new
+    Bồ Đề)."""
 
     code: str
-    default: bool
+    geocoded: bool
 
 
 @dataclass
@@ -161,8 +165,10 @@ class Reform:
         return [old for old, parts in self.communes.items() if any(p.code == new.code for p in parts)]
 
 
+@cache
 def _library_folder() -> Path | None:
-    """The package's folder, found without importing it (its ``__init__`` loads geopy and shapely)."""
+    """The package's folder, found without importing it (its ``__init__`` loads geopy and shapely);
+    looked for once a process (a plan rule asks for every plan)."""
     try:
         spec = importlib.util.find_spec(LIBRARY)
     except (ImportError, ValueError):
@@ -174,8 +180,11 @@ def _library_folder() -> Path | None:
 
 def _data_folder() -> Path | None:
     folder = _library_folder()
-    if folder is None:
-        return None
+    return None if folder is None else _data_in(folder)
+
+
+@cache
+def _data_in(folder: Path) -> Path | None:
     data = folder / "data"
     if not (data / "dataset.db").is_file() or not (data / "converter_2025.json").is_file():
         return None

@@ -7,6 +7,14 @@ Other years in a plan are legitimate references and are left alone: a horizon ("
 a period ("giai đoạn 2021-2025", "năm 2021-2025"), a document's date ("Chỉ thị 11/CT-UBND ngày
 22/10/2024"), a document's number ("Thông tư 01/2022/TT-BYT").
 
+Next year's plan moves on only the years that are relative to the plan: its own year ("năm 2025"
+in the 2025 plan), its baseline, the year before it ("so với năm 2024"), and the year after it where a
+text speaks of next year's work ("xây dựng kế hoạch công tác năm 2026": in the 2026 plan, 2027's).
+A year named as when a fixed event happens, ``vào năm`` followed by a year other than the plan's
+("đổi sổ A0 vào năm 2026": the books are exchanged in 2026, whichever plan prepares it), is an
+``event`` and stays as written, as do horizons, periods, deadlines in another year than the plan's
+("trước ngày 31/12/2026" in a 2025 plan) and other documents' dates and numbers.
+
 ``stray_years`` finds what check D004 reports; ``next_year_text`` and ``next_year_time`` write a
 text for the next year's plan (``dansokh new --next``).
 """
@@ -19,7 +27,7 @@ from dataclasses import dataclass
 
 from .names import strip_marks
 
-OWN, BASELINE = "own", "baseline"
+OWN, BASELINE, EVENT = "own", "baseline", "event"
 
 # Latin letters with diacritics (Vietnamese's among them) to their bare letter, one for one (đ -> d)
 _FOLD = {
@@ -34,6 +42,7 @@ _YEAR = re.compile(r"\bnam\s+((?:19|20)\d{2})\b(?!\s*[-–]\s*\d)")  # on the te
 _DATE = re.compile(r"\bngay[.…\d\s]*/[.…\d\s]*/\s*((?:19|20)\d{2})\b")
 _DAY_MONTH = re.compile(r"ngày\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d{2})")
 _BASELINE_BEFORE = re.compile(r"so\s+voi\s+$")
+_EVENT_BEFORE = re.compile(r"\bvao\s+$")  # "vào năm 2026": when a fixed event happens
 _REFERENCE_BEFORE = re.compile(r"(?:\bden|\btoi|\btu|\bgiai\s+doan|\btruoc|\bsau|\bhet|\btam\s+nhin(?:\s+den)?)\s+$")
 _DEADLINE = re.compile(r"((?:trước|đến|hạn|từ)\s+ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*)((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -43,7 +52,8 @@ HAS_YEAR = _ANY_YEAR.search  # whether a text writes a year at all
 @dataclass(frozen=True)
 class Mention:
     """A year a text names: where (character offsets of the digits), which year, and as what:
-    ``own`` (the plan's year) or ``baseline`` (the year compared with)."""
+    ``own`` (the plan's year), ``baseline`` (the year compared with) or ``event`` (when a fixed
+    event happens: "vào năm 2026")."""
 
     start: int
     end: int
@@ -63,7 +73,7 @@ def mentions(text: str, attached: bool = False) -> list[Mention]:
         before = folded[max(0, match.start() - 20) : match.start()]
         if _REFERENCE_BEFORE.search(before):
             continue
-        role = BASELINE if _BASELINE_BEFORE.search(before) else OWN
+        role = BASELINE if _BASELINE_BEFORE.search(before) else EVENT if _EVENT_BEFORE.search(before) else OWN
         found.append(Mention(match.start(1), match.end(1), int(match.group(1)), role))
     if attached:
         for match in _DATE.finditer(folded):
@@ -72,9 +82,31 @@ def mentions(text: str, attached: bool = False) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
+# a horizon ("đến năm 2025", "tầm nhìn đến năm 2025") or the end of a period ("giai đoạn 2021-2025",
+# "giai đoạn 2016 - 2025"), on the text without diacritics: when a programme ends
+_HORIZON = re.compile(r"\b(?:den|toi)\s+nam\s+((?:19|20)\d{2})\b(?!\s*[-–/]\s*\d)")
+_PERIOD_END = re.compile(r"\bgiai\s+doan\s+(?:nam\s+)?(?:19|20)\d{2}\s*[-–]\s*((?:19|20)\d{2})\b")
+
+
+def ended_spans(text: str, year: int) -> list[tuple[int, int, int]]:
+    """The horizons and periods ``text`` names that ended before ``year``, as (start, end, the
+    year it ended): "đến năm 2025" or "giai đoạn 2021-2025" in a plan of 2026 is a programme that
+    is over; "đến năm 2030" is not, and neither is another document's date or number."""
+    if not _ANY_YEAR.search(text):
+        return []
+    folded = text.translate(_FOLD).lower()
+    found = [(m.start(), m.end(), int(m.group(1))) for pattern in (_HORIZON, _PERIOD_END) for m in pattern.finditer(folded)]
+    return sorted(f for f in found if f[2] < year)
+
+
+def ended(text: str, year: int) -> list[int]:
+    """The years the programmes ``text`` names ended in, where before ``year`` (see ``ended_spans``)."""
+    return [end for _start, _stop, end in ended_spans(text, year)]
+
+
 def stray_years(text: str, year: int, attached: bool = False) -> list[Mention]:
     """The mentions that do not fit a plan of ``year``: an own year that is not ``year``, a
-    baseline that is not the year before it."""
+    baseline that is not the year before it (an event may be in any year)."""
     return [
         m for m in mentions(text, attached)
         if (m.role == OWN and m.year != year) or (m.role == BASELINE and m.year != year - 1)
@@ -91,11 +123,13 @@ def next_year_text(text: str, year: int, attached: bool = False, number: str | N
     """``text`` of a plan of ``year`` as the plan of ``year + by`` says it: the plan's own year,
     the year compared with and the year after it move on by ``by``; references stay.  In an
     attached line, a day and month already filled in (``ngày 03/01/2025``) and the document's
-    ``number`` are blanked: the new document has neither yet."""
+    ``number`` are blanked: the new document has neither yet.  An event in another year than
+    ``year`` ("vào năm 2026") stays: it happens then, whichever plan names it."""
     changes = [
         (m.start, m.end, str(m.year + by))
         for m in mentions(text, attached)
-        if m.year in (year - 1, year, year + 1) and (m.role == OWN or m.year == year - 1)
+        if m.year in (year - 1, year, year + 1)
+        and (m.role == OWN or (m.role == BASELINE and m.year == year - 1) or (m.role == EVENT and m.year == year))
     ]
     shifted = _replace(text, changes)
     # a deadline in the plan's year ("hoàn thành trước ngày 24/01/2025") moves with it; a document's

@@ -2,7 +2,8 @@
 
 One entry per old unit, in the order last year's plan lists them, each with its official name
 and code in the file and its kind in a comment; a divided unit gets ``by: undecided`` and a part
-for each new unit, its seat first (the part the list marks as the old unit's default).  Text is
+for each new unit, first the one holding the old unit's geocoded point (the part the list marks as
+its default: where a geocoder put the old unit, not its seat).  Text is
 written plain where YAML reads it as the same text, in JSON quotes otherwise.
 """
 
@@ -63,7 +64,7 @@ def proposal_text(proposal: Proposal) -> str:
         lines.append("    parts:")
         for part in entry.parts:
             new = part.official
-            comment = f"  # {new.title}" + (_(", its seat") if entry.divided and part.default else "")
+            comment = f"  # {new.title}" + (_(", holds its geocoded point") if entry.divided and part.geocoded else "")
             lines.append(f'      - {{unit: {part.unit}, name: {_scalar(new.name)}, code: "{new.code}"}}{comment}')
     return "\n".join(lines) + "\n"
 

@@ -22,11 +22,21 @@ def _doc(function: Callable[..., object]) -> str:
     return "\n\n".join(doc_paragraphs(inspect.cleandoc(function.__doc__ or "")))
 
 
-def plan_rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR):
-    """Declare a check over one plan; the function's docstring is its documentation."""
+def plan_rule(
+    code: str,
+    name: str,
+    summary: str,
+    severity: Severity = Severity.ERROR,
+    *,
+    opt_in: bool = False,
+    needs: Callable[[], str | None] | None = None,
+):
+    """Declare a check over one plan; the function's docstring is its documentation.  ``opt_in``
+    and ``needs`` as for ``repo_rule``: an opt-in plan rule's findings are kept only where it is
+    selected, and a rule that cannot run here is not run (the run says so where it is selected)."""
 
     def wrap(function: Callable[["Rule", "LoadedPlan"], Iterator[Diagnostic]]) -> Rule:
-        return Rule(code, name, summary, "plan", severity, function, _doc(function))
+        return Rule(code, name, summary, "plan", severity, function, _doc(function), opt_in, needs)
 
     return wrap
 

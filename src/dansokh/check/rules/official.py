@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ...cascade.official import Placed, Placer, in_force_on
+from ...cascade.official import Abolished, Gone, Placed, Placer, in_force_on
 from ...cascade.repository import LoadedPlan, Repository
 from ...i18n import N_, _
 from ...model import official
 from ...model.plan import UnitDecl
-from .base import Diagnostic, Rule, Severity, repo_rule
+from .base import Diagnostic, Rule, Severity, plan_rule, repo_rule
+from .targets import plan_texts
 
 
 def _needs() -> str | None:
@@ -96,4 +97,51 @@ def wrong_official_code(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
             yield rule.at(loaded.span(path + ("code",)), placed.message)
 
 
-RULES = (unofficial_unit, wrong_official_code)
+def _gone_words(gone: Gone, since: str) -> str:
+    if gone.now:
+        return _("{old} (now {new})").format(old=gone.words, new=", ".join(gone.now))
+    return _("{old} (a unit before {day})").format(old=gone.words, day=since)
+
+
+@plan_rule(
+    "O003",
+    "unit-no-longer-exists",
+    N_("A text of a plan after the reform names a unit or a kind of unit that no longer exists."),
+    Severity.WARNING,
+    opt_in=True,
+    needs=_needs,
+)
+def unit_no_longer_exists(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
+    """A plan in force under the list since 1 July 2025 (a plan of 2026) is read by units of
+    two levels: its issuer, title, goals, schedule (each row's content, lead and co-operating
+    units), duties and reporting text name units and bodies that exist.  Next year's plan
+    drafted from a plan of 2025 keeps what that plan wrote: ``UBND quận Long Biên``, ``phường
+    Ngọc Thụy`` (a ward that went to the new Bồ Đề and Hồng Hà), ``Trung tâm Y tế quận``,
+    ``các quận, huyện, thị xã``.  Each such text gets one warning, at the text, naming what no
+    longer exists and, for a named unit, the units of the list in force that took its territory.
+    A unit is looked up with its kind in the plan's province: ``phường Bồ Đề`` is a unit in force
+    (a new ward of that name, not the old one's territory), ``phường Ngọc Thụy`` is not; a kind
+    that no unit in force has (``quận``) is reported wherever it is written."""
+    old, new = official.snapshots()
+    if old is new or official.snapshot_for(in_force_on(loaded.plan)) is not new:
+        return
+    since = f"{new.start.day}/{new.start.month}/{new.start.year}"
+    finder = Abolished(loaded.plan)
+    for path, what, text in plan_texts(loaded):
+        gone = finder.find(text)
+        if not gone:
+            continue
+        kinds = [g.words for g in gone if g.kind_only]
+        items = [_gone_words(g, since) for g in gone if not g.kind_only]
+        if kinds:
+            items.append(_("{kinds} (no unit of this kind in {list})").format(kinds=", ".join(kinds), list=new.describe()))
+        yield rule.at(
+            loaded.span(path),
+            _(
+                "{what} names what no longer exists since {day} ({source}): {found}. Write the units in force,"
+                " or the body that now does the work"
+            ).format(what=what(), day=since, source=official.source_label(), found="; ".join(items)),
+        )
+
+
+RULES = (unofficial_unit, wrong_official_code, unit_no_longer_exists)

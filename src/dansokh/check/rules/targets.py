@@ -14,7 +14,7 @@ from ...cascade.repository import LoadedPlan
 from ...i18n import N_, _
 from ...model.catalogue import CATALOGUE, DENOMINATORS
 from ...model.plan import AllocationTable, Plan, Schedule, ScheduleRow, ScheduleSection
-from ...model.years import BASELINE, HAS_YEAR, stray_years
+from ...model.years import BASELINE, HAS_YEAR, ended_spans, stray_years
 from ...read.limits import shorten
 from ...read.positions import Path
 from .base import Diagnostic, Related, Rule, Severity, fmt, plan_rule, quantity
@@ -313,6 +313,63 @@ def _excerpt(text: str, start: int, end: int, width: int = 60) -> str:
     return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
 
 
+def plan_texts(loaded: LoadedPlan) -> Iterator[tuple[Path, Callable[[], str], str]]:
+    """The texts of a plan that name units and bodies, as (path, what it is: said when asked, text):
+    the issuer, the title, the goals, the schedules' section titles and rows (content, lead,
+    co-operating units), the duties (the unit charged and each item) and how results are reported."""
+    plan = loaded.plan
+    yield ("document", "issuer"), lambda: _("the issuer"), plan.document.issuer
+    yield ("document", "title"), lambda: _("the title"), plan.document.title
+    for index, goal in enumerate(plan.goals):
+        yield ("goals", index), lambda index=index: _("goal {number}").format(number=index + 1), goal
+    for a, schedule in plan.schedules:
+        def sections(items: list[ScheduleSection], path: Path, prefix: str) -> Iterator[Any]:
+            for s, section in enumerate(items):
+                here = f"{prefix}{section.number}"
+                yield path + (s, "title"), lambda here=here: _("the title of section {section}").format(section=here), section.title
+                yield from sections(section.sections, path + (s, "sections"), here + ".")
+
+        yield from sections(schedule.sections, ("appendices", a, "sections"), "")
+    for path, ref, row in schedule_rows(loaded):
+        for key in ("content", "lead", "partners"):
+            text = getattr(row, key)
+            if text:
+                yield path + (key,), lambda ref=ref, key=key: _("row {row}, {key}").format(row=ref, key=key), text
+    for d, duty in enumerate(plan.duties):
+        yield ("duties", d, "unit"), lambda d=d: _("the unit of duty {number}").format(number=d + 1), duty.unit
+        for i, item in enumerate(duty.items):
+            yield ("duties", d, "items", i), lambda d=d, i=i: _("duty {number}, item {item}").format(number=d + 1, item=i + 1), item
+    if plan.reporting is not None:
+        yield ("reporting", "text"), lambda: _("the reporting text"), plan.reporting.text
+
+
+@plan_rule(
+    "D005", "ended-programme", N_("A text names a programme or horizon that ended before the plan's year."), Severity.WARNING
+)
+def ended_programme(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
+    """A plan's goals, schedule and duties carry out programmes in force in its year.  Next year's
+    plan drafted from this year's keeps every row, and a programme that ends with this year stays
+    in it: Long Biên's 2025 schedule carries out "Kế hoạch thực hiện Đề án chăm sóc sức khỏe người
+    cao tuổi trên địa bàn quận Long Biên đến năm 2025", which its 2026 plan cannot.  A horizon
+    ("đến năm 2025", "tầm nhìn đến năm 2025") or a period ("giai đoạn 2021-2025") that ended before
+    the plan's year is reported at its text, once per text; a horizon still ahead ("đến năm 2030"),
+    a document's date or number are not."""
+    plan = loaded.plan
+    for path, what, text in plan_texts(loaded):
+        spans = ended_spans(text, plan.year)
+        if spans:
+            yield rule.at(
+                loaded.span(path),
+                _(
+                    "{what} names a programme or horizon that ended in {years} ({text!r}), but this is the {year} plan:"
+                    " write the programme in force, or take the task out"
+                ).format(
+                    what=what(), years=", ".join(str(y) for y in sorted({s[2] for s in spans})),
+                    text=_excerpt(text, spans[0][0], spans[-1][1]), year=plan.year,
+                ),
+            )
+
+
 @plan_rule("D004", "year-in-text", N_("A title, an attached line or a column label names a year other than the plan's."), Severity.WARNING)
 def year_in_text(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
     """The texts a signed document prints with the plan's year (its title, each appendix's
@@ -343,4 +400,7 @@ def year_in_text(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
         yield rule.at(loaded.span(path), message)
 
 
-RULES = (duplicate_target, placeholder, rate_count_mismatch, month_outside_year, unreadable_time, date_outside_year, year_in_text)
+RULES = (
+    duplicate_target, placeholder, rate_count_mismatch, month_outside_year, unreadable_time, date_outside_year, year_in_text,
+    ended_programme,
+)
