@@ -135,7 +135,7 @@ def allocate_command(
 ) -> None:
     """See what a parent assigned to a child, start the child's plan from it, or split a quota."""
     # imported here, not above: `dansokh --help` should not pay for what this command needs
-    from rich.console import Console
+    from ..report.safe import Console
 
     from ..cascade.edge import edge, raises
     from ..cascade.lookup import LookupError_, find_edge

@@ -23,7 +23,7 @@ def rules_command(
 ) -> None:
     """List the rule codes dansokh reports; with codes, each one's documentation and examples."""
     # imported here, not above: `dansokh --help` should not pay for what this command needs
-    from rich.console import Console
+    from ..report.safe import Console
     from rich.table import Table
 
     from ..check import examples

@@ -143,7 +143,7 @@ def targets(jobs: list[Job], fmt: Format, output: str | Path | None) -> list[Pat
 
 def _warn_about_errors(checked: Findings, files: set[str], plans: Path) -> None:
     """Name each plan being rendered that has errors: the appendix would print what is wrong."""
-    from rich.console import Console
+    from ..report.safe import Console
 
     from ..diagnostics import Severity
     from ..read.discover import display_path
@@ -189,7 +189,7 @@ def render_command(
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError
-    from rich.console import Console
+    from ..report.safe import Console
 
     from ..check.run import load_repository
     from ..render.formats import render_bytes

@@ -189,7 +189,7 @@ def import_command(
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
 ) -> None:
     """Read a filled results form into a result file, reporting every problem at its cell."""
-    from rich.console import Console
+    from ..report.safe import Console
     from rich.markup import escape
 
     from ..read.discover import display_path

@@ -19,6 +19,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..read.limits import shorten
 from .base import Reporter, ReportError
+from .safe import xml_text
 
 
 def _timestamp() -> str:
@@ -78,5 +79,9 @@ class JunitReporter(Reporter):
         others = [d for f in files for d in by_file[f] if d.severity is not Severity.ERROR]
         ET.SubElement(suite, "system-out").text = "\n".join(f"{d.span}: {d.code} {d.message}" for d in others)
         ET.SubElement(suite, "system-err").text = ""
+        for element in suites.iter():  # what XML 1.0 cannot hold (an ESC, a byte that was not UTF-8) as escapes
+            element.attrib.update({key: xml_text(value) for key, value in element.attrib.items()})
+            if element.text:
+                element.text = xml_text(element.text)
         ET.indent(suites)
         self.stream.write(ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")

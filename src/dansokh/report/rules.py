@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO, Any
 
-from rich.console import Console
 from rich.markup import escape
 
 from ..check.examples import Changed
@@ -13,6 +12,7 @@ from ..check.findings import Findings
 from ..check.rules.base import Rule
 from ..diagnostics import Severity
 from ..i18n import _, current, pgettext
+from .safe import Console
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,212 @@
+"""What a plan holds, made safe for each output it reaches (the README's "What dansokh promises").
+
+A plan, a result or a file name is data: it may hold anything a YAML string or a file system
+allows.  Every reporter writes such text through one of these functions, so that data never
+becomes a formula, markup, a workflow command or a terminal control:
+
+- ``terminal_text``: a terminal or a CI log (text output, the GitHub format's summary): control
+  characters (ESC, a line break, C1), the directional overrides and other invisible format
+  characters are shown as escapes (``\\x1b``, ``\\n``, ``\\u202e``); ``Console`` is rich's
+  console with that done to every string it renders, and no ``:emoji:`` codes;
+- ``csv_cell``: a cell of a CSV file, as OWASP's guidance on CSV injection says: text that a
+  spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+  first, after blanks too) gets a ``'`` before it; numbers stay numbers;
+- ``markdown_text``: a cell of the Markdown posted on a pull request: no HTML (``<img>``, ``<!--``),
+  no Markdown (links, emphasis, code), no @mentions and no ``:emoji:`` codes;
+- ``workflow_data``, ``workflow_property``: GitHub Actions workflow commands, as GitHub escapes them;
+- ``unicode_text``: valid Unicode for JSON, SARIF and XML: a file name that is not UTF-8 keeps
+  its undecodable bytes as ``\\xff``; ``xml_text`` also shows what XML 1.0 cannot hold as escapes;
+  ``uri`` percent-encodes a file name for SARIF.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import IO, Any
+from urllib.parse import quote
+
+from rich.console import Console as _RichConsole
+from rich.text import Text
+
+# C0 and C1 controls (ESC, line breaks, tab, DEL), lone surrogates (the bytes of a file name that
+# is not UTF-8), the line and paragraph separators, every format character (Unicode's Cf, as of
+# Unicode 15: the directional overrides and isolates U+202A–U+202E and U+2066–U+2069, the marks
+# U+200E and U+200F, the zero-width joiner U+200D and space U+200B, the soft hyphen, U+FEFF, the
+# tags …), and the invisible letters (the Hangul fillers) and the combining grapheme joiner
+_FORMAT = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    "\u034f\u115f\u1160\u3164\uffa0"
+)
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _FORMAT + "]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _SHORT:
+        return _SHORT[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape): the byte itself
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def invisible(text: str) -> str | None:
+    """The first character of ``text`` that a reader cannot see or that changes how the rest is
+    shown (a control, a line break, a format character such as U+200D or U+202E), else None."""
+    found = _UNSAFE.search(text)
+    return found.group() if found else None
+
+
+def terminal_text(text: str) -> str:
+    """``text`` as a terminal or a log shows it safely: one line, nothing hidden, no control."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _UNSAFE.sub(lambda m: _escape(m.group()), text)
+
+
+class Console(_RichConsole):
+    """rich's console for anything that may hold data: every string is ``terminal_text`` before
+    it is rendered (markup is unchanged: it holds no control), and ``:emoji:`` codes stay text."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("emoji", False)
+        super().__init__(*args, **kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:  # type: ignore[override]
+        return super().render_str(terminal_text(text), **kwargs)
+
+
+def plain_text(text: str, style: str = "") -> Text:
+    """Data as a rich ``Text``: neither markup nor emoji codes, ``terminal_text``."""
+    return Text(terminal_text(text), style=style)
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+_FORMULA_START = frozenset("=+-@\t\r\n")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")  # what plain() writes
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs: text starting with ``=``, ``+``, ``-``, ``@``, a tab
+    or a line break (after blanks too: `` =1+1``) starts with ``'``; a number as ``plain()``
+    writes it (``-2.6``), ``None``, ``True`` stay as they are."""
+    if not isinstance(value, str) or not value:
+        return value
+    stripped = value.lstrip(" \t\r\n\u00a0\u3000")
+    first = stripped[:1] or value[:1]
+    if (first in _FORMULA_START or value[:1] in _FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def csv_row(values: Any) -> list[Any]:
+    return [csv_cell(value) for value in values]
+
+
+def csv_record(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: csv_cell(value) for key, value in record.items()}
+
+
+# --- Markdown (a pull request's comment) -----------------------------------------------------------
+
+_MARKDOWN = re.compile(r"[\\`*_\[\]<>|~$&]")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_LINE_START = re.compile(r"\A(?:[-+=#]|[0-9]+(?=[.)]))")  # a list, a heading or an underline, where a line starts
+_BREAKS = re.compile(
+    r"(?<=@)(?=[A-Za-z0-9])"  # @someone, @org/team
+    r"|(?<=:)(?=[A-Za-z0-9_+\-]+:)"  # :cross_mark:, :x:
+    r"|(?<=:)(?=//)|(?<=www)(?=\.)",  # http://…, www.… (GitHub links them)
+    re.IGNORECASE,
+)
+_BREAK = "&#8203;"  # a zero-width space: the text reads the same, GitHub sees no mention, emoji or link
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as one line of GitHub Markdown (a table cell, a line) that shows exactly it: no
+    HTML, no Markdown, no @mention, no emoji code, no link; controls and invisible characters as
+    escapes (``\\n``, ``\\u202e``)."""
+    text = terminal_text(" ".join(text.split()))  # no control is left: \x00 marks the breaks
+    text = _BREAKS.sub("\x00", text)
+    text = _MARKDOWN.sub(lambda m: _ENTITIES.get(m.group()) or "\\" + m.group(), text)
+    text = _LINE_START.sub(lambda m: m.group() + "\\" if m.group()[0].isdigit() else "\\" + m.group(), text)
+    return text.replace("\x00", _BREAK)
+
+
+# --- GitHub Actions workflow commands --------------------------------------------------------------
+
+
+def workflow_data(text: str) -> str:
+    """The message of a workflow command (``::error …::MESSAGE``), as the runner unescapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def workflow_property(text: str) -> str:
+    """A property of a workflow command (``file=…``, ``title=…``)."""
+    return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# --- JSON, SARIF, XML ------------------------------------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unicode_text(text: str) -> str:
+    """``text`` as valid Unicode: the bytes of a file name that were not UTF-8 as ``\\xff``."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(lambda m: _escape(m.group()), text)
+
+
+def _unicode(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicode_text(value)
+    if isinstance(value, dict):
+        return {_unicode(k): _unicode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_unicode(v) for v in value]
+    return value
+
+
+def json_dump(document: Any, stream: IO[str], indent: int | None = 2) -> None:
+    """One JSON document (and a line break), valid UTF-8 whatever its strings hold."""
+    json.dump(_unicode(document), stream, ensure_ascii=False, indent=indent)
+    stream.write("\n")
+
+
+# what XML 1.0 cannot hold: C0 controls but tab and line breaks, lone surrogates, U+FFFE and U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML 1.0 holds it, what it cannot hold as escapes (``\\x1b``)."""
+    return _NOT_XML.sub(lambda m: _escape(m.group()), text)
+
+
+_URI_KEEP = "/!$&'()*+,;=:@-._~"
+
+
+def uri(path: str) -> str:
+    """A relative file name as a URI reference (SARIF's ``artifactLocation.uri``): letters of any
+    script as they are, what a URI cannot hold percent-encoded (a byte that was not UTF-8 as that
+    byte: ``%FF``)."""
+    path = path.replace("\\", "/")
+    out = []
+    for char in path:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"%{code - 0xDC00:02X}")
+        elif char.isalnum() or char in _URI_KEEP:
+            out.append(char)
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("%EF%BF%BD")
+        else:
+            out.append(quote(char, safe=""))
+    return "".join(out)
