@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..check.findings import Findings
 from ..diagnostics import Severity
 from .base import Reporter
-from .safe import terminal_text, unicode_text, workflow_data, workflow_property
+from .safe import terminal_text, workflow_data, workflow_property
 from .text import summary_line
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -18,7 +18,7 @@ class GithubReporter(Reporter):
             # on lines of the annotation's own
             lines = [terminal_text(d.message)] + [terminal_text(f"{r.span}: {r.message}") for r in d.related]
             self.stream.write(
-                f"::{_LEVEL[d.severity]} file={workflow_property(unicode_text(d.span.file))},line={d.span.line},"
+                f"::{_LEVEL[d.severity]} file={workflow_property(terminal_text(d.span.file))},line={d.span.line},"
                 f"col={d.span.col},title={workflow_property(d.code)}::{workflow_data(chr(10).join(lines))}\n"
             )
         self.stream.write(terminal_text(summary_line(findings.summary)) + "\n")

@@ -29,18 +29,11 @@ from urllib.parse import quote
 from rich.console import Console as _RichConsole
 from rich.text import Text
 
+from ..read.chars import INVISIBLE_CLASS
+
 # C0 and C1 controls (ESC, line breaks, tab, DEL), lone surrogates (the bytes of a file name that
-# is not UTF-8), the line and paragraph separators, every format character (Unicode's Cf, as of
-# Unicode 15: the directional overrides and isolates U+202A–U+202E and U+2066–U+2069, the marks
-# U+200E and U+200F, the zero-width joiner U+200D and space U+200B, the soft hyphen, U+FEFF, the
-# tags …), and the invisible letters (the Hangul fillers) and the combining grapheme joiner
-_FORMAT = (
-    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
-    "\u034f\u115f\u1160\u3164\uffa0"
-)
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _FORMAT + "]")
+# is not UTF-8), the line and paragraph separators, and the characters a reader cannot see
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + INVISIBLE_CLASS + "]")
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -73,14 +66,21 @@ def terminal_text(text: str) -> str:
 
 class Console(_RichConsole):
     """rich's console for anything that may hold data: every string is ``terminal_text`` before
-    it is rendered (markup is unchanged: it holds no control), and ``:emoji:`` codes stay text."""
+    it is rendered (markup is unchanged: it holds no control), and ``:emoji:`` codes stay text.
+    With ``lines``, a string's line breaks are kept (a message of several lines whose data are
+    quoted with ``!r``); everything else is still shown as escapes."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lines: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("emoji", False)
         super().__init__(*args, **kwargs)
+        self._lines = lines
 
     def render_str(self, text: str, **kwargs: Any) -> Text:  # type: ignore[override]
-        return super().render_str(terminal_text(text), **kwargs)
+        if self._lines:
+            text = "\n".join(terminal_text(line) for line in text.split("\n"))
+        else:
+            text = terminal_text(text)
+        return super().render_str(text, **kwargs)
 
 
 def plain_text(text: str, style: str = "") -> Text:
@@ -119,7 +119,7 @@ def csv_record(record: dict[str, Any]) -> dict[str, Any]:
 
 _MARKDOWN = re.compile(r"[\\`*_\[\]<>|~$&]")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_LINE_START = re.compile(r"\A(?:[-+=#]|[0-9]+(?=[.)]))")  # a list, a heading or an underline, where a line starts
+_LINE_START = re.compile(r"\A(?:[-+=#]+(?=\s|\Z)|[0-9]+(?=[.)](?:\s|\Z)))")  # a list, a heading, an underline
 _BREAKS = re.compile(
     r"(?<=@)(?=[A-Za-z0-9])"  # @someone, @org/team
     r"|(?<=:)(?=[A-Za-z0-9_+\-]+:)"  # :cross_mark:, :x:
@@ -136,7 +136,7 @@ def markdown_text(text: str) -> str:
     text = terminal_text(" ".join(text.split()))  # no control is left: \x00 marks the breaks
     text = _BREAKS.sub("\x00", text)
     text = _MARKDOWN.sub(lambda m: _ENTITIES.get(m.group()) or "\\" + m.group(), text)
-    text = _LINE_START.sub(lambda m: m.group() + "\\" if m.group()[0].isdigit() else "\\" + m.group(), text)
+    text = _LINE_START.sub(lambda m: m.group() + "\\" if m.group()[0].isdigit() else "\\" + m.group(), text, count=1)
     return text.replace("\x00", _BREAK)
 
 
