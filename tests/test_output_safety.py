@@ -398,3 +398,19 @@ def test_invisible_characters_in_a_plan_are_reported_where_they_stand(in_tmp):
             " delete it",
             "Checked 1 file, 1 plan, 0 parent→child edges: 0 errors, 2 warnings, 0 notes.",
         ]
+
+
+def test_messages_on_standard_error_show_names_escaped_and_keep_their_listing(hostile):
+    plan = hostile / "plans" / "2025" / "long-bien.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("{id: thach-ban, name: Thạch Bàn,", '{id: thach-ban, name: "Việt\\n::error ::owned",'), encoding="utf-8")
+    result = cli("allocate", "--from", "long-bien", "--to", "Việt\n::error ::owned")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "'Việt\\n::error ::owned' matches several units; name one by its id:",
+        "  - cấp xã Việt\\n::error ::owned (viet-hung, in Long Biên)",
+        "  - cấp xã Việt\\n::error ::owned (thach-ban, in Long Biên)",
+    ]
+    result = cli("allocate", "--from", "long-bien", "--to", "viet-hung")
+    assert "--to 'viet-hung': Việt\\n::error ::owned (viet-hung) has no 2025 plan" in result.stderr.splitlines()
+    assert _unsafe_lines(result.stderr) == [] and _unsafe_lines(result.stdout) == []

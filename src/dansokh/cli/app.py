@@ -75,7 +75,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     """The message on standard error, and the exit to raise: 2 (a usage error) unless told otherwise."""
     from ..report.safe import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True, lines=True).print(message, style="red", markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True, items=True).print(message, style="red", markup=False)
     return typer.Exit(code)
 
 
@@ -84,7 +84,7 @@ def say(message: str) -> None:
     a name picked, say."""
     from ..report.safe import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True, lines=True).print(message, style="dim", markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True, items=True).print(message, style="dim", markup=False)
 
 
 def named_plan(repo: Repository, text: str, option: str, year: int | None = None, tell: bool = True) -> Found:

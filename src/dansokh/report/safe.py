@@ -64,20 +64,23 @@ def terminal_text(text: str) -> str:
     return _UNSAFE.sub(lambda m: _escape(m.group()), text)
 
 
+ITEM = "\n  - "  # an item of a message's listing (the units a name matches)
+
+
 class Console(_RichConsole):
     """rich's console for anything that may hold data: every string is ``terminal_text`` before
     it is rendered (markup is unchanged: it holds no control), and ``:emoji:`` codes stay text.
-    With ``lines``, a string's line breaks are kept (a message of several lines whose data are
-    quoted with ``!r``); everything else is still shown as escapes."""
+    With ``items``, the items of a message's listing (a line break, two blanks and ``- ``) stay
+    on lines of their own: no line can then start with anything but the message or ``  - ``."""
 
-    def __init__(self, *args: Any, lines: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, items: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("emoji", False)
         super().__init__(*args, **kwargs)
-        self._lines = lines
+        self._items = items
 
     def render_str(self, text: str, **kwargs: Any) -> Text:  # type: ignore[override]
-        if self._lines:
-            text = "\n".join(terminal_text(line) for line in text.split("\n"))
+        if self._items:
+            text = ITEM.join(terminal_text(part) for part in text.split(ITEM))
         else:
             text = terminal_text(text)
         return super().render_str(text, **kwargs)
