@@ -18,7 +18,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import xmlschema
-from conftest import PLANS, ROOT, SMALL_PLAN, cli, git
+from conftest import PLANS, ROOT, SMALL_PLAN, cli, git, new_year
 
 from dansokh.report.safe import csv_cell, markdown_text, terminal_text
 
@@ -414,3 +414,16 @@ def test_messages_on_standard_error_show_names_escaped_and_keep_their_listing(ho
     result = cli("allocate", "--from", "long-bien", "--to", "viet-hung")
     assert "--to 'viet-hung': Việt\\n::error ::owned (viet-hung) has no 2025 plan" in result.stderr.splitlines()
     assert _unsafe_lines(result.stderr) == [] and _unsafe_lines(result.stdout) == []
+
+
+def test_the_diff_of_a_change_shows_a_comments_direction_override_as_an_escape(real_plans):
+    draft = new_year(real_plans)
+    text = draft.read_text(encoding="utf-8")
+    line = "    value: 80         # năm trước: 90"
+    assert line in text
+    draft.write_text(text.replace(line, line + " \u202e09 :cross_mark:", 1), encoding="utf-8")  # a comment: no Y012
+    result = cli("allocate", "--from", "city-2026", "--to", "long-bien", "--write", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "-    value: 80         # năm trước: 90 \\u202e09 :cross_mark:" in result.stdout.splitlines()
+    assert "+    value: 87         # năm trước: 90 \\u202e09 :cross_mark:" in result.stdout.splitlines()
+    assert _unsafe_lines(result.stdout) == []
