@@ -122,7 +122,9 @@ def csv_record(record: dict[str, Any]) -> dict[str, Any]:
 
 _MARKDOWN = re.compile(r"[\\`*_\[\]<>|~$&]")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_LINE_START = re.compile(r"\A(?:[-+=#]+(?=\s|\Z)|[0-9]+(?=[.)](?:\s|\Z)))")  # a list, a heading, an underline
+# where a line starts: a list, a heading, an underline, and a workflow command (the comment is
+# often printed in the CI log before it is posted)
+_LINE_START = re.compile(r"\A(?:[-+=#]+(?=\s|\Z)|[0-9]+(?=[.)](?:\s|\Z))|:(?=:))")
 _BREAKS = re.compile(
     r"(?<=@)(?=[A-Za-z0-9])"  # @someone, @org/team
     r"|(?<=:)(?=[A-Za-z0-9_+\-]+:)"  # :cross_mark:, :x:
