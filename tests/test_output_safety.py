@@ -82,7 +82,9 @@ def _unsafe_lines(text: str) -> list[str]:
         ("+1+1", "'+1+1"),
         ("-2+3", "'-2+3"),
         ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
+        ("\r=1", "\\r=1"),
+        ("Việt\n::error ::owned", "Việt\\n::error ::owned"),
+        ("\n=1", "\\n=1"),
         ("  =1+1", "'  =1+1"),
         ("\u00a0@SUM(1)", "'\u00a0@SUM(1)"),
         ("-2.6", "-2.6"),  # a number as plain() writes it stays a number
@@ -159,6 +161,9 @@ def test_allocate_split_csv_writes_names_that_a_spreadsheet_would_run_as_text(ho
     assert names["bo-de"] == "'@SUM(1)"
     assert names["phuc-loi"] == "'-2+3"
     assert names["duc-giang"] == "<img src=x onerror=alert(1)> <!-- c"  # not a formula: as it is
+    assert names["viet-hung"] == "Việt\\n::error ::owned"  # a row is one line
+    assert not [line for line in result.stdout.splitlines() if line.lstrip().startswith("::")]
+    assert names["phuc-dong"] == "Phúc\u200dĐồng"  # data, as it is (Y012 reports it in the plan)
     assert '\n\'=HYPERLINK(""http://x"")' not in result.stdout
     assert 'ngoc-lam,"\'=HYPERLINK(""http://x"")",85,85,85\n' in result.stdout  # the weights stay numbers
 

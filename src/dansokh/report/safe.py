@@ -97,12 +97,19 @@ _FORMULA_START = frozenset("=+-@\t\r\n")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")  # what plain() writes
 
 
+_LINE_BREAK = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def csv_cell(value: Any) -> Any:
     """A CSV cell that no spreadsheet runs: text starting with ``=``, ``+``, ``-``, ``@``, a tab
-    or a line break (after blanks too: `` =1+1``) starts with ``'``; a number as ``plain()``
-    writes it (``-2.6``), ``None``, ``True`` stay as they are."""
+    or a carriage return (after blanks too: `` =1+1``) starts with ``'``; a line break in the
+    text is written ``\\n`` (a row is one line: none starts with a cell's rest, which a CI log
+    would read as ``::error``); a number as ``plain()`` writes it (``-2.6``), ``None``, ``True``
+    stay as they are."""
     if not isinstance(value, str) or not value:
         return value
+    if _LINE_BREAK.search(value):
+        value = _LINE_BREAK.sub(lambda m: _escape(m.group()), value)
     stripped = value.lstrip(" \t\r\n\u00a0\u3000")
     first = stripped[:1] or value[:1]
     if (first in _FORMULA_START or value[:1] in _FORMULA_START) and not _NUMBER.match(value):
