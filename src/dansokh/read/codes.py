@@ -31,7 +31,7 @@ SKIPPED_PATH = Rule(
 INVISIBLE_CHARACTER = Rule(
     "Y012",
     "invisible-character",
-    N_("Text holds a character a reader cannot see (U+200D, a direction override such as U+202E)."),
+    N_("Text or a file's name holds a character a reader cannot see (U+200D, a direction override such as U+202E)."),
     "load",
     Severity.WARNING,
 )
