@@ -10,9 +10,10 @@ becomes a formula, markup, a workflow command or a terminal control:
   console with that done to every string it renders, and no ``:emoji:`` codes;
 - ``csv_cell``: a cell of a CSV file, as OWASP's guidance on CSV injection says: text that a
   spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-  first, after blanks too) gets a ``'`` before it; numbers stay numbers;
+  first, after blanks too) gets a ``'`` before it, a line break is written ``\\n`` (a row is one
+  line), numbers stay numbers;
 - ``markdown_text``: a cell of the Markdown posted on a pull request: no HTML (``<img>``, ``<!--``),
-  no Markdown (links, emphasis, code), no @mentions and no ``:emoji:`` codes;
+  no Markdown (links, emphasis, code), no @mentions, no ``:emoji:`` codes, no bare links;
 - ``workflow_data``, ``workflow_property``: GitHub Actions workflow commands, as GitHub escapes them;
 - ``unicode_text``: valid Unicode for JSON, SARIF and XML: a file name that is not UTF-8 keeps
   its undecodable bytes as ``\\xff``; ``xml_text`` also shows what XML 1.0 cannot hold as escapes;
@@ -48,13 +49,6 @@ def _escape(char: str) -> str:
     if code <= 0xFFFF:
         return f"\\u{code:04x}"
     return f"\\U{code:08x}"
-
-
-def invisible(text: str) -> str | None:
-    """The first character of ``text`` that a reader cannot see or that changes how the rest is
-    shown (a control, a line break, a format character such as U+200D or U+202E), else None."""
-    found = _UNSAFE.search(text)
-    return found.group() if found else None
 
 
 def terminal_text(text: str) -> str:
@@ -93,26 +87,23 @@ def plain_text(text: str, style: str = "") -> Text:
 
 # --- CSV ------------------------------------------------------------------------------------------
 
-_FORMULA_START = frozenset("=+-@\t\r\n")
+_FORMULA_START = frozenset("=+-@\t")  # and a carriage return, written \r first (below)
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")  # what plain() writes
-
-
 _LINE_BREAK = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def csv_cell(value: Any) -> Any:
-    """A CSV cell that no spreadsheet runs: text starting with ``=``, ``+``, ``-``, ``@``, a tab
-    or a carriage return (after blanks too: `` =1+1``) starts with ``'``; a line break in the
-    text is written ``\\n`` (a row is one line: none starts with a cell's rest, which a CI log
+    """A CSV cell that no spreadsheet runs: text starting with ``=``, ``+``, ``-``, ``@`` or a tab
+    (after blanks too: `` =1+1``) starts with ``'``; a carriage return or a line break in the text
+    is written ``\\r``, ``\\n`` (a row is one line: none starts with a cell's rest, which a CI log
     would read as ``::error``); a number as ``plain()`` writes it (``-2.6``), ``None``, ``True``
     stay as they are."""
     if not isinstance(value, str) or not value:
         return value
     if _LINE_BREAK.search(value):
         value = _LINE_BREAK.sub(lambda m: _escape(m.group()), value)
-    stripped = value.lstrip(" \t\r\n\u00a0\u3000")
-    first = stripped[:1] or value[:1]
-    if (first in _FORMULA_START or value[:1] in _FORMULA_START) and not _NUMBER.match(value):
+    first = value.lstrip(" \t\u00a0\u3000")[:1]
+    if (first in _FORMULA_START or value[0] in _FORMULA_START) and not _NUMBER.match(value):
         return "'" + value
     return value
 
