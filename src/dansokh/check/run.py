@@ -41,7 +41,8 @@ from ..model.plan import CHECKED, Plan
 from ..model.result import ResultFile
 from ..read import codes
 from ..read.cache import Cache, folder_for
-from ..read.codes import NO_PLANS, SKIPPED_PATH
+from ..read.chars import file_name_problem
+from ..read.codes import INVISIBLE_CHARACTER, NO_PLANS, SKIPPED_PATH
 from ..read.discover import Skipped, discover, display_path, plan_file_names
 from ..read.files import read_bounded
 from ..read.index import Header, Index
@@ -195,7 +196,10 @@ class _Run:
             base = argument.resolve()  # once per argument, not once per file
             for path in given:
                 resolved = base if path == argument else base / path.relative_to(argument)
-                self.given_names.setdefault(str(resolved), display_path(path))
+                name = self.given_names.setdefault(str(resolved), display_path(path))
+                problem = file_name_problem(name)
+                if problem is not None:  # a name that shows other than it is, or not at all
+                    self.findings.diagnostics.append(INVISIBLE_CHARACTER.at(Span(name, 1, 1), problem))
         self.given = list(self.given_names)
         self.arguments = [argument.resolve() for argument in paths]
         self.root = find_root([within] if within is not None else paths)

@@ -135,14 +135,13 @@ def allocate_command(
 ) -> None:
     """See what a parent assigned to a child, start the child's plan from it, or split a quota."""
     # imported here, not above: `dansokh --help` should not pay for what this command needs
-    from rich.console import Console
-
     from ..cascade.edge import edge, raises
     from ..cascade.lookup import LookupError_, find_edge
     from ..cascade.split import SplitError, WeightsError, make_split, read_weights
     from ..check.run import load_repository
     from ..model.catalogue import CATALOGUE
     from ..report.allocation import report_split, write_csv, write_json, write_table
+    from ..report.safe import Console
     from ..write.apply import apply_change
     from ..write.split import write_split
     from ..write.targets import raise_targets

@@ -82,18 +82,18 @@ def settings_from(config_path: Optional[Path]) -> config.Config:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """The message on standard error, and the exit to raise: 2 (a usage error) unless told otherwise."""
-    from rich.console import Console
+    from ..report.safe import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(message, style="red", markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True, items=True).print(message, style="red", markup=False)
     return typer.Exit(code)
 
 
 def say(message: str) -> None:
     """A remark on standard error (standard output may be a report or a file's text): which plan
     a name picked, say."""
-    from rich.console import Console
+    from ..report.safe import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(message, style="dim", markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True, items=True).print(message, style="dim", markup=False)
 
 
 def named_plan(repo: Repository, text: str, option: str, year: int | None = None, tell: bool = True) -> Found:

@@ -23,13 +23,13 @@ def rules_command(
 ) -> None:
     """List the rule codes dansokh reports; with codes, each one's documentation and examples."""
     # imported here, not above: `dansokh --help` should not pay for what this command needs
-    from rich.console import Console
     from rich.table import Table
 
     from ..check import examples
     from ..check.rules import ALL_RULES
     from ..read.form import FORM_RULES
     from ..report.rules import RuleExample, severity_text, write_rule
+    from ..report.safe import Console
 
     console = Console(highlight=False)
     every = ALL_RULES + FORM_RULES  # the F codes come from `dansokh import`, not from validate

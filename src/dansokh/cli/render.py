@@ -145,10 +145,9 @@ def targets(jobs: list[Job], fmt: Format, output: str | Path | None) -> list[Pat
 
 def _warn_about_errors(checked: Findings, files: set[str], plans: Path) -> None:
     """Name each plan being rendered that has errors: the appendix would print what is wrong."""
-    from rich.console import Console
-
     from ..diagnostics import Severity
     from ..read.discover import display_path
+    from ..report.safe import Console
 
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     for file in sorted(files):
@@ -191,12 +190,12 @@ def render_command(
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError
-    from rich.console import Console
 
     from ..check.run import load_repository
     from ..render.formats import render_bytes
     from ..render.pdf import NoChromium
     from ..render.templates import environment, user_template_dirs
+    from ..report.safe import Console, terminal_text
     from ..write.output import OutputRefused, check_outputs, write_output
 
     repo, checked = load_repository([plans])
@@ -242,4 +241,4 @@ def render_command(
             write_output(path, data)  # each was checked against the plans read, above
         except OutputRefused as error:
             raise fail(str(error), 2) from None
-        print(path)
+        print(terminal_text(str(path)))

@@ -189,11 +189,11 @@ def import_command(
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
 ) -> None:
     """Read a filled results form into a result file, reporting every problem at its cell."""
-    from rich.console import Console
     from rich.markup import escape
 
     from ..read.discover import display_path
     from ..read.form import read_form
+    from ..report.safe import Console
     from ..write.form_import import result_from_form
     from ..write.atomic import WriteRefused
     from ..write.output import OutputRefused, check_outputs

@@ -28,6 +28,13 @@ SKIPPED_PATH = Rule(
     "load",
     Severity.WARNING,
 )
+INVISIBLE_CHARACTER = Rule(
+    "Y012",
+    "invisible-character",
+    N_("Text or a file's name holds a character a reader cannot see (U+200D, a direction override such as U+202E)."),
+    "load",
+    Severity.WARNING,
+)
 UNKNOWN_KEY = Rule("S001", "unknown-key", N_("A key that the plan format does not have."), "load")
 MISSING_KEY = Rule("S002", "missing-key", N_("A required key is missing."), "load")
 WRONG_VALUE = Rule("S003", "wrong-type", N_("A value of the wrong type or form."), "load")
@@ -64,6 +71,7 @@ LOAD_RULES = (
     NOT_NFC,
     TOO_DEEP,
     SKIPPED_PATH,
+    INVISIBLE_CHARACTER,
     UNKNOWN_KEY,
     MISSING_KEY,
     WRONG_VALUE,

@@ -28,6 +28,7 @@ from ruamel.yaml.tag import Tag
 from ..diagnostics import Diagnostic
 from ..i18n import _
 from . import codes, fast
+from .chars import INVISIBLE
 from .files import read_bounded
 from .limits import DEFAULT_MAX_BYTES, MAX_DEPTH, shorten
 from .positions import Path, SourceMap, Span
@@ -230,7 +231,20 @@ class _Builder:
         return _Builder.text(self, value, node)
 
     def text(self, value: str, node: Node) -> str:
-        if value.isascii() or unicodedata.is_normalized("NFC", value):
+        if value.isascii():
+            return value
+        found = INVISIBLE.search(value)
+        if found is not None:
+            char = found.group()
+            self.diagnostics.append(
+                codes.INVISIBLE_CHARACTER.at(
+                    self.span(node),
+                    _("{value!r} holds {code} ({name}), a character a reader cannot see; delete it").format(
+                        value=shorten(value), code=f"U+{ord(char):04X}", name=unicodedata.name(char, "")
+                    ),
+                )
+            )
+        if unicodedata.is_normalized("NFC", value):
             return value
         if not self.warned_nfc:
             self.warned_nfc = True

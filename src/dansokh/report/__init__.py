@@ -8,28 +8,36 @@ May import: i18n, diagnostics, config, read, model, cascade, check, vcs.
 
 from __future__ import annotations
 
+import importlib
 import os
+from typing import Any
 
 from .base import Reporter
-from .github import GithubReporter
-from .json import JsonReporter
-from .junit import JunitReporter
-from .sarif import SarifReporter
-from .text import TextReporter
 
-REPORTERS: dict[str, type[Reporter]] = {
-    "text": TextReporter,
-    "json": JsonReporter,
-    "github": GithubReporter,
-    "sarif": SarifReporter,
-    "junit": JunitReporter,
+_CLASSES = {  # imported when picked: the CLI's messages use report.safe without loading every rule
+    "text": ("text", "TextReporter"),
+    "json": ("json", "JsonReporter"),
+    "github": ("github", "GithubReporter"),
+    "sarif": ("sarif", "SarifReporter"),
+    "junit": ("junit", "JunitReporter"),
 }
+
+
+def _load(name: str) -> type[Reporter]:
+    module, cls = _CLASSES[name]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "REPORTERS":
+        return {key: _load(key) for key in _CLASSES}
+    raise AttributeError(name)
 
 
 def pick(name: str) -> type[Reporter]:
     """``auto`` is ``github`` under GitHub Actions, ``text`` elsewhere."""
     if name == "auto":
         name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    return REPORTERS[name]
+    return _load(name)
 
 __all__ = ["REPORTERS", "Reporter", "pick"]

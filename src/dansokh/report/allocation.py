@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import json
 from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -14,6 +12,7 @@ from ..cascade.edge import Edge, EdgeLine
 from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE, Direction
 from ..model.numbers import exact, number, plain, unit_name
+from .safe import Console, csv_record, json_dump, plain_text
 
 if TYPE_CHECKING:
     from ..cascade.crosswalk import Carried
@@ -77,25 +76,25 @@ def write_table(edge: Edge, stream: IO[str], color: bool | None = None) -> None:
         _write_assigned(edge, console)
         return
     child = edge.child.plan
-    table = Table(
+    table = Table(  # names are data: Text, never markup
         _("Indicator"),
         _("Unit"),
         _("Direction"),
-        _("{unit} assigned").format(unit=parent.unit_title),
-        _("{unit} sets").format(unit=child.unit_title),
-        _("{unit} hands down").format(unit=child.unit_title),
+        escape(_("{unit} assigned").format(unit=parent.unit_title)),
+        escape(_("{unit} sets").format(unit=child.unit_title)),
+        escape(_("{unit} hands down").format(unit=child.unit_title)),
         _("Verdict"),
-        title=_("{parent} → {child}, year {year} (plans {parent_plan} → {child_plan})").format(
+        title=plain_text(_("{parent} → {child}, year {year} (plans {parent_plan} → {child_plan})").format(
             parent=parent.unit_title, child=child.unit_title, year=parent.year,
             parent_plan=parent.id, child_plan=child.id,
-        ),
+        )),
         title_justify="left",
     )
     for line in edge.lines:
         style = "red" if line.short else ("green" if line.margin is not None else "")
         table.add_row(
-            line.name,
-            unit_name(line.unit),
+            plain_text(line.name),
+            plain_text(unit_name(line.unit)),
             direction_text(line.direction),
             number(line.assigned),
             number(line.own) if line.own is not None else "—",
@@ -112,14 +111,14 @@ def _write_assigned(edge: Edge, console: Console) -> None:
         _("Indicator"),
         _("Unit"),
         _("Direction"),
-        _("{unit} assigned").format(unit=parent.unit_title),
-        title=_("{parent} → {child}, year {year}: what plan {parent_plan} assigned").format(
+        escape(_("{unit} assigned").format(unit=parent.unit_title)),
+        title=plain_text(_("{parent} → {child}, year {year}: what plan {parent_plan} assigned").format(
             parent=parent.unit_title, child=edge.child_title, year=parent.year, parent_plan=parent.id
-        ),
+        )),
         title_justify="left",
     )
     for line in edge.lines:
-        table.add_row(line.name, unit_name(line.unit), direction_text(line.direction), number(line.assigned))
+        table.add_row(plain_text(line.name), plain_text(unit_name(line.unit)), direction_text(line.direction), number(line.assigned))
     console.print(table)
     console.print(
         _("{child} has no {year} plan yet; dansokh new --from {parent_plan} --unit {unit} starts it from these figures.").format(
@@ -138,15 +137,14 @@ def write_json(edge: Edge, stream: IO[str]) -> None:
         "lines": [_record(line) for line in edge.lines],
         "short": edge.short,
     }
-    json.dump(document, stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    json_dump(document, stream)
 
 
 def write_csv(edge: Edge, stream: IO[str]) -> None:
     records = [_record(line) for line in edge.lines]
     writer = csv.DictWriter(stream, fieldnames=list(records[0]) if records else ["indicator"], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(csv_record(record) for record in records)
 
 
 @exact  # the current column's total, exact however long the table
@@ -185,13 +183,12 @@ def report_split(split: "Split", stream: IO[str], output_format: str, carried: "
                 "year": carried.bridge.from_year,
                 "crosswalk": carried.bridge.loaded.file,
             }
-        json.dump(document, stream, ensure_ascii=False, indent=2)
-        stream.write("\n")
+        json_dump(document, stream)
         return
     if output_format == "csv":
         writer = csv.DictWriter(stream, fieldnames=list(records[0]), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows(csv_record(record) for record in records)
         return
     console = Console(file=stream, highlight=False, width=200)
     table = Table(
@@ -213,7 +210,7 @@ def report_split(split: "Split", stream: IO[str], output_format: str, carried: "
         mark = ""
         if row.unit_id in through:
             mark = ("*" if through[row.unit_id].divided else "") + ("+" if through[row.unit_id].partial else "")
-        table.add_row(row.name, number(row.weight) + mark, number(row.old), number(row.new))
+        table.add_row(plain_text(row.name), number(row.weight) + mark, number(row.old), number(row.new))
     current = [row.old for row in split.rows]
     table.add_row(
         _("Total"), "", number(sum(current)) if None not in current else "", number(sum(row.new for row in split.rows)), style="bold"

@@ -8,18 +8,16 @@ each indicator is a short block, its key on a line of its own.
 from __future__ import annotations
 
 import csv
-import json
 from typing import IO, Any
 
-from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
-from rich.text import Text
 
 from ..i18n import _
 from ..model.catalogue import Catalogue, Indicator
 from ..model.numbers import plain
 from .allocation import direction_text
+from .safe import Console, csv_record, json_dump, plain_text
 
 def _kind(indicator: Indicator) -> str:
     return _("count") if indicator.kind == "count" else _("rate")
@@ -57,8 +55,7 @@ def write_json(catalogue: Catalogue, stream: IO[str]) -> None:
             for u in catalogue.units.values()
         ],
     }
-    json.dump(document, stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    json_dump(document, stream)
 
 
 def write_csv(catalogue: Catalogue, stream: IO[str]) -> None:
@@ -69,7 +66,7 @@ def write_csv(catalogue: Catalogue, stream: IO[str]) -> None:
         row = record(indicator)
         row["parts"] = " ".join(row["parts"])
         row["aliases"] = " ".join(row["aliases"])
-        writer.writerow(row)
+        writer.writerow(csv_record(row))
 
 
 def write_table(catalogue: Catalogue, stream: IO[str], width: int | None = None) -> None:
@@ -80,7 +77,7 @@ def write_table(catalogue: Catalogue, stream: IO[str], width: int | None = None)
             console.print(indicator.key, style="bold", markup=False, soft_wrap=True, overflow="ignore", crop=False)
             details = f"{indicator.name} · {indicator.unit} · {direction_text(indicator.direction)} · {_kind(indicator)}"
             remarks = _remarks(indicator)
-            console.print(Padding(Text(details + (f" · {remarks}" if remarks else "")), (0, 0, 0, 2)))
+            console.print(Padding(plain_text(details + (f" · {remarks}" if remarks else "")), (0, 0, 0, 2)))
         return
     table = Table(box=None, pad_edge=False)
     table.add_column(_("key"), no_wrap=True, min_width=widest)
@@ -93,5 +90,5 @@ def write_table(catalogue: Catalogue, stream: IO[str], width: int | None = None)
         table.add_column(_("remarks"), ratio=1, min_width=12)
     for indicator, remark in zip(catalogue.indicators.values(), remarks):
         cells = [indicator.key, indicator.name, indicator.unit, direction_text(indicator.direction), _kind(indicator)]
-        table.add_row(*cells, *([remark] if any(remarks) else []))
+        table.add_row(*[plain_text(cell) for cell in cells], *([plain_text(remark)] if any(remarks) else []))
     console.print(table)

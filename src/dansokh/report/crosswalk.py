@@ -4,10 +4,8 @@ and what ``dansokh crosswalk --from --to`` proposed."""
 from __future__ import annotations
 
 import csv
-import json
 from typing import IO, Any
 
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -16,6 +14,7 @@ from ..cascade.propose import Proposal
 from ..i18n import _, ngettext
 from ..model.catalogue import CATALOGUE
 from ..model.numbers import number, plain
+from .safe import Console, csv_row, json_dump
 
 DIVIDED_MARK = "*"  # a figure that came (in part) through a divided unit
 PARTIAL_MARK = "+"  # a new unit that also took territory from units the crosswalk does not cover
@@ -125,7 +124,7 @@ def _value_record(value: CarriedValue) -> dict[str, Any]:
 
 def write_json(carried: list[Carried], labels: dict[str, str], stream: IO[str]) -> None:
     if not carried:
-        json.dump({}, stream)
+        json_dump({}, stream, indent=None)
         return
     bridge = carried[0].bridge
     document = {
@@ -143,8 +142,7 @@ def write_json(carried: list[Carried], labels: dict[str, str], stream: IO[str]) 
             for one in carried
         },
     }
-    json.dump(document, stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    json_dump(document, stream)
 
 
 def write_csv(carried: list[Carried], labels: dict[str, str], stream: IO[str]) -> None:
@@ -154,9 +152,9 @@ def write_csv(carried: list[Carried], labels: dict[str, str], stream: IO[str]) -
         for value in one.values:
             if not value.contributions:
                 continue
-            writer.writerow(
+            writer.writerow(csv_row(
                 [value.unit, value.name, one.indicator, plain(value.value), one.unit, value.divided, value.partial, value.sources_text()]
-            )
+            ))
 
 
 def write_proposals(written: list[tuple[str, Proposal]], stream: IO[str]) -> None:

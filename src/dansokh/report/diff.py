@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
+import re
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from ..i18n import _, ngettext
 from ..model.numbers import number
 from ..vcs.diff import ADDED, REMOVED, WORKING_TREE, Change, PlanDiff, Side
+from .safe import Console, json_dump, markdown_text
 
 MARKER = "<!-- dansokh diff -->"  # lets a workflow find and update its own comment
 
@@ -207,33 +207,36 @@ class JsonDiffReporter(DiffReporter):
             "notes": diff.notes,
             "summary": {"changes": len(diff.changes), "plans": diff.plans_changed},
         }
-        json.dump(document, self.stream, ensure_ascii=False, indent=2)
-        self.stream.write("\n")
+        json_dump(document, self.stream)
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+_SLUG = re.compile(r"[A-Za-z0-9._-]+\Z")
+
+
+def _code(text: str) -> str:
+    """A plan id in a code span; anything else as text."""
+    return f"`{text}`" if _SLUG.match(text) else markdown_text(text)
 
 
 class MarkdownDiffReporter(DiffReporter):
     def report(self, diff: PlanDiff) -> None:
         write = self.stream.write
         title = _("dansokh: what changed in the plans")
-        write(f"{MARKER}\n### {title}\n\n{headline(diff)}\n")
+        write(f"{MARKER}\n### {markdown_text(title)}\n\n{markdown_text(headline(diff))}\n")
         for plan in diff.plans_changed:
             changes = [change for change in diff.changes if change.plan == plan]
             columns = (_("section"), _("where"), _("item"), _("change"), _("unit"))
-            write(f"\n#### `{plan}`\n\n| " + " | ".join(columns) + " |\n|---|---|---|---|---|\n")
+            write(f"\n#### {_code(plan)}\n\n| " + " | ".join(markdown_text(c) for c in columns) + " |\n|---|---|---|---|---|\n")
             for change in changes:
                 unit = "" if change.old_unit is not None else change.unit or ""
                 cells = (section(change), where(change), item(change), change_text(change), unit)
-                write("| " + " | ".join(_cell(cell) for cell in cells) + " |\n")
+                write("| " + " | ".join(markdown_text(cell) for cell in cells) + " |\n")
         carried = carried_lines(diff)
         if carried:
-            write("\n" + "".join(f"{_cell(line)}  \n" for line in carried))
+            write("\n" + "".join(f"{markdown_text(line)}  \n" for line in carried))
         skipped = skipped_lines(diff)
         if skipped:
-            write("\n" + "".join(f"- ⚠️ {_cell(line)}\n" for line in skipped))
+            write("\n" + "".join(f"- ⚠️ {markdown_text(line)}\n" for line in skipped))
 
 
 DIFF_REPORTERS: dict[str, type[DiffReporter]] = {

@@ -5,25 +5,20 @@ from __future__ import annotations
 from ..check.findings import Findings
 from ..diagnostics import Severity
 from .base import Reporter
+from .safe import terminal_text, workflow_data, workflow_property
 from .text import summary_line
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
-def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _property(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 class GithubReporter(Reporter):
     def report(self, findings: Findings) -> None:
         for d in findings.diagnostics:
-            message = d.message + "".join(f"\n{r.span}: {r.message}" for r in d.related)
+            # the data on one line each (a line break in a name is shown as \n); the related places
+            # on lines of the annotation's own
+            lines = [terminal_text(d.message)] + [terminal_text(f"{r.span}: {r.message}") for r in d.related]
             self.stream.write(
-                f"::{_LEVEL[d.severity]} file={_property(d.span.file)},line={d.span.line},col={d.span.col},"
-                f"title={_property(d.code)}::{_data(message)}\n"
+                f"::{_LEVEL[d.severity]} file={workflow_property(terminal_text(d.span.file))},line={d.span.line},"
+                f"col={d.span.col},title={workflow_property(d.code)}::{workflow_data(chr(10).join(lines))}\n"
             )
-        self.stream.write(summary_line(findings.summary) + "\n")
+        self.stream.write(terminal_text(summary_line(findings.summary)) + "\n")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
 from ..check.findings import Findings
 from .base import Reporter
+from .safe import json_dump
 
 
 class JsonReporter(Reporter):
@@ -15,5 +15,4 @@ class JsonReporter(Reporter):
             "diagnostics": [d.to_dict() for d in findings.diagnostics],
             "summary": asdict(findings.summary),
         }
-        json.dump(document, self.stream, ensure_ascii=False, indent=2)
-        self.stream.write("\n")
+        json_dump(document, self.stream)

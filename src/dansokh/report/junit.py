@@ -19,6 +19,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..read.limits import shorten
 from .base import Reporter, ReportError
+from .safe import terminal_text, xml_text
 
 
 def _timestamp() -> str:
@@ -68,15 +69,19 @@ class JunitReporter(Reporter):
         for name, value in (("plans", summary.plans), ("edges", summary.edges), ("warnings", summary.warnings)):
             ET.SubElement(properties, "property", name=f"dansokh.{name}", value=str(value))
         for file in files:
-            case = ET.SubElement(suite, "testcase", classname="dansokh.plans", name=file, time="0")
+            case = ET.SubElement(suite, "testcase", classname="dansokh.plans", name=terminal_text(file), time="0")
             errors = [d for d in by_file[file] if d.severity is Severity.ERROR]
             if errors:
                 failure = ET.SubElement(
                     case, "failure", message=f"{len(errors)} error(s)", type=",".join(sorted({d.code for d in errors}))
                 )
-                failure.text = "\n".join(f"{d.span}: {d.code} {d.message}" for d in errors)
+                failure.text = "\n".join(terminal_text(f"{d.span}: {d.code} {d.message}") for d in errors)
         others = [d for f in files for d in by_file[f] if d.severity is not Severity.ERROR]
-        ET.SubElement(suite, "system-out").text = "\n".join(f"{d.span}: {d.code} {d.message}" for d in others)
+        ET.SubElement(suite, "system-out").text = "\n".join(terminal_text(f"{d.span}: {d.code} {d.message}") for d in others)
         ET.SubElement(suite, "system-err").text = ""
+        for element in suites.iter():  # what XML 1.0 cannot hold, wherever it is, as escapes
+            element.attrib.update({key: xml_text(value) for key, value in element.attrib.items()})
+            if element.text:
+                element.text = xml_text(element.text)
         ET.indent(suites)
         self.stream.write(ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")

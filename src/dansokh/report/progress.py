@@ -9,11 +9,9 @@ JSON and CSV are for machines: numbers as plain digits, verdicts in English
 from __future__ import annotations
 
 import csv
-import json
 from decimal import Decimal
 from typing import IO, Any
 
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -21,6 +19,7 @@ from ..cascade.progress import Line, Progress, UnitProgress, days_late
 from ..i18n import N_, _
 from ..model.numbers import half_up, number, plain
 from ..model.periods import period_label, vn_date
+from .safe import Console, csv_record, json_dump
 
 VERDICT_TEXT = {
     "achieved": N_("achieved"),
@@ -135,8 +134,7 @@ def progress_record(progress: Progress) -> dict[str, Any]:
 
 
 def write_json(progresses: list[Progress], stream: IO[str]) -> None:
-    json.dump([progress_record(p) for p in progresses], stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    json_dump([progress_record(p) for p in progresses], stream)
 
 
 CSV_FIELDS = ["unit", "name", "parent", "rank", "year", "period", "reported", "due_before", "late", "indicator",
@@ -154,7 +152,7 @@ def write_csv(progresses: list[Progress], stream: IO[str]) -> None:
         for unit, parent, rank in units:
             for line in unit.lines:
                 record = line_record(line)
-                writer.writerow({
+                writer.writerow(csv_record({
                     "unit": unit.unit.id, "name": unit.unit.name, "parent": parent or "", "rank": rank or "",
                     "year": unit.year, "period": unit.period, "reported": unit.reported or "",
                     "due_before": unit.due or "", "late": "yes" if unit.late else "",
@@ -162,7 +160,7 @@ def write_csv(progresses: list[Progress], stream: IO[str]) -> None:
                     "result": record["result"] or "", "result_from": record["result_from"] or "",
                     "achieved_percent": record["achieved_percent"] or "", "expected_percent": record["expected_percent"] or "",
                     "pace": line.pace, "verdict": line.verdict, "gap_points": record["gap_points"] or "",
-                })
+                }))
 
 
 def _last_text(unit: UnitProgress, indicator: str) -> str:
@@ -219,7 +217,7 @@ def write_table(progresses: list[Progress], stream: IO[str], color: bool | None 
         columns = [_("Indicator"), _("Unit"), _("Target"), _("Result"), _("% of target"), _("Expected by now"), _("Verdict")]
         if own.last:
             columns.append(period_label(own.period, own.year - 1))
-        table = Table(*columns, title=_unit_title(own), title_justify="left")
+        table = Table(*columns, title=escape(_unit_title(own)), title_justify="left")
         for line in own.lines:
             result = figure(line.result)
             if line.source == "children":
@@ -246,7 +244,7 @@ def write_table(progresses: list[Progress], stream: IO[str], color: bool | None 
         )
         ranking = Table(
             _("Rank"), _("Unit"), _("Reported"), _("Behind"), _("Furthest behind"), _("Verdict"),
-            title=_("Units of {name}, most behind first").format(name=own.title or own.unit.name), title_justify="left",
+            title=escape(_("Units of {name}, most behind first").format(name=own.title or own.unit.name)), title_justify="left",
         )
         for rank, child in enumerate(progress.children, 1):
             worst = min(child.behind, key=lambda line: line.gap if line.gap is not None else Decimal(0), default=None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO, Any
 
-from rich.console import Console
 from rich.markup import escape
 
 from ..check.examples import Changed
@@ -13,6 +12,7 @@ from ..check.findings import Findings
 from ..check.rules.base import Rule
 from ..diagnostics import Severity
 from ..i18n import _, current, pgettext
+from .safe import Console
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ def write_rule(rule: Rule, example: RuleExample | None, stream: IO[str]) -> None
         return
     case = example.case
     fails = escape(_("Fails"))
-    console.print(f"\n[bold red]{fails}[/]: {escape(_(case['name']))}")
+    console.print()
+    console.print(f"[bold red]{fails}[/]: {escape(_(case['name']))}")
     for change in example.changes:
         console.print("  " + escape(_("{file}, line {line}:").format(file=change.file, line=change.line)))
         console.print(f"[red]  - {escape(change.before)}[/]")
@@ -76,6 +77,7 @@ def write_rule(rule: Rule, example: RuleExample | None, stream: IO[str]) -> None
     else:
         verdict = _("the same files as the base has them ({files}): validate reports no {code}.")
     passes = escape(_("Passes"))
+    console.print()
     console.print(
-        f"\n[bold green]{passes}[/]: " + escape(verdict.format(files=files, code=rule.code, others=", ".join(reported)))
+        f"[bold green]{passes}[/]: " + escape(verdict.format(files=files, code=rule.code, others=", ".join(reported)))
     )

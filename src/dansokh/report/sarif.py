@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .. import __version__
@@ -10,6 +9,7 @@ from ..check.findings import Findings
 from ..check.rules import ALL_RULES
 from ..diagnostics import Diagnostic, Severity
 from .base import Reporter
+from .safe import json_dump, uri
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -18,7 +18,7 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 def _location(file: str, line: int, col: int, message: str | None = None) -> dict[str, Any]:
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": {"uri": file.replace("\\", "/")},
+            "artifactLocation": {"uri": uri(file)},
             "region": {"startLine": line, "startColumn": col},
         }
     }
@@ -67,5 +67,4 @@ class SarifReporter(Reporter):
                 }
             ],
         }
-        json.dump(document, self.stream, ensure_ascii=False, indent=2)
-        self.stream.write("\n")
+        json_dump(document, self.stream)

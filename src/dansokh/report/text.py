@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.markup import escape
 
 from ..check.findings import Findings, Summary
@@ -10,6 +9,7 @@ from ..diagnostics import Severity
 from ..i18n import _, ngettext
 from ..model.numbers import number
 from .base import Reporter
+from .safe import Console
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -14,14 +14,20 @@ from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..read.files import read_bounded
 from ..read.limits import REREAD_LIMIT
+from ..report.safe import terminal_text
 from ..report.text import TextReporter
 from .atomic import WriteRefused, digest, write_atomic
 
 
 def unified_diff(file: str, old: str, new: str) -> str:
-    return "".join(
-        difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{file}", f"b/{file}")
-    )
+    """The change as a terminal shows it: each line's own ending kept, what the line holds that a
+    reader cannot see (a direction override, a joiner) as an escape."""
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{file}", f"b/{file}")
+    shown = []
+    for line in lines:
+        body = line.rstrip("\r\n")
+        shown.append(terminal_text(body) + line[len(body):])
+    return "".join(shown)
 
 
 def _identity(diagnostic: Diagnostic) -> tuple[str, str, int, int, str]:

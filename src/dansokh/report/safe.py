@@ -1,0 +1,215 @@
+"""What a plan holds, made safe for each output it reaches (the README's "What dansokh promises").
+
+A plan, a result or a file name is data: it may hold anything a YAML string or a file system
+allows.  Every reporter writes such text through one of these functions, so that data never
+becomes a formula, markup, a workflow command or a terminal control:
+
+- ``terminal_text``: a terminal or a CI log (text output, the GitHub format's summary): control
+  characters (ESC, a line break, C1), the directional overrides and other invisible format
+  characters are shown as escapes (``\\x1b``, ``\\n``, ``\\u202e``); ``Console`` is rich's
+  console with that done to every string it renders, and no ``:emoji:`` codes;
+- ``csv_cell``: a cell of a CSV file, as OWASP's guidance on CSV injection says: text that a
+  spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+  first, after blanks too) gets a ``'`` before it, a line break is written ``\\n`` (a row is one
+  line), numbers stay numbers;
+- ``markdown_text``: a cell of the Markdown posted on a pull request: no HTML (``<img>``, ``<!--``),
+  no Markdown (links, emphasis, code), no @mentions, no ``:emoji:`` codes, no bare links;
+- ``workflow_data``, ``workflow_property``: GitHub Actions workflow commands, as GitHub escapes them;
+- ``unicode_text``: valid Unicode for JSON, SARIF and XML: a file name that is not UTF-8 keeps
+  its undecodable bytes as ``\\xff``; ``xml_text`` also shows what XML 1.0 cannot hold as escapes;
+  ``uri`` percent-encodes a file name for SARIF.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import IO, Any
+from urllib.parse import quote
+
+from rich.console import Console as _RichConsole
+from rich.text import Text
+
+from ..read.chars import INVISIBLE_CLASS
+
+# C0 and C1 controls (ESC, line breaks, tab, DEL), lone surrogates (the bytes of a file name that
+# is not UTF-8), the line and paragraph separators, and the characters a reader cannot see
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + INVISIBLE_CLASS + "]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _SHORT:
+        return _SHORT[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape): the byte itself
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def terminal_text(text: str) -> str:
+    """``text`` as a terminal or a log shows it safely: one line, nothing hidden, no control."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _UNSAFE.sub(lambda m: _escape(m.group()), text)
+
+
+ITEM = "\n  - "  # an item of a message's listing (the units a name matches)
+
+
+class Console(_RichConsole):
+    """rich's console for anything that may hold data: every string is ``terminal_text`` before
+    it is rendered (markup is unchanged: it holds no control), and ``:emoji:`` codes stay text.
+    With ``items``, the items of a message's listing (a line break, two blanks and ``- ``) stay
+    on lines of their own: no line can then start with anything but the message or ``  - ``."""
+
+    def __init__(self, *args: Any, items: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("emoji", False)
+        super().__init__(*args, **kwargs)
+        self._items = items
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:  # type: ignore[override]
+        if self._items:
+            text = ITEM.join(terminal_text(part) for part in text.split(ITEM))
+        else:
+            text = terminal_text(text)
+        return super().render_str(text, **kwargs)
+
+
+def plain_text(text: str, style: str = "") -> Text:
+    """Data as a rich ``Text``: neither markup nor emoji codes, ``terminal_text``."""
+    return Text(terminal_text(text), style=style)
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+_FORMULA_START = frozenset("=+-@\t")  # and a carriage return, written \r first (below)
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")  # what plain() writes
+_LINE_BREAK = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs: text starting with ``=``, ``+``, ``-``, ``@`` or a tab
+    (after blanks too: `` =1+1``) starts with ``'``; a carriage return or a line break in the text
+    is written ``\\r``, ``\\n`` (a row is one line: none starts with a cell's rest, which a CI log
+    would read as ``::error``); a number as ``plain()`` writes it (``-2.6``), ``None``, ``True``
+    stay as they are."""
+    if not isinstance(value, str) or not value:
+        return value
+    if _LINE_BREAK.search(value):
+        value = _LINE_BREAK.sub(lambda m: _escape(m.group()), value)
+    first = value.lstrip(" \t\u00a0\u3000")[:1]
+    if (first in _FORMULA_START or value[0] in _FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def csv_row(values: Any) -> list[Any]:
+    return [csv_cell(value) for value in values]
+
+
+def csv_record(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: csv_cell(value) for key, value in record.items()}
+
+
+# --- Markdown (a pull request's comment) -----------------------------------------------------------
+
+_MARKDOWN = re.compile(r"[\\`*_\[\]<>|~$&]")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# where a line starts: a list, a heading, an underline, and a workflow command (the comment is
+# often printed in the CI log before it is posted)
+_LINE_START = re.compile(r"\A(?:[-+=#]+(?=\s|\Z)|[0-9]+(?=[.)](?:\s|\Z))|:(?=:))")
+_BREAKS = re.compile(
+    r"(?<=@)(?=[A-Za-z0-9])"  # @someone, @org/team
+    r"|(?<=:)(?=[A-Za-z0-9_+\-]+:)"  # :cross_mark:, :x:
+    r"|(?<=:)(?=//)|(?<=www)(?=\.)",  # http://…, www.… (GitHub links them)
+    re.IGNORECASE,
+)
+_BREAK = "&#8203;"  # a zero-width space: the text reads the same, GitHub sees no mention, emoji or link
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as one line of GitHub Markdown (a table cell, a line) that shows exactly it: no
+    HTML, no Markdown, no @mention, no emoji code, no link; controls and invisible characters as
+    escapes (``\\n``, ``\\u202e``)."""
+    text = terminal_text(" ".join(text.split()))  # no control is left: \x00 marks the breaks
+    text = _BREAKS.sub("\x00", text)
+    text = _MARKDOWN.sub(lambda m: _ENTITIES.get(m.group()) or "\\" + m.group(), text)
+    text = _LINE_START.sub(lambda m: m.group() + "\\" if m.group()[0].isdigit() else "\\" + m.group(), text, count=1)
+    return text.replace("\x00", _BREAK)
+
+
+# --- GitHub Actions workflow commands --------------------------------------------------------------
+
+
+def workflow_data(text: str) -> str:
+    """The message of a workflow command (``::error …::MESSAGE``), as the runner unescapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def workflow_property(text: str) -> str:
+    """A property of a workflow command (``file=…``, ``title=…``)."""
+    return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# --- JSON, SARIF, XML ------------------------------------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unicode_text(text: str) -> str:
+    """``text`` as valid Unicode: the bytes of a file name that were not UTF-8 as ``\\xff``."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(lambda m: _escape(m.group()), text)
+
+
+def _unicode(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicode_text(value)
+    if isinstance(value, dict):
+        return {_unicode(k): _unicode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_unicode(v) for v in value]
+    return value
+
+
+def json_dump(document: Any, stream: IO[str], indent: int | None = 2) -> None:
+    """One JSON document (and a line break), valid UTF-8 whatever its strings hold."""
+    json.dump(_unicode(document), stream, ensure_ascii=False, indent=indent)
+    stream.write("\n")
+
+
+# what XML 1.0 cannot hold: C0 controls but tab and line breaks, lone surrogates, U+FFFE and U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML 1.0 holds it, what it cannot hold as escapes (``\\x1b``)."""
+    return _NOT_XML.sub(lambda m: _escape(m.group()), text)
+
+
+_URI_KEEP = "/!$&'()*+,;=:@-._~"
+
+
+def uri(path: str) -> str:
+    """A relative file name as a URI reference (SARIF's ``artifactLocation.uri``): letters of any
+    script as they are, what a URI cannot hold percent-encoded (a byte that was not UTF-8 as that
+    byte: ``%FF``)."""
+    path = path.replace("\\", "/")
+    out = []
+    for char in path:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"%{code - 0xDC00:02X}")
+        elif char.isalnum() or char in _URI_KEEP:
+            out.append(char)
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("%EF%BF%BD")
+        else:
+            out.append(quote(char, safe=""))
+    return "".join(out)
