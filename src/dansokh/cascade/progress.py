@@ -356,6 +356,23 @@ def progress(
     return Progress(own, children)
 
 
+def files_used(book: Book, shown: list[Progress]) -> set[str]:
+    """The files the figures of ``shown`` come from: each unit's result for the period and its
+    children's (a unit without a report of its own is their sum), and the plans that state or
+    assign its targets.  An error in one of them is an error in what ``progress`` and the
+    result report print."""
+    files: set[str] = set()
+    for found in shown:
+        for unit in [found.unit, *found.children]:
+            for member in [unit.unit, *book.children(unit.unit.id, unit.year)]:
+                loaded = book.result(member.id, unit.year, unit.period)
+                if loaded is not None:
+                    files.add(loaded.file)
+            goals = [*book.goals(unit.unit.id, unit.year).values(), *book.assigned_goals(unit.unit.id, unit.year).values()]
+            files.update(goal.plan.file for goal in goals)
+    return files
+
+
 def days_late(child: UnitProgress) -> int | None:
     if not child.late:
         return None

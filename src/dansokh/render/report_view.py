@@ -62,6 +62,7 @@ class ResultReport:
     children: list[ChildBar] = field(default_factory=list)
     note: str | None = None
     completeness: str | None = None
+    errors: int = 0  # errors in the results and plans it is made of (rendered only with --allow-errors)
 
 
 def _figure(value: Decimal | None) -> Cell:
@@ -127,7 +128,15 @@ def _child_bar(child: UnitProgress) -> ChildBar:
     return ChildBar(child.unit.name, counts["achieved"], counts["on track"], counts["behind"], counts["no result"], child.status)
 
 
-def build_report(book: Book, progress: Progress) -> ResultReport:
+def errors_line(errors: int) -> str:
+    """What the page says when the report is made from figures with errors (--allow-errors)."""
+    return (
+        f"CẢNH BÁO: báo cáo này có số liệu sai: kiểm tra (dansokh validate) thấy {vn(errors)} lỗi trong số liệu và kế hoạch"
+        " dùng để lập báo cáo; sửa các lỗi rồi lập lại báo cáo trước khi gửi."
+    )
+
+
+def build_report(book: Book, progress: Progress, errors: int = 0) -> ResultReport:
     own = progress.unit
     unit, year, period = own.unit, own.year, own.period
     name = officer_name(book, unit, year)
@@ -145,6 +154,8 @@ def build_report(book: Book, progress: Progress) -> ResultReport:
               [HeaderCell(f"({k + 1})", column=k) for k in range(len(columns))]]
     body: list[Row] = []
     width = len(columns)
+    if errors:
+        body.append(Row("section", 0, [text_cell(errors_line(errors), colspan=width)], ""))
     if progress.children:
         body.append(Row("section", 0, [text_cell(ROMAN[0]), text_cell(f"Kết quả của {name}", colspan=width - 1)], ROMAN[0]))
     for index, line in enumerate(own.lines, 1):
@@ -203,6 +214,7 @@ def build_report(book: Book, progress: Progress) -> ResultReport:
         children=[_child_bar(child) for child in progress.children],
         note=note,
         completeness=completeness,
+        errors=errors,
     )
 
 
