@@ -85,6 +85,20 @@ def report_window(code: str, year: int) -> tuple[date, date]:
     return first, last
 
 
+def report_date_problem(code: str, year: int, reported: date) -> str | None:
+    """Why a report for the period cannot be dated ``reported`` (K011), or ``None``."""
+    first, last = report_window(code, year)
+    if reported < first:
+        return _("{period} is reported on {reported}, before {first}: a report is dated once its figures are complete").format(
+            period=period_words(code, year), reported=vn_date(reported), first=vn_date(first)
+        )
+    if reported > last:
+        return _("{period} is reported on {reported}, more than a year after the period ended: write the day the report was sent (by {last})").format(
+            period=period_words(code, year), reported=vn_date(reported), last=vn_date(last)
+        )
+    return None
+
+
 def period_label(code: str, year: int) -> str:
     """The period as a Vietnamese report names it: ``quý I năm 2025``, ``6 tháng đầu năm 2025``."""
     if code == "Q1":

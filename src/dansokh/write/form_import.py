@@ -9,18 +9,19 @@ K002), with the cell in place of the line.  ``write.results`` then writes it ato
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from pydantic import ValidationError
 
 from ..cascade.results import Book
-from ..check.rules.results import impossible_figure, rate_parts_disagree
+from ..check.rules.results import impossible_figure, rate_parts_disagree, report_date_impossible, total_not_sum_of_methods
 from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..model.catalogue import CATALOGUE, UNITS, canonical, is_convertible
 from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain
-from ..model.periods import PERIODS, period_words
-from ..model.result import Figure, ResultDocument, ResultFile, figure_problems
+from ..model.periods import PERIODS, period_words, report_date_problem
+from ..model.result import Figure, ResultDocument, ResultFile, figure_problems, total_problems
 from ..read.form import COLUMNS, FIELDS, FORM_MISMATCH, NOT_A_NUMBER, SHEET, FilledForm, FormRow, changed
 from ..read.limits import shorten
 from .results import normal as _normal
@@ -63,6 +64,7 @@ def result_from_form(
     if book.repo.unit(meta_unit) is None:
         problems.append(FORM_MISMATCH.at(unit_cell, _("no plan in the repository declares the unit {unit!r}").format(unit=meta_unit)))  # type: ignore[arg-type]
     figures: list[Figure] = []
+    rows_of: list[int] = []  # the form row of each figure
     for row in form.rows:
         values = {name: form.values.get((row.row, COLUMNS[name])) for name in ("value", "numerator", "denominator", "note")}
         out_of_domain = _out_of_domain(form, row, values)
@@ -89,8 +91,19 @@ def result_from_form(
             column = COLUMNS.get(problem.field, COLUMNS["name"]) if problem.field != "indicator" else COLUMNS["value"]
             problems.append(rule.at(form.at(row.row, column), problem.message))  # type: ignore[arg-type]
         figures.append(figure)
-    problems.sort(key=lambda d: (d.span.line, d.span.col, d.code))
+        rows_of.append(row.row)
+    for index, problem in total_problems(figures):  # K010 at the total's cell, as validate reports it at its line
+        problems.append(total_not_sum_of_methods.at(form.at(rows_of[index], COLUMNS[problem.field]), problem.message))  # type: ignore[arg-type]
     reported = form.header.get("reported")
+    try:
+        day = date.fromisoformat(reported) if reported is not None and meta_period in PERIODS else None
+    except ValueError:  # read.form checked the date: a safety net
+        day = None
+    if day is not None:
+        late = report_date_problem(meta_period, meta_year, day)
+        if late is not None:  # K011 at the date's cell
+            problems.append(report_date_impossible.at(form.at(FIELDS["reported"], 3), late))  # type: ignore[arg-type]
+    problems.sort(key=lambda d: (d.span.line, d.span.col, d.code))
     if imported.failed or reported is None:
         return imported
     number, issuer = form.header.get("number"), form.header.get("issuer")

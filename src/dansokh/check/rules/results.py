@@ -11,7 +11,7 @@ from ...cascade.results import Book, LoadedResult, summed
 from ...diagnostics import Diagnostic, Related, Rule, Severity
 from ...i18n import N_, _, ngettext
 from ...model.catalogue import CATALOGUE, Direction, convert, is_convertible, is_count
-from ...model.periods import PERIODS, period_words, report_window, vn_date
+from ...model.periods import PERIODS, period_words, report_date_problem, vn_date
 from ...model.result import figure_problems, part_name, total_problems
 from .base import fmt, quantity, results_rule
 
@@ -283,19 +283,9 @@ def report_date_impossible(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     a check gives the same answer on any day; a late report within the year is K006's."""
     for loaded in book.results:
         result = loaded.result
-        reported = date.fromisoformat(result.reported)
-        first, last = report_window(result.period, result.year)
-        if reported < first:
-            message = _("{period} is reported on {reported}, before {first}: a report is dated once its figures are complete").format(
-                period=period_words(result.period, result.year), reported=vn_date(reported), first=vn_date(first)
-            )
-        elif reported > last:
-            message = _("{period} is reported on {reported}, more than a year after the period ended: write the day the report was sent (by {last})").format(
-                period=period_words(result.period, result.year), reported=vn_date(reported), last=vn_date(last)
-            )
-        else:
-            continue
-        yield rule.at(loaded.span(("reported",)), message)
+        problem = report_date_problem(result.period, result.year, date.fromisoformat(result.reported))
+        if problem is not None:
+            yield rule.at(loaded.span(("reported",)), problem)
 
 
 def _half_unit(value: Decimal, exact: bool = False) -> Decimal:
