@@ -266,8 +266,9 @@ def test_form_then_import_writes_the_result_atomically_and_refuses_to_clobber(re
     assert runner.invoke(app, ["import", "filled.xlsx"]).stdout.strip() == (
         "results/2025/Q1/ngoc-thuy.yaml already holds these figures; nothing to write"
     )
-    row = FIRST_ROW + [line.indicator for line in form_spec(book, book.repo.unit("ngoc-thuy"), 2025, "Q1").lines].index("new_users_iud")
-    saved(fill(data, loaded.result, **{f"E{row}": 30}), repository / "changed.xlsx")
+    keys = [line.indicator for line in form_spec(book, book.repo.unit("ngoc-thuy"), 2025, "Q1").lines]
+    row, total = FIRST_ROW + keys.index("new_users_iud"), FIRST_ROW + keys.index("new_users_total")
+    saved(fill(data, loaded.result, **{f"E{row}": 30, f"E{total}": 620}), repository / "changed.xlsx")  # the total with it (K010)
     result = runner.invoke(app, ["import", "changed.xlsx"])
     assert result.exit_code == 1
     assert "already holds a different result; nothing was written (--force replaces it)" in result.stderr

@@ -90,8 +90,8 @@ def test_long_bien_q2_reporting_a_reduction_of_1_11_permille_while_the_rate_rose
     shutil.copytree(EXAMPLES, in_tmp / "results")
     path = in_tmp / "results" / "Q2" / "long-bien.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "{indicator: third_child_reduction, value: -0.20, unit: \"‰\"}" in text  # the example, made consistent
-    path.write_text(text.replace("value: -0.20, unit", "value: 1.11, unit"), encoding="utf-8")
+    assert "{indicator: third_child_reduction, value: -0.2, unit: \"‰\"}" in text  # the example, made consistent
+    path.write_text(text.replace("value: -0.2, unit", "value: 1.11, unit"), encoding="utf-8")
     diagnostics = [d for d in validate([Path("plans"), Path("results")]).diagnostics if d.code == "K012"]
     assert [(d.file, d.span.line, d.span.col, d.message) for d in diagnostics] == [
         ("results/Q2/long-bien.yaml", 10, 47,
@@ -112,7 +112,7 @@ def test_a_reduction_within_the_rounding_of_its_rates_passes_and_one_beyond_it_d
     # 2.21% - 2.23% = -0.2‰; each rate may be 0.005% (0.05‰) off, the reduction's target (0.00‰) and the reduction
     # 0.005‰ each: -0.31 … -0.09 agree
     for value, codes in (("-0.31", []), ("-0.09", []), ("-0.32", ["K012"]), ("-0.08", ["K012"])):
-        path.write_text(text.replace("value: -0.20, unit", f"value: {value}, unit"), encoding="utf-8")
+        path.write_text(text.replace("value: -0.2, unit", f"value: {value}, unit"), encoding="utf-8")
         assert [d.code for d in validate([Path("plans"), Path("results")]).diagnostics if d.code == "K012"] == codes, value
 
 

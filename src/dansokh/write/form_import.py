@@ -92,7 +92,8 @@ def result_from_form(
             problems.append(rule.at(form.at(row.row, column), problem.message))  # type: ignore[arg-type]
         figures.append(figure)
         rows_of.append(row.row)
-    for index, problem in total_problems(figures):  # K010 at the total's cell, as validate reports it at its line
+    for index, problem in total_problems(figures) if not imported.failed else ():  # K010 at the total's cell, once every
+        # figure was read (a method left out for its own problem would make the total look wrong)
         problems.append(total_not_sum_of_methods.at(form.at(rows_of[index], COLUMNS[problem.field]), problem.message))  # type: ignore[arg-type]
     reported = form.header.get("reported")
     try:
