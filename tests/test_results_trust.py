@@ -286,3 +286,13 @@ def test_import_reports_a_bad_total_and_an_impossible_date_at_their_cells(tmp_pa
         f"f.xlsx:Biểu mẫu!{letter}{total}: K010 Số người áp dụng biện pháp tránh thai mới: the total 1,500 is not the sum of its methods, 614"
         " (off by 886); correct the total or the method that is wrong",
     ]
+
+
+def test_a_result_that_cannot_be_read_stops_progress_too(in_tmp):
+    shutil.copytree(PLANS, in_tmp / "plans")
+    shutil.copytree(EXAMPLES, in_tmp / "results")
+    assert runner.invoke(app, ["progress", "long-bien", "--period", "Q2", "--results", "results"]).exit_code == 0
+    path = in_tmp / "results" / "Q2" / "ngoc-lam.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('period: "Q2"', 'period: "Q7"'), encoding="utf-8")
+    result = runner.invoke(app, ["--lang", "en", "progress", "long-bien", "--period", "Q2", "--results", "results"])
+    assert result.exit_code == 1 and "results/Q2/ngoc-lam.yaml:5:" in result.stderr

@@ -63,7 +63,7 @@ def errors_in(findings: Findings, shown: list[Progress], allow_errors: bool) -> 
     from ..diagnostics import Severity
     from ..report.text import TextReporter
 
-    used = files_used(findings.book, shown)
+    used = files_used(findings.book, shown, findings.files)
     errors = [d for d in findings.diagnostics if d.severity is Severity.ERROR and d.span.file in used]
     if not errors:
         return 0
