@@ -296,3 +296,19 @@ def test_a_result_that_cannot_be_read_stops_progress_too(in_tmp):
     path.write_text(path.read_text(encoding="utf-8").replace('period: "Q2"', 'period: "Q7"'), encoding="utf-8")
     result = runner.invoke(app, ["--lang", "en", "progress", "long-bien", "--period", "Q2", "--results", "results"])
     assert result.exit_code == 1 and "results/Q2/ngoc-lam.yaml:5:" in result.stderr
+
+
+def test_progress_never_says_achieved_beside_behind_for_the_third_child_rate():
+    from dansokh.cascade.progress import progress
+
+    _repo, findings = load_repository([PLANS, EXAMPLES])
+    book = findings.book
+    pairs = []
+    for period in ("Q1", "Q2"):
+        shown = progress(book, book.repo.unit("long-bien"), 2025, period)
+        for unit in [shown.unit, *shown.children]:
+            verdicts = {line.indicator: line.verdict for line in unit.lines}
+            if unit.reported and "third_child_reduction" in verdicts:
+                pairs.append((unit.unit.id, period, verdicts["third_child_reduction"], verdicts["third_child_rate"]))
+    assert len(pairs) == 27
+    assert [p for p in pairs if (p[2] == "achieved") != (p[3] == "achieved")] == []
