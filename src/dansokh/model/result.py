@@ -104,9 +104,16 @@ def _whole(value: Decimal) -> bool:
     return value == value.to_integral_value()
 
 
-def _places(value: Decimal) -> int:
+def decimals(value: Decimal) -> int:
+    """The decimals a figure is written with (``2.21``: 2, ``100``: 0)."""
     exponent = value.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def half_unit(value: Decimal) -> Decimal:
+    """Half of the last digit written: how far the true figure may be from ``value`` rounded
+    to its digits (``88.5``: 0.05)."""
+    return Decimal(1).scaleb(-decimals(value)) / 2
 
 
 @dataclass(frozen=True)
@@ -164,9 +171,9 @@ def figure_problems(figure: Figure) -> list[FigureProblem]:
         return problems
     if value is not None:
         exact = computed_rate(numerator, denominator, unit)
-        tolerance = Decimal(1).scaleb(-_places(value)) / 2
+        tolerance = half_unit(value)
         if abs(exact - value) > tolerance:
-            shown = exact.quantize(Decimal(1).scaleb(-max(_places(value), 1)))
+            shown = exact.quantize(Decimal(1).scaleb(-max(decimals(value), 1)))
             problems.append(FigureProblem("value", "K002", _("{name}: {value} {unit} disagrees with {numerator}/{denominator} = {exact} {unit}").format(name=spec.name, value=_plain(value), unit=unit, numerator=_plain(numerator), denominator=_plain(denominator), exact=_plain(shown))))
     return problems
 

@@ -12,7 +12,7 @@ from ...diagnostics import Diagnostic, Related, Rule, Severity
 from ...i18n import N_, _, ngettext
 from ...model.catalogue import CATALOGUE, Direction, convert, is_convertible, is_count
 from ...model.periods import PERIODS, period_words, report_date_problem, vn_date
-from ...model.result import figure_problems, part_name, total_problems
+from ...model.result import decimals, figure_problems, half_unit, part_name, total_problems
 from .base import fmt, quantity, results_rule
 
 
@@ -289,21 +289,18 @@ def report_date_impossible(rule: Rule, book: Book) -> Iterator[Diagnostic]:
 
 
 def _half_unit(value: Decimal, exact: bool = False) -> Decimal:
-    """Half of the last written digit: how far a rounded figure may be from the true one."""
-    return Decimal(0) if exact else Decimal(1).scaleb(-_places(value)) / 2
-
-
-def _places(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+    """How far a figure may be from the true one: nothing for a rate computed from its parts."""
+    return Decimal(0) if exact else half_unit(value)
 
 
 def _shown(value: Decimal) -> Decimal:
-    """A rate as a message writes it: at most two decimals unless more are needed (2,21, not 2,210)."""
-    if _places(value) <= 2:
+    """A rate as a message writes it: as written (at most 6 decimals: the number domain), a
+    rate computed from its parts to two decimals, and trailing zeros of a sum dropped to two
+    (2,21 + 0,000 is 2,21)."""
+    if decimals(value) <= 2:
         return value
     rounded = value.quantize(Decimal("0.01"))
-    return rounded if rounded == value or _places(value) > 6 else value
+    return rounded if rounded == value or decimals(value) > 6 else value
 
 
 def _last_years_rate(book: Book, loaded: LoadedResult, rate: str, reduction: str):
@@ -364,7 +361,7 @@ def reduction_disagrees(rule: Rule, book: Book) -> Iterator[Diagnostic]:
             )
             if abs(figure.value - expected) <= tolerance:
                 continue
-            shown = expected.quantize(Decimal(1).scaleb(-max(_places(figure.value), 2)))
+            shown = expected.quantize(Decimal(1).scaleb(-max(decimals(figure.value), 2)))
             yield rule.at(
                 loaded.span(("figures", index, "value")),
                 _("{name}: {value} disagrees with the rates it compares: {before} last year and {now} for {period} make a reduction of {expected} (a rise is negative); correct the reduction or the rate").format(
