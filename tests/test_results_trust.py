@@ -235,7 +235,7 @@ def test_render_report_over_figures_with_errors_writes_nothing_and_exits_1(spoil
     result = runner.invoke(app, ["--lang", "en", "render", "report", "--plan", "long-bien", "--period", "Q2", "--results", "results", "-o", "out.md"])
     assert result.exit_code == 1
     assert not (spoiled / "out.md").exists()
-    assert "K001" in result.stderr and "Nothing shown: " in result.stderr
+    assert "K001" in result.stderr and "Nothing written: " in result.stderr and "render the report marked as wrong" in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "xlsx", "docx"])

@@ -56,9 +56,10 @@ def load_findings(plans: Path, results: list[Path]) -> Findings:
 ALLOW_ERRORS_HELP = N_("Show the figures even where the results or plans they come from have errors; the output says so.")
 
 
-def errors_in(findings: Findings, shown: list[Progress], allow_errors: bool) -> int:
+def errors_in(findings: Findings, shown: list[Progress], allow_errors: bool, report: bool = False) -> int:
     """The errors in the files the figures of ``shown`` come from (``cascade.progress.files_used``),
-    printed on standard error.  Without ``allow_errors`` there is nothing to show: exit 1."""
+    printed on standard error.  Without ``allow_errors`` there is nothing to show (``report``:
+    nothing to write): exit 1."""
     from ..cascade.progress import files_used
     from ..diagnostics import Severity
     from ..report.text import TextReporter
@@ -69,17 +70,22 @@ def errors_in(findings: Findings, shown: list[Progress], allow_errors: bool) -> 
         return 0
     count = sum(d.hidden or 1 for d in errors)
     TextReporter(sys.stderr).diagnostics(errors)
-    if not allow_errors:
-        say(
-            ngettext(
-                "Nothing shown: {count} error in the results or plans these figures come from; correct it, or give --allow-errors to show them marked as wrong.",
-                "Nothing shown: {count} errors in the results or plans these figures come from; correct them, or give --allow-errors to show them marked as wrong.",
-                count,
-            ).format(count=count),
-            "bold red",
+    if allow_errors:
+        return count
+    if report:
+        message = ngettext(
+            "Nothing written: {count} error in the results or plans the report is made of; correct it, or give --allow-errors to render the report marked as wrong.",
+            "Nothing written: {count} errors in the results or plans the report is made of; correct them, or give --allow-errors to render the report marked as wrong.",
+            count,
         )
-        raise typer.Exit(1)
-    return count
+    else:
+        message = ngettext(
+            "Nothing shown: {count} error in the results or plans these figures come from; correct it, or give --allow-errors to show them marked as wrong.",
+            "Nothing shown: {count} errors in the results or plans these figures come from; correct them, or give --allow-errors to show them marked as wrong.",
+            count,
+        )
+    say(message.format(count=count), "bold red")
+    raise typer.Exit(1)
 
 
 def errors_warning(count: int) -> str:
@@ -330,7 +336,7 @@ def render_report_command(
     except PaceError as error:
         raise fail(_("configuration: {reason}").format(reason=error)) from None
     shown = progress(book, found, year, code, paces)
-    errors = errors_in(findings, [shown], allow_errors)
+    errors = errors_in(findings, [shown], allow_errors, report=True)
     report = build_report(book, shown, errors)
     name = f"{found.id}-{year}-{code}-report.{fmt.value}"
     path = None if output is None and fmt is Format.md else Path(output) / name if output is not None and is_folder(output) else Path(output or name)
