@@ -20,6 +20,7 @@ so that a verdict and a pace word never contradict each other.  Pure computation
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -364,6 +365,27 @@ def progress(
     children = [unit_progress(book, child, year, period, paces, assigned=True) for child in book.children(unit.id, year)]
     children.sort(key=_rank)
     return Progress(own, children)
+
+
+def files_used(book: Book, shown: list[Progress], read: Sequence[str] = ()) -> set[str]:
+    """The files the figures of ``shown`` come from: each unit's result for the period and its
+    children's (a unit without a report of its own is their sum), and the plans that state or
+    assign its targets.  An error in one of them is an error in what ``progress`` and the
+    result report print.  So is a file among ``read`` (the files the run read) that could not
+    be placed at all (neither a plan, a result nor a crosswalk, for its errors): it may be the
+    report of a unit shown, missing from the sums."""
+    placed = {loaded.file for loaded in book.results} | {loaded.file for loaded in book.repo.plans}
+    placed |= {loaded.file for loaded in book.repo.crosswalks}
+    files: set[str] = {file for file in read if file not in placed}
+    for found in shown:
+        for unit in [found.unit, *found.children]:
+            for member in [unit.unit, *book.children(unit.unit.id, unit.year)]:
+                loaded = book.result(member.id, unit.year, unit.period)
+                if loaded is not None:
+                    files.add(loaded.file)
+            goals = [*book.goals(unit.unit.id, unit.year).values(), *book.assigned_goals(unit.unit.id, unit.year).values()]
+            files.update(goal.plan.file for goal in goals)
+    return files
 
 
 def days_late(child: UnitProgress) -> int | None:

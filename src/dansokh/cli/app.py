@@ -88,12 +88,12 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def say(message: str) -> None:
+def say(message: str, style: str = "dim") -> None:
     """A remark on standard error (standard output may be a report or a file's text): which plan
     a name picked, say."""
     from ..report.safe import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True, items=True).print(message, style="dim", markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True, items=True).print(message, style=style, markup=False)
 
 
 def named_plan(repo: Repository, text: str, option: str, year: int | None = None, tell: bool = True) -> Found:

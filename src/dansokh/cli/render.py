@@ -181,12 +181,16 @@ def render_command(
     period: Annotated[Optional[str], typer.Option("--period", help=N_("For `render report`: the period (Q1, Q2, Q3, Q4, Y)."))] = None,
     results: Annotated[list[Path], typer.Option("--results", exists=True, file_okay=False, help=N_("For `render report`: a folder of result files (repeatable)."))] = [],
     year: Annotated[Optional[int], typer.Option("--year", help=N_("The year of --plan (default: a plan named by its id, else the unit's latest)."))] = None,
+    allow_errors: Annotated[
+        bool,
+        typer.Option("--allow-errors", help=N_("For `render report`: render even from results or plans with errors; the report says so on its first row.")),
+    ] = False,
 ) -> None:
     """Render appendices of plans in the official format (Nghị định 30/2020/NĐ-CP)."""
     if which.strip().lower() in REPORT_WORDS:  # the result report of a unit for a period
         from .results import render_report_command
 
-        return render_report_command(plan, period, output_format, output, plans, results, year)
+        return render_report_command(plan, period, output_format, output, plans, results, year, allow_errors)
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError

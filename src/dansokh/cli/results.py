@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..model.periods import PERIODS, parse_period
 from ..read.limits import shorten
 from .app import app, fail, say, settings_from
@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the commands import what they need when they run: `dansokh 
     from ..cascade.progress import Progress
     from ..cascade.lookup import Found
     from ..cascade.results import Book
+    from ..check.findings import Findings
     from ..model.plan import UnitDecl
 
 PLANS_HELP = N_("The plans folder.")
@@ -40,10 +41,59 @@ def load_book(plans: Path, results: list[Path]) -> Book:
 
 def load_run(plans: Path, results: list[Path]) -> tuple[Book, list[str]]:
     """``load_book``, and the files the run read (an output never replaces one of them)."""
+    findings = load_findings(plans, results)
+    return findings.book, findings.files
+
+
+def load_findings(plans: Path, results: list[Path]) -> Findings:
+    """The check of the plans and the results: its book, the files it read and its diagnostics."""
     from ..check.run import load_repository
 
     _repo, findings = load_repository([plans, *results])
-    return findings.book, findings.files
+    return findings
+
+
+ALLOW_ERRORS_HELP = N_("Show the figures even where the results or plans they come from have errors; the output says so.")
+
+
+def errors_in(findings: Findings, shown: list[Progress], allow_errors: bool, report: bool = False) -> int:
+    """The errors in the files the figures of ``shown`` come from (``cascade.progress.files_used``),
+    printed on standard error.  Without ``allow_errors`` there is nothing to show (``report``:
+    nothing to write): exit 1."""
+    from ..cascade.progress import files_used
+    from ..diagnostics import Severity
+    from ..report.text import TextReporter
+
+    used = files_used(findings.book, shown, findings.files)
+    errors = [d for d in findings.diagnostics if d.severity is Severity.ERROR and d.span.file in used]
+    if not errors:
+        return 0
+    count = sum(d.hidden or 1 for d in errors)
+    TextReporter(sys.stderr).diagnostics(errors)
+    if allow_errors:
+        return count
+    if report:
+        message = ngettext(
+            "Nothing written: {count} error in the results or plans the report is made of; correct it, or give --allow-errors to render the report marked as wrong.",
+            "Nothing written: {count} errors in the results or plans the report is made of; correct them, or give --allow-errors to render the report marked as wrong.",
+            count,
+        )
+    else:
+        message = ngettext(
+            "Nothing shown: {count} error in the results or plans these figures come from; correct it, or give --allow-errors to show them marked as wrong.",
+            "Nothing shown: {count} errors in the results or plans these figures come from; correct them, or give --allow-errors to show them marked as wrong.",
+            count,
+        )
+    say(message.format(count=count), "bold red")
+    raise typer.Exit(1)
+
+
+def errors_warning(count: int) -> str:
+    return ngettext(
+        "Warning: {count} error in the results or plans these figures come from (--allow-errors); `dansokh validate` shows it.",
+        "Warning: {count} errors in the results or plans these figures come from (--allow-errors); `dansokh validate` lists them.",
+        count,
+    ).format(count=count)
 
 
 def period_option(text: str) -> str:
@@ -122,6 +172,7 @@ def progress_command(
     config_path: Annotated[
         Optional[Path], typer.Option("--config", exists=True, dir_okay=False, help=N_("Settings file (dansokh.toml)."))
     ] = None,
+    allow_errors: Annotated[bool, typer.Option("--allow-errors", help=ALLOW_ERRORS_HELP)] = False,
 ) -> None:
     """Results against targets for a period: % achieved, the expected pace, who is behind."""
     from ..cascade.progress import PaceError, Progress, progress, read_pace
@@ -133,14 +184,21 @@ def progress_command(
     except PaceError as error:
         raise fail(_("configuration: {reason}").format(reason=error)) from None
     code = period_option(period)
-    book = load_book(plans, results)
+    findings = load_findings(plans, results)
+    book = findings.book
     found = find_unit(book, unit, year=year) if unit else None
     chosen_year = year if year is not None else found.year if found is not None and found.exact else pick_year(book, code, None)
     units = [found.unit] if found is not None else units_with_targets(book, chosen_year)
     if unit and not book.goals(units[0].id, chosen_year):
         raise fail(_("{name} ({unit}) has no targets for {year}").format(name=units[0].name, unit=units[0].id, year=chosen_year))
     shown: list[Progress] = [progress(book, u, chosen_year, code, paces, last_year, crosswalk) for u in units]
-    {"table": write_table, "json": write_json, "csv": write_csv}[output_format.value](shown, sys.stdout)
+    errors = errors_in(findings, shown, allow_errors)
+    if errors and output_format is not ProgressFormat.table:
+        say(errors_warning(errors), "yellow")  # the machine formats stay as they are: the warning goes beside them
+    if output_format is ProgressFormat.table:
+        write_table(shown, sys.stdout, warning=errors_warning(errors) if errors else None)
+    else:
+        {"json": write_json, "csv": write_csv}[output_format.value](shown, sys.stdout)
     behind = any(p.unit.behind or any(c.behind for c in p.children) for p in shown)
     raise typer.Exit(1 if fail_behind and behind else 0)
 
@@ -234,7 +292,7 @@ def import_command(
 
 def render_report_command(
     unit: str | None, period: str | None, output_format, output: str | None, plans: Path, results: list[Path],
-    year: int | None = None,
+    year: int | None = None, allow_errors: bool = False,
 ) -> None:
     """``dansokh render report --plan UNIT --period P``: the result report of a unit for a period."""
     from ..cascade.progress import PaceError, progress, read_pace
@@ -259,7 +317,8 @@ def render_report_command(
         fmt = Format(format_for(output, output_format).value)  # -o's suffix and --format agree, as for appendices
     except RenderError as error:
         raise fail(str(error)) from None
-    book, read = load_run(plans, results)
+    findings = load_findings(plans, results)
+    book, read = findings.book, findings.files
     if unit is None:
         try:
             unit = config.load(Path.cwd()).default_plan
@@ -276,7 +335,9 @@ def render_report_command(
         paces = read_pace(settings_from(None).pace)
     except PaceError as error:
         raise fail(_("configuration: {reason}").format(reason=error)) from None
-    report = build_report(book, progress(book, found, year, code, paces))
+    shown = progress(book, found, year, code, paces)
+    errors = errors_in(findings, [shown], allow_errors, report=True)
+    report = build_report(book, shown, errors)
     name = f"{found.id}-{year}-{code}-report.{fmt.value}"
     path = None if output is None and fmt is Format.md else Path(output) / name if output is not None and is_folder(output) else Path(output or name)
     try:

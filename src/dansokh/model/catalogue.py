@@ -20,6 +20,15 @@ sum) or ``rate`` (a share or a ratio: a total row is a weighted mean).  ``parts`
 indicators a total is the sum of (the methods of new contraceptive users).  ``aliases`` are
 former keys, still read as this one (a renamed indicator keeps old plans valid); ``retired`` is
 the first year the indicator is no longer used (older plans keep it).
+
+In results, ``measure`` says how a figure behaves over the year.  A **flow** is counted from
+1 January (new contraceptive users, sessions, screenings done, couples counselled): a quarterly
+result is cumulative and never falls from one period to a later one (K003).  A **stock** is a
+state at the report's date (the modern-method prevalence and its couples, the elderly with a
+health record, the elderly population) and can fall.  It applies to a count, or to a rate's
+numerator; ``denominator_measure`` to a rate's denominator (default: the same), since a rate of
+check-ups done (a flow) may be a share of the elderly population (a stock).  A reduction
+names its ``rate``: the reduction reported is last year's rate minus this year's (K012).
 """
 
 from __future__ import annotations
@@ -44,6 +53,7 @@ class Direction(str, Enum):
 
 
 KINDS = ("count", "rate")
+MEASURES = ("flow", "stock")
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,16 @@ class Indicator:
     denominator: str | None = None
     aliases: tuple[str, ...] = ()
     retired: int | None = None
+    measure: str = "flow"
+    denominator_measure: str | None = None
+    rate: str | None = None  # a reduction's rate: the reduction is last year's rate minus this year's (K012)
+
+    def is_flow(self, part: str = "value") -> bool:
+        """Whether the figure's ``part`` (``value``, ``numerator`` or ``denominator``) is a flow:
+        counted from 1 January, never falling within the year (see the module's docstring)."""
+        if part == "denominator":
+            return (self.denominator_measure or self.measure) == "flow"
+        return self.measure == "flow"
 
     @property
     def quota(self) -> bool:
@@ -98,7 +118,10 @@ class Catalogue:
         content = {
             "units": [[u.code, u.name, u.dimension, str(u.factor), u.kind] for u in self.units.values()],
             "indicators": [
-                [i.key, i.name, i.unit, i.direction.value, i.kind, list(i.parts), i.denominator, list(i.aliases), i.retired]
+                [
+                    i.key, i.name, i.unit, i.direction.value, i.kind, list(i.parts), i.denominator, list(i.aliases), i.retired,
+                    i.measure, i.denominator_measure, i.rate,
+                ]
                 for i in self.indicators.values()
             ],
             "denominators": sorted(self.denominators.items()),
@@ -191,6 +214,9 @@ def _indicator(entry: dict[str, Any], base: Indicator | None) -> Indicator:
         get("denominator", None),
         tuple(get("aliases", ())),
         get("retired", None),
+        get("measure", "flow"),
+        get("denominator_measure", None),
+        get("rate", None),
     )
 
 

@@ -56,6 +56,11 @@ class IndicatorEntry(_Entry):
     denominator: str | None = None
     aliases: list[str] | None = None
     retired: Year | None = Field(default=None, description="the first year the indicator is no longer used")
+    measure: Literal["flow", "stock"] | None = Field(
+        default=None, description="in results: flow (cumulative from 1 January, never falls) or stock (a state at the report's date)"
+    )
+    denominator_measure: Literal["flow", "stock"] | None = Field(default=None, description="the same for a rate's denominator")
+    rate: str | None = Field(default=None, description="for a reduction: the rate it is a reduction of")
 
 
 class CatalogueShape(_Entry):
@@ -224,6 +229,14 @@ def check_catalogue(loaded: PlanFile, base: Catalogue = SHIPPED) -> CatalogueFil
                     _("parts: unknown indicator {keys} (`dansokh indicators` lists them)").format(
                         keys=", ".join(repr(p) for p in unknown_parts)
                     ),
+                )
+            )
+            continue
+        if indicator.rate is not None and (indicator.rate not in trial.indicators or trial.indicators[indicator.rate].kind != "rate"):
+            problems.append(
+                codes.UNKNOWN_INDICATOR.at(
+                    span(where + ("rate",)),
+                    _("rate: {key!r} is not a rate of the catalogue (`dansokh indicators` lists them)").format(key=indicator.rate),
                 )
             )
             continue

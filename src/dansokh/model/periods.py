@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ..i18n import _
 
@@ -62,6 +62,41 @@ def parse_period(text: str) -> str | None:
 
     folded = re.sub(r"[\s_\-/.]+", "", strip_marks(text).lower())
     return _ALIASES.get(folded)
+
+
+def period_end(code: str, year: int) -> date:
+    """The last day the period covers: ``Q2`` 2025 -> 30/06/2025."""
+    months = PERIODS[code].months
+    return date(year, 12, 31) if months == 12 else date(year, months + 1, 1) - timedelta(days=1)
+
+
+def report_window(code: str, year: int) -> tuple[date, date]:
+    """The first and last day a report for the period can sanely be dated (K011).
+
+    A report gives figures up to the period's end, so it is dated on that day or after it;
+    the year-end review (``Y``) is made before the year is over (Hà Nội: before 15/12), on the
+    figures of the year so far, so it is dated once the nine months are over (from 30/09).  A
+    date more than a year after the period's end is a slip (2099, 2052): by then the same
+    period of the next year is being reported.  Today's date is never used, so a check gives
+    the same answer whatever the day it runs."""
+    first = period_end("Q3", year) if code == "Y" else period_end(code, year)
+    end = period_end(code, year)
+    last = date.max if end.year >= date.max.year else end.replace(year=end.year + 1)  # a period never ends on 29/02
+    return first, last
+
+
+def report_date_problem(code: str, year: int, reported: date) -> str | None:
+    """Why a report for the period cannot be dated ``reported`` (K011), or ``None``."""
+    first, last = report_window(code, year)
+    if reported < first:
+        return _("{period} is reported on {reported}, before {first}: a report is dated once its figures are complete").format(
+            period=period_words(code, year), reported=vn_date(reported), first=vn_date(first)
+        )
+    if reported > last:
+        return _("{period} is reported on {reported}, more than a year after the period ended: write the day the report was sent (by {last})").format(
+            period=period_words(code, year), reported=vn_date(reported), last=vn_date(last)
+        )
+    return None
 
 
 def period_label(code: str, year: int) -> str:

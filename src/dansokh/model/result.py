@@ -19,6 +19,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from ..i18n import _
 from .catalogue import CATALOGUE, Direction, is_count
+from .numbers import exact, number
 from .plan import FullDate, IndicatorKey, Model, Number, PartialDate, PeriodCode, Slug, UnitCode, Year, unit_fits
 
 RESULT_KIND = "result"
@@ -103,9 +104,16 @@ def _whole(value: Decimal) -> bool:
     return value == value.to_integral_value()
 
 
-def _places(value: Decimal) -> int:
+def decimals(value: Decimal) -> int:
+    """The decimals a figure is written with (``2.21``: 2, ``100``: 0)."""
     exponent = value.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def half_unit(value: Decimal) -> Decimal:
+    """Half of the last digit written: how far the true figure may be from ``value`` rounded
+    to its digits (``88.5``: 0.05)."""
+    return Decimal(1).scaleb(-decimals(value)) / 2
 
 
 @dataclass(frozen=True)
@@ -113,7 +121,7 @@ class FigureProblem:
     """What is impossible about one figure: the field it is in, the rule's code and the message."""
 
     field: str
-    code: str  # K001 impossible, K002 parts disagree
+    code: str  # K001 impossible, K002 parts disagree, K010 a total that is not the sum of its methods
     message: str
 
 
@@ -163,11 +171,44 @@ def figure_problems(figure: Figure) -> list[FigureProblem]:
         return problems
     if value is not None:
         exact = computed_rate(numerator, denominator, unit)
-        tolerance = Decimal(1).scaleb(-_places(value)) / 2
+        tolerance = half_unit(value)
         if abs(exact - value) > tolerance:
-            shown = exact.quantize(Decimal(1).scaleb(-max(_places(value), 1)))
+            shown = exact.quantize(Decimal(1).scaleb(-max(decimals(value), 1)))
             problems.append(FigureProblem("value", "K002", _("{name}: {value} {unit} disagrees with {numerator}/{denominator} = {exact} {unit}").format(name=spec.name, value=_plain(value), unit=unit, numerator=_plain(numerator), denominator=_plain(denominator), exact=_plain(shown))))
     return problems
+
+
+@exact  # a total of any size is compared with the exact sum of its methods
+def total_problems(figures: list[Figure]) -> list[tuple[int, FigureProblem]]:
+    """Each total (an indicator with ``parts`` in the catalogue: new contraceptive users) that
+    differs from the sum of the methods reported beside it (K010), by the total's index in
+    ``figures``.  Methods not reported are not counted, as in a plan's row (T002); a total
+    reported without any of its methods is not checked."""
+    found: list[tuple[int, FigureProblem]] = []
+    by_key = {figure.indicator: figure for figure in figures}
+    for index, figure in enumerate(figures):
+        spec = CATALOGUE[figure.indicator]
+        if not spec.parts or figure.value is None:
+            continue
+        parts = [by_key[key] for key in spec.parts if key in by_key and by_key[key].value is not None]
+        if not parts or any(part.unit_code != figure.unit_code for part in parts):
+            continue
+        actual = sum((part.value for part in parts), Decimal(0))  # type: ignore[misc]
+        if actual == figure.value:
+            continue
+        found.append(
+            (
+                index,
+                FigureProblem(
+                    "value",
+                    "K010",
+                    _("{name}: the total {total} is not the sum of its methods, {actual} (off by {off}); correct the total or the method that is wrong").format(
+                        name=spec.name, total=number(figure.value), actual=number(actual), off=number(abs(figure.value - actual))
+                    ),
+                ),
+            )
+        )
+    return found
 
 
 def _plain(value: Decimal | int) -> str:

@@ -74,6 +74,7 @@ class ResultReport:
     note: str | None = None
     completeness: str | None = None  # "Đã báo cáo: 12/13 đơn vị; … Chưa báo cáo: Cự Khối.": every format prints it
     sums: list[str] = field(default_factory=list)  # why a total differs from its reporting units' sum (in the table too)
+    errors: int = 0  # errors in the results and plans it is made of (rendered only with --allow-errors)
 
 
 def _decimals(value: Decimal) -> int:
@@ -158,6 +159,14 @@ def _child_bar(child: UnitProgress) -> ChildBar:
     return ChildBar(child.unit.name, counts["achieved"], counts["on track"], counts["behind"], counts["no result"], child.status)
 
 
+def errors_line(errors: int) -> str:
+    """What the page says when the report is made from figures with errors (--allow-errors)."""
+    return (
+        f"CẢNH BÁO: báo cáo này có số liệu sai: kiểm tra (dansokh validate) thấy {vn(errors)} lỗi trong số liệu và kế hoạch"
+        " dùng để lập báo cáo; sửa các lỗi rồi lập lại báo cáo trước khi gửi."
+    )
+
+
 def _places(own: Line, children: list[UnitProgress]) -> Places:
     lines = [own] + [line for child in children for line in child.lines if line.indicator == own.indicator]
     return column_places([line.target for line in lines]), column_places([line.result for line in lines])
@@ -193,7 +202,7 @@ def _illustrative(book: Book, progress: Progress) -> bool:
     return any(illustrative(file) for file in files)
 
 
-def build_report(book: Book, progress: Progress) -> ResultReport:
+def build_report(book: Book, progress: Progress, errors: int = 0) -> ResultReport:
     own = progress.unit
     unit, year, period = own.unit, own.year, own.period
     name = officer_name(book, unit, year)
@@ -213,6 +222,8 @@ def build_report(book: Book, progress: Progress) -> ResultReport:
     width = len(columns)
     places = {line.indicator: _places(line, progress.children) for line in own.lines}
     notes: list[str] = []
+    if errors:
+        body.append(Row("section", 0, [text_cell(errors_line(errors), colspan=width)], ""))
     if progress.children:
         body.append(Row("section", 0, [text_cell(ROMAN[0]), text_cell(f"Kết quả của {name}", colspan=width - 1)], ROMAN[0]))
     for index, line in enumerate(own.lines, 1):
@@ -277,6 +288,7 @@ def build_report(book: Book, progress: Progress) -> ResultReport:
         note=note,
         completeness=completeness,
         sums=notes,
+        errors=errors,
     )
 
 

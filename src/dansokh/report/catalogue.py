@@ -29,6 +29,10 @@ def _remarks(indicator: Indicator) -> str:
         parts.append(_("formerly {keys}").format(keys=", ".join(indicator.aliases)))
     if indicator.retired is not None:
         parts.append(_("retired from {year}").format(year=indicator.retired))
+    if indicator.measure == "stock":
+        parts.append(_("a stock: may fall from one report to the next"))
+    elif not indicator.is_flow("denominator"):
+        parts.append(_("its denominator a stock: may fall from one report to the next"))
     return "; ".join(parts)
 
 
@@ -43,6 +47,9 @@ def record(indicator: Indicator) -> dict[str, Any]:
         "denominator": indicator.denominator,
         "aliases": list(indicator.aliases),
         "retired": indicator.retired,
+        "measure": indicator.measure,
+        "denominator_measure": indicator.denominator_measure,
+        "rate": indicator.rate,
     }
 
 
@@ -59,7 +66,7 @@ def write_json(catalogue: Catalogue, stream: IO[str]) -> None:
 
 
 def write_csv(catalogue: Catalogue, stream: IO[str]) -> None:
-    fields = ["key", "name", "unit", "direction", "kind", "parts", "denominator", "aliases", "retired"]
+    fields = ["key", "name", "unit", "direction", "kind", "parts", "denominator", "aliases", "retired", "measure", "denominator_measure", "rate"]
     writer = csv.DictWriter(stream, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for indicator in catalogue.indicators.values():

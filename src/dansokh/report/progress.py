@@ -208,8 +208,11 @@ def _unit_title(unit: UnitProgress) -> str:
     return " · ".join(parts)
 
 
-def write_table(progresses: list[Progress], stream: IO[str], color: bool | None = None) -> None:
+def write_table(progresses: list[Progress], stream: IO[str], color: bool | None = None, warning: str | None = None) -> None:
+    """The tables; ``warning`` first (the figures come from files with errors: --allow-errors)."""
     console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=200)
+    if warning:
+        console.print(warning, style="bold red", markup=False)
     for index, progress in enumerate(progresses):
         if index:
             console.print()

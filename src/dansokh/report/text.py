@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.markup import escape
 
 from ..check.findings import Findings, Summary
-from ..diagnostics import Severity
+from ..diagnostics import Diagnostic, Severity
 from ..i18n import _, ngettext
 from ..model.numbers import number
 from .base import Reporter
@@ -59,15 +59,20 @@ def summary_line(summary: Summary) -> str:
 
 class TextReporter(Reporter):
     def report(self, findings: Findings) -> None:
+        console = self.diagnostics(findings.diagnostics)
+        style = "bold red" if findings.failed else "bold green"
+        console.print(f"[{style}]{escape(summary_line(findings.summary))}[/]")
+
+    def diagnostics(self, diagnostics: list[Diagnostic]) -> Console:
+        """The diagnostics alone, one per line with their related places (``report`` adds the summary)."""
         console = Console(
             file=self.stream, highlight=False, soft_wrap=True, force_terminal=self.color, no_color=self.color is False
         )
-        for diagnostic in findings.diagnostics:
+        for diagnostic in diagnostics:
             style = _STYLE[diagnostic.severity]
             console.print(
                 f"[bold]{escape(str(diagnostic.span))}[/]: [{style}]{diagnostic.code}[/] {escape(diagnostic.message)}"
             )
             for related in diagnostic.related:
                 console.print(f"    [dim]{escape(str(related.span))}: {escape(related.message)}[/]")
-        style = "bold red" if findings.failed else "bold green"
-        console.print(f"[{style}]{escape(summary_line(findings.summary))}[/]")
+        return console

@@ -9,17 +9,18 @@ K002), with the cell in place of the line.  ``write.results`` then writes it ato
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from pydantic import ValidationError
 
 from ..cascade.results import Book
-from ..check.rules.results import impossible_figure, rate_parts_disagree
+from ..check.rules.results import impossible_figure, rate_parts_disagree, report_date_impossible
 from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..model.catalogue import CATALOGUE, UNITS, canonical, is_convertible
 from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain, number
-from ..model.periods import PERIODS, period_label, period_words
+from ..model.periods import PERIODS, period_label, period_words, report_date_problem
 from ..model.result import Figure, ResultDocument, ResultFile, figure_problems
 from ..read.form import COLUMNS, FIELDS, FORM_MISMATCH, NOT_A_NUMBER, SHEET, TOTAL_DIFFERS, FilledForm, FormRow, changed
 from ..read.limits import shorten
@@ -93,8 +94,16 @@ def result_from_form(
             problems.append(rule.at(form.at(row.row, column), problem.message))  # type: ignore[arg-type]
         figures.append(figure)
     problems += _totals(form, {(p.span.line, p.span.col) for p in problems})
-    problems.sort(key=lambda d: (d.span.line, d.span.col, d.code))
     reported = form.header.get("reported")
+    try:
+        day = date.fromisoformat(reported) if reported is not None and meta_period in PERIODS else None
+    except ValueError:  # read.form checked the date: a safety net
+        day = None
+    if day is not None:
+        late = report_date_problem(meta_period, meta_year, day)
+        if late is not None:  # K011 at the date's cell
+            problems.append(report_date_impossible.at(form.at(FIELDS["reported"], 3), late))  # type: ignore[arg-type]
+    problems.sort(key=lambda d: (d.span.line, d.span.col, d.code))
     if imported.failed or reported is None:
         return imported
     number, issuer = form.header.get("number"), form.header.get("issuer")

@@ -17,6 +17,7 @@ from ...cascade.repository import Repository
 from ...diagnostics import shorten
 from ...i18n import N_, _
 from ...model import official
+from ...model.catalogue import CATALOGUE, Direction
 from ...model.crosswalk import as_fraction
 from ...model.names import name_key
 from ...model.numbers import number
@@ -348,10 +349,45 @@ def differs_from_official(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                 )
 
 
+@repo_rule("W008", "figure-impossible", N_("A crosswalk part gives a negative figure, or a count that is not whole."))
+def figure_impossible(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
+    """A part's figures (``by: figure``: what of the old unit's figure went to the new unit)
+    are last year's figures: a count (persons, sessions) is a whole number of zero or more, a
+    rate is zero or more.  A negative figure would make the other parts carry more than the
+    old unit had; a reduction against last year is the one figure that may be negative."""
+    for bridge in bridges(repo):
+        for index, entry in enumerate(bridge.crosswalk.units):
+            for part_index, part in enumerate(entry.parts):
+                for indicator, value in (part.figures or {}).items():
+                    spec = CATALOGUE.get(indicator)
+                    if spec is None or spec.direction is Direction.REDUCTION:
+                        continue
+                    count = spec.kind == "count"
+                    if value >= 0 and (not count or value == value.to_integral_value()):
+                        continue
+                    yield rule.at(
+                        bridge.loaded.span(("units", index, "parts", part_index, "figures", indicator)),
+                        (
+                            _("{name}: the part that went to {unit} gives {indicator} {value}; a count carried is a whole number of zero or more")
+                            if count
+                            else _("{name}: the part that went to {unit} gives {indicator} {value}; a rate carried is zero or more")
+                        ).format(name=bridge.name_of(entry.old), unit=bridge.name_of(part.unit), indicator=indicator, value=fmt(value)),
+                    )
+
+
 def _code_of_part(bridge: Bridge, part, new_list) -> str | None:  # type: ignore[no-untyped-def]
     declared = bridge.repo.unit(part.unit) or UnitDecl(id=part.unit, name=part.name or part.unit, level="", code=part.code)
     placed = Placer(bridge.repo, new_list).place(declared, declared.parent).unit
     return placed.code if placed else None
 
 
-RULES = (shares_not_one, shares_undecided, unit_not_in_scope, old_unit_missing, new_unit_uncovered, unit_twice, differs_from_official)
+RULES = (
+    shares_not_one,
+    shares_undecided,
+    unit_not_in_scope,
+    old_unit_missing,
+    new_unit_uncovered,
+    unit_twice,
+    differs_from_official,
+    figure_impossible,
+)

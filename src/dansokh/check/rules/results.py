@@ -11,10 +11,10 @@ from ...cascade.results import Book, LoadedResult, summed
 from ...diagnostics import Diagnostic, Related, Rule, Severity
 from ...diagnostics import shorten
 from ...i18n import N_, _, ngettext
-from ...model.catalogue import CATALOGUE, is_count
-from ...model.periods import PERIODS, period_words, vn_date
-from ...model.result import figure_problems, part_name
-from .base import fmt, results_rule
+from ...model.catalogue import CATALOGUE, Direction, convert, is_convertible, is_count
+from ...model.periods import PERIODS, period_words, report_date_problem, vn_date
+from ...model.result import decimals, figure_problems, half_unit, part_name, total_problems
+from .base import fmt, quantity, results_rule
 
 
 def _unit_name(book: Book, unit: str) -> str:
@@ -48,17 +48,23 @@ def rate_parts_disagree(rule: Rule, book: Book) -> Iterator[Diagnostic]:
 
 
 def _cumulative_parts(figure) -> list[tuple[str, Decimal]]:
-    if is_count(figure.unit_code):
-        return [("value", figure.value)] if figure.value is not None else []
-    return [(part, getattr(figure, part)) for part in ("numerator", "denominator") if getattr(figure, part) is not None]
+    """The parts of a figure that are flows (the catalogue's ``measure``): counted from 1 January."""
+    spec = CATALOGUE[figure.indicator]
+    parts = ("value",) if is_count(figure.unit_code) else ("numerator", "denominator")
+    return [(part, getattr(figure, part)) for part in parts if getattr(figure, part) is not None and spec.is_flow(part)]
 
 
 @results_rule("K003", "cumulative-decrease", N_("A cumulative figure is lower than in an earlier period of the year."))
 def cumulative_decrease(rule: Rule, book: Book) -> Iterator[Diagnostic]:
-    """Results are cumulative from 1 January (lũy kế từ đầu năm): the new contraceptive users
+    """Flows are cumulative from 1 January (lũy kế từ đầu năm): the new contraceptive users
     reported for six months include those of the first quarter, so a count, or a rate's
-    numerator or denominator, never goes down from one period to a later-ending one.  A lower
-    figure is a typing slip, or a figure for the quarter alone where the year so far is due."""
+    numerator or denominator, that is a flow never goes down from one period to a later-ending
+    one.  A lower figure is a typing slip, or a figure for the quarter alone where the year so
+    far is due.
+
+    Stocks are a state at the report's date and may fall: the couples using a modern method
+    (CPR), the elderly with a health record, the elderly population.  The catalogue's
+    ``measure`` (and ``denominator_measure``) says which is which (`dansokh indicators`)."""
     by_unit: dict[tuple[str, int], list[LoadedResult]] = {}
     for (unit, year, _period), found in book.by_key.items():
         by_unit.setdefault((unit, year), []).append(found[0])
@@ -255,6 +261,123 @@ def duplicate_result(rule: Rule, book: Book) -> Iterator[Diagnostic]:
                 first[figure.indicator] = index
 
 
+@results_rule("K010", "total-not-sum-of-methods", N_("A result's total differs from the sum of its methods."))
+def total_not_sum_of_methods(rule: Rule, book: Book) -> Iterator[Diagnostic]:
+    """A total reported beside its methods (new contraceptive users: IUD, implant, injectable,
+    pill, condom, sterilisation) equals their sum, exactly, as a plan's row must (T002).
+    Methods the result does not report are not counted; a total without any of its methods is
+    not checked.  A total of 1.500 beside methods adding up to 14.000 is a slip in one of them:
+    correct the total or the method that is wrong.  `dansokh import` reports it at the total's
+    cell of the form."""
+    for loaded in book.results:
+        for index, problem in total_problems(loaded.result.figures):
+            yield rule.at(loaded.span(("figures", index, problem.field)), problem.message)
+
+
+@results_rule("K011", "report-date-impossible", N_("A report dated before its period ends, or more than a year after."))
+def report_date_impossible(rule: Rule, book: Book) -> Iterator[Diagnostic]:
+    """A report gives the figures up to the end of its period, so it is dated on the period's
+    last day or after it (Q1: from 31/03); the year-end review (Y) is made before the year is
+    over (Hà Nội asks for it before 15/12), so it is dated from the end of the nine months
+    (30/09).  A date more than a year after the period's end is a typing slip (2099 for 2025):
+    by then the same period of the next year is being reported.  Today's date is not used, so
+    a check gives the same answer on any day; a late report within the year is K006's."""
+    for loaded in book.results:
+        result = loaded.result
+        problem = report_date_problem(result.period, result.year, date.fromisoformat(result.reported))
+        if problem is not None:
+            yield rule.at(loaded.span(("reported",)), problem)
+
+
+def _half_unit(value: Decimal, exact: bool = False) -> Decimal:
+    """How far a figure may be from the true one: nothing for a rate computed from its parts."""
+    return Decimal(0) if exact else half_unit(value)
+
+
+def _shown(value: Decimal) -> Decimal:
+    """A rate as a message writes it: as written (at most 6 decimals: the number domain), a
+    rate computed from its parts to two decimals, and trailing zeros of a sum dropped to two
+    (2,21 + 0,000 is 2,21)."""
+    if decimals(value) <= 2:
+        return value
+    rounded = value.quantize(Decimal("0.01"))
+    return rounded if rounded == value or decimals(value) > 6 else value
+
+
+def _last_years_rate(book: Book, loaded: LoadedResult, rate: str, reduction: str):
+    """Last year's rate, its unit, how far its rounding may take it, where it is written and
+    in which words: the unit's year-end result of last year, else what this year's targets
+    imply (the rate's target plus the reduction's: Long Biên's 2,21% with a reduction of 0)."""
+    result = loaded.result
+    for period in ("Q4", "Y"):
+        earlier = book.result(result.unit, result.year - 1, period)
+        found = earlier.result.figure(rate) if earlier is not None else None
+        if found is not None and found[1].rate is not None:
+            figure = found[1]
+            value = figure.rate
+            return value, figure.unit_code, _half_unit(value, figure.value is None), Related(
+                earlier.span(("figures", found[0], "value" if figure.value is not None else "numerator")),
+                _("last year's rate ({period})").format(period=period_words(period, result.year - 1)),
+            )
+    goals = book.goals(result.unit, result.year, result.plan)
+    target, cut = goals.get(rate), goals.get(reduction)
+    if target is None or cut is None or not is_convertible(cut.unit, target.unit):
+        return None
+    value = target.value + convert(cut.value, cut.unit, target.unit)
+    slack = _half_unit(target.value) + convert(_half_unit(cut.value), cut.unit, target.unit)
+    return value, target.unit, slack, Related(
+        target.plan.span(target.path), _("the target that gives last year's rate ({year})").format(year=result.year - 1)
+    )
+
+
+@results_rule("K012", "reduction-disagrees-with-rates", N_("A reported reduction disagrees with the two rates it compares."))
+def reduction_disagrees(rule: Rule, book: Book) -> Iterator[Diagnostic]:
+    """A reduction against last year (the third-child rate's) is last year's rate minus this
+    year's, in the reduction's unit: % points (Hà Nội) or ‰ (Long Biên's table; 0,1 % points
+    is 1‰).  A rate that rose is a negative reduction.  Where the result gives this year's rate
+    and last year's is known (the unit's year-end result of last year, else its targets: the
+    rate's target plus the reduction's), the reduction must agree with them within the rounding
+    of the digits they are written with: 2,21% then 2,23% is a reduction of −0,2‰, not 1,11‰."""
+    for loaded in book.results:
+        result = loaded.result
+        for index, figure in enumerate(result.figures):
+            spec = CATALOGUE[figure.indicator]
+            if spec.direction is not Direction.REDUCTION or spec.rate is None or figure.value is None:
+                continue
+            found = result.figure(spec.rate)
+            if found is None or found[1].rate is None:
+                continue
+            now_figure = found[1]
+            last = _last_years_rate(book, loaded, spec.rate, figure.indicator)
+            unit = figure.unit_code
+            if last is None or not is_convertible(last[1], unit) or not is_convertible(now_figure.unit_code, unit):
+                continue
+            before, before_unit, slack, where = last
+            now = now_figure.rate
+            expected = convert(before, before_unit, unit) - convert(now, now_figure.unit_code, unit)  # type: ignore[arg-type]
+            tolerance = (
+                convert(slack, before_unit, unit)
+                + convert(_half_unit(now, now_figure.value is None), now_figure.unit_code, unit)  # type: ignore[arg-type]
+                + _half_unit(figure.value)
+            )
+            if abs(figure.value - expected) <= tolerance:
+                continue
+            shown = expected.quantize(Decimal(1).scaleb(-max(decimals(figure.value), 2)))
+            yield rule.at(
+                loaded.span(("figures", index, "value")),
+                _("{name}: {value} disagrees with the rates it compares: {before} last year and {now} for {period} make a reduction of {expected} (a rise is negative); correct the reduction or the rate").format(
+                    name=spec.name,
+                    value=quantity(figure.value, unit),
+                    before=quantity(_shown(before), before_unit),
+                    now=quantity(_shown(now), now_figure.unit_code),  # type: ignore[arg-type]
+                    period=period_words(result.period, result.year),
+                    expected=quantity(shown, unit),
+                ),
+                Related(loaded.span(("figures", found[0], "value" if now_figure.value is not None else "numerator")), _("this year's rate")),
+                where,
+            )
+
+
 RULES = (
     impossible_figure,
     rate_parts_disagree,
@@ -265,4 +388,7 @@ RULES = (
     result_without_target,
     unknown_reporting_unit,
     duplicate_result,
+    total_not_sum_of_methods,
+    report_date_impossible,
+    reduction_disagrees,
 )
