@@ -371,3 +371,17 @@ def test_a_database_that_cannot_be_written_costs_only_time(repo):
         result = cached()
     assert (result.exit_code, result.stdout) == expected
     assert (cached().exit_code, cached().stdout) == expected
+
+
+def test_what_a_file_itself_holds_is_not_a_bad_entry(repo):
+    """A plan whose id and indicator hold a line break and a bidi mark (reported, and quoted with
+    escapes): its own result and header are good entries, checked alone (through the headers) and
+    whole, cold and warm."""
+    text = WARD_PLAN.replace("indicator: third_child_rate", 'indicator: "third\\nchild\\u202erate"')
+    (repo / WARD).write_text(text.replace("id: ngoc-thuy\n", 'id: "ngoc\\nthuy"\n', 1), encoding="utf-8")
+    for paths in ([WARD], ["plans"]):
+        expected = cli("validate", *paths, "--no-cache")
+        assert expected.exit_code == 1 and "S004" in expected.stdout
+        for _round in range(2):
+            found = cli("validate", *paths)
+            assert (found.exit_code, found.stdout) == (expected.exit_code, expected.stdout)

@@ -137,10 +137,6 @@ def _text(value: Any) -> str:
     return value
 
 
-def _optional_text(value: Any) -> str | None:
-    return None if value is None else _text(value)
-
-
 def _position(value: Any) -> int:
     if type(value) is not int or not 0 <= value < _POSITION_LIMIT:
         raise BadEntry("not a position")
@@ -162,18 +158,26 @@ def _load(text: Any) -> Any:
         raise BadEntry("not JSON") from None
 
 
+def _name(value: Any) -> Any:
+    """A name of a header, as the file states it (the index only chooses what to read with it)."""
+    if value is not None and (type(value) is not str or len(value) > _TEXT_LIMIT):
+        raise BadEntry("not a name")
+    return value
+
+
 def _header(item: Any) -> Header:
     plan_id, year, unit, parent, declares, result, crosswalk = _list(item, 7)
     if type(year) is not int and year is not None or type(result) is not bool:
         raise BadEntry("not a header")
     for value in (plan_id, unit, parent):
-        _optional_text(value)
+        _name(value)
     for declared in _list(declares):
-        _text(_list(declared, 2)[0])
-        _optional_text(declared[1])
+        if _name(_list(declared, 2)[0]) is None:
+            raise BadEntry("not a header")
+        _name(declared[1])
     if crosswalk is not None:
         for side in _list(crosswalk, 2):
-            if side is not None and (type(_list(side, 2)[0]) is not int or type(_text(side[1])) is not str):
+            if side is not None and (type(_list(side, 2)[0]) is not int or _name(side[1]) is None):
                 raise BadEntry("not a header")
     return Header.from_list(item)
 
@@ -231,7 +235,7 @@ def _encode_diagnostic(diagnostic: Diagnostic) -> list[Any]:
     return encoded
 
 
-def _decode_diagnostic(file: str, item: Any) -> Diagnostic:
+def _decode_diagnostic(file: str, item: Any, _text: Any = _text) -> Diagnostic:
     if type(item) is not list or len(item) not in (6, 7):
         raise BadEntry("not a diagnostic")
     code, severity, message, line, col, related, *hidden = item
@@ -242,7 +246,7 @@ def _decode_diagnostic(file: str, item: Any) -> Diagnostic:
     pointed = []
     for entry in _list(related):
         r_line, r_col, r_message, other = _list(entry, 4)
-        pointed.append(Related(Span(_optional_text(other) or file, _position(r_line), _position(r_col)), _text(r_message)))
+        pointed.append(Related(Span((None if other is None else _text(other)) or file, _position(r_line), _position(r_col)), _text(r_message)))
     return Diagnostic(
         code,
         _text(message),
@@ -253,7 +257,7 @@ def _decode_diagnostic(file: str, item: Any) -> Diagnostic:
     )
 
 
-def _decode_suppression(file: str, item: Any) -> Suppression:
+def _decode_suppression(file: str, item: Any, _text: Any = _text) -> Suppression:
     line, col, applies_to, codes, reason = _list(item, 5)
     return Suppression(
         Span(file, _position(line), _position(col)),
@@ -340,9 +344,18 @@ def header_of(text: str) -> Header:
     return _header(_body(text)["header"])
 
 
-def decode(name: str, text: str) -> FileResult:
+def _typed_text(value: Any) -> str:
+    if type(value) is not str:
+        raise BadEntry("not a text")
+    return value
+
+
+def decode(name: str, text: str, fresh: bool = False) -> FileResult:
     """A result text (``check_file``'s, maybe through the cache) as a ``FileResult`` for the file
-    ``name``; ``BadEntry`` when it is not one (see the module's docstring)."""
+    ``name``; ``BadEntry`` when it is not one (see the module's docstring).  ``fresh``: the text
+    ``check_file`` gave in this run, whose messages may quote what the file holds (a line break in
+    a value): their types are checked, not their characters."""
+    text_of = _typed_text if fresh else _text
     body = _body(text)
     header = _header(body["header"])
     kinds = [body["plan"], body.get("result", False), body.get("crosswalk", False)]
@@ -356,8 +369,8 @@ def decode(name: str, text: str) -> FileResult:
     return FileResult(
         header,
         restore(data) if data is not None else None,
-        [_decode_diagnostic(name, item) for item in _list(body["diagnostics"])],
-        [_decode_suppression(name, item) for item in _list(body["suppressions"])],
+        [_decode_diagnostic(name, item, text_of) for item in _list(body["diagnostics"])],
+        [_decode_suppression(name, item, text_of) for item in _list(body["suppressions"])],
         carried=data is not None or not any(kinds),
         result=bool(body.get("result")),
         crosswalk=bool(body.get("crosswalk")),

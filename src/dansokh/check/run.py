@@ -81,6 +81,7 @@ class _File:
     digest: bytes | None = None
     header: Header | None = None
     result: str | None = None  # check.files' JSON
+    cached: bool = False  # the result came from the cache: untrusted (check.files.decode)
     name: str = ""  # as shown to the user (relative to the working folder)
 
     def reader(self, kept: bool) -> Callable[[], bytes]:
@@ -320,6 +321,7 @@ class _Run:
             file = self.files[n]
             body = bodies.get(file.digest)  # type: ignore[arg-type]
             # an entry that went bad since it was listed: check the file here
+            file.cached = body is not None
             file.result = body if body is not None else checked_files.check_file(file.display(), file.raw, self.max_bytes)  # type: ignore[arg-type]
 
     # checking -----------------------------------------------------------------------------
@@ -350,9 +352,9 @@ class _Run:
                     own[n] = [codes.TOO_LARGE.at(Span(name, 1, 1), _too_large_message(file.size, self.max_bytes))]
                 continue
             try:
-                result = checked_files.decode(name, file.result)
+                result = checked_files.decode(name, file.result, fresh=not file.cached)
             except checked_files.BadEntry:  # not an entry as dansokh writes them: check the file again
-                result = checked_files.decode(name, checked_files.check_file(name, file.raw, self.max_bytes))  # type: ignore[arg-type]
+                result = checked_files.decode(name, checked_files.check_file(name, file.raw, self.max_bytes), fresh=True)  # type: ignore[arg-type]
             own[n] = result.diagnostics
             suppressions.extend(result.suppressions)
             if file.header is None:
