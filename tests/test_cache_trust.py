@@ -21,6 +21,7 @@ from conftest import PLANS, cli, git
 from test_context import WARD, WARD_PLAN
 
 from dansokh.check import files as checked_files
+from dansokh.read import cache as cache_module
 from dansokh.read.cache import ENVIRONMENT, FOLDER, Cache
 
 PASSING_WARD = WARD_PLAN.replace("value: 3.50", "value: 3.00")  # within Long Biên's ceiling of 3.04 %
@@ -385,3 +386,24 @@ def test_what_a_file_itself_holds_is_not_a_bad_entry(repo):
         for _round in range(2):
             found = cli("validate", *paths)
             assert (found.exit_code, found.stdout) == (expected.exit_code, expected.stdout)
+
+
+def test_a_database_locked_by_another_run_is_skipped_not_removed(repo, monkeypatch):
+    """Another run holds the database for longer than dansokh waits: this run goes on without the
+    cache, and leaves the other's database (and its entries) as they are."""
+    assert cached().exit_code == 1
+    (database,) = databases(repo)
+    inode = database.stat().st_ino
+    monkeypatch.setattr(cache_module, "_BUSY_SECONDS", 0.05)
+    expected = plain()
+    other = sqlite3.connect(database, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        result = cached()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert (result.exit_code, result.stdout, result.stderr) == (*expected, "")
+    assert databases(repo) == [database] and database.stat().st_ino == inode
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM results").fetchone()[0] > 0

@@ -128,7 +128,8 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-
 _TEXT_LIMIT = 100_000
 _POSITION_LIMIT = 1 << 31
 _SEVERITIES = frozenset(s.value for s in Severity)
-_KEYS = frozenset({"header", "plan", "result", "crosswalk", "diagnostics", "suppressions", "data"})
+_REQUIRED = frozenset({"header", "plan", "diagnostics", "suppressions", "data"})
+_KEYS = _REQUIRED | {"result", "crosswalk"}
 
 
 def _text(value: Any) -> str:
@@ -167,12 +168,13 @@ def _name(value: Any) -> Any:
 
 def _header(item: Any) -> Header:
     plan_id, year, unit, parent, declares, result, crosswalk = _list(item, 7)
-    if type(year) is not int and year is not None or type(result) is not bool:
+    if type(year) is not int and year is not None or type(result) is not bool or type(declares) is not list:
         raise BadEntry("not a header")
     for value in (plan_id, unit, parent):
-        _name(value)
-    for declared in _list(declares):
-        if _name(_list(declared, 2)[0]) is None:
+        if value is not None and type(value) is not str:
+            raise BadEntry("not a header")
+    for declared in declares:
+        if type(declared) is not list or len(declared) != 2 or type(declared[0]) is not str:
             raise BadEntry("not a header")
         _name(declared[1])
     if crosswalk is not None:
@@ -334,7 +336,7 @@ def check_file(name: str, raw: bytes, max_bytes: int) -> str:
 
 def _body(text: Any) -> dict[str, Any]:
     body = _load(text)
-    if type(body) is not dict or not {"header", "plan", "diagnostics", "suppressions", "data"} <= body.keys() <= _KEYS:
+    if type(body) is not dict or not _REQUIRED <= body.keys() <= _KEYS:
         raise BadEntry("not a result")
     return body
 

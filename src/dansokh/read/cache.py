@@ -63,6 +63,12 @@ _DATABASE = re.compile(r"plans-[0-9a-f]{16}(?:-[0-9a-f]{16})?\.sqlite3(?:-journa
 _COMPANIONS = ("-journal", "-wal", "-shm")
 _MARK_LIMIT = 4096  # the marks are a few lines; more is not dansokh's
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BUSY_SECONDS = 10.0  # how long a run waits for another that holds the database
+_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED: another run holds it; not a reason to remove it
+
+
+class _Busy(Exception):
+    """The database is held by another run for longer than a run waits."""
 
 
 def folder_for(root: Path) -> Path:
@@ -203,10 +209,14 @@ class Cache:
             [_SCHEMA, namespace, real_root, root_at, folder_at, f"{mark.st_dev}:{mark.st_ino}:{mark.st_ctime_ns}"]
         )
         cache = cls(folder / f"plans-{namespace[:16]}-{tag}.sqlite3", identity)
-        for _attempt in range(2):
-            if cache._connect() or cache._create():
-                cache._remove_others(folder, tag)
-                return cache, None
+        try:
+            for _attempt in range(2):
+                if cache._connect() or cache._create():
+                    cache._remove_others(folder, tag)
+                    return cache, None
+        except _Busy:  # another run holds it: this one goes on without it, and leaves it be
+            cache.close()
+            return None, None
         cache._remove()
         return None, None
 
@@ -229,12 +239,20 @@ class Cache:
         if not stat.S_ISREG(found.st_mode) or not self._plain_header():
             self._remove()
             return False
+        connection = None
         try:
             connection = self._open_sqlite(self.path)
             connection.execute("BEGIN")
             meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
             connection.execute("COMMIT")
             opened = _where(os.stat(self.path))
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", None) in _BUSY:
+                if connection is not None:
+                    connection.close()
+                raise _Busy() from None
+            self._remove()
+            return False
         except (sqlite3.Error, OSError, ValueError):
             self._remove()
             return False
@@ -268,7 +286,7 @@ class Cache:
 
     @staticmethod
     def _open_sqlite(path: Path | str) -> sqlite3.Connection:
-        connection = sqlite3.connect(path, timeout=10, isolation_level=None)
+        connection = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None)
         try:
             connection.execute("PRAGMA trusted_schema = OFF")
             connection.execute("PRAGMA cell_size_check = ON")
