@@ -237,7 +237,7 @@ def _encode_diagnostic(diagnostic: Diagnostic) -> list[Any]:
     return encoded
 
 
-def _decode_diagnostic(file: str, item: Any, _text: Any = _text) -> Diagnostic:
+def _decode_diagnostic(file: str, item: Any, text: Any = _text) -> Diagnostic:
     if type(item) is not list or len(item) not in (6, 7):
         raise BadEntry("not a diagnostic")
     code, severity, message, line, col, related, *hidden = item
@@ -248,10 +248,10 @@ def _decode_diagnostic(file: str, item: Any, _text: Any = _text) -> Diagnostic:
     pointed = []
     for entry in _list(related):
         r_line, r_col, r_message, other = _list(entry, 4)
-        pointed.append(Related(Span((None if other is None else _text(other)) or file, _position(r_line), _position(r_col)), _text(r_message)))
+        pointed.append(Related(Span((None if other is None else text(other)) or file, _position(r_line), _position(r_col)), text(r_message)))
     return Diagnostic(
         code,
-        _text(message),
+        text(message),
         Span(file, _position(line), _position(col)),
         Severity(severity),
         tuple(pointed),
@@ -259,13 +259,13 @@ def _decode_diagnostic(file: str, item: Any, _text: Any = _text) -> Diagnostic:
     )
 
 
-def _decode_suppression(file: str, item: Any, _text: Any = _text) -> Suppression:
+def _decode_suppression(file: str, item: Any, text: Any = _text) -> Suppression:
     line, col, applies_to, codes, reason = _list(item, 5)
     return Suppression(
         Span(file, _position(line), _position(col)),
         _position(applies_to),
-        tuple(_text(code) for code in _list(codes)),
-        _text(reason),
+        tuple(text(code) for code in _list(codes)),
+        text(reason),
     )
 
 

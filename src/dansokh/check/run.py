@@ -270,6 +270,7 @@ class _Run:
                 file.header = checked_files.header_of(file.result)  # type: ignore[arg-type]
             except checked_files.BadEntry:  # a cached result that is not one: check the file here
                 file.result = checked_files.check_file(file.display(), file.raw, self.max_bytes)  # type: ignore[arg-type]
+                file.cached = False
                 file.header = checked_files.header_of(file.result)
         if self.cache and missing:
             self.cache.put_headers({self.files[n].digest: self.files[n].header.to_json() for n in missing})  # type: ignore[misc, union-attr]
