@@ -153,18 +153,22 @@ def test_a_cache_folder_that_is_a_link_is_never_followed(repo, tmp_path):
     assert (repo / FOLDER).is_symlink()  # the link is left as it is
 
 
-@pytest.mark.parametrize("name", ["CACHEDIR.TAG", ".gitignore", "database", "journal"])
-def test_a_link_inside_the_cache_folder_is_never_followed(repo, tmp_path, name):
-    """A file of the cache folder that is a link to a file outside: replaced, never written through."""
+@pytest.mark.parametrize("content", ["somebody's file\n", ""])
+@pytest.mark.parametrize("name", ["CACHEDIR.TAG", ".gitignore", "database", "journal", "wal", "shm"])
+def test_a_link_inside_the_cache_folder_is_never_followed(repo, tmp_path, name, content):
+    """A file of the cache folder that is a link to a file outside (with text, or empty: what a
+    journal would be written into): replaced, never written through."""
     assert cached().exit_code == 1
     target = tmp_path / "outside.txt"
-    target.write_text("somebody's file\n", encoding="utf-8")
+    target.write_text(content, encoding="utf-8")
     (database,) = databases(repo)
     path = {
         "CACHEDIR.TAG": repo / FOLDER / "CACHEDIR.TAG",
         ".gitignore": repo / FOLDER / ".gitignore",
         "database": database,
         "journal": Path(f"{database}-journal"),
+        "wal": Path(f"{database}-wal"),
+        "shm": Path(f"{database}-shm"),
     }[name]
     path.unlink(missing_ok=True)
     path.symlink_to(target)
@@ -172,7 +176,7 @@ def test_a_link_inside_the_cache_folder_is_never_followed(repo, tmp_path, name):
     result = cached()
     assert (result.exit_code, result.stdout) == expected
     assert (cached().exit_code, cached().stdout) == expected
-    assert target.read_text(encoding="utf-8") == "somebody's file\n"
+    assert target.read_text(encoding="utf-8") == content
 
 
 def test_a_cache_folder_that_is_a_file_is_left_alone(repo):
