@@ -421,3 +421,20 @@ def test_a_database_locked_by_another_run_is_skipped_not_removed(repo, monkeypat
     assert databases(repo) == [database] and database.stat().st_ino == inode
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT count(*) FROM results").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize("named", ["cache-link", "sub/cache"])
+def test_a_cache_dir_reached_through_a_link_inside_the_repository_is_refused(repo, tmp_path, named):
+    """DANSOKH_CACHE_DIR naming a folder of the repository through a link in it (a link that a
+    commit can bring): the link is not followed, even to an empty folder."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo / named.split("/")[0]).symlink_to(outside, target_is_directory=True)
+    expected = plain()
+    result = cached({ENVIRONMENT: str(repo / named)})
+    assert (result.exit_code, result.stdout) == expected
+    assert snapshot(outside) == {}
+    assert result.stderr == (
+        f"the cache folder {repo / named} is a link, which dansokh does not follow: running without the"
+        " cache (remove the link, or name another folder in DANSOKH_CACHE_DIR)\n"
+    )

@@ -133,12 +133,23 @@ class Refused(Exception):
     """Why there is no cache this run: said once to the user."""
 
 
-def _own_folder(folder: Path, named: bool) -> None:
+def _own_folder(folder: Path, named: bool, root: Path) -> None:
     """Make ``folder`` the cache's folder, or say why it cannot be (``Refused``): ``.dansokh_cache``
     must be a real folder (``named``: the folder of ``DANSOKH_CACHE_DIR``, which may be reached
-    through a link its user made); an existing folder must be empty or hold dansokh's mark."""
+    through a link its user made, unless the link is inside the repository); an existing folder
+    must be empty or hold dansokh's mark."""
+    linked = Refused(
+        _("the cache folder {folder} is a link, which dansokh does not follow: running without the cache (remove the link, or name another folder in {variable})").format(
+            folder=folder, variable=ENVIRONMENT
+        )
+    )
+    follow = named
     try:
-        found = os.stat(folder) if named else os.lstat(folder)
+        if named and folder.is_relative_to(root):  # inside the repository: no link on its way, as for .dansokh_cache
+            if os.path.realpath(folder) != os.path.join(os.path.realpath(root), os.path.relpath(folder, root)):
+                raise linked
+            follow = False
+        found = os.stat(folder) if follow else os.lstat(folder)
     except FileNotFoundError:
         found = None
     except OSError as error:
@@ -146,11 +157,7 @@ def _own_folder(folder: Path, named: bool) -> None:
             folder=folder, reason=error.strerror or error
         )) from None
     if found is not None and stat.S_ISLNK(found.st_mode):
-        raise Refused(
-            _("the cache folder {folder} is a link, which dansokh does not follow: running without the cache (remove the link, or name another folder in {variable})").format(
-                folder=folder, variable=ENVIRONMENT
-            )
-        )
+        raise linked
     if found is not None and not stat.S_ISDIR(found.st_mode):
         raise Refused(
             _("the cache folder {folder} is not a folder: running without the cache (remove it, or name another folder in {variable})").format(
@@ -195,7 +202,7 @@ class Cache:
         had; and what to tell the user when the cache is refused (``None``: nothing to say)."""
         folder = folder_for(root)
         try:
-            _own_folder(folder, named=ENVIRONMENT in os.environ and bool(os.environ[ENVIRONMENT]))
+            _own_folder(folder, bool(os.environ.get(ENVIRONMENT)), Path(os.path.abspath(root)))
             real_root = os.path.realpath(root)
             root_at = _where(os.stat(real_root))
             folder_at = _where(os.stat(folder))
