@@ -230,7 +230,9 @@ class Cache:
     # the database file ---------------------------------------------------------------------
 
     def _full_identity(self, at: str) -> str:
-        return f"{self.identity}\0{at}"
+        """The identity of the database file at ``at`` (device and inode), as a digest: the
+        database names no folder of this machine."""
+        return hashlib.blake2b(f"{self.identity}\0{at}".encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
 
     def _connect(self) -> bool:
         """Open the database at ``self.path`` if it is one this dansokh made here for this
