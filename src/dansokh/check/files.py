@@ -8,15 +8,21 @@ diagnostics found so far and its inline suppressions.  Positions inside diagnost
 line and column; the file's name is given back when the result is decoded, so an entry serves a
 renamed file too.  Decimal numbers travel as text and are restored where the plan format has
 numbers; a plan whose data would not come back equal is not carried (the run reads it itself).
+
+A result text may come from the cache, which is data like any other: ``decode`` and
+``cached_header`` take nothing on trust (the shape and type of every part, each code a registered
+one, each message and name without control characters, each number in the number domain) and
+raise ``BadEntry`` for anything else, never another error: the run then checks the file itself.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal, InvalidOperation, localcontext
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,14 +33,14 @@ from ..diagnostics import Diagnostic, Related, Severity, Span
 from ..model import official
 from ..model.catalogue import active
 from ..model.crosswalk import is_crosswalk
-from ..model.numbers import EXACT
+from ..model.numbers import EXACT, in_domain
 from ..model.parse import parse_crosswalk, parse_plan, parse_result
 from ..model.result import is_result
 from ..read import fast
 from ..read.index import HEADER_KEYS, Header
 from ..read.loader import load_text
 from ..read.suppressions import Suppression
-from .rules import PLAN_RULES
+from .rules import BY_CODE, PLAN_RULES
 
 
 @cache
@@ -92,40 +98,125 @@ def outline(data: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+class BadEntry(ValueError):
+    """A result text that is not one ``check_file`` writes (a damaged or crafted cache entry)."""
+
+
 _DECIMALS: dict[Any, Decimal] = {}  # one Decimal object per written number: a plan holds thousands
 
 
 def _number(value: Any) -> Any:
-    """A number of a plan's data as one shared ``Decimal`` (text from JSON, or a whole number);
+    """A number of a plan's data as one shared ``Decimal`` (text from JSON, or a whole number),
+    in the number domain (``BadEntry`` else: the data is validated as checked already);
     anything else as it is."""
     if type(value) is str or type(value) is int:
         found = _DECIMALS.get(value)
         if found is None:
+            try:
+                found = Decimal(value)
+            except (InvalidOperation, ValueError):
+                raise BadEntry("not a number") from None
+            if not in_domain(found):
+                raise BadEntry("a number outside the domain")
             if len(_DECIMALS) > 1 << 16:
                 _DECIMALS.clear()
-            found = _DECIMALS[value] = Decimal(value)
+            _DECIMALS[value] = found
         return found
     return value
+
+
+# what a result text may hold: every part checked, as the cache is untrusted ---------------------
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")  # controls, line and bidi marks
+_TEXT_LIMIT = 100_000
+_POSITION_LIMIT = 1 << 31
+_SEVERITIES = frozenset(s.value for s in Severity)
+_REQUIRED = frozenset({"header", "plan", "diagnostics", "suppressions", "data"})
+_KEYS = _REQUIRED | {"result", "crosswalk"}
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str or len(value) > _TEXT_LIMIT or _UNSAFE.search(value):
+        raise BadEntry("not a text")
+    return value
+
+
+def _position(value: Any) -> int:
+    if type(value) is not int or not 0 <= value < _POSITION_LIMIT:
+        raise BadEntry("not a position")
+    return value
+
+
+def _list(value: Any, length: int | None = None) -> list[Any]:
+    if type(value) is not list or (length is not None and len(value) != length):
+        raise BadEntry("not a list")
+    return value
+
+
+def _load(text: Any) -> Any:
+    if type(text) is not str:
+        raise BadEntry("not a text")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):  # not JSON, too deep, an integer of thousands of digits
+        raise BadEntry("not JSON") from None
+
+
+def _name(value: Any) -> Any:
+    """A name of a header, as the file states it (the index only chooses what to read with it)."""
+    if value is not None and (type(value) is not str or len(value) > _TEXT_LIMIT):
+        raise BadEntry("not a name")
+    return value
+
+
+def _header(item: Any) -> Header:
+    plan_id, year, unit, parent, declares, result, crosswalk = _list(item, 7)
+    if type(year) is not int and year is not None or type(result) is not bool or type(declares) is not list:
+        raise BadEntry("not a header")
+    for value in (plan_id, unit, parent):
+        if value is not None and type(value) is not str:
+            raise BadEntry("not a header")
+    for declared in declares:
+        if type(declared) is not list or len(declared) != 2 or type(declared[0]) is not str:
+            raise BadEntry("not a header")
+        _name(declared[1])
+    if crosswalk is not None:
+        for side in _list(crosswalk, 2):
+            if side is not None and (type(_list(side, 2)[0]) is not int or _name(side[1]) is None):
+                raise BadEntry("not a header")
+    return Header.from_list(item)
+
+
+def cached_header(text: str) -> Header | None:
+    """A header the cache gave back (``Header.to_json``), or ``None`` when it is not one."""
+    try:
+        return _header(_load(text))
+    except BadEntry:
+        return None
+
+
+def _items(value: Any) -> list[Any] | tuple[()]:
+    return value if type(value) is list else ()
 
 
 def _restore_numbers(data: dict[str, Any]) -> dict[str, Any]:
     """Decimal numbers back from their text, where the plan format has them; the texts that
     recur in every target and column (indicator keys, units) shared, not one copy per plan."""
     intern, number = sys.intern, _number
-    for target in data.get("targets") or ():
+    for target in _items(data.get("targets")):
         if type(target) is dict:
             if "value" in target:
                 target["value"] = number(target["value"])
             indicator = target.get("indicator")
             if type(indicator) is str:
                 target["indicator"] = intern(indicator)
-    for appendix in data.get("appendices") or ():
+    for appendix in _items(data.get("appendices")):
         if type(appendix) is not dict:
             continue
-        for column in appendix.get("columns") or ():
+        for column in _items(appendix.get("columns")):
             if type(column) is dict and type(column.get("indicator")) is str:
                 column["indicator"] = intern(column["indicator"])
-        for row in appendix.get("rows") or ():
+        for row in _items(appendix.get("rows")):
             values = row.get("values") if type(row) is dict else None
             if type(values) is list:
                 values[:] = [number(value) for value in values]
@@ -149,21 +240,41 @@ def _encode_diagnostic(diagnostic: Diagnostic) -> list[Any]:
     return encoded
 
 
-def _decode_diagnostic(file: str, item: list[Any]) -> Diagnostic:
+def _decode_diagnostic(file: str, item: Any, text: Any = _text) -> Diagnostic:
+    if type(item) is not list or len(item) not in (6, 7):
+        raise BadEntry("not a diagnostic")
     code, severity, message, line, col, related, *hidden = item
+    if type(code) is not str or code not in BY_CODE or type(severity) is not str or severity not in _SEVERITIES:
+        raise BadEntry("not a diagnostic")
+    if hidden and (type(hidden[0]) is not int or not 0 < hidden[0] < _POSITION_LIMIT):
+        raise BadEntry("not a diagnostic")
+    pointed = []
+    for entry in _list(related):
+        r_line, r_col, r_message, other = _list(entry, 4)
+        pointed.append(Related(Span((None if other is None else text(other)) or file, _position(r_line), _position(r_col)), text(r_message)))
     return Diagnostic(
         code,
-        message,
-        Span(file, line, col),
+        text(message),
+        Span(file, _position(line), _position(col)),
         Severity(severity),
-        tuple(Related(Span(other or file, r_line, r_col), r_message) for r_line, r_col, r_message, other in related),
+        tuple(pointed),
         hidden[0] if hidden else 0,
+    )
+
+
+def _decode_suppression(file: str, item: Any, text: Any = _text) -> Suppression:
+    line, col, applies_to, codes, reason = _list(item, 5)
+    return Suppression(
+        Span(file, _position(line), _position(col)),
+        _position(applies_to),
+        tuple(text(code) for code in _list(codes)),
+        text(reason),
     )
 
 
 def _restore_result_numbers(data: dict[str, Any]) -> dict[str, Any]:
     """A result file's Decimal numbers back from their text."""
-    for figure in data.get("figures") or ():
+    for figure in _items(data.get("figures")):
         if type(figure) is dict:
             for key in ("value", "numerator", "denominator"):
                 if key in figure:
@@ -173,8 +284,8 @@ def _restore_result_numbers(data: dict[str, Any]) -> dict[str, Any]:
 
 def _restore_crosswalk_numbers(data: dict[str, Any]) -> dict[str, Any]:
     """A crosswalk's Decimal numbers (the figures of its parts) back from their text."""
-    for entry in data.get("units") or ():
-        for part in (entry.get("parts") or ()) if type(entry) is dict else ():
+    for entry in _items(data.get("units")):
+        for part in _items(entry.get("parts")) if type(entry) is dict else ():
             figures = part.get("figures") if type(part) is dict else None
             if type(figures) is dict:
                 for key in list(figures):
@@ -228,14 +339,36 @@ def check_file(name: str, raw: bytes, max_bytes: int) -> str:
     return text[:-1] + ',"data":' + (data_text or "null") + "}"
 
 
+def _body(text: Any) -> dict[str, Any]:
+    body = _load(text)
+    if type(body) is not dict or not _REQUIRED <= body.keys() <= _KEYS:
+        raise BadEntry("not a result")
+    return body
+
+
 def header_of(text: str) -> Header:
-    return Header.from_list(json.loads(text)["header"])
+    """The header of a result text (``BadEntry`` when it is not one)."""
+    return _header(_body(text)["header"])
 
 
-def decode(name: str, text: str) -> FileResult:
-    body = json.loads(text)
-    header = Header.from_list(body["header"])
+def _typed_text(value: Any) -> str:
+    if type(value) is not str:
+        raise BadEntry("not a text")
+    return value
+
+
+def decode(name: str, text: str, fresh: bool = False) -> FileResult:
+    """A result text (``check_file``'s, maybe through the cache) as a ``FileResult`` for the file
+    ``name``; ``BadEntry`` when it is not one (see the module's docstring).  ``fresh``: the text
+    ``check_file`` gave in this run, whose messages may quote what the file holds (a line break in
+    a value): their types are checked, not their characters."""
+    text_of = _typed_text if fresh else _text
+    body = _body(text)
+    header = _header(body["header"])
+    kinds = [body["plan"], body.get("result", False), body.get("crosswalk", False)]
     data = body["data"]
+    if any(type(kind) is not bool for kind in kinds) or sum(kinds) > 1 or (data is not None and (type(data) is not dict or not any(kinds))):
+        raise BadEntry("not a result")
     if body.get("crosswalk"):
         restore = _restore_crosswalk_numbers
     else:
@@ -243,9 +376,9 @@ def decode(name: str, text: str) -> FileResult:
     return FileResult(
         header,
         restore(data) if data is not None else None,
-        [_decode_diagnostic(name, item) for item in body["diagnostics"]],
-        [Suppression(Span(name, line, col), applies_to, tuple(codes), reason) for line, col, applies_to, codes, reason in body["suppressions"]],
-        carried=data is not None or not (body["plan"] or body.get("result") or body.get("crosswalk")),
+        [_decode_diagnostic(name, item, text_of) for item in _list(body["diagnostics"])],
+        [_decode_suppression(name, item, text_of) for item in _list(body["suppressions"])],
+        carried=data is not None or not any(kinds),
         result=bool(body.get("result")),
         crosswalk=bool(body.get("crosswalk")),
     )

@@ -30,6 +30,7 @@ class Findings:
     repository: Any = None  # the checked Repository, for callers that filter by the hierarchy
     book: Any = None  # the checked results (cascade.results.Book)
     seconds: float = 0.0  # how long the check took
+    notices: list[str] = field(default_factory=list)  # what the user is told beside the report (a cache refused)
 
     def finish(self) -> "Findings":
         """Sorted, capped (``cap``) and counted: the summary counts what the capped lines stand for."""

@@ -40,7 +40,7 @@ from ..model.parse import parse_crosswalk, parse_plan, parse_result
 from ..model.plan import CHECKED, Plan
 from ..model.result import ResultFile
 from ..read import codes
-from ..read.cache import Cache, folder_for
+from ..read.cache import Cache
 from ..read.chars import file_name_problem
 from ..read.codes import INVISIBLE_CHARACTER, NO_PLANS, SKIPPED_PATH
 from ..read.discover import Skipped, discover, display_path, plan_file_names
@@ -83,6 +83,7 @@ class _File:
     digest: bytes | None = None
     header: Header | None = None
     result: str | None = None  # check.files' JSON
+    cached: bool = False  # the result came from the cache: untrusted (check.files.decode)
     name: str = ""  # as shown to the user (relative to the working folder)
 
     def reader(self, kept: bool) -> Callable[[], bytes]:
@@ -221,7 +222,9 @@ class _Run:
             self.files[self.number[path]].name = name
         self.cache: Cache | None = None
         if use_cache:
-            self.cache = Cache.open(folder_for(self.root.path), checked_files.namespace())
+            self.cache, notice = Cache.open(self.root.path, checked_files.namespace())
+            if notice is not None:
+                self.findings.notices.append(notice)
 
     # reading ------------------------------------------------------------------------------
 
@@ -256,10 +259,7 @@ class _Run:
         missing = []
         for n in wanted:
             body = cached.get(self.files[n].digest)  # type: ignore[arg-type]
-            try:
-                self.files[n].header = Header.from_json(body) if body is not None else None
-            except (ValueError, TypeError):  # not a header of ours: read it again
-                pass
+            self.files[n].header = checked_files.cached_header(body) if body is not None else None  # None: read it again
             if self.files[n].header is None:
                 missing.append(n)
         read = list(_parallel(checked_files.read_header, [(self.files[n].raw,) for n in missing], self.jobs))
@@ -271,7 +271,13 @@ class _Run:
                 self.files[n].header = header
         self.check_all(whole)
         for n in whole:
-            self.files[n].header = checked_files.header_of(self.files[n].result)  # type: ignore[arg-type]
+            file = self.files[n]
+            try:
+                file.header = checked_files.header_of(file.result)  # type: ignore[arg-type]
+            except checked_files.BadEntry:  # a cached result that is not one: check the file here
+                file.result = checked_files.check_file(file.display(), file.raw, self.max_bytes)  # type: ignore[arg-type]
+                file.cached = False
+                file.header = checked_files.header_of(file.result)
         if self.cache and missing:
             self.cache.put_headers({self.files[n].digest: self.files[n].header.to_json() for n in missing})  # type: ignore[misc, union-attr]
         for n in numbers:
@@ -322,6 +328,7 @@ class _Run:
             file = self.files[n]
             body = bodies.get(file.digest)  # type: ignore[arg-type]
             # an entry that went bad since it was listed: check the file here
+            file.cached = body is not None
             file.result = body if body is not None else checked_files.check_file(file.display(), file.raw, self.max_bytes)  # type: ignore[arg-type]
 
     # checking -----------------------------------------------------------------------------
@@ -352,9 +359,9 @@ class _Run:
                     own[n] = [codes.TOO_LARGE.at(Span(name, 1, 1), _too_large_message(file.size, self.max_bytes))]
                 continue
             try:
-                result = checked_files.decode(name, file.result)
-            except (ValueError, TypeError, KeyError, ArithmeticError):  # an entry that is not ours: check again
-                result = checked_files.decode(name, checked_files.check_file(name, file.raw, self.max_bytes))  # type: ignore[arg-type]
+                result = checked_files.decode(name, file.result, fresh=not file.cached)
+            except checked_files.BadEntry:  # not an entry as dansokh writes them: check the file again
+                result = checked_files.decode(name, checked_files.check_file(name, file.raw, self.max_bytes), fresh=True)  # type: ignore[arg-type]
             own[n] = result.diagnostics
             suppressions.extend(result.suppressions)
             if file.header is None:

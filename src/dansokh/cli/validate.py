@@ -14,7 +14,7 @@ from .. import config
 from ..diagnostics import shorten
 from ..i18n import N_, _
 from . import app as state
-from .app import LANG_HELP, app, fail, settings_from, speak
+from .app import LANG_HELP, app, fail, say, settings_from, speak
 
 
 class OutputFormat(str, Enum):
@@ -121,6 +121,8 @@ def validate_command(
         findings = validate(paths, max_bytes, selection=selection, changed=changed, use_cache=not no_cache, jobs=jobs)
     except config.ConfigError as error:
         raise fail(str(error)) from None
+    for notice in findings.notices:  # the cache refused: said once, on standard error
+        say(notice)
     reporter = pick((output_format.value if output_format else None) or settings.format or "auto")
     try:
         if output is None:

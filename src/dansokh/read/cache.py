@@ -4,10 +4,31 @@ Entries are keyed by the digest of a file's bytes, never by its name, size or ti
 keeps both is still a new file, a renamed file is still the same one.  Each database belongs to
 one *namespace*, a digest of everything that decides what an entry holds (dansokh's version, its
 code, its catalogues; computed by the caller), so an upgrade starts a new database instead of
-trusting an old one.  Every entry carries a checksum of its body, and the database records the
-identity of its own file: a database copied from elsewhere (committed to git, say) is foreign
-and is thrown away.  A corrupt, truncated or garbage database is removed and rebuilt; a locked
-one is skipped.  The cache never changes a result: at worst a run reads every file again.
+trusting an old one.
+
+The cache is trusted with nothing it could not have written itself:
+
+- **Bound to this repository and this dansokh.**  A database is created here, under a temporary
+  name, and records its *identity*: the namespace, the repository's real path and its device and
+  inode, those of the cache folder, of the database file and of the folder's ``CACHEDIR.TAG``
+  (with the time the system gave it, to the nanosecond: no one can set it).  A database whose
+  identity is not exactly this one (committed to git and cloned, copied, restored from an
+  archive, or made by hand) is never opened for its entries: it is removed and a new one made.
+- **Never through a link, never in a folder that is not its own.**  ``.dansokh_cache`` must be a
+  real folder of the repository, not a link; the folder (or the one ``DANSOKH_CACHE_DIR`` names)
+  is used only when it is empty or new, or already holds dansokh's ``CACHEDIR.TAG``; else the run
+  goes on without the cache and says why once.  In its folder dansokh writes only its
+  ``CACHEDIR.TAG`` and ``.gitignore`` (atomically: a temporary file renamed over them, so that a
+  full disk never leaves them empty; ones found empty or cut short are repaired) and its
+  databases, and removes only files named as its databases are (``plans-<16 hex digits>…``).  A
+  file of its own names that is a link is removed, never written through; SQLite keeps no
+  journal beside the database (there is none to plant).
+- **Every entry checked.**  Each entry carries a keyed checksum (the key is a random secret of the
+  database) over the file digest it is filed under, its kind and its body: an entry damaged, or
+  moved to another file's key, is a miss.  What an entry holds is then checked again as untrusted
+  data by its reader (``check.files.decode``): a bad entry is a miss, never a traceback.
+- **Never a failure.**  A cache that cannot be written (a full disk, a read-only folder) or that
+  is locked is a run without it; at worst a run reads every file again.
 
 SQLite does the locking, so that pre-commit and CI running at once on one machine share the file
 safely.  Bodies are JSON text (never pickle: a cache planted in a repository must not be able to
@@ -17,104 +38,326 @@ run code).
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 import os
+import re
+import secrets
 import sqlite3
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..i18n import _
+
 FOLDER = ".dansokh_cache"
 ENVIRONMENT = "DANSOKH_CACHE_DIR"
-_SCHEMA = 1
+_SCHEMA = 2
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This folder is the cache of dansokh (https://bford.info/cachedir/); it can be deleted.\n"
 )
+_IGNORE = "# created by dansokh\n*\n"
+_MARKS = (("CACHEDIR.TAG", _TAG), (".gitignore", _IGNORE))
+_DATABASE = re.compile(r"plans-[0-9a-f]{16}(?:-[0-9a-f]{16})?\.sqlite3(?:-journal|-wal|-shm)?\Z")
+_COMPANIONS = ("-journal", "-wal", "-shm")
+_MARK_LIMIT = 4096  # the marks are a few lines; more is not dansokh's
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BUSY_SECONDS = 10.0  # how long a run waits for another that holds the database
+_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED: another run holds it; not a reason to remove it
 
 
-def _check(body: str) -> bytes:
-    return hashlib.blake2b(body.encode("utf-8"), digest_size=8).digest()
+class _Busy(Exception):
+    """The database is held by another run for longer than a run waits."""
 
 
 def folder_for(root: Path) -> Path:
     """Where the cache of the repository at ``root`` lives (``DANSOKH_CACHE_DIR`` overrides)."""
     override = os.environ.get(ENVIRONMENT)
-    return Path(override) if override else root / FOLDER
+    return Path(os.path.abspath(override)) if override else root / FOLDER
+
+
+def _where(stat_result: os.stat_result) -> str:
+    return f"{stat_result.st_dev}:{stat_result.st_ino}"
+
+
+def _read_small(path: Path) -> str | None:
+    """The text of a regular file (not a link) of at most ``_MARK_LIMIT`` bytes; ``None`` else."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | _NO_FOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        data = os.read(descriptor, _MARK_LIMIT + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    if len(data) > _MARK_LIMIT:
+        return None
+    return data.decode("utf-8", "replace")
+
+
+def _write_mark(path: Path, text: str) -> None:
+    """``text`` as the whole of ``path``, atomically: a temporary file in the same folder, renamed
+    over it (a link at ``path`` is replaced, never written through)."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o644)
+    try:
+        try:
+            data = text.encode("utf-8")
+            while data:
+                data = data[os.write(descriptor, data) :]
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def _unlink(path: Path | str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+class Refused(Exception):
+    """Why there is no cache this run: said once to the user."""
+
+
+def _own_folder(folder: Path, named: bool, root: Path) -> None:
+    """Make ``folder`` the cache's folder, or say why it cannot be (``Refused``): ``.dansokh_cache``
+    must be a real folder (``named``: the folder of ``DANSOKH_CACHE_DIR``, which may be reached
+    through a link its user made, unless the link is inside the repository); an existing folder
+    must be empty or hold dansokh's mark."""
+    linked = Refused(
+        _("the cache folder {folder} is a link, which dansokh does not follow: running without the cache (remove the link, or name another folder in {variable})").format(
+            folder=folder, variable=ENVIRONMENT
+        )
+    )
+    follow = named
+    try:
+        if named and folder.is_relative_to(root):  # inside the repository: no link on its way, as for .dansokh_cache
+            if os.path.realpath(folder) != os.path.join(os.path.realpath(root), os.path.relpath(folder, root)):
+                raise linked
+            follow = False
+        found = os.stat(folder) if follow else os.lstat(folder)
+    except FileNotFoundError:
+        found = None
+    except OSError as error:
+        raise Refused(_("cannot use the cache folder {folder}: {reason}; running without the cache").format(
+            folder=folder, reason=error.strerror or error
+        )) from None
+    if found is not None and stat.S_ISLNK(found.st_mode):
+        raise linked
+    if found is not None and not stat.S_ISDIR(found.st_mode):
+        raise Refused(
+            _("the cache folder {folder} is not a folder: running without the cache (remove it, or name another folder in {variable})").format(
+                folder=folder, variable=ENVIRONMENT
+            )
+        )
+    try:
+        if found is None:
+            if named:
+                os.makedirs(folder, exist_ok=True)
+            else:
+                os.mkdir(folder)
+        elif os.listdir(folder):
+            tag = _read_small(folder / "CACHEDIR.TAG")
+            if tag is None or not _TAG.startswith(tag):  # empty or cut short by a full disk: still ours
+                raise Refused(
+                    _("the folder {folder} holds files that are not dansokh's cache (it has no CACHEDIR.TAG of dansokh's): running without the cache, and leaving them as they are (name an empty or new folder in {variable})").format(
+                        folder=folder, variable=ENVIRONMENT
+                    )
+                )
+        for name, text in _MARKS:
+            if _read_small(folder / name) != text:
+                _write_mark(folder / name, text)
+    except OSError as error:
+        raise Refused(_("cannot write the cache in {folder}: {reason}; running without the cache").format(
+            folder=folder, reason=error.strerror or error
+        )) from None
 
 
 class Cache:
     """One database of entries for one namespace; every method fails soft."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, identity: str):
         self.path = path
+        self.identity = identity
         self.connection: sqlite3.Connection | None = None
+        self.key = b""
 
     @classmethod
-    def open(cls, folder: Path, namespace: str) -> "Cache | None":
-        """The cache in ``folder`` for ``namespace``, or ``None`` when none can be had."""
+    def open(cls, root: Path, namespace: str) -> "tuple[Cache | None, str | None]":
+        """The cache of the repository at ``root`` for ``namespace``, or ``None`` when none can be
+        had; and what to tell the user when the cache is refused (``None``: nothing to say)."""
+        folder = folder_for(root)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "# created by dansokh\n*\n")):
-                if not (folder / name).exists():
-                    (folder / name).write_text(text, encoding="utf-8")
+            _own_folder(folder, bool(os.environ.get(ENVIRONMENT)), Path(os.path.abspath(root)))
+            real_root = os.path.realpath(root)
+            root_at = _where(os.stat(real_root))
+            folder_at = _where(os.stat(folder))
+            mark = os.lstat(folder / "CACHEDIR.TAG")
+        except Refused as refused:
+            return None, str(refused)
         except OSError:
-            return None
-        cache = cls(folder / f"plans-{namespace[:16]}.sqlite3")
-        for _ in range(2):
-            if cache._connect():
-                cache._remove_others(folder)
-                return cache
-            cache._remove()
-        return None
+            return None, None
+        tag = hashlib.blake2b(f"{real_root}\0{root_at}".encode(), digest_size=8).hexdigest()
+        identity = json.dumps(
+            [_SCHEMA, namespace, real_root, root_at, folder_at, f"{mark.st_dev}:{mark.st_ino}:{mark.st_ctime_ns}"]
+        )
+        cache = cls(folder / f"plans-{namespace[:16]}-{tag}.sqlite3", identity)
+        try:
+            for _attempt in range(2):
+                if cache._connect() or cache._create():
+                    cache._remove_others(folder, tag)
+                    return cache, None
+        except _Busy:  # another run holds it: this one goes on without it, and leaves it be
+            cache.close()
+            return None, None
+        cache._remove()
+        return None, None
 
     # the database file ---------------------------------------------------------------------
 
-    def _identity(self) -> str:
-        stat = self.path.stat()
-        return f"{stat.st_dev}:{stat.st_ino}"
+    def _full_identity(self, at: str) -> str:
+        """The identity of the database file at ``at`` (device and inode), as a digest: the
+        database names no folder of this machine."""
+        return hashlib.blake2b(f"{self.identity}\0{at}".encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
 
     def _connect(self) -> bool:
+        """Open the database at ``self.path`` if it is one this dansokh made here for this
+        repository; anything else there is removed."""
+        for suffix in _COMPANIONS:  # dansokh keeps no journal: one found here is not its own
+            _unlink(f"{self.path}{suffix}")
         try:
-            connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            connection.execute("PRAGMA trusted_schema = OFF")
-            connection.execute("PRAGMA synchronous = OFF")
-            connection.execute("BEGIN IMMEDIATE")
-            connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS headers (digest BLOB PRIMARY KEY, body TEXT NOT NULL, checksum BLOB NOT NULL)"
-            )
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS results (digest BLOB NOT NULL, lang TEXT NOT NULL, body TEXT NOT NULL,"
-                " checksum BLOB NOT NULL, PRIMARY KEY (digest, lang))"
-            )
-            identity = self._identity()
-            connection.execute("INSERT OR IGNORE INTO meta VALUES ('identity', ?)", (identity,))
-            connection.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(_SCHEMA),))
-            found = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+            found = os.lstat(self.path)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            return False
+        if not stat.S_ISREG(found.st_mode) or not self._plain_header():
+            self._remove()
+            return False
+        connection = None
+        try:
+            connection = self._open_sqlite(self.path)
+            connection.execute("BEGIN")
+            meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
             connection.execute("COMMIT")
-        except (sqlite3.Error, OSError):
+            opened = _where(os.stat(self.path))
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", None) in _BUSY:
+                if connection is not None:
+                    connection.close()
+                raise _Busy() from None
+            self._remove()
             return False
-        if found.get("identity") != identity or found.get("schema") != str(_SCHEMA):
-            connection.close()  # a database made for another file: copied, or planted
+        except (sqlite3.Error, OSError, ValueError):
+            self._remove()
             return False
+        if opened != _where(found) or meta.get("identity") != self._full_identity(opened):
+            connection.close()  # a database made elsewhere: copied, committed, or planted
+            self._remove()
+            return False
+        key = meta.get("key")
+        if not isinstance(key, str) or not re.fullmatch(r"[0-9a-f]{64}", key):
+            connection.close()
+            self._remove()
+            return False
+        self.key = bytes.fromhex(key)
         self.connection = connection
         return True
 
+    def _plain_header(self) -> bool:
+        """Whether the file is an SQLite database in rollback mode (never WAL: SQLite would open
+        files beside it) or still empty."""
+        try:
+            descriptor = os.open(self.path, os.O_RDONLY | _NO_FOLLOW)
+        except OSError:
+            return False
+        try:
+            header = os.read(descriptor, 100)
+        except OSError:
+            return False
+        finally:
+            os.close(descriptor)
+        return len(header) == 100 and header.startswith(b"SQLite format 3\0") and header[18:20] == b"\x01\x01"
+
+    @staticmethod
+    def _open_sqlite(path: Path | str) -> sqlite3.Connection:
+        connection = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None)
+        try:
+            connection.execute("PRAGMA trusted_schema = OFF")
+            connection.execute("PRAGMA cell_size_check = ON")
+            connection.execute("PRAGMA mmap_size = 0")
+            connection.execute("PRAGMA journal_mode = MEMORY")
+            connection.execute("PRAGMA synchronous = OFF")
+        except sqlite3.Error:
+            connection.close()
+            raise
+        return connection
+
+    def _create(self) -> bool:
+        """A new database, made under a temporary name and renamed into place with its identity."""
+        temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(6)}.tmp")
+        connection = None
+        try:
+            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o644))
+            made = _where(os.stat(temporary))
+            connection = self._open_sqlite(temporary)
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            connection.execute("CREATE TABLE headers (digest BLOB PRIMARY KEY, body TEXT NOT NULL, checksum BLOB NOT NULL)")
+            connection.execute(
+                "CREATE TABLE results (digest BLOB NOT NULL, lang TEXT NOT NULL, body TEXT NOT NULL,"
+                " checksum BLOB NOT NULL, PRIMARY KEY (digest, lang))"
+            )
+            connection.execute("INSERT INTO meta VALUES ('identity', ?)", (self._full_identity(made),))
+            connection.execute("INSERT INTO meta VALUES ('key', ?)", (secrets.token_hex(32),))
+            connection.execute("COMMIT")
+            connection.close()
+            connection = None
+            os.replace(temporary, self.path)
+        except (sqlite3.Error, OSError):
+            if connection is not None:
+                connection.close()
+            _unlink(temporary)
+            return False
+        return self._connect()
+
     def _remove(self) -> None:
         self.close()
-        for suffix in ("", "-journal", "-wal", "-shm"):
+        for suffix in ("", *_COMPANIONS):
+            _unlink(f"{self.path}{suffix}")
+
+    def _remove_others(self, folder: Path, tag: str) -> None:
+        """Databases of other namespaces of this repository (older versions of dansokh) are of no
+        more use; those of other repositories sharing the folder are theirs."""
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return
+        for name in names:
+            if not _DATABASE.match(name) or name.startswith(self.path.name):
+                continue
+            stem = name.split(".sqlite3")[0]
+            if stem.count("-") == 2 and not stem.endswith(f"-{tag}"):
+                continue  # another repository's
             try:
-                os.unlink(f"{self.path}{suffix}")
+                if not stat.S_ISDIR(os.lstat(folder / name).st_mode):
+                    os.unlink(folder / name)
             except OSError:
                 pass
-
-    def _remove_others(self, folder: Path) -> None:
-        """Databases of other namespaces (older versions of dansokh) are of no more use."""
-        for other in folder.glob("plans-*.sqlite3*"):
-            if not other.name.startswith(self.path.name):
-                try:
-                    other.unlink()
-                except OSError:
-                    pass
 
     def _failed(self) -> None:
         """A query failed: the database is corrupt (or gone); start it again next time."""
@@ -130,24 +373,39 @@ class Cache:
 
     # entries -------------------------------------------------------------------------------
 
-    def _get(self, query: str, digests: list[bytes], extra: tuple = ()) -> dict[bytes, str]:
+    def _check(self, digest: bytes, kind: str, body: str) -> bytes:
+        """The keyed checksum of an entry: over the file digest it is filed under, its kind
+        (headers, or results in one language) and its body."""
+        signed = hashlib.blake2b(digest, key=self.key, digest_size=16)  # keyed BLAKE2: a MAC
+        signed.update(b"\0" + kind.encode("utf-8") + b"\0" + body.encode("utf-8", "surrogatepass"))
+        return signed.digest()
+
+    def _get(self, query: str, digests: list[bytes], kind: str, extra: tuple = ()) -> dict[bytes, str]:
         if self.connection is None or not digests:
             return {}
         found: dict[bytes, str] = {}
+        wanted = set(digests)
         try:
             for start in range(0, len(digests), 500):
                 chunk = digests[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for digest, body, checksum in self.connection.execute(query.format(marks=marks), (*extra, *chunk)):
-                    if isinstance(body, str) and checksum == _check(body):
+                    if (
+                        type(digest) is bytes
+                        and digest in wanted
+                        and type(body) is str
+                        and type(checksum) is bytes
+                        and hmac.compare_digest(checksum, self._check(digest, kind, body))
+                    ):
                         found[digest] = body
-        except sqlite3.Error:
+        except (sqlite3.Error, UnicodeError):
             self._failed()
             return {}
         return found
 
     def known(self, digests: list[bytes], lang: str) -> set[bytes]:
-        """Which of these files have results in the cache (their bodies are fetched later)."""
+        """Which of these files have results in the cache (their bodies are fetched, and checked,
+        later)."""
         if self.connection is None or not digests:
             return set()
         found: set[bytes] = set()
@@ -156,18 +414,18 @@ class Cache:
                 chunk = digests[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 query = f"SELECT digest FROM results WHERE lang = ? AND digest IN ({marks})"
-                found.update(row[0] for row in self.connection.execute(query, (lang, *chunk)))
+                found.update(row[0] for row in self.connection.execute(query, (lang, *chunk)) if type(row[0]) is bytes)
         except sqlite3.Error:
             self._failed()
             return set()
         return found
 
     def headers(self, digests: list[bytes]) -> dict[bytes, str]:
-        return self._get("SELECT digest, body, checksum FROM headers WHERE digest IN ({marks})", digests)
+        return self._get("SELECT digest, body, checksum FROM headers WHERE digest IN ({marks})", digests, "headers")
 
     def results(self, digests: list[bytes], lang: str) -> dict[bytes, str]:
         return self._get(
-            "SELECT digest, body, checksum FROM results WHERE lang = ? AND digest IN ({marks})", digests, (lang,)
+            "SELECT digest, body, checksum FROM results WHERE lang = ? AND digest IN ({marks})", digests, f"results {lang}", (lang,)
         )
 
     def _put(self, query: str, rows: Iterable[tuple]) -> None:
@@ -177,24 +435,25 @@ class Cache:
             self.connection.execute("BEGIN IMMEDIATE")
             self.connection.executemany(query, rows)
             self.connection.execute("COMMIT")
-        except sqlite3.OperationalError:  # locked by another run for too long: skip this time
+        except sqlite3.OperationalError:  # locked by another run for too long, or a full disk: skip this time
             try:
                 self.connection.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
-        except sqlite3.Error:
+        except (sqlite3.Error, UnicodeError):
             self._failed()
 
     def put_headers(self, entries: dict[bytes, str]) -> None:
         self._put(
             "INSERT OR REPLACE INTO headers VALUES (?, ?, ?)",
-            ((digest, body, _check(body)) for digest, body in entries.items()),
+            ((digest, body, self._check(digest, "headers", body)) for digest, body in entries.items()),
         )
 
     def put_results(self, entries: dict[bytes, str], lang: str) -> None:
+        kind = f"results {lang}"
         self._put(
             "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
-            ((digest, lang, body, _check(body)) for digest, body in entries.items()),
+            ((digest, lang, body, self._check(digest, kind, body)) for digest, body in entries.items()),
         )
 
     def keep_only(self, digests: set[bytes]) -> None:
