@@ -216,6 +216,68 @@ def test_a_template_cannot_reach_python_internals(real_plans):
     assert "__globals__" not in result.stdout and "object" not in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("template", "line", "reason"),
+    [
+        ("{{ view.title }}\n{{ 1 / 0 }}\n", 2, "division by zero"),
+        ("{{ view.title }}\n\n{% for row in view.body %}\n", 3, "Unexpected end of template"),
+        ("{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}\n", 1, "the template calls itself too deeply"),
+        ("{{ 10 ** 100000000 }}\n", 1, "a number too large for a template"),
+        ("x\n{{ 'x' * 10 ** 9 }}\n", 2, "a text too long for a template"),
+        ("{% for i in range(10**9) %}{% endfor %}\n", 1, "Range too big"),
+    ],
+    ids=["raises", "syntax", "recursion", "power", "repeat", "range"],
+)
+def test_a_template_that_fails_names_its_file_and_line(real_plans, template, line, reason):
+    write_files(real_plans.parent, {"templates/appendix.md.j2": template})
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"templates/appendix.md.j2:{line}: template error: "), result.stderr
+    assert reason in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_template_that_runs_too_long_is_stopped(real_plans, monkeypatch):
+    from dansokh.render import templates
+
+    monkeypatch.setattr(templates, "SECONDS", 2)
+    write_files(
+        real_plans.parent,
+        {"templates/appendix.md.j2": "{{ view.title }}\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"},
+    )
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city"])
+    assert result.exit_code == 1
+    assert result.stderr == "templates/appendix.md.j2: template error: still running after 2 s; it was stopped\n"
+
+
+def test_a_template_that_writes_too_much_is_stopped(real_plans, monkeypatch):
+    from dansokh.render import templates
+
+    monkeypatch.setattr(templates, "OUTPUT_LIMIT", 1_000_000)
+    write_files(
+        real_plans.parent,
+        {"templates/appendix.md.j2": "{% for i in range(100000) %}{{ view.title }}{% endfor %}\n"},
+    )
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-o", "out.md"])
+    assert result.exit_code == 1
+    assert result.stderr == "templates/appendix.md.j2: template error: more than 1.000.000 characters written; it was stopped\n"
+    assert not (real_plans.parent / "out.md").exists()
+
+
+def test_a_report_template_that_fails_names_its_file_and_line(in_tmp):
+    import shutil
+
+    shutil.copytree(ROOT / "examples" / "results-2025", in_tmp / "results")
+    shutil.copytree(PLANS, in_tmp / "plans")
+    write_files(in_tmp, {"templates/report.md.j2": "{{ report.nope }}\n"})
+    result = runner.invoke(app, ["render", "report", "--plan", "long-bien", "--period", "Q1", "--results", "results"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("templates/report.md.j2:1: template error: "), result.stderr
+    assert "nope" in result.stderr
+
+
 # --- XLSX read back cell by cell ----------------------------------------------------------
 
 

@@ -187,14 +187,12 @@ def render_command(
 
         return render_report_command(plan, period, output_format, output, plans, results, year)
     # imported here, not above: `dansokh --help` should not pay for what this command needs
-    from jinja2 import TemplateError
-    from jinja2.exceptions import SecurityError
     from rich.console import Console
 
     from ..check.run import load_repository
     from ..render.formats import render_bytes
     from ..render.pdf import NoChromium
-    from ..render.templates import environment, user_template_dirs
+    from ..render.templates import TemplateFailure, environment, user_template_dirs
     from ..write.output import OutputRefused, check_outputs, write_output
 
     repo, checked = load_repository([plans])
@@ -224,13 +222,8 @@ def render_command(
             raise fail(str(error), 2) from None
         except (RuntimeError, subprocess.TimeoutExpired) as error:
             raise fail(_("printing to PDF failed: {reason}").format(reason=error), 1) from None
-        except (TemplateError, SecurityError) as error:
-            if getattr(error, "lineno", None):
-                message = _("template error ({file}:{line}): {reason}")
-            else:
-                message = _("template error: {reason}")
-            where = {"file": getattr(error, "filename", None), "line": getattr(error, "lineno", None)}
-            raise fail(message.format(reason=error, **where), 1) from None
+        except TemplateFailure as error:
+            raise fail(str(error), 1) from None
     if paths is None:
         sys.stdout.write("\n".join(data.decode("utf-8") for data in rendered))
         sys.stdout.flush()
