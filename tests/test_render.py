@@ -670,8 +670,26 @@ def test_xlsx_keeps_written_figures_where_the_table_does_not_add_up():
     assert sheet.cell(top, 8).value == f"=SUM(H{top + 1}:H{top + 30})"  # the condoms still add up
 
 
+def _vietnamese_serif() -> str | None:
+    """The font of the stylesheet's stack that Chromium sets the text in here, where it has every
+    Vietnamese letter (.ci/run installs Liberation Serif 2); None otherwise."""
+    import shutil
+    import subprocess
+
+    from dansokh.render.pdf import SERIF
+
+    if shutil.which("fc-list") is None:
+        return None
+    for family in SERIF:
+        if subprocess.run(["fc-list", f":family={family}"], capture_output=True, check=False).stdout.strip():
+            found = subprocess.run(["fc-list", f":family={family}:lang=vi"], capture_output=True, check=False)
+            return family if found.stdout.strip() else None
+    return None
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+@pytest.mark.skipif(_vietnamese_serif() is None, reason="no Times New Roman nor Liberation Serif 2 (.ci/run installs fonts-liberation2)")
 def test_render_pdf_writes_a_pdf_without_browser_header_or_footer(real_plans):
     from pypdf import PdfReader
 
@@ -681,6 +699,11 @@ def test_render_pdf_writes_a_pdf_without_browser_header_or_footer(real_plans):
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     assert "file://" not in text and ".html" not in text and "BIỂU GIAO CHỈ TIÊU" in unicodedata.normalize("NFC", text)
+    fonts = {font["/BaseFont"].split("+")[-1] for font in reader.pages[0]["/Resources"]["/Font"].values()}
+    family = _vietnamese_serif()
+    assert all(name.startswith(family.replace(" ", "")) for name in fonts), fonts  # no letter from a fallback font
+    if family != "Times New Roman":
+        assert result.stderr == f"the PDF is set in {family}: Times New Roman is not installed here ({family} has its metrics: lines and pages fall as with Times New Roman)\n"
     assert runner.invoke(app, ["render", "appendix1", "--plan", "city", "-o", "pl1.pdf"]).exit_code == 0
     assert (real_plans.parent / "pl1.pdf").read_bytes().startswith(b"%PDF")
 
@@ -692,3 +715,139 @@ def test_render_pdf_without_chromium_says_how_to_get_it(real_plans, monkeypatch)
     result = runner.invoke(app, ["render", "appendix2", "--plan", "long-bien", "-f", "pdf"])
     assert result.exit_code == 2
     assert "apt-get install chromium" in result.output
+
+
+# --- a repository's template printed to PDF -----------------------------------------------
+
+HOSTILE_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{{ view.title }}</title></head><body>
+<p>{{ view.title }}</p>
+<iframe src="file:///etc/passwd" width="600" height="300"></iframe>
+<object data="file:///etc/passwd" type="text/plain" width="600" height="200"></object>
+<embed src="file:///etc/passwd" type="text/plain" width="600" height="200">
+<img src="file:///etc/passwd"><link rel="stylesheet" href="file:///etc/passwd">
+<iframe srcdoc="<iframe src='file:///etc/passwd'></iframe>"></iframe>
+<p id="x">NO SCRIPT RAN</p>
+<script>document.write("A SCRIPT RAN"); document.getElementById("x").textContent = "A SCRIPT RAN"</script>
+<img src="x" onerror="document.body.textContent = 'A HANDLER RAN'">
+</body></html>
+"""
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+def test_a_repository_template_cannot_read_files_or_run_scripts_in_the_pdf(real_plans):
+    from pypdf import PdfReader
+
+    write_files(real_plans.parent, {"templates/appendix.html.j2": HOSTILE_PAGE})
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-f", "pdf", "-o", "bieu.pdf"])
+    assert result.exit_code == 0, result.output
+    text = "".join(page.extract_text() for page in PdfReader(real_plans.parent / "bieu.pdf").pages)
+    assert "NO SCRIPT RAN" in text
+    assert "root:" not in text and "SCRIPT RAN" not in text.replace("NO SCRIPT RAN", "") and "HANDLER" not in text
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+def test_a_template_that_redirects_to_a_file_prints_nothing_of_it(real_plans):
+    page = '<!DOCTYPE html><html><head><meta http-equiv="refresh" content="0;url=file:///etc/passwd"></head><body>x</body></html>'
+    write_files(real_plans.parent, {"templates/appendix.html.j2": page})
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-f", "pdf", "-o", "bieu.pdf"])
+    assert "root:" not in result.output
+    if result.exit_code == 0:
+        from pypdf import PdfReader
+
+        assert "root:" not in "".join(p.extract_text() for p in PdfReader(real_plans.parent / "bieu.pdf").pages)
+    else:
+        assert result.exit_code == 1 and result.stderr.startswith("printing to PDF failed: ")
+
+
+def test_the_policy_comes_before_anything_of_the_page():
+    from dansokh.render.pdf import META, with_policy
+
+    assert with_policy(b"<!DOCTYPE html>\n<html><iframe>") == b"<!DOCTYPE html>" + META + b"\n<html><iframe>"
+    assert with_policy(b"\xef\xbb\xbf <!doctype HTML><p>") == b"\xef\xbb\xbf <!doctype HTML>" + META + b"<p>"
+    assert with_policy(b"<iframe src=x></iframe><!DOCTYPE html>") == META + b"<iframe src=x></iframe><!DOCTYPE html>"
+    assert with_policy(b"<!-- x --><!DOCTYPE html>") == META + b"<!-- x --><!DOCTYPE html>"
+    assert b"default-src 'none'; style-src 'unsafe-inline'; img-src data:" in META
+
+
+def test_chromium_runs_without_its_sandbox_only_as_root(monkeypatch, tmp_path):
+    from dansokh.render import pdf
+
+    seen = []
+    monkeypatch.setattr(pdf, "_run", lambda command, seconds, folder: (seen.append(command), (0, ""))[1])
+    for uid, sandboxed in ((1000, True), (0, False)):
+        monkeypatch.setattr(pdf.os, "geteuid", lambda uid=uid: uid)
+        seen.clear()
+        (tmp_path / "a.pdf").write_bytes(b"%PDF")
+        pdf.html_to_pdf(tmp_path / "a.html", tmp_path / "a.pdf", "chromium")
+        assert ("--no-sandbox" not in seen[0]) == sandboxed
+        assert not any("allow-file-access" in switch for switch in seen[0])
+
+
+def test_a_print_that_does_not_end_is_stopped_with_all_it_started(tmp_path):
+    import time
+
+    from dansokh.render.pdf import html_to_pdf
+
+    browser = tmp_path / "browser"
+    browser.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {tmp_path}/child\nsleep 300\n", encoding="utf-8")
+    browser.chmod(0o755)
+    (tmp_path / "a.html").write_text("<p>x</p>", encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"^Chromium was still printing after 1 s; it was stopped$"):
+        html_to_pdf(tmp_path / "a.html", tmp_path / "a.pdf", str(browser), timeout=1)
+    child = int((tmp_path / "child").read_text())
+    for _ in range(50):  # the kill is sent; the child is gone once the system has reaped it
+        if not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the browser's child outlived the print")
+
+
+@pytest.mark.parametrize(
+    ("installed", "note"),
+    [
+        ({":family=Times New Roman", ":family=Times New Roman:lang=vi"}, None),
+        (
+            {":family=Liberation Serif", ":family=Liberation Serif:lang=vi"},
+            "the PDF is set in Liberation Serif: Times New Roman is not installed here (Liberation Serif has its"
+            " metrics: lines and pages fall as with Times New Roman)",
+        ),
+        (
+            {":family=Liberation Serif"},
+            "the PDF is set in Liberation Serif, which has no Vietnamese letters: their marks come from another"
+            " font (Debian/Ubuntu: apt-get install fonts-liberation2)",
+        ),
+        (
+            set(),
+            "the PDF is set in another serif font: neither Times New Roman nor Liberation Serif is installed here,"
+            " so lines and pages may fall differently (Debian/Ubuntu: apt-get install fonts-liberation2)",
+        ),
+    ],
+    ids=["times", "liberation", "liberation-1", "none"],
+)
+def test_the_font_a_pdf_is_set_in_is_told_when_it_is_not_times(monkeypatch, installed, note):
+    from dansokh.render import pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: "/usr/bin/" + name)
+    monkeypatch.setattr(pdf, "_families", lambda pattern: pattern in installed)
+    assert pdf.font_note() == note
+
+
+def test_render_pdf_says_which_font_on_standard_error(real_plans, monkeypatch):
+    from dansokh.render import pdf
+
+    monkeypatch.setattr(pdf, "render_pdf", lambda html: b"%PDF-1.4 a pdf")
+    monkeypatch.setattr(pdf, "font_note", lambda: "the PDF is set in X")
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-f", "pdf", "-o", "bieu.pdf"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "the PDF is set in X\n"
+    assert result.stdout == "bieu.pdf\n"
+    result = runner.invoke(app, ["render", "report", "--plan", "long-bien", "--period", "Q1", "-f", "pdf", "-o", "r.pdf"])
+    assert result.stderr.endswith("the PDF is set in X\n"), result.output
+
+
+def test_ci_installs_the_fonts_the_pdfs_need():
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    install = next(i for i, line in enumerate(lines) if "apt-get install" in line and "fonts-liberation2" in line)
+    assert install < len(lines) - 1

@@ -14,7 +14,7 @@ import typer
 
 from .. import config
 from ..i18n import N_, _, ngettext
-from .app import app, fail, named_plan
+from .app import app, fail, named_plan, say
 
 if TYPE_CHECKING:
     from ..cascade.repository import LoadedPlan, Repository
@@ -98,6 +98,16 @@ def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: 
 def is_folder(output: str) -> bool:
     """``-o out/`` always names a folder (a Path forgets the slash, so the text is asked)."""
     return output.endswith(("/", "\\")) or os.path.isdir(output)  # False, not an error, for a name too long
+
+
+def tell_font(fmt: str) -> None:
+    """For a PDF, the font it is set in where that is not Times New Roman (on standard error)."""
+    if fmt == "pdf":
+        from ..render.pdf import font_note
+
+        note = font_note()
+        if note:
+            say(note)
 
 
 def format_for(output: str | None, fmt: Format | None) -> Format:
@@ -224,6 +234,7 @@ def render_command(
             raise fail(_("printing to PDF failed: {reason}").format(reason=error), 1) from None
         except TemplateFailure as error:
             raise fail(str(error), 1) from None
+    tell_font(fmt.value)
     if paths is None:
         sys.stdout.write("\n".join(data.decode("utf-8") for data in rendered))
         sys.stdout.flush()

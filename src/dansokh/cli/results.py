@@ -247,7 +247,7 @@ def render_report_command(
     from ..render.pdf import NoChromium
     from ..render.templates import TemplateFailure, environment, user_template_dirs
     from ..write.output import OutputRefused, check_outputs, write_output
-    from .render import RenderError, format_for, is_folder
+    from .render import RenderError, format_for, is_folder, tell_font
 
     if period is None:
         raise fail(_("render report: give --period (Q1, Q2, Q3, Q4 or Y)"))
@@ -289,6 +289,7 @@ def render_report_command(
         raise fail(_("printing to PDF failed: {reason}").format(reason=error), 1) from None
     except TemplateFailure as error:
         raise fail(str(error), 1) from None
+    tell_font(fmt.value)
     if path is None:
         sys.stdout.write(data.decode("utf-8"))
         return
