@@ -239,6 +239,10 @@ def _render_in_child(env: SandboxedEnvironment, name: str, context: dict) -> dic
             if not chunk:
                 break
             chunks.append(chunk)
+    except BaseException:  # interrupted (Ctrl-C, an alarm): the child never outlives the wait
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        raise
     finally:
         os.close(reading)
     status = os.waitpid(child, 0)[1]
