@@ -266,6 +266,32 @@ def test_a_template_that_writes_too_much_is_stopped(real_plans, monkeypatch):
     assert not (real_plans.parent / "out.md").exists()
 
 
+def test_an_interrupted_render_leaves_no_child_behind(monkeypatch):
+    import os
+
+    from dansokh.render import templates
+
+    children = []
+    fork = os.fork
+
+    def forked():
+        pid = fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(templates.os, "fork", forked)
+    monkeypatch.setattr(templates.select, "select", interrupted)
+    env = environment()
+    env.loader.loaders.insert(0, __import__("jinja2").DictLoader({"x.md.j2": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"}))
+    with pytest.raises(KeyboardInterrupt):
+        templates.render_template(env, "x.md.j2")
+    assert children and not Path(f"/proc/{children[0]}").exists()
+
+
 def test_a_report_template_that_fails_names_its_file_and_line(in_tmp):
     import shutil
 
