@@ -234,7 +234,6 @@ def render_command(
             raise fail(_("printing to PDF failed: {reason}").format(reason=error), 1) from None
         except TemplateFailure as error:
             raise fail(str(error), 1) from None
-    tell_font(fmt.value)
     if paths is None:
         sys.stdout.write("\n".join(data.decode("utf-8") for data in rendered))
         sys.stdout.flush()
@@ -245,3 +244,4 @@ def render_command(
         except OutputRefused as error:
             raise fail(str(error), 2) from None
         print(path)
+    tell_font(fmt.value)

@@ -289,7 +289,6 @@ def render_report_command(
         raise fail(_("printing to PDF failed: {reason}").format(reason=error), 1) from None
     except TemplateFailure as error:
         raise fail(str(error), 1) from None
-    tell_font(fmt.value)
     if path is None:
         sys.stdout.write(data.decode("utf-8"))
         return
@@ -298,3 +297,4 @@ def render_report_command(
     except OutputRefused as error:
         raise fail(_("--output: {reason}").format(reason=error)) from None
     print(display_path(path))
+    tell_font(fmt.value)
