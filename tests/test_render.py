@@ -727,7 +727,11 @@ def test_render_pdf_writes_a_pdf_without_browser_header_or_footer(real_plans):
     family = _vietnamese_serif()
     assert all(name.startswith(family.replace(" ", "")) for name in fonts), fonts  # no letter from a fallback font
     if family != "Times New Roman":
-        assert result.stderr == f"the PDF is set in {family}: Times New Roman is not installed here ({family} has its metrics: lines and pages fall as with Times New Roman)\n"
+        note = f"the PDF is set in {family}: Times New Roman is not installed here ({family} has its metrics: lines and pages fall as with Times New Roman)"
+        assert result.stderr == note + "\n"
+        assert reader.metadata.subject == note  # the PDF says it too, under its properties
+    else:
+        assert reader.metadata.subject is None
     assert runner.invoke(app, ["render", "appendix1", "--plan", "city", "-o", "pl1.pdf"]).exit_code == 0
     assert (real_plans.parent / "pl1.pdf").read_bytes().startswith(b"%PDF")
 
@@ -875,3 +879,28 @@ def test_ci_installs_the_fonts_the_pdfs_need():
     lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     install = next(i for i, line in enumerate(lines) if "apt-get install" in line and "fonts-liberation2" in line)
     assert install < len(lines) - 1
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+def test_the_font_note_goes_into_the_pdfs_properties_whatever_its_title(real_plans, monkeypatch):
+    from pypdf import PdfReader
+
+    from dansokh.render import pdf
+
+    title = "Biểu ) >> endobj trailer <</Size 1>> startxref 0 %%EOF ( \\ ("
+    monkeypatch.setattr(pdf, "font_note", lambda: "Phông: Liberation Serif")
+    write_files(real_plans.parent, {"templates/appendix.html.j2": f"<!DOCTYPE html><html><head><title>{title}</title></head><body>x</body></html>"})
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-f", "pdf", "-o", "bieu.pdf"])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(real_plans.parent / "bieu.pdf", strict=True)
+    assert reader.metadata.subject == "Phông: Liberation Serif"
+    assert reader.metadata.title == title
+    assert len(reader.pages) == 1 and reader.pages[0].extract_text().strip() == "x"
+
+
+def test_a_pdf_not_as_chromium_writes_it_is_left_as_it_is():
+    from dansokh.render.pdf import with_subject
+
+    for data in (b"", b"%PDF-1.4\n", b"%PDF-1.4\ntrailer\n<</Size 3>>\nstartxref\n9\n%%EOF\n",
+                 b"%PDF-1.4\n1 0 obj\n<</Title (a\ntrailer\n<</Size 3 /Root 2 0 R /Info 1 0 R>>\nstartxref\n9\n%%EOF\n"):
+        assert with_subject(data, "x") == data

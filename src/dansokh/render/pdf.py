@@ -76,7 +76,65 @@ def render_pdf(html: bytes, timeout: float | None = None) -> bytes:
         page, pdf = pages / "appendix.html", prints / "appendix.pdf"
         page.write_bytes(with_policy(html))
         html_to_pdf(page, pdf, browser, timeout)
-        return pdf.read_bytes()
+        printed = pdf.read_bytes()
+    note = font_note()
+    return with_subject(printed, note) if note else printed
+
+
+def with_subject(pdf: bytes, subject: str) -> bytes:
+    """The PDF with ``subject`` as its document information's Subject (what a PDF reader shows
+    under the document's properties), by an incremental update: its Info dictionary written again
+    with the Subject added, a cross-reference section for it and a trailer pointing back at the
+    old one.  A PDF whose trailer or Info dictionary is not as Chromium writes them is returned as
+    it is."""
+    trailer = pdf.rfind(b"trailer")
+    found = re.match(rb"trailer\s*<<(.*?)>>\s*startxref\s+(\d+)\s+%%EOF\s*\Z", pdf[trailer:], re.DOTALL) if trailer >= 0 else None
+    if found is None:
+        return pdf
+    fields, previous = found.group(1), int(found.group(2))
+    size, root, info = (re.search(pattern, fields) for pattern in (rb"/Size\s+(\d+)", rb"/Root\s+(\d+\s+\d+)\s+R", rb"/Info\s+(\d+)\s+(\d+)\s+R"))
+    if size is None or root is None or info is None:
+        return pdf
+    number, generation = int(info.group(1)), int(info.group(2))
+    start = re.compile(rb"(?<![0-9])%d\s+%d\s+obj\s*<<" % (number, generation)).search(pdf)
+    end = _dictionary_end(pdf, start.end()) if start else None
+    if end is None:
+        return pdf
+    body = re.sub(rb"/Subject\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", b"", pdf[start.end() : end])
+    text = b"<FEFF" + subject.encode("utf-16-be").hex().upper().encode("ascii") + b">"
+    update = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offset = len(update)
+    update += b"%d %d obj\n<<%s\n/Subject %s>>\nendobj\n" % (number, generation, body, text)
+    xref = len(update)
+    update += b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d %05d n \n" % (number, offset, generation)
+    update += b"trailer\n<</Size %s\n/Root %s R\n/Info %d %d R\n/Prev %d>>\nstartxref\n%d\n%%%%EOF\n" % (
+        size.group(1), root.group(1), number, generation, previous, xref)
+    return bytes(update)
+
+
+def _dictionary_end(pdf: bytes, at: int) -> int | None:
+    """Where the dictionary whose ``<<`` ends just before ``at`` closes (the offset of its ``>>``),
+    reading strings, escapes and nested dictionaries as PDF does; None if it does not close."""
+    depth, i = 1, at
+    while i < len(pdf):
+        if pdf[i : i + 1] == b"(":
+            nesting, i = 1, i + 1
+            while i < len(pdf) and nesting:
+                char = pdf[i : i + 1]
+                i += 2 if char == b"\\" else 1
+                nesting += {b"(": 1, b")": -1}.get(char, 0)
+            continue
+        if pdf[i : i + 2] == b"<<":
+            depth, i = depth + 1, i + 2
+            continue
+        if pdf[i : i + 2] == b">>":
+            depth -= 1
+            if depth == 0:
+                return i
+            i += 2
+            continue
+        i += 1
+    return None
 
 
 def html_to_pdf(html: Path, pdf: Path, chromium: str | None = None, timeout: float | None = None) -> None:
