@@ -44,6 +44,7 @@ SECONDS = 60  # a template's time; the packaged ones take milliseconds
 OUTPUT_LIMIT = 20_000_000  # characters a template may write (the largest real appendix: about 60,000)
 MEMORY = 1 << 30  # bytes of address space a template may add to the process
 EXPONENT_LIMIT = 1000
+REASON_LIMIT = 300  # characters of an exception's text quoted in the message
 
 
 class TemplateFailure(Exception):
@@ -172,7 +173,9 @@ def _render(env: SandboxedEnvironment, name: str, context: dict) -> dict:
             if size > OUTPUT_LIMIT:
                 raise OverflowError(_("more than {limit} characters written; it was stopped").format(limit=vn(OUTPUT_LIMIT)))
             pieces.append(piece)
-        return {"text": "".join(pieces)}
+        text = "".join(pieces)
+        text.encode("utf-8")  # a lone surrogate (``{{ '\\udcff' }}``) is the template's error, here
+        return {"text": text}
     except TemplateSyntaxError as error:
         return {"file": _shown(error.filename or error.name or name), "line": error.lineno, "reason": error.message or str(error)}
     except RecursionError as error:
@@ -180,7 +183,10 @@ def _render(env: SandboxedEnvironment, name: str, context: dict) -> dict:
     except MemoryError:
         return {"file": _shown(_filename(env, name, template)), "line": None, "reason": _("the template needs too much memory")}
     except Exception as error:  # a template is somebody else's code: whatever it raises is its error
-        return {**_where(env, name, template, error.__traceback__), "reason": str(error) or type(error).__name__}
+        reason = str(error) or type(error).__name__
+        if len(reason) > REASON_LIMIT:
+            reason = reason[:REASON_LIMIT] + "…"
+        return {**_where(env, name, template, error.__traceback__), "reason": reason}
 
 
 def _filename(env: SandboxedEnvironment, name: str, template) -> str:
