@@ -314,8 +314,8 @@ def mutate_templates(rng: random.Random, templates: Path) -> list[str]:
 
 
 def mutate_cache(rng: random.Random, folder: Path) -> list[str]:
-    """Now and then, the cache a former case left: its bytes, or rows rewritten (garbage, or a
-    crafted body whose checksum holds, as a planted cache would be)."""
+    """Now and then, the cache the case's first command built: its bytes, or rows rewritten
+    (garbage, or a crafted body whose checksum holds, as a planted cache would be)."""
     import hashlib
     import sqlite3
 
@@ -423,7 +423,10 @@ def run_case(rng: random.Random, root: Path, pristine: Path) -> tuple[list[str],
     mutations = mutate(rng, root / "plans")
     mutations += mutate_form(rng, root / "pristine-form.xlsx", root / "form.xlsx")
     mutations += mutate_templates(rng, root / "templates")
-    mutations += mutate_cache(rng, root / ".dansokh_cache")
+    # each case its own cache: built by its first command, mutated before the second (a row
+    # planted by one case never reaches the next, so a failure is the case's own)
+    shutil.rmtree(root / ".dansokh_cache", ignore_errors=True)
+    planted = random.Random(rng.random())
     values = {
         "plan": rng.choice(["city", "long-bien", "long-bien-srb", "bac-cuong", "Long Biên"]),
         "format": rng.choice(["md", "html", "xlsx", "docx"]),
@@ -431,14 +434,19 @@ def run_case(rng: random.Random, root: Path, pristine: Path) -> tuple[list[str],
         "diff_format_progress": rng.choice(["table", "json", "csv"]),
         "period": rng.choice(["Q1", "Q2", "6m", "Y"]),
     }
-    return mutations, isolated(lambda: run_commands(values))
+    return mutations, isolated(lambda: run_commands(values, lambda: mutate_cache(planted, root / ".dansokh_cache")))
 
 
-def run_commands(values: dict[str, str]) -> list[str]:
-    """Every command on the case's files; what went wrong (an exception, an exit beyond 2, a hang)."""
+def run_commands(values: dict[str, str], after_first=lambda: []) -> list[str]:
+    """Every command on the case's files; what went wrong (an exception, an exit beyond 2, a hang).
+    ``after_first`` runs after the first command (the cache's mutation); what it did heads the
+    problems, if any."""
     problems: list[str] = []
+    done: list[str] = []
     with deadline(BOUND):
-        for command in COMMANDS:
+        for number, command in enumerate(COMMANDS):
+            if number == 1:
+                done = after_first()
             args = [part.format(**values) for part in command]
             try:
                 result = runner.invoke(app, args)
@@ -454,7 +462,7 @@ def run_commands(values: dict[str, str]) -> list[str]:
                 problems.append(f"{' '.join(args)}: {type(error).__name__}: {str(error)[:300]}\n{where}")
             elif result.exit_code not in (0, 1, 2):
                 problems.append(f"{' '.join(args)}: exit {result.exit_code}")
-    return problems
+    return [f"(after {COMMANDS[0][0]}: {'; '.join(done)})", *problems] if problems and done else problems
 
 
 def isolated(work) -> list[str]:
