@@ -1,8 +1,11 @@
 """Random mutations of the real plans: whatever a file holds, validate, allocate, render and diff end
 with exit 0, 1 or 2, no exception escapes, and no case runs longer than its bound.  The officer's
 year is mutated too: result files among the plans, the repository's catalogue file, a filled results
-form (cells and bytes), a crosswalk of the 2025 reform; and ``new``, ``diff --plan``, ``progress``,
-``render report``, ``import``, ``crosswalk --carry`` and ``diff --against`` run on them.
+form (cells, bytes and the parts of its zip), a crosswalk of the 2025 reform, the cache database
+(its bytes, or rows rewritten with checksums that hold) and the repository's own templates; and
+``new``, ``diff --plan``, ``progress``, ``render report``, ``import``, ``crosswalk --carry`` and
+``diff --against`` run on them.  A case's templates are held to 5 s and 2,000,000 characters
+(``dansokh.render.templates``), so that a template that loops ends within the case's bound.
 
 Seeded and bounded so that CI stays fast; a longer run is one environment variable away:
 
@@ -205,12 +208,57 @@ def mutate(rng: random.Random, plans: Path) -> list[str]:
     return done
 
 
+def _mutate_zip(rng: random.Random, raw: bytes) -> tuple[bytes, str]:
+    """A workbook's zip with one part changed: its bytes or its text, dropped, twice, or swollen."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    i = rng.randrange(len(parts))
+    name, data = parts[i]
+    kind = rng.randrange(6)
+    if kind == 0:
+        data, what = _mutate_bytes(rng, data)
+    elif kind == 1:
+        text, what = rng.choice([_mutate_unicode, _mutate_lines])(rng, data.decode("utf-8", errors="replace").replace(">", ">\n"))
+        data = text.replace(">\n", ">").encode("utf-8", errors="surrogatepass")
+    elif kind == 2:
+        del parts[i]
+        what = "dropped"
+    elif kind == 3:
+        parts.insert(i, (name, data[: len(data) // 2]))
+        what = "twice, the first cut in half"
+    elif kind == 4:
+        data = data.replace(b"<c ", b"<c t=\"s\" ", rng.randrange(1, 50))
+        what = "cells turned into shared strings"
+    else:
+        data = data + b" " * (60 << 20)
+        what = "swollen by 60 MiB of spaces"
+    if kind not in (2, 3):
+        parts[i] = (name, data)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, content in parts:
+            archive.writestr(zipfile.ZipInfo(part, (2025, 7, 8, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue(), f"part {name}: {what}"
+
+
 def mutate_form(rng: random.Random, pristine_form: Path, form: Path) -> list[str]:
-    """A filled form with cells of the form sheet or its hidden sheet changed, or its bytes."""
+    """A filled form with cells of the form sheet or its hidden sheet changed, its bytes, or a part of its zip."""
+    import warnings
+
     import openpyxl
 
-    if rng.random() < 0.15:
+    chance = rng.random()
+    if chance < 0.15:
         raw, what = _mutate_bytes(rng, pristine_form.read_bytes())
+        form.write_bytes(raw)
+        return [f"form.xlsx: {what}"]
+    if chance < 0.3:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile's duplicate name
+            raw, what = _mutate_zip(rng, pristine_form.read_bytes())
         form.write_bytes(raw)
         return [f"form.xlsx: {what}"]
     book = openpyxl.load_workbook(pristine_form)
@@ -228,6 +276,99 @@ def mutate_form(rng: random.Random, pristine_form: Path, form: Path) -> list[str
         done.append(f"form.xlsx {sheet.title}!{cell} = {str(value)[:30]!r}")
     book.save(form)
     return done
+
+
+# what a repository's template may hold: mistakes, and the bounds of the sandbox
+TEMPLATE_PIECES = [
+    "{{ view.nope }}", "{{ 1 / 0 }}", "{% for %}", "{% endfor %}", "{% if %}", "{{", "}}", "{#", "{% raw %}",
+    "{% include 'appendix.md.j2' %}", "{% include 'nowhere.j2' %}", "{% extends 'appendix.html.j2' %}",
+    "{{ view.__class__.__mro__ }}", "{{ ''.__class__ }}", "{{ range(10**9) }}", "{{ 10 ** 100000000 }}",
+    "{{ 'x' * 10 ** 9 }}", "{% for i in range(100000) %}{{ view.title }}{% endfor %}",
+    "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "{{ view.title|vn }}", "{{ view.body[999] }}",
+    "<iframe src=\"file:///etc/passwd\"></iframe>", "<script>alert(1)</script>", "{{ '%*d'|format(10**8, 1) }}",
+    "\udcff", "\x00",
+]
+TEMPLATE_NAMES = ("appendix.md.j2", "appendix.html.j2", "appendix.css.j2", "report.md.j2", "report.html.j2")
+
+
+def mutate_templates(rng: random.Random, templates: Path) -> list[str]:
+    """Now and then, a repository's own templates: copies of the packaged ones, mutated."""
+    from importlib import resources
+
+    shutil.rmtree(templates, ignore_errors=True)
+    if rng.random() < 0.7:
+        return []
+    templates.mkdir()
+    done = []
+    for name in rng.sample(TEMPLATE_NAMES, rng.randrange(1, 3)):
+        text = resources.files("dansokh.templates").joinpath(name).read_text(encoding="utf-8")
+        if rng.random() < 0.5:
+            where = rng.randrange(len(text) + 1)
+            piece = rng.choice(TEMPLATE_PIECES)
+            text, what = text[:where] + piece + text[where:], f"insert {piece[:40]!r} at char {where}"
+        else:
+            text, what = rng.choice([_mutate_lines, _mutate_unicode])(rng, text)
+        (templates / name).write_bytes(text.encode("utf-8", errors="surrogateescape"))
+        done.append(f"templates/{name}: {what}")
+    return done
+
+
+def mutate_cache(rng: random.Random, folder: Path) -> list[str]:
+    """Now and then, the cache the case's first command built: its bytes, or rows rewritten
+    (garbage, or a crafted body whose checksum holds, as a planted cache would be)."""
+    import hashlib
+    import sqlite3
+
+    files = sorted(folder.glob("*.sqlite3")) if folder.is_dir() else []
+    if not files or rng.random() < 0.6:
+        return []
+    path = rng.choice(files)
+    if rng.random() < 0.3:
+        raw, what = _mutate_bytes(rng, path.read_bytes())
+        if rng.random() < 0.3:
+            raw, what = raw[: rng.randrange(len(raw) + 1)], "truncated"
+        path.write_bytes(raw)
+        return [f"cache {path.name}: {what}"]
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        table = rng.choice(["headers", "results"])
+        rows = connection.execute(f"SELECT rowid, body FROM {table}").fetchall()
+        if not rows:
+            return []
+        rowid, body = rng.choice(rows)
+        kind = rng.randrange(5)
+        if kind == 0:
+            body, what = _mutate_unicode(rng, body)
+        elif kind == 1:
+            body, what = rng.choice(["[]", "{}", "null", '"x"', "1e999", "{" * 5000 + "}" * 5000]), "garbage"
+        elif kind == 2:
+            text = json.loads(body)
+            body, what = json.dumps(_mutate_json(rng, text)), "a value changed"
+        elif kind == 3:
+            connection.execute(f"UPDATE {table} SET checksum = ? WHERE rowid = ?", (b"\0" * 8, rowid))
+            return [f"cache {path.name} {table}: a checksum broken"]
+        else:
+            connection.execute("UPDATE meta SET value = ? WHERE key = ?", (rng.choice(["2", "x", ""]), rng.choice(["schema", "identity"])))
+            return [f"cache {path.name}: meta changed"]
+        checksum = hashlib.blake2b(body.encode("utf-8", errors="surrogatepass"), digest_size=8).digest()
+        connection.execute(f"UPDATE {table} SET body = ?, checksum = ? WHERE rowid = ?", (body, checksum, rowid))
+        return [f"cache {path.name} {table} row {rowid}: {what}, its checksum made to hold"]
+    except (sqlite3.Error, ValueError):
+        return [f"cache {path.name}: could not be rewritten"]
+    finally:
+        connection.close()
+
+
+def _mutate_json(rng: random.Random, value, depth: int = 0):
+    """One value somewhere inside ``value`` replaced by another kind of value."""
+    if isinstance(value, dict) and value and depth < 8:
+        key = rng.choice(list(value))
+        return {**value, key: _mutate_json(rng, value[key], depth + 1)}
+    if isinstance(value, list) and value and depth < 8:
+        i = rng.randrange(len(value))
+        return value[:i] + [_mutate_json(rng, value[i], depth + 1)] + value[i + 1 :]
+    # another kind of value than the one there: what a reader that checks its cache's shapes can tell
+    return rng.choice([other for other in (None, 10**40, 1.5, "x" * 1000, [], {}, "../../etc/passwd") if type(other) is not type(value)])
 
 
 RESULTS = ("Q1/long-bien.yaml", "Q1/ha-noi.yaml", "Q1/ngoc-thuy.yaml", "Q1/bac-cuong.yaml", "Q2/long-bien.yaml")
@@ -281,6 +422,11 @@ def run_case(rng: random.Random, root: Path, pristine: Path) -> tuple[list[str],
     (root / "catalogue.yaml").write_text(CATALOGUE, encoding="utf-8")
     mutations = mutate(rng, root / "plans")
     mutations += mutate_form(rng, root / "pristine-form.xlsx", root / "form.xlsx")
+    mutations += mutate_templates(rng, root / "templates")
+    # each case its own cache: built by its first command, mutated before the second (a row
+    # planted by one case never reaches the next, so a failure is the case's own)
+    shutil.rmtree(root / ".dansokh_cache", ignore_errors=True)
+    planted = random.Random(rng.random())
     values = {
         "plan": rng.choice(["city", "long-bien", "long-bien-srb", "bac-cuong", "Long Biên"]),
         "format": rng.choice(["md", "html", "xlsx", "docx"]),
@@ -288,14 +434,19 @@ def run_case(rng: random.Random, root: Path, pristine: Path) -> tuple[list[str],
         "diff_format_progress": rng.choice(["table", "json", "csv"]),
         "period": rng.choice(["Q1", "Q2", "6m", "Y"]),
     }
-    return mutations, isolated(lambda: run_commands(values))
+    return mutations, isolated(lambda: run_commands(values, lambda: mutate_cache(planted, root / ".dansokh_cache")))
 
 
-def run_commands(values: dict[str, str]) -> list[str]:
-    """Every command on the case's files; what went wrong (an exception, an exit beyond 2, a hang)."""
+def run_commands(values: dict[str, str], after_first=lambda: []) -> list[str]:
+    """Every command on the case's files; what went wrong (an exception, an exit beyond 2, a hang).
+    ``after_first`` runs after the first command (the cache's mutation); what it did heads the
+    problems, if any."""
     problems: list[str] = []
+    done: list[str] = []
     with deadline(BOUND):
-        for command in COMMANDS:
+        for number, command in enumerate(COMMANDS):
+            if number == 1:
+                done = after_first()
             args = [part.format(**values) for part in command]
             try:
                 result = runner.invoke(app, args)
@@ -311,7 +462,7 @@ def run_commands(values: dict[str, str]) -> list[str]:
                 problems.append(f"{' '.join(args)}: {type(error).__name__}: {str(error)[:300]}\n{where}")
             elif result.exit_code not in (0, 1, 2):
                 problems.append(f"{' '.join(args)}: exit {result.exit_code}")
-    return problems
+    return [f"(after {COMMANDS[0][0]}: {'; '.join(done)})", *problems] if problems and done else problems
 
 
 def isolated(work) -> list[str]:
@@ -346,17 +497,22 @@ def isolated(work) -> list[str]:
 
 
 @pytest.mark.slow
-def test_mutated_plans_never_crash_or_hang(pristine, tmp_path):
+def test_mutated_plans_never_crash_or_hang(pristine, tmp_path, monkeypatch):
+    from dansokh.render import templates
+
+    monkeypatch.setattr(templates, "SECONDS", 5)
+    monkeypatch.setattr(templates, "OUTPUT_LIMIT", 2_000_000)
     rng = random.Random(SEED)
     root = pristine.parent
     failures = []
     started = time.perf_counter()
-    slowest = 0.0
+    slowest, slowest_case = 0.0, 0
     for case in range(CASES):
         began = time.perf_counter()
         mutations, problems = run_case(rng, root, pristine)
-        slowest = max(slowest, time.perf_counter() - began)
-        if (case + 1) % 250 == 0:  # a long run shows where it is (with -s)
+        if time.perf_counter() - began > slowest:
+            slowest, slowest_case = time.perf_counter() - began, case
+        if (case + 1) % 50 == 0:  # a long run shows where it is (with -s)
             print(f"fuzz: {case + 1} of {CASES} cases, {time.perf_counter() - started:.0f} s, {len(failures)} failing", flush=True)
         if problems:
             kept = tmp_path / f"case-{case}"
@@ -364,10 +520,14 @@ def test_mutated_plans_never_crash_or_hang(pristine, tmp_path):
             for name in ("catalogue.yaml", "dansokh.toml", "form.xlsx"):
                 if (root / name).exists():
                     shutil.copy(root / name, kept / name)
+            for name in ("templates", ".dansokh_cache"):
+                if (root / name).is_dir():
+                    shutil.copytree(root / name, kept / name)
             failures.append(f"case {case} (seed {SEED}): {mutations}\n  " + "\n  ".join(problems))
+            print(f"fuzz: FAILING {failures[-1]}", flush=True)
     seconds = time.perf_counter() - started
     print(
-        f"\nfuzz: {CASES} cases of {len(COMMANDS)} commands, {seconds:.1f} s (slowest case {slowest:.1f} s),"
+        f"\nfuzz: {CASES} cases of {len(COMMANDS)} commands, {seconds:.1f} s (slowest case {slowest:.1f} s, case {slowest_case}),"
         f" {len(failures)} failing (seed {SEED}, bound {BOUND} s a case)"
     )
     assert not failures, "\n".join(failures[:10])

@@ -22,7 +22,7 @@ from dansokh.cli import app
 from dansokh.model.numbers import vn
 from dansokh.model.plan import Plan, ScheduleRow, ScheduleSection
 from dansokh.render.docx import render_docx
-from dansokh.render.pdf import html_to_pdf
+from dansokh.render.pdf import render_pdf
 from dansokh.render.templates import environment, render_text
 from dansokh.render.view import appendix_keys, attached_line, build_view
 from dansokh.render.xlsx import render_xlsx, write_sheet
@@ -214,6 +214,97 @@ def test_a_template_cannot_reach_python_internals(real_plans):
     result = runner.invoke(app, ["render", "appendix2", "--plan", "city"])
     assert result.exit_code == 1
     assert "__globals__" not in result.stdout and "object" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("template", "line", "reason"),
+    [
+        ("{{ view.title }}\n{{ 1 / 0 }}\n", 2, "division by zero"),
+        ("{{ view.title }}\n\n{% for row in view.body %}\n", 3, "Unexpected end of template"),
+        ("{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}\n", 1, "the template calls itself too deeply"),
+        ("{{ 10 ** 100000000 }}\n", 1, "a number too large for a template"),
+        ("x\n{{ 'x' * 10 ** 9 }}\n", 2, "a text too long for a template"),
+        ("{% for i in range(10**9) %}{% endfor %}\n", 1, "Range too big"),
+        ("x\n{{ '\\udcff' }}\n", None, "surrogates not allowed"),  # found in the text written: no line
+        ("{{ {}['x' * 100000] }}\n", 1, "x" * 250 + "…"),
+    ],
+    ids=["raises", "syntax", "recursion", "power", "repeat", "range", "surrogate", "long-reason"],
+)
+def test_a_template_that_fails_names_its_file_and_line(real_plans, template, line, reason):
+    write_files(real_plans.parent, {"templates/appendix.md.j2": template})
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    where = f"templates/appendix.md.j2:{line}" if line else "templates/appendix.md.j2"
+    assert result.stderr.startswith(f"{where}: template error: "), result.stderr
+    assert reason in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and len(result.stderr) < 500
+
+
+def test_a_template_that_runs_too_long_is_stopped(real_plans, monkeypatch):
+    from dansokh.render import templates
+
+    monkeypatch.setattr(templates, "SECONDS", 2)
+    write_files(
+        real_plans.parent,
+        {"templates/appendix.md.j2": "{{ view.title }}\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"},
+    )
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city"])
+    assert result.exit_code == 1
+    assert result.stderr == "templates/appendix.md.j2: template error: still running after 2 s; it was stopped\n"
+
+
+def test_a_template_that_writes_too_much_is_stopped(real_plans, monkeypatch):
+    from dansokh.render import templates
+
+    monkeypatch.setattr(templates, "OUTPUT_LIMIT", 1_000_000)
+    write_files(
+        real_plans.parent,
+        {"templates/appendix.md.j2": "{% for i in range(100000) %}{{ view.title }}{% endfor %}\n"},
+    )
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-o", "out.md"])
+    assert result.exit_code == 1
+    assert result.stderr == "templates/appendix.md.j2: template error: more than 1.000.000 characters written; it was stopped\n"
+    assert not (real_plans.parent / "out.md").exists()
+
+
+def test_an_interrupted_render_leaves_no_child_behind(monkeypatch):
+    import os
+
+    from dansokh.render import templates
+
+    children = []
+    fork = os.fork
+
+    def forked():
+        pid = fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(templates.os, "fork", forked)
+    monkeypatch.setattr(templates.select, "select", interrupted)
+    env = environment()
+    env.loader.loaders.insert(0, __import__("jinja2").DictLoader({"x.md.j2": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"}))
+    with pytest.raises(KeyboardInterrupt):
+        templates.render_template(env, "x.md.j2")
+    assert children and not Path(f"/proc/{children[0]}").exists()
+
+
+def test_a_report_template_that_fails_names_its_file_and_line(in_tmp):
+    import shutil
+
+    shutil.copytree(ROOT / "examples" / "results-2025", in_tmp / "results")
+    shutil.copytree(PLANS, in_tmp / "plans")
+    write_files(in_tmp, {"templates/report.md.j2": "{{ report.nope }}\n"})
+    result = runner.invoke(app, ["render", "report", "--plan", "long-bien", "--period", "Q1", "--results", "results"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("templates/report.md.j2:1: template error: "), result.stderr
+    assert "nope" in result.stderr
 
 
 # --- XLSX read back cell by cell ----------------------------------------------------------
@@ -438,10 +529,8 @@ def test_html_prints_to_a4_pdf(plan_id, key, tmp_path):
     from pypdf import PdfReader
 
     view = view_of(REAL[plan_id], key)
-    html = tmp_path / f"{view.name}.html"
-    html.write_text(render_text(environment(), "html", view), encoding="utf-8")
-    pdf = tmp_path / f"{view.name}.pdf"
-    html_to_pdf(html, pdf, str(CHROMIUM))
+    pdf = tmp_path / f"{view.name}.pdf"  # as render prints it: the page alone, its policy first
+    pdf.write_bytes(render_pdf(render_text(environment(), "html", view).encode("utf-8")))
     reader = PdfReader(pdf)
     assert len(reader.pages) == PAGES[view.name]
     for page in reader.pages:
@@ -608,8 +697,26 @@ def test_xlsx_keeps_written_figures_where_the_table_does_not_add_up():
     assert sheet.cell(top, 8).value == f"=SUM(H{top + 1}:H{top + 30})"  # the condoms still add up
 
 
+def _vietnamese_serif() -> str | None:
+    """The font of the stylesheet's stack that Chromium sets the text in here, where it has every
+    Vietnamese letter (.ci/run installs Liberation Serif 2); None otherwise."""
+    import shutil
+    import subprocess
+
+    from dansokh.render.pdf import SERIF
+
+    if shutil.which("fc-list") is None:
+        return None
+    for family in SERIF:
+        if subprocess.run(["fc-list", f":family={family}"], capture_output=True, check=False).stdout.strip():
+            found = subprocess.run(["fc-list", f":family={family}:lang=vi"], capture_output=True, check=False)
+            return family if found.stdout.strip() else None
+    return None
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+@pytest.mark.skipif(_vietnamese_serif() is None, reason="no Times New Roman nor Liberation Serif 2 (.ci/run installs fonts-liberation2)")
 def test_render_pdf_writes_a_pdf_without_browser_header_or_footer(real_plans):
     from pypdf import PdfReader
 
@@ -619,6 +726,15 @@ def test_render_pdf_writes_a_pdf_without_browser_header_or_footer(real_plans):
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     assert "file://" not in text and ".html" not in text and "BIỂU GIAO CHỈ TIÊU" in unicodedata.normalize("NFC", text)
+    fonts = {font["/BaseFont"].split("+")[-1] for font in reader.pages[0]["/Resources"]["/Font"].values()}
+    family = _vietnamese_serif()
+    assert all(name.startswith(family.replace(" ", "")) for name in fonts), fonts  # no letter from a fallback font
+    if family != "Times New Roman":
+        note = f"the PDF is set in {family}: Times New Roman is not installed here ({family} has its metrics: lines and pages fall as with Times New Roman)"
+        assert result.stderr == note + "\n"
+        assert reader.metadata.subject == note  # the PDF says it too, under its properties
+    else:
+        assert reader.metadata.subject is None
     assert runner.invoke(app, ["render", "appendix1", "--plan", "city", "-o", "pl1.pdf"]).exit_code == 0
     assert (real_plans.parent / "pl1.pdf").read_bytes().startswith(b"%PDF")
 
@@ -630,3 +746,164 @@ def test_render_pdf_without_chromium_says_how_to_get_it(real_plans, monkeypatch)
     result = runner.invoke(app, ["render", "appendix2", "--plan", "long-bien", "-f", "pdf"])
     assert result.exit_code == 2
     assert "apt-get install chromium" in result.output
+
+
+# --- a repository's template printed to PDF -----------------------------------------------
+
+HOSTILE_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{{ view.title }}</title></head><body>
+<p>{{ view.title }}</p>
+<iframe src="file:///etc/passwd" width="600" height="300"></iframe>
+<object data="file:///etc/passwd" type="text/plain" width="600" height="200"></object>
+<embed src="file:///etc/passwd" type="text/plain" width="600" height="200">
+<img src="file:///etc/passwd"><link rel="stylesheet" href="file:///etc/passwd">
+<iframe srcdoc="<iframe src='file:///etc/passwd'></iframe>"></iframe>
+<p id="x">NO SCRIPT RAN</p>
+<script>document.write("A SCRIPT RAN"); document.getElementById("x").textContent = "A SCRIPT RAN"</script>
+<img src="x" onerror="document.body.textContent = 'A HANDLER RAN'">
+</body></html>
+"""
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+def test_a_repository_template_cannot_read_files_or_run_scripts_in_the_pdf(real_plans):
+    from pypdf import PdfReader
+
+    write_files(real_plans.parent, {"templates/appendix.html.j2": HOSTILE_PAGE})
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-f", "pdf", "-o", "bieu.pdf"])
+    assert result.exit_code == 0, result.output
+    text = "".join(page.extract_text() for page in PdfReader(real_plans.parent / "bieu.pdf").pages)
+    assert "NO SCRIPT RAN" in text
+    assert "root:" not in text and "SCRIPT RAN" not in text.replace("NO SCRIPT RAN", "") and "HANDLER" not in text
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+def test_a_template_that_redirects_to_a_file_prints_nothing_of_it(real_plans):
+    page = '<!DOCTYPE html><html><head><meta http-equiv="refresh" content="0;url=file:///etc/passwd"></head><body>x</body></html>'
+    write_files(real_plans.parent, {"templates/appendix.html.j2": page})
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-f", "pdf", "-o", "bieu.pdf"])
+    assert "root:" not in result.output
+    if result.exit_code == 0:
+        from pypdf import PdfReader
+
+        assert "root:" not in "".join(p.extract_text() for p in PdfReader(real_plans.parent / "bieu.pdf").pages)
+    else:
+        assert result.exit_code == 1 and result.stderr.startswith("printing to PDF failed: ")
+
+
+def test_the_policy_comes_before_anything_of_the_page():
+    from dansokh.render.pdf import META, with_policy
+
+    assert with_policy(b"<!DOCTYPE html>\n<html><iframe>") == b"<!DOCTYPE html>" + META + b"\n<html><iframe>"
+    assert with_policy(b"\xef\xbb\xbf <!doctype HTML><p>") == b"\xef\xbb\xbf <!doctype HTML>" + META + b"<p>"
+    assert with_policy(b"<iframe src=x></iframe><!DOCTYPE html>") == META + b"<iframe src=x></iframe><!DOCTYPE html>"
+    assert with_policy(b"<!-- x --><!DOCTYPE html>") == META + b"<!-- x --><!DOCTYPE html>"
+    assert b"default-src 'none'; style-src 'unsafe-inline'; img-src data:" in META
+
+
+def test_chromium_runs_without_its_sandbox_only_as_root(monkeypatch, tmp_path):
+    from dansokh.render import pdf
+
+    seen = []
+    monkeypatch.setattr(pdf, "_run", lambda command, seconds, folder: (seen.append(command), (0, ""))[1])
+    for uid, sandboxed in ((1000, True), (0, False)):
+        monkeypatch.setattr(pdf.os, "geteuid", lambda uid=uid: uid)
+        seen.clear()
+        (tmp_path / "a.pdf").write_bytes(b"%PDF")
+        pdf.html_to_pdf(tmp_path / "a.html", tmp_path / "a.pdf", "chromium")
+        assert ("--no-sandbox" not in seen[0]) == sandboxed
+        assert not any("allow-file-access" in switch for switch in seen[0])
+
+
+def test_a_print_that_does_not_end_is_stopped_with_all_it_started(tmp_path):
+    import time
+
+    from dansokh.render.pdf import html_to_pdf
+
+    browser = tmp_path / "browser"
+    browser.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {tmp_path}/child\nsleep 300\n", encoding="utf-8")
+    browser.chmod(0o755)
+    (tmp_path / "a.html").write_text("<p>x</p>", encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"^Chromium was still printing after 1 s; it was stopped$"):
+        html_to_pdf(tmp_path / "a.html", tmp_path / "a.pdf", str(browser), timeout=1)
+    child = int((tmp_path / "child").read_text())
+    for _ in range(50):  # the kill is sent; the child is gone once the system has reaped it
+        if not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the browser's child outlived the print")
+
+
+@pytest.mark.parametrize(
+    ("installed", "note"),
+    [
+        ({":family=Times New Roman", ":family=Times New Roman:lang=vi"}, None),
+        (
+            {":family=Liberation Serif", ":family=Liberation Serif:lang=vi"},
+            "the PDF is set in Liberation Serif: Times New Roman is not installed here (Liberation Serif has its"
+            " metrics: lines and pages fall as with Times New Roman)",
+        ),
+        (
+            {":family=Liberation Serif"},
+            "the PDF is set in Liberation Serif, which has no Vietnamese letters: their marks come from another"
+            " font (Debian/Ubuntu: apt-get install fonts-liberation2)",
+        ),
+        (
+            set(),
+            "the PDF is set in another serif font: neither Times New Roman nor Liberation Serif is installed here,"
+            " so lines and pages may fall differently (Debian/Ubuntu: apt-get install fonts-liberation2)",
+        ),
+    ],
+    ids=["times", "liberation", "liberation-1", "none"],
+)
+def test_the_font_a_pdf_is_set_in_is_told_when_it_is_not_times(monkeypatch, installed, note):
+    from dansokh.render import pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: "/usr/bin/" + name)
+    monkeypatch.setattr(pdf, "_families", lambda pattern: pattern in installed)
+    assert pdf.font_note() == note
+
+
+def test_render_pdf_says_which_font_on_standard_error(real_plans, monkeypatch):
+    from dansokh.render import pdf
+
+    monkeypatch.setattr(pdf, "render_pdf", lambda html: b"%PDF-1.4 a pdf")
+    monkeypatch.setattr(pdf, "font_note", lambda: "the PDF is set in X")
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-f", "pdf", "-o", "bieu.pdf"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "the PDF is set in X\n"
+    assert result.stdout == "bieu.pdf\n"
+    result = runner.invoke(app, ["render", "report", "--plan", "long-bien", "--period", "Q1", "-f", "pdf", "-o", "r.pdf"])
+    assert result.stderr.endswith("the PDF is set in X\n"), result.output
+
+
+def test_ci_installs_the_fonts_the_pdfs_need():
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    install = next(i for i, line in enumerate(lines) if "apt-get install" in line and "fonts-liberation2" in line)
+    assert install < len(lines) - 1
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+def test_the_font_note_goes_into_the_pdfs_properties_whatever_its_title(real_plans, monkeypatch):
+    from pypdf import PdfReader
+
+    from dansokh.render import pdf
+
+    title = "Biểu ) >> endobj trailer <</Size 1>> startxref 0 %%EOF ( \\ ("
+    monkeypatch.setattr(pdf, "font_note", lambda: "Phông: Liberation Serif")
+    write_files(real_plans.parent, {"templates/appendix.html.j2": f"<!DOCTYPE html><html><head><title>{title}</title></head><body>x</body></html>"})
+    result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-f", "pdf", "-o", "bieu.pdf"])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(real_plans.parent / "bieu.pdf", strict=True)
+    assert reader.metadata.subject == "Phông: Liberation Serif"
+    assert reader.metadata.title == title
+    assert len(reader.pages) == 1 and reader.pages[0].extract_text().strip() == "x"
+
+
+def test_a_pdf_not_as_chromium_writes_it_is_left_as_it_is():
+    from dansokh.render.pdf import with_subject
+
+    for data in (b"", b"%PDF-1.4\n", b"%PDF-1.4\ntrailer\n<</Size 3>>\nstartxref\n9\n%%EOF\n",
+                 b"%PDF-1.4\n1 0 obj\n<</Title (a\ntrailer\n<</Size 3 /Root 2 0 R /Info 1 0 R>>\nstartxref\n9\n%%EOF\n"):
+        assert with_subject(data, "x") == data

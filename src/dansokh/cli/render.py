@@ -14,7 +14,7 @@ import typer
 
 from .. import config
 from ..i18n import N_, _, ngettext
-from .app import app, fail, named_plan
+from .app import app, fail, named_plan, say
 
 if TYPE_CHECKING:
     from ..cascade.repository import LoadedPlan, Repository
@@ -100,6 +100,16 @@ def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: 
 def is_folder(output: str) -> bool:
     """``-o out/`` always names a folder (a Path forgets the slash, so the text is asked)."""
     return output.endswith(("/", "\\")) or os.path.isdir(output)  # False, not an error, for a name too long
+
+
+def tell_font(fmt: str) -> None:
+    """For a PDF, the font it is set in where that is not Times New Roman (on standard error)."""
+    if fmt == "pdf":
+        from ..render.pdf import font_note
+
+        note = font_note()
+        if note:
+            say(note)
 
 
 def format_for(output: str | None, fmt: Format | None) -> Format:
@@ -192,13 +202,11 @@ def render_command(
 
         return render_report_command(plan, period, output_format, output, plans, results, year, allow_errors)
     # imported here, not above: `dansokh --help` should not pay for what this command needs
-    from jinja2 import TemplateError
-    from jinja2.exceptions import SecurityError
 
     from ..check.run import load_repository
     from ..render.formats import render_bytes
     from ..render.pdf import NoChromium
-    from ..render.templates import environment, user_template_dirs
+    from ..render.templates import TemplateFailure, environment, user_template_dirs
     from ..report.safe import Console, terminal_text
     from ..write.output import OutputRefused, check_outputs, write_output
 
@@ -229,13 +237,8 @@ def render_command(
             raise fail(str(error), 2) from None
         except (RuntimeError, subprocess.TimeoutExpired) as error:
             raise fail(_("printing to PDF failed: {reason}").format(reason=error), 1) from None
-        except (TemplateError, SecurityError) as error:
-            if getattr(error, "lineno", None):
-                message = _("template error ({file}:{line}): {reason}")
-            else:
-                message = _("template error: {reason}")
-            where = {"file": getattr(error, "filename", None), "line": getattr(error, "lineno", None)}
-            raise fail(message.format(reason=error, **where), 1) from None
+        except TemplateFailure as error:
+            raise fail(str(error), 1) from None
     if paths is None:
         sys.stdout.write("\n".join(data.decode("utf-8") for data in rendered))
         sys.stdout.flush()
@@ -246,3 +249,4 @@ def render_command(
         except OutputRefused as error:
             raise fail(str(error), 2) from None
         print(terminal_text(str(path)))
+    tell_font(fmt.value)

@@ -297,18 +297,15 @@ def render_report_command(
     """``dansokh render report --plan UNIT --period P``: the result report of a unit for a period."""
     from ..cascade.progress import PaceError, progress, read_pace
 
-    from jinja2 import TemplateError
-    from jinja2.exceptions import SecurityError
-
     from .. import config
     from ..read.discover import display_path
     from ..render.formats import Format
     from ..render.report import render_report_bytes
     from ..render.report_view import build_report
     from ..render.pdf import NoChromium
-    from ..render.templates import environment, user_template_dirs
+    from ..render.templates import TemplateFailure, environment, user_template_dirs
     from ..write.output import OutputRefused, check_outputs, write_output
-    from .render import RenderError, format_for, is_folder
+    from .render import RenderError, format_for, is_folder, tell_font
 
     if period is None:
         raise fail(_("render report: give --period (Q1, Q2, Q3, Q4 or Y)"))
@@ -351,8 +348,8 @@ def render_report_command(
         raise fail(str(error), 2) from None
     except (RuntimeError, subprocess.TimeoutExpired) as error:
         raise fail(_("printing to PDF failed: {reason}").format(reason=error), 1) from None
-    except (TemplateError, SecurityError) as error:
-        raise fail(_("template error: {reason}").format(reason=error), 1) from None
+    except TemplateFailure as error:
+        raise fail(str(error), 1) from None
     if path is None:
         sys.stdout.write(data.decode("utf-8"))
         return
@@ -361,3 +358,4 @@ def render_report_command(
     except OutputRefused as error:
         raise fail(_("--output: {reason}").format(reason=error)) from None
     print(display_path(path))
+    tell_font(fmt.value)

@@ -2,11 +2,24 @@
 
 Printing from a browser's own dialog adds its header, its footer and the file's path unless the
 officer unticks them each time; headless Chromium prints the page as the stylesheet lays it
-out (A4, the decree's margins, page numbers from the second page), with nothing added."""
+out (A4, the decree's margins, page numbers from the second page), with nothing added.
+
+The page may come from a repository's own template, so it is printed as untrusted: alone in a
+temporary folder, with a Content-Security-Policy (:data:`POLICY`) put at the top of its head
+that blocks scripts, frames, objects and every load but inline styles and ``data:`` images
+(a template's ``<iframe src="file:///etc/passwd">`` prints an empty frame), with a fresh
+profile, without ``--allow-file-access-from-files``, and stopped with everything it started
+after ``SECONDS``.  Chromium's sandbox stays on, except for root, where Chromium refuses to
+start with it (``--no-sandbox`` then; the policy still holds).  Chromium's own switch for
+scripts (``--blink-settings=scriptEnabled=false``) is not used: with it Chromium 156 prints
+nothing at all; the policy's ``default-src 'none'`` blocks every script instead."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -14,6 +27,14 @@ from pathlib import Path
 from ..i18n import _
 
 CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+SECONDS = 120  # a print's time; an appendix takes about two seconds
+POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+META = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'.encode("ascii")
+# a doctype first (after a byte-order mark or white space) keeps the page in standards mode; the
+# policy goes right after it, before anything else of the page
+DOCTYPE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n\f]*<!doctype[^<>]*>", re.IGNORECASE)
+# the fonts of the stylesheet's stack for the text (templates/appendix.css.j2), in its order
+SERIF = ("Times New Roman", "Liberation Serif")
 
 
 def find_chromium() -> str | None:
@@ -28,8 +49,17 @@ class NoChromium(RuntimeError):
     """PDF was asked for where no Chromium is installed."""
 
 
-def render_pdf(html: bytes, timeout: float = 120) -> bytes:
-    """The PDF of a rendered HTML appendix."""
+def with_policy(html: bytes) -> bytes:
+    """The page with :data:`POLICY` as the first element of its head: nothing of the page comes
+    before it, so nothing loads before it is in force (a second policy of the page can only
+    narrow it)."""
+    found = DOCTYPE.match(html)
+    at = found.end() if found else 0
+    return html[:at] + META + html[at:]
+
+
+def render_pdf(html: bytes, timeout: float | None = None) -> bytes:
+    """The PDF of a rendered HTML page, printed as untrusted (the module's docstring)."""
     browser = find_chromium()
     if browser is None:
         raise NoChromium(
@@ -40,34 +70,155 @@ def render_pdf(html: bytes, timeout: float = 120) -> bytes:
             )
         )
     with tempfile.TemporaryDirectory(prefix="dansokh-pdf-") as folder:
-        page, pdf = Path(folder) / "appendix.html", Path(folder) / "appendix.pdf"
-        page.write_bytes(html)
+        pages, prints = Path(folder) / "page", Path(folder) / "print"
+        pages.mkdir()
+        prints.mkdir()
+        page, pdf = pages / "appendix.html", prints / "appendix.pdf"
+        page.write_bytes(with_policy(html))
         html_to_pdf(page, pdf, browser, timeout)
-        return pdf.read_bytes()
+        printed = pdf.read_bytes()
+    note = font_note()
+    return with_subject(printed, note) if note else printed
 
 
-def html_to_pdf(html: Path, pdf: Path, chromium: str | None = None, timeout: float = 120) -> None:
+def with_subject(pdf: bytes, subject: str) -> bytes:
+    """The PDF with ``subject`` as its document information's Subject (what a PDF reader shows
+    under the document's properties), by an incremental update: its Info dictionary written again
+    with the Subject added, a cross-reference section for it and a trailer pointing back at the
+    old one.  A PDF whose trailer or Info dictionary is not as Chromium writes them is returned as
+    it is."""
+    trailer = pdf.rfind(b"trailer")
+    found = re.match(rb"trailer\s*<<(.*?)>>\s*startxref\s+(\d+)\s+%%EOF\s*\Z", pdf[trailer:], re.DOTALL) if trailer >= 0 else None
+    if found is None:
+        return pdf
+    fields, previous = found.group(1), int(found.group(2))
+    size, root, info = (re.search(pattern, fields) for pattern in (rb"/Size\s+(\d+)", rb"/Root\s+(\d+\s+\d+)\s+R", rb"/Info\s+(\d+)\s+(\d+)\s+R"))
+    if size is None or root is None or info is None:
+        return pdf
+    number, generation = int(info.group(1)), int(info.group(2))
+    start = re.compile(rb"(?<![0-9])%d\s+%d\s+obj\s*<<" % (number, generation)).search(pdf)
+    end = _dictionary_end(pdf, start.end()) if start else None
+    if end is None:
+        return pdf
+    body = re.sub(rb"/Subject\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", b"", pdf[start.end() : end])
+    text = b"<FEFF" + subject.encode("utf-16-be").hex().upper().encode("ascii") + b">"
+    update = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offset = len(update)
+    update += b"%d %d obj\n<<%s\n/Subject %s>>\nendobj\n" % (number, generation, body, text)
+    xref = len(update)
+    update += b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d %05d n \n" % (number, offset, generation)
+    update += b"trailer\n<</Size %s\n/Root %s R\n/Info %d %d R\n/Prev %d>>\nstartxref\n%d\n%%%%EOF\n" % (
+        size.group(1), root.group(1), number, generation, previous, xref)
+    return bytes(update)
+
+
+def _dictionary_end(pdf: bytes, at: int) -> int | None:
+    """Where the dictionary whose ``<<`` ends just before ``at`` closes (the offset of its ``>>``),
+    reading strings, escapes and nested dictionaries as PDF does; None if it does not close."""
+    depth, i = 1, at
+    while i < len(pdf):
+        if pdf[i : i + 1] == b"(":
+            nesting, i = 1, i + 1
+            while i < len(pdf) and nesting:
+                char = pdf[i : i + 1]
+                i += 2 if char == b"\\" else 1
+                nesting += {b"(": 1, b")": -1}.get(char, 0)
+            continue
+        if pdf[i : i + 2] == b"<<":
+            depth, i = depth + 1, i + 2
+            continue
+        if pdf[i : i + 2] == b">>":
+            depth -= 1
+            if depth == 0:
+                return i
+            i += 2
+            continue
+        i += 1
+    return None
+
+
+def html_to_pdf(html: Path, pdf: Path, chromium: str | None = None, timeout: float | None = None) -> None:
     """Print ``html`` to ``pdf`` as Chromium's print preview would, without its own header and footer."""
     browser = chromium or find_chromium()
     if browser is None:
         raise FileNotFoundError(_("chromium is not installed"))
+    seconds = SECONDS if timeout is None else timeout
     with tempfile.TemporaryDirectory(prefix="dansokh-chromium-") as profile:
-        command = [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-pdf-header-footer",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            f"--print-to-pdf={pdf}",
-            html.resolve().as_uri(),
-        ]
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    if completed.returncode != 0 or not pdf.exists():
-        raise RuntimeError(
-            _("chromium failed ({status}): {output}").format(status=completed.returncode, output=completed.stderr[-2000:])
-        )
+        command = [browser, "--headless", *sandbox_switches(), *SWITCHES, f"--user-data-dir={profile}",
+                   f"--print-to-pdf={pdf}", html.resolve().as_uri()]
+        status, output = _run(command, seconds, Path(profile))
+    if status is None:
+        raise RuntimeError(_("Chromium was still printing after {seconds} s; it was stopped").format(seconds=seconds))
+    if status != 0 or not pdf.exists():
+        raise RuntimeError(_("chromium failed ({status}): {output}").format(status=status, output=output[-2000:]))
+
+
+SWITCHES = (
+    "--disable-gpu",
+    "--no-pdf-header-footer",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-extensions",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+def sandbox_switches() -> list[str]:
+    """``--no-sandbox`` for root only, where Chromium will not start with its sandbox."""
+    return ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+
+
+def _run(command: list[str], seconds: float, folder: Path) -> tuple[int | None, str]:
+    """The exit status and the tail of the error output of ``command``; ``None`` for a run
+    stopped after ``seconds``, with every process it started (its own session, killed whole:
+    Chromium's renderers would otherwise outlive it)."""
+    log = folder / "chromium.log"
+    with open(log, "wb") as errors:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
+                                   start_new_session=True)
+        try:
+            status: int | None = process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            status = None
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # what it left behind, or all of it
+            except (ProcessLookupError, PermissionError):
+                pass
+            process.wait()
+    return status, log.read_bytes()[-4000:].decode("utf-8", errors="replace")
+
+
+def _families(pattern: str) -> bool:
+    """Whether fontconfig knows a font matching ``pattern`` (``fc-list``)."""
+    try:
+        found = subprocess.run(["fc-list", pattern, "family"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(found.stdout.strip())
+
+
+def font_note() -> str | None:
+    """What an officer should know of the font a PDF is set in here, or ``None`` where Times New
+    Roman with its Vietnamese letters is installed (or where ``fc-list`` cannot say)."""
+    if shutil.which("fc-list") is None:
+        return None
+    for family in SERIF:
+        if not _families(f":family={family}"):
+            continue
+        if not _families(f":family={family}:lang=vi"):
+            return _(
+                "the PDF is set in {family}, which has no Vietnamese letters: their marks come from another"
+                " font (Debian/Ubuntu: apt-get install fonts-liberation2)"
+            ).format(family=family)
+        if family == SERIF[0]:
+            return None
+        return _(
+            "the PDF is set in {family}: Times New Roman is not installed here ({family} has its metrics:"
+            " lines and pages fall as with Times New Roman)"
+        ).format(family=family)
+    return _(
+        "the PDF is set in another serif font: neither Times New Roman nor Liberation Serif is installed here,"
+        " so lines and pages may fall differently (Debian/Ubuntu: apt-get install fonts-liberation2)"
+    )

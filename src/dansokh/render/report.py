@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .formats import Format
 from .report_view import ResultReport
+from .templates import render_template
 from .xlsx import FONT, MM, put_number, put_text, write_sheet
 
 TEMPLATES = {"md": "report.md.j2", "html": "report.html.j2"}
@@ -38,7 +39,7 @@ CHILD_COLUMNS = ("Đạt", "Đúng tiến độ", "Chậm, chưa đạt", "Chưa
 def render_report_bytes(report: ResultReport, fmt: Format | str, env: SandboxedEnvironment) -> bytes:
     fmt = Format(fmt)
     if fmt in (Format.md, Format.html):
-        return env.get_template(TEMPLATES[fmt.value]).render(view=report.view, report=report, months=list(range(1, 13))).encode("utf-8")
+        return render_template(env, TEMPLATES[fmt.value], view=report.view, report=report, months=list(range(1, 13))).encode("utf-8")
     if fmt is Format.pdf:
         from .pdf import render_pdf
 
