@@ -181,6 +181,44 @@ def test_a_proposal_is_never_written_over_a_plan_nor_into_what_is_no_folder(refo
     assert city.read_bytes() == before and (reform / "a-file").read_text(encoding="utf-8") == "x"
 
 
+def _example_crosswalk(name: str) -> Crosswalk:
+    from ruamel.yaml import YAML
+
+    text = (EXAMPLE / "plans" / "crosswalks" / f"{name}.yaml").read_text(encoding="utf-8")
+    return Crosswalk.model_validate(YAML(typ="safe").load(text))
+
+
+# each old ward's made-up population, as the example has always had it (only the split changed)
+WARDS = {
+    "ngoc-thuy": 35500, "ngoc-lam": 21500, "bo-de": 38000, "phuong-long-bien": 19800, "thuong-thanh": 28600,
+    "duc-giang": 33400, "viet-hung": 27300, "giang-bien": 25100, "phuc-dong": 26200, "gia-thuy": 22700,
+    "phuc-loi": 24800, "thach-ban": 31200, "cu-khoi": 12600,
+}
+
+
+def test_the_example_gives_every_part_of_a_divided_ward_an_equal_share_of_its_people():
+    """ILLUSTRATIVE populations: nothing in them favours the part the library lists first (the new unit
+    holding the old ward's geocoded point): each part holds an equal share, in whole people, and the
+    people a ward leaves over when it does not divide evenly go to the parts listed after the first."""
+    walk = _example_crosswalk("long-bien-2025-2026")
+    assert {entry.old: sum(p.population or 0 for p in entry.parts) for entry in walk.units} == WARDS
+    sums: dict[str, int] = {}
+    for entry in walk.units:
+        populations = [part.population for part in entry.parts]
+        assert all(isinstance(p, int) for p in populations), entry.old
+        share, left = divmod(WARDS[entry.old], len(populations))
+        assert populations == [share] * (len(populations) - left) + [share + 1] * left, entry.old
+        for part in entry.parts:
+            sums[part.unit] = sums.get(part.unit, 0) + part.population  # type: ignore[operator]
+    ngoc_thuy = next(entry for entry in walk.units if entry.old == "ngoc-thuy")
+    assert [(p.unit, p.population) for p in ngoc_thuy.parts] == [("hong-ha-00097", 17750), ("bo-de-00118", 17750)]
+    # Hà Nội's crosswalk gives quận Long Biên's parts the sums of its wards' parts
+    city = _example_crosswalk("ha-noi-2025-2026")
+    long_bien = next(entry for entry in city.units if entry.old == "long-bien")
+    assert {p.unit: p.population for p in long_bien.parts} == sums
+    assert sum(sums.values()) == sum(WARDS.values()) == 346700
+
+
 def _skeleton(text: str) -> list[str]:
     """A crosswalk without its comments, its shares and how they were decided."""
     lines = []
