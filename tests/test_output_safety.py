@@ -182,8 +182,8 @@ def test_crosswalk_carry_csv_writes_sources_that_a_spreadsheet_would_run_as_text
     result = cli("crosswalk", "--carry", "long-bien", "--indicator", "new_users_iud", "-f", "csv")
     assert result.exit_code == 0, result.output
     sources = {row["unit"]: row["sources"] for row in _csv(result.stdout)}
-    assert sources["long-bien-00145"].startswith("'@SUM(1) (15%) + Long Biên (85%)")
-    assert sources["hong-ha-00097"] == "Ngọc Thụy (85%) + @SUM(1) (15%)"  # the @ is not first: a plain text
+    assert sources["long-bien-00145"].startswith("'@SUM(1) (33.3%) + Long Biên (50%)")
+    assert sources["hong-ha-00097"] == "Ngọc Thụy (50%) + @SUM(1) (33.3%)"  # the @ is not first: a plain text
 
 
 def test_indicators_csv_writes_names_that_a_spreadsheet_would_run_as_text(in_tmp):
@@ -261,7 +261,7 @@ def test_the_text_table_shows_the_names_escaped(hostile):
     for shown in ('=HYPERLINK("http://x")', "Việt\\n::error ::owned", ":cross_mark: Giang", "Phúc\\u200dĐồng", "Gia \\u202eThụy"):
         assert f"long-bien  Phụ lục 2  {shown} " in out
     out = cli("crosswalk", "--carry", "long-bien", "--indicator", "new_users_iud").stdout
-    assert "  Việt Hưng: Thượng Thanh (85%) + <img src=x onerror=alert(1)> <!-- c (85%) + Việt\\n::error ::owned (85%)" in out
+    assert "  Việt Hưng: Thượng Thanh (50%) + <img src=x onerror=alert(1)> <!-- c (50%) + Việt\\n::error ::owned (50%)" in out
 
 
 def test_rich_markup_in_a_name_is_text(hostile):
