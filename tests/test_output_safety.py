@@ -446,3 +446,82 @@ def test_the_diff_of_a_change_shows_a_comments_direction_override_as_an_escape(r
     assert "-    value: 80         # năm trước: 90 \\u202e09 :cross_mark:" in result.stdout.splitlines()
     assert "+    value: 87         # năm trước: 90 \\u202e09 :cross_mark:" in result.stdout.splitlines()
     assert _unsafe_lines(result.stdout) == []
+
+
+# --- rendered documents: Markdown and Excel -------------------------------------------------------
+
+LINK = "[bấm](javascript:alert(1))"
+
+
+@pytest.fixture
+def hostile_texts(hostile: Path) -> Path:
+    """The hostile wards, and a schedule text of Phụ lục 3 holding a link, a pipe and a line break."""
+    plan = hostile / "plans" / "2025" / "long-bien.yaml"
+    text = plan.read_text(encoding="utf-8")
+    old = 'time: "Tháng 6/2025"'
+    text, count = text.replace(old, "time: " + json.dumps(LINK + " | a\nb", ensure_ascii=False)), text.count(old)
+    assert count == 1
+    plan.write_text(text, encoding="utf-8")
+    return hostile
+
+
+_CELL_BORDER = re.compile(r"(?<!\\)\|")
+
+
+def _table_rows(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if line.startswith("|")]
+
+
+def test_render_md_shows_html_links_and_pipes_in_plan_text_as_text(hostile_texts):
+    result = cli("render", "all", "--plan", "long-bien", "--year", "2025", "-f", "md")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "<img" not in out and "<!--" not in out and not re.search(r"(?<!\\)\]\(", out)  # no link
+    assert "| &lt;img src=x onerror=alert(1)&gt; &lt;!-- c |" in out
+    assert "\\[bấm\\](javascript:alert(1)) \\| a b" in out  # the link is text, the pipe no column, the line break a blank
+    assert "Việt ::error ::owned" in out
+    rows = _table_rows(out)
+    at = next(i for i, line in enumerate(rows) if "bấm" in line)
+    assert len(_CELL_BORDER.findall(rows[at])) == len(_CELL_BORDER.findall(rows[at - 1])) == 6  # five columns
+    assert "'=HYPERLINK" not in out  # Markdown is not a spreadsheet: the name as it is
+    assert '=HYPERLINK("http:&#8203;//x")' in out
+
+
+def test_render_report_md_shows_unit_names_as_text(hostile):
+    result = cli("render", "report", "--plan", "long-bien", "--period", "Q2", "--results", "results", "-f", "md")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "<img" not in out and "<!--" not in out
+    assert "&lt;img src=x onerror=alert(1)&gt; &lt;!-- c" in out
+
+
+def test_the_results_form_writes_text_starting_with_a_formula_character_as_text():
+    import io
+    import zipfile
+    from decimal import Decimal
+
+    import openpyxl
+
+    from dansokh.render.form import FormLine, FormSpec, render_form
+
+    spec = FormSpec("ngoc-lam", "=cmd|' /C calc'!A0", 2025, "Q2", None, [
+        FormLine("new_users_iud", "@SUM(1)", "người", Decimal(5)),
+        FormLine("new_users_implant", "+1+1", "người", Decimal(5)),
+    ])
+    data = render_form(spec)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")]
+    assert len(sheets) == 2 and not any("<f>" in sheet for sheet in sheets)  # no formula, the hidden sheet too
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Biểu mẫu"]
+    cells = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    assert (cells["=cmd|' /C calc'!A0 (ngoc-lam)"], cells["@SUM(1)"], cells["+1+1"]) == ("s", "s", "s")
+
+
+def test_render_xlsx_writes_a_name_starting_with_an_equals_sign_as_text(hostile):
+    import openpyxl
+
+    result = cli("render", "appendix2", "--plan", "long-bien", "--year", "2025", "-o", "a2.xlsx")
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(hostile / "a2.xlsx").active
+    cells = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    assert (cells['=HYPERLINK("http://x")'], cells["@SUM(1)"], cells["-2+3"]) == ("s", "s", "s")
