@@ -525,3 +525,42 @@ def test_render_xlsx_writes_a_name_starting_with_an_equals_sign_as_text(hostile)
     sheet = openpyxl.load_workbook(hostile / "a2.xlsx").active
     cells = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
     assert (cells['=HYPERLINK("http://x")'], cells["@SUM(1)"], cells["-2+3"]) == ("s", "s", "s")
+
+
+# --- file names given on the command line, echoed -----------------------------------------------
+
+ODD = "a\x1b[2Jb\n::error ::owned "  # ESC, a line break and a workflow command in a file name
+ODD_SHOWN = "a\\x1b[2Jb\\n::error ::owned "
+
+
+def _filled_form(name: str) -> None:
+    import openpyxl
+
+    assert cli("form", "Ngọc Thụy", "--period", "Q1", "--year", "2025", "-o", name).exit_code == 0
+    book = openpyxl.load_workbook(name)
+    book.worksheets[0]["C6"] = "08/04/2025"
+    book.save(name)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["form", "Ngọc Thụy", "--period", "Q1", "--year", "2025", "-o", ODD + ".xlsx"], ODD_SHOWN + ".xlsx"),
+        (["import", "form.xlsx", "-o", ODD + ".yaml"], f"wrote {ODD_SHOWN}.yaml"),
+        (["render", "report", "--plan", "long-bien", "--period", "Q2", "--results", "results", "-o", ODD + ".md"], ODD_SHOWN + ".md"),
+        (["render", "appendix2", "--plan", "long-bien", "--year", "2025", "-o", ODD + ".md"], ODD_SHOWN + ".md"),
+        # a plan file's name holding a control is Y012: nothing written, the name escaped in each line
+        (["new", "--from", "long-bien", "--unit", "bo-de", "-o", ODD + ".yaml"], "not written: the new plan would not validate (the errors above)"),
+    ],
+    ids=lambda v: v[0] if isinstance(v, list) else "",
+)
+def test_a_file_name_given_on_the_command_line_is_echoed_escaped(hostile, args, said):
+    if args[0] == "import":
+        _filled_form("form.xlsx")
+    result = cli(*args)
+    assert result.exit_code == (1 if args[0] == "new" else 0), result.output
+    assert (result.stderr if args[0] == "new" else result.stdout).splitlines()[-1] == said
+    assert _unsafe_lines(result.stdout) == [] and _unsafe_lines(result.stderr) == []
+    assert Path(args[-1]).is_file() == (args[0] != "new")
+    if args[0] == "new":
+        assert result.stdout.startswith(f"{ODD_SHOWN}.yaml:1:1: Y012 the file's name holds U+001B (a control character)")

@@ -66,7 +66,9 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
         raise fail(str(error), 1) from None
     except OSError as error:
         raise fail(_("cannot write {path}: {reason}").format(path=shown, reason=error.strerror or error), 1) from None
-    print(_("wrote {file} (plan {id}, {year})").format(file=shown, id=draft.plan_id, year=draft.year))
+    from ..report.safe import terminal_text
+
+    print(_("wrote {file} (plan {id}, {year})").format(file=terminal_text(shown), id=draft.plan_id, year=draft.year))
     return 0
 
 

@@ -233,7 +233,9 @@ def form_command(
         write_output(path, render_form(spec), read)
     except OutputRefused as error:
         raise fail(_("--output: {reason}").format(reason=error)) from None
-    print(path)
+    from ..report.safe import terminal_text
+
+    print(terminal_text(str(path)))
 
 
 @app.command("import", help=N_("Read a filled results form into a result file, reporting every problem at its cell."))
@@ -251,7 +253,7 @@ def import_command(
 
     from ..read.discover import display_path
     from ..read.form import read_form
-    from ..report.safe import Console
+    from ..report.safe import Console, terminal_text
     from ..write.form_import import result_from_form
     from ..write.atomic import WriteRefused
     from ..write.output import OutputRefused, check_outputs
@@ -287,7 +289,7 @@ def import_command(
         "replaced": _("replaced {path}"),
         "unchanged": _("{path} already holds these figures; nothing to write"),
     }
-    print(messages[written.status].format(path=display_path(path)))
+    print(messages[written.status].format(path=terminal_text(display_path(path))))
 
 
 def render_report_command(
@@ -307,6 +309,7 @@ def render_report_command(
     from ..render.report_view import build_report
     from ..render.pdf import NoChromium
     from ..render.templates import environment, user_template_dirs
+    from ..report.safe import terminal_text
     from ..write.output import OutputRefused, check_outputs, write_output
     from .render import RenderError, format_for, is_folder
 
@@ -360,4 +363,4 @@ def render_report_command(
         write_output(path, data)  # checked against the files read, above
     except OutputRefused as error:
         raise fail(_("--output: {reason}").format(reason=error)) from None
-    print(display_path(path))
+    print(terminal_text(display_path(path)))
