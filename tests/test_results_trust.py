@@ -5,6 +5,10 @@ which refuse figures with errors unless --allow-errors, and then say so on the p
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -224,6 +228,30 @@ def test_progress_with_allow_errors_shows_them_and_says_so_first(spoiled):
     assert first.startswith("Warning: ") and "errors in the results or plans these figures come from (--allow-errors)" in first
     json = runner.invoke(app, ["--lang", "en", "progress", "long-bien", "--period", "Q2", "--results", "results", "--allow-errors", "-f", "json"])
     assert json.exit_code == 0 and json.stdout.startswith("[") and "Warning: " in json.stderr
+
+
+def test_progress_json_and_csv_with_allow_errors_say_so_in_the_output_itself(spoiled):
+    args = ["--lang", "en", "progress", "long-bien", "--period", "Q2", "--results", "results", "--allow-errors"]
+    table = runner.invoke(app, args)
+    count = int(re.search(r"Warning: ([0-9]+) errors? ", table.stdout).group(1))
+    assert count >= 1
+    result = runner.invoke(app, [*args, "-f", "json"])
+    assert result.exit_code == 0
+    (document,) = json.loads(result.stdout)  # one valid document
+    assert document["errors"] == count
+    result = runner.invoke(app, [*args, "-f", "csv"])
+    assert result.exit_code == 0
+    header, *rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert header[0] == "errors" and rows and {row[0] for row in rows} == {str(count)}
+    assert all(len(row) == len(header) for row in rows)  # every row as wide as the header
+
+
+def test_progress_json_and_csv_without_errors_say_zero(spoiled):
+    args = ["--lang", "en", "progress", "gia-lam", "--period", "Q1", "--results", "results"]
+    (document,) = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    assert document["errors"] == 0
+    header, *rows = list(csv.reader(io.StringIO(runner.invoke(app, [*args, "-f", "csv"]).stdout)))
+    assert header[0] == "errors" and rows and {row[0] for row in rows} == {"0"}
 
 
 def test_errors_elsewhere_do_not_stop_a_units_progress(spoiled):

@@ -194,11 +194,11 @@ def progress_command(
     shown: list[Progress] = [progress(book, u, chosen_year, code, paces, last_year, crosswalk) for u in units]
     errors = errors_in(findings, shown, allow_errors)
     if errors and output_format is not ProgressFormat.table:
-        say(errors_warning(errors), "yellow")  # the machine formats stay as they are: the warning goes beside them
+        say(errors_warning(errors), "yellow")  # and the machine formats' own "errors" field or column
     if output_format is ProgressFormat.table:
         write_table(shown, sys.stdout, warning=errors_warning(errors) if errors else None)
     else:
-        {"json": write_json, "csv": write_csv}[output_format.value](shown, sys.stdout)
+        {"json": write_json, "csv": write_csv}[output_format.value](shown, sys.stdout, errors)
     behind = any(p.unit.behind or any(c.behind for c in p.children) for p in shown)
     raise typer.Exit(1 if fail_behind and behind else 0)
 
