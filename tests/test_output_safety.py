@@ -52,6 +52,12 @@ def hostile(in_tmp: Path) -> Path:
         text, rows = re.subn(r"(name: )" + re.escape(ROW_NAMES.get(old, old)) + "(, values)", lambda m: m.group(1) + quoted + m.group(2), text)
         assert (declared, rows) == (1, 1), old
     plan.write_text(text, encoding="utf-8")
+    crosswalk = in_tmp / "plans" / "crosswalks" / "long-bien-2025-2026.yaml"  # its old units named as the plan names them
+    text = crosswalk.read_text(encoding="utf-8")
+    for old, new in NAMES.items():
+        text, count = re.subn(r"(?m)^(    name: )" + re.escape(old) + "$", lambda m: m.group(1) + json.dumps(new, ensure_ascii=False), text)
+        assert count == 1, old
+    crosswalk.write_text(text, encoding="utf-8")
     git(in_tmp, "init", "-q", ".")
     git(in_tmp, "add", "-A")
     git(in_tmp, "commit", "-q", "-m", "hostile names")
