@@ -382,3 +382,23 @@ def test_the_officers_guide_results_walk_through_runs_as_written(tmp_path, book)
     written = (home / "ket-qua-2025" / "Q2" / "cu-khoi.yaml").read_text(encoding="utf-8")
     assert written.startswith("kind: result\nunit: cu-khoi\nyear: 2025\nperiod: \"Q2\"\nreported: \"2025-07-09\"\n")
     assert (home / "bao-cao-6-thang.docx").read_bytes()[:2] == b"PK"
+
+
+def test_a_reduction_that_disagrees_with_its_rates_is_K012_at_its_cell(book, tmp_path):
+    """Long Biên's Q2: 2,21 % last year (its targets) and 2,23 % now are a reduction of −0,2 ‰,
+    as the example reports; typed 1,11 ‰ in the form, it is K012 at that cell, with validate's words."""
+    loaded = book.result("long-bien", 2025, "Q2")
+    spec = form_spec(book, book.repo.unit("long-bien"), 2025, "Q2")
+    rows = {line.indicator: FIRST_ROW + index for index, line in enumerate(spec.lines)}
+    row = rows["third_child_reduction"]
+    path = saved(fill(render_form(spec), loaded.result), tmp_path / "f.xlsx")
+    assert problems_of(path, book) == []  # the example agrees with its rates
+    path = saved(fill(render_form(spec), loaded.result, **{f"E{row}": 1.11}), tmp_path / "f.xlsx")
+    assert problems_of(path, book) == [
+        f"f.xlsx:Biểu mẫu!E{row}: K012 Mức giảm tỷ lệ sinh con thứ 3 trở lên so với năm trước: 1.11‰ disagrees with the"
+        " rates it compares: 2.21% last year and 2.23% for 6 months of 2025 (Q2) make a reduction of -0.20‰ (a rise is"
+        " negative); correct the reduction or the rate"
+    ]
+    result = runner.invoke(app, ["--lang", "en", "import", str(path), "--plans", str(PLANS), "-o", str(tmp_path / "out.yaml")])
+    assert result.exit_code == 1 and not (tmp_path / "out.yaml").exists()
+    assert f"Biểu mẫu!E{row}: K012 Mức giảm tỷ lệ sinh con thứ 3 trở lên" in result.stdout

@@ -171,6 +171,29 @@ def test_a_part_with_a_doctype_is_F001(make, book):
     ]
 
 
+DAMAGED = (
+    "f.xlsx: F001 the workbook is damaged and cannot be read: open it in Excel, save it again as an .xlsx"
+    " workbook (File, Save As, Excel Workbook) and import that"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "detail"),
+    [
+        ("xl/workbook.xml", b'sheetId="1"', b'sheetId="x"', "expected <class 'int'>"),  # openpyxl's words
+        ("xl/styles.xml", b"<styleSheet", b"<styleSheet><broken", None),  # XML that is not well formed
+    ],
+    ids=["a sheet number that is a letter", "a part cut short"],
+)
+def test_a_workbook_openpyxl_rejects_is_F001_in_words_an_officer_understands(make, book, name, old, new, detail):
+    path = rewrite(make(), part(name, old, new))
+    (problem,) = problems(path, book)
+    assert problem.startswith(DAMAGED + " (technical detail: ")
+    assert problem.endswith(")") and len(problem) - len(DAMAGED) <= 100  # the technical reason short, last
+    if detail:
+        assert problem == f"{DAMAGED} (technical detail: {detail})"
+
+
 # --- macros under any name ------------------------------------------------------------------------
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504

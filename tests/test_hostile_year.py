@@ -68,6 +68,29 @@ def test_a_catalogue_file_that_is_a_fifo_or_a_device_is_refused_not_waited_on(re
     assert "Checked 5 files, 5 plans" in result.stdout  # the plans are checked with the shipped catalogue
 
 
+CATALOGUE = "indicators:\n  - {key: visits, name: Lượt khám, unit: người, direction: floor, kind: count}\n" + "# padding\n" * 2000  # 20 kB: more than the plan checked
+
+
+@pytest.mark.parametrize("where", ["settings", "option"])
+def test_a_catalogue_file_over_the_plan_size_limit_is_Y006_and_not_used(real_plans, where):
+    limit = len(CATALOGUE.encode()) - 1  # one byte short
+    settings = 'catalogue = "catalogue.yaml"\n' + (f"max_file_size = {limit}\n" if where == "settings" else "")
+    write_files(Path("."), {"dansokh.toml": settings, "catalogue.yaml": CATALOGUE})
+    args = ["validate", "plans/2025/bac-cuong.yaml"] + (["--max-file-size", str(limit)] if where == "option" else [])
+    result = cli(*args)
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines()[0] == f"catalogue.yaml:1:1: Y006 the file has {limit + 1:,} bytes, over the limit of {limit:,}"
+    assert "Y006" not in result.stdout.splitlines()[1]  # the plan is within the limit: checked (with the shipped catalogue)
+    if where == "settings":  # `dansokh indicators` reads the catalogue under the same limit
+        listed = cli("indicators", "-f", "csv")
+        assert listed.exit_code == 1 and "visits" not in listed.stdout
+        assert listed.stderr.strip() == f"catalogue.yaml:1:1: Y006 the file has {limit + 1:,} bytes, over the limit of {limit:,}"
+    write_files(Path("."), {"dansokh.toml": settings.replace(str(limit), str(limit + 1))})
+    result = cli(*[arg.replace(str(limit), str(limit + 1)) for arg in args])
+    assert "catalogue.yaml" not in result.stdout  # within the limit: read and used
+    assert "visits" in cli("indicators", "-f", "csv").stdout
+
+
 CATALOGUE_CASES = {
     "a number out of the domain": (
         "units:\n  - {code: x, name: x, dimension: ratio, factor: 1E+999999999, kind: rate}\n",

@@ -52,6 +52,12 @@ def hostile(in_tmp: Path) -> Path:
         text, rows = re.subn(r"(name: )" + re.escape(ROW_NAMES.get(old, old)) + "(, values)", lambda m: m.group(1) + quoted + m.group(2), text)
         assert (declared, rows) == (1, 1), old
     plan.write_text(text, encoding="utf-8")
+    crosswalk = in_tmp / "plans" / "crosswalks" / "long-bien-2025-2026.yaml"  # its old units named as the plan names them
+    text = crosswalk.read_text(encoding="utf-8")
+    for old, new in NAMES.items():
+        text, count = re.subn(r"(?m)^(    name: )" + re.escape(old) + "$", lambda m: m.group(1) + json.dumps(new, ensure_ascii=False), text)
+        assert count == 1, old
+    crosswalk.write_text(text, encoding="utf-8")
     git(in_tmp, "init", "-q", ".")
     git(in_tmp, "add", "-A")
     git(in_tmp, "commit", "-q", "-m", "hostile names")
@@ -446,3 +452,121 @@ def test_the_diff_of_a_change_shows_a_comments_direction_override_as_an_escape(r
     assert "-    value: 80         # năm trước: 90 \\u202e09 :cross_mark:" in result.stdout.splitlines()
     assert "+    value: 87         # năm trước: 90 \\u202e09 :cross_mark:" in result.stdout.splitlines()
     assert _unsafe_lines(result.stdout) == []
+
+
+# --- rendered documents: Markdown and Excel -------------------------------------------------------
+
+LINK = "[bấm](javascript:alert(1))"
+
+
+@pytest.fixture
+def hostile_texts(hostile: Path) -> Path:
+    """The hostile wards, and a schedule text of Phụ lục 3 holding a link, a pipe and a line break."""
+    plan = hostile / "plans" / "2025" / "long-bien.yaml"
+    text = plan.read_text(encoding="utf-8")
+    old = 'time: "Tháng 6/2025"'
+    text, count = text.replace(old, "time: " + json.dumps(LINK + " | a\nb", ensure_ascii=False)), text.count(old)
+    assert count == 1
+    plan.write_text(text, encoding="utf-8")
+    return hostile
+
+
+_CELL_BORDER = re.compile(r"(?<!\\)\|")
+
+
+def _table_rows(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if line.startswith("|")]
+
+
+def test_render_md_shows_html_links_and_pipes_in_plan_text_as_text(hostile_texts):
+    result = cli("render", "all", "--plan", "long-bien", "--year", "2025", "-f", "md")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "<img" not in out and "<!--" not in out and not re.search(r"(?<!\\)\]\(", out)  # no link
+    assert "| &lt;img src=x onerror=alert(1)&gt; &lt;!-- c |" in out
+    assert "\\[bấm\\](javascript:alert(1)) \\| a b" in out  # the link is text, the pipe no column, the line break a blank
+    assert "Việt ::error ::owned" in out
+    rows = _table_rows(out)
+    at = next(i for i, line in enumerate(rows) if "bấm" in line)
+    assert len(_CELL_BORDER.findall(rows[at])) == len(_CELL_BORDER.findall(rows[at - 1])) == 6  # five columns
+    assert "'=HYPERLINK" not in out  # Markdown is not a spreadsheet: the name as it is
+    assert '=HYPERLINK("http:&#8203;//x")' in out
+
+
+def test_render_report_md_shows_unit_names_as_text(hostile):
+    result = cli("render", "report", "--plan", "long-bien", "--period", "Q2", "--results", "results", "-f", "md")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "<img" not in out and "<!--" not in out
+    assert "&lt;img src=x onerror=alert(1)&gt; &lt;!-- c" in out
+
+
+def test_the_results_form_writes_text_starting_with_a_formula_character_as_text():
+    import io
+    import zipfile
+    from decimal import Decimal
+
+    import openpyxl
+
+    from dansokh.render.form import FormLine, FormSpec, render_form
+
+    spec = FormSpec("ngoc-lam", "=cmd|' /C calc'!A0", 2025, "Q2", None, [
+        FormLine("new_users_iud", "@SUM(1)", "người", Decimal(5)),
+        FormLine("new_users_implant", "+1+1", "người", Decimal(5)),
+    ])
+    data = render_form(spec)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")]
+    assert len(sheets) == 2 and not any("<f>" in sheet for sheet in sheets)  # no formula, the hidden sheet too
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Biểu mẫu"]
+    cells = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    assert (cells["=cmd|' /C calc'!A0 (ngoc-lam)"], cells["@SUM(1)"], cells["+1+1"]) == ("s", "s", "s")
+
+
+def test_render_xlsx_writes_a_name_starting_with_an_equals_sign_as_text(hostile):
+    import openpyxl
+
+    result = cli("render", "appendix2", "--plan", "long-bien", "--year", "2025", "-o", "a2.xlsx")
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(hostile / "a2.xlsx").active
+    cells = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    assert (cells['=HYPERLINK("http://x")'], cells["@SUM(1)"], cells["-2+3"]) == ("s", "s", "s")
+
+
+# --- file names given on the command line, echoed -----------------------------------------------
+
+ODD = "a\x1b[2Jb\n::error ::owned "  # ESC, a line break and a workflow command in a file name
+ODD_SHOWN = "a\\x1b[2Jb\\n::error ::owned "
+
+
+def _filled_form(name: str) -> None:
+    import openpyxl
+
+    assert cli("form", "Ngọc Thụy", "--period", "Q1", "--year", "2025", "-o", name).exit_code == 0
+    book = openpyxl.load_workbook(name)
+    book.worksheets[0]["C6"] = "08/04/2025"
+    book.save(name)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["form", "Ngọc Thụy", "--period", "Q1", "--year", "2025", "-o", ODD + ".xlsx"], ODD_SHOWN + ".xlsx"),
+        (["import", "form.xlsx", "-o", ODD + ".yaml"], f"wrote {ODD_SHOWN}.yaml"),
+        (["render", "report", "--plan", "long-bien", "--period", "Q2", "--results", "results", "-o", ODD + ".md"], ODD_SHOWN + ".md"),
+        (["render", "appendix2", "--plan", "long-bien", "--year", "2025", "-o", ODD + ".md"], ODD_SHOWN + ".md"),
+        # a plan file's name holding a control is Y012: nothing written, the name escaped in each line
+        (["new", "--from", "long-bien", "--unit", "bo-de", "-o", ODD + ".yaml"], "not written: the new plan would not validate (the errors above)"),
+    ],
+    ids=lambda v: v[0] if isinstance(v, list) else "",
+)
+def test_a_file_name_given_on_the_command_line_is_echoed_escaped(hostile, args, said):
+    if args[0] == "import":
+        _filled_form("form.xlsx")
+    result = cli(*args)
+    assert result.exit_code == (1 if args[0] == "new" else 0), result.output
+    assert (result.stderr if args[0] == "new" else result.stdout).splitlines()[-1] == said
+    assert _unsafe_lines(result.stdout) == [] and _unsafe_lines(result.stderr) == []
+    assert Path(args[-1]).is_file() == (args[0] != "new")
+    if args[0] == "new":
+        assert result.stdout.startswith(f"{ODD_SHOWN}.yaml:1:1: Y012 the file's name holds U+001B (a control character)")

@@ -5,6 +5,10 @@ which refuse figures with errors unless --allow-errors, and then say so on the p
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -152,6 +156,37 @@ def test_a_negative_by_figure_count_in_a_crosswalk_is_W008_at_the_cell(in_tmp):
     assert found("W008") == []
 
 
+def _split_by_figures(root: Path, part_a: str, part_b: str) -> None:
+    crosswalk = file_text({"base": "crosswalk", "replace": [["by: share", "by: figure"],
+                                                            ["{unit: a, share: 0.25}", "{unit: a, figures: {new_users_iud: %s}}" % part_a],
+                                                            ["{unit: b, share: 0.75}", "{unit: b, figures: {new_users_iud: %s}}" % part_b]]})
+    write_files(root, {"plans/p25.yaml": file_text({"base": "p2025"}), "plans/crosswalks/p.yaml": crosswalk})
+
+
+@pytest.mark.parametrize(("part_a", "part_b"), [("2.5", "17.5"), ("-5", "25")], ids=["not whole", "negative"])
+@pytest.mark.parametrize(
+    ("command", "refused"),
+    [(["crosswalk", "--carry", "p25"], "crosswalk --carry"), (["new", "--next", "p25", "--year", "2025"], "new --next")],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_no_figure_is_carried_through_a_crosswalk_with_errors(in_tmp, part_a, part_b, command, refused):
+    _split_by_figures(in_tmp, part_a, part_b)
+    result = runner.invoke(app, ["--lang", "en", *command])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == "" and not (in_tmp / "plans" / "p25-2026.yaml").exists()
+    lines = result.stderr.splitlines()
+    w008 = [line for line in lines if " W008 " in line]
+    assert w008 and w008[0].startswith("plans/crosswalks/p.yaml:10:44: W008 Yên: the part that went to a gives new_users_iud ")
+    assert lines[-1] == (
+        f"Nothing carried: plans/crosswalks/p.yaml has {len(w008)} error{'s' if len(w008) > 1 else ''};"
+        f" correct {'them' if len(w008) > 1 else 'it'} (dansokh validate plans/crosswalks/p.yaml), or name another crosswalk with --crosswalk"
+    )
+    _split_by_figures(in_tmp, "5", "15")  # whole and not negative: carried
+    result = runner.invoke(app, ["--lang", "en", *command])
+    assert result.exit_code == 0, result.output
+    assert "W008" not in result.stderr and (in_tmp / "plans" / "p25-2026.yaml").exists() == (refused == "new --next")
+
+
 # --- K003: flows and stocks --------------------------------------------------------------------
 
 
@@ -224,6 +259,30 @@ def test_progress_with_allow_errors_shows_them_and_says_so_first(spoiled):
     assert first.startswith("Warning: ") and "errors in the results or plans these figures come from (--allow-errors)" in first
     json = runner.invoke(app, ["--lang", "en", "progress", "long-bien", "--period", "Q2", "--results", "results", "--allow-errors", "-f", "json"])
     assert json.exit_code == 0 and json.stdout.startswith("[") and "Warning: " in json.stderr
+
+
+def test_progress_json_and_csv_with_allow_errors_say_so_in_the_output_itself(spoiled):
+    args = ["--lang", "en", "progress", "long-bien", "--period", "Q2", "--results", "results", "--allow-errors"]
+    table = runner.invoke(app, args)
+    count = int(re.search(r"Warning: ([0-9]+) errors? ", table.stdout).group(1))
+    assert count >= 1
+    result = runner.invoke(app, [*args, "-f", "json"])
+    assert result.exit_code == 0
+    (document,) = json.loads(result.stdout)  # one valid document
+    assert document["errors"] == count
+    result = runner.invoke(app, [*args, "-f", "csv"])
+    assert result.exit_code == 0
+    header, *rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert header[0] == "errors" and rows and {row[0] for row in rows} == {str(count)}
+    assert all(len(row) == len(header) for row in rows)  # every row as wide as the header
+
+
+def test_progress_json_and_csv_without_errors_say_zero(spoiled):
+    args = ["--lang", "en", "progress", "gia-lam", "--period", "Q1", "--results", "results"]
+    (document,) = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    assert document["errors"] == 0
+    header, *rows = list(csv.reader(io.StringIO(runner.invoke(app, [*args, "-f", "csv"]).stdout)))
+    assert header[0] == "errors" and rows and {row[0] for row in rows} == {"0"}
 
 
 def test_errors_elsewhere_do_not_stop_a_units_progress(spoiled):

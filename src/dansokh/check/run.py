@@ -206,7 +206,7 @@ class _Run:
         self.root = find_root([within] if within is not None else paths)
         catalogue = self.root.catalogue
         # the repository's catalogue is in force for the whole run; its problems are reported whatever the paths
-        self.findings.diagnostics.extend(use_catalogue(catalogue, display_path(catalogue) if catalogue else None))
+        self.findings.diagnostics.extend(use_catalogue(catalogue, display_path(catalogue) if catalogue else None, self.max_bytes))
         found: dict[str, None] = {}
         for folder in self.root.plan_folders:
             found.update(dict.fromkeys(plan_file_names(str(folder))))

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..i18n import N_, _, current
-from .app import app, fail, say
+from .app import app, fail, say, settings_from
 
 
 @app.command("rules", help=N_("List the rule codes dansokh reports; with codes, each one's documentation and examples."))
@@ -73,10 +73,12 @@ def repository_catalogue(plans: Path | None = None) -> int:
     from ..diagnostics import Severity
     from ..model.catalogue_file import use_catalogue
     from ..read.discover import display_path
+    from ..read.limits import DEFAULT_MAX_BYTES
     from ..read.root import find_root
 
     root = find_root([plans] if plans is not None else [])
-    problems = use_catalogue(root.catalogue, display_path(root.catalogue) if root.catalogue else None)
+    limit = settings_from(None).max_file_size or DEFAULT_MAX_BYTES  # a plan file's limit
+    problems = use_catalogue(root.catalogue, display_path(root.catalogue) if root.catalogue else None, limit)
     for problem in problems:
         say(f"{problem.span}: {problem.code} {problem.message}")
     return 1 if any(p.severity is Severity.ERROR for p in problems) else 0

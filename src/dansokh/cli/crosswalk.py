@@ -12,12 +12,13 @@ import typer
 
 from ..cascade.apportion import Method  # light: the enum is an option's type
 from ..diagnostics import shorten
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from .app import app, fail, named_plan
 
 if TYPE_CHECKING:
     from ..cascade.crosswalk import Bridge
     from ..cascade.repository import Repository
+    from ..check.findings import Findings
 
 
 class CarryFormat(str, Enum):
@@ -41,6 +42,29 @@ def pick_bridge(repo: Repository, from_unit: str, from_year: int, to_year: int |
         return bridge_for(repo, from_unit, from_year, to_year)
     except CarryError as error:
         raise fail(str(error)) from None
+
+
+def refuse_broken(bridge: Bridge, checked: Findings) -> None:
+    """No figure is carried through a crosswalk with errors (a negative figure, a count that is
+    not whole: W008 …): its diagnostics on standard error, then exit 1, as ``progress`` does
+    with figures that have errors."""
+    from ..diagnostics import Severity
+    from ..report.text import TextReporter
+
+    file = bridge.loaded.file
+    errors = [d for d in checked.diagnostics if d.severity is Severity.ERROR and d.span.file == file]
+    if not errors:
+        return
+    count = sum(d.hidden or 1 for d in errors)
+    TextReporter(sys.stderr).diagnostics(errors)
+    raise fail(
+        ngettext(
+            "Nothing carried: {file} has {count} error; correct it (dansokh validate {file}), or name another crosswalk with --crosswalk",
+            "Nothing carried: {file} has {count} errors; correct them (dansokh validate {file}), or name another crosswalk with --crosswalk",
+            count,
+        ).format(file=file, count=count),
+        1,
+    )
 
 
 @app.command(
@@ -75,9 +99,9 @@ def crosswalk_command(
     """Propose a crosswalk of last year's units to this year's, or show figures carried through one."""
     from ..check.run import load_repository
 
-    repo, _checked = load_repository([plans], whole=False)
+    repo, checked = load_repository([plans], whole=False)
     if carry is not None:
-        _carry(repo, carry, to_year, indicator, crosswalk, method, output_format)
+        _carry(repo, checked, carry, to_year, indicator, crosswalk, method, output_format)
         return
     if from_year is None or to_year is None:
         raise fail(_("give --from YEAR --to YEAR to propose a crosswalk, or --carry PLAN to show figures carried through one"))
@@ -125,6 +149,7 @@ def _propose(repo: Repository, from_year: int, to_year: int, unit: str | None, i
 
 def _carry(
     repo: Repository,
+    checked: Findings,
     text: str,
     to_year: int | None,
     indicators: list[str],
@@ -139,6 +164,7 @@ def _carry(
     found = named_plan(repo, text, "--carry", tell=False)
     loaded = found.plan
     bridge = pick_bridge(repo, loaded.plan.unit.id, loaded.plan.year, to_year, chosen)
+    refuse_broken(bridge, checked)
     for key in indicators:
         if key not in CATALOGUE:
             raise fail(_("--indicator: unknown indicator {key!r} (see `dansokh indicators`)").format(key=shorten(key)))

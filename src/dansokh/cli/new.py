@@ -16,6 +16,7 @@ from .app import app, broken_plan, fail, named_plan, say
 if TYPE_CHECKING:  # the command imports what it needs when it runs: `dansokh --help` stays quick
     from ..cascade.drafts import Carry, Draft
     from ..cascade.repository import LoadedPlan, Repository
+    from ..check.findings import Findings
     from ..model.plan import UnitDecl
 
 
@@ -66,7 +67,9 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
         raise fail(str(error), 1) from None
     except OSError as error:
         raise fail(_("cannot write {path}: {reason}").format(path=shown, reason=error.strerror or error), 1) from None
-    print(_("wrote {file} (plan {id}, {year})").format(file=shown, id=draft.plan_id, year=draft.year))
+    from ..report.safe import terminal_text
+
+    print(_("wrote {file} (plan {id}, {year})").format(file=terminal_text(shown), id=draft.plan_id, year=draft.year))
     return 0
 
 
@@ -82,14 +85,14 @@ def start_child_plan(repo: Repository, parent: LoadedPlan, unit: UnitDecl, plans
     return write_draft(draft, Path(parent.file), parent.plan.year, repo, plans, output, dry_run)
 
 
-def next_year_carry(repo: Repository, loaded: LoadedPlan, chosen: str | None, method: Method) -> Carry | None:
+def next_year_carry(repo: Repository, checked: Findings, loaded: LoadedPlan, chosen: str | None, method: Method) -> Carry | None:
     """How next year's plan of ``loaded`` gets its units: through the crosswalk named by
     ``--crosswalk``, else the one crosswalk from its units to its unit's of next year, else the
     same units (``None``).  Says which, and what could not be carried."""
     from ..cascade.carry import crosswalk_carry, next_year_bridges
     from ..cascade.crosswalk import CarryError
     from ..cascade.official import units_changed
-    from .crosswalk import pick_bridge
+    from .crosswalk import pick_bridge, refuse_broken
 
     plan = loaded.plan
     year = plan.year + 1
@@ -109,6 +112,7 @@ def next_year_carry(repo: Repository, loaded: LoadedPlan, chosen: str | None, me
                 say(note)
             return None
         bridge = found[0]
+    refuse_broken(bridge, checked)
     try:
         carry = crosswalk_carry(repo, loaded, bridge, method)
     except CarryError as error:
@@ -205,10 +209,10 @@ def new_command(
         raise fail(_("--from needs --unit: the child whose plan to start"))
     if plan_id is not None and not _SLUG.match(plan_id):
         raise fail(_("--id {id!r}: expected an id of lowercase letters, digits and hyphens, like long-bien-2026").format(id=shorten(plan_id)))
-    repo, _checked = load_repository([plans], whole=True)
+    repo, checked = load_repository([plans], whole=True)
     if next_of is not None:
         found = named_plan(repo, next_of, "--next", year)
-        carry = next_year_carry(repo, found.plan, crosswalk, method)
+        carry = next_year_carry(repo, checked, found.plan, crosswalk, method)
         draft = next_year_draft(repo, found.plan, carry=carry, plan_id=plan_id)
         raise typer.Exit(write_draft(draft, Path(found.plan.file), found.plan.plan.year, repo, plans, output, dry_run))
     if crosswalk is not None:

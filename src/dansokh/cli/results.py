@@ -194,11 +194,11 @@ def progress_command(
     shown: list[Progress] = [progress(book, u, chosen_year, code, paces, last_year, crosswalk) for u in units]
     errors = errors_in(findings, shown, allow_errors)
     if errors and output_format is not ProgressFormat.table:
-        say(errors_warning(errors), "yellow")  # the machine formats stay as they are: the warning goes beside them
+        say(errors_warning(errors), "yellow")  # and the machine formats' own "errors" field or column
     if output_format is ProgressFormat.table:
         write_table(shown, sys.stdout, warning=errors_warning(errors) if errors else None)
     else:
-        {"json": write_json, "csv": write_csv}[output_format.value](shown, sys.stdout)
+        {"json": write_json, "csv": write_csv}[output_format.value](shown, sys.stdout, errors)
     behind = any(p.unit.behind or any(c.behind for c in p.children) for p in shown)
     raise typer.Exit(1 if fail_behind and behind else 0)
 
@@ -233,7 +233,9 @@ def form_command(
         write_output(path, render_form(spec), read)
     except OutputRefused as error:
         raise fail(_("--output: {reason}").format(reason=error)) from None
-    print(path)
+    from ..report.safe import terminal_text
+
+    print(terminal_text(str(path)))
 
 
 @app.command("import", help=N_("Read a filled results form into a result file, reporting every problem at its cell."))
@@ -251,7 +253,7 @@ def import_command(
 
     from ..read.discover import display_path
     from ..read.form import read_form
-    from ..report.safe import Console
+    from ..report.safe import Console, terminal_text
     from ..write.form_import import result_from_form
     from ..write.atomic import WriteRefused
     from ..write.output import OutputRefused, check_outputs
@@ -287,7 +289,7 @@ def import_command(
         "replaced": _("replaced {path}"),
         "unchanged": _("{path} already holds these figures; nothing to write"),
     }
-    print(messages[written.status].format(path=display_path(path)))
+    print(messages[written.status].format(path=terminal_text(display_path(path))))
 
 
 def render_report_command(
@@ -304,6 +306,7 @@ def render_report_command(
     from ..render.report_view import build_report
     from ..render.pdf import NoChromium
     from ..render.templates import TemplateFailure, environment, user_template_dirs
+    from ..report.safe import terminal_text
     from ..write.output import OutputRefused, check_outputs, write_output
     from .render import RenderError, format_for, is_folder, tell_font
 
@@ -357,5 +360,5 @@ def render_report_command(
         write_output(path, data)  # checked against the files read, above
     except OutputRefused as error:
         raise fail(_("--output: {reason}").format(reason=error)) from None
-    print(display_path(path))
+    print(terminal_text(display_path(path)))
     tell_font(fmt.value)

@@ -306,7 +306,7 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...]
 
 
-_MEMO: dict[tuple[str, str], Loaded] = {}
+_MEMO: dict[tuple[str, str, int], Loaded] = {}
 
 
 def load_catalogue(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
@@ -320,7 +320,7 @@ def load_catalogue(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -
             Span(shown, 1, 1), _("cannot read the catalogue file named in the settings: {reason}").format(reason=reason)
         )
         return Loaded(SHIPPED, (problem,))
-    key = (shown, hashlib.blake2b(raw, digest_size=16).hexdigest())
+    key = (shown, hashlib.blake2b(raw, digest_size=16).hexdigest(), max_bytes)
     if key not in _MEMO:
         loaded = load_text(shown, raw, max_bytes)
         checked = check_catalogue(loaded)
@@ -328,13 +328,14 @@ def load_catalogue(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     return _MEMO[key]
 
 
-def use_catalogue(path: Path | None, shown: str | None = None) -> tuple[Diagnostic, ...]:
+def use_catalogue(path: Path | None, shown: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Diagnostic, ...]:
     """Put in force the catalogue of a repository (the shipped one where it names none); its
-    file's problems are returned for the run to report."""
+    file's problems are returned for the run to report.  ``max_bytes``: the plan files' limit
+    (``--max-file-size``, ``max_file_size``): a catalogue over it is Y006, as a plan would be."""
     if path is None:
         activate(SHIPPED)
         return ()
-    loaded = load_catalogue(path, shown or str(path))
+    loaded = load_catalogue(path, shown or str(path), max_bytes)
     activate(loaded.catalogue)
     return loaded.diagnostics
 

@@ -243,8 +243,12 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
                 return form
             meta_cells, _merged = _scan(form, book, sheets[META], META)
             cells, merged = _scan(form, book, sheets[SHEET], SHEET)
-    except Exception as error:  # openpyxl raises many kinds on a damaged file
-        form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: {reason}").format(reason=shorten(str(error), 200))))  # type: ignore[arg-type]
+    except Exception as error:  # openpyxl raises many kinds on a damaged file, in its own words
+        detail = shorten(" ".join(str(error).split()) or type(error).__name__, 60)
+        form.problems.append(BAD_WORKBOOK.at(whole, _(  # type: ignore[arg-type]
+            "the workbook is damaged and cannot be read: open it in Excel, save it again as an .xlsx workbook"
+            " (File, Save As, Excel Workbook) and import that (technical detail: {detail})"
+        ).format(detail=detail)))
         return form
     finally:
         if book is not None:

@@ -38,6 +38,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..i18n import _
 from ..model.numbers import vn
+from ..report.safe import markdown_text
 
 TEMPLATES = {"md": "appendix.md.j2", "html": "appendix.html.j2"}
 SECONDS = 60  # a template's time; the packaged ones take milliseconds
@@ -113,11 +114,10 @@ def _autoescape(name: str | None) -> bool:
 
 
 def md_cell(text: object) -> str:
-    """Plan text in Markdown: pipes escaped, line breaks flattened, and ``<`` ``>`` escaped so
-    that a plan's text never becomes raw HTML where the Markdown is shown (a pull request, a wiki)."""
-    value = str(text if text is not None else "")
-    value = value.replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<").replace(">", "\\>")
-    return value.replace("\r", " ").replace("\n", " ").strip()
+    """Plan or result text in Markdown (the ``md`` filter): ``report.safe.markdown_text``, so that
+    no text becomes HTML (``<img>``, ``<!--``), a link, emphasis, a new column (``|``) or a new
+    line where the Markdown is shown (a pull request, a wiki)."""
+    return markdown_text(str(text if text is not None else ""))
 
 
 def user_template_dirs(folders: Iterable[Path]) -> list[Path]:

@@ -133,16 +133,20 @@ def progress_record(progress: Progress) -> dict[str, Any]:
     return record
 
 
-def write_json(progresses: list[Progress], stream: IO[str]) -> None:
-    json_dump([progress_record(p) for p in progresses], stream)
+def write_json(progresses: list[Progress], stream: IO[str], errors: int = 0) -> None:
+    """One record per unit shown; ``errors``: the errors in the results and plans the figures come
+    from (not 0 only with --allow-errors), in every record, so that the figures never travel
+    without it."""
+    json_dump([dict(progress_record(p), errors=errors) for p in progresses], stream)
 
 
-CSV_FIELDS = ["unit", "name", "parent", "rank", "year", "period", "reported", "due_before", "late", "indicator",
+# "errors" first: the errors in the results and plans the figures come from (as write_json)
+CSV_FIELDS = ["errors", "unit", "name", "parent", "rank", "year", "period", "reported", "due_before", "late", "indicator",
               "unit_of_measure", "target", "result", "result_from", "achieved_percent", "expected_percent", "pace",
               "verdict", "gap_points"]
 
 
-def write_csv(progresses: list[Progress], stream: IO[str]) -> None:
+def write_csv(progresses: list[Progress], stream: IO[str], errors: int = 0) -> None:
     writer = csv.DictWriter(stream, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for progress in progresses:
@@ -153,7 +157,7 @@ def write_csv(progresses: list[Progress], stream: IO[str]) -> None:
             for line in unit.lines:
                 record = line_record(line)
                 writer.writerow(csv_record({
-                    "unit": unit.unit.id, "name": unit.unit.name, "parent": parent or "", "rank": rank or "",
+                    "errors": errors, "unit": unit.unit.id, "name": unit.unit.name, "parent": parent or "", "rank": rank or "",
                     "year": unit.year, "period": unit.period, "reported": unit.reported or "",
                     "due_before": unit.due or "", "late": "yes" if unit.late else "",
                     "indicator": line.indicator, "unit_of_measure": line.unit, "target": record["target"],

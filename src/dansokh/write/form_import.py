@@ -3,7 +3,7 @@
 ``read.form`` reads the cells; here they become a ``ResultFile`` for the unit, year and period
 the form was written for, checked against what the user expects (``--unit``, ``--period``) and
 against the repository, and each figure is checked as ``dansokh validate`` checks it (K001,
-K002), with the cell in place of the line.  ``write.results`` then writes it atomically.
+K002, K010's F010, K011, K012), with the cell in place of the line.  ``write.results`` then writes it atomically.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from decimal import Decimal
 from pydantic import ValidationError
 
 from ..cascade.results import Book
-from ..check.rules.results import impossible_figure, rate_parts_disagree, report_date_impossible
+from ..check.rules.results import impossible_figure, rate_parts_disagree, reduction_disagrees, reduction_problems, report_date_impossible
 from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..model.catalogue import CATALOGUE, UNITS, canonical, is_convertible
@@ -67,6 +67,7 @@ def result_from_form(
     if book.repo.unit(meta_unit) is None:
         problems.append(FORM_MISMATCH.at(unit_cell, _("no plan in the repository declares the unit {unit!r}").format(unit=shorten(meta_unit))))  # type: ignore[arg-type]
     figures: list[Figure] = []
+    figure_rows: list[int] = []  # the form's row of each figure
     for row in form.rows:
         values = {name: form.values.get((row.row, COLUMNS[name])) for name in ("value", "numerator", "denominator", "note")}
         out_of_domain = _out_of_domain(form, row, values) + _percent_elsewhere(form, row)
@@ -93,7 +94,12 @@ def result_from_form(
             column = COLUMNS.get(problem.field, COLUMNS["name"]) if problem.field != "indicator" else COLUMNS["value"]
             problems.append(rule.at(form.at(row.row, column), problem.message))  # type: ignore[arg-type]
         figures.append(figure)
+        figure_rows.append(row.row)
     problems += _totals(form, {(p.span.line, p.span.col) for p in problems})
+    if book.repo.unit(meta_unit) is not None:  # K012 at the reduction's cell, as validate words it
+        plan = form.meta.get("plan") or None
+        for index, _rate, message, _where in reduction_problems(book, meta_unit, meta_year, meta_period, plan, figures):
+            problems.append(reduction_disagrees.at(form.at(figure_rows[index], COLUMNS["value"]), message))  # type: ignore[arg-type]
     reported = form.header.get("reported")
     try:
         day = date.fromisoformat(reported) if reported is not None and meta_period in PERIODS else None

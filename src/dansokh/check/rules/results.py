@@ -13,7 +13,7 @@ from ...diagnostics import shorten
 from ...i18n import N_, _, ngettext
 from ...model.catalogue import CATALOGUE, Direction, convert, is_convertible, is_count
 from ...model.periods import PERIODS, period_words, report_date_problem, vn_date
-from ...model.result import decimals, figure_problems, half_unit, part_name, total_problems
+from ...model.result import Figure, decimals, figure_problems, half_unit, part_name, total_problems
 from .base import fmt, quantity, results_rule
 
 
@@ -304,30 +304,72 @@ def _shown(value: Decimal) -> Decimal:
     return rounded if rounded == value or decimals(value) > 6 else value
 
 
-def _last_years_rate(book: Book, loaded: LoadedResult, rate: str, reduction: str):
+def _last_years_rate(book: Book, unit: str, year: int, plan: str | None, rate: str, reduction: str):
     """Last year's rate, its unit, how far its rounding may take it, where it is written and
     in which words: the unit's year-end result of last year, else what this year's targets
     imply (the rate's target plus the reduction's: Long Biên's 2,21% with a reduction of 0)."""
-    result = loaded.result
     for period in ("Q4", "Y"):
-        earlier = book.result(result.unit, result.year - 1, period)
+        earlier = book.result(unit, year - 1, period)
         found = earlier.result.figure(rate) if earlier is not None else None
         if found is not None and found[1].rate is not None:
             figure = found[1]
             value = figure.rate
             return value, figure.unit_code, _half_unit(value, figure.value is None), Related(
                 earlier.span(("figures", found[0], "value" if figure.value is not None else "numerator")),
-                _("last year's rate ({period})").format(period=period_words(period, result.year - 1)),
+                _("last year's rate ({period})").format(period=period_words(period, year - 1)),
             )
-    goals = book.goals(result.unit, result.year, result.plan)
+    goals = book.goals(unit, year, plan)
     target, cut = goals.get(rate), goals.get(reduction)
     if target is None or cut is None or not is_convertible(cut.unit, target.unit):
         return None
     value = target.value + convert(cut.value, cut.unit, target.unit)
     slack = _half_unit(target.value) + convert(_half_unit(cut.value), cut.unit, target.unit)
     return value, target.unit, slack, Related(
-        target.plan.span(target.path), _("the target that gives last year's rate ({year})").format(year=result.year - 1)
+        target.plan.span(target.path), _("the target that gives last year's rate ({year})").format(year=year - 1)
     )
+
+
+def reduction_problems(
+    book: Book, unit: str, year: int, period: str, plan: str | None, figures: list[Figure]
+) -> Iterator[tuple[int, int, str, Related]]:
+    """K012's findings among ``figures`` (a result's, or a form's at `dansokh import`): the index
+    of each reduction that disagrees with its rates, the index of this year's rate, the message
+    and where last year's rate comes from."""
+    rates: dict[str, int] = {}
+    for index, figure in enumerate(figures):
+        rates.setdefault(figure.indicator, index)  # the first, as ResultFile.figure finds it
+    for index, figure in enumerate(figures):
+        spec = CATALOGUE[figure.indicator]
+        if spec.direction is not Direction.REDUCTION or spec.rate is None or figure.value is None:
+            continue
+        rate_index = rates.get(spec.rate)
+        if rate_index is None or figures[rate_index].rate is None:
+            continue
+        now_figure = figures[rate_index]
+        last = _last_years_rate(book, unit, year, plan, spec.rate, figure.indicator)
+        unit_code = figure.unit_code
+        if last is None or not is_convertible(last[1], unit_code) or not is_convertible(now_figure.unit_code, unit_code):
+            continue
+        before, before_unit, slack, where = last
+        now = now_figure.rate
+        expected = convert(before, before_unit, unit_code) - convert(now, now_figure.unit_code, unit_code)  # type: ignore[arg-type]
+        tolerance = (
+            convert(slack, before_unit, unit_code)
+            + convert(_half_unit(now, now_figure.value is None), now_figure.unit_code, unit_code)  # type: ignore[arg-type]
+            + _half_unit(figure.value)
+        )
+        if abs(figure.value - expected) <= tolerance:
+            continue
+        shown = expected.quantize(Decimal(1).scaleb(-max(decimals(figure.value), 2)))
+        message = _("{name}: {value} disagrees with the rates it compares: {before} last year and {now} for {period} make a reduction of {expected} (a rise is negative); correct the reduction or the rate").format(
+            name=spec.name,
+            value=quantity(figure.value, unit_code),
+            before=quantity(_shown(before), before_unit),
+            now=quantity(_shown(now), now_figure.unit_code),  # type: ignore[arg-type]
+            period=period_words(period, year),
+            expected=quantity(shown, unit_code),
+        )
+        yield index, rate_index, message, where
 
 
 @results_rule("K012", "reduction-disagrees-with-rates", N_("A reported reduction disagrees with the two rates it compares."))
@@ -337,43 +379,16 @@ def reduction_disagrees(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     is 1‰).  A rate that rose is a negative reduction.  Where the result gives this year's rate
     and last year's is known (the unit's year-end result of last year, else its targets: the
     rate's target plus the reduction's), the reduction must agree with them within the rounding
-    of the digits they are written with: 2,21% then 2,23% is a reduction of −0,2‰, not 1,11‰."""
+    of the digits they are written with: 2,21% then 2,23% is a reduction of −0,2‰, not 1,11‰.
+    `dansokh import` reports it at the reduction's cell of the form."""
     for loaded in book.results:
         result = loaded.result
-        for index, figure in enumerate(result.figures):
-            spec = CATALOGUE[figure.indicator]
-            if spec.direction is not Direction.REDUCTION or spec.rate is None or figure.value is None:
-                continue
-            found = result.figure(spec.rate)
-            if found is None or found[1].rate is None:
-                continue
-            now_figure = found[1]
-            last = _last_years_rate(book, loaded, spec.rate, figure.indicator)
-            unit = figure.unit_code
-            if last is None or not is_convertible(last[1], unit) or not is_convertible(now_figure.unit_code, unit):
-                continue
-            before, before_unit, slack, where = last
-            now = now_figure.rate
-            expected = convert(before, before_unit, unit) - convert(now, now_figure.unit_code, unit)  # type: ignore[arg-type]
-            tolerance = (
-                convert(slack, before_unit, unit)
-                + convert(_half_unit(now, now_figure.value is None), now_figure.unit_code, unit)  # type: ignore[arg-type]
-                + _half_unit(figure.value)
-            )
-            if abs(figure.value - expected) <= tolerance:
-                continue
-            shown = expected.quantize(Decimal(1).scaleb(-max(decimals(figure.value), 2)))
+        for index, rate_index, message, where in reduction_problems(book, result.unit, result.year, result.period, result.plan, result.figures):
+            rate = result.figures[rate_index]
             yield rule.at(
                 loaded.span(("figures", index, "value")),
-                _("{name}: {value} disagrees with the rates it compares: {before} last year and {now} for {period} make a reduction of {expected} (a rise is negative); correct the reduction or the rate").format(
-                    name=spec.name,
-                    value=quantity(figure.value, unit),
-                    before=quantity(_shown(before), before_unit),
-                    now=quantity(_shown(now), now_figure.unit_code),  # type: ignore[arg-type]
-                    period=period_words(result.period, result.year),
-                    expected=quantity(shown, unit),
-                ),
-                Related(loaded.span(("figures", found[0], "value" if now_figure.value is not None else "numerator")), _("this year's rate")),
+                message,
+                Related(loaded.span(("figures", rate_index, "value" if rate.value is not None else "numerator")), _("this year's rate")),
                 where,
             )
 
