@@ -22,7 +22,6 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.page import PageMargins
 
 from ..cascade.results import Book, officer_name
 from ..model.catalogue import CATALOGUE, Direction, is_count
@@ -30,7 +29,7 @@ from ..model.periods import period_label
 from ..model.plan import UnitDecl
 from ..read.form import COLUMNS, FIELDS, FIRST_ROW, FORMAT, HEADER_ROW, META, SHEET, VERSION, seal
 from .view import number_format
-from .xlsx import FONT, MM, put_number, put_text
+from .xlsx import FONT, a4_page, put_number, put_text
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -202,13 +201,7 @@ def render_form(spec: FormSpec) -> bytes:
     sheet.freeze_panes = sheet.cell(FIRST_ROW, 1)
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 1}"
     sheet.print_area = f"A1:{get_column_letter(width)}{last + 2 + len(notes)}"
-    setup = sheet.page_setup
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.orientation = "landscape"
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_margins = PageMargins(left=30 * MM, right=15 * MM, top=20 * MM, bottom=20 * MM, header=10 * MM, footer=10 * MM)
+    a4_page(sheet, landscape=True)
     sheet.protection.sheet = True
     sheet.protection.selectLockedCells = False
     sheet.protection.selectUnlockedCells = False

@@ -13,14 +13,13 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .formats import Format
 from .report_view import ResultReport
 from .templates import render_template
-from .xlsx import FONT, MM, put_number, put_text, write_sheet
+from .xlsx import FONT, a4_page, put_number, put_text, write_sheet
 
 TEMPLATES = {"md": "report.md.j2", "html": "report.html.j2"}
 CHARTS = "Biểu đồ"
@@ -169,13 +168,7 @@ def _chart_sheet(sheet: Worksheet, report: ResultReport) -> None:
         sheet.row_breaks.append(Break(id=row - 1))
         sheet.add_chart(chart, f"A{row}")
         row += chart_rows(chart)
-    setup = sheet.page_setup
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.orientation = "landscape"
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_margins = PageMargins(left=30 * MM, right=15 * MM, top=20 * MM, bottom=20 * MM, header=10 * MM, footer=10 * MM)
+    a4_page(sheet, landscape=True)
     if report.view.mark:
         sheet.oddFooter.center.text = report.view.mark
 

@@ -61,6 +61,18 @@ def _title_row(sheet: Worksheet, row: int, width: int, text: str, *, bold=False,
     sheet.row_dimensions[row].height = 18 * lines
 
 
+
+def a4_page(sheet: Worksheet, landscape: bool) -> None:
+    """An A4 page fitted to its width, with the margins of Nghị định 30/2020/NĐ-CP (left 30 mm,
+    right 15 mm, top and bottom 20 mm): every sheet dansokh prints, appendix, report or form."""
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=30 * MM, right=15 * MM, top=20 * MM, bottom=20 * MM, header=10 * MM, footer=10 * MM)
+
 def write_sheet(sheet: Worksheet, view: AppendixView) -> dict[str, int]:
     """Fill ``sheet``; returns where things went (first header row, first body row)."""
     width = len(view.columns)
@@ -130,16 +142,8 @@ def write_sheet(sheet: Worksheet, view: AppendixView) -> dict[str, int]:
     _row_heights(sheet, view, widths, header_top, body_top)
     sheet.freeze_panes = sheet.cell(row=body_top, column=1)
     sheet.print_title_rows = f"{header_top}:{header_bottom}"
-    setup = sheet.page_setup
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.orientation = "landscape" if view.landscape else "portrait"
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    a4_page(sheet, landscape=view.landscape)
     sheet.print_options.horizontalCentered = True
-    sheet.page_margins = PageMargins(
-        left=30 * MM, right=15 * MM, top=20 * MM, bottom=20 * MM, header=10 * MM, footer=10 * MM
-    )
     sheet.HeaderFooter.differentFirst = True
     sheet.oddHeader.center.text = "&P"
     sheet.oddHeader.center.font = FONT

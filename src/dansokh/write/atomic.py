@@ -83,13 +83,8 @@ def write_bytes_atomic(path: Path, data: bytes, expected_digest: str | None = No
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        temporary = _flushed_temporary(target, data, mode)
         try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temporary, mode)
             if info is not None:
                 _keep_owner(temporary, info, path)
             if expected_digest is not None:
@@ -116,25 +111,36 @@ def create_bytes_atomic(path: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     umask = os.umask(0)
     os.umask(umask)
+    temporary = _flushed_temporary(target, data, 0o666 & ~umask)
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        if error.errno not in _NO_LINKS:
+            raise
+        _claim_then_replace(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    _sync_folder(target.parent)
+
+
+def _flushed_temporary(target: Path, data: bytes, mode: int) -> str:
+    """A temporary file beside ``target`` holding ``data``, flushed to disk, with ``mode``: what
+    a rename or a link then puts at ``target`` whole."""
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o666 & ~umask)
-        try:
-            os.link(temporary, target)
-        except FileExistsError:
-            raise
-        except OSError as error:
-            if error.errno not in _NO_LINKS:
-                raise
-            _claim_then_replace(temporary, target)
-    finally:
+        os.chmod(temporary, mode)
+    except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-    _sync_folder(target.parent)
+        raise
+    return temporary
 
 
 _NO_LINKS = frozenset(
