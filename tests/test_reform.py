@@ -436,6 +436,27 @@ def test_next_years_city_plan_starts_in_the_new_units_with_last_years_figures_ca
 
 
 @needs_library
+def test_next_years_city_plan_beside_a_districts_draft_of_the_same_year(reform):
+    # a district that started its 2026 plan before the city (a repository without the O rules,
+    # which would refuse a district in 2026): its plan declares quận Long Biên under Hà Nội in 2026,
+    # and the city's table row "Long Biên" is the new ward the city's own plan declares, not it
+    (reform / "dansokh.toml").unlink()
+    district = cli("new", "--next", "long-bien", "--id", "quan-long-bien-2026")
+    assert district.exit_code == 0, district.output
+    result = _draft_city_again(reform)
+    assert result.exit_code == 0, result.output
+    assert " U002 " not in result.stdout
+    assert "wrote plans/2026/ha-noi-2026.yaml (plan ha-noi-2026, 2026)" in result.stdout
+    repo, _ = load_repository([reform / "plans"], whole=True)
+    city = repo.by_id["ha-noi-2026"]
+    assert repo.assignments[("ha-noi-2026", "long-bien-00145")]
+    assert not repo.assignments.get(("ha-noi-2026", "long-bien"))
+    validated = cli("validate", "plans")
+    assert " U002 " not in validated.stdout, validated.stdout
+    assert city.plan.year == 2026
+
+
+@needs_library
 def test_a_rate_carried_into_next_years_plan_is_weighted_by_the_parts_populations(reform):
     crosswalk = "plans/crosswalks/ha-noi-2025-2026.yaml"
     populations = {"bat-trang": 30000, "gia-lam": 60000, "long-bien": 20000, "phu-dong": 40000, "phuc-loi": 25000, "thuan-an": 35000}
