@@ -158,8 +158,89 @@ def test_a_proposal_flags_every_divided_unit(reform):
     # the example's crosswalk is the proposal with its shares decided: the same units, part for part
     decided = (reform / "plans" / "crosswalks" / "long-bien-2025-2026.yaml").read_text(encoding="utf-8")
     assert _skeleton(proposed) == _skeleton(decided)
+    # run again, the proposal is kept as it is: it has every unit already
     again = cli("crosswalk", "--from", "2025", "--to", "2026", "--unit", "long-bien", "--into", "proposal")
-    assert again.exit_code == 2 and "exists" in again.output
+    assert again.exit_code == 0, again.output
+    assert again.stdout == (
+        "proposal/long-bien-2025-2026.yaml: every unit quận Long Biên assigned to in 2025 is in it already: nothing added.\n"
+    )
+    assert (reform / "proposal" / "long-bien-2025-2026.yaml").read_text(encoding="utf-8") == proposed
+
+
+@needs_library
+def test_a_crosswalk_that_exists_gets_proposals_for_the_units_it_lacks_and_keeps_the_rest(reform):
+    path = reform / CROSSWALK
+    text = path.read_text(encoding="utf-8")
+    # the officer's crosswalk, with Ngọc Lâm, Thạch Bàn and Cự Khối not yet in it, and a comment of theirs
+    ngoc_lam = text.index("  - old: ngoc-lam")
+    text = text[:ngoc_lam] + text[text.index("  - old:", ngoc_lam + 1) :]
+    text = text[: text.index("  - old: thach-ban")].replace("    by: population\n", "    by: population  # đo ngày 1/7\n", 1)
+    path.write_text(text, encoding="utf-8")
+    result = cli("crosswalk", "--from", "2025", "--to", "2026", "--unit", "long-bien")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "plans/crosswalks/long-bien-2025-2026.yaml: added 3 units quận Long Biên assigned to in 2025 that it did not have,"
+        " proposed from the official list; the 10 it had are kept as they were.",
+        "  1 went whole: Ngọc Lâm → Bồ Đề",
+        "  2 divided, their shares to decide (by: population, share or figure): Thạch Bàn → Long Biên, Bát Tràng, Gia Lâm,"
+        " Phúc Lợi; Cự Khối → Long Biên, Bát Tràng",
+        "Decide the shares of the divided units in the files, then run `dansokh validate`.",
+    ]
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(text)  # every line the officer wrote, as written
+    assert after[len(text) :] == (
+        '  - old: ngoc-lam  # phường Ngọc Lâm (00133): went whole\n'
+        '    name: Ngọc Lâm\n'
+        '    code: "00133"\n'
+        '    parts:\n'
+        '      - {unit: bo-de-00118, name: Bồ Đề, code: "00118"}  # phường Bồ Đề\n'
+        '  - old: thach-ban  # phường Thạch Bàn (00148): divided among 4 new units\n'
+        '    name: Thạch Bàn\n'
+        '    code: "00148"\n'
+        '    by: undecided  # population | share | figure\n'
+        '    parts:\n'
+        '      - {unit: long-bien-00145, name: Long Biên, code: "00145"}  # phường Long Biên, holds its geocoded point\n'
+        '      - {unit: bat-trang-00577, name: Bát Tràng, code: "00577"}  # xã Bát Tràng\n'
+        '      - {unit: gia-lam-00565, name: Gia Lâm, code: "00565"}  # xã Gia Lâm\n'
+        '      - {unit: phuc-loi-00136, name: Phúc Lợi, code: "00136"}  # phường Phúc Lợi\n'
+        '  - old: cu-khoi  # phường Cự Khối (00154): divided among 2 new units\n'
+        '    name: Cự Khối\n'
+        '    code: "00154"\n'
+        '    by: undecided  # population | share | figure\n'
+        '    parts:\n'
+        '      - {unit: long-bien-00145, name: Long Biên, code: "00145"}  # phường Long Biên, holds its geocoded point\n'
+        '      - {unit: bat-trang-00577, name: Bát Tràng, code: "00577"}  # xã Bát Tràng\n'
+    )
+    # what is left is the officer's: the two divided units' shares (W002), nothing else
+    validated = cli("validate", "plans")
+    assert [line.split(" ")[1] for line in validated.stdout.splitlines() if line.startswith("plans/crosswalks/")] == ["W002", "W002"]
+    assert validated.stdout.splitlines()[-1].endswith(": 2 errors, 0 warnings, 1 note.")
+    # in Vietnamese, the count in words an officer reads
+    again = runner.invoke(app, ["--lang", "vi", "crosswalk", "--from", "2025", "--to", "2026", "--unit", "long-bien"])
+    assert again.exit_code == 0 and path.read_text(encoding="utf-8") == after
+    assert again.stdout == (
+        "plans/crosswalks/long-bien-2025-2026.yaml: đã có đủ mọi đơn vị quận Long Biên giao chỉ tiêu năm 2025: không thêm gì.\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    vi = runner.invoke(app, ["--lang", "vi", "crosswalk", "--from", "2025", "--to", "2026", "--unit", "long-bien"])
+    assert vi.stdout.splitlines()[0] == (
+        "plans/crosswalks/long-bien-2025-2026.yaml: đã thêm 3 đơn vị quận Long Biên giao chỉ tiêu năm 2025 mà bảng chưa có,"
+        " đề xuất theo danh mục chính thức; giữ nguyên 10 đơn vị đã có."
+    )
+
+
+@needs_library
+def test_a_crosswalk_that_exists_but_is_of_other_units_is_not_added_to(reform):
+    path = reform / CROSSWALK
+    before = path.read_text(encoding="utf-8").replace("from: {year: 2025, unit: long-bien}", "from: {year: 2025, unit: city}")
+    path.write_text(before, encoding="utf-8")
+    result = cli("crosswalk", "--from", "2025", "--to", "2026", "--unit", "long-bien")
+    assert result.exit_code == 2
+    assert " ".join(result.stderr.split()).endswith(
+        "plans/crosswalks/long-bien-2025-2026.yaml is not the crosswalk of quận Long Biên's units of 2025 into thành phố Hà Nội's of 2026:"
+        " move it, or give --force to replace it"
+    )
+    assert path.read_text(encoding="utf-8") == before
 
 
 @needs_library

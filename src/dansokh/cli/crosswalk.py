@@ -17,6 +17,7 @@ from .app import app, fail, named_plan
 
 if TYPE_CHECKING:
     from ..cascade.crosswalk import Bridge
+    from ..cascade.propose import Proposal, ProposedEntry
     from ..cascade.repository import Repository
     from ..check.findings import Findings
 
@@ -111,7 +112,8 @@ def crosswalk_command(
 def _propose(repo: Repository, from_year: int, to_year: int, unit: str | None, into: Path, dry_run: bool, force: bool) -> None:
     from ..cascade.lookup import LookupError_, find
     from ..cascade.propose import ProposalError, propose
-    from ..report.crosswalk import write_proposals
+    from ..report.crosswalk import write_additions, write_proposals
+    from ..write.atomic import WriteRefused, digest, write_atomic
     from ..write.crosswalk import proposal_text
     from ..write.output import OutputRefused, check_outputs, write_output
 
@@ -127,24 +129,60 @@ def _propose(repo: Repository, from_year: int, to_year: int, unit: str | None, i
         proposals = propose(repo, from_year, to_year, unit_id)
     except ProposalError as error:
         raise fail(str(error)) from None
-    if dry_run:
-        for proposal in proposals:
-            sys.stdout.write(proposal_text(proposal))
-        return
     paths = [into / f"{proposal.id}.yaml" for proposal in proposals]
-    for path in paths:
-        if path.exists() and not force:
-            raise fail(_("{path} exists: edit it, or give --force to replace it with a new proposal").format(path=path))
-    written = []
     try:  # never over a plan (even with --force), never a traceback for a folder that cannot be written
         check_outputs(paths, [loaded.file for loaded in repo.plans])
-        for path, proposal in zip(paths, proposals):
-            write_output(path, proposal_text(proposal).encode("utf-8"))
-            written.append((str(path), proposal))
     except OutputRefused as error:
         raise fail(_("--into: {reason}").format(reason=error)) from None
+    # a crosswalk already there keeps what it has: only the units it lacks are added to it
+    extended = {} if force else {path: _extended(path, proposal) for path, proposal in zip(paths, proposals) if path.exists()}
+    if dry_run:
+        for path, proposal in zip(paths, proposals):
+            sys.stdout.write(extended[path][1] if path in extended else proposal_text(proposal))
+        return
+    written, grown = [], 0
+    try:
+        for path, proposal in zip(paths, proposals):
+            if path not in extended:
+                write_output(path, proposal_text(proposal).encode("utf-8"))
+                written.append((str(path), proposal))
+                continue
+            raw, text, added = extended[path]
+            if added:
+                write_atomic(path, text, digest(raw))
+                grown += 1
+            write_additions(str(path), proposal, added, sys.stdout)
+    except OutputRefused as error:
+        raise fail(_("--into: {reason}").format(reason=error)) from None
+    except WriteRefused as error:
+        raise fail(str(error), 1) from None
+    except OSError as error:
+        raise fail(_("cannot write {path}: {reason}").format(path=error.filename, reason=error.strerror or error), 1) from None
     write_proposals(written, sys.stdout)
-    print(_("Decide the shares of the divided units in the files, then run `dansokh validate`."))
+    if written or grown:
+            print(_("Decide the shares of the divided units in the files, then run `dansokh validate`."))
+
+
+def _extended(path: Path, proposal: Proposal) -> tuple[bytes, str, list[ProposedEntry]]:
+    """An existing crosswalk file with the proposal's units it lacks: its bytes as read, its new
+    text, and the entries added."""
+    from ..read.files import NotARegularFile, read_bounded
+    from ..read.limits import DEFAULT_MAX_BYTES
+    from ..read.loader import load_text
+    from ..write.crosswalk import CannotExtend, extended_text
+
+    try:
+        raw = read_bounded(path, DEFAULT_MAX_BYTES)
+    except NotARegularFile:
+        raise fail(_("{path} exists and is not a regular file: choose another --into").format(path=path)) from None
+    except OSError as error:
+        raise fail(_("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)) from None
+    read = load_text(str(path), raw)
+    try:
+        text, added = extended_text(read, raw.decode("utf-8-sig") if read.data is not None else "", proposal)
+    except CannotExtend as error:
+        raise fail(str(error)) from None
+    return raw, text, added
 
 
 def _carry(
