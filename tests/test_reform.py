@@ -538,6 +538,58 @@ def test_next_years_city_plan_beside_a_districts_draft_of_the_same_year(reform):
 
 
 @needs_library
+def test_a_new_ward_starts_its_plan_from_last_years_table_and_the_crosswalk_before_the_citys_plan(reform):
+    # neither the city's 2026 plan nor Bồ Đề's own: the ward starts from quận Long Biên's real 2025
+    # table, carried into it through the example's crosswalk
+    (reform / CITY_2026).unlink()
+    (reform / "plans/2026/bo-de-2026.yaml").unlink()
+    result = cli("new", "--next", "Bồ Đề")
+    assert result.exit_code == 0, result.output
+    assert " ".join(result.stderr.split()) == (
+        "Bồ Đề (bo-de-00118) has no plan yet and thành phố Hà Nội no 2026 plan to start it from: its targets are what"
+        " quận Long Biên assigned in 2025 to its old units, carried through the crosswalk long-bien-2025-2026"
+        " (plans/crosswalks/long-bien-2025-2026.yaml). What thành phố Hà Nội assigns to it in 2026 is not known yet:"
+        " when its plan comes, compare each target with it (dansokh validate)."
+    )
+    assert "plans/2026/bo-de-00118-2026.yaml:19:61: U004 no 2026 plan of thành phố Hà Nội in this repository" in result.stdout
+    assert result.stdout.splitlines()[-2:] == [
+        "Checked 1 file, 1 plan, 0 parent→child edges: 0 errors, 5 warnings, 1 note.",
+        "wrote plans/2026/bo-de-00118-2026.yaml (plan bo-de-00118-2026, 2026)",
+    ]
+    path = reform / "plans/2026/bo-de-00118-2026.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[:5] == [
+        "# Kế hoạch năm 2026 của phường Bồ Đề: bản nháp do dansokh lập trước khi có kế hoạch năm 2026 của thành phố Hà Nội.",
+        "# Mỗi chỉ tiêu là mức quận Long Biên giao năm 2025 cho các đơn vị cũ nay thuộc phường Bồ Đề,",
+        "# chuyển qua bảng chuyển đổi long-bien-2025-2026 (* có phần của đơn vị cũ bị chia tách): Ngọc Thụy (50%) + Ngọc Lâm"
+        " + Bồ Đề (33,3%) + Long Biên (50%) + Thượng Thanh (50%) + Đức Giang (50%) + Phúc Đồng (25%) + Gia Thụy (33,3%).",
+        "# CHƯA BIẾT mức thành phố Hà Nội giao năm 2026: khi có kế hoạch đó, ghi văn bản vào implements,",
+        "# đối chiếu từng chỉ tiêu với mức được giao (dansokh validate báo chỉ tiêu nào thấp hơn) rồi điều chỉnh.",
+    ]
+    assert "    value: 347  # * năm 2025 quận Long Biên giao; thành phố Hà Nội chưa giao năm 2026\n" in text
+    repo, _ = load_repository([reform / "plans"], whole=True)
+    plan = repo.by_id["bo-de-00118-2026"].plan
+    assert (plan.unit.id, plan.unit.name, plan.unit.code, plan.unit.level, plan.unit.parent) == ("bo-de-00118", "Bồ Đề", "00118", "cấp xã", "ha-noi")
+    assert plan.document.issuer == "UBND phường Bồ Đề" and plan.document.implements == []
+    # each target is what `crosswalk --carry long-bien` gives Bồ Đề: the same carry, to the person
+    bridge = next(b for b in _bridges(repo) if b.crosswalk.id == "long-bien-2025-2026")
+    long_bien = repo.by_id["long-bien"]
+    for target in plan.targets:
+        carried = carry_column(repo, bridge, long_bien, target.indicator).by_unit()["bo-de-00118"]
+        assert target.value == carried.value, target.indicator
+    assert {t.indicator: t.value for t in plan.targets}["new_users_iud"] == 347
+    # once the city's plan is there, the ward starts from what it assigned
+    shutil.copy(EXAMPLE / CITY_2026, reform / CITY_2026)
+    path.unlink()
+    refused = cli("new", "--next", "bo-de-00118")
+    assert refused.exit_code == 2
+    assert " ".join(refused.stderr.split()) == (
+        "thành phố Hà Nội has its 2026 plan, ha-noi-2026: start Bồ Đề's plan from what it assigned,"
+        " dansokh new --from ha-noi-2026 --unit bo-de-00118"
+    )
+
+
+@needs_library
 def test_a_rate_carried_into_next_years_plan_is_weighted_by_the_parts_populations(reform):
     crosswalk = "plans/crosswalks/ha-noi-2025-2026.yaml"
     populations = {"bat-trang": 30000, "gia-lam": 60000, "long-bien": 20000, "phu-dong": 40000, "phuc-loi": 25000, "thuan-an": 35000}
