@@ -133,19 +133,23 @@ def test_a_formula_shares_that_do_not_add_up_and_a_part_left_out_are_each_report
     for unit, share in (("long-bien-00145", 0.4), ("bat-trang-00577", 0.1), ("gia-lam-00565", 0.25), ("phuc-loi-00136", 0.15)):
         sheet.cell(rows[f"thach-ban>{unit}"], 7).value = share  # 90% in all
     sheet.cell(rows["cu-khoi>long-bien-00145"], 6).value = "12.600"  # typed as text
+    sheet.cell(rows["ngoc-lam>bo-de-00118"], 7).value = 1  # a share for a ward that went whole: a grey cell
     book.save(path)
     result = cli("import", "lb.xlsx")
     assert result.exit_code == 1
     thach_ban = rows["thach-ban>long-bien-00145"]
     assert result.stdout.splitlines() == [
         f"lb.xlsx:Bảng chuyển đổi!F{ngoc_thuy}: F006 a formula (=10000+7750): type the figure itself, not a formula",
+        f"lb.xlsx:Bảng chuyển đổi!G{rows['ngoc-lam>bo-de-00118']}: F004 this cell is not part of the form (ngoc-lam went whole:"
+        " its share is 100%): leave it empty",
         f"lb.xlsx:Bảng chuyển đổi!F{rows['cu-khoi>long-bien-00145']}: F007 '12.600' is not a number: type the figure as a number"
         " (the cell is formatted as text, or holds words)",
-        "Nothing written: 2 problem(s) in lb.xlsx; fix them in the workbook and import it again.",
+        "Nothing written: 3 problem(s) in lb.xlsx; fix them in the workbook and import it again.",
     ]
     # the cell problems corrected, what is left is the crosswalk's own: each at its cell
     sheet.cell(ngoc_thuy, 6).value = 17750
     sheet.cell(rows["cu-khoi>long-bien-00145"], 6).value = None
+    sheet.cell(rows["ngoc-lam>bo-de-00118"], 7).value = None
     book.save(path)
     result = cli("import", "lb.xlsx")
     assert result.exit_code == 1

@@ -147,6 +147,9 @@ def _read_sheet(form: CrosswalkForm, cells: Cells, merged: list[tuple[str, tuple
         if touched and (min_row, min_col) != (max_row, max_col):
             form.problems.append(MERGED.at(CellSpan(form.file, SHEET, *touched[0]), _("{cells} are merged: an input cell must stay a cell of its own (unmerge them)").format(cells=ref)))  # type: ignore[arg-type]
     moved = False
+    parts: dict[str, int] = {}
+    for part in form.rows:
+        parts[part.old] = parts.get(part.old, 0) + 1
     for part in form.rows:
         key = cells.get((part.row, COLUMNS["key"]))
         if key is None or key.value != part.key:
@@ -158,6 +161,9 @@ def _read_sheet(form: CrosswalkForm, cells: Cells, merged: list[tuple[str, tuple
             if cell is None:
                 continue
             span = form.at(part.row, name)
+            if name == "share" and parts[part.old] == 1:
+                form.problems.append(MOVED.at(span, _("this cell is not part of the form ({old} went whole: its share is 100%): leave it empty").format(old=part.old)))  # type: ignore[arg-type]
+                continue
             if cell.data_type == "f":
                 form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the figure itself, not a formula").format(formula=_formula(cell.value))))  # type: ignore[arg-type]
                 continue
