@@ -205,3 +205,19 @@ def test_the_citys_213_parts_on_one_sheet_keep_the_exact_shares_the_crosswalk_wr
     assert again.exit_code == 0, again.output
     assert again.stdout == "plans/crosswalks/ha-noi-2025-2026.yaml already holds what the form says; nothing to write\n"
     assert (in_tmp / "plans/crosswalks/ha-noi-2025-2026.yaml").read_text(encoding="utf-8") == before
+
+
+@needs_library
+def test_a_crosswalk_form_with_macros_is_refused_as_a_results_form_is(proposed):
+    import zipfile
+
+    path = _form(proposed)
+    before = (proposed / CROSSWALK).read_bytes()
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    result = cli("import", "lb.xlsx")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        "lb.xlsx: F001 the workbook contains macros: save the form as .xlsx (Excel Workbook), without macros, and import that"
+    )
+    assert (proposed / CROSSWALK).read_bytes() == before

@@ -168,12 +168,9 @@ def start_new_unit_plan(repo: Repository, checked: Findings, unit: str, year: in
     from .crosswalk import pick_bridge, refuse_broken
 
     found = [b for b in bridges_into(repo, unit) if year is None or b.to_year == year]
-    if chosen is not None:
-        bridge = pick_bridge(repo, "", 0, None, chosen)
-        if bridge not in found and not any(b.loaded is bridge.loaded for b in found):
-            raise fail(_("--crosswalk: {crosswalk} carries nothing into {unit}").format(crosswalk=bridge.loaded.label, unit=unit), 1)
-    else:
-        bridge = found[0]
+    bridge = pick_bridge(repo, "", 0, None, chosen) if chosen is not None else found[0]  # found: _new_unit_named saw one
+    if not any(b.loaded is bridge.loaded for b in found):
+        raise fail(_("--crosswalk: {crosswalk} carries nothing into {unit}").format(crosswalk=bridge.loaded.label, unit=unit), 1)
     refuse_broken(bridge, checked)
     name, to_year, parent = bridge.name_of(unit), bridge.to_year, bridge.crosswalk.to.unit
     own = main_plan(repo, unit, to_year)
