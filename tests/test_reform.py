@@ -158,8 +158,89 @@ def test_a_proposal_flags_every_divided_unit(reform):
     # the example's crosswalk is the proposal with its shares decided: the same units, part for part
     decided = (reform / "plans" / "crosswalks" / "long-bien-2025-2026.yaml").read_text(encoding="utf-8")
     assert _skeleton(proposed) == _skeleton(decided)
+    # run again, the proposal is kept as it is: it has every unit already
     again = cli("crosswalk", "--from", "2025", "--to", "2026", "--unit", "long-bien", "--into", "proposal")
-    assert again.exit_code == 2 and "exists" in again.output
+    assert again.exit_code == 0, again.output
+    assert again.stdout == (
+        "proposal/long-bien-2025-2026.yaml: every unit quận Long Biên assigned to in 2025 is in it already: nothing added.\n"
+    )
+    assert (reform / "proposal" / "long-bien-2025-2026.yaml").read_text(encoding="utf-8") == proposed
+
+
+@needs_library
+def test_a_crosswalk_that_exists_gets_proposals_for_the_units_it_lacks_and_keeps_the_rest(reform):
+    path = reform / CROSSWALK
+    text = path.read_text(encoding="utf-8")
+    # the officer's crosswalk, with Ngọc Lâm, Thạch Bàn and Cự Khối not yet in it, and a comment of theirs
+    ngoc_lam = text.index("  - old: ngoc-lam")
+    text = text[:ngoc_lam] + text[text.index("  - old:", ngoc_lam + 1) :]
+    text = text[: text.index("  - old: thach-ban")].replace("    by: population\n", "    by: population  # đo ngày 1/7\n", 1)
+    path.write_text(text, encoding="utf-8")
+    result = cli("crosswalk", "--from", "2025", "--to", "2026", "--unit", "long-bien")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "plans/crosswalks/long-bien-2025-2026.yaml: added 3 units quận Long Biên assigned to in 2025 that it did not have,"
+        " proposed from the official list; the 10 it had are kept as they were.",
+        "  1 went whole: Ngọc Lâm → Bồ Đề",
+        "  2 divided, their shares to decide (by: population, share or figure): Thạch Bàn → Long Biên, Bát Tràng, Gia Lâm,"
+        " Phúc Lợi; Cự Khối → Long Biên, Bát Tràng",
+        "Decide the shares of the divided units in the files, then run `dansokh validate`.",
+    ]
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(text)  # every line the officer wrote, as written
+    assert after[len(text) :] == (
+        '  - old: ngoc-lam  # phường Ngọc Lâm (00133): went whole\n'
+        '    name: Ngọc Lâm\n'
+        '    code: "00133"\n'
+        '    parts:\n'
+        '      - {unit: bo-de-00118, name: Bồ Đề, code: "00118"}  # phường Bồ Đề\n'
+        '  - old: thach-ban  # phường Thạch Bàn (00148): divided among 4 new units\n'
+        '    name: Thạch Bàn\n'
+        '    code: "00148"\n'
+        '    by: undecided  # population | share | figure\n'
+        '    parts:\n'
+        '      - {unit: long-bien-00145, name: Long Biên, code: "00145"}  # phường Long Biên, holds its geocoded point\n'
+        '      - {unit: bat-trang-00577, name: Bát Tràng, code: "00577"}  # xã Bát Tràng\n'
+        '      - {unit: gia-lam-00565, name: Gia Lâm, code: "00565"}  # xã Gia Lâm\n'
+        '      - {unit: phuc-loi-00136, name: Phúc Lợi, code: "00136"}  # phường Phúc Lợi\n'
+        '  - old: cu-khoi  # phường Cự Khối (00154): divided among 2 new units\n'
+        '    name: Cự Khối\n'
+        '    code: "00154"\n'
+        '    by: undecided  # population | share | figure\n'
+        '    parts:\n'
+        '      - {unit: long-bien-00145, name: Long Biên, code: "00145"}  # phường Long Biên, holds its geocoded point\n'
+        '      - {unit: bat-trang-00577, name: Bát Tràng, code: "00577"}  # xã Bát Tràng\n'
+    )
+    # what is left is the officer's: the two divided units' shares (W002), nothing else
+    validated = cli("validate", "plans")
+    assert [line.split(" ")[1] for line in validated.stdout.splitlines() if line.startswith("plans/crosswalks/")] == ["W002", "W002"]
+    assert validated.stdout.splitlines()[-1].endswith(": 2 errors, 0 warnings, 1 note.")
+    # in Vietnamese, the count in words an officer reads
+    again = runner.invoke(app, ["--lang", "vi", "crosswalk", "--from", "2025", "--to", "2026", "--unit", "long-bien"])
+    assert again.exit_code == 0 and path.read_text(encoding="utf-8") == after
+    assert again.stdout == (
+        "plans/crosswalks/long-bien-2025-2026.yaml: đã có đủ mọi đơn vị quận Long Biên giao chỉ tiêu năm 2025: không thêm gì.\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    vi = runner.invoke(app, ["--lang", "vi", "crosswalk", "--from", "2025", "--to", "2026", "--unit", "long-bien"])
+    assert vi.stdout.splitlines()[0] == (
+        "plans/crosswalks/long-bien-2025-2026.yaml: đã thêm 3 đơn vị quận Long Biên giao chỉ tiêu năm 2025 mà bảng chưa có,"
+        " đề xuất theo danh mục chính thức; giữ nguyên 10 đơn vị đã có."
+    )
+
+
+@needs_library
+def test_a_crosswalk_that_exists_but_is_of_other_units_is_not_added_to(reform):
+    path = reform / CROSSWALK
+    before = path.read_text(encoding="utf-8").replace("from: {year: 2025, unit: long-bien}", "from: {year: 2025, unit: city}")
+    path.write_text(before, encoding="utf-8")
+    result = cli("crosswalk", "--from", "2025", "--to", "2026", "--unit", "long-bien")
+    assert result.exit_code == 2
+    assert " ".join(result.stderr.split()).endswith(
+        "plans/crosswalks/long-bien-2025-2026.yaml is not the crosswalk of quận Long Biên's units of 2025 into thành phố Hà Nội's of 2026:"
+        " move it, or give --force to replace it"
+    )
+    assert path.read_text(encoding="utf-8") == before
 
 
 @needs_library
@@ -433,6 +514,79 @@ def test_next_years_city_plan_starts_in_the_new_units_with_last_years_figures_ca
     validated = cli("validate", "plans")
     assert validated.exit_code == 0, validated.output
     assert "Checked 11 files, 9 plans, 6 parent→child edges: 0 errors" in validated.output
+
+
+@needs_library
+def test_next_years_city_plan_beside_a_districts_draft_of_the_same_year(reform):
+    # a district that started its 2026 plan before the city (a repository without the O rules,
+    # which would refuse a district in 2026): its plan declares quận Long Biên under Hà Nội in 2026,
+    # and the city's table row "Long Biên" is the new ward the city's own plan declares, not it
+    (reform / "dansokh.toml").unlink()
+    district = cli("new", "--next", "long-bien", "--id", "quan-long-bien-2026")
+    assert district.exit_code == 0, district.output
+    result = _draft_city_again(reform)
+    assert result.exit_code == 0, result.output
+    assert " U002 " not in result.stdout
+    assert "wrote plans/2026/ha-noi-2026.yaml (plan ha-noi-2026, 2026)" in result.stdout
+    repo, _ = load_repository([reform / "plans"], whole=True)
+    city = repo.by_id["ha-noi-2026"]
+    assert repo.assignments[("ha-noi-2026", "long-bien-00145")]
+    assert not repo.assignments.get(("ha-noi-2026", "long-bien"))
+    validated = cli("validate", "plans")
+    assert " U002 " not in validated.stdout, validated.stdout
+    assert city.plan.year == 2026
+
+
+@needs_library
+def test_a_new_ward_starts_its_plan_from_last_years_table_and_the_crosswalk_before_the_citys_plan(reform):
+    # neither the city's 2026 plan nor Bồ Đề's own: the ward starts from quận Long Biên's real 2025
+    # table, carried into it through the example's crosswalk
+    (reform / CITY_2026).unlink()
+    (reform / "plans/2026/bo-de-2026.yaml").unlink()
+    result = cli("new", "--next", "Bồ Đề")
+    assert result.exit_code == 0, result.output
+    assert " ".join(result.stderr.split()) == (
+        "Bồ Đề (bo-de-00118) has no plan yet and thành phố Hà Nội no 2026 plan to start it from: its targets are what"
+        " quận Long Biên assigned in 2025 to its old units, carried through the crosswalk long-bien-2025-2026"
+        " (plans/crosswalks/long-bien-2025-2026.yaml). What thành phố Hà Nội assigns to it in 2026 is not known yet:"
+        " when its plan comes, compare each target with it (dansokh validate)."
+    )
+    assert "plans/2026/bo-de-00118-2026.yaml:19:61: U004 no 2026 plan of thành phố Hà Nội in this repository" in result.stdout
+    assert result.stdout.splitlines()[-2:] == [
+        "Checked 1 file, 1 plan, 0 parent→child edges: 0 errors, 5 warnings, 1 note.",
+        "wrote plans/2026/bo-de-00118-2026.yaml (plan bo-de-00118-2026, 2026)",
+    ]
+    path = reform / "plans/2026/bo-de-00118-2026.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[:5] == [
+        "# Kế hoạch năm 2026 của phường Bồ Đề: bản nháp do dansokh lập trước khi có kế hoạch năm 2026 của thành phố Hà Nội.",
+        "# Mỗi chỉ tiêu là mức quận Long Biên giao năm 2025 cho các đơn vị cũ nay thuộc phường Bồ Đề,",
+        "# chuyển qua bảng chuyển đổi long-bien-2025-2026 (* có phần của đơn vị cũ bị chia tách): Ngọc Thụy (50%) + Ngọc Lâm"
+        " + Bồ Đề (33,3%) + Long Biên (50%) + Thượng Thanh (50%) + Đức Giang (50%) + Phúc Đồng (25%) + Gia Thụy (33,3%).",
+        "# CHƯA BIẾT mức thành phố Hà Nội giao năm 2026: khi có kế hoạch đó, ghi văn bản vào implements,",
+        "# đối chiếu từng chỉ tiêu với mức được giao (dansokh validate báo chỉ tiêu nào thấp hơn) rồi điều chỉnh.",
+    ]
+    assert "    value: 347  # * năm 2025 quận Long Biên giao; thành phố Hà Nội chưa giao năm 2026\n" in text
+    repo, _ = load_repository([reform / "plans"], whole=True)
+    plan = repo.by_id["bo-de-00118-2026"].plan
+    assert (plan.unit.id, plan.unit.name, plan.unit.code, plan.unit.level, plan.unit.parent) == ("bo-de-00118", "Bồ Đề", "00118", "cấp xã", "ha-noi")
+    assert plan.document.issuer == "UBND phường Bồ Đề" and plan.document.implements == []
+    # each target is what `crosswalk --carry long-bien` gives Bồ Đề: the same carry, to the person
+    bridge = next(b for b in _bridges(repo) if b.crosswalk.id == "long-bien-2025-2026")
+    long_bien = repo.by_id["long-bien"]
+    for target in plan.targets:
+        carried = carry_column(repo, bridge, long_bien, target.indicator).by_unit()["bo-de-00118"]
+        assert target.value == carried.value, target.indicator
+    assert {t.indicator: t.value for t in plan.targets}["new_users_iud"] == 347
+    # once the city's plan is there, the ward starts from what it assigned
+    shutil.copy(EXAMPLE / CITY_2026, reform / CITY_2026)
+    path.unlink()
+    refused = cli("new", "--next", "bo-de-00118")
+    assert refused.exit_code == 2
+    assert " ".join(refused.stderr.split()) == (
+        "thành phố Hà Nội has its 2026 plan, ha-noi-2026: start Bồ Đề's plan from what it assigned,"
+        " dansokh new --from ha-noi-2026 --unit bo-de-00118"
+    )
 
 
 @needs_library

@@ -21,15 +21,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ..i18n import _
 from ..model import official
 from ..model.crosswalk import Part
 from ..model.official import OfficialUnit, Snapshot
 from ..model.plan import AllocationRow, AllocationTable, Plan, UnitDecl
+from ..model.catalogue import CATALOGUE
+from ..model.years import next_year_text, year_id
+from ..read.positions import Path
 from .apportion import Method
-from .crosswalk import Bridge, CarriedValue, CarryError, bridges, carry_column
-from .drafts import PLACEHOLDER, TableRows
+from .crosswalk import Bridge, CarriedValue, CarryError, bridges, carried_indicators, carry_column
+from .drafts import ON_BEHALF, PLACEHOLDER, Draft, TableRows, _replace_unit, _schedule_skeleton, _unit
 from .official import Placer, level_words
 from .repository import LoadedPlan, Repository
 
@@ -87,7 +91,7 @@ def crosswalk_carry(
     if walk.from_.unit != plan.unit.id or bridge.from_year != plan.year:
         raise CarryError(
             _("the crosswalk {crosswalk} carries {unit}'s units of {year}, not {title}'s units of {plan_year}").format(
-                crosswalk=bridge.loaded.label, unit=_title(repo, walk.from_.unit, bridge.from_year), year=bridge.from_year,
+                crosswalk=bridge.loaded.label, unit=title_of(repo, walk.from_.unit, bridge.from_year), year=bridge.from_year,
                 title=plan.unit_title, plan_year=plan.year,
             )
         )
@@ -97,7 +101,7 @@ def crosswalk_carry(
                 "the crosswalk {crosswalk} leads into {unit}'s units of {to_year}: next year's plan of {title}"
                 " needs one into its own units of {year}"
             ).format(
-                crosswalk=bridge.loaded.label, unit=_title(repo, walk.to.unit, bridge.to_year), to_year=bridge.to_year,
+                crosswalk=bridge.loaded.label, unit=title_of(repo, walk.to.unit, bridge.to_year), to_year=bridge.to_year,
                 title=plan.unit_title, year=year,
             )
         )
@@ -113,7 +117,7 @@ def crosswalk_carry(
     return CrosswalkCarry(bridge, own, tuple(units), tables, tuple(blanks))
 
 
-def _title(repo: Repository, unit: str, year: int) -> str:
+def title_of(repo: Repository, unit: str, year: int) -> str:
     """A unit as officers name it (``quận Long Biên``), from its plan of ``year`` or any year."""
     plans = repo.plans_of(unit, year) or repo.plans_of(unit)
     if plans:
@@ -210,4 +214,103 @@ def _remark(values: list[CarriedValue | None], missing: list[str], year: int) ->
     return text
 
 
-__all__ = ["CrosswalkCarry", "crosswalk_carry", "next_year_bridges"]
+# a new unit's first plan, before its parent's plan of the year ---------------------------------
+
+
+def bridges_into(repo: Repository, unit: str) -> list[Bridge]:
+    """The crosswalks that carry figures into ``unit`` (one of their new units), the best first:
+    one that covers its whole territory before one that does not, then the finer (a district's
+    wards rather than a city's districts), as ``progress --last-year`` chooses."""
+
+    def preference(bridge: Bridge) -> tuple[bool, bool]:
+        partial = (bridge.partial_units() or {}).get(unit)
+        return (bool(partial), bridge.crosswalk.from_.unit == bridge.crosswalk.to.unit)
+
+    found = [bridge for bridge in bridges(repo) if any(part.unit == unit for entry in bridge.crosswalk.units for part in entry.parts)]
+    return sorted(found, key=preference)
+
+
+def new_unit_draft(repo: Repository, bridge: Bridge, unit: str, method: Method = Method.LARGEST_REMAINDER) -> tuple[Draft, tuple[str, ...]]:
+    """The first plan of ``unit``, a new unit of ``bridge``, for the crosswalk's later year,
+    before its parent's plan of that year exists: as targets, what last year's plan (``from``'s)
+    assigned to its old units, carried through the crosswalk (a count split by the shares, a
+    rate weighted by population), each with where it came from; the note that the parent's
+    assignment is not known yet.  Also the labels of the figures that could not be carried.  A
+    ``CarryError`` where last year's plan is missing or a figure cannot be carried."""
+    walk = bridge.crosswalk
+    loaded = bridge.from_plan()
+    if loaded is None:
+        raise CarryError(
+            _("the crosswalk {crosswalk} carries the units {unit} assigned to in {year}, and the repository has no {year} plan of {unit}").format(
+                crosswalk=bridge.loaded.label, unit=title_of(repo, walk.from_.unit, bridge.from_year), year=bridge.from_year
+            )
+        )
+    plan, year, parent = loaded.plan, bridge.to_year, walk.to.unit
+    snapshot = official.snapshot_for(date(year, 1, 1)) if official.available() else None
+    placer = Placer(repo, snapshot) if snapshot is not None else None
+    declared = next(u for u in _new_units(repo, bridge, parent, placer) if u.id == unit)
+    placed = placer.place(declared, parent).unit if placer is not None else None
+    words = f"{placed.kind.lower()} {placed.name}" if placed is not None else f"{PLACEHOLDER} {declared.name}"
+    giver, parent_title = plan.unit_title, title_of(repo, parent, year)
+    title = _replace_unit(plan.document.title, plan.unit_title, words)
+    document = {
+        "kind": "Kế hoạch",
+        "issuer": f"UBND {words}",
+        "number": None,
+        "symbol": plan.document.symbol or "KH-UBND",
+        "date": str(year),
+        "title": next_year_text(title, plan.year, by=year - plan.year) if title else PLACEHOLDER,
+        "signer": {"on_behalf": ON_BEHALF},
+    }
+    data: dict[str, Any] = {
+        "id": year_id(unit, year),
+        "year": year,
+        "scope": "annual",
+        "document": document,
+        "unit": _unit(declared.model_copy(update={"parent": None}), parent),
+        "goals": [PLACEHOLDER],
+        "targets": [],
+    }
+    comments: dict[Path, str] = {}
+    blanks: list[str] = []
+    sources: list[str] = []
+    for indicator in carried_indicators(repo, loaded):
+        carried = carry_column(repo, bridge, loaded, indicator, method)
+        value = carried.by_unit().get(unit)
+        if value is None or not value.contributions:
+            continue
+        if value.value is None:
+            blanks.append(CATALOGUE[indicator].name)
+            continue
+        target: dict[str, Any] = {"indicator": indicator, "value": value.value}
+        if carried.unit != CATALOGUE[indicator].unit:
+            target["unit"] = carried.unit
+        index = len(data["targets"])
+        data["targets"].append(target)
+        sources.append(value.sources_text(lang="vi"))
+        remark = ("* " if value.divided else "") + f"năm {bridge.from_year} {giver} giao{{sources}}"
+        if value.partial:
+            remark += "; đơn vị còn nhận địa bàn ngoài bảng chuyển đổi, số liệu chưa đủ"
+        comments[("targets", index, "value")] = remark + f"; {parent_title} chưa giao năm {year}"
+    one = len(set(sources)) == 1  # the same old units and shares for every target: said once, above
+    for (path, remark), source in zip(comments.items(), sources):
+        comments[path] = remark.format(sources="" if one else f" {source}")
+    schedule = _schedule_skeleton(plan)
+    if "subtitle" in schedule:
+        schedule["subtitle"] = next_year_text(schedule["subtitle"], plan.year, by=year - plan.year)
+    data["appendices"] = [schedule]
+    header = [
+        f"Kế hoạch năm {year} của {words}: bản nháp do dansokh lập trước khi có kế hoạch năm {year} của {parent_title}.",
+        f"Mỗi chỉ tiêu là mức {giver} giao năm {bridge.from_year} cho các đơn vị cũ nay thuộc {words},",
+        f"chuyển qua bảng chuyển đổi {bridge.loaded.label} (* có phần của đơn vị cũ bị chia tách)"
+        + (f": {sources[0]}." if one else "; nguồn ghi cạnh từng chỉ tiêu."),
+        f"CHƯA BIẾT mức {parent_title} giao năm {year}: khi có kế hoạch đó, ghi văn bản vào implements,",
+        "đối chiếu từng chỉ tiêu với mức được giao (dansokh validate báo chỉ tiêu nào thấp hơn) rồi điều chỉnh.",
+    ]
+    if blanks:
+        header.append(f"Chưa chuyển được (điền khi có số liệu): {', '.join(blanks)}.")
+    header.append(f"Điền những chỗ {PLACEHOLDER} rồi chạy dansokh validate.")
+    return Draft(data, comments, header), tuple(blanks)
+
+
+__all__ = ["CrosswalkCarry", "bridges_into", "crosswalk_carry", "new_unit_draft", "next_year_bridges"]

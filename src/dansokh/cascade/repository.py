@@ -169,10 +169,16 @@ class Repository:
             # a second plan with a taken id (U005) assigns nothing: its cells would be mixed with the
             # first one's, which the id names, and every check of them would be about the wrong plan
             assigns = self.by_id[plan.id] is loaded
+            own: dict[str, tuple[str, ...]] | None = None
             for table_index, table in plan.allocation_tables:
+                if own is None:
+                    own = _declared_names(plan)
                 for row_index, row in table.unit_rows:
                     path = ("appendices", table_index, "rows", row_index)
-                    candidates = self.resolve_child(row.name, plan.unit.id, plan.year)
+                    # the units a plan declares are those its tables assign to: a row names one of
+                    # them before any other unit a plan of the year places under it (a district's
+                    # 2026 draft under the city beside the city's new ward of the same name)
+                    candidates = own.get(name_key(row.name)) or self.resolve_child(row.name, plan.unit.id, plan.year)
                     self.resolutions.append(Resolution(loaded, path, row.name, candidates))
                     if len(candidates) == 1 and assigns:
                         self._record(loaded, table, path, candidates[0])
@@ -239,6 +245,17 @@ class Repository:
             for child in self.plans_of(child_unit, parent.plan.year):
                 result.append((parent, child))
         return result
+
+
+def _declared_names(plan: Plan) -> dict[str, tuple[str, ...]]:
+    """The units a plan declares under its own unit, by the key of each name and alias."""
+    lists: dict[str, list[str]] = {}
+    for unit in plan.units:
+        if unit.parent not in (None, plan.unit.id):
+            continue
+        for key in dict.fromkeys([name_key(unit.name), *(name_key(a) for a in unit.aliases)]):
+            lists.setdefault(key, []).append(unit.id)
+    return {key: tuple(ids) for key, ids in lists.items()}
 
 
 def is_quota(indicator: str) -> bool:

@@ -17,6 +17,7 @@ from .app import app, fail, named_plan
 
 if TYPE_CHECKING:
     from ..cascade.crosswalk import Bridge
+    from ..cascade.propose import Proposal, ProposedEntry
     from ..cascade.repository import Repository
     from ..check.findings import Findings
 
@@ -92,6 +93,10 @@ def crosswalk_command(
     ] = None,
     method: Annotated[Method, typer.Option("--method", help=N_("How to round the parts of a divided unit."))] = Method.LARGEST_REMAINDER,
     output_format: Annotated[CarryFormat, typer.Option("--format", "-f", help=N_("Output format."))] = CarryFormat.table,
+    form: Annotated[
+        Optional[Path],
+        typer.Option("--form", dir_okay=False, help=N_("Write the crosswalk as an Excel form, a population to type for each part (read it back with dansokh import).")),
+    ] = None,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path(
         "plans"
     ),
@@ -100,6 +105,9 @@ def crosswalk_command(
     from ..check.run import load_repository
 
     repo, checked = load_repository([plans], whole=False)
+    if form is not None:
+        _form(repo, form, crosswalk)
+        return
     if carry is not None:
         _carry(repo, checked, carry, to_year, indicator, crosswalk, method, output_format)
         return
@@ -111,7 +119,8 @@ def crosswalk_command(
 def _propose(repo: Repository, from_year: int, to_year: int, unit: str | None, into: Path, dry_run: bool, force: bool) -> None:
     from ..cascade.lookup import LookupError_, find
     from ..cascade.propose import ProposalError, propose
-    from ..report.crosswalk import write_proposals
+    from ..report.crosswalk import write_additions, write_proposals
+    from ..write.atomic import WriteRefused, digest, write_atomic
     from ..write.crosswalk import proposal_text
     from ..write.output import OutputRefused, check_outputs, write_output
 
@@ -127,24 +136,150 @@ def _propose(repo: Repository, from_year: int, to_year: int, unit: str | None, i
         proposals = propose(repo, from_year, to_year, unit_id)
     except ProposalError as error:
         raise fail(str(error)) from None
-    if dry_run:
-        for proposal in proposals:
-            sys.stdout.write(proposal_text(proposal))
-        return
     paths = [into / f"{proposal.id}.yaml" for proposal in proposals]
-    for path in paths:
-        if path.exists() and not force:
-            raise fail(_("{path} exists: edit it, or give --force to replace it with a new proposal").format(path=path))
-    written = []
     try:  # never over a plan (even with --force), never a traceback for a folder that cannot be written
         check_outputs(paths, [loaded.file for loaded in repo.plans])
-        for path, proposal in zip(paths, proposals):
-            write_output(path, proposal_text(proposal).encode("utf-8"))
-            written.append((str(path), proposal))
     except OutputRefused as error:
         raise fail(_("--into: {reason}").format(reason=error)) from None
+    # a crosswalk already there keeps what it has: only the units it lacks are added to it
+    extended = {} if force else {path: _extended(path, proposal) for path, proposal in zip(paths, proposals) if path.exists()}
+    if dry_run:
+        for path, proposal in zip(paths, proposals):
+            sys.stdout.write(extended[path][1] if path in extended else proposal_text(proposal))
+        return
+    written, grown = [], 0
+    try:
+        for path, proposal in zip(paths, proposals):
+            if path not in extended:
+                write_output(path, proposal_text(proposal).encode("utf-8"))
+                written.append((str(path), proposal))
+                continue
+            raw, text, added = extended[path]
+            if added:
+                write_atomic(path, text, digest(raw))
+                grown += 1
+            write_additions(str(path), proposal, added, sys.stdout)
+    except OutputRefused as error:
+        raise fail(_("--into: {reason}").format(reason=error)) from None
+    except WriteRefused as error:
+        raise fail(str(error), 1) from None
+    except OSError as error:
+        raise fail(_("cannot write {path}: {reason}").format(path=error.filename, reason=error.strerror or error), 1) from None
     write_proposals(written, sys.stdout)
-    print(_("Decide the shares of the divided units in the files, then run `dansokh validate`."))
+    if written or grown:
+            print(_("Decide the shares of the divided units in the files, then run `dansokh validate`."))
+
+
+def _form(repo: Repository, output: Path, chosen: str | None) -> None:
+    """``crosswalk --form OUT.xlsx``: the crosswalk as a form, a population to type for each part."""
+    from ..cascade.carry import title_of
+    from ..cascade.crosswalk import bridges
+    from ..render.crosswalk_form import render_crosswalk_form
+    from ..report.safe import terminal_text
+    from ..write.output import OutputRefused, write_output
+
+    found = bridges(repo)
+    if chosen is not None:
+        bridge = pick_bridge(repo, "", 0, None, chosen)
+    elif len(found) == 1:
+        bridge = found[0]
+    else:
+        listed = ", ".join(b.loaded.label for b in found) or _("none")
+        raise fail(_("--form: name the crosswalk with --crosswalk ID (the repository has: {listed})").format(listed=listed))
+    walk = bridge.crosswalk
+    names = {unit: bridge.name_of(unit) for entry in walk.units for unit in (entry.old, *(p.unit for p in entry.parts))}
+    data = render_crosswalk_form(
+        walk, bridge.loaded.label, names, title_of(repo, walk.from_.unit, walk.from_.year), title_of(repo, walk.to.unit, walk.to.year)
+    )
+    try:
+        write_output(output, data, [loaded.file for loaded in repo.plans] + [c.file for c in repo.crosswalks])
+    except OutputRefused as error:
+        raise fail(_("--form: {reason}").format(reason=error)) from None
+    except OSError as error:
+        raise fail(_("cannot write {path}: {reason}").format(path=output, reason=error.strerror or error), 1) from None
+    parts = sum(len(entry.parts) for entry in walk.units)
+    print(_("wrote {path}: {parts} parts of {units} old units of {file}; type each part's population, then dansokh import {path}").format(
+        path=terminal_text(str(output)), parts=parts, units=len(walk.units), file=bridge.loaded.file))
+
+
+def import_crosswalk_form(workbook: Path, plans: Path) -> int:
+    """``dansokh import`` of a crosswalk form: the populations and shares typed into the crosswalk
+    file; every problem at its cell, nothing written while there is one.  The exit status."""
+    from rich.markup import escape
+
+    from ..check.run import load_repository
+    from ..model.parse import parse_crosswalk
+    from ..read.crosswalk_form import read_crosswalk_form
+    from ..read.discover import display_path
+    from ..read.files import read_bounded
+    from ..read.limits import DEFAULT_MAX_BYTES
+    from ..read.loader import load_text
+    from ..read.positions import SourceMap
+    from ..report.safe import Console, terminal_text
+    from ..write.atomic import WriteRefused, digest, write_atomic
+    from ..write.crosswalk_import import decide, find_crosswalk
+
+    repo, _checked = load_repository([plans], whole=False)
+    shown = display_path(workbook)
+    form = read_crosswalk_form(workbook, shown)
+    loaded = find_crosswalk(form, repo.crosswalks) if form.meta else None
+    raw, text, source = b"", "", SourceMap("")
+    if loaded is not None:
+        try:
+            raw = read_bounded(Path(loaded.file), DEFAULT_MAX_BYTES)
+        except OSError as error:
+            raise fail(_("cannot read {path}: {reason}").format(path=loaded.file, reason=error.strerror or error), 1) from None
+        text, source = raw.decode("utf-8-sig", "replace"), load_text(loaded.file, raw).source
+    decided = decide(form, loaded, text, source)
+    console = Console(highlight=False, soft_wrap=True)
+    for problem in decided.problems:
+        style = "bold red" if problem.severity.value == "error" else "yellow"
+        console.print(f"[bold]{escape(str(problem.span))}[/]: [{style}]{problem.code}[/] {escape(problem.message)}")
+    if decided.text is None or loaded is None:
+        count = sum(1 for p in decided.problems if p.severity.value == "error")
+        console.print(escape(_("Nothing written: {count} problem(s) in {file}; fix them in the workbook and import it again.").format(count=count, file=shown)), style="bold red")
+        return 1
+    if decided.text == text:
+        print(_("{path} already holds what the form says; nothing to write").format(path=terminal_text(loaded.file)))
+        return 0
+    walk, problems = parse_crosswalk(load_text(loaded.file, decided.text.encode("utf-8")))
+    if walk is None or problems:  # never expected: the edits write numbers and words the format takes
+        raise fail(_("not written: {file} would not be a crosswalk any more; report this").format(file=loaded.file), 1)
+    try:
+        write_atomic(Path(loaded.file), decided.text, digest(raw))
+    except WriteRefused as error:
+        raise fail(str(error), 1) from None
+    except OSError as error:
+        raise fail(_("cannot write {path}: {reason}").format(path=loaded.file, reason=error.strerror or error), 1) from None
+    population, share = decided.by.get("population", 0), decided.by.get("share", 0)
+    print(ngettext(
+        "wrote {file}: {count} divided unit decided ({population} by population, {share} by share), {parts} parts with their population; check it with dansokh validate",
+        "wrote {file}: {count} divided units decided ({population} by population, {share} by share), {parts} parts with their population; check it with dansokh validate",
+        population + share,
+    ).format(file=terminal_text(loaded.file), count=population + share, population=population, share=share, parts=decided.populations))
+    return 0
+
+
+def _extended(path: Path, proposal: Proposal) -> tuple[bytes, str, list[ProposedEntry]]:
+    """An existing crosswalk file with the proposal's units it lacks: its bytes as read, its new
+    text, and the entries added."""
+    from ..read.files import NotARegularFile, read_bounded
+    from ..read.limits import DEFAULT_MAX_BYTES
+    from ..read.loader import load_text
+    from ..write.crosswalk import CannotExtend, extended_text
+
+    try:
+        raw = read_bounded(path, DEFAULT_MAX_BYTES)
+    except NotARegularFile:
+        raise fail(_("{path} exists and is not a regular file: choose another --into").format(path=path)) from None
+    except OSError as error:
+        raise fail(_("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)) from None
+    read = load_text(str(path), raw)
+    try:
+        text, added = extended_text(read, raw.decode("utf-8-sig") if read.data is not None else "", proposal)
+    except CannotExtend as error:
+        raise fail(str(error)) from None
+    return raw, text, added
 
 
 def _carry(

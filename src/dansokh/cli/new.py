@@ -133,6 +133,84 @@ def next_year_carry(repo: Repository, checked: Findings, loaded: LoadedPlan, cho
     return carry
 
 
+def _new_unit_named(repo: Repository, text: str, year: int | None) -> str | None:
+    """The new unit of a crosswalk ``text`` names (its id, or a name only one new unit has), where
+    ``text`` names no plan to continue: ``--next bo-de-00118`` before phường Bồ Đề has a plan."""
+    from ..cascade.crosswalk import bridges
+    from ..cascade.lookup import LookupError_, find
+    from ..model.names import name_key
+
+    try:
+        if find(repo, text, year=year).plan is not None:
+            return None
+    except LookupError_:
+        pass
+    ids: dict[str, None] = {}
+    for bridge in bridges(repo):
+        if year is not None and bridge.to_year != year:
+            continue
+        for entry in bridge.crosswalk.units:
+            for part in entry.parts:
+                if part.unit == text or name_key(bridge.name_of(part.unit)) == name_key(text):
+                    ids.setdefault(part.unit, None)
+    if text in ids:
+        return text
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
+def start_new_unit_plan(repo: Repository, checked: Findings, unit: str, year: int | None, chosen: str | None, method: Method,
+                        plans: Path, plan_id: str | None, output: str | None, dry_run: bool) -> int:
+    """The first plan of a unit made in a reform, before its parent's plan of the year: last year's
+    assignments to its old units, carried through the crosswalk into it."""
+    from ..cascade.carry import bridges_into, new_unit_draft, title_of
+    from ..cascade.crosswalk import CarryError
+    from ..cascade.lookup import main_plan
+    from .crosswalk import pick_bridge, refuse_broken
+
+    found = [b for b in bridges_into(repo, unit) if year is None or b.to_year == year]
+    bridge = pick_bridge(repo, "", 0, None, chosen) if chosen is not None else found[0]  # found: _new_unit_named saw one
+    if not any(b.loaded is bridge.loaded for b in found):
+        raise fail(_("--crosswalk: {crosswalk} carries nothing into {unit}").format(crosswalk=bridge.loaded.label, unit=unit), 1)
+    refuse_broken(bridge, checked)
+    name, to_year, parent = bridge.name_of(unit), bridge.to_year, bridge.crosswalk.to.unit
+    own = main_plan(repo, unit, to_year)
+    if own is not None:
+        raise fail(_("{name} already has a {year} plan, {plan} ({file}): edit it").format(
+            name=name, year=to_year, plan=own.plan.id, file=own.file), 1)
+    given = main_plan(repo, parent, to_year)
+    if given is not None:
+        raise fail(
+            _("{parent} has its {year} plan, {plan}: start {name}'s plan from what it assigned, dansokh new --from {plan} --unit {unit}").format(
+                parent=given.plan.unit_title, year=to_year, plan=given.plan.id, name=name, unit=unit
+            )
+        )
+    try:
+        draft, blanks = new_unit_draft(repo, bridge, unit, method)
+    except CarryError as error:
+        raise fail(_("--next: {reason}").format(reason=error), 1) from None
+    if plan_id is not None:
+        draft.data["id"] = plan_id
+    last = bridge.from_plan()
+    assert last is not None  # new_unit_draft refuses a crosswalk without it
+    say(
+        _("{name} ({unit}) has no plan yet and {parent} no {year} plan to start it from: its targets are what {giver}"
+          " assigned in {old} to its old units, carried through the crosswalk {crosswalk} ({file}). What {parent} assigns"
+          " to it in {year} is not known yet: when its plan comes, compare each target with it (dansokh validate).").format(
+            name=name, unit=unit, parent=title_of(repo, parent, to_year), year=to_year,
+            giver=last.plan.unit_title, old=bridge.from_year, crosswalk=bridge.loaded.label, file=bridge.loaded.file,
+        )
+    )
+    if blanks:
+        say(
+            ngettext(
+                "{count} figure could not be carried and is left out for you to add ({which}): see the file's opening lines",
+                "{count} figures could not be carried and are left out for you to add ({which}): see the file's opening lines",
+                len(blanks),
+            ).format(count=len(blanks), which=", ".join(blanks))
+        )
+    return write_draft(draft, Path(last.file), bridge.from_year, repo, plans, output, dry_run)
+
+
 def _reform_note(repo: Repository, loaded: LoadedPlan) -> str | None:
     """What to know when next year's plan is drafted in last year's units across the reform: that
     its unit no longer exists, or that the units it assigns to have changed."""
@@ -211,6 +289,9 @@ def new_command(
         raise fail(_("--id {id!r}: expected an id of lowercase letters, digits and hyphens, like long-bien-2026").format(id=shorten(plan_id)))
     repo, checked = load_repository([plans], whole=True)
     if next_of is not None:
+        new_unit = _new_unit_named(repo, next_of, year)
+        if new_unit is not None:  # a unit made in a reform, without a plan: its first, through a crosswalk
+            raise typer.Exit(start_new_unit_plan(repo, checked, new_unit, year, crosswalk, method, plans, plan_id, output, dry_run))
         found = named_plan(repo, next_of, "--next", year)
         carry = next_year_carry(repo, checked, found.plan, crosswalk, method)
         draft = next_year_draft(repo, found.plan, carry=carry, plan_id=plan_id)

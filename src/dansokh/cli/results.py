@@ -249,6 +249,13 @@ def import_command(
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
 ) -> None:
     """Read a filled results form into a result file, reporting every problem at its cell."""
+    from ..read.crosswalk_form import form_kind
+    from .crosswalk import import_crosswalk_form
+
+    importers = {"crosswalk": import_crosswalk_form}  # what the hidden sheet says the form is for -> what reads it
+    kind = form_kind(workbook)
+    if kind in importers:
+        raise typer.Exit(importers[kind](workbook, plans))
     from rich.markup import escape
 
     from ..read.discover import display_path

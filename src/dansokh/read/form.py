@@ -200,15 +200,39 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
     XML elements per part, and no macros by name, content type or content), then read in
     read-only mode cell by cell: only the cells that exist in the XML are visited, whatever the
     sheet's ``dimension`` declares, so a cell at XFD1048576 costs what any other cell costs."""
+    name = display or str(path)
+    form = FilledForm(name)
+    scanned = open_workbook(path, name, (META, SHEET), form.problems)
+    if scanned is None:
+        return form
+    (meta_cells, _merged), (cells, merged) = scanned[META], scanned[SHEET]
+    if form.problems:
+        return form
+    _read_meta(form, meta_cells, cells)
+    if form.problems:
+        return form
+    _read_sheet(form, cells, merged)
+    return form
+
+
+Merged = list[tuple[str, tuple[int, int, int, int]]]
+
+
+def open_workbook(path: Path, name: str, titles: tuple[str, ...], problems: list[Any]) -> dict[str, tuple[Cells, Merged]] | None:
+    """The cells and merged ranges of the sheets ``titles`` of a form dansokh wrote (its hidden
+    sheet first), read without trusting the workbook: bounded before openpyxl opens it (its size,
+    unpacked size, number of parts, XML elements per part, and no macros by name, content type or
+    content), then read-only, only the cells that exist in the XML.  ``None`` where it cannot be
+    read, with the problem added to ``problems``."""
     import openpyxl
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    name = display or str(path)
-    form = FilledForm(name)
+    form = FilledForm(name, problems=problems)  # what it finds goes into ``problems``
+    before = len(problems)
     whole = CellSpan(name, "", 0, 0)
     if path.suffix.lower() in (".xlsm", ".xltm"):
         form.problems.append(BAD_WORKBOOK.at(whole, _("a macro-enabled workbook (.xlsm) is not accepted: save the form as .xlsx (Excel Workbook) and import that")))  # type: ignore[arg-type]
-        return form
+        return None
     raw = b""
     try:  # only a regular file (never a FIFO or a device), never more than the limit + 1 byte
         raw = read_bounded(path, MAX_WORKBOOK_BYTES)
@@ -223,43 +247,36 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
         else:
             reason = getattr(error, "strerror", None) or _("not an .xlsx workbook (is it an old .xls? save it as .xlsx)")
         form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: {reason}").format(reason=reason)))  # type: ignore[arg-type]
-        return form
+        return None
     if problem is not None:
         form.problems.append(BAD_WORKBOOK.at(whole, problem))  # type: ignore[arg-type]
-        return form
+        return None
     book = None
     try:
         with warnings.catch_warnings():  # openpyxl warns on stderr about what the cells below report
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
             names = book.sheetnames
-            if META not in names or SHEET not in names:
-                missing = META if META not in names else SHEET
+            missing = next((title for title in titles if title not in names), None)
+            if missing is not None:
                 form.problems.append(NOT_A_FORM.at(whole, _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=shorten(missing))))  # type: ignore[arg-type]
-                return form
-            sheets = {title: book[title] for title in (META, SHEET)}
+                return None
+            sheets = {title: book[title] for title in titles}
             if not all(isinstance(sheet, ReadOnlyWorksheet) for sheet in sheets.values()):
-                form.problems.append(NOT_A_FORM.at(whole, _("the sheets {meta!r} and {sheet!r} are not sheets of cells: this is not a form written by `dansokh form`").format(meta=META, sheet=SHEET)))  # type: ignore[arg-type]
-                return form
-            meta_cells, _merged = _scan(form, book, sheets[META], META)
-            cells, merged = _scan(form, book, sheets[SHEET], SHEET)
+                form.problems.append(NOT_A_FORM.at(whole, _("the sheets {meta!r} and {sheet!r} are not sheets of cells: this is not a form written by `dansokh form`").format(meta=titles[0], sheet=titles[-1])))  # type: ignore[arg-type]
+                return None
+            scanned = {title: _scan(form, book, sheet, title) for title, sheet in sheets.items()}
     except Exception as error:  # openpyxl raises many kinds on a damaged file, in its own words
         detail = shorten(" ".join(str(error).split()) or type(error).__name__, 60)
         form.problems.append(BAD_WORKBOOK.at(whole, _(  # type: ignore[arg-type]
             "the workbook is damaged and cannot be read: open it in Excel, save it again as an .xlsx workbook"
             " (File, Save As, Excel Workbook) and import that (technical detail: {detail})"
         ).format(detail=detail)))
-        return form
+        return None
     finally:
         if book is not None:
             book.close()
-    if form.problems:
-        return form
-    _read_meta(form, meta_cells, cells)
-    if form.problems:
-        return form
-    _read_sheet(form, cells, merged)
-    return form
+    return None if len(problems) > before else scanned
 
 
 def _archive_problem(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> str | None:

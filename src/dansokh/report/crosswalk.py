@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..cascade.crosswalk import Carried, CarriedValue
-from ..cascade.propose import Proposal
+from ..cascade.propose import Proposal, ProposedEntry
 from ..i18n import _, ngettext
 from ..model.catalogue import CATALOGUE
 from ..model.numbers import number, plain
@@ -157,12 +157,59 @@ def write_csv(carried: list[Carried], labels: dict[str, str], stream: IO[str]) -
             ))
 
 
+def _entries(console: Console, entries: list[ProposedEntry]) -> None:
+    """The units that went whole, and the divided ones to decide."""
+    whole = [e for e in entries if not e.divided]
+    divided = [e for e in entries if e.divided]
+    if whole:
+        names = "; ".join(f"{e.official.name} → {e.parts[0].official.name}" for e in whole)
+        console.print(
+            "  " + escape(ngettext("{count} went whole: {names}", "{count} went whole: {names}", len(whole)).format(count=len(whole), names=names))
+        )
+    if divided:
+        names = "; ".join(f"{e.official.name} → {', '.join(p.official.name for p in e.parts)}" for e in divided)
+        console.print(
+            "  "
+            + escape(
+                ngettext(
+                    "{count} divided, its shares to decide (by: population, share or figure): {names}",
+                    "{count} divided, their shares to decide (by: population, share or figure): {names}",
+                    len(divided),
+                ).format(count=len(divided), names=names)
+            )
+        )
+
+
+def write_additions(path: str, proposal: Proposal, added: list[ProposedEntry], stream: IO[str]) -> None:
+    """What was added to a crosswalk that existed: how many units, which, and that the others
+    were kept as they were."""
+    console = Console(file=stream, highlight=False, width=200, soft_wrap=True)
+    if not added:
+        console.print(
+            escape(
+                _("{path}: every unit {unit} assigned to in {year} is in it already: nothing added.").format(
+                    path=path, unit=proposal.plan.plan.unit_title, year=proposal.from_year
+                )
+            )
+        )
+        return
+    kept = len(proposal.entries) - len(added)
+    console.print(
+        escape(
+            ngettext(
+                "{path}: added {count} unit {unit} assigned to in {year} that it did not have, proposed from the official list; the {kept} it had are kept as they were.",
+                "{path}: added {count} units {unit} assigned to in {year} that it did not have, proposed from the official list; the {kept} it had are kept as they were.",
+                len(added),
+            ).format(path=path, count=len(added), unit=proposal.plan.plan.unit_title, year=proposal.from_year, kept=kept)
+        )
+    )
+    _entries(console, added)
+
+
 def write_proposals(written: list[tuple[str, Proposal]], stream: IO[str]) -> None:
     """What each proposed file holds: the units that went whole, the divided ones to decide."""
     console = Console(file=stream, highlight=False, width=200, soft_wrap=True)
     for path, proposal in written:
-        whole = [e for e in proposal.entries if not e.divided]
-        divided = [e for e in proposal.entries if e.divided]
         console.print(
             escape(
                 _("{path}: the units {unit} assigned to in {year}, in {count} of the units of {to} in {to_year}.").format(
@@ -175,23 +222,7 @@ def write_proposals(written: list[tuple[str, Proposal]], stream: IO[str]) -> Non
                 )
             )
         )
-        if whole:
-            names = "; ".join(f"{e.official.name} → {e.parts[0].official.name}" for e in whole)
-            console.print(
-                "  " + escape(ngettext("{count} went whole: {names}", "{count} went whole: {names}", len(whole)).format(count=len(whole), names=names))
-            )
-        if divided:
-            names = "; ".join(f"{e.official.name} → {', '.join(p.official.name for p in e.parts)}" for e in divided)
-            console.print(
-                "  "
-                + escape(
-                    ngettext(
-                        "{count} divided, its shares to decide (by: population, share or figure): {names}",
-                        "{count} divided, their shares to decide (by: population, share or figure): {names}",
-                        len(divided),
-                    ).format(count=len(divided), names=names)
-                )
-            )
+        _entries(console, proposal.entries)
         for unit in proposal.unplaced:
             console.print(
                 "  " + escape(_("{unit} is not in the official list: map it by hand (W004 reports it until then)").format(unit=unit)),

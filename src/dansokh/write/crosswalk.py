@@ -13,9 +13,12 @@ import json
 import re
 import textwrap
 
-from ..cascade.propose import Proposal
+from ..cascade.propose import Proposal, ProposedEntry
 from ..i18n import _
 from ..model import official
+from ..model.crosswalk import is_crosswalk
+from ..read.loader import PlanFile
+from .edits import apply, insert_lines, last_line_under
 
 _PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9][^:#,\[\]{}]*(?<!\s)$")
 
@@ -47,24 +50,74 @@ def proposal_text(proposal: Proposal) -> str:
         "units:",
     ]
     for entry in proposal.entries:
-        old = entry.official
-        if entry.divided:
-            note = _("{title} ({code}): divided among {count} new units").format(
-                title=old.title, code=old.code, count=len(entry.parts)
-            )
-        else:
-            note = _("{title} ({code}): went whole").format(title=old.title, code=old.code)
-        lines += [
-            f"  - old: {entry.old}  # {note}",
-            f"    name: {_scalar(old.name)}",
-            f'    code: "{old.code}"',
-        ]
-        if entry.divided:
-            lines.append("    by: undecided  # population | share | figure")
-        lines.append("    parts:")
-        for part in entry.parts:
-            new = part.official
-            comment = f"  # {new.title}" + (_(", holds its geocoded point") if entry.divided and part.geocoded else "")
-            lines.append(f'      - {{unit: {part.unit}, name: {_scalar(new.name)}, code: "{new.code}"}}{comment}')
+        lines += entry_lines(entry)
     return "\n".join(lines) + "\n"
 
+
+def entry_lines(entry: ProposedEntry, indent: str = "  ") -> list[str]:
+    """One old unit's entry, its dash at ``indent``: its official name and code, ``by: undecided``
+    where it was divided, and a part for each new unit."""
+    old = entry.official
+    if entry.divided:
+        note = _("{title} ({code}): divided among {count} new units").format(title=old.title, code=old.code, count=len(entry.parts))
+    else:
+        note = _("{title} ({code}): went whole").format(title=old.title, code=old.code)
+    lines = [
+        f"{indent}- old: {entry.old}  # {note}",
+        f"{indent}  name: {_scalar(old.name)}",
+        f'{indent}  code: "{old.code}"',
+    ]
+    if entry.divided:
+        lines.append(f"{indent}  by: undecided  # population | share | figure")
+    lines.append(f"{indent}  parts:")
+    for part in entry.parts:
+        new = part.official
+        comment = f"  # {new.title}" + (_(", holds its geocoded point") if entry.divided and part.geocoded else "")
+        lines.append(f'{indent}    - {{unit: {part.unit}, name: {_scalar(new.name)}, code: "{new.code}"}}{comment}')
+    return lines
+
+
+class CannotExtend(ValueError):
+    """An existing crosswalk file that proposals cannot be added to; the message says why."""
+
+
+def extended_text(read: PlanFile, text: str, proposal: Proposal) -> tuple[str, list[ProposedEntry]]:
+    """An existing crosswalk with the proposal's entries for the old units it does not have yet,
+    appended to its ``units:`` in the style of its entries; every line already there is kept as it
+    is (its comments, order and shares).  Raises ``CannotExtend``."""
+    data = read.data
+    file = read.file
+    if read.diagnostics or not is_crosswalk(data):
+        raise CannotExtend(
+            _("{file} is not a crosswalk dansokh can read; correct it (dansokh validate {file}), or give --force to replace it with a new proposal").format(file=file)
+        )
+    sides = [data.get(side) for side in ("from", "to")]
+    wanted = [{"year": proposal.from_year, "unit": proposal.from_unit}, {"year": proposal.to_year, "unit": proposal.to_unit}]
+    if any(not isinstance(side, dict) or {k: side.get(k) for k in ("year", "unit")} != want for side, want in zip(sides, wanted)):
+        raise CannotExtend(
+            _("{file} is not the crosswalk of {unit}'s units of {year} into {to_unit}'s of {to}: move it, or give --force to replace it").format(
+                file=file, unit=proposal.plan.plan.unit_title, year=proposal.from_year, to_unit=proposal.to_title, to=proposal.to_year
+            )
+        )
+    units = data.get("units")
+    if not isinstance(units, list) or not units or not all(isinstance(e, dict) for e in units):
+        raise CannotExtend(
+            _("{file}: its units: is not a list of entries to add to; write them as the proposal does, or give --force to replace it").format(file=file)
+        )
+    present = {entry.get("old") for entry in units}
+    added = [entry for entry in proposal.entries if entry.old not in present]
+    if not added:
+        return text, []
+    source = read.source
+    last = ("units", len(units) - 1)
+    start = source.values[last]
+    line = text.splitlines()[start.line - 1]
+    dash = line[: start.col - 1].rstrip()
+    if not dash.endswith("-"):  # a flow list, [ … ]
+        raise CannotExtend(
+            _("{file}: its units: is not a list of entries to add to; write them as the proposal does, or give --force to replace it").format(file=file)
+        )
+    indent = dash[:-1]
+    after = last_line_under(source, last) + 1
+    new_lines = [line for entry in added for line in entry_lines(entry, indent)]
+    return apply(text, [insert_lines(after, new_lines)]), added
