@@ -302,3 +302,62 @@ def test_a_row_inserted_under_the_table_is_reported_but_not_the_instructions_it_
         f"ngoc-thuy-Q1.xlsx:Biểu mẫu!B{under}: F004 typed outside the form's cells, so not read: B{under} ('Triệt sản'),"
         f" E{under} (2); type each figure in its yellow cell, or delete these"
     ]
+
+
+# --- the first quarter, end to end, in Vietnamese ----------------------------------------------
+
+
+def test_a_ward_fills_its_first_quarter_in_excel_and_the_district_prints_its_report(in_tmp, monkeypatch):
+    """What the guide has an officer's assistant do, on the real 2025 plans and the illustrative
+    results of the other wards: on 08/04/2025 the form of the quarter due, typed in Excel from the
+    ward's paper, imported, validated, then the district's progress and report, all in Vietnamese."""
+    from conftest import ROOT
+
+    from dansokh.model.catalogue import CATALOGUE
+    from dansokh.write.results import split_header
+
+    examples = ROOT / "examples" / "results-2025"
+    shutil.copytree(PLANS, in_tmp / "plans")
+    shutil.copytree(examples / "Q1", in_tmp / "results" / "2025" / "Q1")
+    (in_tmp / "results" / "2025" / "Q1" / "ngoc-thuy.yaml").unlink()  # the ward that has not reported yet
+    monkeypatch.setenv("DANSOKH_TODAY", "2025-04-08")
+    result = vi("form", "Ngọc Thụy", "--period", "quý 1")
+    assert result.exit_code == 0 and result.stdout == "ngoc-thuy-2025-Q1.xlsx\n" and result.stderr == ""
+
+    paper = load_repository([examples / "Q1" / "ngoc-thuy.yaml", PLANS])[1].book.result("ngoc-thuy", 2025, "Q1").result
+    workbook = openpyxl.load_workbook(in_tmp / "ngoc-thuy-2025-Q1.xlsx")
+    sheet = workbook[SHEET]
+    rows = {sheet.cell(r, 2).value: r for r in range(13, sheet.max_row + 1)}
+    sheet["C6"] = dt.date(2025, 4, 2)
+    sheet["C8"] = "UBND phường Ngọc Thụy"
+    sheet["C9"] = paper.note
+    for figure in paper.figures:
+        for column, number in ((5, figure.value), (6, figure.numerator), (7, figure.denominator)):
+            if number is not None:
+                sheet.cell(rows[CATALOGUE[figure.indicator].name], column).value = int(number) if number == int(number) else float(number)
+    workbook.save(in_tmp / "ngoc-thuy-2025-Q1.xlsx")
+
+    result = vi("import", "ngoc-thuy-2025-Q1.xlsx", "--into", "results/2025")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "đã ghi results/2025/Q1/ngoc-thuy.yaml\n"
+    written = (in_tmp / "results" / "2025" / "Q1" / "ngoc-thuy.yaml").read_text(encoding="utf-8")
+    assert written == split_header((examples / "Q1" / "ngoc-thuy.yaml").read_text(encoding="utf-8"))[1]
+
+    result = vi("validate", "plans", "results")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "Đã kiểm tra 50 tệp, 5 kế hoạch, 45 kết quả, 3 quan hệ cấp trên→cấp dưới: 0 lỗi, 1 cảnh báo, 1 ghi chú."
+
+    result = vi("progress", "long-bien", "--period", "Q1", "--results", "results")
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert lines[0] == "quận Long Biên, quý I năm 2025 · báo cáo ngày 08/04/2025"
+    assert "Đã báo cáo: 13/13; đúng hạn: 13." in lines  # Ngọc Thụy's figures are in
+
+    result = vi("render", "report", "--plan", "long-bien", "--period", "Q1", "--results", "results", "-f", "md", "-o", "bao-cao-quy-1.md")
+    assert result.exit_code == 0, result.output
+    report = (in_tmp / "bao-cao-quy-1.md").read_text(encoding="utf-8")
+    assert report.splitlines()[:3] == ["**MINH HỌA — số liệu không chính thức**", "", "**KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU DÂN SỐ VÀ PHÁT TRIỂN QUÝ I NĂM 2025**"]
+    assert "| 1 | Ngọc Thụy | % | 90 | 92,0 | 102,2 | 100,0 | Đạt |" in report  # what the ward typed: 138 of 150 screened
+    assert "*Đã báo cáo: 13/13 đơn vị; đúng hạn: 13.*" in report
+    result = vi("render", "report", "--plan", "long-bien", "--period", "Q1", "--results", "results", "-f", "docx", "-o", "bao-cao-quy-1.docx")
+    assert result.exit_code == 0 and (in_tmp / "bao-cao-quy-1.docx").read_bytes()[:2] == b"PK"
