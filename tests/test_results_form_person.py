@@ -52,7 +52,7 @@ def test_in_january_the_form_is_last_years_fourth_quarter_not_the_2026_draft(wit
     assert result.exit_code == 0, result.output
     assert result.stdout == "cu-khoi-2025-Q4.xlsx\n"
     assert result.stderr == (
-        "phường Cự Khối: Q4 năm 2025, kỳ báo cáo đến hạn tính đến ngày 05/01/2026; còn có chỉ tiêu năm 2026"
+        "phường Cự Khối: Q4 năm 2025, chỉ tiêu theo kế hoạch long-bien, kỳ báo cáo đến hạn tính đến ngày 05/01/2026; còn có chỉ tiêu năm 2026"
         " (chọn năm khác bằng --year)\n"
     )
     assert period_cell(with_draft / "cu-khoi-2025-Q4.xlsx") == "Q4: quý IV năm 2025 (cả năm)"
@@ -70,7 +70,7 @@ def test_mid_year_the_six_months_are_this_years_even_with_a_2026_draft(with_draf
     assert result.exit_code == 0, result.output
     assert result.stdout == "ngoc-thuy-2025-Q2.xlsx\n"
     assert result.stderr == (
-        "phường Ngọc Thụy: 6 tháng năm 2025 (Q2), kỳ báo cáo đến hạn tính đến ngày 05/07/2025; còn có chỉ tiêu năm 2026"
+        "phường Ngọc Thụy: 6 tháng năm 2025 (Q2), chỉ tiêu theo kế hoạch long-bien, kỳ báo cáo đến hạn tính đến ngày 05/07/2025; còn có chỉ tiêu năm 2026"
         " (chọn năm khác bằng --year)\n"
     )
     # the fourth quarter due on 05/07/2025 is 2024's: no plan has targets for it, and 2026's draft is not taken
@@ -98,7 +98,7 @@ def test_a_year_due_without_targets_takes_the_latest_before_it_and_says_so(in_tm
     assert result.exit_code == 0 and result.stdout == "cu-khoi-2025-Q2.xlsx\n"
     assert result.stderr == (
         "phường Cự Khối chưa có chỉ tiêu cho 6 tháng năm 2026 (Q2), kỳ báo cáo đến hạn tính đến ngày 04/12/2026;"
-        " lấy 6 tháng năm 2025 (Q2), năm gần nhất có chỉ tiêu (chọn năm khác bằng --year)\n"
+        " lấy 6 tháng năm 2025 (Q2), chỉ tiêu theo kế hoạch long-bien, năm gần nhất có chỉ tiêu (chọn năm khác bằng --year)\n"
     )
 
 
@@ -107,7 +107,7 @@ def test_progress_and_the_report_take_the_year_due_too(with_draft, monkeypatch):
     result = vi("progress", "Ngọc Thụy", "--period", "Q4")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].startswith("phường Ngọc Thụy, quý IV năm 2025 (cả năm)")
-    assert "Q4 năm 2025, kỳ báo cáo đến hạn tính đến ngày 05/01/2026" in result.stderr
+    assert "Q4 năm 2025, chỉ tiêu theo kế hoạch long-bien, kỳ báo cáo đến hạn tính đến ngày 05/01/2026" in result.stderr
     result = vi("render", "report", "--plan", "Long Biên", "--period", "Q4", "-o", "bao-cao.md")
     assert result.exit_code == 0, result.output
     assert "PHÁT TRIỂN QUÝ IV NĂM 2025 (CẢ NĂM)**" in (with_draft / "bao-cao.md").read_text(encoding="utf-8")

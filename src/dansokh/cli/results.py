@@ -141,12 +141,16 @@ def pick_year(book: Book, period: str, year: int | None, unit: UnitDecl | None =
             "{unit} has no targets for {due}, the report due as of {day}, nor for an earlier year; it has targets for {years}:"
             " give --year {first} to choose that year"
         ).format(unit=who, due=due, day=vn_date(day), years=years, first=choice.others[0]))
+    taken = period_words(period, choice.year)
+    if unit is not None:  # whose targets: the unit's own plan, or the plan that assigns to it
+        plans = sorted({goal.plan.plan.id for goal in book.goals(unit.id, choice.year).values()})
+        taken += _(", targets of plan {plan}").format(plan=", ".join(plans))
     if choice.year != choice.due:
         say(_("{unit} has no targets for {due}, the report due as of {day}; taking {period}, the latest year with targets (--year chooses)").format(
-            unit=who, due=due, day=vn_date(day), period=period_words(period, choice.year)))
+            unit=who, due=due, day=vn_date(day), period=taken))
     elif choice.others:
         say(_("{unit}: {period}, the report due as of {day}; there are targets for {years} too (--year chooses)").format(
-            unit=who, period=due, day=vn_date(day), years=years))
+            unit=who, period=taken, day=vn_date(day), years=years))
     return choice.year
 
 
