@@ -32,6 +32,21 @@ def vi(*args: str):
 # --- which year: the report due ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("today", "due"), [
+    ("2026-01-05", {"Q1": 2025, "Q2": 2025, "Q3": 2025, "Q4": 2025, "Y": 2025}),  # January: last year's
+    ("2025-07-05", {"Q1": 2025, "Q2": 2025, "Q3": 2024, "Q4": 2024, "Y": 2024}),  # mid-year: the six months are due
+    ("2025-03-15", {"Q1": 2025, "Q2": 2024, "Q3": 2024, "Q4": 2024, "Y": 2024}),  # the quarter ends within a month
+    ("2025-10-01", {"Q1": 2025, "Q2": 2025, "Q3": 2025, "Q4": 2024, "Y": 2025}),  # the year-end review is made from 30/09
+    ("2025-12-20", {"Q1": 2025, "Q2": 2025, "Q3": 2025, "Q4": 2025, "Y": 2025}),
+    ("9999-12-31", {"Q1": 9999, "Q2": 9999, "Q3": 9999, "Q4": 9999, "Y": 9999}),  # the calendar's ends: no error
+    ("0001-01-01", {"Q1": 1, "Q2": 1, "Q3": 1, "Q4": 1, "Y": 1}),
+])
+def test_the_year_due_on_a_day(today, due):
+    from dansokh.model.periods import PERIODS, due_year
+
+    assert {code: due_year(code, dt.date.fromisoformat(today)) for code in PERIODS} == due
+
+
 @pytest.fixture
 def with_draft(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The 2025 plans and the 2026 plan of Long Biên that `dansokh new --next` drafts from them."""
@@ -108,6 +123,10 @@ def test_progress_and_the_report_take_the_year_due_too(with_draft, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].startswith("phường Ngọc Thụy, quý IV năm 2025 (cả năm)")
     assert "Q4 năm 2025, chỉ tiêu theo kế hoạch long-bien, kỳ báo cáo đến hạn tính đến ngày 05/01/2026" in result.stderr
+    result = vi("progress", "--period", "Q4")  # every unit: the plans of 2025
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("thành phố Hà Nội, quý IV năm 2025 (cả năm)")
+    assert result.stderr == "Q4 năm 2025, kỳ báo cáo đến hạn tính đến ngày 05/01/2026; còn có kế hoạch năm 2026 (chọn năm khác bằng --year)\n"
     result = vi("render", "report", "--plan", "Long Biên", "--period", "Q4", "-o", "bao-cao.md")
     assert result.exit_code == 0, result.output
     assert "PHÁT TRIỂN QUÝ IV NĂM 2025 (CẢ NĂM)**" in (with_draft / "bao-cao.md").read_text(encoding="utf-8")

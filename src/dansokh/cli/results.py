@@ -131,20 +131,31 @@ def pick_year(book: Book, period: str, year: int | None, unit: UnitDecl | None =
     day = today()
     choice = choose_year(book, unit.id if unit is not None else None, period, day)
     named = choice.year or (choice.others[0] if choice.others else choice.due)
-    who = officer_name(book, unit, named) if unit is not None else _("the plans")
     years = ", ".join(str(y) for y in choice.others)
     due = period_words(period, choice.due)
+    if unit is None:  # every unit: the years of the plans
+        if choice.year is None:
+            if not choice.others:
+                raise fail(_("no plans found"))
+            raise fail(_("no plan is for {due}, the report due as of {day}, nor for an earlier year; the plans are for {years}: give --year {first} to choose that year").format(
+                due=due, day=vn_date(day), years=years, first=choice.others[0]))
+        if choice.year != choice.due:
+            say(_("no plan is for {due}, the report due as of {day}; taking {period}, the latest year with plans (--year chooses)").format(
+                due=due, day=vn_date(day), period=period_words(period, choice.year)))
+        elif choice.others:
+            say(_("{period}, the report due as of {day}; there are plans for {years} too (--year chooses)").format(
+                period=due, day=vn_date(day), years=years))
+        return choice.year
+    who = officer_name(book, unit, named)
     if choice.year is None:
         if not choice.others:
-            raise fail(_("no plans found") if unit is None else _("{unit} has no targets in any year: no plan states or assigns any").format(unit=who))
+            raise fail(_("{unit} has no targets in any year: no plan states or assigns any").format(unit=who))
         raise fail(_(
             "{unit} has no targets for {due}, the report due as of {day}, nor for an earlier year; it has targets for {years}:"
             " give --year {first} to choose that year"
         ).format(unit=who, due=due, day=vn_date(day), years=years, first=choice.others[0]))
-    taken = period_words(period, choice.year)
-    if unit is not None:  # whose targets: the unit's own plan, or the plan that assigns to it
-        plans = sorted({goal.plan.plan.id for goal in book.goals(unit.id, choice.year).values()})
-        taken += _(", targets of plan {plan}").format(plan=", ".join(plans))
+    plans = sorted({goal.plan.plan.id for goal in book.goals(unit.id, choice.year).values()})  # its own plan, or the one assigning to it
+    taken = period_words(period, choice.year) + _(", targets of plan {plan}").format(plan=", ".join(plans))
     if choice.year != choice.due:
         say(_("{unit} has no targets for {due}, the report due as of {day}; taking {period}, the latest year with targets (--year chooses)").format(
             unit=who, due=due, day=vn_date(day), period=taken))

@@ -94,8 +94,8 @@ def due_year(code: str, today: date) -> int:
     def opens(year: int) -> date:
         return report_window(code, year)[0] - timedelta(days=31)
 
-    year = today.year + 1
-    while opens(year) > today:
+    year = min(today.year + 1, date.max.year)
+    while year > date.min.year and opens(year) > today:
         year -= 1
     return year
 
