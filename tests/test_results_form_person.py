@@ -171,6 +171,8 @@ def form(book, tmp_path):
 
 IUD, PILL, CONDOM, TOTAL = "Dụng cụ tử cung (đặt vòng)", "Thuốc uống tránh thai", "Bao cao su", "Số người áp dụng biện pháp tránh thai mới"
 SCREENING = "Tỷ lệ sàng lọc trước sinh (4 bệnh)"
+NEWBORN = "Tỷ lệ sàng lọc sơ sinh (5 bệnh)"
+CPR = "Tỷ lệ cặp vợ chồng áp dụng biện pháp tránh thai hiện đại (CPR hiện đại)"
 THIRD = "Tỷ lệ sinh con thứ 3 trở lên"
 
 
@@ -245,12 +247,18 @@ def test_a_number_typed_as_text_says_what_to_type(form):
     sheet.cell(row(CONDOM), 5).value = "1.900"
     sheet.cell(row(THIRD), 5).value = "3,5"
     sheet.cell(row(SCREENING), 6).value = "1 250"
-    condom, third, screening = row(CONDOM), row(THIRD), row(SCREENING)
+    sheet.cell(row(NEWBORN), 5).value = "85%"  # typed after a ' or into a Text cell
+    sheet.cell(row(CPR), 5).value = "75.800"  # 75,8 or 75 800? not guessed
+    condom, third, screening, newborn, cpr = row(CONDOM), row(THIRD), row(SCREENING), row(NEWBORN), row(CPR)
     assert problems(imported()) == [
         f"ngoc-thuy-Q1.xlsx:Biểu mẫu!E{third}: F007 '3,5' is text, not a number: type 3.5 as a number, with the decimal"
         " separator of your Excel (if Excel keeps it as text, format the cell as Number)",
         f"ngoc-thuy-Q1.xlsx:Biểu mẫu!F{screening}: F007 '1 250' is text, not a number: type 1250, digits only, without"
         " a dot, a comma or a space between the thousands (if Excel keeps it as text, format the cell as Number)",
+        f"ngoc-thuy-Q1.xlsx:Biểu mẫu!E{newborn}: F007 '85%' is text, not a number: type 85 as a number, with the decimal"
+        " separator of your Excel (if Excel keeps it as text, format the cell as Number)",
+        f"ngoc-thuy-Q1.xlsx:Biểu mẫu!E{cpr}: F007 '75.800' is not a number: type the figure as a number (the cell is"
+        " formatted as text, or holds words)",
         f"ngoc-thuy-Q1.xlsx:Biểu mẫu!E{condom}: F007 '1.900' is text, not a number: type 1900, digits only, without"
         " a dot, a comma or a space between the thousands (if Excel keeps it as text, format the cell as Number)",
     ]
