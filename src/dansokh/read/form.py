@@ -557,14 +557,14 @@ def _figure(form: FilledForm, row: FormRow, name: str, cell: _Cell, span: CellSp
     number = _number(value)
     if number is None:
         whole = row.kind == "count" or name != "value"  # a count, a numerator or a denominator
-        meant = _text_number(value, whole) if isinstance(value, str) else None
+        meant = _text_number(value, whole, row.unit == "%") if isinstance(value, str) else None
         if meant is not None and whole:
             message = _("{value} is text, not a number: type {figure}, digits only, without a dot, a comma or a space between the thousands (if Excel keeps it as text, format the cell as Number)")
         elif meant is not None:
             message = _("{value} is text, not a number: type {figure} as a number, with the decimal separator of your Excel (if Excel keeps it as text, format the cell as Number)")
         else:
             message = _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)")
-        figure = "" if meant is None else str(meant) if whole or current() != "vi" else str(meant).replace(".", ",")
+        figure = "" if meant is None else format(meant, "f") if whole or current() != "vi" else format(meant, "f").replace(".", ",")
         form.problems.append(NOT_A_NUMBER.at(span, message.format(value=_shown(value), figure=figure)))  # type: ignore[arg-type]
         return None
     if cell.percent:  # whether the row takes a percentage is asked where the figures are made (write.form_import)
@@ -574,22 +574,26 @@ def _figure(form: FilledForm, row: FormRow, name: str, cell: _Cell, span: CellSp
     return number
 
 
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*")  # 1.900, 1,900, 1 900, 12.500.000
-_DECIMAL = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_GROUPED = re.compile(r"\d{1,3}(?:([., ])\d{3})(?:\1\d{3})*")  # 1.900, 1,900, 1 900, 12.500.000
+_DECIMAL = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 
-def _text_number(text: str, whole: bool) -> Decimal | None:
+def _text_number(text: str, whole: bool, percent: bool) -> Decimal | None:
     """The figure a person meant by a number typed as text, where it is not in doubt: in a cell of
     whole numbers, ``1.900``, ``1,900`` or ``1 900`` are 1900 (separators between thousands); in a
-    cell of decimals, ``3,5`` or ``3.5`` are 3.5 and ``85%`` in a row in % is 85 (``1.900`` there
-    may be 1.9 or 1900: not guessed).  ``None`` for words and for what is in doubt."""
+    cell of decimals, ``3,5`` or ``3.5`` are 3.5, and ``85%`` in a row in % (``percent``) is 85
+    (``1.900`` there may be 1.9 or 1900: not guessed).  ``None`` for words, for what is in doubt
+    and for what is longer than a figure of the number domain."""
     text = text.strip().replace("\u00a0", " ")
+    if len(text) > 20:
+        return None
     if whole:
         if re.fullmatch(r"\d+", text) or _GROUPED.fullmatch(text):
             return Decimal(re.sub(r"\D", "", text))
         return None
-    text = text.removesuffix("%").strip()
-    if not _DECIMAL.fullmatch(text) or _GROUPED.fullmatch(text):
+    if percent:
+        text = text.removesuffix("%").strip()
+    if not _DECIMAL.fullmatch(text) or _GROUPED.fullmatch(text.lstrip("-")):
         return None
     return Decimal(text.replace(",", "."))
 
