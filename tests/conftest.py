@@ -82,6 +82,17 @@ def messages_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
     i18n.setup("en")
 
 
+TODAY = "2025-12-20"
+"""The day the suite runs on (``DANSOKH_TODAY``): every report of the 2025 plans is due by then, so
+``form``, ``progress`` and ``render report`` take 2025 whatever the day the tests run; a test of
+another day (January, a reform's 2026) sets its own."""
+
+
+@pytest.fixture(autouse=True)
+def a_fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DANSOKH_TODAY", TODAY)
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

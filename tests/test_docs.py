@@ -134,6 +134,88 @@ def test_the_january_and_quarter_walk_throughs_run_as_written(tmp_path):
     ).count("value: 80 ") == 1  # the example itself is untouched
 
 
+FORM_FIGURES = re.compile(r"<!-- form-figures: (?P<file>\S+) -->\n(?P<table>(?:\|.*\n)+)")
+
+
+def form_figures(text: str) -> tuple[str, dict[str, object]]:
+    """The workbook a document has the reader fill, and what goes in each cell, from its table
+    (``| F14, G14 | what | 7, 232 |``): a day as dd/mm/yyyy is a date (Excel reads it so), digits a
+    number, anything else text."""
+    import datetime as dt
+
+    match = FORM_FIGURES.search(text)
+    assert match is not None, "no <!-- form-figures: FILE --> table"
+    cells: dict[str, object] = {}
+    for line in match["table"].splitlines()[2:]:
+        refs, _what, typed = (part.strip() for part in line.strip("|").split("|"))
+        values = [typed] if len(refs.split(",")) == 1 else [v.strip() for v in typed.split(",")]
+        assert len(values) == len(refs.split(",")), line
+        for ref, value in zip((r.strip() for r in refs.split(",")), values):
+            if re.fullmatch(r"\d\d/\d\d/\d{4}", value):
+                cells[ref] = dt.datetime.strptime(value, "%d/%m/%Y").date()
+            elif re.fullmatch(r"\d+", value):
+                cells[ref] = int(value)
+            else:
+                cells[ref] = value
+    return match["file"], cells
+
+
+@pytest.mark.slow
+def test_the_guides_results_walk_through_runs_as_written(tmp_path):
+    """The guide's "Báo cáo kết quả thực hiện": the commands in one shell, as written; between the
+    two blocks the workbook is filled with exactly the figures of the guide's table, cell by cell,
+    through openpyxl as a person types them in Excel; then import, validate ("0 lỗi") and the report."""
+    import openpyxl
+
+    region = _region(GUIDE.read_text(encoding="utf-8"), "results")
+    first, second = _console_blocks(region)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _environment(home, DANSOKH_TODAY="2025-07-09")  # the day Cự Khối sends its six months
+    for (command, shown), (output, status) in zip(first, run_script(first, ROOT, env)):
+        assert status == 0, (command, output)
+        assert_shows(shown, output)
+    name, cells = form_figures(region)
+    workbook = openpyxl.load_workbook(home / name)
+    sheet = workbook["Biểu mẫu"]
+    for ref, value in cells.items():
+        assert sheet[ref].protection.locked is False, ref  # a yellow cell
+        sheet[ref] = value
+    workbook.save(home / name)
+    for (command, shown), (output, status) in zip(second, run_script(second, ROOT, {**env, "DANSOKH_LANG": "vi"})):
+        assert status == 0, (command, output)
+        assert_shows(shown, output)
+    written = (home / "ket-qua-2025" / "Q2" / "cu-khoi.yaml").read_text(encoding="utf-8")
+    assert written == GUIDE_RESULT
+    assert (home / "bao-cao-6-thang.docx").read_bytes()[:2] == b"PK"
+
+
+GUIDE_RESULT = """\
+kind: result
+unit: cu-khoi
+year: 2025
+period: "Q2"
+reported: "2025-07-09"
+document: {kind: "Báo cáo", date: "2025-07-09", issuer: "UBND phường Cự Khối"}
+figures:
+  - {indicator: third_child_rate, numerator: 7, denominator: 232}
+  - {indicator: prenatal_screening, numerator: 166, denominator: 186}
+  - {indicator: newborn_screening, numerator: 275, denominator: 292}
+  - {indicator: premarital_checkup, numerator: 112, denominator: 128}
+  - {indicator: elderly_checkup, numerator: 962, denominator: 2254}
+  - {indicator: elderly_health_records, numerator: 1914, denominator: 1927}
+  - {indicator: cpr_modern, numerator: 4696, denominator: 6391}
+  - {indicator: direct_communication_sessions, value: 6}
+  - {indicator: new_users_total, value: 214}
+  - {indicator: new_users_iud, value: 25}
+  - {indicator: new_users_implant, value: 1}
+  - {indicator: new_users_injectable, value: 0}
+  - {indicator: new_users_pill, value: 56}
+  - {indicator: new_users_condom, value: 132}
+"""
+"""What the guide's table makes of Cự Khối's six months: the figures typed, nothing else."""
+
+
 # the README's walk-through "After the 2025 reform", and the officers' guide's: the exit status of each command
 REFORM = [
     ("cp -r examples/reform-2026 ~/after-reform && cp -r plans/2025 ~/after-reform/plans/ && cp -r examples/results-2025 ~/after-reform/results/2025", 0),
@@ -161,7 +243,7 @@ def test_the_readme_walk_through_after_the_reform_runs_as_written(tmp_path):
     assert [command for command, _ in steps] == [command for command, _ in REFORM]
     home = tmp_path / "home"
     home.mkdir()
-    outputs = run_script(steps, ROOT, _environment(home))
+    outputs = run_script(steps, ROOT, _environment(home, DANSOKH_TODAY="2026-04-08"))  # the first quarter of the new wards is due
     for (command, shown), (output, status), (_, expected) in zip(steps, outputs, REFORM):
         assert status == expected, (command, output)
         assert_shows(shown, output)
@@ -180,7 +262,7 @@ def test_the_guides_walk_through_after_the_reform_runs_as_written(tmp_path):
     assert [command for command, _ in steps] == [command for command, _ in expected]
     home = tmp_path / "home"
     home.mkdir()
-    outputs = run_script(steps, ROOT, _environment(home))
+    outputs = run_script(steps, ROOT, _environment(home, DANSOKH_TODAY="2026-04-08"))
     for (command, shown), (output, status), (_, status_expected) in zip(steps, outputs, expected):
         assert status == status_expected, (command, output)
         assert_shows(shown, output)

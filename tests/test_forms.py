@@ -343,47 +343,6 @@ def test_the_readme_quarterly_walk_through_runs(repository, book):
     assert (repository / "bao-cao-6-thang.docx").read_bytes()[:2] == b"PK"
 
 
-@pytest.mark.slow
-def test_the_officers_guide_results_walk_through_runs_as_written(tmp_path, book):
-    """The guide's "Báo cáo kết quả thực hiện": the commands in one shell, as written, with the
-    workbook filled by openpyxl where the ward would fill it (Cự Khối's six months: what Long Biên
-    reported less the twelve other wards, so that the district adds up once it is imported)."""
-    from test_docs import GUIDE, _console_blocks, _environment, _region, assert_shows, run_script
-
-    first, second = _console_blocks(_region(GUIDE.read_text(encoding="utf-8"), "results"))
-    home = tmp_path / "home"
-    home.mkdir()
-    env = _environment(home)
-    for (command, shown), (output, status) in zip(first, run_script(first, ROOT, env)):
-        assert status == 0, (command, output)
-        assert_shows(shown, output)
-    district = {f.indicator: f for f in book.result("long-bien", 2025, "Q2").result.figures}
-    wards = [u.id for u in book.children("long-bien") if u.id != "cu-khoi"]
-    spec = form_spec(book, book.repo.unit("cu-khoi"), 2025, "Q2")
-    workbook = openpyxl.load_workbook(home / "cu-khoi-6-thang.xlsx")
-    sheet = workbook[SHEET]
-    sheet.cell(FIELDS["reported"], 3).value = dt.date(2025, 7, 9)
-    sheet.cell(FIELDS["issuer"], 3).value = "UBND phường Cự Khối"
-    for index, line in enumerate(spec.lines):
-        figure = district.get(line.indicator)
-        others = [next(f for f in book.result(w, 2025, "Q2").result.figures if f.indicator == line.indicator) for w in wards]
-        row = FIRST_ROW + index
-        if figure is None or line.indicator == "third_child_reduction":
-            continue
-        if figure.numerator is None:
-            sheet.cell(row, COLUMNS["value"]).value = int(figure.value - sum(f.value for f in others))
-        else:
-            sheet.cell(row, COLUMNS["numerator"]).value = int(figure.numerator - sum(f.numerator for f in others))
-            sheet.cell(row, COLUMNS["denominator"]).value = int(figure.denominator - sum(f.denominator for f in others))
-    workbook.save(home / "cu-khoi-6-thang.xlsx")
-    for (command, shown), (output, status) in zip(second, run_script(second, ROOT, _environment(home, DANSOKH_LANG="vi"))):
-        assert status == 0, (command, output)
-        assert_shows(shown, output)
-    written = (home / "ket-qua-2025" / "Q2" / "cu-khoi.yaml").read_text(encoding="utf-8")
-    assert written.startswith("kind: result\nunit: cu-khoi\nyear: 2025\nperiod: \"Q2\"\nreported: \"2025-07-09\"\n")
-    assert (home / "bao-cao-6-thang.docx").read_bytes()[:2] == b"PK"
-
-
 def test_a_reduction_that_disagrees_with_its_rates_is_K012_at_its_cell(book, tmp_path):
     """Long Biên's Q2: 2,21 % last year (its targets) and 2,23 % now are a reduction of −0,2 ‰,
     as the example reports; typed 1,11 ‰ in the form, it is K012 at that cell, with validate's words."""

@@ -39,8 +39,10 @@ def cli(*args: str):
 
 
 @pytest.fixture
-def reform(in_tmp: Path) -> Path:
-    """The example repository, with the real 2025 plans and the illustrative 2025 results beside it."""
+def reform(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example repository, with the real 2025 plans and the illustrative 2025 results beside it,
+    on 08/04/2026, when the first quarter of the new wards is due."""
+    monkeypatch.setenv("DANSOKH_TODAY", "2026-04-08")
     shutil.copytree(EXAMPLE, in_tmp, dirs_exist_ok=True)
     shutil.copytree(PLANS / "2025", in_tmp / "plans" / "2025")
     shutil.copytree(ROOT / "examples" / "results-2025", in_tmp / "results" / "2025")

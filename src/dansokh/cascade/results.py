@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from ..model.catalogue import CATALOGUE, METHODS, is_count
-from ..model.periods import PERIODS
+from ..model.periods import PERIODS, due_year
 from ..model.plan import ReportDue, UnitDecl
 from ..model.result import Figure, ResultFile
 from ..read.positions import Located, Path, SourceMap
@@ -157,6 +158,30 @@ def summed(book: Book, unit: str, year: int, period: str, indicator: str) -> Sum
     if value is None and numerator is None:
         return None
     return Summed(value, numerator, denominator, len(figures))
+
+
+@dataclass(frozen=True)
+class YearChoice:
+    """The year a period means today for a unit (or for every unit): ``year`` the one taken (``None``
+    when the unit has targets for no year up to the one due), ``due`` the year of the report due,
+    ``others`` the other years with targets (what ``--year`` may choose instead)."""
+
+    year: int | None
+    due: int
+    others: tuple[int, ...]
+
+
+def choose_year(book: Book, unit: str | None, period: str, today: date) -> YearChoice:
+    """The year of ``period`` that is due as of ``today`` (``model.periods.due_year``) when the unit
+    has targets for it, else the latest earlier year it has targets for; never a later year (next
+    year's draft is not the report due).  Without a unit: the years of the plans."""
+    due = due_year(period, today)
+    years = sorted({loaded.plan.year for loaded in book.repo.plans})
+    if unit is not None:
+        years = [year for year in years if book.goals(unit, year)]
+    earlier = [year for year in years if year <= due]
+    chosen = max(earlier) if earlier else None
+    return YearChoice(chosen, due, tuple(year for year in years if year != chosen))
 
 
 def officer_name(book: Book, unit: UnitDecl, year: int | None = None) -> str:

@@ -190,7 +190,7 @@ def render_command(
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path("plans"),
     period: Annotated[Optional[str], typer.Option("--period", help=N_("For `render report`: the period (Q1, Q2, Q3, Q4, Y)."))] = None,
     results: Annotated[list[Path], typer.Option("--results", exists=True, file_okay=False, help=N_("For `render report`: a folder of result files (repeatable)."))] = [],
-    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year of --plan (default: a plan named by its id, else the unit's latest)."))] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year of --plan (default: a plan named by its id, else the unit's latest; for a report, the year whose report of the period is due today)."))] = None,
     allow_errors: Annotated[
         bool,
         typer.Option("--allow-errors", help=N_("For `render report`: render even from results or plans with errors; the report says so on its first row.")),

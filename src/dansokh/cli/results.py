@@ -3,8 +3,10 @@ and ``import`` (a filled form back into a result file)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -103,32 +105,91 @@ def period_option(text: str) -> str:
     return code
 
 
-def pick_year(book: Book, period: str, year: int | None) -> int:
-    """``--year``, else the latest year with results for the period, else the latest plan year."""
+TODAY = "DANSOKH_TODAY"  # the day the report due is reckoned from (2026-01-05); today when unset
+
+
+def today() -> date:
+    """Today, or the day ``DANSOKH_TODAY`` names (to prepare a form ahead, and for tests)."""
+    text = os.environ.get(TODAY, "").strip()
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(_("{name}={value!r}: expected a day written as 2026-01-05").format(name=TODAY, value=shorten(text))) from None
+
+
+def pick_year(book: Book, period: str, year: int | None, unit: UnitDecl | None = None) -> int:
+    """``--year``, else the year of the report of ``period`` due today (``cascade.results.choose_year``:
+    never next year's draft), said on standard error when the unit has targets for other years or
+    the year due has none."""
+    from ..cascade.results import choose_year, officer_name
+    from ..model.periods import period_words, vn_date
+
     if year is not None:
         return year
-    with_results = [y for (_, y, p) in book.by_key if p == period]
-    if with_results:
-        return max(with_results)
-    years = [loaded.plan.year for loaded in book.repo.plans]
-    if not years:
-        raise fail(_("no plans found"))
-    return max(years)
+    day = today()
+    choice = choose_year(book, unit.id if unit is not None else None, period, day)
+    named = choice.year or (choice.others[0] if choice.others else choice.due)
+    years = ", ".join(str(y) for y in choice.others)
+    due = period_words(period, choice.due)
+    if unit is None:  # every unit: the years of the plans
+        if choice.year is None:
+            if not choice.others:
+                raise fail(_("no plans found"))
+            raise fail(_("no plan is for {due}, the report due as of {day}, nor for an earlier year; the plans are for {years}: give --year {first} to choose that year").format(
+                due=due, day=vn_date(day), years=years, first=choice.others[0]))
+        if choice.year != choice.due:
+            say(_("no plan is for {due}, the report due as of {day}; taking {period}, the latest year with plans (--year chooses)").format(
+                due=due, day=vn_date(day), period=period_words(period, choice.year)))
+        elif choice.others:
+            say(_("{period}, the report due as of {day}; there are plans for {years} too (--year chooses)").format(
+                period=due, day=vn_date(day), years=years))
+        return choice.year
+    who = officer_name(book, unit, named)
+    if choice.year is None:
+        if not choice.others:
+            raise fail(_("{unit} has no targets in any year: no plan states or assigns any").format(unit=who))
+        raise fail(_(
+            "{unit} has no targets for {due}, the report due as of {day}, nor for an earlier year; it has targets for {years}:"
+            " give --year {first} to choose that year"
+        ).format(unit=who, due=due, day=vn_date(day), years=years, first=choice.others[0]))
+    plans = sorted({goal.plan.plan.id for goal in book.goals(unit.id, choice.year).values()})  # its own plan, or the one assigning to it
+    taken = period_words(period, choice.year) + _(", targets of plan {plan}").format(plan=", ".join(plans))
+    if choice.year != choice.due:
+        say(_("{unit} has no targets for {due}, the report due as of {day}; taking {period}, the latest year with targets (--year chooses)").format(
+            unit=who, due=due, day=vn_date(day), period=taken))
+    elif choice.others:
+        say(_("{unit}: {period}, the report due as of {day}; there are targets for {years} too (--year chooses)").format(
+            unit=who, period=taken, day=vn_date(day), years=years))
+    return choice.year
 
 
-def find_unit(book: Book, text: str, option: str = "UNIT", year: int | None = None) -> Found:
-    """The unit a name means; a plan id also gives the year (``--year`` wins).  Says which plan
-    it picked where the unit has one."""
+def find_unit(book: Book, text: str, option: str = "UNIT", year: int | None = None, tell: bool = True) -> Found:
+    """The unit a name means; a plan id also gives the year (``--year`` wins).  With ``tell``, says
+    which plan it picked where the unit has one."""
     from ..cascade.lookup import LookupError_, find
 
     try:
         found = find(book.repo, text, year=year)
     except LookupError_ as error:
         raise fail(_("{option}: {reason}").format(option=option, reason=error)) from None
-    if found.plan is not None:
+    if tell and found.plan is not None and found.telling:
+        say(found.note(option, text))
+    return found
+
+
+def find_for_period(book: Book, text: str, period: str, year: int | None, option: str = "UNIT") -> tuple[Found, int]:
+    """The unit ``text`` names and the year of its report of ``period``: ``--year``, else the year of
+    a plan named by its id alone (one that is not also a unit's id), else the year due today (``pick_year``)."""
+    if year is not None:
+        return find_unit(book, text, option, year=year), year
+    found = find_unit(book, text, option, tell=False)
+    if found.pinned and found.year is not None:
         if found.telling:
             say(found.note(option, text))
-    return found
+        return found, found.year
+    return found, pick_year(book, period, None, found.unit)
 
 
 def units_with_targets(book: Book, year: int) -> list[UnitDecl]:
@@ -154,7 +215,7 @@ def units_with_targets(book: Book, year: int) -> list[UnitDecl]:
 def progress_command(
     period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)],
     unit: Annotated[Optional[str], typer.Argument(metavar="UNIT", help=N_("A unit id or name (default: every unit with targets)."))] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the latest with results for the period)."))] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the year whose report of the period is due today, see DANSOKH_TODAY)."))] = None,
     output_format: Annotated[ProgressFormat, typer.Option("--format", "-f", help=N_("Output format."))] = ProgressFormat.table,
     fail_behind: Annotated[bool, typer.Option("--fail-behind", help=N_("Exit 1 when a unit shown is behind (for CI)."))] = False,
     last_year: Annotated[
@@ -186,8 +247,7 @@ def progress_command(
     code = period_option(period)
     findings = load_findings(plans, results)
     book = findings.book
-    found = find_unit(book, unit, year=year) if unit else None
-    chosen_year = year if year is not None else found.year if found is not None and found.exact else pick_year(book, code, None)
+    found, chosen_year = find_for_period(book, unit, code, year) if unit else (None, pick_year(book, code, year))
     units = [found.unit] if found is not None else units_with_targets(book, chosen_year)
     if unit and not book.goals(units[0].id, chosen_year):
         raise fail(_("{name} ({unit}) has no targets for {year}").format(name=units[0].name, unit=units[0].id, year=chosen_year))
@@ -207,7 +267,7 @@ def progress_command(
 def form_command(
     unit: Annotated[str, typer.Argument(metavar="UNIT", help=N_("A unit id or name."))],
     period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)],
-    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the latest year of the plans)."))] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the year whose report of the period is due today, see DANSOKH_TODAY)."))] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("The .xlsx file (default: UNIT-YEAR-PERIOD.xlsx)."))] = None,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
 ) -> None:
@@ -217,10 +277,7 @@ def form_command(
 
     code = period_option(period)
     book, read = load_run(plans, [])
-    named = find_unit(book, unit, year=year)
-    chosen = year if year is not None else named.year if named.exact else max((p.plan.year for p in book.repo.plans), default=None)
-    if chosen is None:
-        raise fail(_("no plans found"))
+    named, chosen = find_for_period(book, unit, code, year)
     found = named.unit
     goals = book.goals(found.id, chosen)
     if not goals:
@@ -333,9 +390,8 @@ def render_report_command(
             raise fail(_("configuration: {reason}").format(reason=error)) from None
     if unit is None:
         raise fail(_("render report: give --plan UNIT (a unit id or name), or default_plan in the configuration"))
-    named = find_unit(book, unit, "--plan", year=year)
+    named, year = find_for_period(book, unit, code, year, "--plan")
     found = named.unit
-    year = year if year is not None else named.year if named.exact else pick_year(book, code, None)
     if not book.goals(found.id, year):
         raise fail(_("{name} ({unit}) has no targets for {year}").format(name=found.name, unit=found.id, year=year))
     try:

@@ -85,6 +85,21 @@ def report_window(code: str, year: int) -> tuple[date, date]:
     return first, last
 
 
+def due_year(code: str, today: date) -> int:
+    """The year of the report for ``code`` that is due as of ``today``: the latest year whose period
+    has ended, or ends within a month (its report is being prepared); the year-end review (``Y``),
+    made on the figures of nine months, counts from the end of September.  On 05/01/2026 ``Q4``
+    and ``Y`` mean 2025 (due before 10/01 and 15/12), on 05/07/2025 ``Q2`` means 2025, and a
+    later year's plan (a draft) is never the one due."""
+    def opens(year: int) -> date:
+        return report_window(code, year)[0] - timedelta(days=31)
+
+    year = min(today.year + 1, date.max.year)
+    while year > date.min.year and opens(year) > today:
+        year -= 1
+    return year
+
+
 def report_date_problem(code: str, year: int, reported: date) -> str | None:
     """Why a report for the period cannot be dated ``reported`` (K011), or ``None``."""
     first, last = report_window(code, year)

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from ..diagnostics import Rule
-from ..i18n import N_, _
+from ..i18n import N_, _, current
 from .files import read_bounded
 from .limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_ELEMENTS, MAX_WORKBOOK_PARTS, MAX_WORKBOOK_UNPACKED, shorten
 from .loader import CONTROL
@@ -44,6 +44,11 @@ HEADER_ROW = 11
 FIRST_ROW = 13  # the row under the header and its row of column numbers
 COLUMNS = {"tt": 1, "name": 2, "unit": 3, "target": 4, "value": 5, "numerator": 6, "denominator": 7, "note": 8, "key": 9}
 INPUT_COLUMNS = ("value", "numerator", "denominator", "note")
+NOTES = (  # the instructions under the table, in column A: the form's own text wherever a row inserted above moves them
+    "Hướng dẫn: nhập số liệu lũy kế từ 01/01 đến hết kỳ báo cáo vào các ô màu vàng.",
+    "Tỷ lệ: nhập tử số và mẫu số (ví dụ số thai phụ được sàng lọc / số thai phụ), có thể nhập thêm tỷ lệ; để trống chỉ tiêu chưa có số liệu.",
+    "Không chèn, xóa, di chuyển hay gộp dòng, cột; không nhập công thức. Nhập lại biểu bằng lệnh: dansokh import TỆP.xlsx",
+)
 
 BAD_WORKBOOK = Rule("F001", "unreadable-workbook", N_("The file is not an .xlsx workbook dansokh can read (a macro-enabled .xlsm is refused)."), "import")
 NOT_A_FORM = Rule("F002", "not-a-results-form", N_("The workbook is not a results form written by `dansokh form`."), "import")
@@ -461,8 +466,11 @@ def _outside(form: FilledForm, cells: Cells) -> None:
     """F004 for what was typed outside the form's cells (a row added below the table, a column
     to the right), one diagnostic per row: nothing typed there is read, so it must not pass unseen."""
     written = _written(form)
+    last = max((row.row for row in form.rows), default=FIRST_ROW - 1)
     by_row: dict[int, list[int]] = {}
     for row, column in sorted(cells):
+        if row > last and column == 1 and cells[(row, column)].value in NOTES:
+            continue  # an instruction moved down by a row inserted above it (reported itself)
         if (row, column) not in written:
             by_row.setdefault(row, []).append(column)
     rows = sorted(by_row)
@@ -565,13 +573,46 @@ def _figure(form: FilledForm, row: FormRow, name: str, cell: _Cell, span: CellSp
         return None
     number = _number(value)
     if number is None:
-        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)").format(value=_shown(value))))  # type: ignore[arg-type]
+        whole = row.kind == "count" or name != "value"  # a count, a numerator or a denominator
+        meant = _text_number(value, whole, row.unit == "%") if isinstance(value, str) else None
+        if meant is not None and whole:
+            message = _("{value} is text, not a number: type {figure}, digits only, without a dot, a comma or a space between the thousands (if Excel keeps it as text, format the cell as Number)")
+        elif meant is not None:
+            message = _("{value} is text, not a number: type {figure} as a number, with the decimal separator of your Excel (if Excel keeps it as text, format the cell as Number)")
+        else:
+            message = _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)")
+        figure = "" if meant is None else format(meant, "f") if whole or current() != "vi" else format(meant, "f").replace(".", ",")
+        form.problems.append(NOT_A_NUMBER.at(span, message.format(value=_shown(value), figure=figure)))  # type: ignore[arg-type]
         return None
     if cell.percent:  # whether the row takes a percentage is asked where the figures are made (write.form_import)
         form.percents.add((row.row, COLUMNS[name]))
         typed = (number * 100).normalize()
         return typed.quantize(Decimal(1)) if typed == typed.to_integral_value() else typed
     return number
+
+
+_GROUPED = re.compile(r"\d{1,3}(?:([., ])\d{3})(?:\1\d{3})*")  # 1.900, 1,900, 1 900, 12.500.000
+_DECIMAL = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def _text_number(text: str, whole: bool, percent: bool) -> Decimal | None:
+    """The figure a person meant by a number typed as text, where it is not in doubt: in a cell of
+    whole numbers, ``1.900``, ``1,900`` or ``1 900`` are 1900 (separators between thousands); in a
+    cell of decimals, ``3,5`` or ``3.5`` are 3.5, and ``85%`` in a row in % (``percent``) is 85
+    (``1.900`` there may be 1.9 or 1900: not guessed).  ``None`` for words, for what is in doubt
+    and for what is longer than a figure of the number domain."""
+    text = text.strip().replace("\u00a0", " ")
+    if len(text) > 20:
+        return None
+    if whole:
+        if re.fullmatch(r"\d+", text) or _GROUPED.fullmatch(text):
+            return Decimal(re.sub(r"\D", "", text))
+        return None
+    if percent:
+        text = text.removesuffix("%").strip()
+    if not _DECIMAL.fullmatch(text) or _GROUPED.fullmatch(text.lstrip("-")):
+        return None
+    return Decimal(text.replace(",", "."))
 
 
 def _control(form: FilledForm, text: str, span: CellSpan) -> bool:

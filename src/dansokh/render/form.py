@@ -27,7 +27,7 @@ from ..cascade.results import Book, officer_name
 from ..model.catalogue import CATALOGUE, Direction, is_count
 from ..model.periods import period_label
 from ..model.plan import UnitDecl
-from ..read.form import COLUMNS, FIELDS, FIRST_ROW, FORMAT, HEADER_ROW, META, SHEET, VERSION, seal
+from ..read.form import COLUMNS, FIELDS, FIRST_ROW, FORMAT, HEADER_ROW, META, NOTES, SHEET, VERSION, seal
 from .view import number_format
 from .xlsx import FONT, a4_page, put_number, put_text
 
@@ -187,11 +187,7 @@ def render_form(spec: FormSpec) -> bytes:
                 target.font = Font(name=FONT, size=12)
         meta_rows.append((f"row:{line.indicator}", row, kind, line.unit))
     last = FIRST_ROW + len(spec.lines) - 1
-    notes = [
-        "Hướng dẫn: nhập số liệu lũy kế từ 01/01 đến hết kỳ báo cáo vào các ô màu vàng.",
-        "Tỷ lệ: nhập tử số và mẫu số (ví dụ số thai phụ được sàng lọc / số thai phụ), có thể nhập thêm tỷ lệ; để trống chỉ tiêu chưa có số liệu.",
-        "Không chèn, xóa, di chuyển hay gộp dòng, cột; không nhập công thức. Nhập lại biểu bằng lệnh: dansokh import TỆP.xlsx",
-    ]
+    notes = NOTES
     for offset, text in enumerate(notes):
         cell = put_text(sheet, last + 2 + offset, 1, text)
         cell.font = Font(name=FONT, size=11, italic=True)
