@@ -249,7 +249,15 @@ class _Builder:
         if not self.warned_nfc:
             self.warned_nfc = True
             self.diagnostics.append(
-                codes.NOT_NFC.at(self.span(node), _("text is not in Unicode NFC (first such value); it is read as NFC"))
+                codes.NOT_NFC.at(
+                    self.span(node),
+                    _(
+                        "{text!r} is typed in the character set \"Unicode tổ hợp\" (decomposed, the first such text"
+                        " of the file); dansokh reads it correctly, but fix it: in Unikey choose the character set"
+                        " \"Unicode dựng sẵn\" and type it again, or convert it with Unikey's converter"
+                        " (Ctrl+Shift+F6) from \"Unicode tổ hợp\" to \"Unicode dựng sẵn\""
+                    ).format(text=shorten(unicodedata.normalize("NFC", value))),
+                )
             )
         return unicodedata.normalize("NFC", value)
 
