@@ -101,7 +101,7 @@ def test_y009_says_how_to_fix_it_in_unikey(real_plans):
     line = edit(path, "name: Ngọc Lâm, level", "name: " + unicodedata.normalize("NFD", "Ngọc Lâm") + ", level")
     lines = _validate_vi(LB)
     assert lines[0] == (
-        f"{LB}:{line}:26: Y009 'Ngọc Lâm' được gõ bằng bảng mã Unicode tổ hợp (chữ đầu tiên như vậy trong tệp);"
+        f"{LB}:{line}:26: Y009 'Ngọc Lâm' được gõ bằng bảng mã "Unicode tổ hợp" (chữ đầu tiên như vậy trong tệp);"
         " dansokh vẫn đọc đúng, nhưng hãy sửa: trong Unikey chọn bảng mã \"Unicode dựng sẵn\" rồi gõ lại, hoặc"
         " chuyển mã bằng công cụ của Unikey (Ctrl+Shift+F6) từ \"Unicode tổ hợp\" sang \"Unicode dựng sẵn\""
     )

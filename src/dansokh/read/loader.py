@@ -33,7 +33,7 @@ from .files import read_bounded
 from .limits import DEFAULT_MAX_BYTES, MAX_DEPTH, shorten
 from .positions import Path, SourceMap, Span
 from .suppressions import Suppression, scan
-from .yaml_problems import explain
+from .yaml_problems import explain, indentation
 
 __all__ = ["DEFAULT_MAX_BYTES", "PlanFile", "load_file", "load_text"]
 
@@ -384,6 +384,10 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         span = Span.from_mark(file, mark) if mark is not None else start
+        slip = indentation(text, mark.line, error.problem) if error.problem_mark is not None else None
+        if slip is not None:  # a key indented one space off: said as such, at the key
+            loaded.diagnostics.append(codes.MALFORMED.at(Span(file, mark.line + 1, slip[1] + 1), slip[0]))
+            return loaded
         loaded.diagnostics.append(codes.MALFORMED.at(span, explain(error.problem, error.context)))
         return loaded
     except YAMLError as error:  # unmarked errors, e.g. a second document
