@@ -101,7 +101,7 @@ def test_y009_says_how_to_fix_it_in_unikey(real_plans):
     line = edit(path, "name: Ngọc Lâm, level", "name: " + unicodedata.normalize("NFD", "Ngọc Lâm") + ", level")
     lines = _validate_vi(LB)
     assert lines[0] == (
-        f"{LB}:{line}:26: Y009 'Ngọc Lâm' được gõ bằng bảng mã "Unicode tổ hợp" (chữ đầu tiên như vậy trong tệp);"
+        f"{LB}:{line}:26: Y009 'Ngọc Lâm' được gõ bằng bảng mã \"Unicode tổ hợp\" (chữ đầu tiên như vậy trong tệp);"
         " dansokh vẫn đọc đúng, nhưng hãy sửa: trong Unikey chọn bảng mã \"Unicode dựng sẵn\" rồi gõ lại, hoặc"
         " chuyển mã bằng công cụ của Unikey (Ctrl+Shift+F6) từ \"Unicode tổ hợp\" sang \"Unicode dựng sẵn\""
     )
@@ -211,3 +211,44 @@ def test_units_are_singular_for_one():
     assert quantity(Decimal("1"), "trẻ trai/100 trẻ gái") == "1 boy per 100 girls"
     assert quantity(Decimal("1.5"), "người") == "1.5 persons"
     assert difference(Decimal("1"), "người") == "1 person"
+
+
+# --- 6. the F codes in `dansokh rules` ---------------------------------------------------------------
+
+from dansokh.check import examples  # noqa: E402
+from dansokh.read.form import FORM_RULES  # noqa: E402
+
+FORM_CASES = examples.examples()["form_cases"]
+
+
+@pytest.mark.parametrize("case", FORM_CASES, ids=[c["rule"] for c in FORM_CASES])
+def test_each_form_case_fails_as_it_says_and_passes_without_its_change(case):
+    from dansokh.render import form_examples
+
+    failing, changes = form_examples.run(case)
+    assert sorted(f"{d.code} {d.span}" for d in failing.diagnostics) == sorted(case["expect"])
+    assert changes
+    assert [d for d in form_examples.run(case, passing=True)[0].diagnostics if d.code == case["rule"]] == []
+
+
+def test_every_f_code_has_a_form_case():
+    assert {rule.code for rule in FORM_RULES} == {case["rule"] for case in FORM_CASES}
+    assert all(rule.doc for rule in FORM_RULES)
+
+
+def test_rules_f010_shows_its_documentation_and_its_example():
+    result = cli("rules", "F010")
+    assert result.exit_code == 0, result.output
+    assert [line.rstrip() for line in result.output.splitlines()[3:]] == [
+        "The new users of contraception in total are the sum of the methods on the rows below: a total that",
+        "differs from its rows is reported at the cell of the total. Correct the total or the rows.",
+        "",
+        "Fails: a total that is not the sum of its methods",
+        "  form.xlsx, row 16:",
+        "  - Biểu mẫu!E16: 5",
+        "  + Biểu mẫu!E16: 6",
+        "  → form.xlsx:Biểu mẫu!E16: F010 the total 6 is not the sum of its rows 17–18 (5): correct the total",
+        "or the rows",
+        "",
+        "Passes: the form as it was filled, without the change: import reports no F010.",
+    ]
