@@ -36,7 +36,7 @@ def test_a_thousands_dot_in_a_count_cell_is_one_message_at_the_cell(real_plans):
     line = edit(real_plans / "2025/long-bien.yaml", "545, 1900, 74.0]", "545, 1.900, 74.0]")
     assert _validate_vi() == [
         U004,
-        f"{LB}:{line}:102: S003 Ngọc Thuỵ, cột 'Bao cao su': '1.900' là số đếm, phải là số nguyên; trong tệp kế hoạch"
+        f"{LB}:{line}:102: S003 Ngọc Thuỵ, cột 'Bao cao su': '1.900' là số đếm, phải là số nguyên; ở đây"
         " dấu chấm là dấu thập phân, không phải dấu phân cách hàng nghìn: hãy ghi 1900",
         "Đã kiểm tra 5 tệp, 4 kế hoạch, 2 quan hệ cấp trên→cấp dưới: 1 lỗi, 0 cảnh báo, 1 ghi chú.",
         "1",
@@ -48,8 +48,8 @@ def test_a_thousands_dot_in_a_count_target_says_what_to_write(real_plans):
     [diagnostic] = [d for d in run([real_plans]).diagnostics if d.code != "U004"]
     assert (diagnostic.code, diagnostic.span.line, diagnostic.span.col) == ("S003", line, 12)
     assert diagnostic.message == (
-        "value: '416.950' is a count, a whole number; in a plan file a dot is the decimal mark,"
-        " not a thousands separator: write 416950"
+        "value: '416.950' is a count, a whole number; here a dot is the decimal mark, not a thousands"
+        " separator: write 416950"
     )
 
 
@@ -251,4 +251,23 @@ def test_rules_f010_shows_its_documentation_and_its_example():
         "or the rows",
         "",
         "Passes: the form as it was filled, without the change: import reports no F010.",
+    ]
+
+
+def test_a_thousands_dot_in_a_result_file_is_one_message_at_the_figure(real_plans):
+    import shutil
+
+    from conftest import ROOT
+
+    results = real_plans / "results/2025/Q1"
+    results.mkdir(parents=True)
+    shutil.copy(ROOT / "examples/results-2025/Q1/ngoc-thuy.yaml", results)
+    line = edit(results / "ngoc-thuy.yaml", "{indicator: cpr_modern, value: 75.8, numerator: 4876,", "{indicator: cpr_modern, value: 75.8, numerator: 4.876,")
+    line = edit(results / "ngoc-thuy.yaml", "{indicator: new_users_condom, value: 450}", "{indicator: new_users_condom, value: 1.450}")
+    found = [(d.code, d.span.line, d.message) for d in run([real_plans]).diagnostics if d.code != "U004"]
+    assert found == [
+        ("S003", line - 7, "numerator: '4.876' is a count, a whole number; here a dot is the decimal mark, not a"
+         " thousands separator: write 4876"),
+        ("S003", line, "value: '1.450' is a count, a whole number; here a dot is the decimal mark, not a"
+         " thousands separator: write 1450"),
     ]

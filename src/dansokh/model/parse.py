@@ -234,8 +234,8 @@ def _thousands_dot(value: Decimal) -> bool:
 
 def _thousands_dot_message(value: Decimal) -> str:
     return _(
-        "{value!r} is a count, a whole number; in a plan file a dot is the decimal mark, not a thousands"
-        " separator: write {plain}"
+        "{value!r} is a count, a whole number; here a dot is the decimal mark, not a thousands separator:"
+        " write {plain}"
     ).format(value=str(value), plain=str(value).replace(".", ""))
 
 
@@ -320,9 +320,27 @@ def parse_result(loaded: PlanFile) -> tuple[result_models.ResultFile | None, lis
     if loaded.data is None:
         return None, []
     try:
-        return result_models.ResultFile.model_validate(loaded.data), []
+        result = result_models.ResultFile.model_validate(loaded.data)
     except ValidationError as errors:
         return None, diagnostics_of(errors.errors(include_url=False), loaded)
+    slips = list(figure_slips(result, loaded))
+    if slips:  # as in a plan: the slip, not the checks of a misread figure (K001, K010)
+        return None, slips
+    return result, []
+
+
+def figure_slips(result: result_models.ResultFile, loaded: PlanFile) -> Iterator[Diagnostic]:
+    """A thousands dot in a count of a result file (S003 at the figure): a count's value, or the
+    numerator and denominator of a rate, which count people."""
+    for index, figure in enumerate(result.figures):
+        counted = ("value",) if is_count(figure.unit_code) else ("numerator", "denominator")
+        for key in counted:
+            value = getattr(figure, key)
+            if value is not None and _thousands_dot(value):
+                yield codes.WRONG_VALUE.at(
+                    loaded.source.value(("figures", index, key)),
+                    _("{key}: {message}").format(key=key, message=_thousands_dot_message(value)),
+                )
 
 
 def parse_crosswalk(loaded: PlanFile) -> tuple[crosswalk_models.Crosswalk | None, list[Diagnostic]]:
