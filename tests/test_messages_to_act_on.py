@@ -271,3 +271,14 @@ def test_a_thousands_dot_in_a_result_file_is_one_message_at_the_figure(real_plan
         ("S003", line, "value: '1.450' is a count, a whole number; here a dot is the decimal mark, not a"
          " thousands separator: write 1450"),
     ]
+
+
+def test_a_thousands_dot_in_the_count_of_a_rate_says_what_to_write(in_tmp):
+    from test_messages import PLAN
+
+    text = PLAN.format(indicator="prenatal_screening", value="90\n    count: 1.350", name="Ngọc Thuỵ", total="90", time="Tháng 2/2025")
+    write_files(in_tmp, {"a.yaml": text})
+    assert [(d.code, d.span.line, d.message) for d in run(["a.yaml"]).diagnostics] == [
+        ("S003", 12, "count: '1.350' is a count, a whole number; here a dot is the decimal mark, not a thousands"
+         " separator: write 1350")
+    ]

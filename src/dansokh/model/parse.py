@@ -109,7 +109,10 @@ def diagnostic_of(error: Any, loaded: PlanFile, fields: list[str] | None = None)
     elif kind == "number_type" and isinstance(value, str):
         message = _number_hint(value)
     elif kind in ("int_type", "int_from_float", "int_parsing"):
-        message = _("expected a whole number, found {found}").format(found=_describe(value))
+        if isinstance(value, Decimal) and value.is_finite() and _thousands_dot(value):  # count: 1.350
+            message = _thousands_dot_message(value)
+        else:
+            message = _("expected a whole number, found {found}").format(found=_describe(value))
     elif kind == "bool_type":
         message = _("expected true or false, found {found}").format(found=_describe(value))
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -243,7 +246,7 @@ def _decimal_commas(table: models.AllocationTable, row: models.AllocationRow, pa
     """S003 at each pair of whole numbers a row writes with only a comma between them (``3,04``):
     a number with a decimal comma, which a list reads as two values (values are written ``, ``)."""
     starts, ends = loaded.source.values, loaded.source.ends
-    for c in range(min(len(row.values), len(table.columns)) - 1 + 1):
+    for c in range(min(len(row.values), len(table.columns))):
         first, second = row.values[c], row.values[c + 1] if c + 1 < len(row.values) else None
         if first is None or second is None or not _written_whole(first) or not _written_whole(second) or second < 0:
             continue
