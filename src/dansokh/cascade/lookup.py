@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from ..i18n import _
 from ..read.limits import shorten
-from ..model.names import name_key, slug
+from ..model.names import kind_and_name, kind_fits, slug
 from ..model.plan import UnitDecl
-from .repository import LoadedPlan, Repository
+from .repository import LoadedPlan, Repository, named
 
 
 class LookupError_(ValueError):
@@ -120,10 +120,17 @@ def _units_named(repo: Repository, text: str, among: list[UnitDecl] | None) -> l
     if text in repo.units:
         return [repo.units[text][0].unit]
     pool = among if among is not None else [declared[0].unit for declared in repo.units.values()]
-    key, bare = name_key(text), slug(text)
-    matches = [u for u in pool if name_key(u.name) == key or any(name_key(a) == key for a in u.aliases)]
-    if not matches:
-        matches = [u for u in pool if slug(u.name) == bare or any(slug(a) == bare for a in u.aliases)]
+    matches = named(text, pool)
+    if not matches:  # typed without diacritics: "ngoc thuy", "phuong ngoc thuy"
+        level, rest = kind_and_name(text)
+        for kind, words in ((None, text), (level, rest)) if level is not None else ((None, text),):
+            bare = slug(words)
+            matches = [
+                u for u in pool
+                if kind_fits(kind, u.level) and (slug(u.name) == bare or any(slug(a) == bare for a in u.aliases))
+            ]
+            if matches:
+                break
     if len(matches) > 1:
         with_plans = [u for u in matches if repo.plans_of(u.id)]
         if len(with_plans) == 1:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..model.catalogue import CATALOGUE
-from ..model.names import name_key
+from ..model.names import kind_and_name, kind_fits, name_key
 from ..model.plan import AllocationTable, Plan, UnitDecl
 from ..read.positions import Located, Path, SourceMap
 
@@ -81,6 +81,24 @@ class Broken(NamedTuple):
     year: int | None
 
 
+def named(name: str, among: list[UnitDecl]) -> list[UnitDecl]:
+    """The units of ``among`` that ``name`` names, as an officer writes it: the unit's name or one
+    of its aliases, whatever the placement of the tone marks (Thụy, Thuỵ), the case and the spacing,
+    and with or without its kind before it (``phường Ngọc Thụy``; a kind of another level, such as
+    ``quận Ngọc Thụy`` for a ward, names nothing)."""
+    key = name_key(name)
+    found = [u for u in among if name_key(u.name) == key or any(name_key(a) == key for a in u.aliases)]
+    if not found:
+        level, rest = kind_and_name(name)
+        if level is not None:
+            key = name_key(rest)
+            found = [
+                u for u in among
+                if kind_fits(level, u.level) and (name_key(u.name) == key or any(name_key(a) == key for a in u.aliases))
+            ]
+    return found
+
+
 @dataclass
 class Repository:
     plans: list[LoadedPlan] = field(default_factory=list)
@@ -139,8 +157,7 @@ class Repository:
         return [p for p in self.by_unit.get(unit_id, []) if year is None or p.plan.year == year]
 
     def resolve(self, name: str, among: list[UnitDecl]) -> list[str]:
-        key = name_key(name)
-        return [u.id for u in among if name_key(u.name) == key or any(name_key(a) == key for a in u.aliases)]
+        return [u.id for u in named(name, among)]
 
     def resolve_child(self, name: str, parent: str, year: int | None = None) -> tuple[str, ...]:
         """``resolve(name, children(parent, year))`` through an index: a table of thousands of rows
@@ -152,7 +169,12 @@ class Repository:
                 for key in dict.fromkeys([name_key(unit.name), *(name_key(a) for a in unit.aliases)]):
                     lists.setdefault(key, []).append(unit.id)
             index = self._names[(parent, year)] = {key: tuple(ids) for key, ids in lists.items()}
-        return index.get(name_key(name), ())
+        found = index.get(name_key(name), ())
+        if not found:  # "phường Ngọc Thụy": the name after its kind, among the units of that kind's level
+            level, rest = kind_and_name(name)
+            if level is not None:
+                found = tuple(i for i in index.get(name_key(rest), ()) if kind_fits(level, self.units[i][0].unit.level))
+        return found
 
     def row_candidates(self, loaded: LoadedPlan, table_index: int) -> dict[int, tuple[str, ...] | list[str]]:
         """The units each row of one of a plan's tables resolved to, by row index."""

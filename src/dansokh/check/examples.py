@@ -34,6 +34,11 @@ def cases_of(code: str) -> list[dict[str, Any]]:
     return [case for case in examples()["cases"] if case.get("rule") == code]
 
 
+def form_cases_of(code: str) -> list[dict[str, Any]]:
+    """The cases of an F rule: a results form filled, changed and imported (``render.form_examples``)."""
+    return [case for case in examples().get("form_cases", []) if case.get("rule") == code]
+
+
 def file_text(spec: str | dict[str, Any], passing: bool = False) -> str:
     """The text of one file of a case; ``passing`` gives the base as it stands."""
     if isinstance(spec, str):

@@ -54,7 +54,13 @@ def rules_command(
             sys.stdout.write("\n" + "─" * 60 + "\n\n")
         cases = examples.cases_of(rule.code)
         example = None
-        if cases:
+        forms = examples.form_cases_of(rule.code)
+        if forms:  # an F rule: a results form filled, changed and imported
+            from ..render import form_examples
+
+            failing, changes = form_examples.run(forms[0])
+            example = RuleExample(forms[0], changes, failing, form_examples.run(forms[0], passing=True)[0])
+        elif cases:
             # the failing example: the first case in which the rule reports something
             case = next((c for c in cases if any(e.split()[0] == rule.code for e in c["expect"])), cases[0])
             example = RuleExample(case, examples.changes(case), examples.run(case), examples.run(case, passing=True))

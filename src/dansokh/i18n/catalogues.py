@@ -71,7 +71,8 @@ def extract_examples(fileobj: IO[bytes], keywords: Any, comment_tags: Any, optio
 
     text = fileobj.read().decode(options.get("encoding", "utf-8"))
     lines = text.splitlines()
-    for case in YAML(typ="safe").load(text).get("cases", []):
+    loaded = YAML(typ="safe").load(text)
+    for case in loaded.get("cases", []) + loaded.get("form_cases", []):
         name = case.get("name")
         if name:
             line = next((i for i, t in enumerate(lines, 1) if t.strip() == f"- name: {name}"), 0)

@@ -167,6 +167,15 @@ def quantity(value: Decimal | int | None, unit: str, lang: str | None = None) ->
     text = number(value, lang=lang)
     if unit in ATTACHED_UNITS or not unit:
         return text + unit
+    count = 1 if value is not None and Decimal(value) == 1 else 2  # 1 person; 0, 1.5 and 2 persons
+    if unit == "người":
+        return ngettext("{value} person", "{value} persons", count).format(value=text)
+    if unit == "buổi":
+        return ngettext("{value} session", "{value} sessions", count).format(value=text)
+    if unit == "lượt":
+        return ngettext("{value} broadcast", "{value} broadcasts", count).format(value=text)
+    if unit == "trẻ trai/100 trẻ gái":
+        return ngettext("{value} boy per 100 girls", "{value} boys per 100 girls", count).format(value=text)
     return f"{text} {unit_name(unit)}"
 
 

@@ -17,7 +17,7 @@ from ..read.limits import MAX_PER_RULE, shorten
 from ..read.loader import PlanFile
 from ..read.positions import Path
 from . import plan as models
-from .catalogue import ALIASES, CATALOGUE, canonical
+from .catalogue import ALIASES, CATALOGUE, canonical, is_count
 from .names import slug
 from . import crosswalk as crosswalk_models
 from . import result as result_models
@@ -109,7 +109,10 @@ def diagnostic_of(error: Any, loaded: PlanFile, fields: list[str] | None = None)
     elif kind == "number_type" and isinstance(value, str):
         message = _number_hint(value)
     elif kind in ("int_type", "int_from_float", "int_parsing"):
-        message = _("expected a whole number, found {found}").format(found=_describe(value))
+        if isinstance(value, Decimal) and value.is_finite() and _thousands_dot(value):  # count: 1.350
+            message = _thousands_dot_message(value)
+        else:
+            message = _("expected a whole number, found {found}").format(found=_describe(value))
     elif kind == "bool_type":
         message = _("expected true or false, found {found}").format(found=_describe(value))
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -192,8 +195,87 @@ def parse_plan(loaded: PlanFile) -> tuple[models.Plan | None, list[Diagnostic]]:
         plan = models.Plan.model_validate(loaded.data)
     except ValidationError as errors:
         return None, diagnostics_of(errors.errors(include_url=False), loaded)
-
+    slips = list(number_slips(plan, loaded))
+    if slips:  # a figure misread: every check of it would report the misreading, not the slip
+        return None, slips
     return plan, list(catalogue_notes(plan, loaded))
+
+
+def number_slips(plan: models.Plan, loaded: PlanFile) -> Iterator[Diagnostic]:
+    """Numbers written as documents write them that YAML reads as other numbers (S003, each at
+    its cell): a thousands dot in a count (``1.900`` read as 1,9 people), a decimal comma in a
+    row of a table (``[0.00, 3,04, 25]`` read as the four values 0.00, 3, 4 and 25)."""
+    for index, target in enumerate(plan.targets):
+        if is_count(target.unit_code) and _thousands_dot(target.value):
+            yield codes.WRONG_VALUE.at(
+                loaded.source.value(("targets", index, "value")),
+                _("{key}: {message}").format(key="value", message=_thousands_dot_message(target.value)),
+            )
+    for a, table in plan.allocation_tables:
+        counts = [c for c, column in enumerate(table.columns) if is_count(column.unit_code)]
+        for r, row in enumerate(table.rows):
+            path = ("appendices", a, "rows", r, "values")
+            for c in counts:
+                value = row.values[c] if c < len(row.values) else None
+                if value is not None and _thousands_dot(value):
+                    yield codes.WRONG_VALUE.at(
+                        loaded.source.value(path + (c,)),
+                        _("{row}, column {column!r}: {problem}").format(
+                            row=shorten(row.name), column=shorten(table.columns[c].label), problem=_thousands_dot_message(value)
+                        ),
+                    )
+            if len(row.values) > len(table.columns):  # a value too many: maybe a decimal comma
+                yield from _decimal_commas(table, row, path, loaded)
+
+
+def _thousands_dot(value: Decimal) -> bool:
+    """Whether a count is written as a thousand with a dot (``1.900``, ``12.500``): three decimals
+    after one to three digits, which no count has."""
+    sign, digits, exponent = value.as_tuple()
+    return exponent == -3 and 4 <= len(digits) <= 6 and digits[0] != 0
+
+
+def _thousands_dot_message(value: Decimal) -> str:
+    return _(
+        "{value!r} is a count, a whole number; here a dot is the decimal mark, not a thousands separator:"
+        " write {plain}"
+    ).format(value=str(value), plain=str(value).replace(".", ""))
+
+
+def _decimal_commas(table: models.AllocationTable, row: models.AllocationRow, path: Path, loaded: PlanFile) -> Iterator[Diagnostic]:
+    """S003 at each pair of whole numbers a row writes with only a comma between them (``3,04``):
+    a number with a decimal comma, which a list reads as two values (values are written ``, ``)."""
+    starts, ends = loaded.source.values, loaded.source.ends
+    for c in range(min(len(row.values), len(table.columns))):
+        first, second = row.values[c], row.values[c + 1] if c + 1 < len(row.values) else None
+        if first is None or second is None or not _written_whole(first) or not _written_whole(second) or second < 0:
+            continue
+        end, start, after = ends.get(path + (c,)), starts.get(path + (c + 1,)), ends.get(path + (c + 1,))
+        if end is None or start is None or after is None or not end.line == start.line == after.line:
+            continue
+        if start.col != end.col + 1:  # "3, 04": two values, as rows write them
+            continue
+        whole, fraction = str(first), str(second).zfill(after.col - start.col)
+        column = table.columns[c]
+        if is_count(column.unit_code) and len(fraction) == 3:
+            advice = _("write {plain} (in a plan file a number has no thousands separator)").format(plain=whole + fraction)
+        else:
+            advice = _("write {plain} (in a plan file the decimal mark is a dot)").format(plain=f"{whole}.{fraction}")
+        yield codes.WRONG_VALUE.at(
+            starts[path + (c,)],
+            _(
+                "{row}, column {column!r}: {text!r} is read as two values, {first} and {second}, because a comma"
+                " separates the values of a row: {advice}"
+            ).format(
+                row=shorten(row.name), column=shorten(column.label), text=f"{whole},{fraction}", first=whole,
+                second=fraction, advice=advice,
+            ),
+        )
+
+
+def _written_whole(value: Decimal) -> bool:
+    """Whether a value was written as a whole number (``3``, not ``3.0``)."""
+    return value.as_tuple().exponent == 0
 
 
 def _indicator_paths(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
@@ -241,9 +323,27 @@ def parse_result(loaded: PlanFile) -> tuple[result_models.ResultFile | None, lis
     if loaded.data is None:
         return None, []
     try:
-        return result_models.ResultFile.model_validate(loaded.data), []
+        result = result_models.ResultFile.model_validate(loaded.data)
     except ValidationError as errors:
         return None, diagnostics_of(errors.errors(include_url=False), loaded)
+    slips = list(figure_slips(result, loaded))
+    if slips:  # as in a plan: the slip, not the checks of a misread figure (K001, K010)
+        return None, slips
+    return result, []
+
+
+def figure_slips(result: result_models.ResultFile, loaded: PlanFile) -> Iterator[Diagnostic]:
+    """A thousands dot in a count of a result file (S003 at the figure): a count's value, or the
+    numerator and denominator of a rate, which count people."""
+    for index, figure in enumerate(result.figures):
+        counted = ("value",) if is_count(figure.unit_code) else ("numerator", "denominator")
+        for key in counted:
+            value = getattr(figure, key)
+            if value is not None and _thousands_dot(value):
+                yield codes.WRONG_VALUE.at(
+                    loaded.source.value(("figures", index, key)),
+                    _("{key}: {message}").format(key=key, message=_thousands_dot_message(value)),
+                )
 
 
 def parse_crosswalk(loaded: PlanFile) -> tuple[crosswalk_models.Crosswalk | None, list[Diagnostic]]:

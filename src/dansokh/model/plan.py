@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from ..diagnostics import shorten
 from ..i18n import N_
-from ..read.limits import MAX_NAME
+from ..read.limits import MAX_NAME, shorten
 from .catalogue import CATALOGUE, UNITS, canonical, is_convertible
 from .names import name_key
 from .numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain
@@ -28,6 +28,7 @@ from .times import TimeSpec, parse_time
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")  # 15/01/2025, as documents write a day
 _OFFICIAL_CODE = re.compile(r"^\d{2}(?:\d|\d{3})?$")  # a province 01, a district 004, a commune 00118
 
 
@@ -44,11 +45,15 @@ MESSAGES = {
         "unit '{unit}' does not fit {indicator}, which is measured in {expected} (a count and a rate never convert)"
     ),
     "slug": N_("expected an id of lowercase letters, digits and hyphens, like long-bien"),
-    "partial_date": N_("expected a date written YYYY-MM-DD, YYYY-MM or YYYY"),
-    "invalid_date": N_("not a valid date"),
+    "partial_date": N_(
+        "{value!r} is not a date as plan files write it: write it year-month-day, like 2025-01-15"
+        " (a month alone: 2025-01; a year alone: 2025)"
+    ),
+    "date_as_written": N_("{value!r} is not a date as plan files write it: write {date} (year-month-day, like 2025-01-15)"),
+    "invalid_date": N_("{value!r} is not a day of the calendar: write a real day year-month-day, like 2025-01-15"),
     "unknown_indicator": N_("unknown indicator '{key}'"),
     "unknown_unit": N_("unknown unit '{unit}' (known: {known})"),
-    "full_date": N_("expected a date written YYYY-MM-DD"),
+    "full_date": N_("{value!r} is not a date as plan files write it: write it year-month-day, like 2025-01-15"),
     "unknown_period": N_("unknown period '{period}' (known: {known})"),
     "name_length": N_("at most {limit} characters, not {length:,}: a unit's name as the documents write it"),
     "official_code": N_(
@@ -102,23 +107,44 @@ def _slug(value: str) -> str:
     return value
 
 
+def _as_written(value: str, kind: str) -> PydanticCustomError:
+    """A date not written year-month-day: the error repeats the text, and gives the date to write
+    where the text is a day as Vietnamese documents write it (15/01/2025, 15-01-2025, 15.01.2025)."""
+    shown = shorten(value)
+    match = _DAY_FIRST.match(value.strip())
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            written = date(year, month, day).isoformat()
+        except ValueError:
+            written = None
+        if written is not None:
+            return PydanticCustomError("date_as_written", MESSAGES["date_as_written"], {"value": shown, "date": written})
+    return PydanticCustomError(kind, MESSAGES[kind], {"value": shown})
+
+
 def _partial_date(value: str) -> str:
     match = _PARTIAL_DATE.match(value)
     if not match:
-        raise PydanticCustomError("partial_date", MESSAGES["partial_date"])
-    _, month, day = match.groups()
-    if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
-        raise PydanticCustomError("invalid_date", MESSAGES["invalid_date"])
+        raise _as_written(value, "partial_date")
+    year, month, day = match.groups()
+    try:
+        if day:
+            date(int(year), int(month), int(day))
+        elif month and not 1 <= int(month) <= 12:
+            raise ValueError(month)
+    except ValueError:
+        raise PydanticCustomError("invalid_date", MESSAGES["invalid_date"], {"value": shorten(value)}) from None
     return value
 
 
 def _full_date(value: str) -> str:
     if not _FULL_DATE.match(value):
-        raise PydanticCustomError("full_date", MESSAGES["full_date"])
+        raise _as_written(value, "full_date")
     try:
         date.fromisoformat(value)
     except ValueError:
-        raise PydanticCustomError("invalid_date", MESSAGES["invalid_date"]) from None
+        raise PydanticCustomError("invalid_date", MESSAGES["invalid_date"], {"value": shorten(value)}) from None
     return value
 
 

@@ -18,7 +18,7 @@ TOO_LARGE = Rule("Y006", "file-too-large", N_("The file is larger than the size 
 NO_PLANS = Rule("Y007", "no-plans", N_("A path given to validate holds no plan files."), "load")
 TAG = Rule("Y008", "yaml-tag", N_("Explicit YAML tags (!foo) are not allowed in plans."), "load")
 NOT_NFC = Rule(
-    "Y009", "not-nfc", N_("Text is not in Unicode NFC; it is read as NFC."), "load", Severity.WARNING
+    "Y009", "not-nfc", N_("Text typed in decomposed Unicode (Unikey's \"Unicode tổ hợp\", not NFC); it is read as composed."), "load", Severity.WARNING
 )
 TOO_DEEP = Rule("Y010", "nesting-too-deep", N_("Lists and mappings are nested deeper than the limit."), "load")
 SKIPPED_PATH = Rule(

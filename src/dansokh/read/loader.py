@@ -33,7 +33,7 @@ from .files import read_bounded
 from .limits import DEFAULT_MAX_BYTES, MAX_DEPTH, shorten
 from .positions import Path, SourceMap, Span
 from .suppressions import Suppression, scan
-from .yaml_problems import explain
+from .yaml_problems import explain, indentation
 
 __all__ = ["DEFAULT_MAX_BYTES", "PlanFile", "load_file", "load_text"]
 
@@ -249,7 +249,15 @@ class _Builder:
         if not self.warned_nfc:
             self.warned_nfc = True
             self.diagnostics.append(
-                codes.NOT_NFC.at(self.span(node), _("text is not in Unicode NFC (first such value); it is read as NFC"))
+                codes.NOT_NFC.at(
+                    self.span(node),
+                    _(
+                        "{text!r} is typed in the character set \"Unicode tổ hợp\" (decomposed, the first such text"
+                        " of the file); dansokh reads it correctly, but fix it: in Unikey choose the character set"
+                        " \"Unicode dựng sẵn\" and type it again, or convert it with Unikey's converter"
+                        " (Ctrl+Shift+F6) from \"Unicode tổ hợp\" to \"Unicode dựng sẵn\""
+                    ).format(text=shorten(unicodedata.normalize("NFC", value))),
+                )
             )
         return unicodedata.normalize("NFC", value)
 
@@ -376,6 +384,10 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         span = Span.from_mark(file, mark) if mark is not None else start
+        slip = indentation(text, mark.line, error.problem) if error.problem_mark is not None else None
+        if slip is not None:  # a key indented one space off: said as such, at the key
+            loaded.diagnostics.append(codes.MALFORMED.at(Span(file, mark.line + 1, slip[1] + 1), slip[0]))
+            return loaded
         loaded.diagnostics.append(codes.MALFORMED.at(span, explain(error.problem, error.context)))
         return loaded
     except YAMLError as error:  # unmarked errors, e.g. a second document

@@ -7,6 +7,8 @@ indentation to check; the common problems are said again here, in the reader's l
 
 from __future__ import annotations
 
+import re
+
 from ..i18n import N_, _
 
 # (words in the parser's problem, words in its context or "", what to tell the reader)
@@ -49,3 +51,67 @@ def explain(problem: str | None, context: str | None) -> str:
     if problem and context:
         return _("malformed YAML: {problem} ({context})").format(problem=problem, context=context)
     return _("malformed YAML: {problem}").format(problem=problem or context) if problem or context else _("malformed YAML")
+
+
+# a line that starts a key of the plan format (``  - indicator: x``, ``value: 90``): its indentation,
+# its list dashes, its key and what follows the colon
+_KEY_LINE = re.compile(r"^( *)((?:- +)*)([A-Za-z_][A-Za-z0-9_-]*) *:(?: +(.*))?$")
+
+_UNDER_INDENTED = ("did not find expected key", "did not find expected '-' indicator", "expected <block end>")
+
+
+def _key_line(text: str) -> tuple[int, str, str] | None:
+    """(the column of its key, the key, what follows the colon) of a line that writes a key."""
+    match = _KEY_LINE.match(text.rstrip())
+    if match is None:
+        return None
+    return len(match.group(1)) + len(match.group(2)), match.group(3), (match.group(4) or "").strip()
+
+
+def _above(lines: list[str], index: int) -> int | None:
+    """The line above ``index`` that holds something (not blank, not only a comment)."""
+    for above in range(index - 1, -1, -1):
+        stripped = lines[above].strip()
+        if stripped and not stripped.startswith("#"):
+            return above
+    return None
+
+
+def indentation(text: str, line: int, problem: str | None) -> tuple[str, int] | None:
+    """An indentation slip at ``line`` (0-based, where the parser stopped): a key indented further
+    than the key above it, of the same group (the parser reads it as text continued, then finds
+    a colon), or less than the keys of its group but more than the key that opens it.  The advice
+    and the column (0-based) of the slipped key; None when the problem is something else."""
+    problem = problem or ""
+    lines = text.split("\n")
+    if not 0 <= line < len(lines):
+        return None
+    here, before = _key_line(lines[line]), _above(lines, line)
+    if here is None or before is None:
+        return None
+    above = _key_line(lines[before])
+    if above is None:
+        return None
+    column, key, _rest = here
+    above_column, above_key, above_value = above
+    if "mapping values are not allowed" in problem and column > above_column and above_value:
+        return _(
+            "this line is indented further than {key!r} on line {line}, a key of the same group: start {this!r} in"
+            " the same column as {key!r} (column {column})"
+        ).format(key=above_key + ":", line=before + 1, this=key + ":", column=above_column + 1), column
+    if any(words in problem for words in _UNDER_INDENTED) and column < above_column:
+        parent = before
+        while (parent := _above(lines, parent)) is not None:
+            opening = _key_line(lines[parent])
+            if opening is not None and opening[0] < above_column:
+                break
+        if parent is None or opening is None or opening[0] >= column:
+            return None
+        return _(
+            "this line is indented less than {key!r} on line {line}, a key of the group {parent!r} (line"
+            " {parent_line}): start {this!r} in the same column as {key!r} (column {column})"
+        ).format(
+            key=above_key + ":", line=before + 1, parent=opening[1] + ":", parent_line=parent + 1, this=key + ":",
+            column=above_column + 1,
+        ), column
+    return None

@@ -56,8 +56,10 @@ def write_rule(rule: Rule, example: RuleExample | None, stream: IO[str]) -> None
     fails = escape(_("Fails"))
     console.print()
     console.print(f"[bold red]{fails}[/]: {escape(_(case['name']))}")
+    form = "form" in case  # an F rule's case: a results form filled, changed and imported
     for change in example.changes:
-        console.print("  " + escape(_("{file}, line {line}:").format(file=change.file, line=change.line)))
+        where = _("{file}, row {line}:") if form else _("{file}, line {line}:")
+        console.print("  " + escape(where.format(file=change.file, line=change.line)))
         console.print(f"[red]  - {escape(change.before)}[/]")
         for line in change.after:
             console.print(f"[green]  + {escape(line)}[/]")
@@ -72,7 +74,9 @@ def write_rule(rule: Rule, example: RuleExample | None, stream: IO[str]) -> None
             console.print(f"  → {escape(str(diagnostic.span))}: {diagnostic.code} {escape(diagnostic.message)}")
     reported = sorted({d.code for d in example.passing.diagnostics})
     files = ", ".join(case.get("passing", case["files"]))
-    if reported:
+    if form:
+        verdict = _("the form as it was filled, without the change: import reports no {code}.")
+    elif reported:
         verdict = _("the same files as the base has them ({files}): validate reports no {code} (only {others}).")
     else:
         verdict = _("the same files as the base has them ({files}): validate reports no {code}.")
