@@ -193,8 +193,30 @@ def seal(lines: list[tuple[Any, ...]]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def read_form(path: Path, display: str | None = None) -> FilledForm:
-    """Read a filled form; every problem is a diagnostic at its cell, and reading goes on.
+@dataclass
+class Workbook:
+    """A workbook opened within the limits: the cells of each sheet that exist in its XML, their
+    merged ranges, and the problems met opening it (F001, F002).  Every form dansokh writes (the
+    results form, the plan form) is opened here; what it is for is asked of its hidden sheet
+    (``format``), so that ``dansokh import`` reads each kind with its own reader."""
+
+    file: str
+    problems: list[Any] = field(default_factory=list)
+    sheets: dict[str, Cells] = field(default_factory=dict)
+    merged: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = field(default_factory=dict)
+    cached: dict[str, Cells] = field(default_factory=dict)  # a formula's value as Excel last computed it
+
+    @property
+    def format(self) -> str | None:
+        """What the hidden sheet says the workbook is (``dansokh-results-form``, ``dansokh-plan-form``)."""
+        meta = self.sheets.get(META, {})
+        value = meta.get((1, 2), _EMPTY).value
+        return value if meta.get((1, 1), _EMPTY).value == "format" and isinstance(value, str) else None
+
+
+def open_workbook(path: Path, display: str | None = None, sheets: tuple[str, ...] = (META, SHEET), cached: bool = False) -> Workbook:
+    """Open a workbook within the limits and read the cells of ``sheets`` (every one must be there);
+    with ``cached``, also the values Excel computed for their formulas.
 
     The workbook is bounded before openpyxl opens it (its size, unpacked size, number of parts,
     XML elements per part, and no macros by name, content type or content), then read in
@@ -204,7 +226,7 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     name = display or str(path)
-    form = FilledForm(name)
+    form = Workbook(name)
     whole = CellSpan(name, "", 0, 0)
     if path.suffix.lower() in (".xlsm", ".xltm"):
         form.problems.append(BAD_WORKBOOK.at(whole, _("a macro-enabled workbook (.xlsm) is not accepted: save the form as .xlsx (Excel Workbook) and import that")))  # type: ignore[arg-type]
@@ -233,16 +255,20 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
             names = book.sheetnames
-            if META not in names or SHEET not in names:
-                missing = META if META not in names else SHEET
-                form.problems.append(NOT_A_FORM.at(whole, _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=shorten(missing))))  # type: ignore[arg-type]
+            if META not in names:  # which kind of form is told by its hidden sheet: without it, none
+                sheets = (META,)
+            missing = [title for title in sheets if title not in names]
+            if missing:
+                form.problems.append(NOT_A_FORM.at(whole, _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=shorten(missing[0]))))  # type: ignore[arg-type]
                 return form
-            sheets = {title: book[title] for title in (META, SHEET)}
-            if not all(isinstance(sheet, ReadOnlyWorksheet) for sheet in sheets.values()):
-                form.problems.append(NOT_A_FORM.at(whole, _("the sheets {meta!r} and {sheet!r} are not sheets of cells: this is not a form written by `dansokh form`").format(meta=META, sheet=SHEET)))  # type: ignore[arg-type]
+            found = {title: book[title] for title in sheets}
+            if not all(isinstance(sheet, ReadOnlyWorksheet) for sheet in found.values()):
+                form.problems.append(NOT_A_FORM.at(whole, _("the sheets {meta!r} and {sheet!r} are not sheets of cells: this is not a form written by `dansokh form`").format(meta=META, sheet=sheets[-1])))  # type: ignore[arg-type]
                 return form
-            meta_cells, _merged = _scan(form, book, sheets[META], META)
-            cells, merged = _scan(form, book, sheets[SHEET], SHEET)
+            for title, sheet in found.items():
+                form.sheets[title], form.merged[title] = _scan(form, book, sheet, title)
+                if cached and title != META:
+                    form.cached[title], _merged = _scan(form, book, sheet, title, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file, in its own words
         detail = shorten(" ".join(str(error).split()) or type(error).__name__, 60)
         form.problems.append(BAD_WORKBOOK.at(whole, _(  # type: ignore[arg-type]
@@ -253,8 +279,20 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
     finally:
         if book is not None:
             book.close()
+    return form
+
+
+def read_form(path: Path, display: str | None = None, workbook: Workbook | None = None) -> FilledForm:
+    """Read a filled results form (``workbook``: already opened by ``open_workbook``); every
+    problem is a diagnostic at its cell, and reading goes on."""
+    opened = workbook or open_workbook(path, display)
+    form = FilledForm(opened.file, problems=list(opened.problems))
     if form.problems:
         return form
+    if SHEET not in opened.sheets:
+        form.problems.append(NOT_A_FORM.at(CellSpan(opened.file, "", 0, 0), _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=SHEET)))  # type: ignore[arg-type]
+        return form
+    meta_cells, cells, merged = opened.sheets[META], opened.sheets[SHEET], opened.merged[SHEET]
     _read_meta(form, meta_cells, cells)
     if form.problems:
         return form
@@ -289,9 +327,10 @@ def _archive_problem(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> 
     return None
 
 
-def _scan(form: FilledForm, book: Any, sheet: Any, title: str) -> tuple[Cells, list[tuple[str, tuple[int, int, int, int]]]]:
+def _scan(form: Any, book: Any, sheet: Any, title: str, data_only: bool = False) -> tuple[Cells, list[tuple[str, tuple[int, int, int, int]]]]:
     """The cells of ``sheet`` that exist in its XML and hold something, and its merged ranges
-    (``A1:B2`` and their bounds).  Never the sheet's declared ``dimension``, never a cell that is not there."""
+    (``A1:B2`` and their bounds); with ``data_only``, a formula's cached value instead of its text.
+    Never the sheet's declared ``dimension``, never a cell that is not there."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS
     from openpyxl.worksheet._reader import WorkSheetParser
 
@@ -306,7 +345,7 @@ def _scan(form: FilledForm, book: Any, sheet: Any, title: str) -> tuple[Cells, l
     cells: Cells = {}
     with sheet._get_source() as source:
         parser = WorkSheetParser(
-            source, sheet._shared_strings, data_only=False, epoch=book.epoch,
+            source, sheet._shared_strings, data_only=data_only, epoch=book.epoch,
             date_formats=book._date_formats, timedelta_formats=book._timedelta_formats,
         )
         for _row, found in parser.parse():
@@ -316,6 +355,8 @@ def _scan(form: FilledForm, book: Any, sheet: Any, title: str) -> tuple[Cells, l
                     continue
                 where = (item["row"], item["column"])
                 if where in cells:
+                    if data_only:  # reported on the first pass
+                        continue
                     span = CellSpan(form.file, title, *where)
                     form.problems.append(BAD_WORKBOOK.at(span, _("the cell {cell} is written twice in the workbook: it was not saved by Excel; open it in Excel, check the cell and save it again").format(cell=span.cell)))  # type: ignore[arg-type]
                     continue
