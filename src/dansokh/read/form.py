@@ -55,7 +55,8 @@ NOT_A_NUMBER = Rule("F007", "not-a-number", N_("Text or another value where a nu
 BAD_DATE = Rule("F008", "not-a-date", N_("The day of the report is missing or is not a date."), "import")
 CONTROL_CHARACTER = Rule("F009", "control-character", N_("A text cell holds a control character (pasted from another program)."), "import")
 TOTAL_DIFFERS = Rule("F010", "total-differs-from-parts", N_("A total on the form is not the sum of the rows it totals (the methods of new users)."), "import")
-FORM_RULES = (BAD_WORKBOOK, NOT_A_FORM, FORM_MISMATCH, MOVED, MERGED, FORMULA, NOT_A_NUMBER, BAD_DATE, CONTROL_CHARACTER, TOTAL_DIFFERS)
+EMPTY = Rule("F011", "empty-cell", N_("A cell of the plan form that the plan needs is empty (a target, a row's content)."), "import")
+FORM_RULES = (BAD_WORKBOOK, NOT_A_FORM, FORM_MISMATCH, MOVED, MERGED, FORMULA, NOT_A_NUMBER, BAD_DATE, CONTROL_CHARACTER, TOTAL_DIFFERS, EMPTY)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KINDS = ("count", "rate", "change")
@@ -214,8 +215,9 @@ class Workbook:
         return value if meta.get((1, 1), _EMPTY).value == "format" and isinstance(value, str) else None
 
 
-def open_workbook(path: Path, display: str | None = None, sheets: tuple[str, ...] = (META, SHEET), cached: bool = False) -> Workbook:
-    """Open a workbook within the limits and read the cells of ``sheets`` (every one must be there);
+def open_workbook(path: Path, display: str | None = None, sheets: tuple[str, ...] | None = (META, SHEET), cached: bool = False) -> Workbook:
+    """Open a workbook within the limits and read the cells of ``sheets`` (every one must be there;
+    None: every sheet, whatever it is for, the hidden sheet first);
     with ``cached``, also the values Excel computed for their formulas.
 
     The workbook is bounded before openpyxl opens it (its size, unpacked size, number of parts,
@@ -255,6 +257,8 @@ def open_workbook(path: Path, display: str | None = None, sheets: tuple[str, ...
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
             names = book.sheetnames
+            if sheets is None:
+                sheets = (META, *(title for title in names if title != META))
             if META not in names:  # which kind of form is told by its hidden sheet: without it, none
                 sheets = (META,)
             missing = [title for title in sheets if title not in names]
