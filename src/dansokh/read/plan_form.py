@@ -25,7 +25,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
 from ..i18n import _
-from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain
 from .form import (
     _EMPTY, CONTROL_CHARACTER, FORMULA, MERGED, META, MOVED, NOT_A_FORM, NOT_A_NUMBER, Cells, CellSpan, Workbook,
     _formula, _number, _shown, seal,
@@ -285,10 +284,7 @@ def _figure(form: FilledPlanForm, spec: PlanCell, cell: Any, span: CellSpan) -> 
     if number is None:
         form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)").format(value=_shown(value))))  # type: ignore[arg-type]
         return None
-    if not in_domain(number):
-        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a figure dansokh takes: at most {whole} digits before the decimal point and {decimals} after it").format(value=bounded(number), whole=MAX_WHOLE_DIGITS, decimals=MAX_DECIMALS)))  # type: ignore[arg-type]
-        return None
-    return number
+    return number  # whether a plan may hold it is asked where it is written (write.plan_form)
 
 
 __all__ = ["FORMAT", "FilledPlanForm", "PlanCell", "cell_ref", "path_text", "read_plan_form"]

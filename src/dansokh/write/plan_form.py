@@ -18,8 +18,8 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
-from ..model.numbers import number, plain
-from ..read.form import EMPTY, FORM_MISMATCH, TOTAL_DIFFERS
+from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain, number, plain
+from ..read.form import EMPTY, FORM_MISMATCH, NOT_A_NUMBER, TOTAL_DIFFERS
 from ..read.loader import load_text
 from ..read.plan_form import FilledPlanForm, PlanCell, cell_ref
 from .edits import TextEdit, apply, replace_value
@@ -93,9 +93,16 @@ def plan_from_form(form: FilledPlanForm, file: str, text: str) -> PlanImport:
         if typed is None and spec.required:
             problems.append(EMPTY.at(form.at(*place), _("the cell is empty, but the plan needs a value here: type it (the form showed {value})").format(value=_shown(spec))))  # type: ignore[arg-type]
             continue
+        if isinstance(typed, Decimal) and not in_domain(typed):
+            problems.append(NOT_A_NUMBER.at(form.at(*place), _(  # type: ignore[arg-type]
+                "{value} is not a figure dansokh takes: at most {whole} digits before the decimal point and {decimals} after it"
+            ).format(value=bounded(typed), whole=MAX_WHOLE_DIGITS, decimals=MAX_DECIMALS)))
+            continue
         if _same(typed, spec.original):
             continue
         found, now = _original(data, spec.path)
+        if found and _same(typed, _as_shown(now)):
+            continue  # the plan already holds it (the same form imported again)
         if not found or spec.path not in source.values or _as_shown(now) != spec.original:
             problems.append(FORM_MISMATCH.at(form.at(*place), _(  # type: ignore[arg-type]
                 "the plan no longer holds what the form showed here ({shown}; it now holds {now}): it was changed after the form"
