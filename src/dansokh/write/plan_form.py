@@ -157,7 +157,7 @@ def _written(value: Any) -> str:
 
 def _shown(spec: PlanCell) -> str:
     if not spec.original:
-        return _("nothing")
+        return _("an empty cell")
     if spec.type in ("number", "whole"):
         try:
             return number(Decimal(spec.original))
