@@ -60,6 +60,23 @@ def rows_of(sheet) -> dict[str, int]:
     return found
 
 
+def fill_ward(path: Path) -> None:
+    """What phường Ngọc Thụy types in its form in the README's and the guide's walk-through: its
+    issuer, title and goal, its condom target raised from 1.900 to 2.000, its first task."""
+    workbook = openpyxl.load_workbook(path)
+    general, targets, schedule = workbook["Thông tin chung"], workbook["Chỉ tiêu"], workbook["Phụ lục 1"]
+    rows = rows_of(general)
+    general.cell(rows["document/issuer"], 2).value = "UBND phường Ngọc Thụy"
+    general.cell(rows["document/title"], 2).value = "Triển khai thực hiện công tác Dân số và Phát triển phường Ngọc Thụy năm 2025"
+    general.cell(rows["goals/0"], 2).value = "Duy trì vững chắc mức sinh thay thế; nâng cao chất lượng dân số"
+    targets.cell(rows_of(targets)["targets/12"], 6).value = 2000
+    row = rows_of(schedule)["appendices/0/sections/0/rows/0"]
+    schedule.cell(row, 2).value = "Xây dựng kế hoạch triển khai thực hiện công tác dân số năm 2025"
+    schedule.cell(row, 3).value = "Tháng 1/2025"
+    schedule.cell(row, 4).value = "UBND phường"
+    workbook.save(path)
+
+
 def replaced(text: str, *changes: tuple[str, str]) -> str:
     """``text`` with each old line (whole, exactly once) replaced by the new one."""
     for old, new in changes:
@@ -355,3 +372,37 @@ def test_form_takes_unit_and_period_or_plan_not_both(repository):
     assert result.exit_code == 2
     result = run("form", "long-bien")
     assert result.exit_code == 2 and "--plan PLAN" in result.output
+
+
+def _walk_through(document: Path, folder: str, tmp_path: Path, **env: str) -> Path:
+    """A document's "plan-form" walk-through: its first block in one shell from the repository's
+    folder, the workbook filled by ``fill_ward`` where the officer fills it, then its second block."""
+    from test_docs import _console_blocks, _environment, _region, assert_shows, run_script
+
+    first, second = _console_blocks(_region(document.read_text(encoding="utf-8"), "plan-form"))
+    home = tmp_path / "home"
+    home.mkdir()
+    for (command, shown), (output, status) in zip(first, run_script(first, ROOT, _environment(home, **env))):
+        assert status == 0, (command, output)
+        assert_shows(shown, output)
+    fill_ward(home / folder / "ngoc-thuy.xlsx")
+    for (command, shown), (output, status) in zip(second, run_script(second, home / folder, _environment(home, **env))):
+        assert status == 0, (command, output)
+        assert_shows(shown, output)
+    return home / folder / "plans" / "2025" / "ngoc-thuy-2025.yaml"
+
+
+@pytest.mark.slow
+def test_the_officers_guide_plan_in_excel_walk_through_runs_as_written(tmp_path):
+    from test_docs import GUIDE
+
+    plan = _walk_through(GUIDE, "ke-hoach-excel", tmp_path, DANSOKH_LANG="vi")
+    assert "    value: 2000  # quận Long Biên giao 1.900 người (kế hoạch long-bien, Phụ lục 2)\n" in plan.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_readme_plan_in_excel_walk_through_runs_as_written(tmp_path):
+    from test_docs import README
+
+    plan = _walk_through(README, "excel", tmp_path)
+    assert "  issuer: UBND phường Ngọc Thụy\n" in plan.read_text(encoding="utf-8")
