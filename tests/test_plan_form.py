@@ -157,6 +157,66 @@ def test_a_ward_fills_its_plan_in_excel_and_it_validates(repository):
     assert again.exit_code == 0 and "nothing changes" in again.stdout
 
 
+def test_new_tasks_typed_in_the_blank_rows_are_appended_to_their_sections(repository):
+    plan = ward(repository)
+    original = plan.read_text(encoding="utf-8")
+    workbook = openpyxl.load_workbook("ngoc-thuy.xlsx")
+    schedule = workbook["Phụ lục 1"]
+    rows = rows_of(schedule)
+    for key, task in (
+        ("appendices/0/sections/0/rows/new/0", ["Giao chỉ tiêu tới các tổ dân phố", "Tháng 2/2025", "UBND phường", None]),
+        ("appendices/0/sections/1/rows/new/0", ["Tuyên truyền về dân số trên loa phường", "Hàng tháng", "UBND phường", None]),
+        ("appendices/0/sections/1/rows/new/2", ["Hội thi: tuyên truyền viên giỏi", "Tháng 7/2025", "UBND phường", "Trạm Y tế"]),
+    ):
+        for column, value in enumerate(task, 2):
+            schedule.cell(rows[key], column).value = value
+    workbook.save("ngoc-thuy.xlsx")
+    result = run("import", "ngoc-thuy.xlsx")
+    assert result.exit_code == 0, result.output
+    assert plan.read_text(encoding="utf-8") == replaced(
+        original,
+        ("            lead: …", "\n".join([
+            "            lead: …",
+            '          - number: "2"',
+            "            content: Giao chỉ tiêu tới các tổ dân phố",
+            "            time: Tháng 2/2025",
+            "            lead: UBND phường",
+        ])),
+        ('        title: "Công tác truyền thông, giáo dục chuyển đổi hành vi về dân số"\n        rows: []',
+         "\n".join([
+            '        title: "Công tác truyền thông, giáo dục chuyển đổi hành vi về dân số"',
+            "        rows:",
+            '          - number: "1"',
+            "            content: Tuyên truyền về dân số trên loa phường",
+            "            time: Hàng tháng",
+            "            lead: UBND phường",
+            '          - number: "2"',
+            '            content: "Hội thi: tuyên truyền viên giỏi"',
+            "            time: Tháng 7/2025",
+            "            lead: UBND phường",
+            "            partners: Trạm Y tế",
+         ])),
+    )
+    again = run("import", "ngoc-thuy.xlsx")  # imported twice: the tasks are not added again
+    assert again.exit_code == 0 and again.stdout.strip() == "plans/2025/ngoc-thuy-2025.yaml: nothing changes"
+
+
+def test_a_new_task_without_its_time_is_F011(repository):
+    plan = ward(repository)
+    before = plan.read_bytes()
+    workbook = openpyxl.load_workbook("ngoc-thuy.xlsx")
+    schedule = workbook["Phụ lục 1"]
+    row = rows_of(schedule)["appendices/0/sections/2/rows/new/0"]
+    schedule.cell(row, 2).value = "Cung cấp dịch vụ kế hoạch hóa gia đình"
+    schedule.cell(row, 4).value = "Trạm Y tế"
+    workbook.save("ngoc-thuy.xlsx")
+    result = run("import", "ngoc-thuy.xlsx")
+    assert result.exit_code == 1 and plan.read_bytes() == before
+    assert result.stdout.splitlines()[0] == (
+        f"ngoc-thuy.xlsx:Phụ lục 1!C{row}: F011 a new task needs its content, time and lead: type this one too, or clear the row"
+    )
+
+
 def test_a_ward_below_what_it_was_assigned_is_refused_with_C001(repository):
     plan = ward(repository)
     original = plan.read_bytes()
@@ -288,6 +348,8 @@ def test_a_row_typed_below_the_table_is_reported_at_its_cell(repository):
         ("1.900", "F007 '1.900' is typed as text: a dot is a thousands separator; type the figure without it (1900), as a number"),
         ("hai nghìn", "F007 'hai nghìn' is not a number: type the figure as a number (the cell is formatted as text, or holds words)"),
         (None, "F011 the cell is empty, but the plan needs a value here: type it (the form showed 1,900)"),
+        (1e20, "F007 100000000000000000000 is not a figure dansokh takes: at most 15 digits before the decimal point and 6 after it"),
+        (True, "F007 TRUE is not a number: type the figure as a number"),
     ],
 )
 def test_a_target_that_is_not_a_figure_is_reported_at_its_cell(repository, typed, message):

@@ -257,8 +257,8 @@ def open_workbook(path: Path, display: str | None = None, sheets: tuple[str, ...
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
             names = book.sheetnames
-            if sheets is None:
-                sheets = (META, *(title for title in names if title != META))
+            if sheets is None:  # every sheet of cells (a chart sheet an officer added is not read)
+                sheets = (META, *(title for title in names if title != META and isinstance(book[title], ReadOnlyWorksheet)))
             if META not in names:  # which kind of form is told by its hidden sheet: without it, none
                 sheets = (META,)
             missing = [title for title in sheets if title not in names]

@@ -5,7 +5,8 @@ One sheet each: ``Thông tin chung`` (the issuer, the document's number and titl
 goals), ``Chỉ tiêu`` (each target with what the parent assigned beside it and its direction:
 "không thấp hơn", "không vượt quá", "giảm ít nhất"), each allocation table under its heading (a
 district's ``Phụ lục 2``: one row per ward, the totals of its counts as SUM formulas) and each
-schedule (``Phụ lục 1``: content, time, lead and partners of every row).  Only the white-on-yellow
+schedule (``Phụ lục 1``: content, time, lead and partners of every row, and three blank rows under each
+section for new tasks).  Only the white-on-yellow
 cells take input; the sheets are protected without a password (against slips, not people); every
 number cell has data validation.  The very hidden sheet ``dansokh`` describes the form for
 ``dansokh import`` (``read.plan_form``).
@@ -47,6 +48,7 @@ DIRECTIONS = {
 }
 GENERAL = "Thông tin chung"
 TARGETS = "Chỉ tiêu"
+NEW_ROWS = 3  # blank rows under each section of a schedule, for new tasks
 NOTE = "Chỉ nhập vào các ô màu vàng; không chèn, xóa hay di chuyển dòng, cột. Nhập lại vào kế hoạch bằng lệnh: dansokh import TỆP.xlsx"
 
 
@@ -239,7 +241,7 @@ def render_plan_form(spec: PlanFormSpec) -> bytes:
         if isinstance(appendix, AllocationTable):
             written.append(_table(book, name, appendix, ("appendices", number), subtitle))
         elif isinstance(appendix, Schedule):
-            written.append(_schedule(book, name, appendix, ("appendices", number), subtitle, has))
+            written.append(_schedule(book, name, appendix, ("appendices", number), subtitle, has, source.keys.__contains__))
     general.finish([30, 90], landscape=False)
 
     meta = book.create_sheet(META)
@@ -327,7 +329,7 @@ def _table(book: Workbook, name: str, table: AllocationTable, path: Path, subtit
     return sheet
 
 
-def _schedule(book: Workbook, name: str, schedule: Schedule, path: Path, subtitle: str, has) -> _Sheet:
+def _schedule(book: Workbook, name: str, schedule: Schedule, path: Path, subtitle: str, has, has_key) -> _Sheet:
     sheet = _Sheet(book.create_sheet(name), name, 5)
     row = _heading(sheet, schedule.title, subtitle)
     columns = schedule.columns
@@ -359,6 +361,14 @@ def _schedule(book: Workbook, name: str, schedule: Schedule, path: Path, subtitl
             add_section(inner, where + ("sections", index))
         for index, item in enumerate(section.rows):
             add_row(item, where + ("rows", index))
+        if has_key(where + ("rows",)):  # blank rows for new tasks, appended to the section on import
+            for blank in range(NEW_ROWS):
+                r = at[0]
+                sheet.text(r, 1, "(mới)")
+                for column, key in enumerate(("content", "time", "lead", "partners"), 2):
+                    sheet.input(r, column, where + ("rows", "new", blank, key), "text", None)
+                sheet.key(r, where + ("rows", "new", blank))
+                at[0] += 1
 
     for index, section in enumerate(schedule.sections):
         add_section(section, path + ("sections", index))

@@ -12,6 +12,7 @@ then checks, shows the diff, checks again and writes atomically.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,7 @@ from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain, 
 from ..read.form import EMPTY, FORM_MISMATCH, NOT_A_NUMBER, TOTAL_DIFFERS
 from ..read.loader import load_text
 from ..read.plan_form import FilledPlanForm, PlanCell, cell_ref
-from .edits import TextEdit, apply, replace_value
+from .edits import TextEdit, apply, insert_lines, item_lines, replace_value
 from .plan_text import scalar
 
 
@@ -83,10 +84,14 @@ def plan_from_form(form: FilledPlanForm, file: str, text: str) -> PlanImport:
     edits: list[TextEdit] = []
     changed_cells: set[tuple[str, int, int]] = set()
     problems = result.problems
+    new_rows: dict[tuple, dict[int, dict[str, tuple[PlanCell, Any]]]] = {}
     for spec in form.cells:
         if spec.type == "total":
             continue
         place = (spec.sheet, spec.row, spec.column)
+        if len(spec.path) > 3 and spec.path[-4:-2] == ("rows", "new"):  # a new task: written below, whole
+            new_rows.setdefault(spec.path[:-4], {}).setdefault(spec.path[-2], {})[spec.path[-1]] = (spec, form.values.get(place))  # type: ignore[index]
+            continue
         typed = form.values.get(place)
         if place not in form.values and any(p.span.line == spec.row and p.span.col == spec.column and getattr(p.span, "sheet", None) == spec.sheet for p in problems):
             continue  # reported where it was read
@@ -111,6 +116,10 @@ def plan_from_form(form: FilledPlanForm, file: str, text: str) -> PlanImport:
             continue
         edits.append(replace_value(source, spec.path, _written(typed)))
         changed_cells.add(place)
+    for section, blanks in new_rows.items():
+        edit = _new_tasks(form, text, data, source, section, blanks, problems)
+        if edit is not None:
+            edits.append(edit)
     for spec in form.cells:  # a total: the sum of its rows, where one of them changed
         if spec.type != "total":
             continue
@@ -145,6 +154,64 @@ def plan_from_form(form: FilledPlanForm, file: str, text: str) -> PlanImport:
     result.changed = len(edits)
     result.text = apply(text, edits) if edits else text
     return result
+
+
+_TASK_KEYS = ("content", "time", "lead", "partners")
+
+
+def _new_tasks(form: FilledPlanForm, text: str, data: Any, source: Any, section: tuple, blanks: dict, problems: list) -> TextEdit | None:
+    """The tasks typed in a section's blank rows, appended to its ``rows`` (numbered after the last),
+    in the style of its rows; F011 at a task's content, time or lead left empty."""
+    tasks = []
+    for _blank, cells in sorted(blanks.items()):
+        if all(value is None for _spec, value in cells.values()):
+            continue
+        missing = [cells[key][0] for key in ("content", "time", "lead") if key in cells and cells[key][1] is None]
+        for spec in missing:
+            problems.append(EMPTY.at(form.at(spec.sheet, spec.row, spec.column), _(  # type: ignore[arg-type]
+                "a new task needs its content, time and lead: type this one too, or clear the row"
+            )))
+        if missing:
+            continue
+        tasks.append({key: cells[key][1] for key in _TASK_KEYS if key in cells and cells[key][1] is not None})
+    found, rows = _original(data, section + ("rows",))
+    if found and isinstance(rows, list):  # a task the section already has (the same form imported again) is not added twice
+        had = {tuple(str(row.get(key) or "") for key in _TASK_KEYS) for row in rows if isinstance(row, dict)}
+        tasks = [task for task in tasks if tuple(str(task.get(key) or "") for key in _TASK_KEYS) not in had]
+    if not tasks:
+        return None
+    if not found or not isinstance(rows, list) or section + ("rows",) not in source.keys:
+        spec = next(iter(next(iter(blanks.values())).values()))[0]
+        problems.append(FORM_MISMATCH.at(form.at(spec.sheet, spec.row, spec.column), _(  # type: ignore[arg-type]
+            "the plan no longer has this section's rows: it was changed after the form was written; write a new form with"
+            " `dansokh form --plan {plan}` and fill that"
+        ).format(plan=form.meta.get("plan", "PLAN"))))
+        return None
+    fields = [
+        {"number": scalar(str(len(rows) + index + 1), flow=True)} | {key: scalar(value, flow=True) for key, value in task.items()}
+        for index, task in enumerate(tasks)
+    ]
+    if rows:
+        position, lines = item_lines(text, source, section + ("rows",), len(rows), fields[0])
+        for extra in fields[1:]:
+            lines += item_lines(text, source, section + ("rows",), len(rows), extra)[1]
+        return insert_lines(position, lines)
+    line = source.keys[section + ("rows",)].line
+    current = text.splitlines()[line - 1]
+    match = re.fullmatch(r"(\s*)rows:\s*\[\]\s*(#.*)?", current)
+    if match is None:  # not the `rows: []` dansokh writes: the officer's own layout is not guessed
+        spec = next(iter(next(iter(blanks.values())).values()))[0]
+        problems.append(FORM_MISMATCH.at(form.at(spec.sheet, spec.row, spec.column), _(  # type: ignore[arg-type]
+            "the plan writes this section's empty rows in a way the form cannot extend ({line}): add the task in the plan file"
+        ).format(line=current.strip()[:60])))
+        return None
+    indent = match.group(1)
+    body = [f"{indent}rows:" + (f"  {match.group(2)}" if match.group(2) else "")]
+    for task in fields:
+        items = list(task.items())
+        body.append(f"{indent}  - {items[0][0]}: {items[0][1]}")
+        body += [f"{indent}    {key}: {value}" for key, value in items[1:]]
+    return TextEdit(line, 1, line + 1, 1, "".join(b + "\n" for b in body))
 
 
 def _written(value: Any) -> str:
