@@ -350,6 +350,7 @@ def test_a_row_typed_below_the_table_is_reported_at_its_cell(repository):
         (None, "F011 the cell is empty, but the plan needs a value here: type it (the form showed 1,900)"),
         (1e20, "F007 100000000000000000000 is not a figure dansokh takes: at most 15 digits before the decimal point and 6 after it"),
         (True, "F007 TRUE is not a number: type the figure as a number"),
+        ("50%", "F007 50% is typed as a percentage, but this is a count: format the cell as a number and type the count"),
     ],
 )
 def test_a_target_that_is_not_a_figure_is_reported_at_its_cell(repository, typed, message):
@@ -468,3 +469,30 @@ def test_the_readme_plan_in_excel_walk_through_runs_as_written(tmp_path):
 
     plan = _walk_through(README, "excel", tmp_path)
     assert "  issuer: UBND phường Ngọc Thụy\n" in plan.read_text(encoding="utf-8")
+
+
+def test_a_hidden_sheet_naming_a_place_the_form_never_fills_is_refused(repository):
+    """The check in C1 is a digest anyone can recompute: a description sealed again that points a
+    cell at the plan's id is refused all the same, and the plan is untouched."""
+    from dansokh.read.form import seal
+
+    plan = Path("plans/2025/long-bien.yaml")
+    before = plan.read_bytes()
+    path = form("long-bien")
+    workbook = openpyxl.load_workbook(path)
+    meta = workbook[META]
+    line = next(row for row in range(1, meta.max_row + 1) if meta.cell(row, 3).value == "targets/0/value")
+    meta.cell(line, 3).value = "id"
+    meta.cell(line, 4).value = "text"
+    lines = [tuple(meta.cell(row, column).value for column in range(1, 6) if (row, column) != (1, 3)) for row in range(1, meta.max_row + 1)]
+    lines[0] = (meta["A1"].value, meta["B1"].value)
+    meta["C1"] = seal(lines)
+    workbook["Chỉ tiêu"].cell(rows_of(workbook["Chỉ tiêu"])["targets/0"], 6).value = "city"
+    workbook.save(path)
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"form.xlsx:dansokh!A{line}: F002 the hidden sheet 'dansokh' was changed (row {line} does not describe a cell of the"
+        " form): write a new form with `dansokh form --plan PLAN`"
+    )
+    assert plan.read_bytes() == before

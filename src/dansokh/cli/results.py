@@ -316,6 +316,8 @@ def import_command(
 
 def _import_results(workbook: Path, opened, *, into, output, unit, period, force, dry_run, plans) -> None:
     """A filled results form into a result file."""
+    if dry_run:
+        raise fail(_("--dry-run is for the form of a plan; a results form is checked and written with --output or --into"))
     from ..read.discover import display_path
     from ..read.form import read_form
     from ..report.safe import terminal_text

@@ -85,6 +85,20 @@ def _path(text: str) -> Path | None:
     return tuple(parts) if parts else None
 
 
+# the places of a plan a form may fill, and the type of each: a hidden sheet naming any other (its
+# check is a digest anyone can recompute) is refused, so that no workbook rewrites a plan's id or unit
+_TEXT_PATHS = re.compile(
+    r"document/(?:issuer|number|title|signer/name)|goals/\d+"
+    r"|appendices/\d+(?:/sections/\d+)+(?:/rows/\d+)+/(?:content|time|lead|partners)"
+    r"|appendices/\d+(?:/sections/\d+)+/rows/new/\d+/(?:content|time|lead|partners)"
+)
+_NUMBER_PATHS = re.compile(r"targets/\d+/value|appendices/\d+/rows/\d+/values/\d+")
+
+
+def _allowed(path: str, kind: str) -> bool:
+    return bool((_TEXT_PATHS if kind == "text" else _NUMBER_PATHS).fullmatch(path))
+
+
 def cell_ref(sheet: str, row: int, column: int) -> str:
     return f"{sheet}!{get_column_letter(column)}{row}"
 
@@ -135,6 +149,10 @@ def _read_meta(form: FilledPlanForm, workbook: Workbook) -> dict[str, tuple[int,
             return {}
         lines.setdefault(row, [None] * 5)[column - 1] = cell.value
     count = max(lines, default=0)
+    if count > len(lines):  # the form writes no empty line: a value far below is not its own
+        gap = next(row for row in range(1, count + 1) if row not in lines)
+        form.problems.append(_changed(form, gap, _("row {row} does not describe a row of the form").format(row=gap)))
+        return {}
     described = [tuple(lines.get(row, [None] * 5)) for row in range(1, count + 1)]
     for index, name in enumerate(HEAD, 1):
         line = lines.get(index, [None] * 5)
@@ -161,7 +179,7 @@ def _read_meta(form: FilledPlanForm, workbook: Workbook) -> dict[str, tuple[int,
             kind = str(line[3] or "")
             required = kind.endswith(REQUIRED)
             kind = kind.rstrip(REQUIRED)
-            if path is None or kind not in TYPES:
+            if path is None or kind not in TYPES or not _allowed(line[2], kind):
                 form.problems.append(_changed(form, row, _("row {row} does not describe a cell of the form").format(row=row)))
                 return {}
             original = "" if line[4] is None else str(line[4])
@@ -265,13 +283,19 @@ def _figure(form: FilledPlanForm, spec: PlanCell, cell: Any, span: CellSpan) -> 
         form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number").format(value=_shown(value))))  # type: ignore[arg-type]
         return None
     number = _number(value)
-    if number is not None and cell.percent:
+    if number is not None and cell.percent:  # Excel stores 85 % as 0.85: read as shown
         typed = (number * 100).normalize()
         number = typed.quantize(Decimal(1)) if typed == typed.to_integral_value() else typed
+        if spec.type == "whole":
+            form.problems.append(NOT_A_NUMBER.at(span, _("{value} is typed as a percentage, but this is a count: format the cell as a number and type the count").format(value=f"{number}%")))  # type: ignore[arg-type]
+            return None
     if number is None and isinstance(value, str):
         text = value.strip().replace("\u00a0", "").replace(" ", "")
         if spec.type == "whole" and _THOUSANDS.match(text) and "," not in text:
             form.problems.append(NOT_A_NUMBER.at(span, _("{value} is typed as text: a dot is a thousands separator; type the figure without it ({plain}), as a number").format(value=_shown(value), plain=text.replace(".", ""))))  # type: ignore[arg-type]
+            return None
+        if text.endswith("%") and spec.type == "whole":
+            form.problems.append(NOT_A_NUMBER.at(span, _("{value} is typed as a percentage, but this is a count: format the cell as a number and type the count").format(value=text)))  # type: ignore[arg-type]
             return None
         text = text[:-1] if text.endswith("%") else text  # "85%" typed as text: 85, as shown
         if _COMMA.match(text):  # a decimal comma, as a Vietnamese Excel shows it
