@@ -60,6 +60,10 @@ def rows_of(sheet) -> dict[str, int]:
     return found
 
 
+def plans_file(plan: str) -> str:
+    return str(next(path for path in Path("plans").rglob("*.yaml") if path.read_text(encoding="utf-8").count(f"\nid: {plan}\n")))
+
+
 def fill_ward(path: Path) -> None:
     """What phường Ngọc Thụy types in its form in the README's and the guide's walk-through: its
     issuer, title and goal, its condom target raised from 1.900 to 2.000, its first task."""
@@ -109,6 +113,24 @@ def test_an_unchanged_form_leaves_the_plan_byte_for_byte(repository, plan):
     result = run("import", str(path))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith(": nothing changes")
+    assert {path: path.read_bytes() for path in Path("plans").rglob("*.yaml")} == files
+
+
+@pytest.mark.parametrize(
+    ("example", "plan"),
+    [("january-2026", "city-2026"), ("january-2026", "long-bien-2026"), ("reform-2026", "ha-noi-2026"), ("reform-2026", "bo-de-2026")],
+)
+def test_an_unchanged_form_of_an_example_plan_leaves_it_byte_for_byte(tmp_path, monkeypatch, example, plan):
+    """The examples' plans too: the January drafts, the city's 2026 plan in its new units (its
+    table of every ward and commune) and a new ward's."""
+    shutil.copytree(ROOT / "examples" / example, tmp_path / example)
+    shutil.copytree(PLANS / "2025", tmp_path / example / "plans" / "2025")
+    monkeypatch.chdir(tmp_path / example)
+    files = {path: path.read_bytes() for path in Path("plans").rglob("*.yaml")}
+    path = form(plan)
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.output  # a January draft below what the city assigned too: nothing to write
+    assert result.stdout.strip() == f"{plans_file(plan)}: nothing changes"
     assert {path: path.read_bytes() for path in Path("plans").rglob("*.yaml")} == files
 
 

@@ -360,6 +360,7 @@ def _import_plan(workbook: Path, opened, *, into, output, unit, period, force, d
     from ..read.files import read_bounded
     from ..read.limits import REREAD_LIMIT
     from ..read.plan_form import read_plan_form
+    from ..report.safe import terminal_text
     from ..report.text import TextReporter
     from ..write.apply import apply_change
     from ..write.plan_form import plan_from_form
@@ -386,12 +387,15 @@ def _import_plan(workbook: Path, opened, *, into, output, unit, period, force, d
     imported = plan_from_form(form, loaded.file, text)
     if imported.failed:
         raise _nothing_written(_print_problems(imported.problems), workbook)
+    if imported.text == text:  # the plan holds what the form holds, whatever else the plan has
+        print(_("{file}: nothing changes").format(file=terminal_text(loaded.file)))
+        raise typer.Exit(0)
     # the figures the form changes may fix what the plan was short of (a child below its assignment, a total)
     status = apply_change(
         loaded, lambda file, now: plan_from_form(form, file, now).text or now, checked, dry_run, sys.stdout,
         resolves=frozenset({"C001", "C003", "T001", "T002"}),
     )
-    if status != 0 or dry_run or imported.text == text:
+    if status != 0 or dry_run:
         raise typer.Exit(status)
     findings = validate([Path(loaded.file)])  # the plan as it now stands, as `dansokh validate` says it
     TextReporter(sys.stdout, color=False).report(findings)

@@ -294,6 +294,12 @@ def _table(book: Workbook, name: str, table: AllocationTable, path: Path, subtit
     groups = [column.group or "" for column in table.columns]
     if any(groups):
         _header(sheet, row, ["", ""] + groups)
+        start = 0
+        for index in range(1, len(groups) + 1):  # a group over its columns, as the source prints it
+            if index == len(groups) or groups[index] != groups[start]:
+                if groups[start] and index - start > 1:
+                    sheet.sheet.merge_cells(start_row=row, start_column=start + 3, end_row=row, end_column=index + 2)
+                start = index
         row += 1
     _header(sheet, row, [table.number_label, table.name_label] + [column.label for column in table.columns])
     header_top = row - 1 if any(groups) else row
