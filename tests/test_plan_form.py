@@ -518,3 +518,34 @@ def test_a_hidden_sheet_naming_a_place_the_form_never_fills_is_refused(repositor
         " form): write a new form with `dansokh form --plan PLAN`"
     )
     assert plan.read_bytes() == before
+
+
+def test_whatever_a_person_types_in_a_plan_form_is_a_diagnostic_never_a_traceback(repository):
+    """Seeded: text, dates, huge and tiny numbers, formulas, control characters and TRUE typed
+    into random cells of Long Biên's form (inputs, labels, below the tables); import answers with
+    exit 0 or 1 and the plan is either untouched or still a plan that validates."""
+    import datetime as dt
+    import random
+
+    rng = random.Random(2025)
+    path = form("long-bien")
+    pristine = path.read_bytes()
+    plan = Path("plans/2025/long-bien.yaml")
+    original = plan.read_bytes()
+    values = ["", " ", "3,5", "1.900", "85%", "=1/0", "=SUM(A1:A3)", "tab\there", "‮", 1e300, -5, 0.1, 10**20,
+              dt.date(2025, 1, 15), True, "hai mươi", "…", "null", "- [x]", "{a: b}", "#", 12345678901234567890]
+    for case in range(12):
+        path.write_bytes(pristine)
+        workbook = openpyxl.load_workbook(path)
+        for _ in range(rng.randrange(1, 6)):
+            sheet = workbook[rng.choice(workbook.sheetnames[:-1])]
+            cell = sheet.cell(rng.randrange(1, sheet.max_row + 3), rng.randrange(1, sheet.max_column + 2))
+            if not isinstance(cell, openpyxl.cell.cell.MergedCell):  # Excel does not type into a merged cell's hidden part either
+                cell.value = rng.choice(values)
+        workbook.save(path)
+        result = run("import", str(path))
+        assert result.exit_code in (0, 1), (case, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (case, result.output)
+        if plan.read_bytes() != original:
+            assert run("validate", str(plan)).exit_code == 0, case
+            plan.write_bytes(original)
