@@ -239,6 +239,22 @@ def test_a_new_task_without_its_time_is_F011(repository):
     )
 
 
+def test_dry_run_shows_the_change_and_writes_nothing(repository):
+    plan = ward(repository)
+    before = plan.read_bytes()
+    workbook = openpyxl.load_workbook("ngoc-thuy.xlsx")
+    targets = workbook["Chỉ tiêu"]
+    targets.cell(rows_of(targets)["targets/12"], 6).value = 2000
+    workbook.save("ngoc-thuy.xlsx")
+    result = run("import", "ngoc-thuy.xlsx", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "+    value: 2000  # quận Long Biên giao 1.900 người (kế hoạch long-bien, Phụ lục 2)" in result.stdout.splitlines()
+    assert result.stdout.splitlines()[-1] == "dry run: nothing was written"
+    assert plan.read_bytes() == before
+    result = run("import", "ngoc-thuy.xlsx", "--into", "results")
+    assert result.exit_code == 2 and "--into is for a results form" in result.output
+
+
 def test_a_ward_below_what_it_was_assigned_is_refused_with_C001(repository):
     plan = ward(repository)
     original = plan.read_bytes()
