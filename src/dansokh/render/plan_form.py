@@ -36,7 +36,7 @@ from ..read.positions import Path
 from ..read.form import seal
 from .form import BORDER, _validation, row_kind
 from .view import number_format, vn
-from .xlsx import FONT, a4_page, put_number, put_text
+from .xlsx import FONT, _lines, a4_page, put_number, put_text
 
 INPUT = PatternFill("solid", fgColor="FFF2CC")
 UNLOCKED = Protection(locked=False)
@@ -48,6 +48,7 @@ DIRECTIONS = {
 }
 GENERAL = "Thông tin chung"
 TARGETS = "Chỉ tiêu"
+TARGET_WIDTHS = [5, 50, 11, 16, 16, 16]
 NEW_ROWS = 3  # blank rows under each section of a schedule, for new tasks
 NOTE = "Chỉ nhập vào các ô màu vàng; không chèn, xóa hay di chuyển dòng, cột. Nhập lại vào kế hoạch bằng lệnh: dansokh import TỆP.xlsx"
 
@@ -124,6 +125,13 @@ class _Sheet:
     def finish(self, widths: list[int], landscape: bool, header_rows: str | None = None) -> None:
         sheet = self.sheet
         key_column = self.width + 1
+        for row in self.rows:  # a row grows with its longest text (spreadsheets do not grow wrapped rows)
+            lines = max(
+                (_lines(str(sheet.cell(row, column).value), widths[column - 1], 12)
+                 for column in range(1, min(self.width, len(widths)) + 1) if isinstance(sheet.cell(row, column).value, str)),
+                default=1,
+            )
+            sheet.row_dimensions[row].height = 16 * lines + 2
         for row, key in self.rows.items():
             put_text(sheet, row, key_column, key)
         for index, width in enumerate(widths, 1):
@@ -155,10 +163,15 @@ def _heading(sheet: _Sheet, title: str, subtitle: str) -> int:
     return 5
 
 
-def _header(sheet: _Sheet, row: int, labels: list[str]) -> None:
+def _header(sheet: _Sheet, row: int, labels: list[str], widths: list[int] | None = None) -> None:
+    """A header row, tall enough for its longest label in its column (``widths``, in characters)."""
+    lines = 1
     for column, label in enumerate(labels, 1):
         cell = sheet.text(row, column, label, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if widths and column <= len(widths):
+            lines = max(lines, -(-len(label) * 11 // (10 * max(widths[column - 1] - 1, 1))))
+    sheet.sheet.row_dimensions[row].height = 16 * lines + 4
 
 
 @dataclass(frozen=True)
@@ -212,7 +225,7 @@ def render_plan_form(spec: PlanFormSpec) -> bytes:
     targets = _Sheet(book.create_sheet(TARGETS), TARGETS, 6)
     row = _heading(targets, "CÁC CHỈ TIÊU CỦA KẾ HOẠCH", subtitle)
     given = f"{spec.parent_title[:1].upper()}{spec.parent_title[1:]} giao" if spec.parent_title else "Cấp trên giao"
-    _header(targets, row, ["TT", "Chỉ tiêu", "Đơn vị tính", "Yêu cầu", given, f"Kế hoạch năm {plan.year}"])
+    _header(targets, row, ["TT", "Chỉ tiêu", "Đơn vị tính", "Yêu cầu", given, f"Kế hoạch năm {plan.year}"], TARGET_WIDTHS)
     header = row
     row += 1
     for index, target in enumerate(plan.targets):
@@ -231,7 +244,7 @@ def render_plan_form(spec: PlanFormSpec) -> bytes:
         targets.input(row, 6, ("targets", index, "value"), kind, target.value, unit, required=True, indicator=target.indicator if entry else None)
         targets.key(row, ("targets", index))
         row += 1
-    targets.finish([5, 50, 11, 16, 16, 16], landscape=False, header_rows=f"{header}:{header}")
+    targets.finish(TARGET_WIDTHS, landscape=False, header_rows=f"{header}:{header}")
     written.append(targets)
 
     titles = {GENERAL, TARGETS}
@@ -293,7 +306,7 @@ def _table(book: Workbook, name: str, table: AllocationTable, path: Path, subtit
     units = [column.unit or CATALOGUE[column.indicator].unit if column.indicator in CATALOGUE else column.unit or "" for column in table.columns]
     groups = [column.group or "" for column in table.columns]
     if any(groups):
-        _header(sheet, row, ["", ""] + groups)
+        _header(sheet, row, ["", ""] + groups, [5, 18] + [11 * 2] * len(groups))
         start = 0
         for index in range(1, len(groups) + 1):  # a group over its columns, as the source prints it
             if index == len(groups) or groups[index] != groups[start]:
@@ -301,7 +314,7 @@ def _table(book: Workbook, name: str, table: AllocationTable, path: Path, subtit
                     sheet.sheet.merge_cells(start_row=row, start_column=start + 3, end_row=row, end_column=index + 2)
                 start = index
         row += 1
-    _header(sheet, row, [table.number_label, table.name_label] + [column.label for column in table.columns])
+    _header(sheet, row, [table.number_label, table.name_label] + [column.label for column in table.columns], [5, 18] + [11] * len(table.columns))
     header_top = row - 1 if any(groups) else row
     row += 1
     _header(sheet, row, ["", table.units_row or "Đơn vị tính"] + units)
