@@ -27,16 +27,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..cascade.repository import LoadedPlan
 from ..cascade.results import Book, officer_name
-from ..model.catalogue import CATALOGUE, Direction, is_count
+from ..model.catalogue import CATALOGUE, UNITS, Direction, is_count  # UNITS: refilled in place, never rebound
 from ..model.numbers import plain
 from ..model.plan import AllocationTable, Schedule, ScheduleRow, ScheduleSection
-from ..read.form import META
-from ..read.plan_form import FORMAT, HEAD, KIND, REQUIRED, VERSION, cell_ref, path_text
+from ..read.form import META, seal
+from ..read.plan_form import FORMAT, KIND, REQUIRED, VERSION, cell_ref, path_text
 from ..read.positions import Path
-from ..read.form import seal
 from .form import BORDER, _validation, row_kind
 from .view import number_format, vn
-from .xlsx import FONT, _lines, a4_page, put_number, put_text
+from .xlsx import FONT, _lines, _with_cached_values, a4_page, put_number, put_text
 
 INPUT = PatternFill("solid", fgColor="FFF2CC")
 UNLOCKED = Protection(locked=False)
@@ -64,6 +63,7 @@ class _Sheet:
     cells: list[tuple[Any, ...]] = field(default_factory=list)
     last: int = 0
     validations: dict[tuple, DataValidation] = field(default_factory=dict)
+    formulas: dict[str, Decimal] = field(default_factory=dict)  # each total's cell and the value it computes
 
     def text(self, row: int, column: int, text: str, *, bold: bool = False, wrap: bool = True, border: bool = True):
         cell = put_text(self.sheet, row, column, text)
@@ -111,7 +111,7 @@ class _Sheet:
         self.cells.append(("cell", cell_ref(self.title, row, column), path_text(path), "total", f"{letter}{rows[0]}:{letter}{rows[-1]}"))
 
     def _validate(self, cell: Any, indicator: str | None, unit: str) -> None:
-        if indicator is None or unit not in _UNITS():
+        if indicator is None or unit not in UNITS:
             rule: tuple = ("decimal", "-1000000000", "1000000000000000", "between", "Nhập một số.")
         else:
             rule = _validation(row_kind(indicator, unit), unit)
@@ -144,12 +144,6 @@ class _Sheet:
         sheet.protection.sheet = True
         sheet.protection.selectLockedCells = False
         sheet.protection.selectUnlockedCells = False
-
-
-def _UNITS():  # the units of measure in force (refilled in place by the catalogue)
-    from ..model.catalogue import UNITS
-
-    return UNITS
 
 
 def _heading(sheet: _Sheet, title: str, subtitle: str) -> int:
@@ -240,7 +234,7 @@ def render_plan_form(spec: PlanFormSpec) -> bytes:
             put_number(targets.sheet, row, 5, assigned[0], number_format(assigned[0])).border = BORDER
         else:
             targets.text(row, 5, f"{vn(assigned[0])} {assigned[1]}" if assigned is not None else "—")
-        kind = "whole" if unit in _UNITS() and is_count(unit) else "number"
+        kind = "whole" if unit in UNITS and is_count(unit) else "number"
         targets.input(row, 6, ("targets", index, "value"), kind, target.value, unit, required=True, indicator=target.indicator if entry else None)
         targets.key(row, ("targets", index))
         row += 1
@@ -275,12 +269,10 @@ def render_plan_form(spec: PlanFormSpec) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     data = buffer.getvalue()
-    from .xlsx import _with_cached_values
 
-    for index, sheet in enumerate(written, 1):
-        formulas = getattr(sheet, "formulas", None)
-        if formulas:
-            data = _with_cached_values(data, f"xl/worksheets/sheet{index}.xml", formulas)
+    for index, sheet in enumerate(written, 1):  # the sheets in the workbook's order: sheet1.xml is the first
+        if sheet.formulas:
+            data = _with_cached_values(data, f"xl/worksheets/sheet{index}.xml", sheet.formulas)
     return data
 
 
@@ -323,7 +315,6 @@ def _table(book: Workbook, name: str, table: AllocationTable, path: Path, subtit
     first = row
     unit_rows = [index for index, item in enumerate(table.rows) if not item.total]
     body = {index: first + position for position, index in enumerate(range(len(table.rows)))}
-    formulas: dict[str, Decimal] = {}
     for index, item in enumerate(table.rows):
         r = body[index]
         sheet.text(r, 1, item.tt or "")
@@ -332,17 +323,16 @@ def _table(book: Workbook, name: str, table: AllocationTable, path: Path, subtit
             value = item.values[column_index] if column_index < len(item.values) else None
             cell_path = path + ("rows", index, "values", column_index)
             unit = units[column_index]
-            count = unit in _UNITS() and is_count(unit)
+            count = unit in UNITS and is_count(unit)
             parts = [table.rows[u].values[column_index] if column_index < len(table.rows[u].values) else None for u in unit_rows]
             adds_up = item.total and count and unit_rows and value is not None and None not in parts and sum(parts, Decimal(0)) == value  # type: ignore[arg-type]
             if adds_up and [body[u] for u in unit_rows] == list(range(body[unit_rows[0]], body[unit_rows[-1]] + 1)):
                 sheet.total(r, column_index + 3, cell_path, [body[u] for u in unit_rows], value)  # type: ignore[arg-type]
-                formulas[f"{get_column_letter(column_index + 3)}{r}"] = value  # type: ignore[assignment]
+                sheet.formulas[f"{get_column_letter(column_index + 3)}{r}"] = value  # type: ignore[assignment]
                 continue
             indicator = column.indicator if column.indicator in CATALOGUE else None
             sheet.input(r, column_index + 3, cell_path, "whole" if count else "number", value, unit, indicator=indicator)
         sheet.key(r, path + ("rows", index))
-    sheet.formulas = formulas  # type: ignore[attr-defined]
     sheet.sheet.freeze_panes = sheet.sheet.cell(first, 3)
     sheet.finish([5, 18] + [11] * len(table.columns), landscape=True, header_rows=f"{header_top}:{header}")
     return sheet
