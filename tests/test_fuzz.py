@@ -3,8 +3,8 @@ with exit 0, 1 or 2, no exception escapes, and no case runs longer than its boun
 year is mutated too: result files among the plans, the repository's catalogue file, a filled results
 form (cells, bytes and the parts of its zip), a crosswalk of the 2025 reform, the cache database
 (its bytes, or rows rewritten with checksums that hold) and the repository's own templates; and
-``new``, ``diff --plan``, ``progress``, ``render report``, ``import``, ``crosswalk --carry`` and
-``diff --against`` run on them.  A case's templates are held to 5 s and 2,000,000 characters
+``new``, ``diff --plan``, ``progress``, ``render report``, ``import``, ``crosswalk --carry``,
+``diff --against`` and a plan's form (written, then imported with ``--dry-run``) run on them.  A case's templates are held to 5 s and 2,000,000 characters
 (``dansokh.render.templates``), so that a template that loops ends within the case's bound.
 
 Seeded and bounded so that CI stays fast; a longer run is one environment variable away:
@@ -90,6 +90,8 @@ COMMANDS = [
     ["progress", "--period", "Q1", "-f", "{diff_format_progress}"],
     ["render", "report", "--plan", "long-bien", "--period", "{period}", "-f", "{format}", "-o", "out/"],
     ["import", "form.xlsx", "-o", "out/imported.yaml"],
+    ["form", "--plan", "{plan}", "-o", "out/plan-form.xlsx"],
+    ["import", "out/plan-form.xlsx", "--dry-run"],
     ["indicators", "-f", "json"],
     ["crosswalk", "--carry", "long-bien", "--indicator", "new_users_iud", "-f", "{diff_format_progress}"],
     ["diff", "--plan", "city-2026", "--against", "long-bien"],

@@ -16,6 +16,7 @@ from ..i18n import N_, _, ngettext
 from .app import app, fail, named_plan
 
 if TYPE_CHECKING:
+    from ..read.form import Workbook
     from ..cascade.crosswalk import Bridge
     from ..cascade.propose import Proposal, ProposedEntry
     from ..cascade.repository import Repository
@@ -202,7 +203,7 @@ def _form(repo: Repository, output: Path, chosen: str | None) -> None:
         path=terminal_text(str(output)), parts=parts, units=len(walk.units), file=bridge.loaded.file))
 
 
-def import_crosswalk_form(workbook: Path, plans: Path) -> int:
+def import_crosswalk_form(workbook: Path, plans: Path, opened: Workbook | None = None) -> int:
     """``dansokh import`` of a crosswalk form: the populations and shares typed into the crosswalk
     file; every problem at its cell, nothing written while there is one.  The exit status."""
     from rich.markup import escape
@@ -221,7 +222,7 @@ def import_crosswalk_form(workbook: Path, plans: Path) -> int:
 
     repo, _checked = load_repository([plans], whole=False)
     shown = display_path(workbook)
-    form = read_crosswalk_form(workbook, shown)
+    form = read_crosswalk_form(workbook, shown, opened)
     loaded = find_crosswalk(form, repo.crosswalks) if form.meta else None
     raw, text, source = b"", "", SourceMap("")
     if loaded is not None:

@@ -21,9 +21,10 @@ if TYPE_CHECKING:  # the command imports what it needs when it runs: `dansokh --
 
 
 def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, plans: Path,
-                output: str | Path | None = None, dry_run: bool = False) -> int:
+                output: str | Path | None = None, dry_run: bool = False, form: Path | None = None) -> int:
     """Check a new plan in its repository, say what validate will say of it, and create its file
-    (never over another, never through a link, a FIFO or a device); the exit status."""
+    (never over another, never through a link, a FIFO or a device), then its Excel form where
+    ``form`` names one; the exit status."""
     from .. import config
     from ..check.selection import Selection, SelectionError
     from ..read.discover import display_path
@@ -70,11 +71,19 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
     from ..report.safe import terminal_text
 
     print(_("wrote {file} (plan {id}, {year})").format(file=terminal_text(shown), id=draft.plan_id, year=draft.year))
+    if form is not None:  # the plan's form, from the plans as they now stand
+        from .results import load_run, write_plan_form
+
+        book, read = load_run(plans, [])
+        loaded = book.repo.by_id.get(draft.plan_id)
+        if loaded is None:  # the plan just written cannot be read back: validate says why
+            raise fail(_("the form was not written: {file} cannot be read as a plan; run `dansokh validate {file}`").format(file=terminal_text(shown)), 1)
+        print(_("wrote {file} (the plan's form: fill it in Excel, then dansokh import {file})").format(file=terminal_text(str(write_plan_form(book, loaded, form, read)))))
     return 0
 
 
 def start_child_plan(repo: Repository, parent: LoadedPlan, unit: UnitDecl, plans: Path, plan_id: str | None = None,
-                     output: str | Path | None = None, dry_run: bool = False) -> int:
+                     output: str | Path | None = None, dry_run: bool = False, form: Path | None = None) -> int:
     """A child's first plan, from what ``parent`` assigned to it (also ``allocate --write`` to a
     unit without a plan)."""
     from ..cascade.drafts import child_draft
@@ -82,7 +91,7 @@ def start_child_plan(repo: Repository, parent: LoadedPlan, unit: UnitDecl, plans
     draft = child_draft(repo, parent, unit)
     if plan_id is not None:
         draft.data["id"] = plan_id
-    return write_draft(draft, Path(parent.file), parent.plan.year, repo, plans, output, dry_run)
+    return write_draft(draft, Path(parent.file), parent.plan.year, repo, plans, output, dry_run, form)
 
 
 def next_year_carry(repo: Repository, checked: Findings, loaded: LoadedPlan, chosen: str | None, method: Method) -> Carry | None:
@@ -272,6 +281,9 @@ def new_command(
         typer.Option("--crosswalk", help=N_("With --next across a reform: the crosswalk into next year's units, its file or id (default: the one there is).")),
     ] = None,
     method: Annotated[Method, typer.Option("--method", help=N_("How to round the parts of a divided unit."))] = Method.LARGEST_REMAINDER,
+    form: Annotated[
+        Optional[Path], typer.Option("--form", dir_okay=False, metavar="FILE.xlsx", help=N_("Also write the new plan's Excel form, to fill and import back."))
+    ] = None,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path("plans"),
 ) -> None:
     """Start a plan: a child's from what its parent assigned (--from, --unit), or next year's (--next)."""
@@ -287,6 +299,8 @@ def new_command(
         raise fail(_("--from needs --unit: the child whose plan to start"))
     if plan_id is not None and not _SLUG.match(plan_id):
         raise fail(_("--id {id!r}: expected an id of lowercase letters, digits and hyphens, like long-bien-2026").format(id=shorten(plan_id)))
+    if form is not None and (dry_run or form.suffix.lower() != ".xlsx"):
+        raise fail(_("--form FILE.xlsx: an .xlsx workbook, written with the new plan (not with --dry-run)"))
     repo, checked = load_repository([plans], whole=True)
     if next_of is not None:
         new_unit = _new_unit_named(repo, next_of, year)
@@ -295,7 +309,7 @@ def new_command(
         found = named_plan(repo, next_of, "--next", year)
         carry = next_year_carry(repo, checked, found.plan, crosswalk, method)
         draft = next_year_draft(repo, found.plan, carry=carry, plan_id=plan_id)
-        raise typer.Exit(write_draft(draft, Path(found.plan.file), found.plan.plan.year, repo, plans, output, dry_run))
+        raise typer.Exit(write_draft(draft, Path(found.plan.file), found.plan.plan.year, repo, plans, output, dry_run, form))
     if crosswalk is not None:
         raise fail(_("--crosswalk goes with --next: it carries last year's plan into next year's units"))
     try:
@@ -322,4 +336,4 @@ def new_command(
                 plan=parent.plan.plan.id, name=child.unit.name, unit=child.unit.id
             )
         )
-    raise typer.Exit(start_child_plan(repo, parent.plan, child.unit, plans, plan_id, output, dry_run))
+    raise typer.Exit(start_child_plan(repo, parent.plan, child.unit, plans, plan_id, output, dry_run, form))

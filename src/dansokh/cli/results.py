@@ -21,6 +21,7 @@ from .app import app, fail, say, settings_from
 if TYPE_CHECKING:  # the commands import what they need when they run: `dansokh --help` stays quick
     from ..cascade.progress import Progress
     from ..cascade.lookup import Found
+    from ..cascade.repository import LoadedPlan
     from ..cascade.results import Book
     from ..check.findings import Findings
     from ..model.plan import UnitDecl
@@ -263,39 +264,92 @@ def progress_command(
     raise typer.Exit(1 if fail_behind and behind else 0)
 
 
-@app.command("form", help=N_("Write the Excel results form of a unit for a period, its targets filled in."))
-def form_command(
-    unit: Annotated[str, typer.Argument(metavar="UNIT", help=N_("A unit id or name."))],
-    period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)],
-    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the year whose report of the period is due today, see DANSOKH_TODAY)."))] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("The .xlsx file (default: UNIT-YEAR-PERIOD.xlsx)."))] = None,
-    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
-) -> None:
-    """Write the Excel results form of a unit for a period, its targets filled in."""
-    from ..render.form import form_spec, render_form
+def write_plan_form(book: Book, loaded: LoadedPlan, output: Path | None, read: list[str]) -> Path:
+    """Write the plan form of ``loaded`` (``dansokh form --plan``, ``dansokh new --form``); its path."""
+    from ..render.plan_form import plan_form_spec, render_plan_form
     from ..write.output import OutputRefused, write_output
 
+    path = output or Path(f"{loaded.plan.id}.xlsx")
+    if path.suffix.lower() != ".xlsx":
+        raise fail(_("-o {path}: the form is an .xlsx workbook").format(path=path))
+    try:
+        write_output(path, render_plan_form(plan_form_spec(book, loaded)), read)
+    except OutputRefused as error:
+        raise fail(_("--output: {reason}").format(reason=error)) from None
+    return path
+
+
+@app.command(
+    "form",
+    help=N_("Write an Excel form: the results form of a unit for a period (UNIT --period P), its targets filled in,"
+            " or the form of a plan (--plan PLAN): its targets, tables and schedule, to fill and import back."),
+)
+def form_command(
+    unit: Annotated[Optional[str], typer.Argument(metavar="UNIT", help=N_("A unit id or name (the results form)."))] = None,
+    period: Annotated[Optional[str], typer.Option("--period", help=PERIOD_HELP)] = None,
+    plan: Annotated[Optional[str], typer.Option("--plan", help=N_("The plan whose form to write: a plan id, unit id or unit name."))] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: for a results form, the year whose report of the period is due today, see DANSOKH_TODAY; for a plan's form, the latest year of the plans)."))] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("The .xlsx file (default: UNIT-YEAR-PERIOD.xlsx, or PLAN.xlsx for a plan's form)."))] = None,
+    plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
+) -> None:
+    """Write the Excel results form of a unit for a period, or the form of a plan."""
+    from ..render.form import form_spec, render_form
+    from ..report.safe import terminal_text
+    from ..write.output import OutputRefused, write_output
+    from .app import named_plan
+
+    if plan is not None:
+        if unit is not None or period is not None:
+            raise fail(_("give UNIT --period P (the results form) or --plan PLAN (the plan's form), not both"))
+        book, read = load_run(plans, [])
+        found = named_plan(book.repo, plan, "--plan", year)
+        assert found.plan is not None
+        print(terminal_text(str(write_plan_form(book, found.plan, output, read))))
+        return
+    if unit is None or period is None:
+        raise fail(_("give UNIT --period P (the results form of a unit for a period) or --plan PLAN (the form of a plan)"))
     code = period_option(period)
     book, read = load_run(plans, [])
     named, chosen = find_for_period(book, unit, code, year)
-    found = named.unit
-    goals = book.goals(found.id, chosen)
+    found_unit = named.unit
+    goals = book.goals(found_unit.id, chosen)
     if not goals:
-        raise fail(_("{name} ({unit}) has no targets for {year}: no plan states or assigns any").format(name=found.name, unit=found.id, year=chosen))
-    spec = form_spec(book, found, chosen, code)
-    path = output or Path(f"{found.id}-{chosen}-{code}.xlsx")
+        raise fail(_("{name} ({unit}) has no targets for {year}: no plan states or assigns any").format(name=found_unit.name, unit=found_unit.id, year=chosen))
+    spec = form_spec(book, found_unit, chosen, code)
+    path = output or Path(f"{found_unit.id}-{chosen}-{code}.xlsx")
     if path.suffix.lower() != ".xlsx":
         raise fail(_("-o {path}: the form is an .xlsx workbook").format(path=path))
     try:
         write_output(path, render_form(spec), read)
     except OutputRefused as error:
         raise fail(_("--output: {reason}").format(reason=error)) from None
-    from ..report.safe import terminal_text
-
     print(terminal_text(str(path)))
 
 
-@app.command("import", help=N_("Read a filled results form into a result file, reporting every problem at its cell."))
+def _print_problems(problems) -> int:
+    """Each problem at its cell; the number of errors."""
+    from rich.markup import escape
+
+    from ..report.safe import Console
+
+    console = Console(highlight=False, soft_wrap=True)
+    for problem in problems:
+        style = "bold red" if problem.severity.value == "error" else "yellow"
+        console.print(f"[bold]{escape(str(problem.span))}[/]: [{style}]{problem.code}[/] {escape(problem.message)}")
+    return sum(1 for p in problems if p.severity.value == "error")
+
+
+def _nothing_written(count: int, workbook: Path) -> typer.Exit:
+    from rich.markup import escape
+
+    from ..read.discover import display_path
+    from ..report.safe import Console
+
+    Console(highlight=False, soft_wrap=True).print(escape(_("Nothing written: {count} problem(s) in {file}; fix them in the workbook and import it again.").format(count=count, file=display_path(workbook))), style="bold red")
+    return typer.Exit(1)
+
+
+@app.command("import", help=N_("Read a filled form back: a results form into a result file, a plan form into its plan, a crosswalk form into its crosswalk; every problem at its cell."))
 def import_command(
     workbook: Annotated[Path, typer.Argument(exists=True, dir_okay=False, metavar="FILE.xlsx", help=N_("The filled form (.xlsx)."))],
     into: Annotated[Optional[Path], typer.Option("--into", file_okay=False, help=N_("Folder of result files: the result goes to FOLDER/PERIOD/UNIT.yaml (default: results/YEAR)."))] = None,
@@ -303,39 +357,50 @@ def import_command(
     unit: Annotated[Optional[str], typer.Option("--unit", help=N_("The unit the form must be for."))] = None,
     period: Annotated[Optional[str], typer.Option("--period", help=N_("The period the form must be for."))] = None,
     force: Annotated[bool, typer.Option("--force", help=N_("Replace a different result already in the file."))] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("A plan form: show the changes to the plan, write nothing."))] = False,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
 ) -> None:
-    """Read a filled results form into a result file, reporting every problem at its cell."""
-    from ..read.crosswalk_form import form_kind
+    """Read a filled form back: a results form into a result file, a plan form into its plan, a crosswalk form into its crosswalk."""
+    from ..read.discover import display_path
+    from ..read.form import FORMAT, open_workbook
+    from ..read.crosswalk_form import FORMAT as CROSSWALK_FORMAT
+    from ..read.plan_form import FORMAT as PLAN_FORMAT
+
+    opened = open_workbook(workbook, display_path(workbook), sheets=None, cached=True)
+    importers = {FORMAT: _import_results, PLAN_FORMAT: _import_plan, CROSSWALK_FORMAT: _import_crosswalk}  # the kind of form, from its hidden sheet
+    importer = importers.get(opened.format or "", _import_results)  # not a form at all: the results reader says why
+    importer(workbook, opened, into=into, output=output, unit=unit, period=period, force=force, dry_run=dry_run, plans=plans)
+
+
+def _import_crosswalk(workbook: Path, opened, *, dry_run, plans, **_options) -> None:
+    """A filled crosswalk form into its crosswalk file (``--into``, ``-o``, ``--unit``, ``--period`` are the results form's)."""
     from .crosswalk import import_crosswalk_form
 
-    importers = {"crosswalk": import_crosswalk_form}  # what the hidden sheet says the form is for -> what reads it
-    kind = form_kind(workbook)
-    if kind in importers:
-        raise typer.Exit(importers[kind](workbook, plans))
-    from rich.markup import escape
+    if dry_run:
+        raise fail(_("--dry-run is for the form of a plan; a crosswalk form is checked before anything is written"))
+    raise typer.Exit(import_crosswalk_form(workbook, plans, opened))
 
+
+def _import_results(workbook: Path, opened, *, into, output, unit, period, force, dry_run, plans) -> None:
+    """A filled results form into a result file."""
+    if dry_run:
+        raise fail(_("--dry-run is for the form of a plan; a results form is checked and written with --output or --into"))
     from ..read.discover import display_path
     from ..read.form import read_form
-    from ..report.safe import Console, terminal_text
-    from ..write.form_import import result_from_form
+    from ..report.safe import terminal_text
     from ..write.atomic import WriteRefused
+    from ..write.form_import import result_from_form
     from ..write.output import OutputRefused, check_outputs
     from ..write.results import ResultExists, write_result
 
     book = load_book(plans, [])
     expected_unit = find_unit(book, unit, "--unit").unit.id if unit else None
     expected_period = period_option(period) if period else None
-    form = read_form(workbook, display_path(workbook))
+    form = read_form(workbook, display_path(workbook), opened)
     imported = result_from_form(form, book, expected_unit, expected_period)
-    console = Console(highlight=False, soft_wrap=True)
-    for problem in imported.problems:
-        style = "bold red" if problem.severity.value == "error" else "yellow"
-        console.print(f"[bold]{escape(str(problem.span))}[/]: [{style}]{problem.code}[/] {escape(problem.message)}")
+    count = _print_problems(imported.problems)
     if imported.result is None:
-        count = sum(1 for p in imported.problems if p.severity.value == "error")
-        console.print(escape(_("Nothing written: {count} problem(s) in {file}; fix them in the workbook and import it again.").format(count=count, file=display_path(workbook))), style="bold red")
-        raise typer.Exit(1)
+        raise _nothing_written(count, workbook)
     result = imported.result
     path = output or (into or Path("results") / str(result.year)) / result.period / f"{result.unit}.yaml"
     try:  # a result replaces a result (--force), never a plan
@@ -354,6 +419,54 @@ def import_command(
         "unchanged": _("{path} already holds these figures; nothing to write"),
     }
     print(messages[written.status].format(path=terminal_text(display_path(path))))
+
+
+def _import_plan(workbook: Path, opened, *, into, output, unit, period, force, dry_run, plans) -> None:
+    """A filled plan form into its plan file, in place (``write.plan_form``, then ``write.apply``)."""
+    from ..check.run import load_repository, validate
+    from ..read.files import read_bounded
+    from ..read.limits import REREAD_LIMIT
+    from ..read.plan_form import read_plan_form
+    from ..report.safe import terminal_text
+    from ..report.text import TextReporter
+    from ..write.apply import apply_change
+    from ..write.plan_form import plan_from_form
+
+    for name, given in (("--into", into), ("--output", output), ("--unit", unit), ("--period", period), ("--force", force or None)):
+        if given is not None:
+            raise fail(_("{option} is for a results form; this is the form of a plan, imported into its plan file").format(option=name))
+    form = read_plan_form(opened)
+    if form.problems:
+        raise _nothing_written(_print_problems(form.problems), workbook)
+    repo, checked = load_repository([plans], whole=True)
+    loaded = repo.by_id.get(form.meta["plan"])
+    if loaded is None or loaded.plan.unit.id != form.meta["unit"] or str(loaded.plan.year) != form.meta["year"]:
+        from ..read.form import FORM_MISMATCH
+
+        problem = FORM_MISMATCH.at(form.at("", 0, 0), _(  # type: ignore[arg-type]
+            "the form is for the plan {plan} ({unit}, {year}), which is not in {plans}: import it where that plan is (--plans)"
+        ).format(plan=form.meta["plan"], unit=form.meta["unit"], year=form.meta["year"], plans=plans))
+        raise _nothing_written(_print_problems([problem]), workbook)
+    try:
+        text = read_bounded(Path(loaded.file), REREAD_LIMIT).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise fail(_("cannot read {path}: {reason}").format(path=loaded.file, reason=getattr(error, "strerror", None) or error), 1) from None
+    imported = plan_from_form(form, loaded.file, text)
+    if imported.failed:
+        raise _nothing_written(_print_problems(imported.problems), workbook)
+    if imported.text == text:  # the plan holds what the form holds, whatever else the plan has
+        print(_("{file}: nothing changes").format(file=terminal_text(loaded.file)))
+        raise typer.Exit(0)
+    # the figures the form changes may fix what the plan was short of (a child below its assignment, a total)
+    status = apply_change(
+        loaded, lambda file, now: plan_from_form(form, file, now).text or now, checked, dry_run, sys.stdout,
+        resolves=frozenset({"C001", "C003", "T001", "T002"}),
+    )
+    if status != 0 or dry_run:
+        raise typer.Exit(status)
+    findings = validate([Path(loaded.file)])  # the plan as it now stands, as `dansokh validate` says it
+    TextReporter(sys.stdout, color=False).report(findings)
+    raise typer.Exit(1 if findings.failed else 0)
 
 
 def render_report_command(

@@ -26,6 +26,7 @@ PLACEHOLDERS = {
     "config": N_("FILE"),
     "config_path": N_("FILE"),
     "weights": N_("FILE.csv"),
+    "form": N_("FILE.xlsx"),
     "select": N_("CODES"),
     "ignore": N_("CODES"),
     "codes": N_("CODE"),

@@ -30,6 +30,7 @@ from .form import (
     NOT_A_NUMBER,
     CellSpan,
     Cells,
+    Workbook,
     _formula,
     _number,
     _shown,
@@ -92,16 +93,20 @@ def _changed(form: CrosswalkForm, line: int, what: str, column: int = 1) -> Any:
     )
 
 
-def read_crosswalk_form(path: Path, display: str | None = None) -> CrosswalkForm:
-    """Read a filled crosswalk form; every problem is a diagnostic at its cell, and reading goes on."""
+def read_crosswalk_form(path: Path, display: str | None = None, workbook: Workbook | None = None) -> CrosswalkForm:
+    """Read a filled crosswalk form (``workbook``: already opened by ``open_workbook``); every
+    problem is a diagnostic at its cell, and reading goes on."""
     form = CrosswalkForm(display or str(path))
-    scanned = open_workbook(path, form.file, (META, SHEET), form.problems)
-    if scanned is None:
+    opened = workbook or open_workbook(path, form.file, (META, SHEET))
+    form.problems.extend(opened.problems)
+    if opened.problems:
         return form
-    (meta_cells, _merged), (cells, merged) = scanned[META], scanned[SHEET]
-    if not _read_meta(form, meta_cells):
+    if SHEET not in opened.sheets:
+        form.problems.append(NOT_A_FORM.at(CellSpan(form.file, "", 0, 0), _("no sheet {sheet!r}: this is not a form written by `dansokh crosswalk --form`").format(sheet=SHEET)))  # type: ignore[arg-type]
         return form
-    _read_sheet(form, cells, merged)
+    if not _read_meta(form, opened.sheets[META]):
+        return form
+    _read_sheet(form, opened.sheets[SHEET], opened.merged[SHEET])
     return form
 
 
@@ -215,18 +220,3 @@ def _outside(form: CrosswalkForm, cells: Cells) -> None:
     if len(by_row) > _OUTSIDE_SHOWN:
         row = sorted(by_row)[_OUTSIDE_SHOWN]
         form.problems.append(MOVED.at(CellSpan(form.file, SHEET, row, by_row[row][0]), _("and {count} more rows with cells outside the form's cells: type each figure in its yellow cell, or delete these").format(count=len(by_row) - _OUTSIDE_SHOWN)))  # type: ignore[arg-type]
-
-
-def form_kind(path: Path) -> str | None:
-    """What a form dansokh wrote is for, as its hidden sheet says (``crosswalk``), or ``None``
-    (a results form says nothing, and a workbook that cannot be read is the reader's to report)."""
-    problems: list[Any] = []
-    scanned = open_workbook(path, str(path), (META,), problems)
-    if scanned is None:
-        return None
-    cells = scanned[META][0]
-    for row in range(1, len(NAMES) + 1):
-        name, value = cells.get((row, 1)), cells.get((row, 2))
-        if name is not None and name.value == "kind" and value is not None and isinstance(value.value, str):
-            return value.value
-    return None

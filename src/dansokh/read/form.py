@@ -80,7 +80,10 @@ CONTROL_CHARACTER = Rule("F009", "control-character", N_("A text cell holds a co
 TOTAL_DIFFERS = Rule("F010", "total-differs-from-parts", N_("A total on the form is not the sum of the rows it totals (the methods of new users)."), "import", source_doc=N_(
     "The new users of contraception in total are the sum of the methods on the rows below: a total that differs from its rows is reported at the cell of the total. Correct the total or the rows."
 ))
-FORM_RULES = (BAD_WORKBOOK, NOT_A_FORM, FORM_MISMATCH, MOVED, MERGED, FORMULA, NOT_A_NUMBER, BAD_DATE, CONTROL_CHARACTER, TOTAL_DIFFERS)
+EMPTY = Rule("F011", "empty-cell", N_("A cell of the plan form that the plan needs is empty (a target, a row's content)."), "import", source_doc=N_(
+    "A plan form's yellow cells hold what the plan says: a target's value, a task's content, time and lead, the issuer, the title, a goal. Left empty, the plan would lose it: type the value, or the one the form showed."
+))
+FORM_RULES = (BAD_WORKBOOK, NOT_A_FORM, FORM_MISMATCH, MOVED, MERGED, FORMULA, NOT_A_NUMBER, BAD_DATE, CONTROL_CHARACTER, TOTAL_DIFFERS, EMPTY)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KINDS = ("count", "rate", "change")
@@ -218,46 +221,45 @@ def seal(lines: list[tuple[Any, ...]]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def read_form(path: Path, display: str | None = None) -> FilledForm:
-    """Read a filled form; every problem is a diagnostic at its cell, and reading goes on.
+@dataclass
+class Workbook:
+    """A workbook opened within the limits: the cells of each sheet that exist in its XML, their
+    merged ranges, and the problems met opening it (F001, F002).  Every form dansokh writes (the
+    results form, the plan form) is opened here; what it is for is asked of its hidden sheet
+    (``format``), so that ``dansokh import`` reads each kind with its own reader."""
+
+    file: str
+    problems: list[Any] = field(default_factory=list)
+    sheets: dict[str, Cells] = field(default_factory=dict)
+    merged: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = field(default_factory=dict)
+    cached: dict[str, Cells] = field(default_factory=dict)  # a formula's value as Excel last computed it
+
+    @property
+    def format(self) -> str | None:
+        """What the hidden sheet says the workbook is (``dansokh-results-form``, ``dansokh-plan-form``)."""
+        meta = self.sheets.get(META, {})
+        value = meta.get((1, 2), _EMPTY).value
+        return value if meta.get((1, 1), _EMPTY).value == "format" and isinstance(value, str) else None
+
+
+def open_workbook(path: Path, display: str | None = None, sheets: tuple[str, ...] | None = (META, SHEET), cached: bool = False) -> Workbook:
+    """Open a workbook within the limits and read the cells of ``sheets`` (every one must be there;
+    None: every sheet, whatever it is for, the hidden sheet first);
+    with ``cached``, also the values Excel computed for their formulas.
 
     The workbook is bounded before openpyxl opens it (its size, unpacked size, number of parts,
     XML elements per part, and no macros by name, content type or content), then read in
     read-only mode cell by cell: only the cells that exist in the XML are visited, whatever the
     sheet's ``dimension`` declares, so a cell at XFD1048576 costs what any other cell costs."""
-    name = display or str(path)
-    form = FilledForm(name)
-    scanned = open_workbook(path, name, (META, SHEET), form.problems)
-    if scanned is None:
-        return form
-    (meta_cells, _merged), (cells, merged) = scanned[META], scanned[SHEET]
-    if form.problems:
-        return form
-    _read_meta(form, meta_cells, cells)
-    if form.problems:
-        return form
-    _read_sheet(form, cells, merged)
-    return form
-
-
-Merged = list[tuple[str, tuple[int, int, int, int]]]
-
-
-def open_workbook(path: Path, name: str, titles: tuple[str, ...], problems: list[Any]) -> dict[str, tuple[Cells, Merged]] | None:
-    """The cells and merged ranges of the sheets ``titles`` of a form dansokh wrote (its hidden
-    sheet first), read without trusting the workbook: bounded before openpyxl opens it (its size,
-    unpacked size, number of parts, XML elements per part, and no macros by name, content type or
-    content), then read-only, only the cells that exist in the XML.  ``None`` where it cannot be
-    read, with the problem added to ``problems``."""
     import openpyxl
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    form = FilledForm(name, problems=problems)  # what it finds goes into ``problems``
-    before = len(problems)
+    name = display or str(path)
+    form = Workbook(name)
     whole = CellSpan(name, "", 0, 0)
     if path.suffix.lower() in (".xlsm", ".xltm"):
         form.problems.append(BAD_WORKBOOK.at(whole, _("a macro-enabled workbook (.xlsm) is not accepted: save the form as .xlsx (Excel Workbook) and import that")))  # type: ignore[arg-type]
-        return None
+        return form
     raw = b""
     try:  # only a regular file (never a FIFO or a device), never more than the limit + 1 byte
         raw = read_bounded(path, MAX_WORKBOOK_BYTES)
@@ -272,36 +274,61 @@ def open_workbook(path: Path, name: str, titles: tuple[str, ...], problems: list
         else:
             reason = getattr(error, "strerror", None) or _("not an .xlsx workbook (is it an old .xls? save it as .xlsx)")
         form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: {reason}").format(reason=reason)))  # type: ignore[arg-type]
-        return None
+        return form
     if problem is not None:
         form.problems.append(BAD_WORKBOOK.at(whole, problem))  # type: ignore[arg-type]
-        return None
+        return form
     book = None
     try:
         with warnings.catch_warnings():  # openpyxl warns on stderr about what the cells below report
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
             names = book.sheetnames
-            missing = next((title for title in titles if title not in names), None)
-            if missing is not None:
-                form.problems.append(NOT_A_FORM.at(whole, _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=shorten(missing))))  # type: ignore[arg-type]
-                return None
-            sheets = {title: book[title] for title in titles}
-            if not all(isinstance(sheet, ReadOnlyWorksheet) for sheet in sheets.values()):
-                form.problems.append(NOT_A_FORM.at(whole, _("the sheets {meta!r} and {sheet!r} are not sheets of cells: this is not a form written by `dansokh form`").format(meta=titles[0], sheet=titles[-1])))  # type: ignore[arg-type]
-                return None
-            scanned = {title: _scan(form, book, sheet, title) for title, sheet in sheets.items()}
+            if sheets is None:  # every sheet of cells (a chart sheet an officer added is not read)
+                sheets = (META, *(title for title in names if title != META and isinstance(book[title], ReadOnlyWorksheet)))
+            if META not in names:  # which kind of form is told by its hidden sheet: without it, none
+                sheets = (META,)
+            missing = [title for title in sheets if title not in names]
+            if missing:
+                form.problems.append(NOT_A_FORM.at(whole, _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=shorten(missing[0]))))  # type: ignore[arg-type]
+                return form
+            found = {title: book[title] for title in sheets}
+            if not all(isinstance(sheet, ReadOnlyWorksheet) for sheet in found.values()):
+                form.problems.append(NOT_A_FORM.at(whole, _("the sheets {meta!r} and {sheet!r} are not sheets of cells: this is not a form written by `dansokh form`").format(meta=META, sheet=sheets[-1])))  # type: ignore[arg-type]
+                return form
+            for title, sheet in found.items():
+                form.sheets[title], form.merged[title] = _scan(form, book, sheet, title)
+                if cached and title != META:
+                    form.cached[title], _merged = _scan(form, book, sheet, title, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file, in its own words
         detail = shorten(" ".join(str(error).split()) or type(error).__name__, 60)
         form.problems.append(BAD_WORKBOOK.at(whole, _(  # type: ignore[arg-type]
             "the workbook is damaged and cannot be read: open it in Excel, save it again as an .xlsx workbook"
             " (File, Save As, Excel Workbook) and import that (technical detail: {detail})"
         ).format(detail=detail)))
-        return None
+        return form
     finally:
         if book is not None:
             book.close()
-    return None if len(problems) > before else scanned
+    return form
+
+
+def read_form(path: Path, display: str | None = None, workbook: Workbook | None = None) -> FilledForm:
+    """Read a filled results form (``workbook``: already opened by ``open_workbook``); every
+    problem is a diagnostic at its cell, and reading goes on."""
+    opened = workbook or open_workbook(path, display)
+    form = FilledForm(opened.file, problems=list(opened.problems))
+    if form.problems:
+        return form
+    if SHEET not in opened.sheets:
+        form.problems.append(NOT_A_FORM.at(CellSpan(opened.file, "", 0, 0), _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=SHEET)))  # type: ignore[arg-type]
+        return form
+    meta_cells, cells, merged = opened.sheets[META], opened.sheets[SHEET], opened.merged[SHEET]
+    _read_meta(form, meta_cells, cells)
+    if form.problems:
+        return form
+    _read_sheet(form, cells, merged)
+    return form
 
 
 def _archive_problem(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> str | None:
@@ -331,9 +358,10 @@ def _archive_problem(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> 
     return None
 
 
-def _scan(form: FilledForm, book: Any, sheet: Any, title: str) -> tuple[Cells, list[tuple[str, tuple[int, int, int, int]]]]:
+def _scan(form: Any, book: Any, sheet: Any, title: str, data_only: bool = False) -> tuple[Cells, list[tuple[str, tuple[int, int, int, int]]]]:
     """The cells of ``sheet`` that exist in its XML and hold something, and its merged ranges
-    (``A1:B2`` and their bounds).  Never the sheet's declared ``dimension``, never a cell that is not there."""
+    (``A1:B2`` and their bounds); with ``data_only``, a formula's cached value instead of its text.
+    Never the sheet's declared ``dimension``, never a cell that is not there."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS
     from openpyxl.worksheet._reader import WorkSheetParser
 
@@ -348,7 +376,7 @@ def _scan(form: FilledForm, book: Any, sheet: Any, title: str) -> tuple[Cells, l
     cells: Cells = {}
     with sheet._get_source() as source:
         parser = WorkSheetParser(
-            source, sheet._shared_strings, data_only=False, epoch=book.epoch,
+            source, sheet._shared_strings, data_only=data_only, epoch=book.epoch,
             date_formats=book._date_formats, timedelta_formats=book._timedelta_formats,
         )
         for _row, found in parser.parse():
@@ -358,6 +386,8 @@ def _scan(form: FilledForm, book: Any, sheet: Any, title: str) -> tuple[Cells, l
                     continue
                 where = (item["row"], item["column"])
                 if where in cells:
+                    if data_only:  # reported on the first pass
+                        continue
                     span = CellSpan(form.file, title, *where)
                     form.problems.append(BAD_WORKBOOK.at(span, _("the cell {cell} is written twice in the workbook: it was not saved by Excel; open it in Excel, check the cell and save it again").format(cell=span.cell)))  # type: ignore[arg-type]
                     continue
