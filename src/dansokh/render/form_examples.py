@@ -9,6 +9,9 @@ cell by its place, ``new_users_iud.value`` or ``reported``, or by its reference,
 ``merge`` (two cells), ``insert_row`` (above an indicator's row), ``workbook: blank`` (another
 workbook) or ``bytes`` (a file that is no workbook at all).  Its passing example is the form
 filled without the changes.
+
+A case of the plan form names the plan instead (``plan: c``) and changes cells by their sheet and
+reference (``cells: {"Chỉ tiêu!F6": null}``); its passing example is the form as written.
 """
 
 from __future__ import annotations
@@ -84,6 +87,34 @@ def changes(case: dict[str, Any], rows: dict[str, int], sheet: Any) -> list[Chan
     return found
 
 
+def _run_plan(case: dict[str, Any], passing: bool, root: Path) -> tuple[Findings, list[Changed]]:
+    """A plan form's case: ``dansokh form --plan`` written, its cells changed, read back as
+    ``dansokh import`` reads it (the plan itself is not written)."""
+    from ..read.form import open_workbook
+    from ..read.plan_form import read_plan_form
+    from ..write.plan_form import plan_from_form
+    from .plan_form import plan_form_spec, render_plan_form
+
+    _, findings = load_repository([Path(".")])
+    book = findings.book
+    loaded = book.repo.by_id[case["plan"]]
+    workbook = openpyxl.load_workbook(io.BytesIO(render_plan_form(plan_form_spec(book, loaded))))
+    changed = []
+    for place, value in (case.get("cells") or {}).items():
+        title, _, ref = place.partition("!")
+        cell = workbook[title][ref]
+        changed.append(Changed(FORM, cell.row, f"{place}: {_shown(cell.value)}", [f"{place}: {_shown(value)}"]))
+        if not passing:
+            cell.value = value
+    path = root / FORM
+    workbook.save(path)
+    form = read_plan_form(open_workbook(path, FORM, sheets=None, cached=True))
+    problems = list(form.problems)
+    if not problems:
+        problems = list(plan_from_form(form, loaded.file, Path(loaded.file).read_text(encoding="utf-8")).problems)
+    return Findings(diagnostics=problems), changed
+
+
 def run(case: dict[str, Any], passing: bool = False) -> tuple[Findings, list[Changed]]:
     """Import the case's form, changed (or, ``passing``, as filled) in a fresh folder; the
     diagnostics of the import, and the case's changes."""
@@ -93,6 +124,8 @@ def run(case: dict[str, Any], passing: bool = False) -> tuple[Findings, list[Cha
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_bytes(data)
         with contextlib.chdir(root):
+            if "plan" in case:
+                return _run_plan(case, passing, root)
             _, findings = load_repository([Path(".")])
             book = findings.book
             form = case["form"]
