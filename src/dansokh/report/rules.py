@@ -56,7 +56,7 @@ def write_rule(rule: Rule, example: RuleExample | None, stream: IO[str]) -> None
     fails = escape(_("Fails"))
     console.print()
     console.print(f"[bold red]{fails}[/]: {escape(_(case['name']))}")
-    form = "form" in case  # an F rule's case: a results form filled, changed and imported
+    form = "form" in case or "plan" in case  # an F rule's case: a form filled, changed and imported
     for change in example.changes:
         where = _("{file}, row {line}:") if form else _("{file}, line {line}:")
         console.print("  " + escape(where.format(file=change.file, line=change.line)))
