@@ -30,9 +30,32 @@ app = typer.Typer(
 )
 
 
+def version_line() -> str:
+    """``dansokh VERSION (commit HASH)``, ``, dirty`` when the build's tracked files had changes
+    not committed; the commit as the build recorded it (``dansokh._version``), or, when dansokh
+    runs from a git checkout of itself (an editable install), the one checked out now; without
+    either, the version alone."""
+    from .. import __commit__, __dirty__
+
+    commit = __commit__[1:8] if isinstance(__commit__, str) and __commit__.startswith("g") else None
+    dirty = bool(__dirty__)
+    checkout = Path(__file__).resolve().parents[3]  # src/dansokh/cli/app.py -> the checkout
+    if (checkout / ".git").exists() and (checkout / "src" / "dansokh" / "__init__.py").is_file():
+        from ..vcs.git import checkout_state
+
+        state = checkout_state(checkout)
+        if state is not None:
+            commit, dirty = state
+    if commit is None:
+        return f"dansokh {__version__}"
+    if dirty:
+        return _("dansokh {version} (commit {commit}, dirty: changes not committed)").format(version=__version__, commit=commit)
+    return _("dansokh {version} (commit {commit})").format(version=__version__, commit=commit)
+
+
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"dansokh {__version__}")
+        typer.echo(version_line())
         raise typer.Exit()
 
 
