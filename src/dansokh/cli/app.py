@@ -172,11 +172,42 @@ def lang_argument(argv: list[str]) -> str | None:
     return found
 
 
+VIETNAMESE_SAMPLE = "Đệ ửỹ"
+"""Letters a stream must be able to write for dansokh's messages (precomposed, as dansokh writes them)."""
+
+
+def text_streams() -> None:
+    """Standard output and error that cannot fail on Vietnamese text.  A stream whose encoding
+    cannot write it (a Windows console redirected to a file or a pipe writes cp1252, or cp1258,
+    which has no precomposed letters) is switched to UTF-8; where ``PYTHONIOENCODING`` chose the
+    encoding, it is kept and a letter it cannot write becomes ``?``.  Never a traceback."""
+    import codecs
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            codecs.encode(VIETNAMESE_SAMPLE, getattr(stream, "encoding", None) or "ascii")
+            continue
+        except (UnicodeEncodeError, LookupError):
+            pass
+        try:
+            if os.environ.get("PYTHONIOENCODING"):
+                reconfigure(errors="replace")
+            else:
+                reconfigure(encoding="utf-8", errors="replace")
+        except (OSError, ValueError):  # a stream that cannot change any more: left as it is
+            pass
+
+
 def main(argv: list[str] | None = None) -> None:
     """The ``dansokh`` command: choose the language (``--lang``, the configuration file, the
     locale) before the arguments are parsed, so that help and usage errors speak it too,
     translate the help, run."""
     global explicit_lang, language_chosen
+    text_streams()
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
         settings = config.load()
