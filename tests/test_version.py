@@ -34,16 +34,19 @@ def test_the_version_comes_from_git_with_a_fallback():
 
 
 @pytest.mark.parametrize(
-    ("commit", "dirty", "line"),
+    ("commit", "dirty", "line", "version"),
     [
-        ("g1a2b3c4d5e6f", False, "dansokh 0.2.0 (commit 1a2b3c4)"),
-        ("g1a2b3c4d5e6f", True, "dansokh 0.2.0 (commit 1a2b3c4, dirty: changes not committed)"),
-        (None, None, "dansokh 0.2.0"),
+        ("g1a2b3c4d5e6f", False, "dansokh 0.2.0 (commit 1a2b3c4)", "0.2.0"),
+        ("g1a2b3c4d5e6f", True, "dansokh 0.2.0 (commit 1a2b3c4, dirty: changes not committed)", "0.2.0"),
+        (None, None, "dansokh 0.2.0", "0.2.0"),
+        # a build from an sdist knows its commit from its version only
+        (None, None, "dansokh 0.2.1.dev3+g1a2b3c4d5 (commit 1a2b3c4)", "0.2.1.dev3+g1a2b3c4d5"),
+        (None, None, "dansokh 0.2.1.dev3+g1a2b3c4d5.d20261204 (commit 1a2b3c4, dirty: changes not committed)", "0.2.1.dev3+g1a2b3c4d5.d20261204"),
     ],
 )
-def test_the_version_line_names_the_commit_when_known(monkeypatch, tmp_path, commit, dirty, line):
-    monkeypatch.setattr(dansokh, "__version__", "0.2.0")
-    monkeypatch.setattr(cli_app, "__version__", "0.2.0")
+def test_the_version_line_names_the_commit_when_known(monkeypatch, tmp_path, commit, dirty, line, version):
+    monkeypatch.setattr(dansokh, "__version__", version)
+    monkeypatch.setattr(cli_app, "__version__", version)
     monkeypatch.setattr(dansokh, "__commit__", commit)
     monkeypatch.setattr(dansokh, "__dirty__", dirty)
     monkeypatch.setattr(cli_app, "__file__", str(tmp_path / "src" / "dansokh" / "cli" / "app.py"))  # not a checkout

@@ -32,13 +32,18 @@ app = typer.Typer(
 
 def version_line() -> str:
     """``dansokh VERSION (commit HASH)``, ``, dirty`` when the build's tracked files had changes
-    not committed; the commit as the build recorded it (``dansokh._version``), or, when dansokh
-    runs from a git checkout of itself (an editable install), the one checked out now; without
-    either, the version alone."""
+    not committed; the commit as the build recorded it (``dansokh._version``; a build from an
+    sdist has it in its version only, ``+gHASH``), or, when dansokh runs from a git checkout of
+    itself (an editable install), the one checked out now; without any, the version alone."""
     from .. import __commit__, __dirty__
+
+    import re
 
     commit = __commit__[1:8] if isinstance(__commit__, str) and __commit__.startswith("g") else None
     dirty = bool(__dirty__)
+    built = re.search(r"\+g([0-9a-f]{7,})(\.d\d{8})?$", __version__)  # a build from an sdist: in the version only
+    if commit is None and built:
+        commit, dirty = built.group(1)[:7], bool(built.group(2))
     checkout = Path(__file__).resolve().parents[3]  # src/dansokh/cli/app.py -> the checkout
     if (checkout / ".git").exists() and (checkout / "src" / "dansokh" / "__init__.py").is_file():
         from ..vcs.git import checkout_state

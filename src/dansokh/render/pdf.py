@@ -12,7 +12,11 @@ profile, without ``--allow-file-access-from-files``, and stopped with everything
 after ``SECONDS``.  Chromium's sandbox stays on, except for root, where Chromium refuses to
 start with it (``--no-sandbox`` then; the policy still holds).  Chromium's own switch for
 scripts (``--blink-settings=scriptEnabled=false``) is not used: with it Chromium 156 prints
-nothing at all; the policy's ``default-src 'none'`` blocks every script instead."""
+nothing at all; the policy's ``default-src 'none'`` blocks every script instead.
+
+The browser is Chromium, Chrome or Edge (they print alike), found where each system installs it
+(:func:`browser_candidates`: Linux's PATH, macOS's application bundles, Windows's Program Files and
+LocalAppData), or the one ``DANSOKH_BROWSER`` names."""
 
 from __future__ import annotations
 
