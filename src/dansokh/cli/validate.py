@@ -99,13 +99,12 @@ def validate_command(
 
     if staged and changed_since is not None:
         raise fail(_("--staged and --changed-since: give one (the hook checks what is staged)"))
-    if output is not None:  # the working folder's, wherever the check runs
-        output = Path(os.path.abspath(output))
-    if config_path is not None:
-        config_path = Path(os.path.abspath(config_path))
     tree = contextlib.nullcontext(None)
-    if staged:
+    if staged:  # the check runs in the staged tree; --output is written here afterwards
         from ..vcs.staged import staged_tree
+
+        if config_path is not None:  # the file named here, wherever the check runs
+            config_path = Path(os.path.abspath(config_path))
 
         tree = staged_tree(max_file_size, config_path)
     here = Path.cwd()
