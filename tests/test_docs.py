@@ -427,6 +427,9 @@ def test_the_readme_local_pre_commit_hook_runs_the_installed_dansokh(tmp_path):
     assert "dansokh validate" in passed.stdout and "Passed" in passed.stdout
     plan = repo / "plans" / "2025" / "long-bien.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("value: 90\n", "value: 90,0\n", 1), encoding="utf-8")
+    not_staged = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert not_staged.returncode == 0, not_staged.stdout  # the hook checks what the commit holds
+    _git(repo, "add", "-A")
     failed = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
     assert failed.returncode == 1 and "S003" in failed.stdout
 

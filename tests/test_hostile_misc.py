@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import SMALL_PLAN, cli, git, write_files
 
+from dansokh.cli.app import version_line
+
 NGOC_THUY = Path("plans/2025/ngoc-thuy-2025.yaml")
 
 
@@ -138,12 +140,12 @@ def test_a_pyproject_that_cannot_be_used_is_a_usage_error_and_version_and_help_s
     result = cli("validate", "plans")  # through the callback, as tests and embedders call it
     assert (result.exit_code, result.stderr.strip()) == (2, expected)
     code, out, err = dansokh_main(capsys, "--version")
-    assert (code, out, err) == (0, "dansokh 0.1.0\n", "")
+    assert (code, out, err) == (0, version_line() + "\n", "")
     for command in (["--help"], ["validate", "--help"], ["new", "--help"]):
         code, out, err = dansokh_main(capsys, *command)
         assert (code, err) == (0, ""), command
         assert "Usage: dansokh" in out
-    assert cli("validate", "--help").exit_code == 0 and cli("--version").stdout == "dansokh 0.1.0\n"
+    assert cli("validate", "--help").exit_code == 0 and cli("--version").stdout == version_line() + "\n"
 
 
 @pytest.mark.parametrize(
@@ -169,7 +171,7 @@ def test_every_setting_of_the_wrong_type_is_a_usage_error_naming_file_and_key(re
     Path("dansokh.toml").write_text(setting + "\n", encoding="utf-8")
     code, out, err = dansokh_main(capsys, "validate", "plans")
     assert (code, out, err.strip()) == (2, "", f"{Path('dansokh.toml').resolve()}: {message}")
-    assert dansokh_main(capsys, "--version")[:2] == (0, "dansokh 0.1.0\n")
+    assert dansokh_main(capsys, "--version")[:2] == (0, version_line() + "\n")
 
 
 def test_a_severity_for_a_code_that_names_no_rule_says_so(real_plans, capsys):

@@ -25,17 +25,17 @@ def git(cwd: Path, *args: str) -> str:
 def test_the_hook_definition():
     (hook,) = YAML(typ="safe").load(HOOKS.read_text(encoding="utf-8"))
     assert hook["id"] == "dansokh-validate"
-    assert hook["entry"] == "dansokh validate"
+    assert hook["entry"] == "dansokh validate --staged"  # what the commit holds (tests/test_staged.py)
     assert hook["language"] == "python"
-    assert hook["files"] == r"\.ya?ml$"
+    assert hook["files"] == r"(\.ya?ml|(^|/)dansokh\.toml|(^|/)pyproject\.toml)$"
     assert hook["pass_filenames"] is False
     assert hook["args"] == ["plans/"]
 
 
-def _run(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
+def _run(repo: Path, home: Path, *how: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        [sys.executable, "-m", "pre_commit", "run", *(how or ("--all-files",))],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -73,6 +73,15 @@ def test_pre_commit_runs_the_hook_on_a_plans_repository(tmp_path: Path):
 
     plan.write_text(good, encoding="utf-8")
     git(plans, "add", "-A")
+    # an untracked draft with a mistake, and an unstaged one: not in the commit, not checked
+    (plans / "plans" / "2025" / "draft.yaml").write_text("id: draft\nyear: twenty\n", encoding="utf-8")
+    city = plans / "plans" / "2025" / "city.yaml"
+    city.write_text(city.read_text(encoding="utf-8").replace("year: 2025", "year: twenty", 1), encoding="utf-8")
     passed = _run(plans, home)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
+    git(plans, "commit", "-q", "-m", "plans")  # as `git commit` runs it: the hook, on the staged files
+    git(plans, "add", "plans/2025/city.yaml")
+    blocked = _run(plans, home, "--files", "plans/2025/city.yaml")
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "plans/2025/city.yaml" in blocked.stdout and "draft" not in blocked.stdout

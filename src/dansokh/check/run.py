@@ -174,6 +174,7 @@ class _Run:
         jobs: int | None,
         outline: bool,
         within: Path | None = None,
+        cache_for: Callable[[Path], Path] | None = None,
     ):
         from ..read.root import find_root
 
@@ -222,7 +223,9 @@ class _Run:
             self.files[self.number[path]].name = name
         self.cache: Cache | None = None
         if use_cache:
-            self.cache, notice = Cache.open(self.root.path, checked_files.namespace())
+            # a staged tree (``vcs.staged``) is served by the cache of the work tree it stands for
+            cache_root = cache_for(self.root.path) if cache_for is not None else self.root.path
+            self.cache, notice = Cache.open(cache_root, checked_files.namespace())
             if notice is not None:
                 self.findings.notices.append(notice)
 
@@ -530,14 +533,16 @@ def validate(
     use_cache: bool = True,
     jobs: int | None = None,
     within: Path | None = None,
+    cache_for: Callable[[Path], Path] | None = None,
 ) -> Findings:
     """Every check on every plan under ``paths``, each against its parent's and children's plans
     wherever they are in the repository (found from ``within`` where given, else from the first
     path); with ``changed``, on the changed plans and their neighbours instead.  Inline
-    suppressions, then the selection of rules and severities, decide what is reported."""
+    suppressions, then the selection of rules and severities, decide what is reported.
+    ``cache_for`` gives the folder whose cache serves a repository read elsewhere (a staged tree)."""
     started = time.perf_counter()
     with _collector_paused():
-        run = _Run(paths, max_bytes, overrides, use_cache, jobs, outline=True, within=within)
+        run = _Run(paths, max_bytes, overrides, use_cache, jobs, outline=True, within=within, cache_for=cache_for)
         run.selection = selection
         findings = run.run(run.report_numbers(), changed)
     if selection is not None:

@@ -30,9 +30,37 @@ app = typer.Typer(
 )
 
 
+def version_line() -> str:
+    """``dansokh VERSION (commit HASH)``, ``, dirty`` when the build's tracked files had changes
+    not committed; the commit as the build recorded it (``dansokh._version``; a build from an
+    sdist has it in its version only, ``+gHASH``), or, when dansokh runs from a git checkout of
+    itself (an editable install), the one checked out now; without any, the version alone."""
+    from .. import __commit__, __dirty__
+
+    import re
+
+    commit = __commit__[1:8] if isinstance(__commit__, str) and __commit__.startswith("g") else None
+    dirty = bool(__dirty__)
+    built = re.search(r"\+g([0-9a-f]{7,})(\.d\d{8})?$", __version__)  # a build from an sdist: in the version only
+    if commit is None and built:
+        commit, dirty = built.group(1)[:7], bool(built.group(2))
+    checkout = Path(__file__).resolve().parents[3]  # src/dansokh/cli/app.py -> the checkout
+    if (checkout / ".git").exists() and (checkout / "src" / "dansokh" / "__init__.py").is_file():
+        from ..vcs.git import checkout_state
+
+        state = checkout_state(checkout)
+        if state is not None:
+            commit, dirty = state
+    if commit is None:
+        return f"dansokh {__version__}"
+    if dirty:
+        return _("dansokh {version} (commit {commit}, dirty: changes not committed)").format(version=__version__, commit=commit)
+    return _("dansokh {version} (commit {commit})").format(version=__version__, commit=commit)
+
+
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"dansokh {__version__}")
+        typer.echo(version_line())
         raise typer.Exit()
 
 
@@ -149,11 +177,42 @@ def lang_argument(argv: list[str]) -> str | None:
     return found
 
 
+VIETNAMESE_SAMPLE = "Đệ ửỹ"
+"""Letters a stream must be able to write for dansokh's messages (precomposed, as dansokh writes them)."""
+
+
+def text_streams() -> None:
+    """Standard output and error that cannot fail on Vietnamese text.  A stream whose encoding
+    cannot write it (a Windows console redirected to a file or a pipe writes cp1252, or cp1258,
+    which has no precomposed letters) is switched to UTF-8; where ``PYTHONIOENCODING`` chose the
+    encoding, it is kept and a letter it cannot write becomes ``?``.  Never a traceback."""
+    import codecs
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            codecs.encode(VIETNAMESE_SAMPLE, getattr(stream, "encoding", None) or "ascii")
+            continue
+        except (UnicodeEncodeError, LookupError):
+            pass
+        try:
+            if os.environ.get("PYTHONIOENCODING"):
+                reconfigure(errors="replace")
+            else:
+                reconfigure(encoding="utf-8", errors="replace")
+        except (OSError, ValueError):  # a stream that cannot change any more: left as it is
+            pass
+
+
 def main(argv: list[str] | None = None) -> None:
     """The ``dansokh`` command: choose the language (``--lang``, the configuration file, the
     locale) before the arguments are parsed, so that help and usage errors speak it too,
     translate the help, run."""
     global explicit_lang, language_chosen
+    text_streams()
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
         settings = config.load()

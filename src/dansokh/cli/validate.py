@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -82,9 +84,57 @@ def validate_command(
         Optional[int],
         typer.Option("--jobs", "-j", min=1, help=N_("Processes reading plans (default: one per core; 1: none).")),
     ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help=N_("Check the plans and settings as staged for the next commit (git's index), not the working folder: the pre-commit hook."),
+        ),
+    ] = False,
 ) -> None:
     """Check plans: the schema, each plan's arithmetic, and the cascade between plans."""
     # imported here, not at the top: `dansokh --help` should not pay for the models and parsers
+    from ..vcs.git import GitError
+    from ..write.output import OutputRefused, write_output
+
+    if staged and changed_since is not None:
+        raise fail(_("--staged and --changed-since: give one (the hook checks what is staged)"))
+    tree = contextlib.nullcontext(None)
+    if staged:  # the check runs in the staged tree; --output is written here afterwards
+        from ..vcs.staged import staged_tree
+
+        if config_path is not None:  # the file named here, wherever the check runs
+            config_path = Path(os.path.abspath(config_path))
+
+        tree = staged_tree(max_file_size, config_path)
+    here = Path.cwd()
+    try:
+        with tree as snapshot:
+            text = _check(
+                snapshot, here, paths, output_format, output, select, extend_select, ignore, severity, changed_since,
+                config_path, max_file_size, lang, no_cache, jobs,
+            )
+    except GitError as error:
+        raise fail(_("--staged: {reason}").format(reason=error)) from None
+    if output is not None and text is not None:
+        try:
+            write_output(output, text.data, text.files)
+        except OutputRefused as error:
+            raise fail(_("--output: {reason}").format(reason=error)) from None
+    raise typer.Exit(text.status)
+
+
+class _Done:
+    """What a check leaves to write: the report (for --output), the files read, the exit status."""
+
+    def __init__(self, data: bytes, files: list[str], status: int):
+        self.data, self.files, self.status = data, files, status
+
+
+def _check(snapshot, here, paths, output_format, output, select, extend_select, ignore, severity, changed_since,
+           config_path, max_file_size, lang, no_cache, jobs) -> _Done:  # type: ignore[no-untyped-def]
+    """The check and its report, in the working folder or in the staged tree (``snapshot``):
+    the report written to standard output, or returned to be written in the working folder."""
     from ..check.run import validate
     from ..check.selection import Selection, SelectionError
     from ..read.loader import DEFAULT_MAX_BYTES
@@ -92,10 +142,9 @@ def validate_command(
     from ..report.base import ReportError
     from ..vcs.changed import changed_since as find_changed
     from ..vcs.git import GitError
-    from ..write.output import OutputRefused, write_output
 
     settings = settings_from(config_path)
-    if lang is not None or config_path is not None:
+    if lang is not None or config_path is not None or snapshot is not None:  # a staged dansokh.toml speaks too
         speak(lang if lang is not None else state.explicit_lang, settings)
     try:
         selection = Selection.make(
@@ -106,6 +155,16 @@ def validate_command(
         )
     except SelectionError as error:
         raise fail(str(error)) from None
+    if snapshot is not None and paths:
+        given = []
+        for path in paths:
+            inside = snapshot.path(path, here)
+            if not os.path.lexists(inside):
+                raise fail(
+                    _("--staged: {path} is not in the index (git add it to commit it, or check it without --staged)").format(path=path)
+                )
+            given.append(inside)
+        paths = given
     if not paths:  # like the other commands: the plans folder of the current folder
         paths = [Path("plans")]
         if not paths[0].is_dir():
@@ -118,21 +177,22 @@ def validate_command(
         except GitError as error:
             raise fail(_("--changed-since: {reason}").format(reason=error)) from None
     try:
-        findings = validate(paths, max_bytes, selection=selection, changed=changed, use_cache=not no_cache, jobs=jobs)
+        findings = validate(
+            paths, max_bytes, selection=selection, changed=changed, use_cache=not no_cache, jobs=jobs,
+            cache_for=snapshot.real if snapshot is not None else None,
+        )
     except config.ConfigError as error:
         raise fail(str(error)) from None
     for notice in findings.notices:  # the cache refused: said once, on standard error
         say(notice)
     reporter = pick((output_format.value if output_format else None) or settings.format or "auto")
+    status = 1 if findings.failed else 0
     try:
         if output is None:
             reporter(sys.stdout).report(findings)
-        else:
-            buffer = io.StringIO()
-            reporter(buffer, color=False).report(findings)
-            write_output(output, buffer.getvalue().encode("utf-8"), findings.files)
-    except (ReportError, OutputRefused) as error:
-        raise fail(_("--output: {reason}").format(reason=error) if isinstance(error, OutputRefused) else str(error)) from None
-    raise typer.Exit(1 if findings.failed else 0)
-
-
+            return _Done(b"", findings.files, status)
+        buffer = io.StringIO()
+        reporter(buffer, color=False).report(findings)
+    except ReportError as error:
+        raise fail(str(error)) from None
+    return _Done(buffer.getvalue().encode("utf-8"), findings.files, status)

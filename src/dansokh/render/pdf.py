@@ -12,21 +12,46 @@ profile, without ``--allow-file-access-from-files``, and stopped with everything
 after ``SECONDS``.  Chromium's sandbox stays on, except for root, where Chromium refuses to
 start with it (``--no-sandbox`` then; the policy still holds).  Chromium's own switch for
 scripts (``--blink-settings=scriptEnabled=false``) is not used: with it Chromium 156 prints
-nothing at all; the policy's ``default-src 'none'`` blocks every script instead."""
+nothing at all; the policy's ``default-src 'none'`` blocks every script instead.
+
+The browser is Chromium, Chrome or Edge (they print alike), found where each system installs it
+(:func:`browser_candidates`: Linux's PATH, macOS's application bundles, Windows's Program Files and
+LocalAppData), or the one ``DANSOKH_BROWSER`` names."""
 
 from __future__ import annotations
 
+import contextlib
+import ntpath
 import os
+import posixpath
 import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from ..i18n import _
 
-CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+BROWSER_VARIABLE = "DANSOKH_BROWSER"
+"""Names the browser that prints (a path, or a program on PATH): Chromium, Chrome or Edge."""
+CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge")
+"""Linux and the other Unix systems: programs on PATH (Debian's chromium first)."""
+MACOS_APPLICATIONS = (
+    "Google Chrome.app/Contents/MacOS/Google Chrome",
+    "Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+    "Chromium.app/Contents/MacOS/Chromium",
+)
+"""macOS: the browsers' programs inside their bundles, in /Applications or ~/Applications."""
+WINDOWS_FOLDERS = ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")
+WINDOWS_PROGRAMS = (
+    ("Google", "Chrome", "Application", "chrome.exe"),
+    ("Microsoft", "Edge", "Application", "msedge.exe"),
+    ("Chromium", "Application", "chrome.exe"),
+)
+"""Windows: where Chrome, Edge (every Windows 10 and 11 has it) and Chromium install, under
+Program Files, Program Files (x86) and the user's LocalAppData (a per-user install)."""
 SECONDS = 120  # a print's time; an appendix takes about two seconds
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 META = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'.encode("ascii")
@@ -37,9 +62,33 @@ DOCTYPE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n\f]*<!doctype[^<>]*>", re.IGN
 SERIF = ("Times New Roman", "Liberation Serif")
 
 
+def browser_candidates() -> list[str]:
+    """Where a browser that prints may be, on this system, in the order they are tried."""
+    if sys.platform == "win32":
+        folders = [os.environ[name] for name in WINDOWS_FOLDERS if os.environ.get(name)]
+        found = [ntpath.join(folder, *program) for program in WINDOWS_PROGRAMS for folder in folders]
+        return found + ["chrome.exe", "msedge.exe", "chromium.exe"]
+    if sys.platform == "darwin":
+        bundles = ["/Applications", posixpath.join(os.path.expanduser("~"), "Applications")]
+        return [posixpath.join(folder, program) for program in MACOS_APPLICATIONS for folder in bundles] + list(CANDIDATES)
+    return list(CANDIDATES)
+
+
+def _program(candidate: str) -> str | None:
+    """``candidate`` if it is a program here: a path to a file, or a name found on PATH."""
+    if os.path.isabs(candidate) or ntpath.isabs(candidate):
+        return candidate if os.path.isfile(candidate) else None
+    return shutil.which(candidate)
+
+
 def find_chromium() -> str | None:
-    for candidate in CANDIDATES:
-        found = shutil.which(candidate)
+    """The browser that prints: the one ``DANSOKH_BROWSER`` names (only that one, when it is
+    set), else the first of :func:`browser_candidates` that is installed."""
+    named = os.environ.get(BROWSER_VARIABLE)
+    if named:
+        return _program(named)
+    for candidate in browser_candidates():
+        found = _program(candidate)
         if found:
             return found
     return None
@@ -62,12 +111,19 @@ def render_pdf(html: bytes, timeout: float | None = None) -> bytes:
     """The PDF of a rendered HTML page, printed as untrusted (the module's docstring)."""
     browser = find_chromium()
     if browser is None:
+        named = os.environ.get(BROWSER_VARIABLE)
+        if named:
+            raise NoChromium(
+                _("{variable} names {browser}, which is not a program here: name Chromium, Chrome or Edge (a path, or a program on PATH)").format(
+                    variable=BROWSER_VARIABLE, browser=named
+                )
+            )
         raise NoChromium(
             _(
-                "-f pdf prints the HTML with Chromium, which is not installed here"
-                " (Debian/Ubuntu: apt-get install chromium); or render -f html and print it from a browser"
-                " without its header and footer"
-            )
+                "-f pdf prints the HTML with Chromium, Chrome or Edge, none of which was found here"
+                " (Debian/Ubuntu: apt-get install chromium; elsewhere, name the browser in {variable});"
+                " or render -f html and print it from a browser without its header and footer"
+            ).format(variable=BROWSER_VARIABLE)
         )
     with tempfile.TemporaryDirectory(prefix="dansokh-pdf-") as folder:
         pages, prints = Path(folder) / "page", Path(folder) / "print"
@@ -182,12 +238,26 @@ def _run(command: list[str], seconds: float, folder: Path) -> tuple[int | None, 
         except subprocess.TimeoutExpired:
             status = None
         finally:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)  # what it left behind, or all of it
-            except (ProcessLookupError, PermissionError):
-                pass
+            _stop(process)
             process.wait()
     return status, log.read_bytes()[-4000:].decode("utf-8", errors="replace")
+
+
+def _stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    """Stop the browser and everything it started: its session, killed whole, where there are
+    sessions; on Windows its process tree (``taskkill /T``), only while it still runs (a number
+    of a process that ended may be another's by now)."""
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # what it left behind, or all of it
+        except (ProcessLookupError, PermissionError):
+            pass
+        return
+    if process.poll() is None:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, timeout=30, check=False)
+        with contextlib.suppress(OSError):
+            process.kill()
 
 
 def _families(pattern: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..check.findings import Findings
 from ..diagnostics import Severity
 from .base import Reporter
+from .paths import for_machines
 from .safe import terminal_text, workflow_data, workflow_property
 from .text import summary_line
 
@@ -13,6 +14,7 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 class GithubReporter(Reporter):
     def report(self, findings: Findings) -> None:
+        findings = for_machines(findings)  # files named from the repository's root (report.paths)
         for d in findings.diagnostics:
             # the data on one line each (a line break in a name is shown as \n); the related places
             # on lines of the annotation's own

@@ -19,6 +19,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..read.limits import shorten
 from .base import Reporter, ReportError
+from .paths import for_machines
 from .safe import terminal_text, xml_text
 
 
@@ -44,6 +45,7 @@ def _timestamp() -> str:
 
 class JunitReporter(Reporter):
     def report(self, findings: Findings) -> None:
+        findings = for_machines(findings)  # files named from the repository's root (report.paths)
         by_file: dict[str, list[Diagnostic]] = defaultdict(list)
         for d in findings.diagnostics:
             by_file[d.span.file].append(d)

@@ -9,6 +9,7 @@ from ..check.findings import Findings
 from ..check.rules import ALL_RULES
 from ..diagnostics import Diagnostic, Severity
 from .base import Reporter
+from .paths import for_machines
 from .safe import json_dump, uri
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -29,6 +30,7 @@ def _location(file: str, line: int, col: int, message: str | None = None) -> dic
 
 class SarifReporter(Reporter):
     def report(self, findings: Findings) -> None:
+        findings = for_machines(findings)  # files named from the repository's root (report.paths)
         index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
         rules = [
             {

@@ -235,3 +235,15 @@ def changed_files(rev: str, cwd: Path | None = None) -> Changes:
     found = Changes({os.path.relpath(root / name, base) for name in names})
     found.submodules = sorted({os.path.relpath(root / name, base) for name in submodules})
     return found
+
+
+def checkout_state(folder: Path) -> tuple[str, bool] | None:
+    """The short hash of the commit checked out in the work tree at ``folder`` and whether its
+    tracked files have changes not committed (untracked files do not count, as for a build's
+    version); ``None`` when git cannot say."""
+    try:
+        commit = _git(["rev-parse", "--short=7", "HEAD"], folder).decode("ascii").strip()
+        dirty = bool(_git(["status", "--porcelain", "--untracked-files=no"], folder).strip())
+    except (GitError, OSError, UnicodeDecodeError):
+        return None
+    return commit, dirty
