@@ -24,6 +24,9 @@ class OutputFormat(str, Enum):
     github = "github"
     sarif = "sarif"
     junit = "junit"
+    codeclimate = "codeclimate"
+    rdjson = "rdjson"
+    markdown = "markdown"
 
 
 def _codes(values: list[str]) -> list[str]:
@@ -54,6 +57,14 @@ def validate_command(
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("Write the report to this file."))
     ] = None,
+    output_formats: Annotated[
+        list[str],
+        typer.Option(
+            "--output-format",
+            metavar="FORMAT=FILE",
+            help=N_("Also write the report in FORMAT to FILE (repeatable: one run, several reports)."),
+        ),
+    ] = [],
     select: Annotated[list[str], typer.Option("--select", help=N_("Report only these codes or prefixes (C,T001)."))] = [],
     extend_select: Annotated[
         list[str], typer.Option("--extend-select", help=N_("Also run these opt-in rules (O: the official units)."))
@@ -65,7 +76,8 @@ def validate_command(
     changed_since: Annotated[
         Optional[str],
         typer.Option(
-            "--changed-since", help=N_("Check only the plans changed since this git revision, and their neighbours.")
+            "--changed-since",
+            help=N_("Check only the plans changed since this git revision, and their neighbours; auto: the base GitHub Actions or GitLab CI names (none: every plan)."),
         ),
     ] = None,
     config_path: Annotated[
@@ -91,6 +103,7 @@ def validate_command(
     from ..report import pick
     from ..report.base import ReportError
     from ..vcs.changed import changed_since as find_changed
+    from ..vcs.ci import AUTO, ci_base
     from ..vcs.git import GitError
     from ..write.output import OutputRefused, write_output
 
@@ -110,8 +123,14 @@ def validate_command(
         paths = [Path("plans")]
         if not paths[0].is_dir():
             raise fail(_("no plans/ folder here: run dansokh in the plans repository, or name the plans (dansokh validate PATH)"))
+    extra = _extra_outputs(output_formats, output)
+    reports: list[tuple[Path, str]] = []
     max_bytes = max_file_size or settings.max_file_size or DEFAULT_MAX_BYTES
     changed = None
+    if changed_since == AUTO:  # the base CI names, or every plan when there is none
+        base = ci_base()
+        say(base.notice)
+        changed_since = base.rev
     if changed_since is not None:
         try:
             changed = find_changed(changed_since, max_bytes)
@@ -123,16 +142,61 @@ def validate_command(
         raise fail(str(error)) from None
     for notice in findings.notices:  # the cache refused: said once, on standard error
         say(notice)
-    reporter = pick((output_format.value if output_format else None) or settings.format or "auto")
+    chosen = (output_format.value if output_format else None) or settings.format or "auto"
     try:
+        context = _context(paths, chosen, extra, settings)
+    except config.ConfigError as error:
+        raise fail(str(error)) from None
+    reporter = pick(chosen)
+    try:
+        for name, path in extra:  # every report is made before the first is written
+            buffer = io.StringIO()
+            pick(name)(buffer, color=False, context=context).report(findings)
+            reports.append((path, buffer.getvalue()))
         if output is None:
-            reporter(sys.stdout).report(findings)
+            reporter(sys.stdout, context=context).report(findings)
         else:
             buffer = io.StringIO()
-            reporter(buffer, color=False).report(findings)
-            write_output(output, buffer.getvalue().encode("utf-8"), findings.files)
+            reporter(buffer, color=False, context=context).report(findings)
+            reports.insert(0, (output, buffer.getvalue()))
+        for path, text in reports:
+            write_output(path, text.encode("utf-8"), findings.files)
     except (ReportError, OutputRefused) as error:
         raise fail(_("--output: {reason}").format(reason=error) if isinstance(error, OutputRefused) else str(error)) from None
     raise typer.Exit(1 if findings.failed else 0)
+
+
+def _extra_outputs(values: list[str], output: Optional[Path]) -> list[tuple[str, Path]]:
+    """``--output-format sarif=dansokh.sarif --output-format junit=out.xml`` -> the pairs; a
+    usage error for a format dansokh has not, no file, or one file named twice."""
+    pairs: list[tuple[str, Path]] = []
+    seen = {str(output)} if output is not None else set()
+    names = [f.value for f in OutputFormat if f is not OutputFormat.auto]
+    for value in values:
+        name, equals, file = value.partition("=")
+        name = name.strip()
+        if not equals or name not in names or not file.strip():
+            raise fail(
+                _("--output-format {value!r}: expected FORMAT=FILE, FORMAT one of {formats}").format(
+                    value=shorten(value), formats=", ".join(names)
+                )
+            )
+        if file in seen:
+            raise fail(_("--output-format: {file} is named twice; give each report its own file").format(file=shorten(file)))
+        seen.add(file)
+        pairs.append((name, Path(file)))
+    return pairs
+
+
+def _context(paths: list[Path], chosen: str, extra: list[tuple[str, Path]], settings: config.Config):  # -> report.base.Context
+    """What the reports say beside the findings: the commit checked, for the Markdown summary
+    (git is asked only then), and where the rules' documentation is."""
+    from ..report.base import Context
+    from ..vcs.git import head_commit
+
+    names = {chosen, *(name for name, _path in extra)}
+    found = head_commit(paths) if "markdown" in names else None
+    commit, uncommitted = found if found else (None, False)
+    return Context(commit=commit, uncommitted=uncommitted, docs_url=config.docs_url(settings))
 
 
