@@ -557,3 +557,21 @@ def test_ci_trust_never_reaches_a_cache_inside_the_repository(broken, in_tmp):
         assert not folder.exists()
     result = cli("validate", "plans", env={TRUST: "ci"})
     assert "DANSOKH_CACHE_TRUST=ci needs DANSOKH_CACHE_DIR" in " ".join(result.stderr.split())
+
+
+def test_the_summary_shows_names_as_text_never_as_markup(broken):
+    broken.write_text(broken.read_text(encoding="utf-8").replace("name: Ba Đình, values: [18700", "name: '<img src=x onerror=alert(1)> | @team', values: [18700"), encoding="utf-8")
+    text = cli("validate", "plans", "--format", "markdown").stdout
+    assert "&lt;img src=x onerror=alert(1)&gt; \\| @&#8203;team" in text
+    assert "<img" not in text and "@team" not in text
+    table = [line for line in text.splitlines() if line.startswith("|")]
+    assert len(table) == 2 + 4 and all(len(re.findall(r"(?<!\\)\|", line)) == 6 for line in table)  # no cell more
+
+
+def test_the_github_workflow_in_a_shallow_clone_checks_everything_and_says_why(history, tmp_path):
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{history['tmp']}/origin", str(shallow))
+    env = {**github_push(history["tmp"], history["first"]), "CHANGED_ONLY": "true", "GITHUB_STEP_SUMMARY": str(tmp_path / "s.md")}
+    done = bash(github_step("Validate")["run"], env, shallow)
+    assert done.returncode == 1 and "::error file=plans/2025/bac-cuong.yaml," in done.stdout  # every plan, Bắc Cường's error too
+    assert "is not in this clone (the clone is shallow: fetch the history, fetch-depth: 0 or GIT_DEPTH: 0); every plan was checked" in " ".join(done.stderr.split())
