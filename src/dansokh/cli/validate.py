@@ -153,14 +153,14 @@ def validate_command(
             buffer = io.StringIO()
             pick(name)(buffer, color=False, context=context).report(findings)
             reports.append((path, buffer.getvalue()))
-        if output is None:
-            reporter(sys.stdout, context=context).report(findings)
-        else:
+        if output is not None:
             buffer = io.StringIO()
             reporter(buffer, color=False, context=context).report(findings)
             reports.insert(0, (output, buffer.getvalue()))
         for path, text in reports:
             write_output(path, text.encode("utf-8"), findings.files)
+        if output is None:  # after the files: a file that cannot be written stops the run first
+            reporter(sys.stdout, context=context).report(findings)
     except (ReportError, OutputRefused) as error:
         raise fail(_("--output: {reason}").format(reason=error) if isinstance(error, OutputRefused) else str(error)) from None
     raise typer.Exit(1 if findings.failed else 0)
@@ -197,6 +197,7 @@ def _context(paths: list[Path], chosen: str, extra: list[tuple[str, Path]], sett
     names = {chosen, *(name for name, _path in extra)}
     found = head_commit(paths) if "markdown" in names else None
     commit, uncommitted = found if found else (None, False)
-    return Context(commit=commit, uncommitted=uncommitted, docs_url=config.docs_url(settings))
+    docs_url = config.docs_url(settings) if names & {"sarif", "rdjson"} else None  # the formats that link to the rules
+    return Context(commit=commit, uncommitted=uncommitted, docs_url=docs_url)
 
 

@@ -54,7 +54,7 @@ class SarifReporter(Reporter):
                 "name": rule.name,
                 "shortDescription": {"text": rule.summary},
                 "fullDescription": {"text": rule.doc or rule.summary},
-                "help": {"text": rule_help(rule), "markdown": rule_help(rule)},
+                "help": {"text": rule_help(rule)},
                 "defaultConfiguration": {"level": _LEVEL[rule.severity], **({"enabled": False} if rule.opt_in else {})},
             }
             if link:
