@@ -163,6 +163,7 @@ def test_a_pyproject_that_cannot_be_used_is_a_usage_error_and_version_and_help_s
         ("pace = 5", "pace must be a table of indicator = pace"),
         ('plans = [""]', "plans must be a list of folders"),
         ("catalogue = []", "catalogue must name a file (catalogue.yaml)"),
+        ("docs_url = 5", "docs_url must be the http(s) address of dansokh's README, without #… (https://HOST/PATH/dansokh/blob/COMMIT/README.md)"),
     ],
 )
 def test_every_setting_of_the_wrong_type_is_a_usage_error_naming_file_and_key(real_plans, capsys, setting, message):
