@@ -73,7 +73,7 @@ class Locator:
 
     def __init__(self) -> None:
         self._raw: dict[str, bytes | None] = {}
-        self._places: dict[str, dict[tuple[int, int], str]] = {}
+        self._places: dict[str, tuple[object, dict[tuple[int, int], tuple]]] = {}
 
     def raw(self, file: str) -> bytes | None:
         if file not in self._raw:
@@ -91,36 +91,38 @@ class Locator:
         lines = raw.decode("utf-8-sig", errors="replace").splitlines()
         return lines[line - 1] if 0 < line <= len(lines) else None
 
-    def places(self, file: str) -> dict[tuple[int, int], str]:
-        """Each position of a value or a key of ``file`` -> the route to it (``targets/0/value``);
-        empty when the file does not read as YAML."""
+    def places(self, file: str) -> tuple[object, dict[tuple[int, int], tuple]]:
+        """The data of ``file`` and each position of a value or a key in it -> the route to it
+        (``("targets", 0, "value")``); nothing when the file does not read as YAML."""
         if file in self._places:
             return self._places[file]
         from ..read.loader import load_text
 
-        places: dict[tuple[int, int], str] = {}
+        data: object = None
+        places: dict[tuple[int, int], tuple] = {}
         raw = self.raw(file)
         if raw is not None:
             loaded = load_text(file, raw)
+            data = loaded.data
             for mapping in (loaded.source.keys, loaded.source.values):  # the value's route wins where both stand
                 for route, span in mapping.items():
                     key = (span.line, span.col)
-                    text = _route(loaded.data, route)
-                    if key not in places or len(text) >= len(places[key]):
-                        places[key] = text
-        self._places[file] = places
-        return places
+                    if key not in places or len(route) >= len(places[key]):
+                        places[key] = route
+        self._places[file] = (data, places)
+        return data, places
 
     def logical_place(self, file: str, line: int, col: int) -> str:
         """What a diagnostic at ``line:col`` of ``file`` is about, without its line number: the
-        route to the key or value there (``allocations/0/rows/3/values/2``); else the nearest one
-        before it on the same line; else the line's text without its blanks; else nothing."""
-        places = self.places(file)
+        route to the key or value there (``appendices/[title=…]/rows/[name=Ba Đình]/values/5``);
+        else the nearest one before it on the same line; else the line's text without its
+        blanks; else nothing."""
+        data, places = self.places(file)
         if (line, col) in places:
-            return places[(line, col)]
+            return _route(data, places[(line, col)])
         before = [(c, route) for (l, c), route in places.items() if l == line and c <= col]
         if before:
-            return max(before)[1]
+            return _route(data, max(before, key=lambda found: found[0])[1])
         text = self.line_text(file, line)
         return " ".join(text.split()) if text is not None else ""
 
