@@ -575,3 +575,32 @@ def test_the_github_workflow_in_a_shallow_clone_checks_everything_and_says_why(h
     done = bash(github_step("Validate")["run"], env, shallow)
     assert done.returncode == 1 and "::error file=plans/2025/bac-cuong.yaml," in done.stdout  # every plan, Bắc Cường's error too
     assert "is not in this clone (the clone is shallow: fetch the history, fetch-depth: 0 or GIT_DEPTH: 0); every plan was checked" in " ".join(done.stderr.split())
+
+
+def test_the_gitlab_job_in_a_merged_results_pipeline_notes_only_the_merge_requests_changes(history, tmp_path):
+    """The checkout merges the merge request (Bắc Cường mended) into the target, which has since
+    changed the city's plan: the note's diff and the check are the merge request's alone."""
+    work = Path.cwd()
+    base = history["second"]
+    git(work, "checkout", "-q", "-b", "topic")
+    bac_cuong = work / "plans" / "2025" / "bac-cuong.yaml"
+    bac_cuong.write_text(bac_cuong.read_text(encoding="utf-8").replace("value: 175", "value: 75", 1), encoding="utf-8")
+    git(work, "commit", "-q", "-am", "topic")
+    git(work, "checkout", "-q", "main")
+    city = work / "plans" / "2025" / "city.yaml"
+    city.write_text(city.read_text(encoding="utf-8").replace("2450, 15500]", "2450, 15600]"), encoding="utf-8")
+    git(work, "commit", "-q", "-am", "main moves on")
+    target = git(work, "rev-parse", "HEAD").strip()
+    git(work, "merge", "-q", "--no-edit", "topic")
+    job = load_yaml(ROOT / "docs" / "gitlab-ci.yml")["dansokh"]
+    lines = [line for line in job["before_script"] if not line.startswith(("apt-get ", "python -m pip install"))] + job["script"]
+    env = {
+        "DANSOKH_CACHE_DIR": str(tmp_path / "dansokh-cache"), "DANSOKH_CACHE_TRUST": "ci", "DANSOKH_CHANGED_ONLY": "true",
+        "GITLAB_CI": "true", "CI_MERGE_REQUEST_IID": "7", "CI_MERGE_REQUEST_EVENT_TYPE": "merged_result",
+        "CI_MERGE_REQUEST_DIFF_BASE_SHA": base, "CI_MERGE_REQUEST_TARGET_BRANCH_SHA": target, "CI_PROJECT_DIR": str(work),
+    }
+    done = bash("\n".join(lines), env, work)
+    assert done.returncode == 0, done.stderr + done.stdout
+    note = (work / "dansokh-note.md").read_text(encoding="utf-8")
+    assert "### ✅ dansokh validate, commit" in note and ": 0 errors, 0 warnings, 1 note\n\n1 file checked." in note
+    assert "bac-cuong" in note and "city" not in note  # the diff: Bắc Cường's mend, not the target's change
