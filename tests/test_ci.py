@@ -604,3 +604,18 @@ def test_the_gitlab_job_in_a_merged_results_pipeline_notes_only_the_merge_reques
     note = (work / "dansokh-note.md").read_text(encoding="utf-8")
     assert "### ✅ dansokh validate, commit" in note and ": 0 errors, 0 warnings, 1 note\n\n1 file checked." in note
     assert "bac-cuong" in note and "city" not in note  # the diff: Bắc Cường's mend, not the target's change
+
+
+def test_changed_since_auto_takes_ci_variables_as_data(history, tmp_path):
+    hostile = "main\x1b[31m" + "x" * 200
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": hostile}
+    result = cli("validate", "plans", "--changed-since", "auto", "--format", "text", env=env)
+    assert result.exit_code == 1 and "\x1b" not in result.stderr and "x" * 100 not in result.stderr
+    assert "--changed-since auto: origin/main\\x1b[31m" in result.stderr and "is not in this clone; every plan was checked" in " ".join(result.stderr.split())
+    (tmp_path / "fifo").unlink(missing_ok=True)
+    os.mkfifo(tmp_path / "fifo")  # an event file that is no file: never waited on
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(tmp_path / "fifo")}
+    result = cli("validate", "plans", "--changed-since", "auto", "--format", "text", env=env, seconds=20)
+    assert result.exit_code == 1 and "names no earlier commit" in result.stderr
+    env["GITHUB_EVENT_PATH"] = str(tmp_path)  # a folder
+    assert "names no earlier commit" in cli("validate", "plans", "--changed-since", "auto", env=env).stderr

@@ -23,6 +23,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..diagnostics import shorten
 from ..i18n import _
 from ..read.files import read_bounded
 from .git import GitError, resolve, shallow
@@ -68,7 +69,7 @@ def ci_base() -> Base:
         elif event == "push":
             found, where = _github_before(), _("the commit before the push")
         else:
-            found, where = None, _("the {event} event").format(event=event or "?")
+            found, where = None, _("the {event} event").format(event=shorten(event) or "?")
     elif os.environ.get("GITLAB_CI") == "true":
         merge_base = _commit(os.environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA"))
         target = _commit(os.environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_SHA"))
@@ -91,7 +92,7 @@ def ci_base() -> Base:
         return Base(
             None,
             _("--changed-since auto: {rev} ({where}) is not in this clone{advice}; every plan was checked").format(
-                rev=found, where=where, advice=advice
+                rev=shorten(found), where=where, advice=advice
             ),
         )
-    return Base(found, _("--changed-since auto: compared with {rev} ({where})").format(rev=found, where=where))
+    return Base(found, _("--changed-since auto: compared with {rev} ({where})").format(rev=shorten(found), where=where))
