@@ -436,7 +436,7 @@ def test_the_readme_local_pre_commit_hook_runs_the_installed_dansokh(tmp_path):
 
 def test_the_readme_names_no_placeholder_release():
     text = README.read_text(encoding="utf-8")
-    assert "OWNER/" not in text and "rev: v0.1.0" not in text
+    assert "rev: v0.1.0" not in text and not re.search(r"OWNER/dansokh@(?!COMMIT\b)", text)  # an action pinned to a commit
     assert "rev: COMMIT" in text and "repo: local" in text and "language: system" in text
 
 
@@ -455,8 +455,8 @@ def test_the_github_workflow_installs_a_pin_and_makes_sarif_optional():
     assert steps["Install dansokh"]["run"] == 'python -m pip install "$DANSOKH"'
     upload = steps["Upload SARIF (optional)"]
     assert upload["continue-on-error"] is True and "vars.DANSOKH_CODE_SCANNING == 'true'" in upload["if"]
-    assert "vars.DANSOKH_CODE_SCANNING == 'true'" in steps["SARIF for code scanning (optional)"]["if"]
-    assert "--edit-last" in steps["Post what changed"]["run"]
+    assert "--output-format sarif=dansokh.sarif" in steps["Validate"]["run"]  # written by the one run
+    assert "--edit-last" in steps["Post the errors and what changed"]["run"]
     assert "OWNER" not in (ROOT / "docs" / "github-actions.yml").read_text(encoding="utf-8")
 
 

@@ -57,12 +57,14 @@ def test_sarif_is_valid_against_the_sarif_2_1_0_schema(broken):
     assert region["startLine"] == line_of(broken, "name: Ba Đình, values: [18700")
 
 
-def test_junit_is_valid_against_the_ant_junit_schema(broken):
+def test_junit_is_valid_against_the_ant_junit_schema_with_file_and_line(broken):
     xml = validate("--format", "junit").output
-    xmlschema.XMLSchema(SCHEMAS / "JUnit.xsd").validate(xml)
+    xmlschema.XMLSchema(SCHEMAS / "JUnit-file-line.xsd").validate(xml)
     assert '<testsuite name="dansokh validate" package="dansokh" id="0" timestamp="2026-01-01T00:00:00"' in xml
-    assert xml.count("<testcase ") == 5 and xml.count("<failure ") == 1
-    assert '<failure message="2 error(s)" type="T001,T002">' in xml
+    # a case per diagnostic (2 errors, 1 note) and per file without any (3 of the 5)
+    assert xml.count("<testcase ") == 6 and xml.count("<failure ") == 2 and xml.count("<skipped />") == 1
+    assert f'file="plans/2025/city.yaml" line="{line_of(broken, "name: Ba Đình, values: [18700")}">' in xml
+    assert '<failure message="Ba Đình: the total 18,700 is not the sum of its methods, 18,800 (off by 100)" type="T002">' in xml
 
 
 def test_auto_is_github_under_github_actions(broken, monkeypatch):

@@ -161,10 +161,11 @@ def test_a_pyproject_that_cannot_be_used_is_a_usage_error_and_version_and_help_s
         ("default_plan = 5", "default_plan must be a plan id, unit id or name"),
         ('max_file_size = "5"', "max_file_size must be a positive number of bytes"),
         ("max_file_size = 1e3", "max_file_size must be a positive number of bytes"),
-        ("format = []", "format must be one of auto, text, json, github, sarif, junit"),
+        ("format = []", "format must be one of auto, text, json, github, sarif, junit, codeclimate, rdjson, markdown"),
         ("pace = 5", "pace must be a table of indicator = pace"),
         ('plans = [""]', "plans must be a list of folders"),
         ("catalogue = []", "catalogue must name a file (catalogue.yaml)"),
+        ("docs_url = 5", "docs_url must be the http(s) address of dansokh's README, without #… (https://HOST/PATH/dansokh/blob/COMMIT/README.md)"),
     ],
 )
 def test_every_setting_of_the_wrong_type_is_a_usage_error_naming_file_and_key(real_plans, capsys, setting, message):

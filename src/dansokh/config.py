@@ -12,6 +12,8 @@ pyproject.toml.  The command line wins over both.
     plans = ["plans"]            # the folders holding the repository's plans (default: plans/ if
                                  # there is one, else the whole repository); paths relative to this file
     catalogue = "catalogue.yaml" # indicators and units of measure that extend or override dansokh's
+    docs_url = "https://HOST/PATH/dansokh/blob/COMMIT/README.md"   # the README the rules' links
+                                 # in SARIF and rdjson point into (#rule-codes); or DANSOKH_DOCS_URL
     [pace]                       # `dansokh progress`: share of a target expected by each quarter's end
     new_users_iud = [10, 45, 80, 100]   # or "linear", "level"
 
@@ -21,6 +23,7 @@ May import: i18n, diagnostics.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tomllib
 from dataclasses import dataclass, field
@@ -31,8 +34,10 @@ from .diagnostics import shorten
 from .i18n import _
 
 CONFIG_FILE = "dansokh.toml"
-KEYS = ("select", "extend_select", "ignore", "severity", "lang", "default_plan", "max_file_size", "format", "pace", "plans", "catalogue")
-FORMATS = ("auto", "text", "json", "github", "sarif", "junit")
+KEYS = ("select", "extend_select", "ignore", "severity", "lang", "default_plan", "max_file_size", "format", "pace", "plans", "catalogue", "docs_url")
+FORMATS = ("auto", "text", "json", "github", "sarif", "junit", "codeclimate", "rdjson", "markdown")
+DOCS_URL_ENVIRONMENT = "DANSOKH_DOCS_URL"
+_DOCS_URL = re.compile(r"https?://[!-~]{1,2000}\Z")
 
 
 class ConfigError(ValueError):
@@ -53,6 +58,7 @@ class Config:
     plans: list[str] = field(default_factory=list)
     catalogue: str | None = None
     extend_select: list[str] = field(default_factory=list)
+    docs_url: str | None = None
 
 
 def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -204,10 +210,38 @@ def parse(path: Path, table: dict[str, Any]) -> Config:
     catalogue = table.get("catalogue")
     if catalogue is not None and (not isinstance(catalogue, str) or not catalogue.strip()):
         raise ConfigError(_("{path}: catalogue must name a file (catalogue.yaml)").format(path=path))
+    docs_url = table.get("docs_url")
+    if docs_url is not None and not docs_url_ok(docs_url):
+        raise ConfigError(docs_url_problem(f"{path}: docs_url"))
     for key, named in [*(("plans", f) for f in folders), *([("catalogue", catalogue)] if catalogue else [])]:
         inside(path, key, named)
     return Config(
         path, codes("select"), codes("ignore"), dict(severity), lang,
         default_plan.strip() if default_plan else None, size, output, dict(pace), folders,
-        catalogue.strip() if catalogue else None, codes("extend_select"),
+        catalogue.strip() if catalogue else None, codes("extend_select"), docs_url,
     )
+
+
+def docs_url_ok(value: Any) -> bool:
+    """An http(s) address of printable ASCII without a fragment (dansokh adds ``#rule-codes``)."""
+    return isinstance(value, str) and bool(_DOCS_URL.match(value)) and "#" not in value
+
+
+def docs_url_problem(where: str) -> str:
+    """``where`` (a file's setting, or the environment variable) holds no usable address."""
+    return _("{where} must be the http(s) address of dansokh's README, without #… (https://HOST/PATH/dansokh/blob/COMMIT/README.md)").format(
+        where=where
+    )
+
+
+def docs_url(settings: Config) -> str | None:
+    """Where the rules' documentation is: the ``docs_url`` setting, else ``DANSOKH_DOCS_URL``;
+    a ``ConfigError`` for an environment value that is not an address."""
+    if settings.docs_url:
+        return settings.docs_url
+    value = os.environ.get(DOCS_URL_ENVIRONMENT)
+    if not value:
+        return None
+    if not docs_url_ok(value):
+        raise ConfigError(docs_url_problem(DOCS_URL_ENVIRONMENT))
+    return value

@@ -23,6 +23,7 @@ COMMAND = N_("COMMAND [ARGS]...")
 PLACEHOLDERS = {
     "paths": N_("PATH"),
     "output": N_("FILE"),
+    "output_formats": N_("FORMAT=FILE"),
     "config": N_("FILE"),
     "config_path": N_("FILE"),
     "weights": N_("FILE.csv"),

@@ -26,6 +26,9 @@ class OutputFormat(str, Enum):
     github = "github"
     sarif = "sarif"
     junit = "junit"
+    codeclimate = "codeclimate"
+    rdjson = "rdjson"
+    markdown = "markdown"
 
 
 def _codes(values: list[str]) -> list[str]:
@@ -56,6 +59,14 @@ def validate_command(
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("Write the report to this file."))
     ] = None,
+    output_formats: Annotated[
+        list[str],
+        typer.Option(
+            "--output-format",
+            metavar="FORMAT=FILE",
+            help=N_("Also write the report in FORMAT to FILE (repeatable: one run, several reports)."),
+        ),
+    ] = [],
     select: Annotated[list[str], typer.Option("--select", help=N_("Report only these codes or prefixes (C,T001)."))] = [],
     extend_select: Annotated[
         list[str], typer.Option("--extend-select", help=N_("Also run these opt-in rules (O: the official units)."))
@@ -67,7 +78,8 @@ def validate_command(
     changed_since: Annotated[
         Optional[str],
         typer.Option(
-            "--changed-since", help=N_("Check only the plans changed since this git revision, and their neighbours.")
+            "--changed-since",
+            help=N_("Check only the plans changed since this git revision, and their neighbours; auto: the base GitHub Actions or GitLab CI names (none: every plan)."),
         ),
     ] = None,
     config_path: Annotated[
@@ -95,7 +107,6 @@ def validate_command(
     """Check plans: the schema, each plan's arithmetic, and the cascade between plans."""
     # imported here, not at the top: `dansokh --help` should not pay for the models and parsers
     from ..vcs.git import GitError
-    from ..write.output import OutputRefused, write_output
 
     if staged and changed_since is not None:
         raise fail(_("--staged and --changed-since: give one (the hook checks what is staged)"))
@@ -110,37 +121,36 @@ def validate_command(
     here = Path.cwd()
     try:
         with tree as snapshot:
-            text = _check(
-                snapshot, here, paths, output_format, output, select, extend_select, ignore, severity, changed_since,
+            done = _check(
+                snapshot, here, paths, output_format, output, output_formats, select, extend_select, ignore, severity, changed_since,
                 config_path, max_file_size, lang, no_cache, jobs,
             )
     except GitError as error:
         raise fail(_("--staged: {reason}").format(reason=error)) from None
-    if output is not None and text is not None:
-        try:
-            write_output(output, text.data, text.files)
-        except OutputRefused as error:
-            raise fail(_("--output: {reason}").format(reason=error)) from None
-    raise typer.Exit(text.status)
+    _write(done)  # the staged tree's reports, here in the working folder (a plan here is never written over)
+    raise typer.Exit(done.status)
 
 
 class _Done:
-    """What a check leaves to write: the report (for --output), the files read, the exit status."""
+    """What a check leaves to write: the reports (``--output``, ``--output-format``) not yet
+    written, the files read, the exit status."""
 
-    def __init__(self, data: bytes, files: list[str], status: int):
-        self.data, self.files, self.status = data, files, status
+    def __init__(self, reports: list[tuple[Path, bytes]], files: list[str], status: int):
+        self.reports, self.files, self.status = reports, files, status
 
 
-def _check(snapshot, here, paths, output_format, output, select, extend_select, ignore, severity, changed_since,
+def _check(snapshot, here, paths, output_format, output, output_formats, select, extend_select, ignore, severity, changed_since,
            config_path, max_file_size, lang, no_cache, jobs) -> _Done:  # type: ignore[no-untyped-def]
-    """The check and its report, in the working folder or in the staged tree (``snapshot``):
-    the report written to standard output, or returned to be written in the working folder."""
+    """The check and its reports, in the working folder or in the staged tree (``snapshot``):
+    the report on standard output; the report files written, or (staged) returned to be written
+    in the working folder."""
     from ..check.run import validate
     from ..check.selection import Selection, SelectionError
     from ..read.loader import DEFAULT_MAX_BYTES
     from ..report import pick
     from ..report.base import ReportError
     from ..vcs.changed import changed_since as find_changed
+    from ..vcs.ci import AUTO, ci_base
     from ..vcs.git import GitError
 
     settings = settings_from(config_path)
@@ -169,8 +179,13 @@ def _check(snapshot, here, paths, output_format, output, select, extend_select, 
         paths = [Path("plans")]
         if not paths[0].is_dir():
             raise fail(_("no plans/ folder here: run dansokh in the plans repository, or name the plans (dansokh validate PATH)"))
+    extra = _extra_outputs(output_formats, output)
     max_bytes = max_file_size or settings.max_file_size or DEFAULT_MAX_BYTES
     changed = None
+    if changed_since == AUTO:  # the base CI names, or every plan when there is none
+        base = ci_base()
+        say(base.notice)
+        changed_since = base.rev
     if changed_since is not None:
         try:
             changed = find_changed(changed_since, max_bytes)
@@ -185,14 +200,75 @@ def _check(snapshot, here, paths, output_format, output, select, extend_select, 
         raise fail(str(error)) from None
     for notice in findings.notices:  # the cache refused: said once, on standard error
         say(notice)
-    reporter = pick((output_format.value if output_format else None) or settings.format or "auto")
-    status = 1 if findings.failed else 0
+    chosen = (output_format.value if output_format else None) or settings.format or "auto"
     try:
+        context = _context(paths, chosen, extra, settings)
+    except config.ConfigError as error:
+        raise fail(str(error)) from None
+    reporter = pick(chosen)
+    done = _Done([], findings.files, 1 if findings.failed else 0)
+    try:
+        for name, path in extra:  # every report is made before the first is written
+            buffer = io.StringIO()
+            pick(name)(buffer, color=False, context=context).report(findings)
+            done.reports.append((path, buffer.getvalue().encode("utf-8")))
+        if output is not None:
+            buffer = io.StringIO()
+            reporter(buffer, color=False, context=context).report(findings)
+            done.reports.insert(0, (output, buffer.getvalue().encode("utf-8")))
+        if snapshot is None:  # written here and now; a file that cannot be written stops the run first
+            _write(done)
+            done.reports = []
         if output is None:
-            reporter(sys.stdout).report(findings)
-            return _Done(b"", findings.files, status)
-        buffer = io.StringIO()
-        reporter(buffer, color=False).report(findings)
+            reporter(sys.stdout, context=context).report(findings)
     except ReportError as error:
         raise fail(str(error)) from None
-    return _Done(buffer.getvalue().encode("utf-8"), findings.files, status)
+    return done
+
+
+def _write(done: _Done) -> None:
+    """Write the reports a check made (``--output``, ``--output-format``), each never over a file it read."""
+    from ..write.output import OutputRefused, write_output
+
+    try:
+        for path, data in done.reports:
+            write_output(path, data, done.files)
+    except OutputRefused as error:
+        raise fail(_("--output: {reason}").format(reason=error)) from None
+
+
+def _extra_outputs(values: list[str], output: Optional[Path]) -> list[tuple[str, Path]]:
+    """``--output-format sarif=dansokh.sarif --output-format junit=out.xml`` -> the pairs; a
+    usage error for a format dansokh has not, no file, or one file named twice."""
+    pairs: list[tuple[str, Path]] = []
+    seen = {str(output)} if output is not None else set()
+    names = [f.value for f in OutputFormat if f is not OutputFormat.auto]
+    for value in values:
+        name, equals, file = value.partition("=")
+        name = name.strip()
+        if not equals or name not in names or not file.strip():
+            raise fail(
+                _("--output-format {value!r}: expected FORMAT=FILE, FORMAT one of {formats}").format(
+                    value=shorten(value), formats=", ".join(names)
+                )
+            )
+        if file in seen:
+            raise fail(_("--output-format: {file} is named twice; give each report its own file").format(file=shorten(file)))
+        seen.add(file)
+        pairs.append((name, Path(file)))
+    return pairs
+
+
+def _context(paths: list[Path], chosen: str, extra: list[tuple[str, Path]], settings: config.Config):  # -> report.base.Context
+    """What the reports say beside the findings: the commit checked, for the Markdown summary
+    (git is asked only then), and where the rules' documentation is."""
+    from ..report.base import Context
+    from ..vcs.git import head_commit
+
+    names = {chosen, *(name for name, _path in extra)}
+    found = head_commit(paths) if "markdown" in names else None
+    commit, uncommitted = found if found else (None, False)
+    docs_url = config.docs_url(settings) if names & {"sarif", "rdjson"} else None  # the formats that link to the rules
+    return Context(commit=commit, uncommitted=uncommitted, docs_url=docs_url)
+
+

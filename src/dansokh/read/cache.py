@@ -14,6 +14,11 @@ The cache is trusted with nothing it could not have written itself:
   (with the time the system gave it, to the nanosecond: no one can set it).  A database whose
   identity is not exactly this one (committed to git and cloned, copied, restored from an
   archive, or made by hand) is never opened for its entries: it is removed and a new one made.
+  One exception, asked for by the environment alone: with ``DANSOKH_CACHE_TRUST=ci`` and
+  ``DANSOKH_CACHE_DIR`` outside the repository (the folder a CI cache step restores), a database
+  of this namespace is taken as this place's own (its identity written anew); what it holds is
+  checked as untrusted as ever.  The CI's cache storage is then trusted as much as the CI's
+  workflow, which whoever writes that storage can change anyway.
 - **Never through a link, never in a folder that is not its own.**  ``.dansokh_cache`` must be a
   real folder of the repository, not a link; the folder (or the one ``DANSOKH_CACHE_DIR`` names)
   is used only when it is empty or new, or already holds dansokh's ``CACHEDIR.TAG``; else the run
@@ -52,6 +57,7 @@ from ..i18n import _
 
 FOLDER = ".dansokh_cache"
 ENVIRONMENT = "DANSOKH_CACHE_DIR"
+TRUST = "DANSOKH_CACHE_TRUST"  # "ci": a database restored by a CI cache step is taken as this place's
 _SCHEMA = 2
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -187,12 +193,43 @@ def _own_folder(folder: Path, named: bool, root: Path) -> None:
         )) from None
 
 
+def _trusts_ci(folder: Path, root: Path) -> bool:
+    """Whether a database restored into ``folder`` by a CI cache step may be taken as this
+    place's own: only when the environment says ``DANSOKH_CACHE_TRUST=ci`` (a file of the
+    repository cannot) and ``DANSOKH_CACHE_DIR`` names a folder outside the repository (a cache
+    committed to the repository is never one); ``Refused`` for another value."""
+    value = os.environ.get(TRUST)
+    if not value:
+        return False
+    if value != "ci":
+        raise Refused(
+            _("{variable}={value!r}: the one value is ci (a cache restored by the CI's cache step); running without the cache").format(
+                variable=TRUST, value=value[:40]
+            )
+        )
+    if not os.environ.get(ENVIRONMENT):
+        raise Refused(
+            _("{variable}=ci needs {folder}, the folder the CI's cache step restores, outside the repository; running without the cache").format(
+                variable=TRUST, folder=ENVIRONMENT
+            )
+        )
+    real_folder, real_root = Path(os.path.realpath(folder)), Path(os.path.realpath(root))
+    if folder.is_relative_to(root) or real_folder.is_relative_to(real_root):
+        raise Refused(
+            _("{variable}=ci: the cache folder {folder} is inside the repository, where a cache could have been committed; name a folder outside it in {environment}; running without the cache").format(
+                variable=TRUST, folder=folder, environment=ENVIRONMENT
+            )
+        )
+    return True
+
+
 class Cache:
     """One database of entries for one namespace; every method fails soft."""
 
-    def __init__(self, path: Path, identity: str):
+    def __init__(self, path: Path, identity: str, adopt: bool = False):
         self.path = path
         self.identity = identity
+        self.adopt = adopt  # a database made elsewhere is taken as this place's (DANSOKH_CACHE_TRUST=ci)
         self.connection: sqlite3.Connection | None = None
         self.key = b""
 
@@ -202,6 +239,7 @@ class Cache:
         had; and what to tell the user when the cache is refused (``None``: nothing to say)."""
         folder = folder_for(root)
         try:
+            adopt = _trusts_ci(folder, Path(os.path.abspath(root)))
             _own_folder(folder, bool(os.environ.get(ENVIRONMENT)), Path(os.path.abspath(root)))
             real_root = os.path.realpath(root)
             root_at = _where(os.stat(real_root))
@@ -211,11 +249,14 @@ class Cache:
             return None, str(refused)
         except OSError:
             return None, None
-        tag = hashlib.blake2b(f"{real_root}\0{root_at}".encode(), digest_size=8).hexdigest()
+        # the file's name: the repository's path and inode; restored by a CI cache step (adopt),
+        # the path alone (a runner's checkout is a new folder at the same path every time)
+        named_by = real_root if adopt else f"{real_root}\0{root_at}"
+        tag = hashlib.blake2b(named_by.encode(), digest_size=8).hexdigest()
         identity = json.dumps(
             [_SCHEMA, namespace, real_root, root_at, folder_at, f"{mark.st_dev}:{mark.st_ino}:{mark.st_ctime_ns}"]
         )
-        cache = cls(folder / f"plans-{namespace[:16]}-{tag}.sqlite3", identity)
+        cache = cls(folder / f"plans-{namespace[:16]}-{tag}.sqlite3", identity, adopt)
         try:
             for _attempt in range(2):
                 if cache._connect() or cache._create():
@@ -265,17 +306,30 @@ class Cache:
         except (sqlite3.Error, OSError, ValueError):
             self._remove()
             return False
-        if opened != _where(found) or meta.get("identity") != self._full_identity(opened):
-            connection.close()  # a database made elsewhere: copied, committed, or planted
-            self._remove()
-            return False
         key = meta.get("key")
         if not isinstance(key, str) or not re.fullmatch(r"[0-9a-f]{64}", key):
             connection.close()
             self._remove()
             return False
+        if opened != _where(found) or meta.get("identity") != self._full_identity(opened):
+            # a database made elsewhere: copied, committed, planted, or restored by a CI cache step
+            if not (self.adopt and opened == _where(found) and self._adopt(connection, opened)):
+                connection.close()
+                self._remove()
+                return False
         self.key = bytes.fromhex(key)
         self.connection = connection
+        return True
+
+    def _adopt(self, connection: sqlite3.Connection, opened: str) -> bool:
+        """Take a database restored from the CI's cache as this place's own (``DANSOKH_CACHE_TRUST=ci``):
+        its identity is written anew; its entries stay untrusted data, each checked as ever."""
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("UPDATE meta SET value = ? WHERE key = 'identity'", (self._full_identity(opened),))
+            connection.execute("COMMIT")
+        except sqlite3.Error:
+            return False
         return True
 
     def _plain_header(self) -> bool:

@@ -20,6 +20,9 @@ _CLASSES = {  # imported when picked: the CLI's messages use report.safe without
     "github": ("github", "GithubReporter"),
     "sarif": ("sarif", "SarifReporter"),
     "junit": ("junit", "JunitReporter"),
+    "codeclimate": ("codeclimate", "CodeClimateReporter"),
+    "rdjson": ("rdjson", "RdjsonReporter"),
+    "markdown": ("markdown", "MarkdownReporter"),
 }
 
 

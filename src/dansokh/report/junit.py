@@ -1,8 +1,10 @@
-"""JUnit XML: one test case per plan file, failing when the file has errors.
+"""JUnit XML: one test case per diagnostic (an error fails, a warning or a note is skipped),
+one passing test case per file without any.
 
-Written to the Apache Ant schema (the strictest in use), so that Jenkins, GitLab and the
-like read it: the suite carries a timestamp, the host and its properties; a file's warnings
-and notes go to its ``system-out``.
+Written to the Apache Ant schema (the strictest in use) with the ``file`` and ``line``
+attributes GitLab reads on a test case (as pytest writes them), so that Jenkins, GitLab and the
+like read it: the suite carries a timestamp, the host and its properties; warnings and notes
+are also listed in its ``system-out``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..check.findings import Findings
 from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..read.limits import shorten
+from .locate import machine_path
 from .base import Reporter, ReportError
 from .paths import for_machines
 from .safe import terminal_text, xml_text
@@ -44,13 +47,18 @@ def _timestamp() -> str:
 
 
 class JunitReporter(Reporter):
+    """One test case per diagnostic, with its ``file`` and ``line`` (GitLab links them): an
+    error fails, a warning or a note is skipped (GitLab lists skipped cases, the message in
+    their name; neither fails the pipeline); one passing case per file checked without any."""
+
     def report(self, findings: Findings) -> None:
         findings = for_machines(findings)  # files named from the repository's root (report.paths)
         by_file: dict[str, list[Diagnostic]] = defaultdict(list)
         for d in findings.diagnostics:
             by_file[d.span.file].append(d)
-        files = sorted(set(findings.files) | set(by_file))  # every file checked is a test case
-        failures = sum(1 for f in files if any(d.severity is Severity.ERROR for d in by_file[f]))
+        files = sorted(set(findings.files) | set(by_file))  # every file checked is at least one test case
+        cases = sum(len(by_file[f]) or 1 for f in files)
+        failures = sum(1 for d in findings.diagnostics if d.severity is Severity.ERROR)
         suites = ET.Element("testsuites")
         suite = ET.SubElement(
             suites,
@@ -60,7 +68,7 @@ class JunitReporter(Reporter):
             id="0",
             timestamp=_timestamp(),
             hostname=socket.gethostname() or "localhost",
-            tests=str(len(files)),
+            tests=str(cases),
             failures=str(failures),
             errors="0",
             time=f"{findings.seconds:.3f}",
@@ -71,13 +79,27 @@ class JunitReporter(Reporter):
         for name, value in (("plans", summary.plans), ("edges", summary.edges), ("warnings", summary.warnings)):
             ET.SubElement(properties, "property", name=f"dansokh.{name}", value=str(value))
         for file in files:
-            case = ET.SubElement(suite, "testcase", classname="dansokh.plans", name=terminal_text(file), time="0")
-            errors = [d for d in by_file[file] if d.severity is Severity.ERROR]
-            if errors:
-                failure = ET.SubElement(
-                    case, "failure", message=f"{len(errors)} error(s)", type=",".join(sorted({d.code for d in errors}))
+            path = terminal_text(machine_path(file))
+            if not by_file[file]:
+                ET.SubElement(suite, "testcase", classname="dansokh.plans", name=path, time="0", file=path)
+            for d in by_file[file]:
+                case = ET.SubElement(
+                    suite,
+                    "testcase",
+                    classname="dansokh.plans",
+                    name=terminal_text(f"{path}:{d.span.line}:{d.span.col}: {d.code} {shorten(d.message, 200)}"),
+                    time="0",
+                    file=path,
+                    line=str(d.span.line),
                 )
-                failure.text = "\n".join(terminal_text(f"{d.span}: {d.code} {d.message}") for d in errors)
+                if d.severity is Severity.ERROR:
+                    failure = ET.SubElement(case, "failure", message=terminal_text(d.message), type=d.code)
+                    failure.text = "\n".join(
+                        terminal_text(line)
+                        for line in [f"{d.span}: {d.code} {d.message}"] + [f"  {r.span}: {r.message}" for r in d.related]
+                    )
+                else:
+                    ET.SubElement(case, "skipped")
         others = [d for f in files for d in by_file[f] if d.severity is not Severity.ERROR]
         ET.SubElement(suite, "system-out").text = "\n".join(terminal_text(f"{d.span}: {d.code} {d.message}") for d in others)
         ET.SubElement(suite, "system-err").text = ""

@@ -60,3 +60,14 @@ def for_machines(findings: Findings) -> Findings:
         return dataclasses.replace(d, span=d.span._replace(file=machine_path(d.span.file)), related=related)
 
     return dataclasses.replace(findings, diagnostics=[moved(d) for d in findings.diagnostics], files=[machine_path(f) for f in findings.files])
+
+
+def on_disk(name: str) -> str:
+    """A name :func:`machine_path` gave, as a path to read the file by from the working folder:
+    from the top of the git work tree the working folder lies in, where the file is there."""
+    if os.path.isabs(name):
+        return name
+    top = _top(os.path.abspath(os.curdir))
+    if top is not None and os.path.lexists(os.path.join(top, name)):
+        return os.path.join(top, name)
+    return name

@@ -16,8 +16,8 @@ becomes a formula, markup, a workflow command or a terminal control:
   no Markdown (links, emphasis, code), no @mentions, no ``:emoji:`` codes, no bare links;
 - ``workflow_data``, ``workflow_property``: GitHub Actions workflow commands, as GitHub escapes them;
 - ``unicode_text``: valid Unicode for JSON, SARIF and XML: a file name that is not UTF-8 keeps
-  its undecodable bytes as ``\\xff``; ``xml_text`` also shows what XML 1.0 cannot hold as escapes;
-  ``uri`` percent-encodes a file name for SARIF.
+  its undecodable bytes as ``\\xff``; ``xml_text`` also shows what XML 1.0 cannot hold as escapes
+  (``locate.uri`` percent-encodes a file name for SARIF).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import re
 from typing import IO, Any
-from urllib.parse import quote
 
 from rich.console import Console as _RichConsole
 from rich.text import Text
@@ -191,25 +190,3 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def xml_text(text: str) -> str:
     """``text`` as XML 1.0 holds it, what it cannot hold as escapes (``\\x1b``)."""
     return _NOT_XML.sub(lambda m: _escape(m.group()), text)
-
-
-_URI_KEEP = "/!$&'()*+,;=:@-._~"
-
-
-def uri(path: str) -> str:
-    """A relative file name as a URI reference (SARIF's ``artifactLocation.uri``): letters of any
-    script as they are, what a URI cannot hold percent-encoded (a byte that was not UTF-8 as that
-    byte: ``%FF``)."""
-    path = path.replace("\\", "/")
-    out = []
-    for char in path:
-        code = ord(char)
-        if 0xDC80 <= code <= 0xDCFF:
-            out.append(f"%{code - 0xDC00:02X}")
-        elif char.isalnum() or char in _URI_KEEP:
-            out.append(char)
-        elif 0xD800 <= code <= 0xDFFF:
-            out.append("%EF%BF%BD")
-        else:
-            out.append(quote(char, safe=""))
-    return "".join(out)

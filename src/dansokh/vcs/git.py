@@ -59,6 +59,10 @@ def resolve(rev: str, cwd: Path | None = None) -> str:
     try:
         return _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd).decode().strip()
     except GitError:
+        if shallow(cwd):
+            raise GitError(
+                _("unknown revision {rev!r}: this clone is shallow (git clone --depth, the default checkout in CI) and lacks it; fetch the history (actions/checkout: fetch-depth: 0; GitLab: GIT_DEPTH: \"0\"), or at least that revision (git fetch origin REV)").format(rev=shorten(rev))
+            ) from None
         raise GitError(
             _("unknown revision {rev!r} (is it fetched? in CI, fetch the base branch first)").format(rev=shorten(rev))
         ) from None
@@ -247,3 +251,21 @@ def checkout_state(folder: Path) -> tuple[str, bool] | None:
     except (GitError, OSError, UnicodeDecodeError):
         return None
     return commit, dirty
+def head_commit(paths: list[Path], cwd: Path | None = None) -> tuple[str, bool] | None:
+    """The short hash of the commit checked out, and whether ``paths`` differ from it (changed,
+    staged or untracked files under them); ``None`` outside a git repository or before the
+    first commit."""
+    try:
+        short = _git(["rev-parse", "--short", "--verify", "--quiet", "HEAD"], cwd).decode("ascii", "replace").strip()
+        status = _git(["status", "--porcelain", "-z", "--untracked-files=all", "--", *(_relative(p) for p in paths)], cwd)
+    except GitError:
+        return None
+    return (short, bool(status.strip(b"\0"))) if short else None
+
+
+def shallow(cwd: Path | None = None) -> bool:
+    """Whether the clone is shallow (``git clone --depth N``, CI's default checkout)."""
+    try:
+        return _git(["rev-parse", "--is-shallow-repository"], cwd).strip() == b"true"
+    except GitError:
+        return False
