@@ -12,19 +12,16 @@ each row holds (``read.crosswalk_form``).
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..model.crosswalk import Crosswalk, as_fraction
 from ..read.crosswalk_form import COLUMNS, FIRST_ROW, HEADER_ROW, SHEET, meta_lines
-from ..read.form import META, seal
-from .form import BORDER, INPUT, UNLOCKED
+from .form import BORDER, INPUT, UNLOCKED, numbered_header, sealed
 from .xlsx import FONT, a4_page, put_text
 
 WIDTHS = {"tt": 5, "old": 24, "old_code": 9, "new": 24, "new_code": 9, "population": 16, "share": 14, "shown": 14, "key": 4}
@@ -54,13 +51,7 @@ def render_crosswalk_form(crosswalk: Crosswalk, label: str, names: dict[str, str
         "new_code": "Mã", "population": "Dân số của phần (người)", "share": "Tỷ lệ (nếu không có dân số)",
         "shown": "Tỷ lệ của phần",
     }
-    for number, (key, text) in enumerate(headers.items(), 1):
-        for row, value in ((HEADER_ROW, text), (HEADER_ROW + 1, f"({number})")):
-            cell = put_text(sheet, row, COLUMNS[key], value)
-            cell.font = Font(name=FONT, size=12, bold=row == HEADER_ROW, italic=row != HEADER_ROW)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            cell.border = BORDER
-    sheet.row_dimensions[HEADER_ROW].height = 32
+    numbered_header(sheet, HEADER_ROW, {COLUMNS[key]: text for key, text in headers.items()})
     people = DataValidation(type="whole", operator="greaterThan", formula1="0", showErrorMessage=True,
                             errorTitle="Số không hợp lệ", error="Nhập số người: số nguyên lớn hơn 0.")
     share = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", showErrorMessage=True,
@@ -130,16 +121,5 @@ def render_crosswalk_form(crosswalk: Crosswalk, label: str, names: dict[str, str
     sheet.protection.selectLockedCells = False
     sheet.protection.selectUnlockedCells = False
 
-    meta = book.create_sheet(META)
     lines = meta_lines(label, f"{walk_from.unit} {walk_from.year}", f"{walk_to.unit} {walk_to.year}", rows)
-    for line in lines:
-        meta.append(list(line))
-    meta["C1"] = seal(lines)
-    meta.sheet_state = "veryHidden"
-    meta.protection.sheet = True
-    book.security = WorkbookProtection(lockStructure=True)
-    book.properties.title = "Bảng chuyển đổi: dân số của từng phần"
-    book.properties.creator = "dansokh"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return sealed(book, lines, "Bảng chuyển đổi: dân số của từng phần")

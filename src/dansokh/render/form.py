@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -141,13 +142,7 @@ def render_form(spec: FormSpec) -> bytes:
         "tt": "TT", "name": "Chỉ tiêu", "unit": "Đơn vị tính", "target": f"Kế hoạch năm {spec.year}",
         "value": "Kết quả thực hiện (lũy kế)", "numerator": "Tử số", "denominator": "Mẫu số", "note": "Ghi chú",
     }
-    for number, (key, text) in enumerate(headers.items(), 1):
-        for row, value in ((HEADER_ROW, text), (HEADER_ROW + 1, f"({number})")):
-            cell = put_text(sheet, row, COLUMNS[key], value)
-            cell.font = Font(name=FONT, size=12, bold=row == HEADER_ROW, italic=row != HEADER_ROW)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            cell.border = BORDER
-    sheet.row_dimensions[HEADER_ROW].height = 32
+    numbered_header(sheet, HEADER_ROW, {COLUMNS[key]: text for key, text in headers.items()})
     whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", showErrorMessage=True,
                            errorTitle="Số không hợp lệ", error="Nhập số nguyên từ 0 trở lên.")
     sheet.add_data_validation(whole)
@@ -202,16 +197,34 @@ def render_form(spec: FormSpec) -> bytes:
     sheet.protection.selectLockedCells = False
     sheet.protection.selectUnlockedCells = False
 
-    meta = book.create_sheet(META)
     lines = [("format", FORMAT), ("version", VERSION), ("unit", spec.unit_id), ("year", str(spec.year)),
              ("period", spec.period), ("plan", spec.plan_id or None), *meta_rows]
+    return sealed(book, lines, "Biểu mẫu báo cáo kết quả thực hiện")
+
+
+def numbered_header(sheet: Any, row: int, headers: dict[int, str]) -> None:
+    """A table's header in ``row`` (``headers``: column -> label) and the columns' numbers, (1),
+    (2), …, in the row under it, as official forms have them."""
+    for number, (column, text) in enumerate(headers.items(), 1):
+        for at, value in ((row, text), (row + 1, f"({number})")):
+            cell = put_text(sheet, at, column, value)
+            cell.font = Font(name=FONT, size=12, bold=at == row, italic=at != row)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = BORDER
+    sheet.row_dimensions[row].height = 32
+
+
+def sealed(book: Workbook, lines: list[tuple[Any, ...]], title: str) -> bytes:
+    """The workbook of a form, saved: its description in the very hidden sheet, sealed by the
+    check in C1 (an edited line no longer matches it), the sheets' order locked."""
+    meta = book.create_sheet(META)
     for row in lines:
         meta.append(list(row))
-    meta["C1"] = seal(lines)  # an edited line (the unit, the year, a row) no longer matches it
+    meta["C1"] = seal(lines)
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
     book.security = WorkbookProtection(lockStructure=True)
-    book.properties.title = "Biểu mẫu báo cáo kết quả thực hiện"
+    book.properties.title = title
     book.properties.creator = "dansokh"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -14,7 +14,6 @@ number cell has data validation.  The very hidden sheet ``dansokh`` describes th
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,7 +21,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..cascade.repository import LoadedPlan
@@ -30,10 +28,10 @@ from ..cascade.results import Book, officer_name
 from ..model.catalogue import CATALOGUE, UNITS, Direction, is_count  # UNITS: refilled in place, never rebound
 from ..model.numbers import plain
 from ..model.plan import AllocationTable, Schedule, ScheduleRow, ScheduleSection
-from ..read.form import META, seal
+from ..read.form import META
 from ..read.plan_form import FORMAT, KIND, REQUIRED, VERSION, cell_ref, path_text
 from ..read.positions import Path
-from .form import BORDER, _validation, row_kind
+from .form import BORDER, _validation, row_kind, sealed
 from .view import number_format, vn
 from .xlsx import FONT, _lines, _with_cached_values, a4_page, put_number, put_text
 
@@ -251,24 +249,13 @@ def render_plan_form(spec: PlanFormSpec) -> bytes:
             written.append(_schedule(book, name, appendix, ("appendices", number), subtitle, has, source.keys.__contains__))
     general.finish([30, 90], landscape=False)
 
-    meta = book.create_sheet(META)
     lines: list[tuple[Any, ...]] = [
         ("format", FORMAT), ("version", VERSION), ("kind", KIND), ("unit", plan.unit.id), ("year", plan.year), ("plan", plan.id),
     ]
     lines += [("sheet", sheet.title, sheet.last, sheet.width) for sheet in written]
     lines += [("row", sheet.title, row, key) for sheet in written for row, key in sheet.rows.items()]
     lines += [line for sheet in written for line in sheet.cells]
-    for line in lines:
-        meta.append(list(line))
-    meta["C1"] = seal(lines)
-    meta.sheet_state = "veryHidden"
-    meta.protection.sheet = True
-    book.security = WorkbookProtection(lockStructure=True)
-    book.properties.title = "Biểu mẫu kế hoạch"
-    book.properties.creator = "dansokh"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    data = buffer.getvalue()
+    data = sealed(book, lines, "Biểu mẫu kế hoạch")
 
     for index, sheet in enumerate(written, 1):  # the sheets in the workbook's order: sheet1.xml is the first
         if sheet.formulas:
