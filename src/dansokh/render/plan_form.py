@@ -188,7 +188,7 @@ def render_plan_form(spec: PlanFormSpec) -> bytes:
     has = source.values.__contains__
     book = Workbook()
     written: list[_Sheet] = []
-    subtitle = f"Kế hoạch {plan.id} của {spec.unit_title}, năm {plan.year}"
+    subtitle = f"Kế hoạch năm {plan.year} của {spec.unit_title}" + (f" (số {plan.document.number})" if plan.document.number else "")  # the id is the hidden sheet's
 
     general = _Sheet(book.active, GENERAL, 2)
     general.sheet.title = GENERAL
