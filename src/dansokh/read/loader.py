@@ -366,9 +366,8 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
         loaded.diagnostics.append(
             codes.MALFORMED.at(
                 Span(file, line, col),
-                _("character {code} is not allowed here: {reason}").format(
+                _("the control character {code} cannot be in a plan file: delete it").format(
                     code=f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character),
-                    reason=error.reason,
                 ),
             )
         )
@@ -376,10 +375,12 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         span = Span.from_mark(file, mark) if mark is not None else start
-        loaded.diagnostics.append(codes.MALFORMED.at(span, explain(error.problem, error.context)))
+        at = getattr(mark, "index", None)
+        character = text[at] if isinstance(at, int) and 0 <= at < len(text) else None
+        loaded.diagnostics.append(codes.MALFORMED.at(span, explain(error.problem, error.context, character)))
         return loaded
     except YAMLError as error:  # unmarked errors, e.g. a second document
-        loaded.diagnostics.append(codes.MALFORMED.at(start, str(error).splitlines()[0]))
+        loaded.diagnostics.append(codes.MALFORMED.at(start, explain((str(error).splitlines() or [""])[0], None)))
         return loaded
     if node is None:
         loaded.diagnostics.append(codes.EMPTY.at(start, _("the file is empty: a plan is a YAML mapping")))
