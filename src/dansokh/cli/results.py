@@ -116,11 +116,14 @@ def pick_year(book: Book, period: str, year: int | None) -> int:
     return max(years)
 
 
-def find_unit(book: Book, text: str, option: str = "UNIT", year: int | None = None) -> Found:
+def find_unit(book: Book, text: str, option: str | None = None, year: int | None = None) -> Found:
     """The unit a name means; a plan id also gives the year (``--year`` wins).  Says which plan
-    it picked where the unit has one."""
+    it picked where the unit has one.  ``option``: the option that named it, else the argument's
+    placeholder in the reader's language (ĐƠN_VỊ)."""
     from ..cascade.lookup import LookupError_, find
+    from .usage import PLACEHOLDERS
 
+    option = option or _(PLACEHOLDERS["unit"])
     try:
         found = find(book.repo, text, year=year)
     except LookupError_ as error:
@@ -251,6 +254,7 @@ def import_command(
     """Read a filled results form into a result file, reporting every problem at its cell."""
     from rich.markup import escape
 
+    from ..model.catalogue import CATALOGUE
     from ..read.discover import display_path
     from ..read.form import read_form
     from ..report.safe import Console, terminal_text
@@ -262,7 +266,7 @@ def import_command(
     book = load_book(plans, [])
     expected_unit = find_unit(book, unit, "--unit").unit.id if unit else None
     expected_period = period_option(period) if period else None
-    form = read_form(workbook, display_path(workbook))
+    form = read_form(workbook, display_path(workbook), {key: spec.name for key, spec in CATALOGUE.items()})
     imported = result_from_form(form, book, expected_unit, expected_period)
     console = Console(highlight=False, soft_wrap=True)
     for problem in imported.problems:
@@ -338,7 +342,7 @@ def render_report_command(
     shown = progress(book, found, year, code, paces)
     errors = errors_in(findings, [shown], allow_errors, report=True)
     report = build_report(book, shown, errors)
-    name = f"{found.id}-{year}-{code}-report.{fmt.value}"
+    name = _("{unit}-{year}-{period}-report").format(unit=found.id, year=year, period=code) + f".{fmt.value}"
     path = None if output is None and fmt is Format.md else Path(output) / name if output is not None and is_folder(output) else Path(output or name)
     try:
         check_outputs([path] if path is not None else [], read)

@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -114,6 +115,7 @@ class FilledForm:
     problems: list[Any] = field(default_factory=list)  # Diagnostics at CellSpans
     percents: set[tuple[int, int]] = field(default_factory=set)  # cells formatted as a percentage (read as shown: 85, not 0.85)
     edited: tuple[int, str] | None = None  # the hidden sheet's line that no longer matches its check, and what
+    names: dict[str, str] = field(default_factory=dict)  # the indicators' names by key, for messages
 
     def at(self, row: int, column: int, sheet: str = SHEET) -> CellSpan:
         return CellSpan(self.file, sheet, row, column)
@@ -193,8 +195,9 @@ def seal(lines: list[tuple[Any, ...]]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def read_form(path: Path, display: str | None = None) -> FilledForm:
+def read_form(path: Path, display: str | None = None, names: Mapping[str, str] | None = None) -> FilledForm:
     """Read a filled form; every problem is a diagnostic at its cell, and reading goes on.
+    ``names``: the indicators' names by key (the catalogue's), which messages use instead of keys.
 
     The workbook is bounded before openpyxl opens it (its size, unpacked size, number of parts,
     XML elements per part, and no macros by name, content type or content), then read in
@@ -204,7 +207,7 @@ def read_form(path: Path, display: str | None = None) -> FilledForm:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     name = display or str(path)
-    form = FilledForm(name)
+    form = FilledForm(name, names=dict(names or {}))
     whole = CellSpan(name, "", 0, 0)
     if path.suffix.lower() in (".xlsm", ".xltm"):
         form.problems.append(BAD_WORKBOOK.at(whole, _("a macro-enabled workbook (.xlsm) is not accepted: save the form as .xlsx (Excel Workbook) and import that")))  # type: ignore[arg-type]
@@ -509,7 +512,7 @@ def _read_sheet(form: FilledForm, cells: Cells, merged: list[tuple[str, tuple[in
             moved = True
             found = where.get(row.indicator)
             now = _("it is now in row {row}").format(row=found) if found else _("it is no longer in the sheet")
-            form.problems.append(MOVED.at(CellSpan(file, SHEET, row.row, COLUMNS["name"]), _("row {row} should hold {indicator}; {where}: rows must not be inserted, deleted or moved").format(row=row.row, indicator=row.indicator, where=now)))  # type: ignore[arg-type]
+            form.problems.append(MOVED.at(CellSpan(file, SHEET, row.row, COLUMNS["name"]), _("row {row} should hold {indicator}; {where}: rows must not be inserted, deleted or moved").format(row=row.row, indicator=form.names.get(row.indicator, row.indicator), where=now)))  # type: ignore[arg-type]
             continue
         columns = ["value", "note"] if row.kind != "rate" else ["value", "numerator", "denominator", "note"]
         for name in ("numerator", "denominator"):

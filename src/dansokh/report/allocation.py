@@ -12,7 +12,7 @@ from ..cascade.edge import Edge, EdgeLine
 from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE, Direction
 from ..model.numbers import exact, number, plain, unit_name
-from .safe import Console, csv_record, json_dump, plain_text
+from .safe import Console, terminal_width, csv_record, json_dump, plain_text
 
 if TYPE_CHECKING:
     from ..cascade.crosswalk import Carried
@@ -70,7 +70,7 @@ def _record(line: EdgeLine) -> dict[str, Any]:
 
 
 def write_table(edge: Edge, stream: IO[str], color: bool | None = None) -> None:
-    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=200)
+    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=terminal_width(stream))
     parent = edge.parent.plan
     if edge.child is None:
         _write_assigned(edge, console)
@@ -190,7 +190,7 @@ def report_split(split: "Split", stream: IO[str], output_format: str, carried: "
         writer.writeheader()
         writer.writerows(csv_record(record) for record in records)
         return
-    console = Console(file=stream, highlight=False, width=200)
+    console = Console(file=stream, highlight=False, width=terminal_width(stream))
     table = Table(
         _("Unit"),
         _("Weight"),

@@ -14,7 +14,7 @@ from ..cascade.propose import Proposal
 from ..i18n import _, ngettext
 from ..model.catalogue import CATALOGUE
 from ..model.numbers import number, plain
-from .safe import Console, csv_row, json_dump
+from .safe import Console, terminal_width, csv_row, json_dump
 
 DIVIDED_MARK = "*"  # a figure that came (in part) through a divided unit
 PARTIAL_MARK = "+"  # a new unit that also took territory from units the crosswalk does not cover
@@ -28,7 +28,7 @@ def value_text(value: CarriedValue) -> str:
 
 
 def write_table(carried: list[Carried], labels: dict[str, str], stream: IO[str], color: bool | None = None) -> None:
-    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=200)
+    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=terminal_width(stream))
     if not carried:
         return
     first = carried[0]
@@ -159,7 +159,7 @@ def write_csv(carried: list[Carried], labels: dict[str, str], stream: IO[str]) -
 
 def write_proposals(written: list[tuple[str, Proposal]], stream: IO[str]) -> None:
     """What each proposed file holds: the units that went whole, the divided ones to decide."""
-    console = Console(file=stream, highlight=False, width=200, soft_wrap=True)
+    console = Console(file=stream, highlight=False, width=terminal_width(stream), soft_wrap=True)
     for path, proposal in written:
         whole = [e for e in proposal.entries if not e.divided]
         divided = [e for e in proposal.entries if e.divided]

@@ -19,7 +19,7 @@ from ..cascade.progress import Line, Progress, UnitProgress, days_late
 from ..i18n import N_, _
 from ..model.numbers import half_up, number, plain
 from ..model.periods import period_label, vn_date
-from .safe import Console, csv_record, json_dump
+from .safe import Console, terminal_width, csv_record, json_dump
 
 VERDICT_TEXT = {
     "achieved": N_("achieved"),
@@ -214,7 +214,7 @@ def _unit_title(unit: UnitProgress) -> str:
 
 def write_table(progresses: list[Progress], stream: IO[str], color: bool | None = None, warning: str | None = None) -> None:
     """The tables; ``warning`` first (the figures come from files with errors: --allow-errors)."""
-    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=200)
+    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=terminal_width(stream))
     if warning:
         console.print(warning, style="bold red", markup=False)
     for index, progress in enumerate(progresses):

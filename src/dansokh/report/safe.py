@@ -23,7 +23,9 @@ becomes a formula, markup, a workflow command or a terminal control:
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -78,6 +80,24 @@ class Console(_RichConsole):
         else:
             text = terminal_text(text)
         return super().render_str(text, **kwargs)
+
+
+WIDE = 200  # the width of a table written to a file or a pipe (a CI log): no wrapping
+
+
+def terminal_width(stream: Any, wide: int = WIDE) -> int:
+    """The width a table must fit on ``stream``: ``COLUMNS`` when it is set, else the terminal's
+    width when the stream is a terminal, else ``wide`` (a file, a pipe, a CI log)."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(stream, "isatty", None)
+    try:
+        if callable(isatty) and isatty():
+            return shutil.get_terminal_size((wide, 24)).columns
+    except (OSError, ValueError):  # a closed or detached stream
+        pass
+    return wide
 
 
 def plain_text(text: str, style: str = "") -> Text:
