@@ -159,3 +159,158 @@ def test_a_yaml_problem_no_explanation_knows_is_advice_not_english(vietnamese_mo
     )
     i18n.setup("en")
     assert explain("found something new", "while parsing a thing") == "malformed YAML: found something new (while parsing a thing)"
+
+
+# --- numbers, names and ids --------------------------------------------------------------------
+
+
+def test_k002_writes_the_figures_as_vietnamese_write_them(vietnamese_mode):
+    from decimal import Decimal
+
+    from dansokh.model.result import Figure, figure_problems
+
+    rate = Figure(indicator="prenatal_screening", value=Decimal("89.5"), numerator=1210, denominator=1367)
+    assert [p.message for p in figure_problems(rate)] == [
+        "Tỷ lệ sàng lọc trước sinh (4 bệnh): 89,5 % không khớp với 1.210/1.367 = 88,5 %"
+    ]
+    over = Figure(indicator="prenatal_screening", value=Decimal("189.5"))
+    assert [p.message for p in figure_problems(over)] == ["Tỷ lệ sàng lọc trước sinh (4 bệnh): 189,5 % nằm ngoài khoảng 0–100"]
+
+
+def test_the_parent_and_the_schedule_fields_by_their_names(real_plans):
+    root = real_plans.parent
+    validate = dansokh("validate", cwd=root)
+    assert validate.stdout.splitlines()[0] == (
+        "plans/2025/bac-cuong.yaml:29:11: U004 thư mục kế hoạch chưa có kế hoạch năm 2025 của thành phố Lào Cai;"
+        " không thể kiểm tra các chỉ tiêu giao cho phường Bắc Cường"
+    )
+    new = dansokh("new", "--from", "long-bien", "--unit", "ngoc-thuy", cwd=root)
+    assert new.returncode == 0, new.stderr
+    blanks = [line.split(": P002 ", 1)[1] for line in new.stdout.splitlines() if " P002 dòng " in line]
+    assert blanks == [
+        "dòng A.1, mục nội dung vẫn còn chỗ trống … do dansokh new để lại: hãy điền vào",
+        "dòng A.1, mục thời gian vẫn còn chỗ trống … do dansokh new để lại: hãy điền vào",
+        "dòng A.1, mục đơn vị chủ trì vẫn còn chỗ trống … do dansokh new để lại: hãy điền vào",
+    ]
+
+
+def test_a_late_report_names_the_unit_that_asks(tmp_path):
+    from decimal import Decimal  # noqa: F401  (the figures below are text)
+
+    shutil_copy = __import__("shutil").copytree
+    shutil_copy(ROOT / "plans", tmp_path / "plans")
+    results = tmp_path / "results" / "2025" / "Q1"
+    results.mkdir(parents=True)
+    (results / "gia-lam.yaml").write_text(
+        "kind: result\nunit: gia-lam\nyear: 2025\nperiod: Q1\nreported: \"2025-04-14\"\n"
+        "figures:\n  - {indicator: new_users_iud, value: 10}\n",
+        encoding="utf-8",
+    )
+    completed = dansokh("validate", "plans", "results", cwd=tmp_path)
+    late = [line for line in completed.stdout.splitlines() if " K006 " in line]
+    assert late == [
+        "results/2025/Q1/gia-lam.yaml:5:11: K006 Gia Lâm báo cáo quý I năm 2025 ngày 14/04/2025, muộn 5 ngày:"
+        " thành phố Hà Nội yêu cầu gửi trước ngày 10/04/2025"
+    ], completed.stdout
+
+
+def test_the_unit_argument_is_named_in_vietnamese(tmp_path):
+    __import__("shutil").copytree(ROOT / "plans", tmp_path / "plans")
+    completed = dansokh("progress", "khong-co", "--period", "6m", "--results", str(ROOT / "examples" / "results-2025"), cwd=tmp_path)
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("ĐƠN_VỊ: 'khong-co' không khớp với kế hoạch, mã đơn vị hay tên đơn vị nào;"), completed.stderr
+
+
+def test_a_moved_row_of_the_form_names_its_indicator(tmp_path):
+    import openpyxl
+
+    from dansokh.read.form import COLUMNS, FIRST_ROW, SHEET
+
+    __import__("shutil").copytree(ROOT / "plans", tmp_path / "plans")
+    made = dansokh("form", "Cự Khối", "--period", "6m", "--year", "2025", "-o", "f.xlsx", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    workbook = openpyxl.load_workbook(tmp_path / "f.xlsx")
+    sheet = workbook[SHEET]
+    rows = {sheet.cell(r, COLUMNS["key"]).value: r for r in range(FIRST_ROW, sheet.max_row + 1)}
+    sheet.insert_rows(rows["new_users_iud"])  # as a person inserts a row in Excel
+    workbook.save(tmp_path / "f.xlsx")
+    completed = dansokh("import", "f.xlsx", "--into", "kq", cwd=tmp_path)
+    assert completed.returncode == 1
+    row = rows["new_users_iud"]
+    assert f"f.xlsx:Biểu mẫu!B{row}: F004 dòng {row} phải là chỉ tiêu Dụng cụ tử cung (đặt vòng);" in completed.stdout, completed.stdout
+    assert "new_users_iud" not in completed.stdout
+
+
+def test_vietnamese_file_names_in_vietnamese_english_in_english(real_plans):
+    root = real_plans.parent
+    vietnamese = dansokh("render", "all", "--plan", "long-bien", "--year", "2025", "-o", "ra/", cwd=root)
+    assert vietnamese.stdout.splitlines() == ["ra/long-bien-phu-luc-1.md", "ra/long-bien-phu-luc-2.md"], vietnamese
+    again = dansokh("render", "phu-luc-2", "--plan", "long-bien", "--year", "2025", "-f", "xlsx", cwd=root)
+    assert again.stdout.splitlines() == ["long-bien-phu-luc-2.xlsx"]
+    missing = dansokh("render", "phuluc9", "--plan", "long-bien", "--year", "2025", cwd=root)
+    assert missing.returncode == 2 and "long-bien không có phuluc9; kế hoạch có: phuluc1 (TIẾN ĐỘ THỰC HIỆN), phuluc2 (" in missing.stderr
+    assert "appendix" not in missing.stderr
+    environment = {k: v for k, v in os.environ.items() if k not in LANGUAGE_VARIABLES}
+    english = subprocess.run([sys.executable, "-m", "dansokh", "--lang", "en", "render", "all", "--plan", "long-bien", "--year",
+                              "2025", "-o", "en/"], cwd=root, capture_output=True, text=True, env=environment, check=False)
+    assert english.stdout.splitlines() == ["en/long-bien-appendix1.md", "en/long-bien-appendix2.md"]
+
+
+# --- tables that fit the terminal --------------------------------------------------------------
+
+
+def boxed_headers(text: str) -> list[list[str]]:
+    """The column headers of every boxed table in ``text``, their wrapped lines joined."""
+    tables, inside = [], None
+    for line in text.splitlines():
+        if line.startswith("┏"):
+            inside = []
+        elif line.startswith("┡") and inside is not None:
+            tables.append([" ".join(" ".join(part).split()) for part in zip(*inside)])
+            inside = None
+        elif inside is not None and line.startswith("┃"):
+            inside.append([cell.strip() for cell in line.strip("┃").split("┃")])
+    return tables
+
+
+def widest_line(text: str) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(line) for line in text.splitlines()), default=0)
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_allocate_and_progress_fit_the_terminal_with_every_header(columns, tmp_path):
+    __import__("shutil").copytree(ROOT / "plans", tmp_path / "plans")
+    allocate = dansokh("allocate", "--from", "city", "--to", "long-bien", cwd=tmp_path, columns=columns)
+    assert allocate.returncode == 0, allocate.stderr
+    assert widest_line(allocate.stdout) <= columns
+    assert boxed_headers(allocate.stdout) == [["Chỉ tiêu", "Đơn vị", "Chiều", "thành phố Hà Nội giao", "quận Long Biên đặt",
+                                               "quận Long Biên giao xuống", "Kết luận"]]
+    progress = dansokh("progress", "long-bien", "--period", "6m", "--results", str(ROOT / "examples" / "results-2025"),
+                       cwd=tmp_path, columns=columns)
+    assert progress.returncode == 0, progress.stderr
+    assert widest_line(progress.stdout) <= columns
+    assert boxed_headers(progress.stdout) == [
+        ["Chỉ tiêu", "Đơn vị", "Kế hoạch", "Kết quả", "% kế hoạch", "Tiến độ dự kiến", "Kết luận"],
+        ["Thứ tự", "Đơn vị", "Ngày báo cáo", "Chỉ tiêu chậm", "Chậm nhất", "Kết luận"],
+    ]
+    assert "Cự Khối" in progress.stdout and "│ 13 " in progress.stdout  # rows wrap, none is lost
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100, 120])
+def test_indicators_fit_the_terminal_and_drop_nothing(columns):
+    from dansokh.model.catalogue import SHIPPED
+
+    completed = dansokh("indicators", columns=columns)
+    assert completed.returncode == 0 and widest_line(completed.stdout) <= columns
+    lines = completed.stdout.splitlines()
+    for key in SHIPPED.indicators:  # every key whole, at the start of a line
+        assert any(line.split()[:1] == [key] for line in lines), (columns, key)
+    text = " ".join(completed.stdout.split())
+    assert "số liệu thời điểm: có thể giảm từ kỳ báo cáo này sang kỳ sau" in text  # the remarks, never dropped
+    if lines[0].split()[:1] == ["mã"]:  # a table: every column is there
+        header = " ".join(lines[0].split() + (lines[1].split() if not lines[1].startswith("third") else []))
+        for word in ("mã", "tên", "đơn vị", "chiều", "loại"):
+            assert word in header, (columns, header)
+        assert "tối thiểu" in completed.stdout and "số lượng" in completed.stdout

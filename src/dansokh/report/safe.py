@@ -100,6 +100,44 @@ def terminal_width(stream: Any, wide: int = WIDE) -> int:
     return wide
 
 
+def fit_table(console: "Console", table: Any, main: int = 0) -> Any:
+    """Set the width of every column of ``table`` so that it fits ``console``'s width without
+    cutting a cell: the widest columns give way first (their texts wrap at blanks), and the
+    ``main`` column (the indicator's name) keeps at least a third of the room while it can.
+    rich alone shares the room out evenly, or crops a column that does not fit."""
+    from rich.cells import cell_len
+
+    def texts(column: Any) -> list[str]:
+        cells = [column.header, *column._cells]
+        return [cell.plain if isinstance(cell, Text) else console.render_str(str(cell)).plain for cell in cells]
+
+    columns = table.columns
+    widest, narrowest = [], []
+    for column in columns:
+        lines = [line for text in texts(column) for line in text.splitlines() or [""]]
+        widest.append(max((cell_len(line) for line in lines), default=0))
+        words = lines if column.no_wrap else [word for line in lines for word in line.split()]
+        narrowest.append(max((cell_len(word) for word in words), default=0))
+    count = len(columns)
+    padding = table.padding[1] + table.padding[3]
+    pads = padding * count - (0 if table.pad_edge else padding)
+    borders = (count - 1 + (2 if table.show_edge else 0)) if table.box is not None else 0
+    room = console.width - pads - borders
+    widths = list(widest)
+    floors = list(narrowest)
+    if 0 <= main < len(columns):
+        floors[main] = min(widest[main], max(narrowest[main], room // 3))
+    while sum(widths) > room:
+        shrinkable = [i for i in range(len(columns)) if widths[i] > floors[i]]
+        if not shrinkable:
+            break
+        widest_now = max(shrinkable, key=lambda i: (widths[i], -i))
+        widths[widest_now] -= 1
+    for column, width in zip(columns, widths):
+        column.width = width
+    return table
+
+
 def plain_text(text: str, style: str = "") -> Text:
     """Data as a rich ``Text``: neither markup nor emoji codes, ``terminal_text``."""
     return Text(terminal_text(text), style=style)
