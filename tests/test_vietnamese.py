@@ -314,3 +314,49 @@ def test_indicators_fit_the_terminal_and_drop_nothing(columns):
         for word in ("mã", "tên", "đơn vị", "chiều", "loại"):
             assert word in header, (columns, header)
         assert "tối thiểu" in completed.stdout and "số lượng" in completed.stdout
+
+
+# --- the sweep: common paths and error paths, no English ---------------------------------------
+
+TELLTALES = ("Usage", "Try '", "Error", "Options", "Arguments", "Commands", "[required]", "[default", "Input should",
+             "Field required", "Extra inputs", "Missing", "Invalid", "No such", "appendix", "should", "expected", "the ",
+             " is not ", "malformed", "YAML:", " content", "'thanh-pho-lao-cai'", "VĂN_BẢN", "UNIT", "Q1 năm")
+
+SWEEP = [
+    ("validate",),
+    ("validate", "--nope"),
+    ("validate", "--jobs", "x"),
+    ("allocate", "--year", "abc"),
+    ("allocate", "--from", "city", "--to", "long-bien"),
+    ("allocate", "--from", "long-bien", "--split", "new_users_iud", "--whole", "1200"),
+    ("indicators",),
+    ("rules", "K002"),
+    ("render", "phuluc9", "--plan", "city"),
+    ("render", "all", "--plan", "long-bien", "-o", "ra/"),
+    ("progress", "khong-co", "--period", "Q1"),
+    ("form", "Cự Khối", "--period", "6m", "-o", "f.xlsx"),
+    ("import", "x.xlsx", "--into", "kq"),
+    ("new", "--from", "long-bien", "--unit", "ngoc-thuy", "--dry-run"),
+    ("crosswalk", "--from", "2026", "--to", "2025"),
+    ("schema", "--bogus"),
+    ("validate", "--help"),
+    ("progress", "--help"),
+]
+
+
+def test_a_sweep_of_commands_in_vietnamese_shows_no_english(real_plans):
+    root = real_plans.parent
+    plan = real_plans / "2025" / "long-bien.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("year: 2025\n", "year: 2025\nbogus: 1\n", 1), encoding="utf-8")
+    (real_plans / "2025" / "tab.yaml").write_text("id: tab\nyear: 2025\nunit:\n\tname: x\n", encoding="utf-8")
+    (real_plans / "2025" / "two.yaml").write_text("id: two\n---\nyear: 2025\n", encoding="utf-8")
+    (real_plans / "2025" / "num.yaml").write_text('id: num\nyear: "2025x"\n', encoding="utf-8")
+    (root / "x.xlsx").write_text("not a workbook", encoding="utf-8")
+    for arguments in SWEEP:
+        completed = dansokh(*arguments, cwd=root, columns=100)
+        assert "Traceback" not in completed.stderr, (arguments, completed.stderr)
+        text = completed.stdout + completed.stderr
+        if arguments[-1] == "--dry-run":  # the new plan's YAML: its keys are English by design; its comments are checked
+            text = "\n".join(line.partition("#")[2] for line in text.splitlines())
+        found = [word for word in TELLTALES if word in text]
+        assert not found, (arguments, found, text)
