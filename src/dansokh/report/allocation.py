@@ -215,7 +215,7 @@ def report_split(split: "Split", stream: IO[str], output_format: str, carried: "
     table.add_row(
         _("Total"), "", number(sum(current)) if None not in current else "", number(sum(row.new for row in split.rows)), style="bold"
     )
-    console.print(table)
+    console.print(fit_table(console, table))
     if carried is not None:
         old = carried.bridge.from_plan()
         console.print(

@@ -14,7 +14,7 @@ from ..cascade.propose import Proposal
 from ..i18n import _, ngettext
 from ..model.catalogue import CATALOGUE
 from ..model.numbers import number, plain
-from .safe import Console, terminal_width, csv_row, json_dump
+from .safe import Console, fit_table, terminal_width, csv_row, json_dump
 
 DIVIDED_MARK = "*"  # a figure that came (in part) through a divided unit
 PARTIAL_MARK = "+"  # a new unit that also took territory from units the crosswalk does not cover
@@ -55,7 +55,7 @@ def write_table(carried: list[Carried], labels: dict[str, str], stream: IO[str],
         quota = CATALOGUE[one.indicator].quota
         totals.append(number(one.new_total) if quota else "")
     table.add_row(*[escape(cell) for cell in totals], style="bold")
-    console.print(table)
+    console.print(fit_table(console, table))
     for one in carried:
         if CATALOGUE[one.indicator].quota and one.old_total is not None:
             console.print(

@@ -103,8 +103,9 @@ def terminal_width(stream: Any, wide: int = WIDE) -> int:
 def fit_table(console: "Console", table: Any, main: int = 0) -> Any:
     """Set the width of every column of ``table`` so that it fits ``console``'s width without
     cutting a cell: the widest columns give way first (their texts wrap at blanks), and the
-    ``main`` column (the indicator's name) keeps at least a third of the room while it can.
-    rich alone shares the room out evenly, or crops a column that does not fit."""
+    ``main`` column (the indicator's name) keeps at least a third of the room while it can; where
+    even whole words do not fit, the longest are folded.  rich alone shares the room out evenly,
+    or crops a column that does not fit."""
     from rich.cells import cell_len
 
     def texts(column: Any) -> list[str]:
@@ -127,14 +128,16 @@ def fit_table(console: "Console", table: Any, main: int = 0) -> Any:
     floors = list(narrowest)
     if 0 <= main < len(columns):
         floors[main] = min(widest[main], max(narrowest[main], room // 3))
-    while sum(widths) > room:
-        shrinkable = [i for i in range(len(columns)) if widths[i] > floors[i]]
-        if not shrinkable:
-            break
-        widest_now = max(shrinkable, key=lambda i: (widths[i], -i))
-        widths[widest_now] -= 1
+    for bottom in (floors, [min(width, 4) for width in widths]):  # whole words, else words folded
+        while sum(widths) > room:
+            shrinkable = [i for i in range(len(columns)) if widths[i] > bottom[i]]
+            if not shrinkable:
+                break
+            widest_now = max(shrinkable, key=lambda i: (widths[i], -i))
+            widths[widest_now] -= 1
     for column, width in zip(columns, widths):
         column.width = width
+        column.overflow = "fold"  # a word longer than its column goes on the next line, never "…"
     return table
 
 
