@@ -61,6 +61,8 @@ def test_every_placeholder_of_the_help_reads_as_vietnamese():
     assert options["validate"]["--jobs"] == "SỐ" and options["validate"]["--extend-select"] == "CÁC_MÃ"
     assert options["crosswalk"]["--from"] == "NĂM" and options["crosswalk"]["--indicator"] == "CHỈ_TIÊU"
     assert options["diff"]["--against"] == "KẾ_HOẠCH" and options["import"]["--into"] == "THƯ_MỤC"
+    assert "kèm PHIÊN_BẢN" in " ".join(pages["diff"].split()) and " REV" not in pages["diff"]
+    assert "phuluc1, phuluc2 …" in pages["render"]
 
 
 # --- Click's and Typer's messages --------------------------------------------------------------
@@ -72,6 +74,7 @@ def test_every_placeholder_of_the_help_reads_as_vietnamese():
         (("allocate", "--year", "abc"), "Giá trị không hợp lệ cho '--year': 'abc' không phải là số nguyên."),
         (("validate", "--jobs", "x"), "Giá trị không hợp lệ cho '--jobs' / '-j': 'x' không phải là số nguyên."),
         (("validate", "--nope"), "Không có tùy chọn --nope. Có phải là một trong: --ignore, --no-cache?"),
+        (("schema", "--bogus"), "Không có tùy chọn --bogus."),
         (("progress", "long-bien"), "Thiếu tùy chọn '--period'."),
     ],
 )
@@ -250,6 +253,9 @@ def test_vietnamese_file_names_in_vietnamese_english_in_english(real_plans):
     missing = dansokh("render", "phuluc9", "--plan", "long-bien", "--year", "2025", cwd=root)
     assert missing.returncode == 2 and "long-bien không có phuluc9; kế hoạch có: phuluc1 (TIẾN ĐỘ THỰC HIỆN), phuluc2 (" in missing.stderr
     assert "appendix" not in missing.stderr
+    report = dansokh("render", "report", "--plan", "long-bien", "--year", "2025", "--period", "6m", "--results",
+                     str(ROOT / "examples" / "results-2025"), "-f", "xlsx", cwd=root)
+    assert report.stdout.splitlines() == ["long-bien-2025-Q2-bao-cao.xlsx"], report
     environment = {k: v for k, v in os.environ.items() if k not in LANGUAGE_VARIABLES}
     english = subprocess.run([sys.executable, "-m", "dansokh", "--lang", "en", "render", "all", "--plan", "long-bien", "--year",
                               "2025", "-o", "en/"], cwd=root, capture_output=True, text=True, env=environment, check=False)
