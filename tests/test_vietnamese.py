@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,11 +34,6 @@ def dansokh(*arguments: str, cwd: Path | None = None, columns: int = 200) -> sub
 def flat(text: str) -> str:
     """A message of Typer's error panel on one line, without the panel's frame."""
     return " ".join(line.strip("│ ╭╮╰╯─") for line in text.splitlines()).replace("  ", " ")
-
-
-@pytest.fixture
-def vietnamese():
-    assert i18n.setup("vi") == "vi"
 
 
 # --- the help's placeholders -------------------------------------------------------------------
@@ -198,10 +194,7 @@ def test_the_parent_and_the_schedule_fields_by_their_names(real_plans):
 
 
 def test_a_late_report_names_the_unit_that_asks(tmp_path):
-    from decimal import Decimal  # noqa: F401  (the figures below are text)
-
-    shutil_copy = __import__("shutil").copytree
-    shutil_copy(ROOT / "plans", tmp_path / "plans")
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
     results = tmp_path / "results" / "2025" / "Q1"
     results.mkdir(parents=True)
     (results / "gia-lam.yaml").write_text(
@@ -218,7 +211,7 @@ def test_a_late_report_names_the_unit_that_asks(tmp_path):
 
 
 def test_the_unit_argument_is_named_in_vietnamese(tmp_path):
-    __import__("shutil").copytree(ROOT / "plans", tmp_path / "plans")
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
     completed = dansokh("progress", "khong-co", "--period", "6m", "--results", str(ROOT / "examples" / "results-2025"), cwd=tmp_path)
     assert completed.returncode == 2
     assert completed.stderr.startswith("ĐƠN_VỊ: 'khong-co' không khớp với kế hoạch, mã đơn vị hay tên đơn vị nào;"), completed.stderr
@@ -229,7 +222,7 @@ def test_a_moved_row_of_the_form_names_its_indicator(tmp_path):
 
     from dansokh.read.form import COLUMNS, FIRST_ROW, SHEET
 
-    __import__("shutil").copytree(ROOT / "plans", tmp_path / "plans")
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
     made = dansokh("form", "Cự Khối", "--period", "6m", "--year", "2025", "-o", "f.xlsx", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     workbook = openpyxl.load_workbook(tmp_path / "f.xlsx")
@@ -287,7 +280,7 @@ def widest_line(text: str) -> int:
 
 @pytest.mark.parametrize("columns", [80, 100])
 def test_allocate_and_progress_fit_the_terminal_with_every_header(columns, tmp_path):
-    __import__("shutil").copytree(ROOT / "plans", tmp_path / "plans")
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
     allocate = dansokh("allocate", "--from", "city", "--to", "long-bien", cwd=tmp_path, columns=columns)
     assert allocate.returncode == 0, allocate.stderr
     assert widest_line(allocate.stdout) <= columns
