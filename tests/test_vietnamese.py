@@ -359,3 +359,11 @@ def test_a_sweep_of_commands_in_vietnamese_shows_no_english(real_plans):
             text = "\n".join(line.partition("#")[2] for line in text.splitlines())
         found = [word for word in TELLTALES if word in text]
         assert not found, (arguments, found, text)
+
+
+def test_a_crosswalks_indicator_by_its_name_and_its_key():
+    """A crosswalk's ``figures`` write keys: the message names the indicator, the key in brackets to find it."""
+    from dansokh.model.catalogue import named
+
+    assert named("new_users_iud") == "Dụng cụ tử cung (đặt vòng) (new_users_iud)"
+    assert named("no_such_key") == "no_such_key"
