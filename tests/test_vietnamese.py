@@ -367,3 +367,16 @@ def test_a_crosswalks_indicator_by_its_name_and_its_key():
 
     assert named("new_users_iud") == "Dụng cụ tử cung (đặt vòng) (new_users_iud)"
     assert named("no_such_key") == "no_such_key"
+
+
+@pytest.mark.parametrize(
+    "english, vietnamese",
+    [
+        ("Invalid value for 'TỆP.xlsx': File 'f.xlsx' is not readable.", "Giá trị không hợp lệ cho 'TỆP.xlsx': không có quyền đọc 'f.xlsx'."),
+        ("Invalid value for '--into': Directory 'kq' is not writable.", "Giá trị không hợp lệ cho '--into': không có quyền ghi vào 'kq'."),
+    ],
+)
+def test_clicks_permission_reasons_in_vietnamese(english, vietnamese, vietnamese_mode):
+    from dansokh.cli.usage import translate
+
+    assert translate(english) == vietnamese

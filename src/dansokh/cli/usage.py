@@ -137,6 +137,8 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?i:path|file|directory) '(?P<path>.*)' does not exist\.$"), N_("'{path}' does not exist.")),
     (re.compile(r"^(?i:file|path) '(?P<path>.*)' is a directory\.$"), N_("'{path}' is a folder, not a file.")),
     (re.compile(r"^(?i:directory|path) '(?P<path>.*)' is a file\.$"), N_("'{path}' is a file, not a folder.")),
+    (re.compile(r"^(?i:file|path|directory) '(?P<path>.*)' is not readable\.$"), N_("'{path}' cannot be read (no permission).")),
+    (re.compile(r"^(?i:file|path|directory) '(?P<path>.*)' is not writable\.$"), N_("'{path}' cannot be written to (no permission).")),
     (re.compile(r"^'(?P<value>.*)' is not a valid integer(?: range)?\.$"), N_("'{value}' is not a whole number.")),
     (re.compile(r"^'?(?P<value>.*?)'? is not one of (?P<choices>.*)\.$"), N_("'{value}' is not one of {choices}.")),
     (re.compile(r"^(?P<value>.*) is not in the range (?P<range>.*)\.$"), N_("{value} is not in the range {range}.")),
