@@ -380,3 +380,18 @@ def test_clicks_permission_reasons_in_vietnamese(english, vietnamese, vietnamese
     from dansokh.cli.usage import translate
 
     assert translate(english) == vietnamese
+
+
+@pytest.mark.parametrize("arguments", [("rules", "K002"), ("rules",), ("diff", "HEAD")])
+def test_rules_and_diff_fit_80_columns(arguments, real_plans):
+    root = real_plans.parent
+    if arguments[0] == "diff":  # a new plan since HEAD: a row with a long file name in it
+        for step in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "plans"]):
+            subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", "-c", "commit.gpgsign=false", *step],
+                           cwd=root, check=True, capture_output=True)
+        assert dansokh("new", "--next", "long-bien", cwd=root).returncode == 0
+    completed = dansokh(*arguments, cwd=root, columns=80)
+    assert completed.returncode == 0, completed.stderr
+    assert widest_line(completed.stdout) <= 80
+    if arguments[0] == "diff":  # nothing cut to "…": the file name is there whole, folded if it must be
+        assert "plans/2026/long-bien" in completed.stdout and "-2026.yaml" in completed.stdout and "…" not in completed.stdout
