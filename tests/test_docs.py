@@ -109,7 +109,7 @@ JANUARY = [
     ("dansokh validate", 0),
     ("dansokh diff HEAD", 0),
     ('git commit -qam "Kế hoạch 2026 trình ký" && git tag trinh-ky', 0),
-    ("dansokh render appendix2 --plan long-bien-2026 -f docx", 0),
+    ("dansokh render phuluc2 --plan long-bien-2026 -f docx", 0),
     ("dansokh diff trinh-ky", 0),
 ]
 
@@ -126,7 +126,7 @@ def test_the_january_and_quarter_walk_throughs_run_as_written(tmp_path):
         assert status == expected, (command, output)
         assert_shows(shown, output)
     folder = home / "thang-1-2026"
-    assert (folder / "long-bien-2026-appendix2.docx").read_bytes().startswith(b"PK")
+    assert (folder / "long-bien-2026-phu-luc-2.docx").read_bytes().startswith(b"PK")  # in Vietnamese, a Vietnamese file name
     written = (folder / "plans" / "2026" / "long-bien-2026.yaml").read_text(encoding="utf-8")
     assert "value: 87         # năm trước: 90" in written and "{tt: \"13\", name: Cự Khối, values: [80, 400]}" in written
     assert (ROOT / "examples" / "january-2026" / "plans" / "2026" / "long-bien-2026.yaml").read_text(

@@ -422,7 +422,7 @@ def test_discovery_says_what_it_skips(in_tmp, monkeypatch):
 def test_a_raw_control_byte_is_reported_at_its_line_and_column():
     loaded = load_text("p.yaml", "id: a\ntitle: Kế hoạch\x07\n".encode())
     assert [(d.code, d.span.line, d.span.col) for d in loaded.diagnostics] == [("Y002", 2, 16)]
-    assert loaded.diagnostics[0].message == "character U+0007 is not allowed here: control characters are not allowed"
+    assert loaded.diagnostics[0].message == "the control character U+0007 cannot be in a plan file: delete it"
 
 
 def test_an_integer_of_5000_digits_is_out_of_range_not_text(in_tmp):

@@ -357,7 +357,7 @@ def test_a_2mb_name_in_a_catalogue_file_is_never_quoted_whole(real_plans, shippe
     assert max(len(line) for line in result.output.splitlines()) < 300
     assert _messages(result) == [
         message,
-        "U004 no 2025 plan of 'thanh-pho-lao-cai' in this repository; what it assigned to phường Bắc Cường cannot be checked",
+        "U004 no 2025 plan of thành phố Lào Cai in this repository; what it assigned to phường Bắc Cường cannot be checked",
     ]
 
 

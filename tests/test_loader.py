@@ -20,7 +20,7 @@ GOOD = SMALL_PLAN
         ("# only a comment\n", "Y005", 1, 1, "the file is empty"),
         ("a: &x [1, 2]\nb: [*x, *x]\n", "Y004", 2, 5, "alias *x is not allowed"),
         ("x: !!python/object:os.system 1\n", "Y008", 1, 4, "explicit tag !!python/object:os.system"),
-        ("a: 1\n---\nb: 2\n", "Y002", 2, 1, "expected a single document"),
+        ("a: 1\n---\nb: 2\n", "Y002", 2, 1, "a second document begins here (a line \"---\")"),
     ],
     ids=["malformed", "duplicate-key", "not-utf8", "empty", "comment-only", "alias", "tag", "two-documents"],
 )

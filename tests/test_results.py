@@ -46,11 +46,11 @@ def test_the_example_repository_validates_with_exactly_its_two_warnings(in_tmp):
     findings = validate([Path("plans"), Path("examples/results-2025")])
     assert [(d.code, d.file, d.span.line, d.message) for d in findings.diagnostics] == [
         ("K006", "examples/results-2025/Q1/gia-lam.yaml", 6,
-         "Gia Lâm reported Q1 2025 on 14/04/2025, 5 days late: city asks for it before 10/04/2025"),
+         "Gia Lâm reported Q1 2025 on 14/04/2025, 5 days late: thành phố Hà Nội asks for it before 10/04/2025"),
         ("K005", "examples/results-2025/Q2/long-bien.yaml", 5,
          "Cự Khối (cu-khoi) has not reported for 6 months of 2025 (Q2); Long Biên's figures cannot be checked against its children"),
         ("U004", "plans/2025/bac-cuong.yaml", 29,
-         "no 2025 plan of 'thanh-pho-lao-cai' in this repository; what it assigned to phường Bắc Cường cannot be checked"),
+         "no 2025 plan of thành phố Lào Cai in this repository; what it assigned to phường Bắc Cường cannot be checked"),
     ]
     assert str(findings.diagnostics[0].related[0].span) == "plans/2025/city.yaml:283:28"
     assert str(findings.diagnostics[1].related[0].span) == "plans/2025/long-bien.yaml:43:5"

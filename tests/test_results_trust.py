@@ -150,7 +150,7 @@ def test_a_negative_by_figure_count_in_a_crosswalk_is_W008_at_the_cell(in_tmp):
                                                             ["{unit: b, share: 0.75}", "{unit: b, figures: {new_users_iud: 25}}"]]})
     write_files(in_tmp, {"p25.yaml": file_text({"base": "p2025"}), "p26.yaml": file_text({"base": "p2026"}), "crosswalks/p.yaml": crosswalk})
     assert found("W008") == [
-        ("crosswalks/p.yaml", 10, 44, "Yên: the part that went to An gives new_users_iud -5; a count carried is a whole number of zero or more"),
+        ("crosswalks/p.yaml", 10, 44, "Yên: the part that went to An gives Dụng cụ tử cung (đặt vòng) (new_users_iud) -5; a count carried is a whole number of zero or more"),
     ]
     write_files(in_tmp, {"crosswalks/p.yaml": crosswalk.replace("-5", "0").replace("25}", "20}")})
     assert found("W008") == []
@@ -176,7 +176,7 @@ def test_no_figure_is_carried_through_a_crosswalk_with_errors(in_tmp, part_a, pa
     assert result.stdout == "" and not (in_tmp / "plans" / "p25-2026.yaml").exists()
     lines = result.stderr.splitlines()
     w008 = [line for line in lines if " W008 " in line]
-    assert w008 and w008[0].startswith("plans/crosswalks/p.yaml:10:44: W008 Yên: the part that went to a gives new_users_iud ")
+    assert w008 and w008[0].startswith("plans/crosswalks/p.yaml:10:44: W008 Yên: the part that went to a gives Dụng cụ tử cung (đặt vòng) (new_users_iud) ")
     assert lines[-1] == (
         f"Nothing carried: plans/crosswalks/p.yaml has {len(w008)} error{'s' if len(w008) > 1 else ''};"
         f" correct {'them' if len(w008) > 1 else 'it'} (dansokh validate plans/crosswalks/p.yaml), or name another crosswalk with --crosswalk"

@@ -27,7 +27,7 @@ from functools import cached_property
 
 from ..diagnostics import shorten
 from ..i18n import _
-from ..model.catalogue import CATALOGUE
+from ..model.catalogue import CATALOGUE, named
 from ..model.crosswalk import Crosswalk, Entry, as_fraction
 from ..model.numbers import number
 from ..read.positions import Located, SourceMap
@@ -196,7 +196,7 @@ class Bridge:
             if len(figures) < len(given):
                 raise CarryError(
                     _("{name} is shared by figure, and its parts give no {indicator}: add it to each part's figures").format(
-                        name=name, indicator=indicator
+                        name=name, indicator=named(indicator)
                     )
                 )
             whole = sum(figures, Decimal(0))

@@ -71,7 +71,7 @@ def _plans_to_render(repo: Repository, plan: str | None, root: Path, year: int |
 def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: int | None = None) -> tuple[list[Job], list[LoadedPlan]]:
     """The appendices to render, and the plans they were looked for in."""
     from ..read.files import illustrative
-    from ..render.view import appendix_keys, build_view, describe_appendices, parse_which
+    from ..render.view import appendix_keys, appendix_word, build_view, describe_appendices, parse_which
 
     key = parse_which(which)
     plans, named = _plans_to_render(repo, plan, root, year)
@@ -81,8 +81,8 @@ def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: 
         chosen = [(k, a) for k, a in keys if key is None or k == key]
         if not chosen and named and key is not None:
             raise RenderError(
-                _("{plan} has no appendix{key}; {appendices}").format(
-                    plan=loaded.plan.id, key=key, appendices=describe_appendices(loaded.plan)
+                _("{plan} has no {appendix}; {appendices}").format(
+                    plan=loaded.plan.id, appendix=appendix_word(key), appendices=describe_appendices(loaded.plan)
                 )
             )
         marked = illustrative(loaded.file)
@@ -92,7 +92,7 @@ def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: 
     if not jobs:
         listing = "; ".join(f"{p.plan.id}: {describe_appendices(p.plan, listing=True)}" for p in plans)
         raise RenderError(
-            _("no plan has appendix{key} ({listing})").format(key=key, listing=listing or _("no plans loaded"))
+            _("no plan has {appendix} ({listing})").format(appendix=appendix_word(key), listing=listing or _("no plans loaded"))
         )
     return jobs, plans
 

@@ -166,11 +166,14 @@ def pick_year(book: Book, period: str, year: int | None, unit: UnitDecl | None =
     return choice.year
 
 
-def find_unit(book: Book, text: str, option: str = "UNIT", year: int | None = None, tell: bool = True) -> Found:
+def find_unit(book: Book, text: str, option: str | None = None, year: int | None = None, tell: bool = True) -> Found:
     """The unit a name means; a plan id also gives the year (``--year`` wins).  With ``tell``, says
-    which plan it picked where the unit has one."""
+    which plan it picked where the unit has one.  ``option``: the option that named it, else the
+    argument's placeholder in the reader's language (ĐƠN_VỊ)."""
     from ..cascade.lookup import LookupError_, find
+    from .usage import PLACEHOLDERS
 
+    option = option or _(PLACEHOLDERS["unit"])
     try:
         found = find(book.repo, text, year=year)
     except LookupError_ as error:
@@ -180,9 +183,12 @@ def find_unit(book: Book, text: str, option: str = "UNIT", year: int | None = No
     return found
 
 
-def find_for_period(book: Book, text: str, period: str, year: int | None, option: str = "UNIT") -> tuple[Found, int]:
+def find_for_period(book: Book, text: str, period: str, year: int | None, option: str | None = None) -> tuple[Found, int]:
     """The unit ``text`` names and the year of its report of ``period``: ``--year``, else the year of
     a plan named by its id alone (one that is not also a unit's id), else the year due today (``pick_year``)."""
+    from .usage import PLACEHOLDERS
+
+    option = option or _(PLACEHOLDERS["unit"])
     if year is not None:
         return find_unit(book, text, option, year=year), year
     found = find_unit(book, text, option, tell=False)
@@ -385,6 +391,7 @@ def _import_results(workbook: Path, opened, *, into, output, unit, period, force
     """A filled results form into a result file."""
     if dry_run:
         raise fail(_("--dry-run is for the form of a plan; a results form is checked and written with --output or --into"))
+    from ..model.catalogue import CATALOGUE
     from ..read.discover import display_path
     from ..read.form import read_form
     from ..report.safe import terminal_text
@@ -396,7 +403,7 @@ def _import_results(workbook: Path, opened, *, into, output, unit, period, force
     book = load_book(plans, [])
     expected_unit = find_unit(book, unit, "--unit").unit.id if unit else None
     expected_period = period_option(period) if period else None
-    form = read_form(workbook, display_path(workbook), opened)
+    form = read_form(workbook, display_path(workbook), opened, {key: spec.name for key, spec in CATALOGUE.items()})
     imported = result_from_form(form, book, expected_unit, expected_period)
     count = _print_problems(imported.problems)
     if imported.result is None:
@@ -514,7 +521,7 @@ def render_report_command(
     shown = progress(book, found, year, code, paces)
     errors = errors_in(findings, [shown], allow_errors, report=True)
     report = build_report(book, shown, errors)
-    name = f"{found.id}-{year}-{code}-report.{fmt.value}"
+    name = _("{unit}-{year}-{period}-report").format(unit=found.id, year=year, period=code) + f".{fmt.value}"
     path = None if output is None and fmt is Format.md else Path(output) / name if output is not None and is_folder(output) else Path(output or name)
     try:
         check_outputs([path] if path is not None else [], read)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any
 
 from .. import i18n
@@ -46,10 +47,27 @@ PLACEHOLDERS = {
     "fixed": N_("UNIT=N"),
     "plans": N_("FOLDER"),
     "which": N_("APPENDIX"),
+    "extend_select": N_("CODES"),
+    "jobs": N_("NUMBER"),
+    "year": N_("YEAR"),
+    "from_year": N_("YEAR"),
+    "to_year": N_("YEAR"),
+    "unit": N_("UNIT"),
+    "period": N_("PERIOD"),
+    "results": N_("FOLDER"),
+    "into": N_("FOLDER"),
+    "crosswalk": N_("CROSSWALK"),
+    "against": N_("PLAN"),
+    "carry": N_("PLAN"),
+    "next_of": N_("PLAN"),
+    "plan_id": N_("ID"),
+    "indicator": N_("INDICATOR"),
+    "workbook": N_("FILE.xlsx"),
 }
 # where one name means something else in one command
 IN_COMMAND = {("render", "output"): N_("FILE|FOLDER"), ("new", "output"): N_("FILE|FOLDER")}
 BY_TYPE = {"path": N_("PATH"), "integer": N_("NUMBER"), "int": N_("NUMBER"), "text": N_("TEXT")}
+BY_ANNOTATION = {int: N_("NUMBER"), float: N_("NUMBER")}
 
 
 def _choices(parameter: Any) -> str | None:
@@ -73,6 +91,11 @@ def _placeholder(parameter: Any, command: str | None = None) -> str:
     choices = _choices(parameter)
     if choices:
         return choices
+    annotation = getattr(getattr(parameter, "type_descriptor", None), "annotation", None)
+    if annotation in BY_ANNOTATION:  # Typer's own parameters carry their Python type
+        return _(BY_ANNOTATION[annotation])
+    if isinstance(annotation, type) and issubclass(annotation, PurePath):
+        return _(BY_TYPE["path"])
     kind = getattr(getattr(parameter, "type", None), "name", "text")
     return _(BY_TYPE.get(kind, N_("TEXT")))
 
@@ -116,6 +139,8 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?i:path|file|directory) '(?P<path>.*)' does not exist\.$"), N_("'{path}' does not exist.")),
     (re.compile(r"^(?i:file|path) '(?P<path>.*)' is a directory\.$"), N_("'{path}' is a folder, not a file.")),
     (re.compile(r"^(?i:directory|path) '(?P<path>.*)' is a file\.$"), N_("'{path}' is a file, not a folder.")),
+    (re.compile(r"^(?i:file|path|directory) '(?P<path>.*)' is not readable\.$"), N_("'{path}' cannot be read (no permission).")),
+    (re.compile(r"^(?i:file|path|directory) '(?P<path>.*)' is not writable\.$"), N_("'{path}' cannot be written to (no permission).")),
     (re.compile(r"^'(?P<value>.*)' is not a valid integer(?: range)?\.$"), N_("'{value}' is not a whole number.")),
     (re.compile(r"^'?(?P<value>.*?)'? is not one of (?P<choices>.*)\.$"), N_("'{value}' is not one of {choices}.")),
     (re.compile(r"^(?P<value>.*) is not in the range (?P<range>.*)\.$"), N_("{value} is not in the range {range}.")),
@@ -132,8 +157,27 @@ def _match(table: list[tuple[re.Pattern[str], str]], text: str) -> tuple[re.Matc
     return None
 
 
-def translate(message: str) -> str:
-    """Click's message in the current language (unchanged when no pattern knows it)."""
+def _pydantic_reason(error: Any) -> str | None:
+    """Typer checks a value with Pydantic ("Input should be a valid integer, unable to parse
+    string as an integer"): the reason in the reader's words, from the error's type."""
+    cause = error.__cause__
+    errors = getattr(cause, "errors", None)
+    if not callable(errors) or type(cause).__name__ != "ValidationError":
+        return None
+    try:
+        first = errors(include_url=False)[0]
+    except (IndexError, TypeError):
+        return None
+    if first.get("type") in ("int_type", "int_parsing", "int_from_float") and isinstance(first.get("input"), str):
+        return _("'{value}' is not a whole number.").format(value=first["input"])
+    from ..model.parse import problem_text
+
+    return problem_text(first)
+
+
+def translate(message: str, reason: str | None = None) -> str:
+    """Click's message in the current language (unchanged when no pattern knows it); ``reason``
+    replaces the reason Click's message gives (Pydantic's English)."""
     found = _match(_SENTENCES, message.strip())
     if found is None:
         return message
@@ -141,12 +185,14 @@ def translate(message: str) -> str:
     fields = {k: v for k, v in match.groupdict().items() if v is not None}
     if "reason" in fields:
         fields["reason"] = fields["reason"].removeprefix("Value error, ")  # Pydantic's wrapping
-        reason = _match(_REASONS, fields["reason"])
-        if reason is not None:
-            fields["reason"] = _(reason[1]).format(**reason[0].groupdict())
+        known = _match(_REASONS, fields["reason"])
+        if known is not None:
+            fields["reason"] = _(known[1]).format(**known[0].groupdict())
+        elif reason is not None:  # Pydantic's English ("Input should be a valid integer"): its type said again
+            fields["reason"] = reason
     text = _(template).format(**fields)
     if fields.get("options"):
-        text += " " + _(_ALSO).format(options=fields["options"])
+        text = text.rstrip(".") + ". " + _(_ALSO).format(options=fields["options"])
     return text
 
 
@@ -161,7 +207,7 @@ def _install(rich_utils: Any) -> None:
 
     def format_error(error: Any) -> None:
         english = error.format_message
-        error.format_message = lambda: translate(english())
+        error.format_message = lambda: translate(english(), _pydantic_reason(error))
         original(error)
 
     rich_utils._dansokh_format_error = original  # type: ignore[attr-defined]

@@ -157,6 +157,14 @@ def active() -> Catalogue:
     return _ACTIVE[0]
 
 
+def named(key: str) -> str:
+    """An indicator in a message about a file that writes its key (a crosswalk's ``figures``): its
+    name, then the key in brackets to find it by, ``Dụng cụ tử cung (đặt vòng) (new_users_iud)``;
+    the key alone when the catalogue does not know it."""
+    spec = CATALOGUE.get(key)
+    return f"{spec.name} ({key})" if spec is not None else key
+
+
 def canonical(key: str) -> str | None:
     """The indicator a key names in the catalogue in force: itself, the key it is a former
     name of, or ``None``."""

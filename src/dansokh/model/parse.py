@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..diagnostics import Diagnostic, more
-from ..i18n import _
+from ..i18n import N_, _
 from ..read import codes
 from ..read.limits import MAX_PER_RULE, shorten
 from ..read.loader import PlanFile
@@ -21,7 +21,7 @@ from .catalogue import ALIASES, CATALOGUE, canonical, is_count
 from .names import slug
 from . import crosswalk as crosswalk_models
 from . import result as result_models
-from .numbers import bounded
+from .numbers import bounded, number
 
 _ALL_FIELDS = sorted(
     {
@@ -99,39 +99,80 @@ def diagnostic_of(error: Any, loaded: PlanFile, fields: list[str] | None = None)
         return codes.UNKNOWN_UNIT.at(span, _(models.MESSAGES[kind]).format(**context))
     if kind == "unit_for_indicator":
         return codes.UNIT_NOT_FOR_INDICATOR.at(span, _(models.MESSAGES[kind]).format(**context))
-    if kind == "string_type":
-        if isinstance(value, (int, Decimal)):
-            message = _('expected text, found {found} (quote it: "{value}")').format(
-                found=_describe(value), value=shorten(bounded(value))
-            )
-        else:
-            message = _("expected text, found {found}").format(found=_describe(value))
-    elif kind == "number_type" and isinstance(value, str):
-        message = _number_hint(value)
-    elif kind in ("int_type", "int_from_float", "int_parsing"):
-        if isinstance(value, Decimal) and value.is_finite() and _thousands_dot(value):  # count: 1.350
-            message = _thousands_dot_message(value)
-        else:
-            message = _("expected a whole number, found {found}").format(found=_describe(value))
-    elif kind == "bool_type":
-        message = _("expected true or false, found {found}").format(found=_describe(value))
-    elif kind in ("model_type", "dict_type", "model_attributes_type"):
-        message = _("expected a mapping, found {found}").format(found=_describe(value))
-    elif kind in ("list_type", "tuple_type"):
-        message = _("expected a list, found {found}").format(found=_describe(value))
-    elif kind == "too_short":
-        message = _("expected at least one item")
-    elif kind == "literal_error":
-        message = _("expected {choices}").format(choices=_choices(context.get("expected", "")))
-    elif kind in models.MESSAGES:
-        message = _(models.MESSAGES[kind]).format(**context)
-    elif kind in crosswalk_models.MESSAGES:
-        message = _(crosswalk_models.MESSAGES[kind])
-    else:  # Pydantic's own wording, in English
-        message = error["msg"]
+    message = problem_text(error)
     if path and isinstance(path[-1], str):
         message = _("{key}: {message}").format(key=path[-1], message=message)
     return codes.WRONG_VALUE.at(span, message)
+
+
+# Pydantic's own errors that dansokh's models can give, by their type, in the reader's words
+# (Pydantic writes them in English: "Input should be a valid integer"); a type not here gets
+# OTHER_PROBLEM, never Pydantic's English.
+_PYDANTIC = {
+    "missing": N_("a value is needed here"),
+    "extra_forbidden": N_("this key is not allowed here: remove it"),
+    "bool_parsing": N_("expected true or false, found {found}"),
+    "string_too_short": N_("expected a text of at least {min_length} characters"),
+    "string_too_long": N_("expected a text of at most {max_length} characters"),
+    "string_pattern_mismatch": N_("the text is not written in the form this key takes"),
+    "string_unicode": N_("expected text, found {found}"),
+    "too_long": N_("expected at most {max_length} items"),
+    "greater_than": N_("expected a number greater than {gt}"),
+    "greater_than_equal": N_("expected a number of at least {ge}"),
+    "less_than": N_("expected a number less than {lt}"),
+    "less_than_equal": N_("expected a number of at most {le}"),
+    "int_parsing_size": N_("the number is too large"),
+    "date_type": N_("expected a date written YYYY-MM-DD, found {found}"),
+    "date_parsing": N_("expected a date written YYYY-MM-DD, found {found}"),
+    "date_from_datetime_parsing": N_("expected a date written YYYY-MM-DD, found {found}"),
+    "date_from_datetime_inexact": N_("expected a date written YYYY-MM-DD, found {found}"),
+    "none_required": N_("expected nothing here (null), found {found}"),
+    "set_type": N_("expected a list, found {found}"),
+}
+OTHER_PROBLEM = N_("this value is not one this key takes ({found}): see the plans under plans/ for what to write here")
+
+
+def problem_text(error: Any) -> str:
+    """What one of Pydantic's errors says, in the reader's language, without its place: the
+    sentence of a diagnostic, a form's cell, a command-line value."""
+    kind, value = error["type"], error.get("input")
+    context = error.get("ctx") or {}
+    if kind == "string_type":
+        if isinstance(value, (int, Decimal)):
+            return _('expected text, found {found} (quote it: "{value}")').format(
+                found=_describe(value), value=shorten(bounded(value))
+            )
+        return _("expected text, found {found}").format(found=_describe(value))
+    if kind in ("number_type", "float_type", "float_parsing", "decimal_type", "decimal_parsing") and isinstance(value, str):
+        return _number_hint(value)
+    if kind in ("number_type", "float_type", "float_parsing", "decimal_type", "decimal_parsing", "finite_number"):
+        return _(models.MESSAGES["number_type"])
+    if kind in ("int_type", "int_from_float", "int_parsing"):
+        if isinstance(value, Decimal) and value.is_finite() and _thousands_dot(value):  # count: 1.350
+            return _thousands_dot_message(value)
+        return _("expected a whole number, found {found}").format(found=_describe(value))
+    if kind == "bool_type":
+        return _("expected true or false, found {found}").format(found=_describe(value))
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return _("expected a mapping, found {found}").format(found=_describe(value))
+    if kind in ("list_type", "tuple_type"):
+        return _("expected a list, found {found}").format(found=_describe(value))
+    if kind == "too_short":
+        return _("expected at least one item")
+    if kind in ("literal_error", "enum"):
+        return _("expected {choices}").format(choices=_choices(str(context.get("expected", ""))))
+    if kind in models.MESSAGES:
+        return _(models.MESSAGES[kind]).format(**context)
+    if kind in crosswalk_models.MESSAGES:
+        return _(crosswalk_models.MESSAGES[kind])
+    if kind in _PYDANTIC:
+        limits = {k: number(v) if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) else shorten(str(v))
+                  for k, v in context.items()}
+        try:
+            return _(_PYDANTIC[kind]).format(found=_describe(value), **limits)
+        except (KeyError, IndexError, ValueError):  # a context Pydantic did not give: the sentence without it
+            pass
+    return _(OTHER_PROBLEM).format(found=_describe(value))
 
 
 _PLAIN_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")

@@ -134,6 +134,10 @@ def period_words(code: str, year: int) -> str:
     months = PERIODS[code].months
     if code in ("Q2", "Q3"):
         return _("{months} months of {year} ({code})").format(months=months, year=year, code=code)
+    if code == "Q1":
+        return _("Q1 {year}").format(year=year)  # quý I năm 2025: an officer's words, not the code
+    if code == "Q4":
+        return _("Q4 {year}").format(year=year)
     return _("{code} {year}").format(code=code, year=year)
 
 

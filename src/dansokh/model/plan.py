@@ -17,10 +17,10 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from ..diagnostics import shorten
-from ..i18n import N_
-from ..read.limits import MAX_NAME, shorten
+from ..i18n import N_, pgettext
+from ..read.limits import MAX_NAME
 from .catalogue import CATALOGUE, UNITS, canonical, is_convertible
-from .names import name_key
+from .names import name_key, slug
 from .numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain
 from .periods import PERIODS
 from .times import TimeSpec, parse_time
@@ -359,6 +359,19 @@ class ScheduleRow(Model):
     def timespec(self) -> TimeSpec:
         return parse_time(self.time)
 
+    @staticmethod
+    def field_name(key: str) -> str:
+        """A field of a schedule row as an officer names its column: ``nội dung``, ``thời gian``,
+        ``đơn vị chủ trì``, ``đơn vị phối hợp`` (the key itself in English)."""
+        names = {
+            "number": pgettext("schedule column", "number"),
+            "content": pgettext("schedule column", "content"),
+            "time": pgettext("schedule column", "time"),
+            "lead": pgettext("schedule column", "lead"),
+            "partners": pgettext("schedule column", "partners"),
+        }
+        return names.get(key, key)
+
 
 class ScheduleSection(Model):
     number: str
@@ -456,6 +469,24 @@ class Plan(Model):
                 if name_key(rest).endswith(name_key(self.unit.name)) and name_key(rest) != name_key(self.unit.name):
                     return rest[:1].lower() + rest[1:]  # "Quận Long Biên" -> "quận Long Biên"
         return self.unit.name
+
+    @property
+    def parent_title(self) -> str | None:
+        """The parent unit as officers write it (``thành phố Lào Cai``), from the issuer of a document
+        the plan implements whose name is the parent's id (``thanh-pho-lao-cai``, or ``long-bien``
+        for "UBND quận Long Biên"); None when no document names it."""
+        parent = self.unit.parent
+        if parent is None:
+            return None
+        for document in self.document.implements:
+            issuer = " ".join((document.issuer or "").split())
+            for prefix in ("UBND ", "Ủy ban nhân dân ", "Uỷ ban nhân dân "):
+                if issuer.lower().startswith(prefix.lower()):
+                    rest = issuer[len(prefix):]
+                    written = slug(rest)
+                    if rest and (written == parent or written.endswith("-" + parent)):
+                        return rest[:1].lower() + rest[1:]
+        return None
 
     def target(self, indicator: str) -> tuple[int, Target] | None:
         return self._target_positions.get(indicator)

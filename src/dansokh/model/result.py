@@ -148,7 +148,7 @@ def figure_problems(figure: Figure) -> list[FigureProblem]:
             problems.append(FigureProblem(field, "K001", _("{name} is a change against last year: give its value only").format(name=spec.name)))
         limit = scale(unit)
         if value is not None and not -limit <= value <= limit:
-            problems.append(FigureProblem("value", "K001", _("{name}: a change of {value} {unit} is impossible (at most {limit} either way)").format(name=spec.name, value=_plain(value), unit=unit, limit=limit)))
+            problems.append(FigureProblem("value", "K001", _("{name}: a change of {value} {unit} is impossible (at most {limit} either way)").format(name=spec.name, value=_plain(value), unit=unit, limit=_plain(limit))))
         return problems
     for field, part in (("numerator", numerator), ("denominator", denominator)):
         if part is not None and (part < 0 or not _whole(part)):
@@ -159,7 +159,7 @@ def figure_problems(figure: Figure) -> list[FigureProblem]:
         problems.append(FigureProblem(present, "K001", _("{name}: a {present} without a {missing}").format(name=spec.name, present=part_name(present), missing=part_name(missing))))
     bounded = unit in ("%", "‰")
     if value is not None and (value < 0 or bounded and value > scale(unit)):
-        problems.append(FigureProblem("value", "K001", _("{name}: {value} {unit} is outside 0–{limit}").format(name=spec.name, value=_plain(value), unit=unit, limit=scale(unit) if bounded else "…")))
+        problems.append(FigureProblem("value", "K001", _("{name}: {value} {unit} is outside 0–{limit}").format(name=spec.name, value=_plain(value), unit=unit, limit=number(scale(unit)) if bounded else "…")))
     if any(p.field in ("numerator", "denominator") for p in problems) or numerator is None or denominator is None:
         return problems
     if denominator == 0:
@@ -212,7 +212,8 @@ def total_problems(figures: list[Figure]) -> list[tuple[int, FigureProblem]]:
 
 
 def _plain(value: Decimal | int) -> str:
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
+    """A figure in a message, in the reader's language (3,04 and 1.900 in Vietnamese), with the digits written."""
+    return number(value)
 
 
 def part_name(name: str) -> str:

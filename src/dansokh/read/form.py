@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -142,6 +143,7 @@ class FilledForm:
     problems: list[Any] = field(default_factory=list)  # Diagnostics at CellSpans
     percents: set[tuple[int, int]] = field(default_factory=set)  # cells formatted as a percentage (read as shown: 85, not 0.85)
     edited: tuple[int, str] | None = None  # the hidden sheet's line that no longer matches its check, and what
+    names: dict[str, str] = field(default_factory=dict)  # the indicators' names by key, for messages
 
     def at(self, row: int, column: int, sheet: str = SHEET) -> CellSpan:
         return CellSpan(self.file, sheet, row, column)
@@ -313,11 +315,12 @@ def open_workbook(path: Path, display: str | None = None, sheets: tuple[str, ...
     return form
 
 
-def read_form(path: Path, display: str | None = None, workbook: Workbook | None = None) -> FilledForm:
+def read_form(path: Path, display: str | None = None, workbook: Workbook | None = None, names: Mapping[str, str] | None = None) -> FilledForm:
     """Read a filled results form (``workbook``: already opened by ``open_workbook``); every
-    problem is a diagnostic at its cell, and reading goes on."""
+    problem is a diagnostic at its cell, and reading goes on.  ``names``: the indicators' names
+    by key (the catalogue's), which messages use instead of keys."""
     opened = workbook or open_workbook(path, display)
-    form = FilledForm(opened.file, problems=list(opened.problems))
+    form = FilledForm(opened.file, problems=list(opened.problems), names=dict(names or {}))
     if form.problems:
         return form
     if SHEET not in opened.sheets:
@@ -584,7 +587,7 @@ def _read_sheet(form: FilledForm, cells: Cells, merged: list[tuple[str, tuple[in
             moved = True
             found = where.get(row.indicator)
             now = _("it is now in row {row}").format(row=found) if found else _("it is no longer in the sheet")
-            form.problems.append(MOVED.at(CellSpan(file, SHEET, row.row, COLUMNS["name"]), _("row {row} should hold {indicator}; {where}: rows must not be inserted, deleted or moved").format(row=row.row, indicator=row.indicator, where=now)))  # type: ignore[arg-type]
+            form.problems.append(MOVED.at(CellSpan(file, SHEET, row.row, COLUMNS["name"]), _("row {row} should hold {indicator}; {where}: rows must not be inserted, deleted or moved").format(row=row.row, indicator=form.names.get(row.indicator, row.indicator), where=now)))  # type: ignore[arg-type]
             continue
         columns = ["value", "note"] if row.kind != "rate" else ["value", "numerator", "denominator", "note"]
         for name in ("numerator", "denominator"):

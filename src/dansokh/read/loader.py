@@ -374,9 +374,8 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
         loaded.diagnostics.append(
             codes.MALFORMED.at(
                 Span(file, line, col),
-                _("character {code} is not allowed here: {reason}").format(
+                _("the control character {code} cannot be in a plan file: delete it").format(
                     code=f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character),
-                    reason=error.reason,
                 ),
             )
         )
@@ -388,10 +387,12 @@ def load_text(file: str, raw: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan
         if slip is not None:  # a key indented one space off: said as such, at the key
             loaded.diagnostics.append(codes.MALFORMED.at(Span(file, mark.line + 1, slip[1] + 1), slip[0]))
             return loaded
-        loaded.diagnostics.append(codes.MALFORMED.at(span, explain(error.problem, error.context)))
+        at = getattr(mark, "index", None)
+        character = text[at] if isinstance(at, int) and 0 <= at < len(text) else None
+        loaded.diagnostics.append(codes.MALFORMED.at(span, explain(error.problem, error.context, character)))
         return loaded
     except YAMLError as error:  # unmarked errors, e.g. a second document
-        loaded.diagnostics.append(codes.MALFORMED.at(start, str(error).splitlines()[0]))
+        loaded.diagnostics.append(codes.MALFORMED.at(start, explain((str(error).splitlines() or [""])[0], None)))
         return loaded
     if node is None:
         loaded.diagnostics.append(codes.EMPTY.at(start, _("the file is empty: a plan is a YAML mapping")))

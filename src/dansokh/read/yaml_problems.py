@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..i18n import N_, _
+from ..i18n import N_, _, current
 
 # (words in the parser's problem, words in its context or "", what to tell the reader)
 EXPLANATIONS = (
@@ -26,7 +26,7 @@ EXPLANATIONS = (
     ("could not find expected ':'", "", N_(
         "a line without \"name: value\": add the colon, or check the indentation of the lines above"
     )),
-    ("cannot start any token", "\t", N_("a tab character: indent with spaces")),
+    ("cannot start any token", "'\\t'", N_("a tab character: indent with spaces")),
     ("tab character", "", N_("a tab character: indent with spaces")),
     ("that cannot start any token", "", N_("a character that cannot start a value here: put the value in quotes")),
     ("did not find expected key", "", N_(
@@ -39,15 +39,44 @@ EXPLANATIONS = (
         "the indentation does not match the lines above: line this line up with the other names of its group"
     )),
     ("found unexpected end of stream", "quoted", N_("a quotation mark is not closed")),
+    ("found unknown escape character", "", N_(
+        "a backslash in a text in double quotes starts an escape YAML does not know: write \\\\ for a backslash,"
+        " or put the text in single quotes ('…')"
+    )),
+    ("another document", "", N_(
+        "a second document begins here (a line \"---\"): a plan file holds one plan; remove the line, or move"
+        " what follows into a file of its own"
+    )),
+    ("expected <document start>", "", N_(
+        "something follows the end of the plan here (a bracket or a brace too many, or a line after \"...\"):"
+        " remove it"
+    )),
+    ("expected <document end>", "", N_(
+        "something follows the end of the plan here (a bracket or a brace too many, or a line after \"...\"):"
+        " remove it"
+    )),
+    ("found undefined alias", "", N_("a \"*\" starts a value here: put the value in quotes")),
+    ("found undefined tag handle", "", N_("a \"!\" starts a value here: put the value in quotes")),
+    ("while scanning a block scalar", "", N_(
+        "the text after | or > is not indented under its key: indent its lines with spaces, further than the key"
+    )),
+)
+UNREADABLE = N_(
+    "this line cannot be read as YAML: check its quotes, brackets, colons and indentation, and those of the line above"
 )
 
 
-def explain(problem: str | None, context: str | None) -> str:
-    """The parser's problem as a reader understands it; the parser's own words when unknown."""
+def explain(problem: str | None, context: str | None, character: str | None = None) -> str:
+    """The parser's problem as a reader understands it (``character``: the one where the parser
+    stopped); the parser's own words when unknown, in English only."""
     problem, context = problem or "", context or ""
+    if character == "\t" and "cannot start any token" in problem:
+        return _("a tab character: indent with spaces")
     for words, in_context, explanation in EXPLANATIONS:
         if words in problem and (not in_context or in_context in problem or in_context in context):
             return _(explanation)
+    if current() != "en":  # the parser's words are English: the reader gets what to check instead
+        return _(UNREADABLE)
     if problem and context:
         return _("malformed YAML: {problem} ({context})").format(problem=problem, context=context)
     return _("malformed YAML: {problem}").format(problem=problem or context) if problem or context else _("malformed YAML")

@@ -142,7 +142,9 @@ class AppendixView:
 
     @property
     def name(self) -> str:
-        return f"{self.plan_id}-appendix{self.key}"
+        """The name of its output file, without the suffix: ``long-bien-appendix2``, in Vietnamese
+        ``long-bien-phu-luc-2``."""
+        return _("{plan}-appendix{key}").format(plan=self.plan_id, key=self.key)
 
     @property
     def header_height(self) -> int:
@@ -451,11 +453,12 @@ def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule, illus
     )
 
 
-_KEY = re.compile(r"^(?:appendix|phu[\s_-]?luc|pl)?[\s_]*(.+)$", re.IGNORECASE)
+_KEY = re.compile(r"^(?:appendix|phu[\s_-]?luc[\s_-]?|pl)?[\s_]*(.+)$", re.IGNORECASE)
 
 
 def parse_which(text: str) -> str | None:
-    """``appendix1``, ``phuluc1``, ``phụlục1``, ``phụ lục 1``, ``pl1`` -> ``1``; ``all`` (``tất cả``)
+    """``appendix1``, ``phuluc1``, ``phụlục1``, ``phụ lục 1``, ``phu-luc-1`` (as the file is named), ``pl1``
+    -> ``1``; ``all`` (``tất cả``)
     -> None.  A hyphen is not forgiven: ``appendix-1`` asks for an appendix "-1", which no plan
     has (the error lists the ones it has)."""
     text = strip_marks(text.strip())
@@ -467,11 +470,16 @@ def parse_which(text: str) -> str | None:
     return match.group(1) if match else text
 
 
+def appendix_word(key: str) -> str:
+    """How the command line names an appendix: ``appendix2``, in Vietnamese ``phuluc2``."""
+    return _("appendix{key}").format(key=key)
+
+
 def describe_appendices(plan: Plan, listing: bool = False) -> str:
     """``it has: appendix1 (…), appendix2 (…)`` for a message; ``listing``: the list alone."""
     keys = appendix_keys(plan)
     if not keys:
         return _("it has no appendices")
-    listed = ", ".join(f"appendix{key} ({appendix.title})" for key, appendix in keys)
+    listed = ", ".join(f"{appendix_word(key)} ({appendix.title})" for key, appendix in keys)
     return listed if listing else _("it has: {appendices}").format(appendices=listed)
 

@@ -12,7 +12,7 @@ from ..cascade.edge import Edge, EdgeLine
 from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE, Direction
 from ..model.numbers import exact, number, plain, unit_name
-from .safe import Console, csv_record, json_dump, plain_text
+from .safe import Console, fit_table, terminal_width, csv_record, json_dump, plain_text
 
 if TYPE_CHECKING:
     from ..cascade.crosswalk import Carried
@@ -70,7 +70,7 @@ def _record(line: EdgeLine) -> dict[str, Any]:
 
 
 def write_table(edge: Edge, stream: IO[str], color: bool | None = None) -> None:
-    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=200)
+    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=terminal_width(stream))
     parent = edge.parent.plan
     if edge.child is None:
         _write_assigned(edge, console)
@@ -101,7 +101,7 @@ def write_table(edge: Edge, stream: IO[str], color: bool | None = None) -> None:
             _handed_text(line),
             f"[{style}]{escape(line.verdict_text())}[/]" if style else escape(line.verdict_text()),
         )
-    console.print(table)
+    console.print(fit_table(console, table))
 
 
 def _write_assigned(edge: Edge, console: Console) -> None:
@@ -119,7 +119,7 @@ def _write_assigned(edge: Edge, console: Console) -> None:
     )
     for line in edge.lines:
         table.add_row(plain_text(line.name), plain_text(unit_name(line.unit)), direction_text(line.direction), number(line.assigned))
-    console.print(table)
+    console.print(fit_table(console, table))
     console.print(
         _("{child} has no {year} plan yet; dansokh new --from {parent_plan} --unit {unit} starts it from these figures.").format(
             child=edge.child_title, year=parent.year, parent_plan=parent.id, unit=edge.child_unit
@@ -190,7 +190,7 @@ def report_split(split: "Split", stream: IO[str], output_format: str, carried: "
         writer.writeheader()
         writer.writerows(csv_record(record) for record in records)
         return
-    console = Console(file=stream, highlight=False, width=200)
+    console = Console(file=stream, highlight=False, width=terminal_width(stream))
     table = Table(
         _("Unit"),
         _("Weight"),
@@ -215,7 +215,7 @@ def report_split(split: "Split", stream: IO[str], output_format: str, carried: "
     table.add_row(
         _("Total"), "", number(sum(current)) if None not in current else "", number(sum(row.new for row in split.rows)), style="bold"
     )
-    console.print(table)
+    console.print(fit_table(console, table))
     if carried is not None:
         old = carried.bridge.from_plan()
         console.print(

@@ -14,7 +14,7 @@ from ..cascade.propose import Proposal, ProposedEntry
 from ..i18n import _, ngettext
 from ..model.catalogue import CATALOGUE
 from ..model.numbers import number, plain
-from .safe import Console, csv_row, json_dump
+from .safe import Console, fit_table, terminal_width, csv_row, json_dump
 
 DIVIDED_MARK = "*"  # a figure that came (in part) through a divided unit
 PARTIAL_MARK = "+"  # a new unit that also took territory from units the crosswalk does not cover
@@ -28,7 +28,7 @@ def value_text(value: CarriedValue) -> str:
 
 
 def write_table(carried: list[Carried], labels: dict[str, str], stream: IO[str], color: bool | None = None) -> None:
-    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=200)
+    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=terminal_width(stream))
     if not carried:
         return
     first = carried[0]
@@ -55,7 +55,7 @@ def write_table(carried: list[Carried], labels: dict[str, str], stream: IO[str],
         quota = CATALOGUE[one.indicator].quota
         totals.append(number(one.new_total) if quota else "")
     table.add_row(*[escape(cell) for cell in totals], style="bold")
-    console.print(table)
+    console.print(fit_table(console, table))
     for one in carried:
         if CATALOGUE[one.indicator].quota and one.old_total is not None:
             console.print(
@@ -208,7 +208,7 @@ def write_additions(path: str, proposal: Proposal, added: list[ProposedEntry], s
 
 def write_proposals(written: list[tuple[str, Proposal]], stream: IO[str]) -> None:
     """What each proposed file holds: the units that went whole, the divided ones to decide."""
-    console = Console(file=stream, highlight=False, width=200, soft_wrap=True)
+    console = Console(file=stream, highlight=False, width=terminal_width(stream), soft_wrap=True)
     for path, proposal in written:
         console.print(
             escape(

@@ -12,7 +12,7 @@ from rich.table import Table
 from ..i18n import _, ngettext
 from ..model.numbers import number
 from ..vcs.diff import ADDED, REMOVED, WORKING_TREE, Change, PlanDiff, Side
-from .safe import Console, json_dump, markdown_text
+from .safe import Console, fit_table, terminal_width, json_dump, markdown_text
 
 MARKER = "<!-- dansokh diff -->"  # lets a workflow find and update its own comment
 
@@ -172,7 +172,7 @@ class TextDiffReporter(DiffReporter):
             highlight=False,
             force_terminal=self.color,
             no_color=self.color is False,
-            width=None if self.stream.isatty() else 200,  # a CI log is wide; do not wrap at 80
+            width=terminal_width(self.stream),  # a CI log is wide; do not wrap at 80
         )
         if diff.changes:
             table = Table(
@@ -188,7 +188,7 @@ class TextDiffReporter(DiffReporter):
                     escape(change_text(change)),
                     escape(unit),
                 )
-            console.print(table)
+            console.print(fit_table(console, table, main=3))
         for line in carried_lines(diff):
             console.print(escape(line))
         for line in skipped_lines(diff):

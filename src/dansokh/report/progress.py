@@ -19,7 +19,7 @@ from ..cascade.progress import Line, Progress, UnitProgress, days_late
 from ..i18n import N_, _
 from ..model.numbers import half_up, number, plain
 from ..model.periods import period_label, vn_date
-from .safe import Console, csv_record, json_dump
+from .safe import Console, fit_table, terminal_width, csv_record, json_dump
 
 VERDICT_TEXT = {
     "achieved": N_("achieved"),
@@ -214,7 +214,7 @@ def _unit_title(unit: UnitProgress) -> str:
 
 def write_table(progresses: list[Progress], stream: IO[str], color: bool | None = None, warning: str | None = None) -> None:
     """The tables; ``warning`` first (the figures come from files with errors: --allow-errors)."""
-    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=200)
+    console = Console(file=stream, highlight=False, force_terminal=color, no_color=color is False, width=terminal_width(stream))
     if warning:
         console.print(warning, style="bold red", markup=False)
     for index, progress in enumerate(progresses):
@@ -236,7 +236,7 @@ def write_table(progresses: list[Progress], stream: IO[str], color: bool | None 
             if own.last:
                 cells.append(escape(_last_text(own, line.indicator)))
             table.add_row(*cells)
-        console.print(table)
+        console.print(fit_table(console, table))
         for note in _last_notes(own):
             console.print(escape(note), soft_wrap=True)
         if not progress.children:
@@ -270,4 +270,4 @@ def write_table(progresses: list[Progress], stream: IO[str], color: bool | None 
                 f"{len(child.behind)}/{len([l for l in child.lines if l.verdict != 'information'])}",
                 escape(worst_text), _verdict_cell(child.status),
             )
-        console.print(ranking)
+        console.print(fit_table(console, ranking, main=4))

@@ -12,7 +12,7 @@ from ..check.findings import Findings
 from ..check.rules.base import Rule
 from ..diagnostics import Severity
 from ..i18n import _, current, pgettext
-from .safe import Console
+from .safe import Console, terminal_width
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def _literals_bold(paragraph: str) -> str:
 
 
 def write_rule(rule: Rule, example: RuleExample | None, stream: IO[str]) -> None:
-    console = Console(file=stream, highlight=False, soft_wrap=False, width=100)
+    console = Console(file=stream, highlight=False, soft_wrap=False, width=min(100, terminal_width(stream)))  # no wider than 100, to read
     if current() == "en":
         console.print(f"[bold]{rule.code}[/] {rule.name} ({severity_text(rule.severity)}): {escape(rule.summary)}")
     else:  # the rule's name is an English identifier: the summary says what it finds

@@ -23,7 +23,9 @@ becomes a formula, markup, a workflow command or a terminal control:
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from typing import IO, Any
 
 from rich.console import Console as _RichConsole
@@ -77,6 +79,65 @@ class Console(_RichConsole):
         else:
             text = terminal_text(text)
         return super().render_str(text, **kwargs)
+
+
+WIDE = 200  # the width of a table written to a file or a pipe (a CI log): no wrapping
+
+
+def terminal_width(stream: Any, wide: int = WIDE) -> int:
+    """The width a table must fit on ``stream``: ``COLUMNS`` when it is set, else the terminal's
+    width when the stream is a terminal, else ``wide`` (a file, a pipe, a CI log)."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(stream, "isatty", None)
+    try:
+        if callable(isatty) and isatty():
+            return shutil.get_terminal_size((wide, 24)).columns
+    except (OSError, ValueError):  # a closed or detached stream
+        pass
+    return wide
+
+
+def fit_table(console: "Console", table: Any, main: int = 0) -> Any:
+    """Set the width of every column of ``table`` so that it fits ``console``'s width without
+    cutting a cell: the widest columns give way first (their texts wrap at blanks), and the
+    ``main`` column (the indicator's name) keeps at least a third of the room while it can; where
+    even whole words do not fit, the longest are folded.  rich alone shares the room out evenly,
+    or crops a column that does not fit."""
+    from rich.cells import cell_len
+
+    def texts(column: Any) -> list[str]:
+        cells = [column.header, *column._cells]
+        return [cell.plain if isinstance(cell, Text) else console.render_str(str(cell)).plain for cell in cells]
+
+    columns = table.columns
+    widest, narrowest = [], []
+    for column in columns:
+        lines = [line for text in texts(column) for line in text.splitlines() or [""]]
+        widest.append(max((cell_len(line) for line in lines), default=0))
+        words = lines if column.no_wrap else [word for line in lines for word in line.split()]
+        narrowest.append(max((cell_len(word) for word in words), default=0))
+    count = len(columns)
+    padding = table.padding[1] + table.padding[3]
+    pads = padding * count - (0 if table.pad_edge else padding)
+    borders = (count - 1 + (2 if table.show_edge else 0)) if table.box is not None else 0
+    room = console.width - pads - borders
+    widths = list(widest)
+    floors = list(narrowest)
+    if 0 <= main < len(columns):
+        floors[main] = min(widest[main], max(narrowest[main], room // 3))
+    for bottom in (floors, [min(width, 4) for width in widths]):  # whole words, else words folded
+        while sum(widths) > room:
+            shrinkable = [i for i in range(len(columns)) if widths[i] > bottom[i]]
+            if not shrinkable:
+                break
+            widest_now = max(shrinkable, key=lambda i: (widths[i], -i))
+            widths[widest_now] -= 1
+    for column, width in zip(columns, widths):
+        column.width = width
+        column.overflow = "fold"  # a word longer than its column goes on the next line, never "…"
+    return table
 
 
 def plain_text(text: str, style: str = "") -> Text:

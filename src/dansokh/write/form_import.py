@@ -22,6 +22,7 @@ from ..model.catalogue import CATALOGUE, UNITS, canonical, is_convertible
 from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain, number
 from ..model.periods import PERIODS, period_label, period_words, report_date_problem
 from ..model.result import Figure, ResultDocument, ResultFile, figure_problems
+from ..model.parse import problem_text
 from ..read.form import COLUMNS, FIELDS, FORM_MISMATCH, NOT_A_NUMBER, SHEET, TOTAL_DIFFERS, FilledForm, FormRow, changed
 from ..read.limits import shorten
 from .results import normal as _normal
@@ -87,7 +88,7 @@ def result_from_form(
                 note=values["note"],
             )
         except ValidationError as error:  # the hidden sheet names a unit that does not fit the indicator
-            problems.append(changed(form, row.line, _("row {row}: {reason}").format(row=row.row, reason=error.errors()[0]["msg"])))
+            problems.append(changed(form, row.line, _("row {row}: {reason}").format(row=row.row, reason=problem_text(error.errors()[0]))))
             continue
         for problem in figure_problems(figure):
             rule = impossible_figure if problem.code == "K001" else rate_parts_disagree
@@ -127,7 +128,7 @@ def result_from_form(
             figures=figures,
         )
     except ValidationError as error:  # read.form checked every field; this is a safety net, never a traceback
-        problems.append(changed(form, 1, shorten(str(error.errors()[0]["msg"]), 200)))
+        problems.append(changed(form, 1, shorten(problem_text(error.errors()[0]), 200)))
     return imported
 
 

@@ -17,7 +17,7 @@ from ...cascade.repository import Repository
 from ...diagnostics import shorten
 from ...i18n import N_, _
 from ...model import official
-from ...model.catalogue import CATALOGUE, Direction
+from ...model.catalogue import CATALOGUE, Direction, named
 from ...model.crosswalk import as_fraction
 from ...model.names import name_key
 from ...model.numbers import number
@@ -97,7 +97,7 @@ def _figures(rule: Rule, bridge: Bridge, index: int, from_plan) -> Iterator[Diag
     every = set().union(*indicators)
     for i, given in enumerate(indicators):
         if given != every:
-            lacking = ", ".join(sorted(every - given))
+            lacking = ", ".join(named(key) for key in sorted(every - given))
             yield rule.at(
                 loaded.span(path + ("parts", i)),
                 _("{name}: this part gives no {indicators}; by figure, every part gives the same indicators").format(
@@ -117,7 +117,7 @@ def _figures(rule: Rule, bridge: Bridge, index: int, from_plan) -> Iterator[Diag
             yield rule.at(
                 loaded.span(path + ("parts", 0, "figures", indicator)),
                 _("{name}'s parts give {indicator} {total} in all; its {year} figure is {old}: the parts must add up to it").format(
-                    name=name, indicator=indicator, total=fmt(total), year=bridge.from_year, old=fmt(old)
+                    name=name, indicator=named(indicator), total=fmt(total), year=bridge.from_year, old=fmt(old)
                 ),
             )
 
@@ -371,7 +371,7 @@ def figure_impossible(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                             _("{name}: the part that went to {unit} gives {indicator} {value}; a count carried is a whole number of zero or more")
                             if count
                             else _("{name}: the part that went to {unit} gives {indicator} {value}; a rate carried is zero or more")
-                        ).format(name=bridge.name_of(entry.old), unit=bridge.name_of(part.unit), indicator=indicator, value=fmt(value)),
+                        ).format(name=bridge.name_of(entry.old), unit=bridge.name_of(part.unit), indicator=named(indicator), value=fmt(value)),
                     )
 
 

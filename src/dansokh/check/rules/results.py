@@ -186,7 +186,7 @@ def late_report(rule: Rule, book: Book) -> Iterator[Diagnostic]:
                 period=period_words(result.period, result.year),
                 reported=vn_date(reported),
                 days=(reported - deadline).days + 1,
-                plan=plan.plan.id,
+                plan=plan.plan.unit_title,
                 due=vn_date(deadline),
             ),
             Related(plan.span(("reporting", "reports", index, "before")), _("the due date")),

@@ -135,7 +135,7 @@ def placeholder(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             for key in ("content", "time", "lead", "partners"):
                 text = getattr(row, key)
                 if text and PLACEHOLDER in text and _PLACEHOLDER.search(text):
-                    found.append((path + (key,), _("row {row}, {key}").format(row=ref, key=key)))
+                    found.append((path + (key,), _("row {row}, {key}").format(row=ref, key=ScheduleRow.field_name(key))))
     for path, what in found:
         yield rule.at(loaded.span(path), _("{what} still holds the blank … that dansokh new left: fill it in").format(what=what))
 
@@ -334,7 +334,7 @@ def plan_texts(loaded: LoadedPlan) -> Iterator[tuple[Path, Callable[[], str], st
         for key in ("content", "lead", "partners"):
             text = getattr(row, key)
             if text:
-                yield path + (key,), lambda ref=ref, key=key: _("row {row}, {key}").format(row=ref, key=key), text
+                yield path + (key,), lambda ref=ref, key=key: _("row {row}, {key}").format(row=ref, key=ScheduleRow.field_name(key)), text
     for d, duty in enumerate(plan.duties):
         yield ("duties", d, "unit"), lambda d=d: _("the unit of duty {number}").format(number=d + 1), duty.unit
         for i, item in enumerate(duty.items):

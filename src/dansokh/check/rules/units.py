@@ -125,7 +125,8 @@ def parent_outside_repository(rule: Rule, repo: Repository) -> Iterator[Diagnost
         if parent is None or repo.plans_of(parent, loaded.plan.year):
             continue
         other_years, declared = repo.plans_of(parent), repo.unit(parent)
-        name = other_years[0].plan.unit_title if other_years else declared.name if declared else repr(parent)
+        name = (other_years[0].plan.unit_title if other_years else declared.name if declared
+                else loaded.plan.parent_title or repr(parent))
         yield rule.at(
             loaded.span(("unit", "parent")),
             _("no {year} plan of {parent} in this repository; what it assigned to {unit} cannot be checked").format(
