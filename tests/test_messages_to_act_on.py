@@ -17,7 +17,7 @@ from conftest import cli, edit, line_of, run, write_files
 LB = "plans/2025/long-bien.yaml"
 NGOC_THUY_ROW = '{tt: "1", name: Ngọc Thuỵ, values: [0.00, 3.04, 25, 100, 86.0, 88.0, 90, 95, 100, 1, 1, 545, 1900, 74.0]}'
 U004 = (
-    "plans/2025/bac-cuong.yaml:29:11: U004 thư mục kế hoạch chưa có kế hoạch năm 2025 của 'thanh-pho-lao-cai';"
+    "plans/2025/bac-cuong.yaml:29:11: U004 thư mục kế hoạch chưa có kế hoạch năm 2025 của thành phố Lào Cai;"
     " không thể kiểm tra các chỉ tiêu giao cho phường Bắc Cường"
 )
 

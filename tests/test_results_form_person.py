@@ -67,7 +67,7 @@ def test_in_january_the_form_is_last_years_fourth_quarter_not_the_2026_draft(wit
     assert result.exit_code == 0, result.output
     assert result.stdout == "cu-khoi-2025-Q4.xlsx\n"
     assert result.stderr == (
-        "phường Cự Khối: Q4 năm 2025, chỉ tiêu theo kế hoạch long-bien, kỳ báo cáo đến hạn tính đến ngày 05/01/2026; còn có chỉ tiêu năm 2026"
+        "phường Cự Khối: quý IV năm 2025, chỉ tiêu theo kế hoạch long-bien, kỳ báo cáo đến hạn tính đến ngày 05/01/2026; còn có chỉ tiêu năm 2026"
         " (chọn năm khác bằng --year)\n"
     )
     assert period_cell(with_draft / "cu-khoi-2025-Q4.xlsx") == "Q4: quý IV năm 2025 (cả năm)"
@@ -92,7 +92,7 @@ def test_mid_year_the_six_months_are_this_years_even_with_a_2026_draft(with_draf
     result = vi("form", "Ngọc Thụy", "--period", "Q4")
     assert result.exit_code == 2
     assert result.stderr == (
-        "phường Ngọc Thụy không có chỉ tiêu cho Q4 năm 2024, kỳ báo cáo đến hạn tính đến ngày 05/07/2025, cũng không có"
+        "phường Ngọc Thụy không có chỉ tiêu cho quý IV năm 2024, kỳ báo cáo đến hạn tính đến ngày 05/07/2025, cũng không có"
         " chỉ tiêu năm nào trước đó; đơn vị có chỉ tiêu năm 2025, 2026: thêm --year 2025 để chọn năm đó\n"
     )
     assert not list(with_draft.glob("*Q4*.xlsx"))
@@ -122,11 +122,11 @@ def test_progress_and_the_report_take_the_year_due_too(with_draft, monkeypatch):
     result = vi("progress", "Ngọc Thụy", "--period", "Q4")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].startswith("phường Ngọc Thụy, quý IV năm 2025 (cả năm)")
-    assert "Q4 năm 2025, chỉ tiêu theo kế hoạch long-bien, kỳ báo cáo đến hạn tính đến ngày 05/01/2026" in result.stderr
+    assert "quý IV năm 2025, chỉ tiêu theo kế hoạch long-bien, kỳ báo cáo đến hạn tính đến ngày 05/01/2026" in result.stderr
     result = vi("progress", "--period", "Q4")  # every unit: the plans of 2025
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].startswith("thành phố Hà Nội, quý IV năm 2025 (cả năm)")
-    assert result.stderr == "Q4 năm 2025, kỳ báo cáo đến hạn tính đến ngày 05/01/2026; còn có kế hoạch năm 2026 (chọn năm khác bằng --year)\n"
+    assert result.stderr == "quý IV năm 2025, kỳ báo cáo đến hạn tính đến ngày 05/01/2026; còn có kế hoạch năm 2026 (chọn năm khác bằng --year)\n"
     result = vi("render", "report", "--plan", "Long Biên", "--period", "Q4", "-o", "bao-cao.md")
     assert result.exit_code == 0, result.output
     assert "PHÁT TRIỂN QUÝ IV NĂM 2025 (CẢ NĂM)**" in (with_draft / "bao-cao.md").read_text(encoding="utf-8")

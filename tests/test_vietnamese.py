@@ -48,7 +48,7 @@ def test_every_placeholder_of_the_help_reads_as_vietnamese():
     for command, page in pages.items():
         assert "VĂN_BẢN" not in page and "TEXT" not in page, (command, page)
     assert "Cách dùng: dansokh progress [TÙY_CHỌN] [ĐƠN_VỊ]" in pages["progress"]
-    assert "Cách dùng: dansokh form [TÙY_CHỌN] {ĐƠN_VỊ}" in pages["form"]
+    assert "Cách dùng: dansokh form [TÙY_CHỌN] [ĐƠN_VỊ]" in pages["form"]  # or --plan KẾ_HOẠCH
     assert "Cách dùng: dansokh import [TÙY_CHỌN] {TỆP.xlsx}" in pages["import"]
     options = {command: dict(re.findall(r"[│*]\s+(--[a-z-]+)(?:\s+-[a-z])?\s+(\S+)", page)) for command, page in pages.items()}
     assert options["progress"]["--period"] == "KỲ" and options["progress"]["--year"] == "NĂM"
@@ -57,6 +57,7 @@ def test_every_placeholder_of_the_help_reads_as_vietnamese():
     assert options["validate"]["--jobs"] == "SỐ" and options["validate"]["--extend-select"] == "CÁC_MÃ"
     assert options["crosswalk"]["--from"] == "NĂM" and options["crosswalk"]["--indicator"] == "CHỈ_TIÊU"
     assert options["diff"]["--against"] == "KẾ_HOẠCH" and options["import"]["--into"] == "THƯ_MỤC"
+    assert options["form"]["--plan"] == "KẾ_HOẠCH" and options["form"]["--period"] == "KỲ"
     assert "kèm PHIÊN_BẢN" in " ".join(pages["diff"].split()) and " REV" not in pages["diff"]
     assert "phuluc1, phuluc2 …" in pages["render"]
 
