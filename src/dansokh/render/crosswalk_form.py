@@ -21,8 +21,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..model.crosswalk import Crosswalk, as_fraction
 from ..read.crosswalk_form import COLUMNS, FIRST_ROW, HEADER_ROW, SHEET, meta_lines
-from .form import BORDER, INPUT, UNLOCKED, numbered_header, sealed
-from .xlsx import FONT, a4_page, put_text
+from .form import BORDER, INPUT, UNLOCKED, finish_table, numbered_header, sealed
+from .xlsx import FONT, put_text
 
 WIDTHS = {"tt": 5, "old": 24, "old_code": 9, "new": 24, "new_code": 9, "population": 16, "share": 14, "shown": 14, "key": 4}
 GREY = PatternFill("solid", fgColor="D9D9D9")
@@ -107,19 +107,8 @@ def render_crosswalk_form(crosswalk: Crosswalk, label: str, names: dict[str, str
         " đơn vị chưa quyết định.",
         "Không chèn, xóa, di chuyển dòng; không nhập công thức. Nhập lại bảng bằng lệnh: dansokh import TỆP.xlsx",
     ]
-    for offset, text in enumerate(notes):
-        cell = put_text(sheet, last + 2 + offset, 1, text)
-        cell.font = Font(name=FONT, size=11, italic=True)
-    for key, chars in WIDTHS.items():
-        sheet.column_dimensions[get_column_letter(COLUMNS[key])].width = chars
-    sheet.column_dimensions[letter["key"]].hidden = True
-    sheet.freeze_panes = sheet.cell(FIRST_ROW, 1)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 1}"
-    sheet.print_area = f"A1:{get_column_letter(width)}{last + 2 + len(notes)}"
-    a4_page(sheet, landscape=False)
-    sheet.protection.sheet = True
-    sheet.protection.selectLockedCells = False
-    sheet.protection.selectUnlockedCells = False
+    finish_table(sheet, notes, header_row=HEADER_ROW, last=last, width=width,
+                 widths={COLUMNS[key]: chars for key, chars in WIDTHS.items()}, key_column=COLUMNS["key"], landscape=False)
 
     lines = meta_lines(label, f"{walk_from.unit} {walk_from.year}", f"{walk_to.unit} {walk_to.year}", rows)
     return sealed(book, lines, "Bảng chuyển đổi: dân số của từng phần")

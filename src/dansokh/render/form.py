@@ -183,24 +183,38 @@ def render_form(spec: FormSpec) -> bytes:
         meta_rows.append((f"row:{line.indicator}", row, kind, line.unit))
     last = FIRST_ROW + len(spec.lines) - 1
     notes = NOTES
-    for offset, text in enumerate(notes):
-        cell = put_text(sheet, last + 2 + offset, 1, text)
-        cell.font = Font(name=FONT, size=11, italic=True)
-    for key, width_chars in WIDTHS.items():
-        sheet.column_dimensions[get_column_letter(COLUMNS[key])].width = width_chars
-    sheet.column_dimensions[get_column_letter(COLUMNS["key"])].hidden = True
-    sheet.freeze_panes = sheet.cell(FIRST_ROW, 1)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 1}"
-    sheet.print_area = f"A1:{get_column_letter(width)}{last + 2 + len(notes)}"
-    a4_page(sheet, landscape=True)
-    sheet.protection.sheet = True
-    sheet.protection.selectLockedCells = False
-    sheet.protection.selectUnlockedCells = False
+    finish_table(sheet, notes, header_row=HEADER_ROW, last=last, width=width,
+                 widths={COLUMNS[key]: chars for key, chars in WIDTHS.items()}, key_column=COLUMNS["key"], landscape=True)
 
     lines = [("format", FORMAT), ("version", VERSION), ("unit", spec.unit_id), ("year", str(spec.year)),
              ("period", spec.period), ("plan", spec.plan_id or None), *meta_rows]
     return sealed(book, lines, "Biểu mẫu báo cáo kết quả thực hiện")
 
+
+
+def protect(sheet: Any) -> None:
+    """Lock every cell but those a form leaves to fill, and keep the cursor on those (no password:
+    protection guards against slips, not people)."""
+    sheet.protection.sheet = True
+    sheet.protection.selectLockedCells = False
+    sheet.protection.selectUnlockedCells = False
+
+
+def finish_table(sheet: Any, notes: tuple[str, ...] | list[str], *, header_row: int, last: int, width: int,
+                 widths: dict[int, float], key_column: int, landscape: bool) -> None:
+    """How every form's table ends: its notes in italics two rows below, the column widths, the
+    hidden key column, the two header rows frozen and printed on each A4 page, the sheet protected."""
+    for offset, text in enumerate(notes):
+        cell = put_text(sheet, last + 2 + offset, 1, text)
+        cell.font = Font(name=FONT, size=11, italic=True)
+    for column, chars in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = chars
+    sheet.column_dimensions[get_column_letter(key_column)].hidden = True
+    sheet.freeze_panes = sheet.cell(header_row + 2, 1)
+    sheet.print_title_rows = f"{header_row}:{header_row + 1}"
+    sheet.print_area = f"A1:{get_column_letter(width)}{last + 2 + len(notes)}"
+    a4_page(sheet, landscape=landscape)
+    protect(sheet)
 
 def numbered_header(sheet: Any, row: int, headers: dict[int, str]) -> None:
     """A table's header in ``row`` (``headers``: column -> label) and the columns' numbers, (1),

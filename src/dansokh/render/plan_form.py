@@ -31,7 +31,7 @@ from ..model.plan import AllocationTable, Schedule, ScheduleRow, ScheduleSection
 from ..read.form import META
 from ..read.plan_form import FORMAT, KIND, REQUIRED, VERSION, cell_ref, path_text
 from ..read.positions import Path
-from .form import BORDER, _validation, row_kind, sealed
+from .form import BORDER, _validation, protect, row_kind, sealed
 from .view import number_format, vn
 from .xlsx import FONT, _lines, _with_cached_values, a4_page, put_number, put_text
 
@@ -139,9 +139,7 @@ class _Sheet:
             sheet.print_title_rows = header_rows
         sheet.print_area = f"A1:{get_column_letter(self.width)}{self.last}"
         a4_page(sheet, landscape=landscape)
-        sheet.protection.sheet = True
-        sheet.protection.selectLockedCells = False
-        sheet.protection.selectUnlockedCells = False
+        protect(sheet)
 
 
 def _heading(sheet: _Sheet, title: str, subtitle: str) -> int:
