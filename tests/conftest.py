@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from dansokh import i18n
 from dansokh.check import run as check_run
+from dansokh.load import Loaded, loader
+from dansokh.read.loader import DEFAULT_MAX_BYTES
 from dansokh.check.findings import Findings
 from dansokh.check.run import validate
 from dansokh.cli import app
@@ -41,37 +43,43 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(autouse=True)
 def cache_changes_nothing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every check any test runs (through the CLI, allocate, the rule examples …) that uses the
-    cache is run a second time without it, and the two must report the same: the whole suite's
-    repositories, both ways."""
+    """Every load any test runs (through the CLI, allocate, the rule examples …) that uses the
+    cache is run a second time without it, and the two must give the same: the same diagnostics,
+    plans, results and crosswalks, the same files reported and read, the same rules' findings."""
     if request.config.getoption("--no-cache-twin"):
         return
-    original_init, original_run = check_run._Run.__init__, check_run._Run.run
+    original_init, original_load = loader.Loader.__init__, loader.Loader.load
 
-    def init(self, paths, max_bytes, overrides, use_cache, jobs, outline, within=None, cache_for=None):  # type: ignore[no-untyped-def]
-        self._twin_arguments = (paths, max_bytes, overrides, jobs, outline, within)
-        original_init(self, paths, max_bytes, overrides, use_cache, jobs, outline, within, cache_for)
+    def init(self, paths, job, max_bytes=DEFAULT_MAX_BYTES, overrides=None, use_cache=True, jobs=None, outline=True, within=None, cache_for=None):  # type: ignore[no-untyped-def]
+        self._twin_arguments = (paths, job, max_bytes, overrides, jobs, outline, within)
+        original_init(self, paths, job, max_bytes, overrides, use_cache, jobs, outline, within, cache_for)
 
-    def run(self, report, changed=None):  # type: ignore[no-untyped-def]
-        found = original_run(self, report, changed)
-        if self.cache is not None:
-            paths, max_bytes, overrides, jobs, outline, within = self._twin_arguments
-            twin = check_run._Run.__new__(check_run._Run)
-            original_init(twin, paths, max_bytes, overrides, False, jobs, outline, within)
-            twin.selection = self.selection
-            plain = original_run(twin, report, changed)
-            assert [d.to_dict() for d in sorted(found.diagnostics, key=Diagnostic.sort_key)] == [
-                d.to_dict() for d in sorted(plain.diagnostics, key=Diagnostic.sort_key)
-            ]
-            assert (found.files, found.summary.edges, found.summary.outside) == (
-                plain.files,
-                plain.summary.edges,
-                plain.summary.outside,
-            )
+    def load(self, report, changed=None, focus=()):  # type: ignore[no-untyped-def]
+        used_cache = self.cache is not None
+        found = original_load(self, report, changed, focus)
+        if used_cache:
+            paths, job, max_bytes, overrides, jobs, outline, within = self._twin_arguments
+            twin = loader.Loader.__new__(loader.Loader)
+            original_init(twin, paths, job, max_bytes, overrides, False, jobs, outline, within)
+            plain = original_load(twin, report, changed, focus)
+            assert _seen(found) == _seen(plain)
+            assert _seen(check_run.check(found)) == _seen(check_run.check(plain))
         return found
 
-    monkeypatch.setattr(check_run._Run, "__init__", init)
-    monkeypatch.setattr(check_run._Run, "run", run)
+    monkeypatch.setattr(loader.Loader, "__init__", init)
+    monkeypatch.setattr(loader.Loader, "load", load)
+
+
+def _seen(what: Loaded | Findings) -> tuple[object, ...]:
+    """What a load or a check gives, in comparable terms."""
+    diagnostics = [d.to_dict() for d in sorted(what.diagnostics, key=Diagnostic.sort_key)]
+    if isinstance(what, Findings):
+        return diagnostics, what.files, what.summary.edges, what.summary.outside
+    return (
+        diagnostics, what.report, sorted(what.read), [(p.file, p.plan) for p in what.plans],
+        [(r.file, r.result) for r in what.results], [(c.file, c.crosswalk) for c in what.repository.crosswalks],
+        what.repository.broken,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ from conftest import PLANS, cli, git
 from test_context import WARD, WARD_PLAN
 
 from dansokh.check import files as checked_files
+from dansokh.load.loader import file_digest
 from dansokh.read import cache as cache_module
 from dansokh.read.cache import ENVIRONMENT, FOLDER, Cache
 
@@ -67,7 +68,7 @@ def databases(root: Path) -> list[Path]:
 
 
 def ward_digest(root: Path, text: str = WARD_PLAN) -> bytes:
-    return checked_files.file_digest(text.encode("utf-8"))
+    return file_digest(text.encode("utf-8"))
 
 
 def old_checksum(body: str) -> bytes:

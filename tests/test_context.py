@@ -19,7 +19,7 @@ from conftest import ROOT, line_of, write_files
 from typer.testing import CliRunner
 
 from dansokh.check import examples
-from dansokh.check import run as check_run
+from dansokh.load import workers
 from dansokh.check.run import validate
 from dansokh.cli import app
 from dansokh.read.cache import FOLDER
@@ -319,7 +319,7 @@ def test_parallel_and_serial_runs_print_the_same_bytes(in_tmp, monkeypatch, prov
     for index, path in enumerate(files[:: max(1, len(files) // 5)]):
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("value: 110}", "value: 111}", 1) if index % 2 else text + "oops: 1\n", encoding="utf-8")
-    monkeypatch.setattr(check_run, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 2)
     outputs = {}
     for jobs in ("1", "2"):
         for fmt in ("text", "json"):

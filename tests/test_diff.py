@@ -10,7 +10,8 @@ import pytest
 from conftest import PLANS, git, write_files
 from typer.testing import CliRunner
 
-from dansokh.check.run import Changed, validate
+from dansokh.check.run import validate
+from dansokh.load import Changed
 from dansokh.cli import app
 from dansokh.vcs.changed import changed_since
 from dansokh.vcs.diff import compare, load_side

@@ -15,7 +15,9 @@ import pytest
 from conftest import PLANS, ROOT
 from typer.testing import CliRunner
 
-from dansokh.check.run import load_repository
+from dansokh.check.run import CHECK
+
+from dansokh.load import load_repository
 from dansokh.cli import app
 from dansokh.read.form import COLUMNS, FIELDS, FIRST_ROW, SHEET, read_form
 from dansokh.render.form import form_spec, render_form
@@ -36,7 +38,7 @@ def figures_of(path: Path) -> bytes:
 
 @pytest.fixture(scope="module")
 def book():
-    _, findings = load_repository([PLANS, EXAMPLES])
+    _, findings = load_repository(CHECK, [PLANS, EXAMPLES])
     return findings.book
 
 

@@ -15,7 +15,9 @@ import pytest
 from conftest import PLANS, ROOT, cli
 from openpyxl.worksheet.formula import ArrayFormula
 
-from dansokh.check.run import load_repository
+from dansokh.check.run import CHECK
+
+from dansokh.load import load_repository
 from dansokh.read.form import FIRST_ROW, META, SHEET, read_form
 from dansokh.read.limits import MAX_WORKBOOK_ELEMENTS
 from dansokh.render.form import form_spec, render_form
@@ -27,7 +29,7 @@ MACROS = "f.xlsx: F001 the workbook contains macros: save the form as .xlsx (Exc
 
 @pytest.fixture(scope="module")
 def book():
-    _, findings = load_repository([PLANS, ROOT / "examples" / "results-2025"])
+    _, findings = load_repository(CHECK, [PLANS, ROOT / "examples" / "results-2025"])
     return findings.book
 
 

@@ -16,7 +16,9 @@ import pytest
 from conftest import PLANS, ROOT, check_tuples, edit, git, run, write_files
 from conftest import cli as invoke
 
-from dansokh.check.run import load_repository
+from dansokh.check.run import CHECK
+
+from dansokh.load import load_repository
 from dansokh.read.form import COLUMNS, FIRST_ROW, META, SHEET, read_form
 from dansokh.read.limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNPACKED
 from dansokh.render.form import form_spec, render_form
@@ -185,7 +187,7 @@ def test_a_rate_figure_given_in_a_count_unit_is_S006(with_results):
 
 @pytest.fixture(scope="module")
 def book():
-    _, findings = load_repository([PLANS, EXAMPLES])
+    _, findings = load_repository(CHECK, [PLANS, EXAMPLES])
     return findings.book
 
 

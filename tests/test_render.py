@@ -17,7 +17,8 @@ from conftest import PLANS, ROOT, write_files
 from typer.testing import CliRunner
 
 from dansokh import config
-from dansokh.check.run import load_repository
+from dansokh.check.run import CHECK
+from dansokh.load import load_repository
 from dansokh.cli import app
 from dansokh.model.numbers import vn
 from dansokh.model.plan import Plan, ScheduleRow, ScheduleSection
@@ -31,7 +32,7 @@ runner = CliRunner()
 
 
 def _real() -> dict[str, Plan]:
-    repo, _ = load_repository([PLANS])
+    repo, _ = load_repository(CHECK, [PLANS])
     return {loaded.plan.id: loaded.plan for loaded in repo.by_id.values()}
 
 
@@ -160,7 +161,7 @@ appendices:
 
 def _hostile(root: Path) -> Plan:
     write_files(root, {"plans/a.yaml": HOSTILE})
-    repo, result = load_repository([root / "plans"])
+    repo, result = load_repository(CHECK, [root / "plans"])
     assert "a" in repo.by_id, [d.message for d in result.diagnostics]
     return repo.by_id["a"].plan
 

@@ -15,7 +15,8 @@ from conftest import PLANS, ROOT
 from typer.testing import CliRunner
 
 from dansokh.cascade.progress import progress
-from dansokh.check.run import load_repository
+from dansokh.check.run import CHECK
+from dansokh.load import load_repository
 from dansokh.cli import app
 from dansokh.model.numbers import vn
 from dansokh.render.pdf import html_to_pdf
@@ -31,7 +32,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def book():
-    _, findings = load_repository([PLANS, EXAMPLES])
+    _, findings = load_repository(CHECK, [PLANS, EXAMPLES])
     return findings.book
 
 

@@ -37,7 +37,7 @@ from ..model.numbers import EXACT, in_domain
 from ..model.parse import parse_crosswalk, parse_plan, parse_result
 from ..model.result import is_result
 from ..read import fast
-from ..read.index import HEADER_KEYS, Header
+from ..read.index import Header
 from ..read.loader import load_text
 from ..read.suppressions import Suppression
 from .rules import BY_CODE, PLAN_RULES
@@ -63,10 +63,6 @@ def namespace() -> str:
     units the plan rules read (its version, or none installed)."""
     units = official.library_version() if official.available() else None
     return hashlib.blake2b(f"{_code()}\0{active().digest}\0{units}".encode(), digest_size=16).hexdigest()
-
-
-def file_digest(raw: bytes) -> bytes:
-    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 @dataclass
@@ -382,10 +378,3 @@ def decode(name: str, text: str, fresh: bool = False) -> FileResult:
         result=bool(body.get("result")),
         crosswalk=bool(body.get("crosswalk")),
     )
-
-
-def read_header(raw: bytes) -> Header | None:
-    """A file's header, read by the fast path's header reader without walking the rest of the
-    file; ``None`` when the file is outside the fast path's subset (check it whole)."""
-    values = fast.top_values(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw, HEADER_KEYS)
-    return None if values is None else Header.of(values)

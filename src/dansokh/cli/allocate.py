@@ -138,7 +138,8 @@ def allocate_command(
     from ..cascade.edge import edge, raises
     from ..cascade.lookup import LookupError_, find_edge
     from ..cascade.split import SplitError, WeightsError, make_split, read_weights
-    from ..check.run import load_repository
+    from ..check.run import CHECK
+    from ..load import load_repository
     from ..model.catalogue import CATALOGUE
     from ..report.allocation import report_split, write_csv, write_json, write_table
     from ..report.safe import Console
@@ -148,7 +149,7 @@ def allocate_command(
 
     if split is None and to is None:
         raise fail(_("give --to CHILD to compare an edge, or --split INDICATOR to split a quota"))
-    repo, checked = load_repository([plans], whole=False)
+    repo, checked = load_repository(CHECK, [plans], whole=False)
     if split is not None:
         parent = named_plan(repo, source, "--from", year)
     if split is not None:

@@ -114,9 +114,10 @@ def diff_command(
 
 def _diff_plan(plans: list[Path], text: str, year: int | None, max_bytes: int):  # -> (Repository, LoadedPlan)
     """``--plan``: the plan named, in its repository."""
-    from ..check.run import load_repository
+    from ..check.run import CHECK
+    from ..load import load_repository
 
-    repo, _findings = load_repository(plans, max_bytes, whole=True)
+    repo, _findings = load_repository(CHECK, plans, max_bytes, whole=True)
     return repo, named_plan(repo, text, "--plan", year).plan
 
 
@@ -151,12 +152,13 @@ def _against_last_year(repo, loaded, chosen=None):  # -> PlanDiff
 
 
 def _across(plans: list[Path], plan: str, year: Optional[int], against: str, chosen: Optional[str], output_format: DiffFormat) -> None:
-    from ..check.run import load_repository
+    from ..check.run import CHECK
+    from ..load import load_repository
     from ..report.diff import DIFF_REPORTERS
     from ..vcs.diff import compare_across
     from .crosswalk import pick_bridge
 
-    repo, _checked = load_repository(plans, whole=False)
+    repo, _checked = load_repository(CHECK, plans, whole=False)
     found = {}
     for option, text, when in (("--plan", plan, year), ("--against", against, None)):
         found[option] = named_plan(repo, text, option, when, tell=False)

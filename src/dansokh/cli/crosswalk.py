@@ -103,9 +103,10 @@ def crosswalk_command(
     ),
 ) -> None:
     """Propose a crosswalk of last year's units to this year's, or show figures carried through one."""
-    from ..check.run import load_repository
+    from ..check.run import CHECK
+    from ..load import load_repository
 
-    repo, checked = load_repository([plans], whole=False)
+    repo, checked = load_repository(CHECK, [plans], whole=False)
     if form is not None:
         _form(repo, form, crosswalk)
         return
@@ -208,7 +209,9 @@ def import_crosswalk_form(workbook: Path, plans: Path, opened: Workbook | None =
     file; every problem at its cell, nothing written while there is one.  The exit status."""
     from rich.markup import escape
 
-    from ..check.run import load_repository
+    from ..check.run import CHECK
+
+    from ..load import load_repository
     from ..model.parse import parse_crosswalk
     from ..read.crosswalk_form import read_crosswalk_form
     from ..read.discover import display_path
@@ -220,7 +223,7 @@ def import_crosswalk_form(workbook: Path, plans: Path, opened: Workbook | None =
     from ..write.atomic import WriteRefused, digest, write_atomic
     from ..write.crosswalk_import import decide, find_crosswalk
 
-    repo, _checked = load_repository([plans], whole=False)
+    repo, _checked = load_repository(CHECK, [plans], whole=False)
     shown = display_path(workbook)
     form = read_crosswalk_form(workbook, shown, opened)
     loaded = find_crosswalk(form, repo.crosswalks) if form.meta else None

@@ -290,7 +290,8 @@ def new_command(
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from ..cascade.drafts import next_year_draft
     from ..cascade.lookup import LookupError_, find_edge
-    from ..check.run import load_repository
+    from ..check.run import CHECK
+    from ..load import load_repository
     from ..model.plan import _SLUG
 
     if (next_of is None) == (source is None):
@@ -301,7 +302,7 @@ def new_command(
         raise fail(_("--id {id!r}: expected an id of lowercase letters, digits and hyphens, like long-bien-2026").format(id=shorten(plan_id)))
     if form is not None and (dry_run or form.suffix.lower() != ".xlsx"):
         raise fail(_("--form FILE.xlsx: an .xlsx workbook, written with the new plan (not with --dry-run)"))
-    repo, checked = load_repository([plans], whole=True)
+    repo, checked = load_repository(CHECK, [plans], whole=True)
     if next_of is not None:
         new_unit = _new_unit_named(repo, next_of, year)
         if new_unit is not None:  # a unit made in a reform, without a plan: its first, through a crosswalk

@@ -203,14 +203,16 @@ def render_command(
         return render_report_command(plan, period, output_format, output, plans, results, year, allow_errors)
     # imported here, not above: `dansokh --help` should not pay for what this command needs
 
-    from ..check.run import load_repository
+    from ..check.run import CHECK
+
+    from ..load import load_repository
     from ..render.formats import render_bytes
     from ..render.pdf import NoChromium
     from ..render.templates import TemplateFailure, environment, user_template_dirs
     from ..report.safe import Console, terminal_text
     from ..write.output import OutputRefused, check_outputs, write_output
 
-    repo, checked = load_repository([plans])
+    repo, checked = load_repository(CHECK, [plans])
     root = Path.cwd()
     try:
         jobs, chosen = plan_jobs(repo, which, plan, root, year)

@@ -50,9 +50,10 @@ def load_run(plans: Path, results: list[Path]) -> tuple[Book, list[str]]:
 
 def load_findings(plans: Path, results: list[Path]) -> Findings:
     """The check of the plans and the results: its book, the files it read and its diagnostics."""
-    from ..check.run import load_repository
+    from ..check.run import CHECK
+    from ..load import load_repository
 
-    _repo, findings = load_repository([plans, *results])
+    _repo, findings = load_repository(CHECK, [plans, *results])
     return findings
 
 
@@ -430,7 +431,8 @@ def _import_results(workbook: Path, opened, *, into, output, unit, period, force
 
 def _import_plan(workbook: Path, opened, *, into, output, unit, period, force, dry_run, plans) -> None:
     """A filled plan form into its plan file, in place (``write.plan_form``, then ``write.apply``)."""
-    from ..check.run import load_repository, validate
+    from ..check.run import CHECK, validate
+    from ..load import load_repository
     from ..read.files import read_bounded
     from ..read.limits import REREAD_LIMIT
     from ..read.plan_form import read_plan_form
@@ -445,7 +447,7 @@ def _import_plan(workbook: Path, opened, *, into, output, unit, period, force, d
     form = read_plan_form(opened)
     if form.problems:
         raise _nothing_written(_print_problems(form.problems), workbook)
-    repo, checked = load_repository([plans], whole=True)
+    repo, checked = load_repository(CHECK, [plans], whole=True)
     loaded = repo.by_id.get(form.meta["plan"])
     if loaded is None or loaded.plan.unit.id != form.meta["unit"] or str(loaded.plan.year) != form.meta["year"]:
         from ..read.form import FORM_MISMATCH

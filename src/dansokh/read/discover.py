@@ -22,7 +22,7 @@ class Skipped:
     reason: str
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path | str) -> str:
     """Paths as the user would type them: relative to the working folder where possible."""
     try:
         return os.path.relpath(path)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..check.run import Changed
+from ..load import Changed
 from ..read.index import Header
 from ..read.loader import DEFAULT_MAX_BYTES, load_text
 from .git import changed_files, files_at

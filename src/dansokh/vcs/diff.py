@@ -26,23 +26,22 @@ with where it came from and whether it came through a divided unit.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 from ..cascade.apportion import Method
 from ..cascade.crosswalk import Bridge, CarryError, carry_column
 from ..cascade.repository import LoadedPlan, Repository
 from ..i18n import N_, _
+from ..load.texts import plans_from_texts
 from ..model.catalogue import CATALOGUE
-from ..model.crosswalk import is_crosswalk
 from ..model.names import name_key
 from ..model.numbers import plain
-from ..model.parse import parse_plan
-from ..model.result import is_result
-from ..model.years import next_year_text, next_year_time
 from ..model.plan import AllocationTable, Schedule, ScheduleRow, ScheduleSection, Target
-from ..read.loader import DEFAULT_MAX_BYTES, load_text, too_large
+from ..model.years import next_year_text, next_year_time
+from ..read.loader import DEFAULT_MAX_BYTES
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 WORKING_TREE = N_("the working tree")  # the label of the work tree's side (JSON keeps it English)
@@ -126,27 +125,13 @@ class PlanDiff:
 
 
 def load_side(label: str, files: dict[str, bytes], max_bytes: int = DEFAULT_MAX_BYTES) -> Side:
-    """Typed plans from files' bytes (``{display path: bytes}``; a ``vcs.git.Files`` names the
+    """One side of a comparison from files' bytes (``load.texts``; a ``vcs.git.Files`` names the
     files over the size limit, never read, and the submodules too)."""
-    plans: list[LoadedPlan] = []
-    side = Side(label, Repository(), submodules=list(getattr(files, "submodules", [])))
-    for name, size in getattr(files, "too_large", {}).items():  # never read: refused by its size
-        side.skipped.append(name)
-        side.reasons[name] = " ".join(f"{d.code} {d.message}" for d in too_large(name, size, max_bytes).diagnostics)
-    for name, raw in files.items():
-        loaded = load_text(name, raw, max_bytes)
-        if is_result(loaded.data) or is_crosswalk(loaded.data):
-            continue  # a result file or a crosswalk: the diff is of plans
-        plan, _ = parse_plan(loaded)
-        if plan is None:
-            side.skipped.append(name)
-            if isinstance(loaded.data, dict) and isinstance(loaded.data.get("id"), str):
-                side.skipped_ids.add(loaded.data["id"])
-        else:
-            plans.append(LoadedPlan(plan, loaded.source))
-    side.repo = Repository.build(plans)
-    side.files = len(files) + len(side.reasons)
-    return side
+    found = plans_from_texts(files, max_bytes)
+    return Side(
+        label, found.repo, found.files, found.skipped, found.skipped_ids, found.reasons,
+        submodules=list(getattr(files, "submodules", [])),
+    )
 
 
 def indicator_label(indicator: str) -> str:

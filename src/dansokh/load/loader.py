@@ -1,0 +1,517 @@
+"""Loading a repository: discovery, the files' headers and index, the cache, the job on each file.
+
+The paths a user gives are the *report*; the repository they belong to is the *context*.  When the
+report is a small part of the repository (a few plans given, ``--changed-since``, a command about
+one plan), every file's header is taken from the cache or read without walking the rest of the
+file, and the index (``read.index``) names the files the checks of the report need: one commune of
+ten thousand is loaded by reading its district's plan and its siblings', not the country's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import localcontext
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .. import i18n
+from ..cascade.crosswalk import LoadedCrosswalk
+from ..cascade.repository import Broken, LoadedPlan, Repository
+from ..cascade.results import LoadedResult
+from ..diagnostics import Diagnostic, Span
+from ..i18n import _
+from ..model.catalogue_file import use_catalogue
+from ..model.crosswalk import Crosswalk
+from ..model.numbers import EXACT
+from ..model.parse import parse_crosswalk, parse_plan, parse_result
+from ..model.plan import CHECKED, Plan
+from ..model.result import ResultFile
+from ..read import codes, fast
+from ..read.cache import Cache
+from ..read.chars import file_name_problem
+from ..read.codes import INVISIBLE_CHARACTER, NO_PLANS, SKIPPED_PATH
+from ..read.discover import Skipped, discover, display_path, plan_file_names
+from ..read.files import read_bounded
+from ..read.index import HEADER_KEYS, Header, Index
+from ..read.limits import REREAD_LIMIT
+from ..read.loader import (
+    DEFAULT_MAX_BYTES,
+    _too_large_message,  # the one wording of Y006
+    load_text,
+    source_map,
+)
+from ..read.root import find_root
+from .job import Check, FileJob
+from .workers import collector_paused, default_jobs, parallel
+
+_IN_CACHE = "in the cache"  # a result the cache has, not yet fetched
+Findings = TypeVar("Findings")
+
+
+def file_digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def read_header(raw: bytes) -> Header | None:
+    """A file's header, read by the fast path's header reader without walking the rest of the
+    file; ``None`` when the file is outside the fast path's subset (check it whole)."""
+    values = fast.top_values(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw, HEADER_KEYS)
+    return None if values is None else Header.of(values)
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What ``--changed-since`` found: the files changed since a revision (absolute paths, as
+    text), and the headers of the plans deleted since then."""
+
+    files: frozenset[str]
+    deleted: tuple[Header, ...] = ()
+    submodules: tuple[str, ...] = ()  # absolute: submodules that changed (another repository's plans, not checked)
+
+
+@dataclass
+class _File:
+    path: str  # absolute
+    raw: bytes | None = None
+    size: int = 0
+    error: str | None = None  # why it could not be read
+    digest: bytes | None = None
+    header: Header | None = None
+    result: str | None = None  # the job's text for the file
+    cached: bool = False  # the result came from the cache: untrusted (the job's decode checks it)
+    name: str = ""  # as shown to the user (relative to the working folder)
+
+    def reader(self, kept: bool) -> Callable[[], bytes]:
+        """The bytes of this file for positions asked for later: ``kept`` in memory (a text that
+        is not on disk), else read again (a file edited meanwhile gives its new positions)."""
+        if kept:
+            raw = self.raw
+            return lambda: raw  # type: ignore[return-value]
+        path = self.path
+        return lambda: read_bounded(Path(path), REREAD_LIMIT)
+
+    def display(self) -> str:
+        if not self.name:
+            self.name = display_path(self.path)
+        return self.name
+
+
+@dataclass
+class Loaded:
+    """What a load gives a check: the repository of the plans read (with its crosswalks and the
+    plan files that gave no plan), the results, each reported file's own diagnostics and every
+    inline suppression, and which files were reported and which read."""
+
+    repository: Repository
+    results: list[LoadedResult]
+    diagnostics: list[Diagnostic]  # discovery, the catalogue, and the reported files' own
+    suppressions: list[Any]
+    report: list[str]  # the reported files, as shown, in the repository's order
+    read: set[str]  # every file read (the report and its context), as shown
+    notices: list[str] = field(default_factory=list)
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    @property
+    def plans(self) -> list[LoadedPlan]:
+        return self.repository.plans
+
+
+# the load -----------------------------------------------------------------------------------
+
+
+class Loader:
+    """One load: the files of the repository around ``paths``, numbered in the repository's order."""
+
+    def __init__(
+        self,
+        paths: list[Path],
+        job: FileJob,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        overrides: dict[Path, str] | None = None,
+        use_cache: bool = True,
+        jobs: int | None = None,
+        outline: bool = True,
+        within: Path | None = None,
+        cache_for: Callable[[Path], Path] | None = None,
+    ):
+        self.job = job
+        self.diagnostics: list[Diagnostic] = []
+        self.notices: list[str] = []
+        self.max_bytes = max_bytes
+        self.jobs = default_jobs() if jobs is None else max(1, jobs)
+        self.outline = outline
+        self.overrides = {str(path.resolve()): text for path, text in (overrides or {}).items()}
+        self.given_names: dict[str, str] = {}
+        for argument in paths:
+            skipped: list[Skipped] = []
+            given, empty = discover([argument], skipped)
+            for folder in empty:
+                self.diagnostics.append(NO_PLANS.at(Span(display_path(folder), 1, 1), _("no plan files (*.yaml) here")))
+            for entry in skipped:  # what the user's paths hold and cannot be read as plans: said, not hidden
+                self.diagnostics.append(
+                    SKIPPED_PATH.at(Span(display_path(entry.path), 1, 1), _("skipped: {reason}").format(reason=entry.reason))
+                )
+            base = argument.resolve()  # once per argument, not once per file
+            for path in given:
+                resolved = base if path == argument else base / path.relative_to(argument)
+                name = self.given_names.setdefault(str(resolved), display_path(path))
+                problem = file_name_problem(name)
+                if problem is not None:  # a name that shows other than it is, or not at all
+                    self.diagnostics.append(INVISIBLE_CHARACTER.at(Span(name, 1, 1), problem))
+        self.given = list(self.given_names)
+        self.arguments = [argument.resolve() for argument in paths]
+        self.root = find_root([within] if within is not None else paths)
+        catalogue = self.root.catalogue
+        # the repository's catalogue is in force for the whole run; its problems are reported whatever the paths
+        self.diagnostics.extend(use_catalogue(catalogue, display_path(catalogue) if catalogue else None, self.max_bytes))
+        found: dict[str, None] = {}
+        for folder in self.root.plan_folders:
+            found.update(dict.fromkeys(plan_file_names(str(folder))))
+        found.update(dict.fromkeys(self.given))
+        if catalogue is not None:  # a catalogue among the plans is not a plan
+            found.pop(str(catalogue), None)
+            self.given_names.pop(str(catalogue), None)
+            self.given = list(self.given_names)
+        ordered = sorted(found, key=lambda p: p.split(os.sep))  # the order of their paths' parts
+        self.files = [_File(path) for path in ordered]
+        self.number = {file.path: n for n, file in enumerate(self.files)}
+        for absolute, name in self.given_names.items():
+            self.files[self.number[absolute]].name = name
+        self.cache: Cache | None = None
+        if use_cache:
+            # a staged tree (``vcs.staged``) is served by the cache of the work tree it stands for
+            cache_root = cache_for(self.root.path) if cache_for is not None else self.root.path
+            self.cache, notice = Cache.open(cache_root, job.namespace())
+            if notice is not None:
+                self.notices.append(notice)
+
+    # reading ------------------------------------------------------------------------------
+
+    def read(self, numbers: Sequence[int]) -> None:
+        for n in numbers:
+            file = self.files[n]
+            if file.raw is not None or file.error is not None:
+                continue
+            override = self.overrides.get(file.path)
+            if override is not None:
+                file.raw = override.encode("utf-8")
+            else:
+                try:  # a regular file only (a FIFO would block, /dev/zero never end), and no more than needed
+                    raw = read_bounded(Path(file.path), self.max_bytes)
+                except OSError as error:  # NotARegularFile among them
+                    file.error = error.strerror or str(error)
+                    continue
+                if len(raw) > self.max_bytes:
+                    file.size = _size_on_disk(file.path, len(raw))
+                    continue
+                file.raw = raw
+            file.size = len(file.raw)
+            if file.size <= self.max_bytes:
+                file.digest = file_digest(file.raw)
+
+    def headers(self, numbers: Sequence[int]) -> None:
+        """Every file's header: from the cache, else read by the fast header reader (in worker
+        processes for many files), else from checking the file whole."""
+        self.read(numbers)
+        wanted = [n for n in numbers if self.files[n].header is None and self.files[n].digest is not None]
+        cached = self.cache.headers([self.files[n].digest for n in wanted]) if self.cache else {}  # type: ignore[misc]
+        missing = []
+        for n in wanted:
+            body = cached.get(self.files[n].digest)  # type: ignore[arg-type]
+            self.files[n].header = self.job.cached_header(body) if body is not None else None  # None: read it again
+            if self.files[n].header is None:
+                missing.append(n)
+        read = list(parallel(read_header, [(self.files[n].raw,) for n in missing], self.jobs))
+        whole = []
+        for n, header in zip(missing, read):
+            if header is None:
+                whole.append(n)
+            else:
+                self.files[n].header = header
+        self.run_job_all(whole)
+        for n in whole:
+            file = self.files[n]
+            try:
+                file.header = self.job.header_of(file.result)  # type: ignore[arg-type]
+            except self.job.bad_entry:  # a cached result that is not one: check the file here
+                file.result = self.job.check_file(file.display(), file.raw, self.max_bytes)  # type: ignore[arg-type]
+                file.cached = False
+                file.header = self.job.header_of(file.result)
+        if self.cache and missing:
+            self.cache.put_headers({self.files[n].digest: self.files[n].header.to_json() for n in missing})  # type: ignore[misc, union-attr]
+        for n in numbers:
+            if self.files[n].header is None:
+                self.files[n].header = Header()  # unreadable or too large: not a plan
+
+    def run_job(self, numbers: Sequence[int]) -> Iterator[int]:
+        """Every file checked on its own: from the cache, else now (in worker processes for many);
+        yields the files checked now as their results come in."""
+        self.read(numbers)
+        wanted = [n for n in numbers if self.files[n].result is None and self.files[n].digest is not None]
+        lang = i18n.current()
+        known = self.cache.known([self.files[n].digest for n in wanted], lang) if self.cache else set()  # type: ignore[misc]
+        missing = []
+        for n in wanted:
+            if self.files[n].digest in known:
+                self.files[n].result = _IN_CACHE  # fetched when its turn comes (``fetch``)
+            else:
+                missing.append(n)
+        done = parallel(
+            self.job.check_file,
+            [(self.files[n].display(), self.files[n].raw, self.max_bytes) for n in missing],
+            self.jobs,
+        )
+        fresh: dict[bytes, str] = {}
+        try:
+            for n, body in zip(missing, done):
+                self.files[n].result = body
+                fresh[self.files[n].digest] = body  # type: ignore[index]
+                yield n
+        finally:
+            if self.cache and fresh:
+                self.cache.put_results(fresh, lang)
+
+    def run_job_all(self, numbers: Sequence[int]) -> None:
+        for _n in self.run_job(numbers):
+            pass
+        self.fetch(numbers)
+
+    def fetch(self, numbers: Sequence[int]) -> None:
+        """The cached results of these files, read from the cache now (a few hundred at a time:
+        the whole repository's would be a second copy of it in memory)."""
+        waiting = [n for n in numbers if self.files[n].result is _IN_CACHE]
+        if not waiting:
+            return
+        bodies = self.cache.results([self.files[n].digest for n in waiting], i18n.current()) if self.cache else {}  # type: ignore[misc]
+        for n in waiting:
+            file = self.files[n]
+            body = bodies.get(file.digest)  # type: ignore[arg-type]
+            # an entry that went bad since it was listed: check the file here
+            file.cached = body is not None
+            file.result = body if body is not None else self.job.check_file(file.display(), file.raw, self.max_bytes)  # type: ignore[arg-type]
+
+    # typed plans ----------------------------------------------------------------------
+
+    def typed(self, numbers: Sequence[int]) -> tuple[list[LoadedPlan], dict[int, list[Diagnostic]], list[Any]]:
+        """The plans of the files (in the repository's order), each file's own diagnostics, and
+        every inline suppression; the result files' typed results go to ``self.results``."""
+        plans: list[LoadedPlan] = []
+        self.results: list[LoadedResult] = []
+        self.crosswalks: list[LoadedCrosswalk] = []
+        own: dict[int, list[Diagnostic]] = {}
+        suppressions: list[Any] = []
+        self.read(numbers)
+        arriving = self.run_job(numbers)
+        next(arriving, None)  # lists what the cache has and starts the workers on the rest
+        for position, n in enumerate(numbers):
+            file = self.files[n]
+            if file.result is _IN_CACHE:
+                self.fetch(numbers[position : position + 512])
+            while file.result is None and file.digest is not None and next(arriving, None) is not None:
+                pass
+            name = file.display()
+            if file.result is None:
+                if file.error is not None:
+                    message = _("cannot read the file: {reason}").format(reason=file.error)
+                    own[n] = [codes.MALFORMED.at(Span(name, 1, 1), message)]
+                else:
+                    own[n] = [codes.TOO_LARGE.at(Span(name, 1, 1), _too_large_message(file.size, self.max_bytes))]
+                continue
+            try:
+                result = self.job.decode(name, file.result, not file.cached)
+            except self.job.bad_entry:  # not an entry as dansokh writes them: check the file again
+                result = self.job.decode(name, self.job.check_file(name, file.raw, self.max_bytes), True)  # type: ignore[arg-type]
+            own[n] = result.diagnostics
+            suppressions.extend(result.suppressions)
+            if file.header is None:
+                file.header = result.header
+            file.result = None  # decoded: the text is of no more use
+            if result.crosswalk:  # a crosswalk: checked beside the plans (W rules)
+                walk = None
+                if result.data is not None:
+                    try:
+                        walk = Crosswalk.model_validate(result.data)
+                    except ValueError:
+                        walk = None
+                if walk is None:
+                    walk, _problems = parse_crosswalk(load_text(name, file.raw, self.max_bytes))  # type: ignore[arg-type]
+                if walk is not None:
+                    self.crosswalks.append(LoadedCrosswalk(walk, source_map(name, file.reader(file.path in self.overrides))))
+                if file.path not in self.overrides:
+                    file.raw = None
+                continue
+            if result.result:  # a result file
+                typed = None
+                if result.data is not None:
+                    try:
+                        typed = ResultFile.model_validate(result.data, context=CHECKED)
+                    except ValueError:
+                        typed = None
+                if typed is None:
+                    typed, _problems = parse_result(load_text(name, file.raw, self.max_bytes))  # type: ignore[arg-type]
+                if typed is not None:
+                    self.results.append(LoadedResult(typed, source_map(name, file.reader(file.path in self.overrides))))
+                if file.path not in self.overrides:
+                    file.raw = None
+                continue
+            plan: Plan | None
+            if result.data is not None and self.outline:
+                try:
+                    plan = Plan.model_validate(result.data, context=CHECKED)
+                except ValueError:  # not what a valid plan's outline looks like: read the file here
+                    plan, _problems = parse_plan(load_text(name, file.raw, self.max_bytes))  # type: ignore[arg-type]
+            elif not result.carried or (result.data is not None and not self.outline):
+                # the whole plan (render needs its schedules), or data JSON could not carry: read it here
+                plan, _problems = parse_plan(load_text(name, file.raw, self.max_bytes))  # type: ignore[arg-type]
+            else:
+                continue
+            if plan is not None:
+                plans.append(LoadedPlan(plan, source_map(name, file.reader(file.path in self.overrides))))
+            if file.path not in self.overrides:
+                file.raw = None  # read again if a diagnostic needs its positions
+        for _n in arriving:  # to its end, which writes the fresh results into the cache
+            pass
+        return plans, own, suppressions
+
+
+    def load(self, report: Sequence[int], changed: Changed | None = None, focus: Iterable[str] = ()) -> Loaded:
+        """The files of ``report`` loaded with the files their checks need (every file when the
+        report is most of the repository); with ``changed``, the changed plans among them and
+        their neighbours instead; with ``focus``, the plans of the units and plans it names
+        instead (a name that is no plan's id nor unit's: every file)."""
+        everything = range(len(self.files))
+        focus = list(focus)
+        if changed is not None or focus or len(report) < len(self.files) // 2:
+            self.headers(everything)
+            index = Index([file.header for file in self.files])  # type: ignore[misc]
+            if changed is not None:
+                report = sorted(self._changed_report(report, changed, index))
+                self.diagnostics.extend(self._submodules(changed))
+            elif focus:
+                report = sorted(self._focus(focus, index, report))
+            needed = sorted(index.context(report)) if len(report) < len(self.files) // 2 else list(everything)
+        else:
+            needed = list(everything)
+        plans, own, suppressions = self.typed(needed)
+        for n in report:
+            self.diagnostics.extend(own[n])
+        with localcontext(EXACT):  # sums and products of plan numbers, exact (model/numbers.py)
+            repo = Repository.build(plans)
+        repo.crosswalks = self.crosswalks
+        repo.broken = self._broken(needed, plans)
+        if self.cache:
+            if len(needed) == len(self.files):
+                self.cache.keep_only({file.digest for file in self.files if file.digest is not None})
+            self.cache.close()
+        return Loaded(
+            repo,
+            self.results,
+            self.diagnostics,
+            suppressions,
+            [self.files[n].display() for n in report],
+            {self.files[n].display() for n in needed},
+            self.notices,
+            self.max_bytes,
+        )
+
+    def _focus(self, names: list[str], index: Index, given: Sequence[int]) -> set[int] | Sequence[int]:
+        """Every plan of the units named, by a unit's id or by one of its plans' ids (every year,
+        so that a command can say which other years there are), and every crosswalk; the given
+        files whole when a name is neither (a unit's name is known only from its plans)."""
+        units: set[str] = set()
+        for name in names:
+            named = [index.headers[n].unit for n in index.by_id.get(name, ())] + ([name] if name in index.declarers else [])
+            if not named or None in named:
+                return given
+            units.update(named)  # type: ignore[arg-type]
+        chosen = {n for (unit, _year), numbers in index.plans.items() if unit in units for n in numbers}
+        return chosen | set(index.crosswalks)
+
+    def _broken(self, needed: Sequence[int], plans: list[LoadedPlan]) -> list[Broken]:
+        """The files read whose header is a plan's but that gave no plan (their errors are theirs)."""
+        typed = {loaded.file for loaded in plans}
+        broken = []
+        for n in needed:
+            file = self.files[n]
+            header = file.header
+            name = file.display()
+            if header is not None and not header.result and header.crosswalk is None and (header.id or header.unit) and name not in typed:
+                broken.append(Broken(name, header.id, header.unit, header.year))
+        return broken
+
+    def _submodules(self, changed: Changed) -> Iterator[Diagnostic]:
+        """A submodule under the given paths that changed: its plans are another repository's,
+        not checked here; said (Y011), never passed in silence."""
+        for name in changed.submodules:
+            path = Path(name)
+            if any(path == argument or path.is_relative_to(argument) for argument in self.arguments):
+                yield SKIPPED_PATH.at(
+                    Span(display_path(path), 1, 1),
+                    _("skipped: a git submodule that changed; its plans belong to another repository and were not"
+                      " checked (run dansokh validate inside it)"),
+                )
+
+    def _changed_report(self, given: Sequence[int], changed: Changed, index: Index) -> set[int]:
+        """The changed plans among the given files, and the plans of their parent and child units."""
+        mine = {n for n in given if self.files[n].path in changed.files}
+        report = mine | index.neighbours(mine)
+        for header in changed.deleted:
+            report |= index.neighbours_of(header)
+        return report
+
+    def report_numbers(self) -> list[int]:
+        return [self.number[path] for path in self.given]
+
+
+def _size_on_disk(path: str, read: int) -> int:
+    try:
+        return max(read, os.stat(path).st_size)
+    except OSError:
+        return read
+
+
+def load(
+    paths: list[Path],
+    job: FileJob,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    overrides: dict[Path, str] | None = None,
+    changed: Changed | None = None,
+    focus: Iterable[str] = (),
+    every_file: bool = False,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    outline: bool = True,
+    within: Path | None = None,
+    cache_for: Callable[[Path], Path] | None = None,
+) -> Loaded:
+    """The files under ``paths`` loaded for their check, with the files of the repository that
+    check needs (found from ``within`` where given, else from the first path); ``every_file``
+    reports every file of the repository when ``paths`` name only its folder; ``outline`` keeps of
+    each plan what the cascade needs (``False``: the whole plan, for rendering)."""
+    with collector_paused():
+        loader = Loader(paths, job, max_bytes, overrides, use_cache, jobs, outline, within, cache_for)
+        report = list(range(len(loader.files))) if every_file and not loader.given else loader.report_numbers()
+        return loader.load(report, changed, focus)
+
+
+def load_repository(
+    check: Check[Findings],
+    paths: list[Path],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    whole: bool = True,
+    focus: Iterable[str] = (),
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> tuple[Repository, Findings]:
+    """The checked repository of every plan under ``paths`` (for the commands); with
+    ``whole=False`` its plans are outlines: enough for the cascade.  With ``focus`` (the plan or
+    unit ids a command names) only those units' plans are reported, and only the files their check
+    needs are read."""
+    loaded = load(paths, check.job, max_bytes, focus=focus, every_file=True, use_cache=use_cache, jobs=jobs, outline=not whole)
+    with collector_paused():
+        return loaded.repository, check.conclude(loaded)

@@ -1,0 +1,48 @@
+"""Plans from files' bytes held in memory (a git revision's, ``vcs.git.Files``): the loading of a
+side of a comparison, where no file is on disk and nothing is cached."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..cascade.repository import LoadedPlan, Repository
+from ..model.crosswalk import is_crosswalk
+from ..model.parse import parse_plan
+from ..model.result import is_result
+from ..read.loader import DEFAULT_MAX_BYTES, load_text, too_large
+
+
+@dataclass
+class TextPlans:
+    """The plans of some files' bytes, and the files that gave none."""
+
+    repo: Repository
+    files: int = 0  # every file, those never read included
+    skipped: list[str] = field(default_factory=list)  # files that are no readable plan
+    skipped_ids: set[str] = field(default_factory=set)  # ids of unreadable plans, where their id is readable
+    reasons: dict[str, str] = field(default_factory=dict)  # why a skipped file was not even read (Y006)
+
+
+def plans_from_texts(files: Mapping[str, bytes], max_bytes: int = DEFAULT_MAX_BYTES) -> TextPlans:
+    """Typed plans from files' bytes (``{display path: bytes}``; a ``vcs.git.Files`` also names the
+    files over the size limit, never read); result files and crosswalks are left out."""
+    plans: list[LoadedPlan] = []
+    found = TextPlans(Repository())
+    for name, size in getattr(files, "too_large", {}).items():  # never read: refused by its size
+        found.skipped.append(name)
+        found.reasons[name] = " ".join(f"{d.code} {d.message}" for d in too_large(name, size, max_bytes).diagnostics)
+    for name, raw in files.items():
+        loaded = load_text(name, raw, max_bytes)
+        if is_result(loaded.data) or is_crosswalk(loaded.data):
+            continue
+        plan, _problems = parse_plan(loaded)
+        if plan is None:
+            found.skipped.append(name)
+            if isinstance(loaded.data, dict) and isinstance(loaded.data.get("id"), str):
+                found.skipped_ids.add(loaded.data["id"])
+        else:
+            plans.append(LoadedPlan(plan, loaded.source))
+    found.repo = Repository.build(plans)
+    found.files = len(files) + len(found.reasons)
+    return found
