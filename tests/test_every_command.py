@@ -67,6 +67,11 @@ COMMANDS_2025 = {
     "new-next": ["new", "--next", "city", "--dry-run"],
     "new-next-ward": ["new", "--next", "long-bien", "--dry-run"],
     "new-child": ["new", "--from", "long-bien", "--unit", "bo-de", "--dry-run"],
+    # a command reads only the plans it names and their neighbours; what it refuses stays refused
+    "new-id-of-a-plan-not-read": ["new", "--next", "bac-cuong", "--id", "long-bien", "--dry-run"],
+    "render-over-a-plan-not-read": ["render", "all", "--plan", "bac-cuong", "--format", "md", "--output", "plans/2025/long-bien.yaml"],
+    "allocate-a-unit-without-a-plan": ["allocate", "--from", "ngoc-thuy", "--split", "new_users_iud"],
+    "render-by-name": ["render", "appendix1", "--plan", "Long Biên"],
 }
 
 COMMANDS_REFORMED = {

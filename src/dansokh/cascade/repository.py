@@ -110,7 +110,8 @@ class Repository:
     children_of: dict[str, list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
     children_in: dict[tuple[str, int], list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
     crosswalks: list["LoadedCrosswalk"] = field(default_factory=list)  # beside the plans (cascade.crosswalk)
-    broken: list[Broken] = field(default_factory=list)  # plan files read that are not plans (check.run)
+    broken: list[Broken] = field(default_factory=list)  # plan files read that are not plans (load)
+    unread_ids: set[str] = field(default_factory=set)  # the ids of the plan files not read (a command's focus)
     _names: dict[tuple[str, int | None], dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     _rows: dict[tuple[int, int], dict[int, tuple[str, ...] | list[str]]] | None = field(default=None, repr=False)
 

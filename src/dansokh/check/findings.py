@@ -31,6 +31,7 @@ class Findings:
     book: Any = None  # the checked results (cascade.results.Book)
     seconds: float = 0.0  # how long the check took
     notices: list[str] = field(default_factory=list)  # what the user is told beside the report (a cache refused)
+    inputs: list[str] = field(default_factory=list)  # every file of the repository: never an output, read or not
 
     def finish(self) -> "Findings":
         """Sorted, capped (``cap``) and counted: the summary counts what the capped lines stand for."""

@@ -44,7 +44,7 @@ JOB = FileJob(
 def check(loaded: Loaded, selection: Selection | None = None) -> Findings:
     """The rules over the loaded plans (opt-in ones only where ``selection`` names them), inline
     suppressions, and the diagnostics of the reported files and those that point at one."""
-    findings = Findings(diagnostics=list(loaded.diagnostics), notices=list(loaded.notices))
+    findings = Findings(diagnostics=list(loaded.diagnostics), notices=list(loaded.notices), inputs=loaded.every_file)
     repo = loaded.repository
     reported = set(loaded.report)
     with localcontext(EXACT):  # sums and products of plan numbers, exact (model/numbers.py)

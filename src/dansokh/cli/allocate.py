@@ -149,7 +149,9 @@ def allocate_command(
 
     if split is None and to is None:
         raise fail(_("give --to CHILD to compare an edge, or --split INDICATOR to split a quota"))
-    repo, checked = load_repository(CHECK, [plans], whole=False)
+    # the plans named and what their check needs, never every plan (a unit's name: every plan)
+    named = [source, to, by.partition(":")[0] if by is not None and ":" in by else None]
+    repo, checked = load_repository(CHECK, [plans], whole=False, focus=[n for n in named if n is not None])
     if split is not None:
         parent = named_plan(repo, source, "--from", year)
     if split is not None:

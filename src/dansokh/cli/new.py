@@ -34,6 +34,11 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
     from .render import is_folder
 
     taken = repo.by_id.get(draft.plan_id)
+    if taken is None and draft.plan_id in repo.unread_ids:  # a plan of another unit, not read: read it now
+        from ..check.run import CHECK
+        from ..load import load_repository
+
+        taken = load_repository(CHECK, [plans], focus=[draft.plan_id])[0].by_id.get(draft.plan_id)
     if taken is not None:
         raise fail(
             _("plan id {id!r} is already used by {file}; choose another with --id").format(id=shorten(draft.plan_id), file=taken.file)
@@ -302,7 +307,9 @@ def new_command(
         raise fail(_("--id {id!r}: expected an id of lowercase letters, digits and hyphens, like long-bien-2026").format(id=shorten(plan_id)))
     if form is not None and (dry_run or form.suffix.lower() != ".xlsx"):
         raise fail(_("--form FILE.xlsx: an .xlsx workbook, written with the new plan (not with --dry-run)"))
-    repo, checked = load_repository(CHECK, [plans], whole=True)
+    # the plans named and what their check needs, never every plan (a unit's name: every plan)
+    named = [next_of] if next_of is not None else [source, unit]
+    repo, checked = load_repository(CHECK, [plans], whole=True, focus=[n for n in named if n is not None])
     if next_of is not None:
         new_unit = _new_unit_named(repo, next_of, year)
         if new_unit is not None:  # a unit made in a reform, without a plan: its first, through a crosswalk

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -206,19 +207,22 @@ def render_command(
     from ..check.run import CHECK
 
     from ..load import load_repository
+    from ..read.discover import display_path
     from ..render.formats import render_bytes
     from ..render.pdf import NoChromium
     from ..render.templates import TemplateFailure, environment, user_template_dirs
     from ..report.safe import Console, terminal_text
     from ..write.output import OutputRefused, check_outputs, write_output
 
-    repo, checked = load_repository(CHECK, [plans])
+    # a plan named: only its unit's plans and what their check needs are read
+    repo, checked = load_repository(CHECK, [plans], focus=[plan] if plan is not None else [])
     root = Path.cwd()
     try:
         jobs, chosen = plan_jobs(repo, which, plan, root, year)
         fmt = format_for(output, output_format)
         paths = targets(jobs, fmt, output)
-        check_outputs(paths or [], checked.files)
+        # never over a file of the repository, read or not (named only when an output would replace one)
+        check_outputs(paths or [], chain(checked.files, map(display_path, checked.inputs)))
     except (RenderError, OutputRefused) as error:
         raise fail(str(error), 2) from None
     if not jobs:

@@ -48,12 +48,14 @@ def load_run(plans: Path, results: list[Path]) -> tuple[Book, list[str]]:
     return findings.book, findings.files
 
 
-def load_findings(plans: Path, results: list[Path]) -> Findings:
-    """The check of the plans and the results: its book, the files it read and its diagnostics."""
+def load_findings(plans: Path, results: list[Path], focus: list[str] | None = None) -> Findings:
+    """The check of the plans and the results: its book, the files it read and its diagnostics;
+    with ``focus`` (a unit's or plan's id), of that unit's plans and results and what their check
+    needs (its parent's and children's), never every file."""
     from ..check.run import CHECK
     from ..load import load_repository
 
-    _repo, findings = load_repository(CHECK, [plans, *results])
+    _repo, findings = load_repository(CHECK, [plans, *results], focus=focus or [])
     return findings
 
 
@@ -253,9 +255,17 @@ def progress_command(
     except PaceError as error:
         raise fail(_("configuration: {reason}").format(reason=error)) from None
     code = period_option(period)
-    findings = load_findings(plans, results)
+    # one unit: its plans and results, its parent's and its children's; last year's too, or a child
+    # without its own report (summed from its children, a level further down): every file
+    findings = load_findings(plans, results, [unit] if unit and not last_year else None)
     book = findings.book
     found, chosen_year = find_for_period(book, unit, code, year) if unit else (None, pick_year(book, code, year))
+    if found is not None and findings.inputs and len(findings.files) < len(findings.inputs) and any(
+        book.result(child.id, chosen_year, code) is None for child in book.children(found.unit.id, chosen_year)
+    ):
+        findings = load_findings(plans, results)
+        book = findings.book
+        found, chosen_year = find_for_period(book, unit, code, year)
     units = [found.unit] if found is not None else units_with_targets(book, chosen_year)
     if unit and not book.goals(units[0].id, chosen_year):
         raise fail(_("{name} ({unit}) has no targets for {year}").format(name=units[0].name, unit=units[0].id, year=chosen_year))

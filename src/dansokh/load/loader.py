@@ -33,7 +33,7 @@ from ..read import codes, fast
 from ..read.cache import Cache
 from ..read.chars import file_name_problem
 from ..read.codes import INVISIBLE_CHARACTER, NO_PLANS, SKIPPED_PATH
-from ..read.discover import Skipped, discover, display_path, plan_file_names
+from ..read.discover import Skipped, display_path, plan_file_names
 from ..read.files import read_bounded
 from ..read.index import HEADER_KEYS, Header, Index
 from ..read.limits import REREAD_LIMIT
@@ -113,6 +113,7 @@ class Loaded:
     read: set[str]  # every file read (the report and its context), as shown
     notices: list[str] = field(default_factory=list)
     max_bytes: int = DEFAULT_MAX_BYTES
+    every_file: list[str] = field(default_factory=list)  # every file of the repository, read or not (absolute)
 
     @property
     def plans(self) -> list[LoadedPlan]:
@@ -147,17 +148,20 @@ class Loader:
         self.given_names: dict[str, str] = {}
         for argument in paths:
             skipped: list[Skipped] = []
-            given, empty = discover([argument], skipped)
-            for folder in empty:
-                self.diagnostics.append(NO_PLANS.at(Span(display_path(folder), 1, 1), _("no plan files (*.yaml) here")))
+            if os.path.isdir(argument):  # strings, not a Path per file: that counts at ten thousand files
+                names = plan_file_names(str(argument), skipped)
+                if not names:
+                    self.diagnostics.append(NO_PLANS.at(Span(display_path(argument), 1, 1), _("no plan files (*.yaml) here")))
+                base, cut = str(argument.resolve()), len(os.path.join(str(argument), ""))
+                given = [(os.path.join(base, name[cut:]), name) for name in names]
+            else:
+                given = [(str(argument.resolve()), str(argument))]
             for entry in skipped:  # what the user's paths hold and cannot be read as plans: said, not hidden
                 self.diagnostics.append(
                     SKIPPED_PATH.at(Span(display_path(entry.path), 1, 1), _("skipped: {reason}").format(reason=entry.reason))
                 )
-            base = argument.resolve()  # once per argument, not once per file
-            for path in given:
-                resolved = base if path == argument else base / path.relative_to(argument)
-                name = self.given_names.setdefault(str(resolved), display_path(path))
+            for resolved, shown in given:
+                name = self.given_names.setdefault(resolved, display_path(shown))
                 problem = file_name_problem(name)
                 if problem is not None:  # a name that shows other than it is, or not at all
                     self.diagnostics.append(INVISIBLE_CHARACTER.at(Span(name, 1, 1), problem))
@@ -402,6 +406,7 @@ class Loader:
             repo = Repository.build(plans)
         repo.crosswalks = self.crosswalks
         repo.broken = self._broken(needed, plans)
+        repo.unread_ids = self.unread_ids(needed)
         if self.cache:
             if len(needed) == len(self.files):
                 self.cache.keep_only({file.digest for file in self.files if file.digest is not None})
@@ -415,7 +420,14 @@ class Loader:
             {self.files[n].display() for n in needed},
             self.notices,
             self.max_bytes,
+            [file.path for file in self.files],
         )
+
+    def unread_ids(self, needed: Sequence[int]) -> set[str]:
+        if len(needed) == len(self.files):
+            return set()
+        read = set(needed)
+        return {file.header.id for n, file in enumerate(self.files) if n not in read and file.header is not None and file.header.id}
 
     def _focus(self, names: list[str], index: Index, given: Sequence[int]) -> set[int] | Sequence[int]:
         """Every plan of the units named, by a unit's id or by one of its plans' ids (every year,
@@ -428,7 +440,10 @@ class Loader:
                 return given
             units.update(named)  # type: ignore[arg-type]
         chosen = {n for (unit, _year), numbers in index.plans.items() if unit in units for n in numbers}
-        return chosen | set(index.crosswalks)
+        for unit in units - {index.headers[n].unit for n in chosen}:  # a unit without a plan: where it is declared
+            chosen.update(index.declarers[unit])
+        unplaced = {n for n, header in enumerate(index.headers) if header == Header()}  # unreadable: any unit's
+        return chosen | set(index.crosswalks) | unplaced
 
     def _broken(self, needed: Sequence[int], plans: list[LoadedPlan]) -> list[Broken]:
         """The files read whose header is a plan's but that gave no plan (their errors are theirs)."""

@@ -24,6 +24,11 @@ class Skipped:
 
 def display_path(path: Path | str) -> str:
     """Paths as the user would type them: relative to the working folder where possible."""
+    text = os.fspath(path)
+    if not os.path.isabs(text):  # relative already: ``relpath`` would only normalise it, at ten times the cost
+        normal = os.path.normpath(text)
+        if normal != os.pardir and not normal.startswith(os.pardir + os.sep):
+            return normal
     try:
         return os.path.relpath(path)
     except ValueError:
