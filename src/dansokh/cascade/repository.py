@@ -109,14 +109,14 @@ class Repository:
     by_unit: dict[str, list[LoadedPlan]] = field(default_factory=lambda: defaultdict(list))
     children_of: dict[str, list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
     children_in: dict[tuple[str, int], list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
-    crosswalks: list["LoadedCrosswalk"] = field(default_factory=list)  # beside the plans (cascade.crosswalk)
+    crosswalks: list[LoadedCrosswalk] = field(default_factory=list)  # beside the plans (cascade.crosswalk)
     broken: list[Broken] = field(default_factory=list)  # plan files read that are not plans (load)
     unread_ids: set[str] = field(default_factory=set)  # the ids of the plan files not read (a command's focus)
     _names: dict[tuple[str, int | None], dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     _rows: dict[tuple[int, int], dict[int, tuple[str, ...] | list[str]]] | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, plans: list[LoadedPlan]) -> "Repository":
+    def build(cls, plans: list[LoadedPlan]) -> Repository:
         repo = cls(plans=list(plans))
         in_year: dict[tuple[str, int], dict[str, None]] = defaultdict(dict)
         for loaded in repo.plans:
@@ -131,7 +131,7 @@ class Repository:
                     unit = unit.model_copy(update={"parent": plan.unit.id})
                 repo.units[unit.id].append(Declared(unit, loaded, ("units", index)))
                 in_year[(unit.parent, plan.year)].setdefault(unit.id, None)  # type: ignore[index]
-        for unit_id, declared in repo.units.items():
+        for declared in repo.units.values():
             parent = declared[0].unit.parent
             if parent is not None:
                 repo.children_of[parent].append(declared[0].unit)
@@ -263,7 +263,7 @@ class Repository:
     def edges(self) -> list[tuple[LoadedPlan, LoadedPlan]]:
         """Parent plan -> child plan, for every child plan whose unit a parent plan assigns to."""
         result = []
-        for (parent_id, child_unit), _ in self.assignments.items():
+        for parent_id, child_unit in self.assignments:
             parent = self.by_id[parent_id]
             for child in self.plans_of(child_unit, parent.plan.year):
                 result.append((parent, child))
