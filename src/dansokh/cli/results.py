@@ -48,11 +48,13 @@ def load_run(plans: Path, results: list[Path]) -> tuple[Book, list[str]]:
     return findings.book, findings.files
 
 
-def load_findings(plans: Path, results: list[Path]) -> Findings:
-    """The check of the plans and the results: its book, the files it read and its diagnostics."""
+def load_findings(plans: Path, results: list[Path], whole: bool = True) -> Findings:
+    """The check of the plans and the results: its book, the files it read and its diagnostics;
+    ``whole=False``: the plans as outlines (``check.files.outline``), read by the workers and kept
+    in the cache as validate's are, enough for figures against targets (not for a schedule)."""
     from ..check.run import load_repository
 
-    _repo, findings = load_repository([plans, *results])
+    _repo, findings = load_repository([plans, *results], whole=whole)
     return findings
 
 
@@ -241,10 +243,20 @@ def progress_command(
         Optional[Path], typer.Option("--config", exists=True, dir_okay=False, help=N_("Settings file (dansokh.toml)."))
     ] = None,
     allow_errors: Annotated[bool, typer.Option("--allow-errors", help=ALLOW_ERRORS_HELP)] = False,
+    detail: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--detail/--summary",
+            help=N_("Every unit's tables, or a summary (default: a summary when no unit is named and more than 50 units"
+                    " have targets; text only, json and csv hold every unit)."),
+        ),
+    ] = None,
 ) -> None:
     """Results against targets for a period: % achieved, the expected pace, who is behind."""
     from ..cascade.progress import PaceError, Progress, progress, read_pace
+    from ..cascade.summary import MANY, summarise
     from ..report.progress import write_csv, write_json, write_table
+    from ..report.progress_summary import write_summary
 
     settings = settings_from(config_path)
     try:
@@ -252,7 +264,7 @@ def progress_command(
     except PaceError as error:
         raise fail(_("configuration: {reason}").format(reason=error)) from None
     code = period_option(period)
-    findings = load_findings(plans, results)
+    findings = load_findings(plans, results, whole=False)
     book = findings.book
     found, chosen_year = find_for_period(book, unit, code, year) if unit else (None, pick_year(book, code, year))
     units = [found.unit] if found is not None else units_with_targets(book, chosen_year)
@@ -263,7 +275,11 @@ def progress_command(
     if errors and output_format is not ProgressFormat.table:
         say(errors_warning(errors), "yellow")  # and the machine formats' own "errors" field or column
     if output_format is ProgressFormat.table:
-        write_table(shown, sys.stdout, warning=errors_warning(errors) if errors else None)
+        warning = errors_warning(errors) if errors else None
+        if detail is False or (detail is None and found is None and len(shown) > MANY):
+            write_summary(summarise(shown), sys.stdout, warning=warning)
+        else:
+            write_table(shown, sys.stdout, warning=warning)
     else:
         {"json": write_json, "csv": write_csv}[output_format.value](shown, sys.stdout, errors)
     behind = any(p.unit.behind or any(c.behind for c in p.children) for p in shown)
