@@ -93,3 +93,28 @@ def test_the_json_writer_fails_as_json_does_on_what_json_cannot_write():
 
     with pytest.raises(TypeError):
         json_dump({"a": Decimal(1)}, io.StringIO())
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "other"),
+    [
+        (["indicators"], "text", "table"),
+        (["progress", "long-bien", "--period", "Q1", "--results", "results"], "text", "table"),
+        (["allocate", "--from", "long-bien", "--to", "ngoc-thuy"], "text", "table"),
+        (["validate", "plans"], "markdown", "md"),
+    ],
+)
+def test_every_format_has_one_name_and_the_old_spelling_still_works(example, command, name, other):
+    """Issue 22: ``text`` for the tables people read everywhere, ``markdown`` everywhere; ``table``
+    and ``md`` keep working (nobody's CI breaks), and write the same bytes."""
+    named = runner.invoke(app, [*command, "--format", name], env={"COLUMNS": "200"})
+    spelled = runner.invoke(app, [*command, "-f", other], env={"COLUMNS": "200"})
+    assert named.exit_code == spelled.exit_code == 0, named.output + spelled.output
+    assert named.stdout == spelled.stdout and named.stdout
+
+
+def test_render_takes_markdown_for_md(example):
+    named = runner.invoke(app, ["render", "appendix2", "--plan", "long-bien", "--format", "markdown"])
+    spelled = runner.invoke(app, ["render", "appendix2", "--plan", "long-bien", "--format", "md"])
+    assert named.exit_code == spelled.exit_code == 0, named.output
+    assert named.stdout == spelled.stdout and named.stdout

@@ -32,9 +32,10 @@ PERIOD_HELP = N_("The period: Q1, Q2 (6 months), Q3 (9 months), Q4 or Y (the yea
 
 
 class ProgressFormat(str, Enum):
-    table = "table"
+    text = "text"
     json = "json"
     csv = "csv"
+    table = "table"  # text's other name (report.format_names)
 
 
 def load_book(plans: Path, results: list[Path]) -> Book:
@@ -225,7 +226,7 @@ def progress_command(
     period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)],
     unit: Annotated[Optional[str], typer.Argument(metavar="UNIT", help=N_("A unit id or name (default: every unit with targets)."))] = None,
     year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the year whose report of the period is due today, see DANSOKH_TODAY)."))] = None,
-    output_format: Annotated[ProgressFormat, typer.Option("--format", "-f", help=N_("Output format."))] = ProgressFormat.table,
+    output_format: Annotated[ProgressFormat, typer.Option("--format", "-f", help=N_("Output format (table: the same as text)."))] = ProgressFormat.text,
     fail_behind: Annotated[bool, typer.Option("--fail-behind", help=N_("Exit 1 when a unit shown is behind (for CI)."))] = False,
     last_year: Annotated[
         bool,
@@ -256,6 +257,7 @@ def progress_command(
     from ..cascade.progress import PaceError, Progress, progress, read_pace
     from ..cascade.summary import MANY, summarise
     from ..report.progress import write_csv, write_json, write_table
+    from ..report.format_names import format_name
     from ..report.progress_summary import write_summary
 
     settings = settings_from(config_path)
@@ -272,16 +274,17 @@ def progress_command(
         raise fail(_("{name} ({unit}) has no targets for {year}").format(name=units[0].name, unit=units[0].id, year=chosen_year))
     shown: list[Progress] = [progress(book, u, chosen_year, code, paces, last_year, crosswalk) for u in units]
     errors = errors_in(findings, shown, allow_errors)
-    if errors and output_format is not ProgressFormat.table:
+    chosen = format_name(output_format.value)
+    if errors and chosen != "text":
         say(errors_warning(errors), "yellow")  # and the machine formats' own "errors" field or column
-    if output_format is ProgressFormat.table:
+    if chosen == "text":
         warning = errors_warning(errors) if errors else None
         if detail is False or (detail is None and found is None and len(shown) > MANY):
             write_summary(summarise(shown), sys.stdout, warning=warning)
         else:
             write_table(shown, sys.stdout, warning=warning)
     else:
-        {"json": write_json, "csv": write_csv}[output_format.value](shown, sys.stdout, errors)
+        {"json": write_json, "csv": write_csv}[chosen](shown, sys.stdout, errors)
     behind = any(p.unit.behind or any(c.behind for c in p.children) for p in shown)
     raise typer.Exit(1 if fail_behind and behind else 0)
 
