@@ -14,13 +14,21 @@ Measured, on the same files:
   with a warm cache;
 - the incremental cases: one changed commune validated alone (cold and warm), and
   `validate --changed-since HEAD` after that change (the repository is put in git for it);
-- `dansokh --help`.
+- `dansokh --help`;
+- `dansokh new --next` (dry run), `render all` (Markdown) and `allocate` of the largest plan (the nation's);
+- with `--results`: `progress` of the whole country, cold (no cache), as a summary (the default) and with
+  every unit's tables (`--detail`), in JSON and in CSV, and of one province, beside the cold validation
+  of the same files (plans + results).
+
+`--provinces 16,63,126` generates a repository of each size (the same generator and seed) and times them
+in the same rounds; it prints, for every command, a line fitted to the time and to the peak memory of the
+process tree against the number of files (intercept + slope per 1,000 files).
 
 Peak memory is the largest resident set among the process and its workers (``ru_maxrss``), and the
 sum over the process and its workers of their proportional set sizes, sampled every 20 ms (Linux:
 pages a forked worker shares with its parent count once).
 
-    python benchmarks/run.py [--plans DIR] [--repeat 3] [--shapes pre,post] [--provinces N] [--only NAME,...]
+    python benchmarks/run.py [--plans DIR] [--repeat 3] [--shapes pre,post] [--provinces N[,N…]] [--results] [--only NAME,...]
 
 Without --plans the repository is generated (seed 2025) into a temporary folder first: before the
 2025 reform (``--shapes pre``, the default: 63 provinces, about 700 districts, 10,000 communes), after
@@ -158,14 +166,14 @@ class Prepared:
     """One shape's repository, ready to time: its files, the commune changed for the incremental
     cases, and the commands (name -> (command, what to do before it))."""
 
-    def __init__(self, shape: str, scratch: Path, args: argparse.Namespace):
-        self.shape = shape
-        self.root = scratch / shape / "repo"
+    def __init__(self, shape: str, scratch: Path, args: argparse.Namespace, provinces_given: int | None, labelled: bool):
+        self.shape = f"{shape}-{provinces_given}" if labelled else shape  # the label of its columns
+        self.root = scratch / self.shape / "repo"
         plans = self.root / "plans"
         if args.plans is not None:
             shutil.copytree(args.plans, plans)
         else:
-            provinces = ["--provinces", str(args.provinces)] if args.provinces else []
+            provinces = ["--provinces", str(provinces_given)] if provinces_given else []
             subprocess.run(
                 [sys.executable, str(HERE / "generate.py"), str(plans), "--shape", shape, *provinces]
                 + (["--results"] if args.results else []),
@@ -179,7 +187,8 @@ class Prepared:
         # a comment line keeps the plan valid): a commune of the first province
         self.commune = next(f for f in self.files if "-c" in f.stem)
         self.original = self.commune.read_bytes()
-        schema = scratch / shape / "plan.schema.json"
+        self.all_files = sum(1 for _ in plans.rglob("*.yaml"))  # plans and results
+        schema = scratch / self.shape / "plan.schema.json"
         subprocess.run([sys.executable, "-m", "dansokh", "schema", "-o", str(schema)], check=True, cwd=self.root)
         _git(self.root, "init", "-q")
         (self.root / ".gitignore").write_text(".dansokh_cache/\n", encoding="utf-8")
@@ -202,6 +211,14 @@ class Prepared:
             changed()
 
         relative_year = str(year.relative_to(self.root))
+        largest_id = next(year.glob("*.yaml")).stem  # the nation's plan: the largest (its table of 63 provinces)
+        province = next(f.stem for f in sorted(year.iterdir()) if f.is_dir())  # p01: the first province
+        cache = self.root / ".dansokh_cache"
+
+        def cold() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+
+        progress = [*dansokh, "progress", "--period", "Q1", "--year", year.name, "--plans", "plans"]
         commands: dict[str, tuple[list[str], object]] = {
             "rapidyaml parse+walk": ([sys.executable, "-c", RYML_WALK, str(year)], None),
         }
@@ -209,7 +226,7 @@ class Prepared:
             if _available(module):
                 commands[name] = ([sys.executable, "-c", PARSE_ALL.format(setup=setup), str(year)], None)
         if args.results:
-            commands["validate cold, plans + results"] = ([*dansokh, "validate", "plans", "--no-cache"], None)
+            commands["validate cold plans+results"] = ([*dansokh, "validate", "plans", "--no-cache"], None)
         if shutil.which("check-jsonschema"):
             commands["check-jsonschema"] = (
                 ["check-jsonschema", "--schemafile", str(schema), *[str(f) for f in self.files]],
@@ -225,8 +242,21 @@ class Prepared:
                 "changed-since cold": ([*dansokh, "validate", "plans", "--changed-since", "HEAD", "--no-cache"], changed),
                 "changed-since warm": ([*dansokh, "validate", "plans", "--changed-since", "HEAD"], warm_then_changed),
                 "--help": ([*dansokh, "--help"], None),
+                "new --next largest plan": ([*dansokh, "new", "--next", largest_id, "--dry-run", "--plans", relative_year], None),
+                "render all largest plan": ([*dansokh, "render", "all", "--plan", largest_id, "--plans", relative_year], None),
+                "allocate largest plan": ([*dansokh, "allocate", "--from", largest_id, "--to", province, "--plans", relative_year], None),
             }
         )
+        if args.results:
+            commands.update(
+                {
+                    "progress nation summary": (progress, cold),
+                    "progress nation tables": ([*progress, "--detail"], cold),
+                    "progress nation json": ([*progress, "-f", "json"], cold),
+                    "progress nation csv": ([*progress, "-f", "csv"], cold),
+                    "progress one province": ([*progress, province], cold),
+                }
+            )
         if args.only:
             wanted = set(args.only.split(","))
             commands = {name: command for name, command in commands.items() if name in wanted}
@@ -240,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plans", type=Path, help="an existing plans folder (default: generate one)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--provinces", type=int, help="default: 63 before the reform, 34 after")
+    parser.add_argument(
+        "--provinces", help="default: 63 before the reform, 34 after; several (16,63,126): one repository of each, timed side by side"
+    )
     parser.add_argument(
         "--shapes",
         default="pre",
@@ -256,8 +288,12 @@ def main(argv: list[str] | None = None) -> int:
     if not shapes or any(shape not in ("pre", "post") for shape in shapes) or (args.plans and len(shapes) > 1):
         parser.error("--shapes: pre, post or both (and one shape with --plans)")
 
+    sizes: list[int | None] = [int(n) for n in args.provinces.split(",")] if args.provinces else [None]
+    if len(sizes) > 1 and (len(shapes) > 1 or args.plans):
+        parser.error("several --provinces: one shape, no --plans")
+
     with tempfile.TemporaryDirectory(prefix="dansokh-bench-") as scratch:
-        prepared = [Prepared(shape, Path(scratch), args) for shape in shapes]
+        prepared = [Prepared(shape, Path(scratch), args, size, len(sizes) > 1) for shape in shapes for size in sizes]
         runs: dict[tuple[str, str], list[tuple[float, float, float]]] = {
             (p.shape, name): [] for p in prepared for name in p.commands
         }
@@ -286,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             f"[{shape}] {len(repository.files)} files, {repository.size / 1e6:.1f} MB, {args.repeat} interleaved rounds; "
             f"one commune: {repository.relative}"
         )
-        print(f"{'':24} {'median s':>9} {'min':>7} {'max':>7} {'files/s':>8} {'peak MB':>8} {'tree MB':>8}")
+        print(f"{'':34} {'median s':>9} {'min':>7} {'max':>7} {'files/s':>8} {'peak MB':>8} {'tree MB':>8}")
         peaks: dict[str, float] = {}
         largest: dict[str, float] = {}
         tree: dict[str, float] = {}
@@ -299,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
             tree[name] = max(t for _, _, t in samples)
             peaks[name] = max(largest[name], tree[name])
             print(
-                f"{name:24} {median:9.2f} {min(seconds):7.2f} {max(seconds):7.2f} {len(repository.files) / median:8.0f}"
+                f"{name:34} {median:9.2f} {min(seconds):7.2f} {max(seconds):7.2f} {len(repository.files) / median:8.0f}"
                 f" {largest[name]:8.0f} {tree[name]:8.0f}"
             )
 
@@ -320,10 +356,16 @@ def main(argv: list[str] | None = None) -> int:
                     f"peak memory, {name}: largest process {largest[name]:.0f} MB = {largest[name] * 1e6 / repository.size:.1f}x,"
                     f" with its workers {tree[name]:.0f} MB = {tree[name] * 1e6 / repository.size:.1f}x the repository's bytes (goal <= 10x)"
                 )
+        base = "validate cold plans+results"
+        for name in repository.commands:
+            if name.startswith("progress") and (shape, base) in medians:
+                print(f"{name} / {base}: {ratio(name, base)} (goal <= 1.5)")
         if (shape, "--help") in medians:
             print(f"dansokh --help: {medians[(shape, '--help')]:.3f} s (goal <= 0.15 s)")
         print()
-    if len(prepared) == 2:
+    if len(sizes) > 1:
+        _fitted(prepared, runs)
+    if len(prepared) == 2 and len(sizes) == 1:
         pre, post = prepared
         print(
             f"post / pre, measured in the same rounds ({len(post.files)} / {len(pre.files)} files = "
@@ -335,6 +377,32 @@ def main(argv: list[str] | None = None) -> int:
                 per_file = (medians[("post", name)] / len(post.files)) / (medians[("pre", name)] / len(pre.files))
                 print(f"  {name:24} time {seconds:5.2f}   time per file {per_file:5.2f}")
     return 0
+
+
+def _line(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Least squares: (intercept, slope) of y against x."""
+    count = len(points)
+    mean_x = sum(x for x, _ in points) / count
+    mean_y = sum(y for _, y in points) / count
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else 0.0
+    return mean_y - slope * mean_x, slope
+
+
+def _fitted(prepared: list[Prepared], runs: dict[tuple[str, str], list[tuple[float, float, float]]]) -> None:
+    """Time and peak memory (the process tree's) against the files read (plans, and results where
+    generated): a line per command, intercept + slope per 1,000 files, fitted to the medians."""
+    sizes = ", ".join(f"{p.shape}: {p.all_files} files" for p in prepared)
+    print(f"fitted against the files ({sizes}): seconds = a + b per 1,000 files; MB = c + d per 1,000 files")
+    print(f"{'':34} {'a s':>7} {'b s/1k':>8} {'c MB':>7} {'d MB/1k':>8}")
+    for name in dict.fromkeys(name for p in prepared for name in p.commands):
+        measured = [(p.all_files / 1000, runs[(p.shape, name)]) for p in prepared if (p.shape, name) in runs]
+        if len(measured) < 2:
+            continue
+        seconds = _line([(x, statistics.median(s for s, _, _ in samples)) for x, samples in measured])
+        memory = _line([(x, max(t for _, _, t in samples)) for x, samples in measured])
+        print(f"{name:34} {seconds[0]:7.2f} {seconds[1]:8.3f} {memory[0]:7.0f} {memory[1]:8.1f}")
+    print()
 
 
 if __name__ == "__main__":

@@ -343,7 +343,7 @@ def test_the_render_formats_offered_are_the_renderers():
     from dansokh.cli.render import Format as Offered
     from dansokh.render.formats import Format
 
-    assert [f.value for f in Offered] == [f.value for f in Format]
+    assert [f.value for f in Offered if f.value != "markdown"] == [f.value for f in Format]  # markdown: md's other name
 
 
 def test_help_imports_no_parser_model_or_renderer():

@@ -221,7 +221,7 @@ def _figure_value(book: Book, loaded: LoadedResult | None, unit: str, year: int,
     """The unit's figure for the goal's indicator in the goal's unit: reported, or else its
     children's figures added up when all of them reported it."""
     if loaded is not None:
-        found = loaded.result.figure(goal.indicator)
+        found = loaded.figure(goal.indicator)
         if found is not None and found[1].rate is not None:
             try:
                 return convert(found[1].rate, found[1].unit_code, goal.unit), "reported"
@@ -235,7 +235,7 @@ def _figure_value(book: Book, loaded: LoadedResult | None, unit: str, year: int,
     children_unit = None
     for child in book.children(unit, year):
         child_result = book.result(child.id, year, period)
-        child_figure = child_result.result.figure(goal.indicator) if child_result else None
+        child_figure = child_result.figure(goal.indicator) if child_result else None
         children_unit = child_figure[1].unit_code if child_figure else children_unit
     if children_unit is None:
         return None, ""
@@ -298,7 +298,7 @@ class LastYear:
 
 
 def _figure_of(result: LoadedResult, indicator: str) -> Decimal | None:
-    found = result.result.figure(indicator)
+    found = result.figure(indicator)
     return found[1].rate if found is not None else None
 
 

@@ -17,9 +17,10 @@ from .app import app, broken_plan, fail, named_plan, say
 
 
 class EdgeFormat(str, Enum):
-    table = "table"
+    text = "text"
     json = "json"
     csv = "csv"
+    table = "table"  # text's other name (report.format_names)
 
 
 def _pairs(option: str, items: list[str], repo, parent) -> dict[str, int]:
@@ -123,7 +124,7 @@ def allocate_command(
     method: Annotated[Method, typer.Option("--method", help=N_("How to round the split."))] = Method.LARGEST_REMAINDER,
     minimum: Annotated[list[str], typer.Option("--min", help=N_("UNIT=N: at least N for this child."))] = [],
     fixed: Annotated[list[str], typer.Option("--fixed", help=N_("UNIT=N: exactly N for this child."))] = [],
-    output_format: Annotated[EdgeFormat, typer.Option("--format", "-f", help=N_("Output format."))] = EdgeFormat.table,
+    output_format: Annotated[EdgeFormat, typer.Option("--format", "-f", help=N_("Output format (table: the same as text)."))] = EdgeFormat.text,
     write: Annotated[bool, typer.Option("--write", help=N_("Write the change into the plan file."))] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("With --write: show the diff, write nothing."))] = False,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path(
@@ -134,6 +135,7 @@ def allocate_command(
     ] = None,
 ) -> None:
     """See what a parent assigned to a child, start the child's plan from it, or split a quota."""
+    from ..report.format_names import format_name
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from ..cascade.edge import edge, raises
     from ..cascade.lookup import LookupError_, find_edge
@@ -181,7 +183,7 @@ def allocate_command(
             raise fail(_("--weights: {reason}").format(reason=error)) from None
         except (SplitError, ApportionError) as error:
             raise fail(str(error), 1) from None
-        report_split(proposed, sys.stdout, output_format.value, carried)
+        report_split(proposed, sys.stdout, format_name(output_format.value), carried)
         if write:
             outcome = apply_change(
                 parent.plan,
@@ -211,7 +213,7 @@ def allocate_command(
             )
         )
     view = edge(repo, parent.plan, child.plan, child.unit)
-    {"table": write_table, "json": write_json, "csv": write_csv}[output_format.value](view, sys.stdout)
+    {"text": write_table, "json": write_json, "csv": write_csv}[format_name(output_format.value)](view, sys.stdout)
     if child.plan is None:  # nothing to compare with yet: what was assigned is the start of the child's plan
         if write:
             from .new import start_child_plan

@@ -68,9 +68,10 @@ def rules_command(
 
 
 class IndicatorFormat(str, Enum):
-    table = "table"
+    text = "text"
     json = "json"
     csv = "csv"
+    table = "table"  # text's other name (report.format_names)
 
 
 def repository_catalogue(plans: Path | None = None) -> int:
@@ -92,13 +93,14 @@ def repository_catalogue(plans: Path | None = None) -> int:
 
 @app.command("indicators", help=N_("List the indicator catalogue: key, Vietnamese name, unit, direction and kind."))
 def indicators_command(
-    output_format: Annotated[IndicatorFormat, typer.Option("--format", "-f", help=N_("Output format."))] = IndicatorFormat.table,
+    output_format: Annotated[IndicatorFormat, typer.Option("--format", "-f", help=N_("Output format (table: the same as text)."))] = IndicatorFormat.text,
 ) -> None:
     """List the indicator catalogue: key, Vietnamese name, unit, direction and kind."""
+    from ..report.format_names import format_name
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from ..model.catalogue import active
     from ..report.catalogue import write_csv, write_json, write_table
 
     status = repository_catalogue()
-    {"table": write_table, "json": write_json, "csv": write_csv}[output_format.value](active(), sys.stdout)
+    {"text": write_table, "json": write_json, "csv": write_csv}[format_name(output_format.value)](active(), sys.stdout)
     raise typer.Exit(status)

@@ -25,6 +25,7 @@ class DiffFormat(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    md = "md"  # markdown's other name (report.format_names)
 
 
 @app.command(
@@ -58,12 +59,13 @@ def diff_command(
         typer.Option("--plan", "-p", help=N_("One plan (a plan id, unit id or unit name): with REV, its changes between revisions; without, against the plan it continues.")),
     ] = None,
     year: Annotated[Optional[int], typer.Option("--year", help=N_("The year of --plan (default: a plan named by its id, else the unit's latest)."))] = None,
-    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help=N_("Output format."))] = DiffFormat.text,
+    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help=N_("Output format (md: the same as markdown)."))] = DiffFormat.text,
     max_file_size: Annotated[
         Optional[int], typer.Option(help=N_("Largest plan file read, in bytes (default 5 MiB)."), min=1)
     ] = None,
 ) -> None:
     """List every target, quota and schedule row that changed between two revisions, or between a plan and last year's."""
+    from ..report.format_names import format_name
     # imported here, not above: `dansokh --help` should not pay for what this command needs
     from ..read.discover import display_path
     from ..read.loader import DEFAULT_MAX_BYTES
@@ -86,7 +88,7 @@ def diff_command(
         return
     chosen = _diff_plan(plans, plan, year, max_file_size) if plan is not None else None
     if rev is None:
-        DIFF_REPORTERS[output_format.value](sys.stdout).report(_against_last_year(*chosen, crosswalk))  # type: ignore[misc]
+        DIFF_REPORTERS[format_name(output_format.value)](sys.stdout).report(_against_last_year(*chosen, crosswalk))  # type: ignore[misc]
         return
     repository_catalogue(plans[0])
     try:
@@ -109,7 +111,7 @@ def diff_command(
     found = compare(old, new)
     if chosen is not None:
         found.changes = [change for change in found.changes if change.plan == chosen[1].plan.id]
-    DIFF_REPORTERS[output_format.value](sys.stdout).report(found)
+    DIFF_REPORTERS[format_name(output_format.value)](sys.stdout).report(found)
 
 
 def _diff_plan(plans: list[Path], text: str, year: int | None, max_bytes: int):  # -> (Repository, LoadedPlan)
@@ -154,6 +156,7 @@ def _against_last_year(repo, loaded, chosen=None):  # -> PlanDiff
 def _across(plans: list[Path], plan: str, year: Optional[int], against: str, chosen: Optional[str], output_format: DiffFormat) -> None:
     from ..check.run import CHECK
     from ..load import load_repository
+    from ..report.format_names import format_name
     from ..report.diff import DIFF_REPORTERS
     from ..vcs.diff import compare_across
     from .crosswalk import pick_bridge
@@ -166,7 +169,7 @@ def _across(plans: list[Path], plan: str, year: Optional[int], against: str, cho
     if old.plan.year >= new.plan.year:  # type: ignore[union-attr]
         raise fail(_("--against: a plan of an earlier year than --plan's {year}").format(year=new.plan.year))  # type: ignore[union-attr]
     bridge = pick_bridge(repo, old.plan.unit.id, old.plan.year, new.plan.year, chosen)  # type: ignore[union-attr]
-    DIFF_REPORTERS[output_format.value](sys.stdout).report(compare_across(repo, new, old, bridge))  # type: ignore[arg-type]
+    DIFF_REPORTERS[format_name(output_format.value)](sys.stdout).report(compare_across(repo, new, old, bridge))  # type: ignore[arg-type]
 
 
 @app.command(

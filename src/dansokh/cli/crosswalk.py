@@ -24,9 +24,10 @@ if TYPE_CHECKING:
 
 
 class CarryFormat(str, Enum):
-    table = "table"
+    text = "text"
     json = "json"
     csv = "csv"
+    table = "table"  # text's other name (report.format_names)
 
 
 def pick_bridge(repo: Repository, from_unit: str, from_year: int, to_year: int | None, chosen: str | None) -> Bridge:
@@ -93,7 +94,7 @@ def crosswalk_command(
         Optional[str], typer.Option("--crosswalk", help=N_("The crosswalk to use: its file or id (default: the only one)."))
     ] = None,
     method: Annotated[Method, typer.Option("--method", help=N_("How to round the parts of a divided unit."))] = Method.LARGEST_REMAINDER,
-    output_format: Annotated[CarryFormat, typer.Option("--format", "-f", help=N_("Output format."))] = CarryFormat.table,
+    output_format: Annotated[CarryFormat, typer.Option("--format", "-f", help=N_("Output format (table: the same as text)."))] = CarryFormat.text,
     form: Annotated[
         Optional[Path],
         typer.Option("--form", dir_okay=False, help=N_("Write the crosswalk as an Excel form, a population to type for each part (read it back with dansokh import).")),
@@ -296,6 +297,7 @@ def _carry(
     method: Method,
     output_format: CarryFormat,
 ) -> None:
+    from ..report.format_names import format_name
     from ..cascade.crosswalk import CarryError, carried_indicators, carry_column
     from ..model.catalogue import CATALOGUE
     from ..report.crosswalk import write_csv, write_json, write_table
@@ -312,4 +314,4 @@ def _carry(
         carried = [carry_column(repo, bridge, loaded, key, method) for key in (indicators or carried_indicators(repo, loaded))]
     except CarryError as error:
         raise fail(str(error), 1) from None
-    {"table": write_table, "json": write_json, "csv": write_csv}[output_format.value](carried, labels, sys.stdout)
+    {"text": write_table, "json": write_json, "csv": write_csv}[format_name(output_format.value)](carried, labels, sys.stdout)

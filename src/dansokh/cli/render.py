@@ -32,6 +32,7 @@ class Format(str, Enum):
     xlsx = "xlsx"
     docx = "docx"
     pdf = "pdf"
+    markdown = "markdown"  # md's other name, the one every other command's --format gives (report.format_names)
 
 
 REPORT_WORDS = ("report", "bao-cao", "results")
@@ -118,6 +119,7 @@ def format_for(output: str | None, fmt: Format | None) -> Format:
     format (``x.odt``) or another one than ``--format`` is a usage error, never a mislabelled file."""
     suffix = Path(output).suffix.lstrip(".").lower() if output is not None and not is_folder(output) else ""
     named = Format(suffix) if suffix in Format.__members__ else None
+    fmt, named = (Format.md if f is Format.markdown else f for f in (fmt, named))  # the files are .md
     if fmt is not None:
         if suffix and named is not None and named is not fmt:
             raise RenderError(
@@ -131,7 +133,7 @@ def format_for(output: str | None, fmt: Format | None) -> Format:
     if suffix:
         raise RenderError(
             _("-o {output}: dansokh writes {formats}, not .{suffix}; name such a file or give --format").format(
-                output=output, suffix=suffix, formats=", ".join(f.value for f in Format)
+                output=output, suffix=suffix, formats=", ".join(f.value for f in Format if f is not Format.markdown)
             )
         )
     return Format.md
@@ -183,7 +185,7 @@ def render_command(
         typer.Option("--plan", "-p", help=N_("The plan: a plan id, unit id or unit name (default: default_plan from configuration, else every plan).")),
     ] = None,
     output_format: Annotated[
-        Optional[Format], typer.Option("--format", "-f", help=N_("md, html, xlsx, docx or pdf (pdf needs Chromium; default: from -o's suffix, else md)."))
+        Optional[Format], typer.Option("--format", "-f", help=N_("md (or markdown), html, xlsx, docx or pdf (pdf needs Chromium; default: from -o's suffix, else md)."))
     ] = None,
     output: Annotated[
         Optional[str], typer.Option("--output", "-o", help=N_("A file, or a folder for several files (default: standard output for md, else the current folder)."))

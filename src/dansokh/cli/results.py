@@ -32,9 +32,10 @@ PERIOD_HELP = N_("The period: Q1, Q2 (6 months), Q3 (9 months), Q4 or Y (the yea
 
 
 class ProgressFormat(str, Enum):
-    table = "table"
+    text = "text"
     json = "json"
     csv = "csv"
+    table = "table"  # text's other name (report.format_names)
 
 
 def load_book(plans: Path, results: list[Path]) -> Book:
@@ -48,14 +49,16 @@ def load_run(plans: Path, results: list[Path]) -> tuple[Book, list[str]]:
     return findings.book, findings.files
 
 
-def load_findings(plans: Path, results: list[Path], focus: list[str] | None = None) -> Findings:
+def load_findings(plans: Path, results: list[Path], focus: list[str] | None = None, whole: bool = True) -> Findings:
     """The check of the plans and the results: its book, the files it read and its diagnostics;
     with ``focus`` (a unit's or plan's id), of that unit's plans and results and what their check
-    needs (its parent's and children's), never every file."""
+    needs (its parent's and children's), never every file; ``whole=False``: the plans as outlines
+    (``check.files.outline``), read by the workers and kept in the cache as validate's are, enough
+    for figures against targets (not for a schedule)."""
     from ..check.run import CHECK
     from ..load import load_repository
 
-    _repo, findings = load_repository(CHECK, [plans, *results], focus=focus or [])
+    _repo, findings = load_repository(CHECK, [plans, *results], focus=focus or [], whole=whole)
     return findings
 
 
@@ -226,7 +229,7 @@ def progress_command(
     period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)],
     unit: Annotated[Optional[str], typer.Argument(metavar="UNIT", help=N_("A unit id or name (default: every unit with targets)."))] = None,
     year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the year whose report of the period is due today, see DANSOKH_TODAY)."))] = None,
-    output_format: Annotated[ProgressFormat, typer.Option("--format", "-f", help=N_("Output format."))] = ProgressFormat.table,
+    output_format: Annotated[ProgressFormat, typer.Option("--format", "-f", help=N_("Output format (table: the same as text)."))] = ProgressFormat.text,
     fail_behind: Annotated[bool, typer.Option("--fail-behind", help=N_("Exit 1 when a unit shown is behind (for CI)."))] = False,
     last_year: Annotated[
         bool,
@@ -244,10 +247,21 @@ def progress_command(
         Optional[Path], typer.Option("--config", exists=True, dir_okay=False, help=N_("Settings file (dansokh.toml)."))
     ] = None,
     allow_errors: Annotated[bool, typer.Option("--allow-errors", help=ALLOW_ERRORS_HELP)] = False,
+    detail: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--detail/--summary",
+            help=N_("Every unit's tables, or a summary (default: a summary when no unit is named and more than 50 units"
+                    " have targets; text only, json and csv hold every unit)."),
+        ),
+    ] = None,
 ) -> None:
     """Results against targets for a period: % achieved, the expected pace, who is behind."""
     from ..cascade.progress import PaceError, Progress, progress, read_pace
+    from ..cascade.summary import MANY, summarise
     from ..report.progress import write_csv, write_json, write_table
+    from ..report.format_names import format_name
+    from ..report.progress_summary import write_summary
 
     settings = settings_from(config_path)
     try:
@@ -257,13 +271,13 @@ def progress_command(
     code = period_option(period)
     # one unit: its plans and results, its parent's and its children's; last year's too, or a child
     # without its own report (summed from its children, a level further down): every file
-    findings = load_findings(plans, results, [unit] if unit and not last_year else None)
+    findings = load_findings(plans, results, [unit] if unit and not last_year else None, whole=False)
     book = findings.book
     found, chosen_year = find_for_period(book, unit, code, year) if unit else (None, pick_year(book, code, year))
     if found is not None and findings.inputs and len(findings.files) < len(findings.inputs) and any(
         book.result(child.id, chosen_year, code) is None for child in book.children(found.unit.id, chosen_year)
     ):
-        findings = load_findings(plans, results)
+        findings = load_findings(plans, results, whole=False)
         book = findings.book
         found, chosen_year = find_for_period(book, unit, code, year)
     units = [found.unit] if found is not None else units_with_targets(book, chosen_year)
@@ -271,12 +285,17 @@ def progress_command(
         raise fail(_("{name} ({unit}) has no targets for {year}").format(name=units[0].name, unit=units[0].id, year=chosen_year))
     shown: list[Progress] = [progress(book, u, chosen_year, code, paces, last_year, crosswalk) for u in units]
     errors = errors_in(findings, shown, allow_errors)
-    if errors and output_format is not ProgressFormat.table:
+    chosen = format_name(output_format.value)
+    if errors and chosen != "text":
         say(errors_warning(errors), "yellow")  # and the machine formats' own "errors" field or column
-    if output_format is ProgressFormat.table:
-        write_table(shown, sys.stdout, warning=errors_warning(errors) if errors else None)
+    if chosen == "text":
+        warning = errors_warning(errors) if errors else None
+        if detail is False or (detail is None and found is None and len(shown) > MANY):
+            write_summary(summarise(shown), sys.stdout, warning=warning)
+        else:
+            write_table(shown, sys.stdout, warning=warning)
     else:
-        {"json": write_json, "csv": write_csv}[output_format.value](shown, sys.stdout, errors)
+        {"json": write_json, "csv": write_csv}[chosen](shown, sys.stdout, errors)
     behind = any(p.unit.behind or any(c.behind for c in p.children) for p in shown)
     raise typer.Exit(1 if fail_behind and behind else 0)
 

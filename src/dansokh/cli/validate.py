@@ -29,6 +29,7 @@ class OutputFormat(str, Enum):
     codeclimate = "codeclimate"
     rdjson = "rdjson"
     markdown = "markdown"
+    md = "md"  # markdown's other name (report.format_names)
 
 
 def _codes(values: list[str]) -> list[str]:
@@ -200,7 +201,9 @@ def _check(snapshot, here, paths, output_format, output, output_formats, select,
         raise fail(str(error)) from None
     for notice in findings.notices:  # the cache refused: said once, on standard error
         say(notice)
-    chosen = (output_format.value if output_format else None) or settings.format or "auto"
+    from ..report.format_names import format_name
+
+    chosen = format_name((output_format.value if output_format else None) or settings.format or "auto")
     try:
         context = _context(paths, chosen, extra, settings)
     except config.ConfigError as error:
@@ -240,6 +243,8 @@ def _write(done: _Done) -> None:
 def _extra_outputs(values: list[str], output: Optional[Path]) -> list[tuple[str, Path]]:
     """``--output-format sarif=dansokh.sarif --output-format junit=out.xml`` -> the pairs; a
     usage error for a format dansokh has not, no file, or one file named twice."""
+    from ..report.format_names import format_name
+
     pairs: list[tuple[str, Path]] = []
     seen = {str(output)} if output is not None else set()
     names = [f.value for f in OutputFormat if f is not OutputFormat.auto]
@@ -255,7 +260,7 @@ def _extra_outputs(values: list[str], output: Optional[Path]) -> list[tuple[str,
         if file in seen:
             raise fail(_("--output-format: {file} is named twice; give each report its own file").format(file=shorten(file)))
         seen.add(file)
-        pairs.append((name, Path(file)))
+        pairs.append((format_name(name), Path(file)))
     return pairs
 
 

@@ -127,7 +127,13 @@ def half_up(value: Decimal, places: int) -> Decimal:
     """``value`` rounded to ``places`` decimals as Excel and people round: a half goes away from
     zero (37/80 = 46,25 % is 46,3 %, never the even 46,2 %).  Every number rounded for a reader
     (a % of plan, a computed rate, a chart's label) is rounded here."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=EXACT)
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        quantum = _QUANTA[places] = Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=EXACT)
+
+
+_QUANTA: dict[int, Decimal] = {}  # places -> 10 ** -places: a national progress rounds a million numbers
 
 
 def number(value: Decimal | int | None, places: int | None = None, lang: str | None = None) -> str:

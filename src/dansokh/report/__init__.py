@@ -38,7 +38,11 @@ def __getattr__(name: str) -> Any:
 
 
 def pick(name: str) -> type[Reporter]:
-    """``auto`` is ``github`` under GitHub Actions, ``text`` elsewhere."""
+    """``auto`` is ``github`` under GitHub Actions, ``text`` elsewhere; ``md`` is ``markdown``
+    (``format_names``)."""
+    from .format_names import format_name
+
+    name = format_name(name)
     if name == "auto":
         name = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     return _load(name)

@@ -19,7 +19,7 @@ from ..cascade.progress import Line, Progress, UnitProgress, days_late
 from ..i18n import N_, _
 from ..model.numbers import half_up, number, plain
 from ..model.periods import period_label, vn_date
-from .safe import Console, fit_table, terminal_width, csv_record, json_dump
+from .safe import Console, csv_row, fit_table, json_dump, terminal_width
 
 VERDICT_TEXT = {
     "achieved": N_("achieved"),
@@ -147,24 +147,25 @@ CSV_FIELDS = ["errors", "unit", "name", "parent", "rank", "year", "period", "rep
 
 
 def write_csv(progresses: list[Progress], stream: IO[str], errors: int = 0) -> None:
-    writer = csv.DictWriter(stream, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
+    """One row per indicator of every unit shown; the cells a unit's rows share are made safe once."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
     for progress in progresses:
         units = [(progress.unit, None, None)] + [
             (child, progress.unit.unit.id, rank) for rank, child in enumerate(progress.children, 1)
         ]
         for unit, parent, rank in units:
+            shared = csv_row([
+                errors, unit.unit.id, unit.unit.name, parent or "", rank or "", unit.year, unit.period, unit.reported or "",
+                unit.due or "", "yes" if unit.late else "",
+            ])
             for line in unit.lines:
                 record = line_record(line)
-                writer.writerow(csv_record({
-                    "errors": errors, "unit": unit.unit.id, "name": unit.unit.name, "parent": parent or "", "rank": rank or "",
-                    "year": unit.year, "period": unit.period, "reported": unit.reported or "",
-                    "due_before": unit.due or "", "late": "yes" if unit.late else "",
-                    "indicator": line.indicator, "unit_of_measure": line.unit, "target": record["target"],
-                    "result": record["result"] or "", "result_from": record["result_from"] or "",
-                    "achieved_percent": record["achieved_percent"] or "", "expected_percent": record["expected_percent"] or "",
-                    "pace": line.pace, "verdict": line.verdict, "gap_points": record["gap_points"] or "",
-                }))
+                writer.writerow(shared + csv_row([
+                    line.indicator, line.unit, record["target"], record["result"] or "", record["result_from"] or "",
+                    record["achieved_percent"] or "", record["expected_percent"] or "", line.pace, line.verdict,
+                    record["gap_points"] or "",
+                ]))
 
 
 def _last_text(unit: UnitProgress, indicator: str) -> str:
@@ -220,54 +221,59 @@ def write_table(progresses: list[Progress], stream: IO[str], color: bool | None 
     for index, progress in enumerate(progresses):
         if index:
             console.print()
-        own = progress.unit
-        columns = [_("Indicator"), _("Unit"), _("Target"), _("Result"), _("% of target"), _("Expected by now"), _("Verdict")]
+        draw_progress(console, progress)
+
+
+def draw_progress(console: Console, progress: Progress) -> None:
+    """One unit's table, then (where it has children) who reported and its children ranked."""
+    own = progress.unit
+    columns = [_("Indicator"), _("Unit"), _("Target"), _("Result"), _("% of target"), _("Expected by now"), _("Verdict")]
+    if own.last:
+        columns.append(period_label(own.period, own.year - 1))
+    table = Table(*columns, title=escape(_unit_title(own)), title_justify="left")
+    for line in own.lines:
+        result = figure(line.result)
+        if line.source == "children":
+            result += " " + _("(sum of children)")
+        cells = [
+            escape(line.name), escape(line.unit), figure(line.target), escape(result), percent(line.achieved),
+            percent(line.expected), _verdict_cell(line.verdict),
+        ]
         if own.last:
-            columns.append(period_label(own.period, own.year - 1))
-        table = Table(*columns, title=escape(_unit_title(own)), title_justify="left")
-        for line in own.lines:
-            result = figure(line.result)
-            if line.source == "children":
-                result += " " + _("(sum of children)")
-            cells = [
-                escape(line.name), escape(line.unit), figure(line.target), escape(result), percent(line.achieved),
-                percent(line.expected), _verdict_cell(line.verdict),
-            ]
-            if own.last:
-                cells.append(escape(_last_text(own, line.indicator)))
-            table.add_row(*cells)
-        console.print(fit_table(console, table))
-        for note in _last_notes(own):
-            console.print(escape(note), soft_wrap=True)
-        if not progress.children:
-            continue
-        count = len(progress.children)
-        console.print(
-            escape(_("Reported: {reported} of {count}; on time: {on_time}.").format(
-                reported=count - len(progress.missing), count=count, on_time=progress.on_time
-            ))
-            + ("" if not progress.missing else " " + escape(_("Not reported: {names}.").format(names=", ".join(c.unit.name for c in progress.missing))))
-            + ("" if not progress.late else " " + escape(_("Late: {names}.").format(names=", ".join(f"{c.unit.name} ({vn_date(c.reported)})" for c in progress.late))))  # type: ignore[arg-type]
+            cells.append(escape(_last_text(own, line.indicator)))
+        table.add_row(*cells)
+    console.print(fit_table(console, table))
+    for note in _last_notes(own):
+        console.print(escape(note), soft_wrap=True)
+    if not progress.children:
+        return
+    count = len(progress.children)
+    console.print(
+        escape(_("Reported: {reported} of {count}; on time: {on_time}.").format(
+            reported=count - len(progress.missing), count=count, on_time=progress.on_time
+        ))
+        + ("" if not progress.missing else " " + escape(_("Not reported: {names}.").format(names=", ".join(c.unit.name for c in progress.missing))))
+        + ("" if not progress.late else " " + escape(_("Late: {names}.").format(names=", ".join(f"{c.unit.name} ({vn_date(c.reported)})" for c in progress.late))))  # type: ignore[arg-type]
+    )
+    ranking = Table(
+        _("Rank"), _("Unit"), _("Reported"), _("Behind"), _("Furthest behind"), _("Verdict"),
+        title=escape(_("Units of {name}, most behind first").format(name=own.title or own.unit.name)), title_justify="left",
+    )
+    for rank, child in enumerate(progress.children, 1):
+        worst = min(child.behind, key=lambda line: line.gap if line.gap is not None else Decimal(0), default=None)
+        worst_text = "—"
+        if worst is not None:
+            # a % of the plan against the pace; a ceiling's result against the ceiling
+            worst_text = f"{worst.name}: {percent(worst.achieved) if worst.achieved is not None else figure(worst.result) + ' / ' + figure(worst.target)}"
+            if worst.expected is not None:
+                worst_text += " / " + percent(worst.expected)
+        reported = vn_date(child.reported) if child.reported else "—"
+        late = days_late(child)
+        if late:
+            reported += " " + _("({days} d late)").format(days=late)
+        ranking.add_row(
+            str(rank), escape(child.unit.name), escape(reported),
+            f"{len(child.behind)}/{len([l for l in child.lines if l.verdict != 'information'])}",
+            escape(worst_text), _verdict_cell(child.status),
         )
-        ranking = Table(
-            _("Rank"), _("Unit"), _("Reported"), _("Behind"), _("Furthest behind"), _("Verdict"),
-            title=escape(_("Units of {name}, most behind first").format(name=own.title or own.unit.name)), title_justify="left",
-        )
-        for rank, child in enumerate(progress.children, 1):
-            worst = min(child.behind, key=lambda line: line.gap if line.gap is not None else Decimal(0), default=None)
-            worst_text = "—"
-            if worst is not None:
-                # a % of the plan against the pace; a ceiling's result against the ceiling
-                worst_text = f"{worst.name}: {percent(worst.achieved) if worst.achieved is not None else figure(worst.result) + ' / ' + figure(worst.target)}"
-                if worst.expected is not None:
-                    worst_text += " / " + percent(worst.expected)
-            reported = vn_date(child.reported) if child.reported else "—"
-            late = days_late(child)
-            if late:
-                reported += " " + _("({days} d late)").format(days=late)
-            ranking.add_row(
-                str(rank), escape(child.unit.name), escape(reported),
-                f"{len(child.behind)}/{len([l for l in child.lines if l.verdict != 'information'])}",
-                escape(worst_text), _verdict_cell(child.status),
-            )
-        console.print(fit_table(console, ranking, main=4))
+    console.print(fit_table(console, ranking, main=4))

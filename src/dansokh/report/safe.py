@@ -239,9 +239,60 @@ def _unicode(value: Any) -> Any:
 
 
 def json_dump(document: Any, stream: IO[str], indent: int | None = 2) -> None:
-    """One JSON document (and a line break), valid UTF-8 whatever its strings hold."""
+    """One JSON document (and a line break), valid UTF-8 whatever its strings hold.  Indented by
+    two, it is written by ``_indented`` (the bytes ``json.dump(indent=2)`` writes, several times
+    faster: a national ``progress`` is 10,000 records); else by ``json.dump``."""
+    if indent == 2:
+        pieces: list[str] = []
+        _indented(document, pieces, "\n")
+        pieces.append("\n")
+        stream.write("".join(pieces))
+        return
     json.dump(_unicode(document), stream, ensure_ascii=False, indent=indent)
     stream.write("\n")
+
+
+_json_text = json.encoder.encode_basestring  # the C function where there is one: '"text"', not ASCII-escaped
+_SCALARS = {True: "true", False: "false", None: "null"}
+
+
+def _indented(value: Any, out: list[str], newline: str) -> None:
+    """``value`` as ``json.dumps(value, ensure_ascii=False, indent=2)`` writes it, its strings as
+    ``unicode_text`` makes them; ``newline``: a line break and the indentation of ``value``'s line."""
+    if isinstance(value, str):
+        out.append(_json_text(unicode_text(value)))
+    elif value is None or value is True or value is False:
+        out.append(_SCALARS[value])
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            if not isinstance(key, str):  # json's keys: a number, true, false, null as text
+                key = next(iter(json.loads(json.dumps({key: 0}))))
+            out.append(separator)
+            out.append(_json_text(unicode_text(key)))
+            out.append(": ")
+            _indented(item, out, inner)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _indented(item, out, inner)
+            separator = "," + inner
+        out.append(newline + "]")
+    else:  # a float (nan, Infinity as json writes them), or what json cannot write: its TypeError
+        out.append(json.dumps(value))
 
 
 # what XML 1.0 cannot hold: C0 controls but tab and line breaks, lone surrogates, U+FFFE and U+FFFF
