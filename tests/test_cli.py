@@ -7,12 +7,12 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT, write_files
 from typer.testing import CliRunner
 
+from conftest import ROOT, write_files
 from dansokh.check.rules import ALL_RULES
-from dansokh.read.form import FORM_RULES
 from dansokh.cli import app
+from dansokh.read.form import FORM_RULES
 
 runner = CliRunner()
 

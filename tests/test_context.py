@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, line_of, write_files
 from typer.testing import CliRunner
 
+from conftest import ROOT, line_of, write_files
 from dansokh.check import examples
 from dansokh.check import run as check_run
 from dansokh.check.run import validate

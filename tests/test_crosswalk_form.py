@@ -9,9 +9,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PLANS, ROOT
 from typer.testing import CliRunner
 
+from conftest import PLANS, ROOT
 from dansokh.check.run import load_repository
 from dansokh.cli import app
 from dansokh.model import official

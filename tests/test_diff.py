@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, git, write_files
 from typer.testing import CliRunner
 
+from conftest import PLANS, git, write_files
 from dansokh.check.run import Changed, validate
 from dansokh.cli import app
 from dansokh.vcs.changed import changed_since

@@ -9,8 +9,8 @@ import string
 from pathlib import Path
 
 import pytest
-from conftest import check_tuples, line_of, run
 
+from conftest import check_tuples, line_of, run
 from dansokh import i18n
 from dansokh.cascade.edge import edge
 from dansokh.check.rules import ALL_RULES

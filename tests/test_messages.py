@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
+from conftest import run, write_files
 from dansokh import i18n
 from dansokh.cascade.edge import verdict_words
 from dansokh.check import examples
@@ -16,8 +17,6 @@ from dansokh.cli import app
 from dansokh.model.catalogue import Direction
 from dansokh.model.numbers import difference, number, quantity, vn
 from dansokh.read.form import FORM_RULES
-
-from conftest import run, write_files
 
 runner = CliRunner()
 

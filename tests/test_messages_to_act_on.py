@@ -9,10 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import cli, edit, line_of, run, write_files
 from dansokh import i18n
 from dansokh.model.numbers import difference, quantity
-
-from conftest import cli, edit, line_of, run, write_files
 
 LB = "plans/2025/long-bien.yaml"
 NGOC_THUY_ROW = '{tt: "1", name: Ngọc Thuỵ, values: [0.00, 3.04, 25, 100, 86.0, 88.0, 90, 95, 100, 1, 1, 545, 1900, 74.0]}'

@@ -13,9 +13,9 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT, write_files
 from typer.testing import CliRunner
 
+from conftest import PLANS, ROOT, write_files
 from dansokh import config
 from dansokh.check.run import load_repository
 from dansokh.cli import app

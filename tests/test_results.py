@@ -12,9 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT, write_files
 from typer.testing import CliRunner
 
+from conftest import PLANS, ROOT, write_files
 from dansokh.cascade.progress import PaceError, progress, read_pace
 from dansokh.check.run import load_repository, validate
 from dansokh.cli import app

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PLANS
 from typer.testing import CliRunner
 
+from conftest import PLANS
 from dansokh.check.run import load_repository
 from dansokh.cli import app
 from dansokh.read.form import SHEET, read_form
@@ -339,7 +339,6 @@ def test_a_ward_fills_its_first_quarter_in_excel_and_the_district_prints_its_rep
     results of the other wards: on 08/04/2025 the form of the quarter due, typed in Excel from the
     ward's paper, imported, validated, then the district's progress and report, all in Vietnamese."""
     from conftest import ROOT
-
     from dansokh.model.catalogue import CATALOGUE
     from dansokh.write.results import split_header
 

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from dansokh.render import pdf
 
 app_module = importlib.import_module("dansokh.cli.app")  # the module (dansokh.cli.app is also the Typer app's name)

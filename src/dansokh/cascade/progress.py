@@ -29,7 +29,7 @@ from ..i18n import _
 from ..model.catalogue import CATALOGUE, Direction, UnitMismatch, convert
 from ..model.periods import PERIODS
 from ..model.plan import UnitDecl
-from ..model.result import computed_rate, is_count
+from ..model.result import computed_rate
 from ..read.limits import shorten
 from .crosswalk import Bridge, CarriedValue, CarryError, bridges
 from .results import Book, Goal, LoadedResult, officer_name, summed
@@ -125,7 +125,7 @@ class UnitProgress:
     file: str | None
     lines: list[Line]
     title: str = ""  # as officers name the unit: "quận Long Biên"
-    last: dict[str, "LastYear"] = field(default_factory=dict)  # the same period last year, where asked for
+    last: dict[str, LastYear] = field(default_factory=dict)  # the same period last year, where asked for
 
     @property
     def late(self) -> bool:

@@ -51,7 +51,7 @@ class Book:
     _goals: dict[tuple[str, int], dict[str, Goal]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, repo: Repository, results: list[LoadedResult]) -> "Book":
+    def build(cls, repo: Repository, results: list[LoadedResult]) -> Book:
         book = cls(repo, list(results))
         for loaded in book.results:
             book.by_key[loaded.result.key].append(loaded)

@@ -32,7 +32,7 @@ class Findings:
     seconds: float = 0.0  # how long the check took
     notices: list[str] = field(default_factory=list)  # what the user is told beside the report (a cache refused)
 
-    def finish(self) -> "Findings":
+    def finish(self) -> Findings:
         """Sorted, capped (``cap``) and counted: the summary counts what the capped lines stand for."""
         self.diagnostics = cap(sorted(self.diagnostics, key=Diagnostic.sort_key))
         counts = {s: 0 for s in Severity}

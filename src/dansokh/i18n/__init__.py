@@ -19,8 +19,8 @@ import io
 import os
 import sys
 from collections.abc import Callable
-from types import ModuleType
 from importlib import resources
+from types import ModuleType
 
 DOMAIN = "dansokh"
 LANGUAGES = ("en", "vi")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -16,11 +16,11 @@ from ..read import codes
 from ..read.limits import MAX_PER_RULE, shorten
 from ..read.loader import PlanFile
 from ..read.positions import Path
+from . import crosswalk as crosswalk_models
 from . import plan as models
+from . import result as result_models
 from .catalogue import ALIASES, CATALOGUE, canonical, is_count
 from .names import slug
-from . import crosswalk as crosswalk_models
-from . import result as result_models
 from .numbers import bounded, number
 
 _ALL_FIELDS = sorted(

@@ -18,13 +18,13 @@ import datetime as dt
 import hashlib
 import io
 import re
-import zlib
 import warnings
 import zipfile
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from openpyxl.utils import get_column_letter, range_boundaries

@@ -177,10 +177,10 @@ def sum_note(total_name: str, unit_name: str, line: Line, children: list[UnitPro
     units that have not reported it, or else a disagreement to look into (``validate``: K004)."""
     if CATALOGUE[line.indicator].kind != "count" or line.source != "reported" or line.result is None:
         return None
-    figures = [(child, next((l for l in child.lines if l.indicator == line.indicator), None)) for child in children]
-    figures = [(child, l) for child, l in figures if l is not None]
-    reported = [l.result for _child, l in figures if l.result is not None]
-    missing = [child.unit.name for child, l in figures if l.result is None]
+    figures = [(child, next((own for own in child.lines if own.indicator == line.indicator), None)) for child in children]
+    figures = [(child, own) for child, own in figures if own is not None]
+    reported = [own.result for _child, own in figures if own.result is not None]
+    missing = [child.unit.name for child, own in figures if own.result is None]
     if not figures or not reported:
         return None
     total = sum(reported, Decimal(0))
@@ -236,7 +236,7 @@ def build_report(book: Book, progress: Progress, errors: int = 0) -> ResultRepor
         for index, line in enumerate(own.lines, 1):
             body.append(Row("section", 1, [text_cell(str(index)), text_cell(f"{line.name} ({line.unit})", colspan=width - 1)], str(index)))
             for number, child in enumerate(children, 1):
-                child_line = next((l for l in child.lines if l.indicator == line.indicator), None)
+                child_line = next((own for own in child.lines if own.indicator == line.indicator), None)
                 if child_line is None:
                     continue
                 cells = _cells(str(number), child.unit.name, child_line, places[line.indicator])

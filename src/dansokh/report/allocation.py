@@ -12,7 +12,7 @@ from ..cascade.edge import Edge, EdgeLine
 from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE, Direction
 from ..model.numbers import exact, number, plain, unit_name
-from .safe import Console, fit_table, terminal_width, csv_record, json_dump, plain_text
+from .safe import Console, csv_record, fit_table, json_dump, plain_text, terminal_width
 
 if TYPE_CHECKING:
     from ..cascade.crosswalk import Carried
@@ -148,7 +148,7 @@ def write_csv(edge: Edge, stream: IO[str]) -> None:
 
 
 @exact  # the current column's total, exact however long the table
-def report_split(split: "Split", stream: IO[str], output_format: str, carried: "Carried | None" = None) -> None:
+def report_split(split: Split, stream: IO[str], output_format: str, carried: Carried | None = None) -> None:
     """A proposed split: each child's weight, its current and proposed quota; with ``carried``,
     the weights are last year's figures carried through a crosswalk, and each says whether it
     came through a divided unit."""
@@ -238,6 +238,6 @@ def report_split(split: "Split", stream: IO[str], output_format: str, carried: "
             )
 
 
-def _carried_plan(carried: "Carried") -> str:
+def _carried_plan(carried: Carried) -> str:
     plan = carried.bridge.from_plan()
     return plan.plan.id if plan is not None else carried.bridge.crosswalk.from_.unit

@@ -19,7 +19,7 @@ from ..cascade.progress import Line, Progress, UnitProgress, days_late
 from ..i18n import N_, _
 from ..model.numbers import half_up, number, plain
 from ..model.periods import period_label, vn_date
-from .safe import Console, fit_table, terminal_width, csv_record, json_dump
+from .safe import Console, csv_record, fit_table, json_dump, terminal_width
 
 VERDICT_TEXT = {
     "achieved": N_("achieved"),
@@ -267,7 +267,7 @@ def write_table(progresses: list[Progress], stream: IO[str], color: bool | None 
                 reported += " " + _("({days} d late)").format(days=late)
             ranking.add_row(
                 str(rank), escape(child.unit.name), escape(reported),
-                f"{len(child.behind)}/{len([l for l in child.lines if l.verdict != 'information'])}",
+                f"{len(child.behind)}/{len([own for own in child.lines if own.verdict != 'information'])}",
                 escape(worst_text), _verdict_cell(child.status),
             )
         console.print(fit_table(console, ranking, main=4))

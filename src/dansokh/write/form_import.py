@@ -20,9 +20,9 @@ from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..model.catalogue import CATALOGUE, UNITS, canonical, is_convertible
 from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain, number
+from ..model.parse import problem_text
 from ..model.periods import PERIODS, period_label, period_words, report_date_problem
 from ..model.result import Figure, ResultDocument, ResultFile, figure_problems
-from ..model.parse import problem_text
 from ..read.form import COLUMNS, FIELDS, FORM_MISMATCH, NOT_A_NUMBER, SHEET, TOTAL_DIFFERS, FilledForm, FormRow, changed
 from ..read.limits import shorten
 from .results import normal as _normal

@@ -27,7 +27,6 @@ from .edits import TextEdit, apply, insert_lines, item_lines, replace_value
 from .plan_text import scalar
 
 
-
 @dataclass
 class PlanImport:
     text: str | None  # the plan file's new text (the same text where nothing changed), None with an error

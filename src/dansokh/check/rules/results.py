@@ -8,8 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from ...cascade.results import Book, LoadedResult, summed
-from ...diagnostics import Diagnostic, Related, Rule, Severity
-from ...diagnostics import shorten
+from ...diagnostics import Diagnostic, Related, Rule, Severity, shorten
 from ...i18n import N_, _, ngettext
 from ...model.catalogue import CATALOGUE, Direction, convert, is_convertible, is_count
 from ...model.periods import PERIODS, period_words, report_date_problem, vn_date
@@ -68,7 +67,7 @@ def cumulative_decrease(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     by_unit: dict[tuple[str, int], list[LoadedResult]] = {}
     for (unit, year, _period), found in book.by_key.items():
         by_unit.setdefault((unit, year), []).append(found[0])
-    for (unit, year), loaded_results in by_unit.items():
+    for (_unit, year), loaded_results in by_unit.items():
         ordered = sorted(loaded_results, key=lambda r: PERIODS[r.result.period].order)
         for later_index, later in enumerate(ordered):
             months = PERIODS[later.result.period].months
