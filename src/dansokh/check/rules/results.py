@@ -21,11 +21,12 @@ def _unit_name(book: Book, unit: str) -> str:
     return declared.name if declared else unit
 
 
-def _impossible(rule: Rule, book: Book, code: str) -> Iterator[Diagnostic]:
+def _impossible(rule: Rule, book: Book) -> Iterator[Diagnostic]:
+    """The problems of ``rule`` (K001 or K002) that ``figure_problems`` finds in each figure."""
     for loaded in book.results:
         for index, figure in enumerate(loaded.result.figures):
             for problem in figure_problems(figure):
-                if problem.code == code:
+                if problem.code == rule.code:
                     yield rule.at(loaded.span(("figures", index, problem.field)), problem.message)
 
 
@@ -35,7 +36,7 @@ def impossible_figure(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     lies within 0–100 (‰ within 0–1000), and its numerator and denominator are whole numbers,
     the numerator no larger than the denominator.  A change against last year (the third-child
     reduction) has a value only.  Fix the figure in the result file or in the form."""
-    yield from _impossible(rule, book, "K001")
+    yield from _impossible(rule, book)
 
 
 @results_rule("K002", "rate-parts-disagree", N_("A rate disagrees with its own numerator and denominator."))
@@ -43,7 +44,7 @@ def rate_parts_disagree(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     """Where a rate is given with its numerator and denominator (1.210 women screened of 1.367
     pregnant women), the rate must be their quotient, to the digits it is written with:
     88,5 % agrees with 1.210/1.367 = 88,52 %, 89 % does not."""
-    yield from _impossible(rule, book, "K002")
+    yield from _impossible(rule, book)
 
 
 def _cumulative_parts(figure) -> list[tuple[str, Decimal]]:
