@@ -48,11 +48,11 @@ def cache_changes_nothing(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         return
     original_init, original_run = check_run._Run.__init__, check_run._Run.run
 
-    def init(self, paths, max_bytes, overrides, use_cache, jobs, outline, within=None, cache_for=None):  # type: ignore[no-untyped-def]
+    def init(self, paths, max_bytes, overrides, use_cache, jobs, outline, within=None, cache_for=None):
         self._twin_arguments = (paths, max_bytes, overrides, jobs, outline, within)
         original_init(self, paths, max_bytes, overrides, use_cache, jobs, outline, within, cache_for)
 
-    def run(self, report, changed=None):  # type: ignore[no-untyped-def]
+    def run(self, report, changed=None):
         found = original_run(self, report, changed)
         if self.cache is not None:
             paths, max_bytes, overrides, jobs, outline, within = self._twin_arguments

@@ -18,8 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import ROOT, line_of, write_files
-from dansokh.check import examples
-from dansokh.check import run as check_run
+from dansokh.check import examples, run as check_run
 from dansokh.check.run import validate
 from dansokh.cli import app
 from dansokh.read.cache import FOLDER

@@ -48,7 +48,7 @@ def _form(repo: Path, name: str = "lb.xlsx") -> Path:
     return repo / name
 
 
-def _rows(sheet) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _rows(sheet) -> dict[str, int]:
     """The row of each part, by the hidden key the form writes beside it (old>new)."""
     return {row[8].value: row[8].row for row in sheet.iter_rows(min_row=6) if isinstance(row[8].value, str)}
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import PLANS, ROOT
-from conftest import git as shared_git
+from conftest import PLANS, ROOT, git as shared_git
 
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 # what a checkout of dansokh needs to be pip-installed; the rest (tests, plans, .git …) is left out

@@ -12,8 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
 from conftest import PLANS, ROOT, deadline, line_of, run, write_files
@@ -344,7 +343,7 @@ def test_carried_figures_add_up_exactly_to_last_years_totals(reform):
                         assert rows == total_row.values[column_index]
 
 
-def _bridges(repo):  # type: ignore[no-untyped-def]
+def _bridges(repo):
     from dansokh.cascade.crosswalk import bridges
 
     return bridges(repo)

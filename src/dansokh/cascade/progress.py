@@ -66,7 +66,7 @@ def read_pace(settings: dict[str, object]) -> dict[str, Pace]:
         if key not in CATALOGUE:
             raise PaceError(_("pace: unknown indicator {key!r} (see `dansokh indicators`)").format(key=shorten(key)))
         if value in ("linear", "level"):
-            paces[key] = value  # type: ignore[assignment]
+            paces[key] = value
             continue
         if isinstance(value, list) and len(value) == 4 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
             shares = tuple(Decimal(str(v)) for v in value)  # TOML has nan and inf: neither is a share
@@ -85,7 +85,7 @@ def expected_share(pace: Pace, period: str) -> Decimal:
         return HUNDRED
     if pace == "linear":
         return HUNDRED * PERIODS[period].months / 12
-    return pace[QUARTERS[period]]  # type: ignore[index]
+    return pace[QUARTERS[period]]
 
 
 VERDICTS = ("achieved", "on track", "behind", "not achieved", "no result", "information")

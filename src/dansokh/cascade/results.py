@@ -151,10 +151,10 @@ def summed(book: Book, unit: str, year: int, period: str, indicator: str) -> Sum
     value = numerator = denominator = None
     if is_count(unit_code):
         if all(f.value is not None for f in figures):
-            value = sum((f.value for f in figures), Decimal(0))  # type: ignore[misc]
+            value = sum((f.value for f in figures), Decimal(0))
     elif all(f.numerator is not None and f.denominator is not None for f in figures):
-        numerator = sum((f.numerator for f in figures), Decimal(0))  # type: ignore[misc]
-        denominator = sum((f.denominator for f in figures), Decimal(0))  # type: ignore[misc]
+        numerator = sum((f.numerator for f in figures), Decimal(0))
+        denominator = sum((f.denominator for f in figures), Decimal(0))
     if value is None and numerator is None:
         return None
     return Summed(value, numerator, denominator, len(figures))

@@ -16,9 +16,7 @@ from ..read import codes
 from ..read.limits import MAX_PER_RULE, shorten
 from ..read.loader import PlanFile
 from ..read.positions import Path
-from . import crosswalk as crosswalk_models
-from . import plan as models
-from . import result as result_models
+from . import crosswalk as crosswalk_models, plan as models, result as result_models
 from .catalogue import ALIASES, CATALOGUE, canonical, is_count
 from .names import slug
 from .numbers import bounded, number
@@ -44,7 +42,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
             continue
         path.append(part)
         if isinstance(node, dict):
-            node = node.get(part)  # type: ignore[arg-type]
+            node = node.get(part)
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
         else:

@@ -144,7 +144,7 @@ def read_plan_form(workbook: Workbook) -> FilledPlanForm:
 
 
 def _changed(form: FilledPlanForm, row: int, what: str, column: int = 1) -> Any:
-    return NOT_A_FORM.at(  # type: ignore[arg-type]
+    return NOT_A_FORM.at(
         CellSpan(form.file, META, row, column),
         _("the hidden sheet {sheet!r} was changed ({what}): write a new form with `dansokh form --plan PLAN`").format(sheet=META, what=what),
     )

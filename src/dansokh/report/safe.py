@@ -73,7 +73,7 @@ class Console(_RichConsole):
         super().__init__(*args, **kwargs)
         self._items = items
 
-    def render_str(self, text: str, **kwargs: Any) -> Text:  # type: ignore[override]
+    def render_str(self, text: str, **kwargs: Any) -> Text:
         if self._items:
             text = ITEM.join(terminal_text(part) for part in text.split(ITEM))
         else:

@@ -132,7 +132,7 @@ def plan_from_form(form: FilledPlanForm, file: str, text: str) -> PlanImport:
             values.append(value)
         if None in values:
             continue
-        total = sum(values, Decimal(0))  # type: ignore[arg-type]
+        total = sum(values, Decimal(0))
         cached = form.cached.get((spec.sheet, spec.row, spec.column))
         if cached is not None and cached != total:
             problems.append(TOTAL_DIFFERS.at(form.at(spec.sheet, spec.row, spec.column), _(  # type: ignore[arg-type]
