@@ -197,3 +197,13 @@ def test_the_test_fails_on_planted_bad_imports():
         "line 1: dansokh.report.sarif", "line 3: dansokh.render.form"
     ]
     assert _upward("dansokh.write.apply", _imports_in(writer, "dansokh.write")) == ["line 3: dansokh.render.form"]
+
+
+def test_no_test_imports_a_private_name_of_dansokh():
+    """Tests go through what dansokh offers: a name starting with ``_`` is free to change."""
+    private = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "dansokh":
+                private += [f"{path.name}:{node.lineno}: {a.name}" for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+    assert private == []

@@ -133,7 +133,7 @@ def _attached(loaded: LoadedResult | None, unit_name: str, year: int) -> str:
     return f"(Kèm theo {document.kind} số {document.number or BLANK_NUMBER} ngày {day} của {document.issuer or unit_name})"
 
 
-def _bar(line: Line, places: Places) -> Bar | None:
+def bar_of(line: Line, places: Places) -> Bar | None:
     """The picture of one indicator, its labels rounded as the table's columns show them."""
     if line.result is None or line.verdict == "information" or not line.target:
         return None
@@ -283,7 +283,7 @@ def build_report(book: Book, progress: Progress, errors: int = 0) -> ResultRepor
         view=view,
         unit_name=name,
         period_text=label,
-        bars=[bar for bar in (_bar(line, places[line.indicator]) for line in own.lines) if bar is not None],
+        bars=[bar for bar in (bar_of(line, places[line.indicator]) for line in own.lines) if bar is not None],
         children=[_child_bar(child) for child in progress.children],
         note=note,
         completeness=completeness,
