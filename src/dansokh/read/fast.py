@@ -126,7 +126,7 @@ _FLOW_INDICATORS = re.compile(r"[\[\]{},?:]")
 
 
 def _unusual_plain(text: str, flow: int) -> bool:
-    return bool(text) and (text[0] in _INDICATORS or (flow and _FLOW_INDICATORS.search(text) is not None))
+    return bool(text) and (text[0] in _INDICATORS or (bool(flow) and _FLOW_INDICATORS.search(text) is not None))
 
 
 def _scalar(

@@ -153,8 +153,8 @@ def with_subject(pdf: bytes, subject: str) -> bytes:
         return pdf
     number, generation = int(info.group(1)), int(info.group(2))
     start = re.compile(rb"(?<![0-9])%d\s+%d\s+obj\s*<<" % (number, generation)).search(pdf)
-    end = _dictionary_end(pdf, start.end()) if start else None
-    if end is None:
+    end = _dictionary_end(pdf, start.end()) if start is not None else None
+    if start is None or end is None:
         return pdf
     body = re.sub(rb"/Subject\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", b"", pdf[start.end() : end])
     text = b"<FEFF" + subject.encode("utf-16-be").hex().upper().encode("ascii") + b">"
