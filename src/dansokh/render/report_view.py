@@ -177,8 +177,8 @@ def sum_note(total_name: str, unit_name: str, line: Line, children: list[UnitPro
     units that have not reported it, or else a disagreement to look into (``validate``: K004)."""
     if CATALOGUE[line.indicator].kind != "count" or line.source != "reported" or line.result is None:
         return None
-    figures = [(child, next((own for own in child.lines if own.indicator == line.indicator), None)) for child in children]
-    figures = [(child, own) for child, own in figures if own is not None]
+    lines = [(child, next((own for own in child.lines if own.indicator == line.indicator), None)) for child in children]
+    figures = [(child, own) for child, own in lines if own is not None]
     reported = [own.result for _child, own in figures if own.result is not None]
     missing = [child.unit.name for child, own in figures if own.result is None]
     if not figures or not reported:

@@ -211,9 +211,9 @@ def report_split(split: Split, stream: IO[str], output_format: str, carried: Car
         if row.unit_id in through:
             mark = ("*" if through[row.unit_id].divided else "") + ("+" if through[row.unit_id].partial else "")
         table.add_row(plain_text(row.name), number(row.weight) + mark, number(row.old), number(row.new))
-    current = [row.old for row in split.rows]
+    current = [row.old for row in split.rows if row.old is not None]
     table.add_row(
-        _("Total"), "", number(sum(current)) if None not in current else "", number(sum(row.new for row in split.rows)), style="bold"
+        _("Total"), "", number(sum(current)) if len(current) == len(split.rows) else "", number(sum(row.new for row in split.rows)), style="bold"
     )
     console.print(fit_table(console, table))
     if carried is not None:
