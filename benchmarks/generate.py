@@ -25,6 +25,7 @@ from pathlib import Path
 
 from dansokh.cascade.apportion import Method, Share, apportion
 
+
 @dataclass(frozen=True)
 class Shape:
     """How many levels, how many units at each, and the year of the plans."""
@@ -70,11 +71,11 @@ class Unit:
     id: str
     name: str
     level: int
-    parent: "Unit | None"
+    parent: Unit | None
     weight: int
     rates: dict[str, int] = field(default_factory=dict)
     methods: dict[str, int] = field(default_factory=dict)
-    children: list["Unit"] = field(default_factory=list)
+    children: list[Unit] = field(default_factory=list)
 
     @property
     def total(self) -> int:

@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
                 f" {largest[name]:8.0f} {tree[name]:8.0f}"
             )
 
-        def ratio(a: str, b: str) -> str:
+        def ratio(a: str, b: str, shape: str = shape) -> str:
             return f"{medians[(shape, a)] / medians[(shape, b)]:.2f}" if (shape, a) in medians and (shape, b) in medians else "n/a"
 
         print()

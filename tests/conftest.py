@@ -12,12 +12,12 @@ from typer.testing import CliRunner
 
 from dansokh import i18n
 from dansokh.check import run as check_run
-from dansokh.load import Loaded, loader
-from dansokh.read.loader import DEFAULT_MAX_BYTES
 from dansokh.check.findings import Findings
 from dansokh.check.run import validate
 from dansokh.cli import app
 from dansokh.diagnostics import Diagnostic
+from dansokh.load import Loaded, loader
+from dansokh.read.loader import DEFAULT_MAX_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import new_year, run
 from typer.testing import CliRunner
 
+from conftest import new_year, run
 from dansokh.cli import app
 
 runner = CliRunner()

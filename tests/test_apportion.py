@@ -5,17 +5,15 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-settings.register_profile("dansokh", deadline=None)  # a shared, noisy machine: no per-example deadline
-settings.load_profile("dansokh")
+from hypothesis import given, settings, strategies as st
 
 from conftest import ROOT
-
 from dansokh.cascade.apportion import ApportionError, Method, Share, apportion
 from dansokh.model.parse import parse_plan
 from dansokh.read.loader import load_file
+
+settings.register_profile("dansokh", deadline=None)  # a shared, noisy machine: no per-example deadline
+settings.load_profile("dansokh")
 
 weights = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=30).filter(any)
 wholes = st.integers(min_value=0, max_value=500_000)

@@ -17,13 +17,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, cli, git
-from test_context import WARD, WARD_PLAN
 
+from conftest import PLANS, cli, git
 from dansokh.check import files as checked_files
 from dansokh.load.loader import file_digest
 from dansokh.read import cache as cache_module
 from dansokh.read.cache import ENVIRONMENT, FOLDER, Cache
+from test_context import WARD, WARD_PLAN
 
 PASSING_WARD = WARD_PLAN.replace("value: 3.50", "value: 3.00")  # within Long Biên's ceiling of 3.04 %
 

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, check_tuples, run, write_files
 from typer.testing import CliRunner
 
+from conftest import PLANS, check_tuples, run, write_files
 from dansokh.check import files as checked_files
 from dansokh.cli import app
 from dansokh.model import catalogue as live

@@ -19,9 +19,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import xmlschema
-from conftest import PLANS, ROOT, cli, git, line_of
 from ruamel.yaml import YAML
 
+from conftest import PLANS, ROOT, cli, git, line_of
 from dansokh.check.rules import ALL_RULES
 from dansokh.read.cache import ENVIRONMENT, TRUST
 

@@ -7,11 +7,10 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT, write_files
 from typer.testing import CliRunner
 
-from dansokh.check.rules import ALL_RULES
-from dansokh.read.form import FORM_RULES
+from conftest import ROOT, write_files
+from dansokh.check.rules import ALL_RULES, EVERY_RULE, IMPORT_RULES
 from dansokh.cli import app
 
 runner = CliRunner()
@@ -71,10 +70,8 @@ def test_usage_errors_exit_2(in_tmp):
 
 def test_rules_lists_every_code_and_documents_one():
     listing = runner.invoke(app, ["rules"]).output
-    from dansokh.read.form import FORM_RULES
-
     # every code validate reports, then the ones `dansokh import` reports at a workbook's cells
-    assert [rule.code for rule in ALL_RULES + FORM_RULES] == re.findall(r"^([A-Z]\d{3}) ", listing, re.MULTILINE)
+    assert [rule.code for rule in EVERY_RULE] == [rule.code for rule in ALL_RULES + IMPORT_RULES] == re.findall(r"^([A-Z]\d{3}) ", listing, re.MULTILINE)
     assert runner.invoke(app, ["rules", "F007"]).output.startswith("F007 not-a-number (error)")
     one = runner.invoke(app, ["rules", "c001"]).output
     assert one.startswith("C001 below-assignment (error)")
@@ -95,7 +92,7 @@ def test_python_dash_m(in_tmp):
 def test_readme_lists_every_rule_code():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = re.findall(r"^\| ([A-Z]\d{3}) \| ([a-z0-9-]+) \| (\w+) \| (.+) \|$", readme, re.MULTILINE)
-    assert table == [(r.code, r.name, r.severity.value, r.summary) for r in ALL_RULES + FORM_RULES]  # as `dansokh rules`
+    assert table == [(r.code, r.name, r.severity.value, r.summary) for r in EVERY_RULE]  # as `dansokh rules`
 
 
 def test_readme_quickstart_is_two_lines():

@@ -15,13 +15,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, line_of, write_files
 from typer.testing import CliRunner
 
+from conftest import ROOT, line_of, write_files
 from dansokh.check import examples
-from dansokh.load import workers
 from dansokh.check.run import validate
 from dansokh.cli import app
+from dansokh.load import workers
 from dansokh.read.cache import FOLDER
 from dansokh.read.root import find_root
 

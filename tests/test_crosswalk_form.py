@@ -9,13 +9,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PLANS, ROOT
 from typer.testing import CliRunner
 
+from conftest import PLANS, ROOT
 from dansokh.check.run import CHECK
-
-from dansokh.load import load_repository
 from dansokh.cli import app
+from dansokh.load import load_repository
 from dansokh.model import official
 
 EXAMPLE = ROOT / "examples" / "reform-2026"
@@ -50,7 +49,7 @@ def _form(repo: Path, name: str = "lb.xlsx") -> Path:
     return repo / name
 
 
-def _rows(sheet) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _rows(sheet) -> dict[str, int]:
     """The row of each part, by the hidden key the form writes beside it (old>new)."""
     return {row[8].value: row[8].row for row in sheet.iter_rows(min_row=6) if isinstance(row[8].value, str)}
 

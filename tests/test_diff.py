@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, git, write_files
 from typer.testing import CliRunner
 
+from conftest import PLANS, git, write_files
 from dansokh.check.run import validate
-from dansokh.load import Changed
 from dansokh.cli import app
+from dansokh.load import Changed
 from dansokh.vcs.changed import changed_since
 from dansokh.vcs.diff import compare, load_side
 from dansokh.vcs.git import GitError, changed_files, files_at

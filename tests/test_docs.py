@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from ruamel.yaml import YAML
+
+from conftest import ROOT
 
 README = ROOT / "README.md"
 GUIDE = ROOT / "docs" / "huong-dan-su-dung.md"

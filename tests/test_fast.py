@@ -11,8 +11,8 @@ import random
 from decimal import Decimal
 
 import pytest
-from conftest import PLANS
 
+from conftest import PLANS
 from dansokh.check import examples
 from dansokh.read import fast
 from dansokh.read.index import HEADER_KEYS

@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import xmlschema
-from conftest import ROOT, line_of
 from typer.testing import CliRunner
 
+from conftest import ROOT, line_of
 from dansokh.cli import app
 
 SCHEMAS = ROOT / "tests" / "schemas"

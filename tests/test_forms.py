@@ -12,13 +12,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PLANS, ROOT
 from typer.testing import CliRunner
 
+from conftest import PLANS, ROOT
 from dansokh.check.run import CHECK
-
-from dansokh.load import load_repository
 from dansokh.cli import app
+from dansokh.load import load_repository
 from dansokh.read.form import COLUMNS, FIELDS, FIRST_ROW, SHEET, read_form
 from dansokh.render.form import form_spec, render_form
 from dansokh.write.form_import import result_from_form
@@ -282,7 +281,7 @@ def test_form_then_import_writes_the_result_atomically_and_refuses_to_clobber(re
     written.write_text("# sửa theo điện thoại ngày 12/04\n" + written.read_text(encoding="utf-8"), encoding="utf-8")
     assert runner.invoke(app, ["import", "changed.xlsx"]).stdout.strip().endswith("nothing to write")
     assert runner.invoke(app, ["import", "filled.xlsx", "--force"]).exit_code == 0
-    assert written.read_bytes() == "# sửa theo điện thoại ngày 12/04\n".encode("utf-8") + original
+    assert written.read_bytes() == "# sửa theo điện thoại ngày 12/04\n".encode() + original
     validated = runner.invoke(app, ["validate", "plans", "results"])
     assert validated.exit_code == 0, validated.output
 

@@ -28,9 +28,9 @@ import traceback
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, deadline, git, new_year
 from typer.testing import CliRunner
 
+from conftest import PLANS, deadline, git, new_year
 from dansokh.cli import app
 
 CASES = int(os.environ.get("DANSOKH_FUZZ_CASES", "6"))

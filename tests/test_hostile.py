@@ -7,18 +7,15 @@ from __future__ import annotations
 import io
 import json
 import os
-import stat
-import threading
 import zipfile
 from decimal import Context, Decimal, localcontext
 from pathlib import Path
 
 import openpyxl
 import pytest
+
 from conftest import SMALL_PLAN, check_tuples, cli, deadline, edit, line_of, run, write_files
-
 from dansokh.check.run import CHECK
-
 from dansokh.load import load_repository
 from dansokh.model.numbers import bounded, in_domain, vn
 from dansokh.read.loader import load_text

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PLANS, ROOT, cli
 from openpyxl.worksheet.formula import ArrayFormula
 
+from conftest import PLANS, ROOT, cli
 from dansokh.check.run import CHECK
-
 from dansokh.load import load_repository
 from dansokh.read.form import FIRST_ROW, META, SHEET, read_form
 from dansokh.read.limits import MAX_WORKBOOK_ELEMENTS

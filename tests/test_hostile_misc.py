@@ -12,8 +12,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_PLAN, cli, git, write_files
 
+from conftest import SMALL_PLAN, cli, git, write_files
 from dansokh.cli.app import version_line
 
 NGOC_THUY = Path("plans/2025/ngoc-thuy-2025.yaml")

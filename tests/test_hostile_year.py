@@ -13,13 +13,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PLANS, ROOT, check_tuples, edit, git, run, write_files
-from conftest import cli as invoke
 
+from conftest import PLANS, ROOT, check_tuples, cli as invoke, edit, git, run, write_files
 from dansokh.check.run import CHECK
-
 from dansokh.load import load_repository
-from dansokh.read.form import COLUMNS, FIRST_ROW, META, SHEET, read_form
+from dansokh.read.form import FIRST_ROW, META, SHEET, read_form
 from dansokh.read.limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNPACKED
 from dansokh.render.form import form_spec, render_form
 from dansokh.write.form_import import result_from_form

@@ -4,20 +4,19 @@ plan (`dansokh new --next`), plans found by unit and year, and the copy made by 
 from __future__ import annotations
 
 import shutil
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, cli, line_of, run
 from typer.testing import CliRunner
 
+from conftest import PLANS, cli, line_of, run
 from dansokh.cascade.drafts import child_draft, next_year_draft
 from dansokh.cascade.edge import edge
 from dansokh.check.rules.targets import schedule_rows, year_texts
 from dansokh.check.run import CHECK
-from dansokh.load import load_repository
 from dansokh.cli import app
 from dansokh.diagnostics import Severity
+from dansokh.load import load_repository
 from dansokh.model.catalogue import CATALOGUE
 from dansokh.model.years import ended, mentions, next_year_text, stray_years
 from dansokh.write.new import draft_text
@@ -157,7 +156,7 @@ def test_next_year_of_each_real_plan_names_only_the_new_year_and_keeps_every_row
     for (ref, a), (_, b) in zip(before, after):
         assert b.timespec.resolved(2026) == tuple((y + 1, m) for y, m in a.timespec.resolved(2025)), ref
         assert b.time.replace("2026", "2025") == a.time
-    for (index, table), (_, new_table) in zip(old.plan.allocation_tables, new.plan.allocation_tables):
+    for (_index, table), (_, new_table) in zip(old.plan.allocation_tables, new.plan.allocation_tables):
         assert [row.values for row in table.rows] == [row.values for row in new_table.rows]
     # last year's figures beside this year's targets, and the plan it continues
     assert [t.value for t in new.plan.targets] == [t.value for t in old.plan.targets]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SMALL_PLAN, check_tuples, run, write_files
 
+from conftest import SMALL_PLAN, check_tuples, run, write_files
 from dansokh.read.loader import load_text
 
 GOOD = SMALL_PLAN

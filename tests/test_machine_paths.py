@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, cli, git, line_of
 
+from conftest import PLANS, cli, git, line_of
 from dansokh.report.paths import machine_path
 
 LONG_BIEN = "plans/2025/long-bien.yaml"

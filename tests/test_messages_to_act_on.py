@@ -9,10 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import cli, edit, line_of, run, write_files
 from dansokh import i18n
 from dansokh.model.numbers import difference, quantity
-
-from conftest import cli, edit, line_of, run, write_files
 
 LB = "plans/2025/long-bien.yaml"
 NGOC_THUY_ROW = '{tt: "1", name: Ngọc Thuỵ, values: [0.00, 3.04, 25, 100, 86.0, 88.0, 90, 95, 100, 1, 1, 545, 1900, 74.0]}'
@@ -216,7 +215,7 @@ def test_units_are_singular_for_one():
 # --- 6. the F codes in `dansokh rules` ---------------------------------------------------------------
 
 from dansokh.check import examples  # noqa: E402
-from dansokh.read.form import FORM_RULES  # noqa: E402
+from dansokh.check.rules import IMPORT_RULES  # noqa: E402
 
 FORM_CASES = examples.examples()["form_cases"]
 
@@ -232,8 +231,8 @@ def test_each_form_case_fails_as_it_says_and_passes_without_its_change(case):
 
 
 def test_every_f_code_has_a_form_case():
-    assert {rule.code for rule in FORM_RULES} == {case["rule"] for case in FORM_CASES}
-    assert all(rule.doc for rule in FORM_RULES)
+    assert {rule.code for rule in IMPORT_RULES} == {case["rule"] for case in FORM_CASES}
+    assert all(rule.doc for rule in IMPORT_RULES)
 
 
 def test_rules_f010_shows_its_documentation_and_its_example():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import check_tuples, line_of, run
 from typer.testing import CliRunner
 
+from conftest import check_tuples, line_of, run
 from dansokh.cli import app
 
 CITY = "plans/2025/city.yaml"

@@ -13,8 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, cli, deadline, new_year
 
+from conftest import ROOT, cli, deadline, new_year
 from dansokh.write import atomic
 from dansokh.write.atomic import ConcurrentChange, WriteRefused, digest, write_atomic
 

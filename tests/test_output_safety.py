@@ -18,8 +18,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import xmlschema
-from conftest import PLANS, ROOT, SMALL_PLAN, cli, git, new_year
 
+from conftest import PLANS, ROOT, SMALL_PLAN, cli, git, new_year
 from dansokh.report.safe import csv_cell, markdown_text, terminal_text
 
 SCHEMAS = ROOT / "tests" / "schemas"
@@ -48,14 +48,14 @@ def hostile(in_tmp: Path) -> Path:
     text = plan.read_text(encoding="utf-8")
     for old, new in NAMES.items():
         quoted = json.dumps(new, ensure_ascii=False)  # a YAML double-quoted string
-        text, declared = re.subn(r"(\{id: [a-z-]+, name: )" + re.escape(old) + ",", lambda m: m.group(1) + quoted + ",", text)
-        text, rows = re.subn(r"(name: )" + re.escape(ROW_NAMES.get(old, old)) + "(, values)", lambda m: m.group(1) + quoted + m.group(2), text)
+        text, declared = re.subn(r"(\{id: [a-z-]+, name: )" + re.escape(old) + ",", lambda m, quoted=quoted: m.group(1) + quoted + ",", text)
+        text, rows = re.subn(r"(name: )" + re.escape(ROW_NAMES.get(old, old)) + "(, values)", lambda m, quoted=quoted: m.group(1) + quoted + m.group(2), text)
         assert (declared, rows) == (1, 1), old
     plan.write_text(text, encoding="utf-8")
     crosswalk = in_tmp / "plans" / "crosswalks" / "long-bien-2025-2026.yaml"  # its old units named as the plan names them
     text = crosswalk.read_text(encoding="utf-8")
     for old, new in NAMES.items():
-        text, count = re.subn(r"(?m)^(    name: )" + re.escape(old) + "$", lambda m: m.group(1) + json.dumps(new, ensure_ascii=False), text)
+        text, count = re.subn(r"(?m)^(    name: )" + re.escape(old) + "$", lambda m, new=new: m.group(1) + json.dumps(new, ensure_ascii=False), text)
         assert count == 1, old
     crosswalk.write_text(text, encoding="utf-8")
     git(in_tmp, "init", "-q", ".")
@@ -326,7 +326,7 @@ UNSEEN = "a character a reader cannot see; rename the file"
 NAMES_REPORTED = [  # Y012: what a file's name holds that a reader cannot see
     f"plans/\\u200d\\u202e.yaml:1:1: Y012 the file's name holds U+200D (ZERO WIDTH JOINER), {UNSEEN}",
     f"plans/\\x1b[31mred.yaml:1:1: Y012 the file's name holds U+001B (a control character), {UNSEEN}",
-    f"plans/\\xff\\xfe.yaml:1:1: Y012 the file's name is not UTF-8 (the byte 0xFF); rename the file",
+    "plans/\\xff\\xfe.yaml:1:1: Y012 the file's name is not UTF-8 (the byte 0xFF); rename the file",
     f"plans/a\\n::error ::owned.yaml:1:1: Y012 the file's name holds U+000A (a control character), {UNSEEN}",
 ]
 

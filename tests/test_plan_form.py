@@ -14,9 +14,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PLANS, ROOT
 from typer.testing import CliRunner
 
+from conftest import PLANS, ROOT
 from dansokh.cli import app
 from dansokh.read.form import META
 

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT
-from conftest import git as shared_git
 from ruamel.yaml import YAML
+
+from conftest import PLANS, ROOT, git as shared_git
 
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 # what a checkout of dansokh needs to be pip-installed; the rest (tests, plans, .git …) is left out

@@ -10,9 +10,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT
 from typer.testing import CliRunner
 
+from conftest import PLANS, ROOT
 from dansokh.cli import app
 from dansokh.report.safe import _unicode, json_dump
 

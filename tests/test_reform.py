@@ -12,17 +12,16 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT, deadline, line_of, run, write_files
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
+from conftest import PLANS, ROOT, deadline, line_of, run, write_files
 from dansokh.cascade.apportion import Method
 from dansokh.cascade.crosswalk import Bridge, LoadedCrosswalk, bridge_for, carry_column
 from dansokh.check.run import CHECK
-from dansokh.load import load_repository
 from dansokh.check.selection import Selection
 from dansokh.cli import app
+from dansokh.load import load_repository
 from dansokh.model import official
 from dansokh.model.catalogue import CATALOGUE
 from dansokh.model.crosswalk import Crosswalk
@@ -345,7 +344,7 @@ def test_carried_figures_add_up_exactly_to_last_years_totals(reform):
                         assert rows == total_row.values[column_index]
 
 
-def _bridges(repo):  # type: ignore[no-untyped-def]
+def _bridges(repo):
     from dansokh.cascade.crosswalk import bridges
 
     return bridges(repo)
@@ -683,7 +682,7 @@ def test_a_draft_after_the_reform_is_warned_at_each_text_that_names_a_unit_that_
     assert result.exit_code == 0, result.output
     path = reform / CITY_2026
     line = line_of(path, 'unit: "UBND các quận, huyện, thị xã"')
-    found = [l for l in result.stdout.splitlines() if " O003 " in l]
+    found = [out for out in result.stdout.splitlines() if " O003 " in out]
     assert f"plans/2026/ha-noi-2026.yaml:{line}:11: O003 the unit of duty 20 names what no longer exists since 1/7/2025" \
         " (vietnamadminunits 1.0.4): quận, huyện, thị xã (no unit of this kind in the official list in force since" \
         " 1/7/2025). Write the units in force, or the body that now does the work" in found
@@ -872,7 +871,7 @@ def test_carried_counts_always_add_up_to_the_old_ones(values, populations, metho
     from dansokh.cascade.repository import Repository
 
     entries = []
-    for index, value in enumerate(values):
+    for index in range(len(values)):
         pops = populations[index]
         parts = [{"unit": f"n{(index + k) % 5}", "population": p} for k, p in enumerate(pops)]
         parts = list({p["unit"]: p for p in parts}.values())

@@ -13,13 +13,13 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT, write_files
 from typer.testing import CliRunner
 
+from conftest import PLANS, ROOT, write_files
 from dansokh import config
 from dansokh.check.run import CHECK
-from dansokh.load import load_repository
 from dansokh.cli import app
+from dansokh.load import load_repository
 from dansokh.model.numbers import vn
 from dansokh.model.plan import Plan, ScheduleRow, ScheduleSection
 from dansokh.render.docx import render_docx

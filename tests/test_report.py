@@ -11,13 +11,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT
 from typer.testing import CliRunner
 
+from conftest import PLANS, ROOT
 from dansokh.cascade.progress import progress
 from dansokh.check.run import CHECK
-from dansokh.load import load_repository
 from dansokh.cli import app
+from dansokh.load import load_repository
 from dansokh.model.numbers import vn
 from dansokh.render.pdf import html_to_pdf
 from dansokh.render.report import render_report_bytes
@@ -261,7 +261,7 @@ def test_a_total_that_is_not_its_reporting_units_sum_says_why(book):
 def test_decimals_are_consistent_in_a_column_and_chart_labels_rounded(book):
     from dansokh.cascade.progress import Line
     from dansokh.model.catalogue import Direction
-    from dansokh.render.report_view import _bar
+    from dansokh.render.report_view import bar_of
 
     _, report = report_of(book, "long-bien", "Q2")
     blocks: dict[str, list] = {}
@@ -281,7 +281,7 @@ def test_decimals_are_consistent_in_a_column_and_chart_labels_rounded(book):
     # a ceiling's label as the table shows its figures: a rate computed from counts is rounded
     computed = Line("third_child_rate", "Tỷ lệ sinh con thứ 3 trở lên", "%", Direction.CEILING, Decimal("3.04"),
                     Decimal(40) / Decimal(13), "children", None, None, "", "achieved", None)
-    bar = _bar(computed, (2, 2))
+    bar = bar_of(computed, (2, 2))
     assert bar.text == "3,08 / 3,04" and bar.result == Decimal("3.08")
     for bar in report.bars:
         for figure in re.findall(r"-?[\d.]+(?:,(\d+))?", bar.text):

@@ -12,13 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT, write_files
 from typer.testing import CliRunner
 
+from conftest import PLANS, ROOT, write_files
 from dansokh.cascade.progress import PaceError, progress, read_pace
 from dansokh.check.run import CHECK, validate
-from dansokh.load import load_repository
 from dansokh.cli import app
+from dansokh.load import load_repository
 from dansokh.model.catalogue import METHODS
 from dansokh.model.periods import parse_period
 from dansokh.model.result import Figure, figure_problems

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PLANS
 from typer.testing import CliRunner
 
+from conftest import PLANS
 from dansokh.check.run import CHECK
-
-from dansokh.load import load_repository
 from dansokh.cli import app
+from dansokh.load import load_repository
 from dansokh.read.form import SHEET, read_form
 from dansokh.render.form import form_spec, render_form
 from dansokh.write.form_import import result_from_form
@@ -341,7 +340,6 @@ def test_a_ward_fills_its_first_quarter_in_excel_and_the_district_prints_its_rep
     results of the other wards: on 08/04/2025 the form of the quarter due, typed in Excel from the
     ward's paper, imported, validated, then the district's progress and report, all in Vietnamese."""
     from conftest import ROOT
-
     from dansokh.model.catalogue import CATALOGUE
     from dansokh.write.results import split_header
 

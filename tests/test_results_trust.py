@@ -13,13 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT, write_files
 from typer.testing import CliRunner
 
+from conftest import PLANS, ROOT, write_files
 from dansokh.check.examples import file_text
 from dansokh.check.run import CHECK, validate
-from dansokh.load import load_repository
 from dansokh.cli import app
+from dansokh.load import load_repository
 from dansokh.model.catalogue import SHIPPED
 
 EXAMPLES = ROOT / "examples" / "results-2025"
@@ -159,8 +159,8 @@ def test_a_negative_by_figure_count_in_a_crosswalk_is_W008_at_the_cell(in_tmp):
 
 def _split_by_figures(root: Path, part_a: str, part_b: str) -> None:
     crosswalk = file_text({"base": "crosswalk", "replace": [["by: share", "by: figure"],
-                                                            ["{unit: a, share: 0.25}", "{unit: a, figures: {new_users_iud: %s}}" % part_a],
-                                                            ["{unit: b, share: 0.75}", "{unit: b, figures: {new_users_iud: %s}}" % part_b]]})
+                                                            ["{unit: a, share: 0.25}", "{unit: a, figures: {new_users_iud: " + str(part_a) + "}}"],
+                                                            ["{unit: b, share: 0.75}", "{unit: b, figures: {new_users_iud: " + str(part_b) + "}}"]]})
     write_files(root, {"plans/p25.yaml": file_text({"base": "p2025"}), "plans/crosswalks/p.yaml": crosswalk})
 
 
@@ -327,10 +327,9 @@ def test_render_report_with_allow_errors_says_so_on_the_page(spoiled, fmt):
 def test_import_reports_a_bad_total_and_an_impossible_date_at_their_cells(tmp_path):
     import datetime as dt
 
-    from test_forms import fill, problems_of, saved
-
     from dansokh.read.form import COLUMNS, FIELDS, FIRST_ROW
     from dansokh.render.form import form_spec, render_form
+    from test_forms import fill, problems_of, saved
 
     _repo, findings = load_repository(CHECK, [PLANS, EXAMPLES])
     book = findings.book

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import PLANS
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
+from conftest import PLANS
 from dansokh.cli import app
 from dansokh.model.catalogue import CATALOGUE, UNITS
 from dansokh.model.schema import plan_schema

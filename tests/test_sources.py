@@ -10,8 +10,8 @@ import re
 import unicodedata
 
 import pytest
-from conftest import PLANS, ROOT
 
+from conftest import PLANS, ROOT
 from dansokh.model.parse import parse_plan
 from dansokh.read.loader import load_file
 

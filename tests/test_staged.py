@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT, SMALL_PLAN, git, line_of
 from ruamel.yaml import YAML
+
+from conftest import PLANS, ROOT, SMALL_PLAN, git, line_of
 
 LONG_BIEN = "plans/2025/long-bien.yaml"
 SCREENING = "    value: 90\n"  # Long Biên's prenatal screening; the city assigned it 87 %

@@ -13,9 +13,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, cli, git
 
 import dansokh
+from conftest import ROOT, cli, git
 
 cli_app = importlib.import_module("dansokh.cli.app")  # the module (dansokh.cli.app is also the Typer app's name)
 

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from dansokh.render import pdf
 
 app_module = importlib.import_module("dansokh.cli.app")  # the module (dansokh.cli.app is also the Typer app's name)
@@ -201,7 +201,7 @@ def test_a_console_that_cannot_write_vietnamese_is_switched_to_utf8(monkeypatch,
     app_module.text_streams()
     print("phường Ngọc Thụy: chưa đạt")
     stream.flush()
-    assert stream.buffer.getvalue().decode("utf-8") == "phường Ngọc Thụy: chưa đạt\n"  # type: ignore[attr-defined]
+    assert stream.buffer.getvalue().decode("utf-8") == "phường Ngọc Thụy: chưa đạt\n"
 
 
 def test_a_console_that_writes_vietnamese_is_left_as_it_is(monkeypatch):

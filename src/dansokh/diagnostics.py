@@ -10,7 +10,6 @@ May import: i18n.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -41,7 +40,7 @@ class Span(NamedTuple):
     col: int
 
     @classmethod
-    def from_mark(cls, file: str, mark: Any) -> "Span":
+    def from_mark(cls, file: str, mark: Any) -> Span:
         return cls(file, mark.line + 1, mark.column + 1)
 
     def __str__(self) -> str:

@@ -117,7 +117,7 @@ def _highest_averages(left: int, weights: dict[int, Fraction], parts: list[int],
     so a large whole costs no more than a small one."""
     start = {i: parts[i] for i in weights}
     # Below this threshold at most left - n/2 averages lie above it, so the bulk never overshoots.
-    threshold = sum(weights.values()) / max(left - len(weights), 1)
+    threshold = sum(weights.values(), Fraction(0)) / max(left - len(weights), 1)
     while True:
         bulk = {i: max(start[i], _seats_above(w, threshold, method)) for i, w in weights.items()}
         if sum(bulk.values()) - sum(start.values()) <= left:
@@ -128,8 +128,8 @@ def _highest_averages(left: int, weights: dict[int, Fraction], parts: list[int],
     left -= sum(bulk.values()) - sum(start.values())
     heap = [(-(w / _divisor(method, parts[i])), -w, i) for i, w in weights.items() if w > 0]
     heapq.heapify(heap)
-    for _ in range(left):
-        _, negative_weight, i = heapq.heappop(heap)
+    for _seat in range(left):  # not `_`: that is gettext's
+        _quotient, negative_weight, i = heapq.heappop(heap)
         parts[i] += 1
         heapq.heappush(heap, (-(-negative_weight / _divisor(method, parts[i])), negative_weight, i))
     return parts

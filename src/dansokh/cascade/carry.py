@@ -25,10 +25,10 @@ from typing import Any
 
 from ..i18n import _
 from ..model import official
+from ..model.catalogue import CATALOGUE
 from ..model.crosswalk import Part
 from ..model.official import OfficialUnit, Snapshot
 from ..model.plan import AllocationRow, AllocationTable, Plan, UnitDecl
-from ..model.catalogue import CATALOGUE
 from ..model.years import next_year_text, year_id
 from ..read.positions import Path
 from .apportion import Method

@@ -94,7 +94,7 @@ class Carried:
 
     indicator: str
     unit: str  # the unit of measure
-    bridge: "Bridge"
+    bridge: Bridge
     values: list[CarriedValue]
     old_total: Decimal | None  # the sum of the old units' figures (counts)
     missing: list[str] = field(default_factory=list)  # old units with no figure

@@ -147,7 +147,7 @@ def _handed(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> H
         if not flat:
             continue
         mean = None
-        weight_key = table.columns[indexes[0]].weight  # type: ignore[index]
+        weight_key = table.columns[indexes[0]].weight
         w = table.column_index(weight_key) if weight_key else None
         if w is not None:
             pairs = [(v[0], row.values[w]) for v, row in zip(values, rows) if v and w < len(row.values)]

@@ -220,7 +220,7 @@ class Placer:
         )
 
 
-def _across_the_reform(bridge: "Bridge") -> tuple[Placer, Placer] | None:
+def _across_the_reform(bridge: Bridge) -> tuple[Placer, Placer] | None:
     """The placers in the official lists in force on each side of a crosswalk; ``None``
     without the official list, or when both sides are in force under one list (no reform between)."""
     if not official.available():
@@ -233,7 +233,7 @@ def _across_the_reform(bridge: "Bridge") -> tuple[Placer, Placer] | None:
     return Placer(bridge.repo, old_list), Placer(bridge.repo, new_list)
 
 
-def reform_sources(bridge: "Bridge") -> dict[str, bool] | None:
+def reform_sources(bridge: Bridge) -> dict[str, bool] | None:
     """For each new unit of a crosswalk, whether the official reform table says it also took
     territory from old units the crosswalk does not cover; ``None`` without the official list."""
     sides = _across_the_reform(bridge)
@@ -281,7 +281,7 @@ class Expected:
     given: frozenset[str | None]
 
 
-def expected_parts(bridge: "Bridge") -> tuple[dict[str, Expected], Snapshot] | None:
+def expected_parts(bridge: Bridge) -> tuple[dict[str, Expected], Snapshot] | None:
     """For each old unit of a crosswalk the list can place, where the reform table sent it, and
     the new list; ``None`` without the official list or when the two sides are not one on each
     side of the reform."""

@@ -29,7 +29,7 @@ from ..i18n import _
 from ..model.catalogue import CATALOGUE, Direction, UnitMismatch, convert
 from ..model.periods import PERIODS
 from ..model.plan import UnitDecl
-from ..model.result import computed_rate, is_count
+from ..model.result import computed_rate
 from ..read.limits import shorten
 from .crosswalk import Bridge, CarriedValue, CarryError, bridges
 from .results import Book, Goal, LoadedResult, officer_name, summed
@@ -66,7 +66,7 @@ def read_pace(settings: dict[str, object]) -> dict[str, Pace]:
         if key not in CATALOGUE:
             raise PaceError(_("pace: unknown indicator {key!r} (see `dansokh indicators`)").format(key=shorten(key)))
         if value in ("linear", "level"):
-            paces[key] = value  # type: ignore[assignment]
+            paces[key] = value
             continue
         if isinstance(value, list) and len(value) == 4 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
             shares = tuple(Decimal(str(v)) for v in value)  # TOML has nan and inf: neither is a share
@@ -85,7 +85,7 @@ def expected_share(pace: Pace, period: str) -> Decimal:
         return HUNDRED
     if pace == "linear":
         return HUNDRED * PERIODS[period].months / 12
-    return pace[QUARTERS[period]]  # type: ignore[index]
+    return pace[QUARTERS[period]]
 
 
 VERDICTS = ("achieved", "on track", "behind", "not achieved", "no result", "information")
@@ -125,7 +125,7 @@ class UnitProgress:
     file: str | None
     lines: list[Line]
     title: str = ""  # as officers name the unit: "quận Long Biên"
-    last: dict[str, "LastYear"] = field(default_factory=dict)  # the same period last year, where asked for
+    last: dict[str, LastYear] = field(default_factory=dict)  # the same period last year, where asked for
 
     @property
     def late(self) -> bool:

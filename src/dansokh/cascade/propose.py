@@ -157,7 +157,7 @@ def _declared_ids(repo: Repository, to_plan: LoadedPlan | None, new_list: Snapsh
     if to_plan is None:
         return {}
     placer = Placer(repo, new_list)
-    ids = {}
+    ids: dict[str, str] = {}
     for child in to_plan.plan.units:
         placed = placer.place(child, child.parent or to_plan.plan.unit.id).unit
         if placed is not None:

@@ -61,7 +61,7 @@ class Book:
     _goals: dict[tuple[str, int], dict[str, Goal]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, repo: Repository, results: list[LoadedResult]) -> "Book":
+    def build(cls, repo: Repository, results: list[LoadedResult]) -> Book:
         book = cls(repo, list(results))
         for loaded in book.results:
             book.by_key[loaded.result.key].append(loaded)
@@ -160,11 +160,14 @@ def summed(book: Book, unit: str, year: int, period: str, indicator: str) -> Sum
     unit_code = units.pop()
     value = numerator = denominator = None
     if is_count(unit_code):
-        if all(f.value is not None for f in figures):
-            value = sum((f.value for f in figures), Decimal(0))  # type: ignore[misc]
-    elif all(f.numerator is not None and f.denominator is not None for f in figures):
-        numerator = sum((f.numerator for f in figures), Decimal(0))  # type: ignore[misc]
-        denominator = sum((f.denominator for f in figures), Decimal(0))  # type: ignore[misc]
+        values = [f.value for f in figures if f.value is not None]
+        if len(values) == len(figures):
+            value = sum(values, Decimal(0))
+    else:
+        pairs = [(f.numerator, f.denominator) for f in figures if f.numerator is not None and f.denominator is not None]
+        if len(pairs) == len(figures):
+            numerator = sum((n for n, _d in pairs), Decimal(0))
+            denominator = sum((d for _n, d in pairs), Decimal(0))
     if value is None and numerator is None:
         return None
     return Summed(value, numerator, denominator, len(figures))

@@ -33,7 +33,7 @@ class Findings:
     notices: list[str] = field(default_factory=list)  # what the user is told beside the report (a cache refused)
     inputs: list[str] = field(default_factory=list)  # every file of the repository: never an output, read or not
 
-    def finish(self) -> "Findings":
+    def finish(self) -> Findings:
         """Sorted, capped (``cap``) and counted: the summary counts what the capped lines stand for."""
         self.diagnostics = cap(sorted(self.diagnostics, key=Diagnostic.sort_key))
         counts = {s: 0 for s in Severity}

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..diagnostics import Diagnostic, Rule, Severity
-from ..diagnostics import shorten
+from ..diagnostics import Diagnostic, Rule, Severity, shorten
 from ..i18n import _
 from .rules import ALL_RULES
 
@@ -42,7 +41,7 @@ class Selection:
         ignore: list[str] | None = None,
         severities: dict[str, str] | None = None,
         extend: list[str] | None = None,
-    ) -> "Selection":
+    ) -> Selection:
         levels = {}
         for code, level in (severities or {}).items():
             named = _check_codes([code], "severity")  # a code that names no rule says so, not that its level is wrong

@@ -19,8 +19,8 @@ import io
 import os
 import sys
 from collections.abc import Callable
-from types import ModuleType
 from importlib import resources
+from types import ModuleType
 
 DOMAIN = "dansokh"
 LANGUAGES = ("en", "vi")
@@ -159,7 +159,7 @@ def _translate_help_option(command: object) -> None:
     def get_help_option(ctx: object) -> object:
         option = make(ctx)
         if option is not None and getattr(option, "help", None) == HELP_OPTION:
-            option.help = _(HELP_OPTION)  # type: ignore[attr-defined]
+            option.help = _(HELP_OPTION)
             option.metavar = ""  # a flag takes no value (Typer would show <bool>)  # type: ignore[attr-defined]
         return option
 
@@ -203,8 +203,8 @@ def _translate_help_layout() -> None:
     def write_usage(self: object, prog: str, args: str = "", prefix: str | None = None) -> None:
         original(self, prog, args, _(USAGE) if prefix is None else prefix)
 
-    formatter._dansokh_write_usage = original  # type: ignore[attr-defined]
-    formatter.write_usage = write_usage  # type: ignore[method-assign]
+    formatter._dansokh_write_usage = original
+    formatter.write_usage = write_usage
 
 
 def _translate_panels(rich_utils: object) -> None:
@@ -247,7 +247,7 @@ class _AfterImport(importlib.abc.MetaPathFinder):
                 return loader.create_module(spec)  # type: ignore[arg-type]
 
             def exec_module(self, module: ModuleType) -> None:
-                loader.exec_module(module)  # type: ignore[arg-type]
+                loader.exec_module(module)
                 for callback in callbacks:
                     callback(module)
 

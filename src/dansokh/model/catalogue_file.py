@@ -20,8 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..diagnostics import Diagnostic, Related, Span
-from ..diagnostics import shorten
+from ..diagnostics import Diagnostic, Related, Span, shorten
 from ..i18n import _
 from ..read import codes
 from ..read.files import read_bounded

@@ -150,7 +150,7 @@ def number(value: Decimal | int | None, places: int | None = None, lang: str | N
         number_ = half_up(number_, places)
     sign = "-" if number_ < 0 else ""
     whole, _sep, fraction = format(abs(number_), "f").partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -16,11 +16,9 @@ from ..read import codes
 from ..read.limits import MAX_PER_RULE, shorten
 from ..read.loader import PlanFile
 from ..read.positions import Path
-from . import plan as models
+from . import crosswalk as crosswalk_models, plan as models, result as result_models
 from .catalogue import ALIASES, CATALOGUE, canonical, is_count
 from .names import slug
-from . import crosswalk as crosswalk_models
-from . import result as result_models
 from .numbers import bounded, number
 
 _ALL_FIELDS = sorted(
@@ -44,7 +42,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
             continue
         path.append(part)
         if isinstance(node, dict):
-            node = node.get(part)  # type: ignore[arg-type]
+            node = node.get(part)
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
         else:

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -353,7 +353,7 @@ class ScheduleRow(Model):
     time: str
     lead: str
     partners: str | None = None
-    rows: list["ScheduleRow"] = _empty_list()
+    rows: list[ScheduleRow] = _empty_list()
 
     @property
     def timespec(self) -> TimeSpec:
@@ -376,7 +376,7 @@ class ScheduleRow(Model):
 class ScheduleSection(Model):
     number: str
     title: str
-    sections: list["ScheduleSection"] = _empty_list()
+    sections: list[ScheduleSection] = _empty_list()
     rows: list[ScheduleRow] = _empty_list()
 
 
@@ -403,7 +403,7 @@ class Schedule(Model):
     sections: list[ScheduleSection]
 
 
-Appendix = Annotated[Union[AllocationTable, Schedule], Field(discriminator="kind")]
+Appendix = Annotated[AllocationTable | Schedule, Field(discriminator="kind")]
 
 
 class Duty(Model):

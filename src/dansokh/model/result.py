@@ -193,7 +193,7 @@ def total_problems(figures: list[Figure]) -> list[tuple[int, FigureProblem]]:
         parts = [by_key[key] for key in spec.parts if key in by_key and by_key[key].value is not None]
         if not parts or any(part.unit_code != figure.unit_code for part in parts):
             continue
-        actual = sum((part.value for part in parts), Decimal(0))  # type: ignore[misc]
+        actual = sum((part.value for part in parts if part.value is not None), Decimal(0))  # every one has a value
         if actual == figure.value:
             continue
         found.append(

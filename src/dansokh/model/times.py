@@ -30,7 +30,7 @@ class Problem(str):
     template: str
     params: dict[str, object]
 
-    def __new__(cls, template: str, **params: object) -> "Problem":
+    def __new__(cls, template: str, **params: object) -> Problem:
         problem = super().__new__(cls, template.format(**params))
         problem.template, problem.params = template, params
         return problem

@@ -28,8 +28,8 @@ from .form import (
     MOVED,
     NOT_A_FORM,
     NOT_A_NUMBER,
-    CellSpan,
     Cells,
+    CellSpan,
     Workbook,
     _formula,
     _number,
@@ -87,7 +87,7 @@ def meta_lines(crosswalk: str, from_: str, to: str, rows: list[tuple[str, int, s
 
 
 def _changed(form: CrosswalkForm, line: int, what: str, column: int = 1) -> Any:
-    return NOT_A_FORM.at(  # type: ignore[arg-type]
+    return NOT_A_FORM.at(
         CellSpan(form.file, META, line, column),
         _("the hidden sheet {sheet!r} was changed ({what}): write a new form with `dansokh crosswalk --form FILE.xlsx`").format(sheet=META, what=what),
     )
@@ -122,7 +122,7 @@ def _read_meta(form: CrosswalkForm, cells: Cells) -> bool:
         lines.setdefault(row, [None, None, None])[column - 1] = cell.value
     head = {str(lines[row][0]): lines[row][1] for row in range(1, len(NAMES) + 1) if row in lines}
     if head.get("format") != FORMAT or head.get("version") != VERSION or head.get("kind") != KIND:
-        form.problems.append(NOT_A_FORM.at(  # type: ignore[arg-type]
+        form.problems.append(NOT_A_FORM.at(
             CellSpan(form.file, META, 1, 2), _("the hidden sheet does not describe a dansokh crosswalk form of version {version}").format(version=VERSION)))
         return False
     count = max(lines)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections import deque
 from decimal import Decimal
 from typing import Any
 
@@ -125,7 +126,7 @@ _FLOW_INDICATORS = re.compile(r"[\[\]{},?:]")
 
 
 def _unusual_plain(text: str, flow: int) -> bool:
-    return bool(text) and (text[0] in _INDICATORS or (flow and _FLOW_INDICATORS.search(text) is not None))
+    return bool(text) and (text[0] in _INDICATORS or (bool(flow) and _FLOW_INDICATORS.search(text) is not None))
 
 
 def _scalar(
@@ -312,9 +313,8 @@ def _head(raw: bytes, keys: frozenset[str]) -> bytes:
     if pattern is None:
         names = b"|".join(re.escape(key.encode()) for key in sorted(keys))
         pattern = _heads[keys] = re.compile(rb"^([\"']?)(?:" + names + rb")\1[ \t]*:", re.M)
-    last = None
-    for last in pattern.finditer(raw):
-        pass
+    tail = deque(pattern.finditer(raw), maxlen=1)  # the last key's line
+    last = tail[0] if tail else None
     if last is None:
         return raw
     end = raw.find(b"\n", last.end())

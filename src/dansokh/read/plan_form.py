@@ -22,12 +22,24 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from ..i18n import _
 from .form import (
-    _EMPTY, CONTROL_CHARACTER, FORMULA, MERGED, META, MOVED, NOT_A_FORM, NOT_A_NUMBER, Cells, CellSpan, Workbook,
-    _formula, _number, _shown, seal,
+    _EMPTY,
+    CONTROL_CHARACTER,
+    FORMULA,
+    MERGED,
+    META,
+    MOVED,
+    NOT_A_FORM,
+    NOT_A_NUMBER,
+    CellSpan,
+    Workbook,
+    _formula,
+    _number,
+    _shown,
+    seal,
 )
 from .limits import shorten
 from .loader import CONTROL
@@ -122,7 +134,7 @@ def read_plan_form(workbook: Workbook) -> FilledPlanForm:
     sheets = _read_meta(form, workbook)
     if form.problems:
         return form
-    for title, (last_row, last_column, keys) in sheets.items():
+    for title in sheets:
         if title not in workbook.sheets:
             form.problems.append(_changed(form, 1, _("the form's sheet {sheet!r} is missing").format(sheet=shorten(title))))
             return form
@@ -132,7 +144,7 @@ def read_plan_form(workbook: Workbook) -> FilledPlanForm:
 
 
 def _changed(form: FilledPlanForm, row: int, what: str, column: int = 1) -> Any:
-    return NOT_A_FORM.at(  # type: ignore[arg-type]
+    return NOT_A_FORM.at(
         CellSpan(form.file, META, row, column),
         _("the hidden sheet {sheet!r} was changed ({what}): write a new form with `dansokh form --plan PLAN`").format(sheet=META, what=what),
     )

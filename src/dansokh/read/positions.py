@@ -21,14 +21,14 @@ class SourceMap:
     memory than the parse.  ``filler`` re-reads the file's text to record them.
     """
 
-    def __init__(self, file: str, filler: Callable[["SourceMap"], None] | None = None):
+    def __init__(self, file: str, filler: Callable[[SourceMap], None] | None = None):
         self.file = file
         self.filler = filler
         self._values: dict[Path, Span] = {}
         self._keys: dict[Path, Span] = {}
         self._ends: dict[Path, Span] = {}
 
-    def _filled(self) -> "SourceMap":
+    def _filled(self) -> SourceMap:
         if self.filler is not None:
             filler, self.filler = self.filler, None
             filler(self)

@@ -129,8 +129,8 @@ def indentation(text: str, line: int, problem: str | None) -> tuple[str, int] | 
             " the same column as {key!r} (column {column})"
         ).format(key=above_key + ":", line=before + 1, this=key + ":", column=above_column + 1), column
     if any(words in problem for words in _UNDER_INDENTED) and column < above_column:
-        parent = before
-        while (parent := _above(lines, parent)) is not None:
+        parent: int | None = before
+        while parent is not None and (parent := _above(lines, parent)) is not None:
             opening = _key_line(lines[parent])
             if opening is not None and opening[0] < above_column:
                 break

@@ -153,8 +153,8 @@ def with_subject(pdf: bytes, subject: str) -> bytes:
         return pdf
     number, generation = int(info.group(1)), int(info.group(2))
     start = re.compile(rb"(?<![0-9])%d\s+%d\s+obj\s*<<" % (number, generation)).search(pdf)
-    end = _dictionary_end(pdf, start.end()) if start else None
-    if end is None:
+    end = _dictionary_end(pdf, start.end()) if start is not None else None
+    if start is None or end is None:
         return pdf
     body = re.sub(rb"/Subject\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", b"", pdf[start.end() : end])
     text = b"<FEFF" + subject.encode("utf-16-be").hex().upper().encode("ascii") + b">"
@@ -243,7 +243,7 @@ def _run(command: list[str], seconds: float, folder: Path) -> tuple[int | None, 
     return status, log.read_bytes()[-4000:].decode("utf-8", errors="replace")
 
 
-def _stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
+def _stop(process: subprocess.Popen) -> None:
     """Stop the browser and everything it started: its session, killed whole, where there are
     sessions; on Windows its process tree (``taskkill /T``), only while it still runs (a number
     of a process that ended may be another's by now)."""

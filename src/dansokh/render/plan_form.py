@@ -310,7 +310,8 @@ def _table(book: Workbook, name: str, table: AllocationTable, path: Path, subtit
             unit = units[column_index]
             count = unit in UNITS and is_count(unit)
             parts = [table.rows[u].values[column_index] if column_index < len(table.rows[u].values) else None for u in unit_rows]
-            adds_up = item.total and count and unit_rows and value is not None and None not in parts and sum(parts, Decimal(0)) == value  # type: ignore[arg-type]
+            known = [part for part in parts if part is not None]
+            adds_up = item.total and count and unit_rows and value is not None and len(known) == len(parts) and sum(known, Decimal(0)) == value
             if adds_up and [body[u] for u in unit_rows] == list(range(body[unit_rows[0]], body[unit_rows[-1]] + 1)):
                 sheet.total(r, column_index + 3, cell_path, [body[u] for u in unit_rows], value)  # type: ignore[arg-type]
                 sheet.formulas[f"{get_column_letter(column_index + 3)}{r}"] = value  # type: ignore[assignment]

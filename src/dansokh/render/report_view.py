@@ -133,7 +133,7 @@ def _attached(loaded: LoadedResult | None, unit_name: str, year: int) -> str:
     return f"(Kèm theo {document.kind} số {document.number or BLANK_NUMBER} ngày {day} của {document.issuer or unit_name})"
 
 
-def _bar(line: Line, places: Places) -> Bar | None:
+def bar_of(line: Line, places: Places) -> Bar | None:
     """The picture of one indicator, its labels rounded as the table's columns show them."""
     if line.result is None or line.verdict == "information" or not line.target:
         return None
@@ -177,10 +177,10 @@ def sum_note(total_name: str, unit_name: str, line: Line, children: list[UnitPro
     units that have not reported it, or else a disagreement to look into (``validate``: K004)."""
     if CATALOGUE[line.indicator].kind != "count" or line.source != "reported" or line.result is None:
         return None
-    figures = [(child, next((l for l in child.lines if l.indicator == line.indicator), None)) for child in children]
-    figures = [(child, l) for child, l in figures if l is not None]
-    reported = [l.result for _child, l in figures if l.result is not None]
-    missing = [child.unit.name for child, l in figures if l.result is None]
+    lines = [(child, next((own for own in child.lines if own.indicator == line.indicator), None)) for child in children]
+    figures = [(child, own) for child, own in lines if own is not None]
+    reported = [own.result for _child, own in figures if own.result is not None]
+    missing = [child.unit.name for child, own in figures if own.result is None]
     if not figures or not reported:
         return None
     total = sum(reported, Decimal(0))
@@ -236,7 +236,7 @@ def build_report(book: Book, progress: Progress, errors: int = 0) -> ResultRepor
         for index, line in enumerate(own.lines, 1):
             body.append(Row("section", 1, [text_cell(str(index)), text_cell(f"{line.name} ({line.unit})", colspan=width - 1)], str(index)))
             for number, child in enumerate(children, 1):
-                child_line = next((l for l in child.lines if l.indicator == line.indicator), None)
+                child_line = next((own for own in child.lines if own.indicator == line.indicator), None)
                 if child_line is None:
                     continue
                 cells = _cells(str(number), child.unit.name, child_line, places[line.indicator])
@@ -283,7 +283,7 @@ def build_report(book: Book, progress: Progress, errors: int = 0) -> ResultRepor
         view=view,
         unit_name=name,
         period_text=label,
-        bars=[bar for bar in (_bar(line, places[line.indicator]) for line in own.lines) if bar is not None],
+        bars=[bar for bar in (bar_of(line, places[line.indicator]) for line in own.lines) if bar is not None],
         children=[_child_bar(child) for child in progress.children],
         note=note,
         completeness=completeness,

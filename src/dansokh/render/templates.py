@@ -32,8 +32,8 @@ from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
     TemplateNotFound,
+    TemplateSyntaxError,
 )
-from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..i18n import _
@@ -110,7 +110,7 @@ class PackagedLoader(BaseLoader):
 
 
 def _autoescape(name: str | None) -> bool:
-    return bool(name) and (name.endswith(".html.j2") or name.endswith(".htm.j2") or name.endswith(".html"))
+    return name is not None and name.endswith((".html.j2", ".htm.j2", ".html"))
 
 
 def md_cell(text: object) -> str:

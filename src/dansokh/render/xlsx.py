@@ -184,7 +184,7 @@ def _totals_as_formulas(sheet: Worksheet, view: AppendixView, body_top: int) -> 
             for r in range(body_top, body_top + len(view.body)):
                 parts = [value(r, p) for p in column.parts]
                 own = value(r, index)
-                if own is None or None in parts or sum(parts, Decimal(0)) != own:  # type: ignore[arg-type]
+                if own is None or None in parts or sum(parts, Decimal(0)) != own:
                     continue
                 first, last = column.parts[0], column.parts[-1]
                 if list(column.parts) == list(range(first, last + 1)):
@@ -200,7 +200,7 @@ def _totals_as_formulas(sheet: Worksheet, view: AppendixView, body_top: int) -> 
                 continue
             own = value(r, index)
             cells = [value(u, index) for u in units]
-            if own is None or None in cells or sum(cells, Decimal(0)) != own:  # type: ignore[arg-type]
+            if own is None or None in cells or sum(cells, Decimal(0)) != own:
                 continue
             sheet.cell(row=r, column=index + 1).value = f"=SUM({_ranges(letter, units)})"
             formulas[f"{letter}{r}"] = own

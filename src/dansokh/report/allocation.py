@@ -12,7 +12,7 @@ from ..cascade.edge import Edge, EdgeLine
 from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE, Direction
 from ..model.numbers import exact, number, plain, unit_name
-from .safe import Console, fit_table, terminal_width, csv_record, json_dump, plain_text
+from .safe import Console, csv_record, fit_table, json_dump, plain_text, terminal_width
 
 if TYPE_CHECKING:
     from ..cascade.crosswalk import Carried
@@ -148,7 +148,7 @@ def write_csv(edge: Edge, stream: IO[str]) -> None:
 
 
 @exact  # the current column's total, exact however long the table
-def report_split(split: "Split", stream: IO[str], output_format: str, carried: "Carried | None" = None) -> None:
+def report_split(split: Split, stream: IO[str], output_format: str, carried: Carried | None = None) -> None:
     """A proposed split: each child's weight, its current and proposed quota; with ``carried``,
     the weights are last year's figures carried through a crosswalk, and each says whether it
     came through a divided unit."""
@@ -211,9 +211,9 @@ def report_split(split: "Split", stream: IO[str], output_format: str, carried: "
         if row.unit_id in through:
             mark = ("*" if through[row.unit_id].divided else "") + ("+" if through[row.unit_id].partial else "")
         table.add_row(plain_text(row.name), number(row.weight) + mark, number(row.old), number(row.new))
-    current = [row.old for row in split.rows]
+    current = [row.old for row in split.rows if row.old is not None]
     table.add_row(
-        _("Total"), "", number(sum(current)) if None not in current else "", number(sum(row.new for row in split.rows)), style="bold"
+        _("Total"), "", number(sum(current)) if len(current) == len(split.rows) else "", number(sum(row.new for row in split.rows)), style="bold"
     )
     console.print(fit_table(console, table))
     if carried is not None:
@@ -238,6 +238,6 @@ def report_split(split: "Split", stream: IO[str], output_format: str, carried: "
             )
 
 
-def _carried_plan(carried: "Carried") -> str:
+def _carried_plan(carried: Carried) -> str:
     plan = carried.bridge.from_plan()
     return plan.plan.id if plan is not None else carried.bridge.crosswalk.from_.unit

@@ -21,6 +21,7 @@ from ..model.numbers import plain
 from .allocation import direction_text
 from .safe import Console, csv_record, json_dump, plain_text, terminal_width
 
+
 def _kind(indicator: Indicator) -> str:
     return _("count") if indicator.kind == "count" else _("rate")
 

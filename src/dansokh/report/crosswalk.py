@@ -14,7 +14,7 @@ from ..cascade.propose import Proposal, ProposedEntry
 from ..i18n import _, ngettext
 from ..model.catalogue import CATALOGUE
 from ..model.numbers import number, plain
-from .safe import Console, fit_table, terminal_width, csv_row, json_dump
+from .safe import Console, csv_row, fit_table, json_dump, terminal_width
 
 DIVIDED_MARK = "*"  # a figure that came (in part) through a divided unit
 PARTIAL_MARK = "+"  # a new unit that also took territory from units the crosswalk does not cover

@@ -12,7 +12,7 @@ from rich.table import Table
 from ..i18n import _, ngettext
 from ..model.numbers import number
 from ..vcs.diff import ADDED, REMOVED, WORKING_TREE, Change, PlanDiff, Side
-from .safe import Console, fit_table, terminal_width, json_dump, markdown_text
+from .safe import Console, fit_table, json_dump, markdown_text, terminal_width
 
 MARKER = "<!-- dansokh diff -->"  # lets a workflow find and update its own comment
 

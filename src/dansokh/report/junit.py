@@ -20,8 +20,8 @@ from ..check.findings import Findings
 from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..read.limits import shorten
-from .locate import machine_path
 from .base import Reporter, ReportError
+from .locate import machine_path
 from .paths import for_machines
 from .safe import terminal_text, xml_text
 

@@ -121,7 +121,7 @@ class Locator:
         data, places = self.places(file)
         if (line, col) in places:
             return _route(data, places[(line, col)])
-        before = [(c, route) for (l, c), route in places.items() if l == line and c <= col]
+        before = [(c, route) for (row, c), route in places.items() if row == line and c <= col]
         if before:
             return _route(data, max(before, key=lambda found: found[0])[1])
         text = self.line_text(file, line)

@@ -13,9 +13,9 @@ from ..diagnostics import Severity
 from ..i18n import _, ngettext
 from ..model.numbers import number
 from .base import Reporter
-from .paths import for_machines
 from .diff import MARKER
 from .locate import machine_path
+from .paths import for_machines
 from .safe import markdown_text
 
 MAX_ROWS = 100

@@ -31,7 +31,7 @@ def _top(folder: str) -> str | None:
 
 
 def _parents(folder: str) -> list[str]:
-    found = []
+    found: list[str] = []
     while True:
         parent = os.path.dirname(folder)
         if parent == folder:

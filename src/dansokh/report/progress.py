@@ -273,7 +273,7 @@ def draw_progress(console: Console, progress: Progress) -> None:
             reported += " " + _("({days} d late)").format(days=late)
         ranking.add_row(
             str(rank), escape(child.unit.name), escape(reported),
-            f"{len(child.behind)}/{len([l for l in child.lines if l.verdict != 'information'])}",
+            f"{len(child.behind)}/{len([line for line in child.lines if line.verdict != 'information'])}",
             escape(worst_text), _verdict_cell(child.status),
         )
     console.print(fit_table(console, ranking, main=4))

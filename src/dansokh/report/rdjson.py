@@ -11,8 +11,8 @@ from typing import Any
 from ..check.findings import Findings
 from ..diagnostics import Severity
 from .base import Reporter
-from .paths import for_machines
 from .locate import Locator, machine_path
+from .paths import for_machines
 from .safe import json_dump
 
 SEVERITY = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.INFO: "INFO"}

@@ -73,7 +73,7 @@ class Console(_RichConsole):
         super().__init__(*args, **kwargs)
         self._items = items
 
-    def render_str(self, text: str, **kwargs: Any) -> Text:  # type: ignore[override]
+    def render_str(self, text: str, **kwargs: Any) -> Text:
         if self._items:
             text = ITEM.join(terminal_text(part) for part in text.split(ITEM))
         else:
@@ -99,7 +99,7 @@ def terminal_width(stream: Any, wide: int = WIDE) -> int:
     return wide
 
 
-def fit_table(console: "Console", table: Any, main: int = 0) -> Any:
+def fit_table(console: Console, table: Any, main: int = 0) -> Any:
     """Set the width of every column of ``table`` so that it fits ``console``'s width without
     cutting a cell: the widest columns give way first (their texts wrap at blanks), and the
     ``main`` column (the indicator's name) keeps at least a third of the room while it can; where

@@ -61,6 +61,7 @@ def _github_before() -> str | None:
 
 def ci_base() -> Base:
     """The base of this CI run, or ``Base(None, why)`` when there is none to compare with."""
+    found: str | None
     if os.environ.get("GITHUB_ACTIONS") == "true":
         event = os.environ.get("GITHUB_EVENT_NAME", "")
         base_ref = (os.environ.get("GITHUB_BASE_REF") or "").strip()

@@ -24,8 +24,7 @@ from ..model.crosswalk import Entry, as_fraction
 from ..model.numbers import number, plain
 from ..read.crosswalk_form import CrosswalkForm, PartRow
 from ..read.form import FORM_MISMATCH, CellSpan
-from ..read.positions import Path as KeyPath
-from ..read.positions import SourceMap
+from ..read.positions import Path as KeyPath, SourceMap
 from .edits import TextEdit, apply, insert_lines, last_line_under, replace_value
 
 
@@ -105,7 +104,7 @@ def _entry_edits(form: CrosswalkForm, loaded: _File, index: int, entry: Entry, r
         values: list[str | None] = [None if p == part.population else str(p) for p, part in zip(populations, entry.parts)]
     elif any(p is not None for p in populations):
         missing = next(r for r, p in zip(rows, populations) if p is None)
-        decided.problems.append(shares_not_one.at(form.at(missing.row, "population"), _(  # type: ignore[arg-type]
+        decided.problems.append(shares_not_one.at(form.at(missing.row, "population"), _(
             "{name}: a population is typed for some of its parts, not this one: type the population of every part"
             " (or of none, and the shares in column G)").format(name=name)))
         return []
@@ -115,7 +114,7 @@ def _entry_edits(form: CrosswalkForm, loaded: _File, index: int, entry: Entry, r
         total = sum((value for value, _text in exact), Fraction(0))
         if total != 1:
             percent = Decimal(total.numerator) * 100 / Decimal(total.denominator)
-            decided.problems.append(shares_not_one.at(form.at(rows[0].row, "share"), _(  # type: ignore[arg-type]
+            decided.problems.append(shares_not_one.at(form.at(rows[0].row, "share"), _(
                 "{name}: the shares of its parts add up to {total}%, not 100%: correct them so that they add up to exactly 100%").format(
                     name=name, total=number(percent.quantize(Decimal("0.01")).normalize()))))
             return []
@@ -123,7 +122,7 @@ def _entry_edits(form: CrosswalkForm, loaded: _File, index: int, entry: Entry, r
         values = [text for _value, text in exact]
     elif any(s is not None for s in shares):
         missing = next(r for r, s in zip(rows, shares) if s is None)
-        decided.problems.append(shares_not_one.at(form.at(missing.row, "share"), _(  # type: ignore[arg-type]
+        decided.problems.append(shares_not_one.at(form.at(missing.row, "share"), _(
             "{name}: a share is typed for some of its parts, not this one: type the share of every part, adding up to 100%").format(name=name)))
         return []
     else:

@@ -20,9 +20,9 @@ from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
 from ..model.catalogue import CATALOGUE, UNITS, canonical, is_convertible
 from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain, number
+from ..model.parse import problem_text
 from ..model.periods import PERIODS, period_label, period_words, report_date_problem
 from ..model.result import Figure, ResultDocument, ResultFile, figure_problems
-from ..model.parse import problem_text
 from ..read.form import COLUMNS, FIELDS, FORM_MISMATCH, NOT_A_NUMBER, SHEET, TOTAL_DIFFERS, FilledForm, FormRow, changed
 from ..read.limits import shorten
 from .results import normal as _normal
@@ -91,16 +91,16 @@ def result_from_form(
             problems.append(changed(form, row.line, _("row {row}: {reason}").format(row=row.row, reason=problem_text(error.errors()[0]))))
             continue
         for problem in figure_problems(figure):
-            rule = impossible_figure if problem.code == "K001" else rate_parts_disagree
+            rule = impossible_figure if problem.code == impossible_figure.code else rate_parts_disagree
             column = COLUMNS.get(problem.field, COLUMNS["name"]) if problem.field != "indicator" else COLUMNS["value"]
-            problems.append(rule.at(form.at(row.row, column), problem.message))  # type: ignore[arg-type]
+            problems.append(rule.at(form.at(row.row, column), problem.message))
         figures.append(figure)
         figure_rows.append(row.row)
     problems += _totals(form, {(p.span.line, p.span.col) for p in problems})
     if book.repo.unit(meta_unit) is not None:  # K012 at the reduction's cell, as validate words it
         plan = form.meta.get("plan") or None
         for index, _rate, message, _where in reduction_problems(book, meta_unit, meta_year, meta_period, plan, figures):
-            problems.append(reduction_disagrees.at(form.at(figure_rows[index], COLUMNS["value"]), message))  # type: ignore[arg-type]
+            problems.append(reduction_disagrees.at(form.at(figure_rows[index], COLUMNS["value"]), message))
     reported = form.header.get("reported")
     try:
         day = date.fromisoformat(reported) if reported is not None and meta_period in PERIODS else None
@@ -109,7 +109,7 @@ def result_from_form(
     if day is not None:
         late = report_date_problem(meta_period, meta_year, day)
         if late is not None:  # K011 at the date's cell
-            problems.append(report_date_impossible.at(form.at(FIELDS["reported"], 3), late))  # type: ignore[arg-type]
+            problems.append(report_date_impossible.at(form.at(FIELDS["reported"], 3), late))
     problems.sort(key=lambda d: (d.span.line, d.span.col, d.code))
     if imported.failed or reported is None:
         return imported
@@ -184,7 +184,7 @@ def _totals(form: FilledForm, reported: set[tuple[int, int]]):  # -> list[Diagno
         whole = sum(filled, Decimal(0))
         if whole > total or (len(filled) == len(parts) and whole != total):
             first, last = parts[0].row, parts[-1].row
-            found.append(TOTAL_DIFFERS.at(  # type: ignore[arg-type]
+            found.append(TOTAL_DIFFERS.at(
                 form.at(row.row, COLUMNS["value"]),
                 _("the total {total} is not the sum of its rows {first}–{last} ({whole}): correct the total or the rows").format(
                     total=number(_normal(total)), first=first, last=last, whole=number(_normal(whole))
@@ -196,10 +196,10 @@ def _totals(form: FilledForm, reported: set[tuple[int, int]]):  # -> list[Diagno
 def _out_of_domain(form: FilledForm, row: FormRow, values: dict[str, object]):  # -> list[Diagnostic]
     """F007 at each cell of the row whose number no plan or result may hold (model.numbers)."""
     return [
-        NOT_A_NUMBER.at(  # type: ignore[arg-type]
+        NOT_A_NUMBER.at(
             form.at(row.row, COLUMNS[name]),
             _("{value} is not a figure dansokh takes: at most {whole} digits before the decimal point and {decimals} after it").format(
-                value=bounded(value), whole=MAX_WHOLE_DIGITS, decimals=MAX_DECIMALS  # type: ignore[arg-type]
+                value=bounded(value), whole=MAX_WHOLE_DIGITS, decimals=MAX_DECIMALS
             ),
         )
         for name in ("value", "numerator", "denominator")

@@ -23,8 +23,8 @@ from ..check.selection import Selection
 from ..i18n import _
 from ..model.parse import parse_plan
 from ..model.plan import Plan
-from ..read.loader import load_text
 from ..read.files import read_bounded
+from ..read.loader import load_text
 from .atomic import create_bytes_atomic
 from .plan_text import plan_text
 

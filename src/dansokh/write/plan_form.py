@@ -27,7 +27,6 @@ from .edits import TextEdit, apply, insert_lines, item_lines, replace_value
 from .plan_text import scalar
 
 
-
 @dataclass
 class PlanImport:
     text: str | None  # the plan file's new text (the same text where nothing changed), None with an error
@@ -133,7 +132,7 @@ def plan_from_form(form: FilledPlanForm, file: str, text: str) -> PlanImport:
             values.append(value)
         if None in values:
             continue
-        total = sum(values, Decimal(0))  # type: ignore[arg-type]
+        total = sum(values, Decimal(0))
         cached = form.cached.get((spec.sheet, spec.row, spec.column))
         if cached is not None and cached != total:
             problems.append(TOTAL_DIFFERS.at(form.at(spec.sheet, spec.row, spec.column), _(  # type: ignore[arg-type]

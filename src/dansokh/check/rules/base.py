@@ -35,7 +35,7 @@ def plan_rule(
     and ``needs`` as for ``repo_rule``: an opt-in plan rule's findings are kept only where it is
     selected, and a rule that cannot run here is not run (the run says so where it is selected)."""
 
-    def wrap(function: Callable[["Rule", "LoadedPlan"], Iterator[Diagnostic]]) -> Rule:
+    def wrap(function: Callable[[Rule, LoadedPlan], Iterator[Diagnostic]]) -> Rule:
         return Rule(code, name, summary, "plan", severity, function, _doc(function), opt_in, needs)
 
     return wrap
@@ -53,7 +53,7 @@ def repo_rule(
     """Declare a check over the whole repository of plans; ``opt_in``: run only where selected;
     ``needs``: why it cannot run here, or ``None`` (``diagnostics.Rule``)."""
 
-    def wrap(function: Callable[["Rule", "Repository"], Iterator[Diagnostic]]) -> Rule:
+    def wrap(function: Callable[[Rule, Repository], Iterator[Diagnostic]]) -> Rule:
         return Rule(code, name, summary, "repo", severity, function, _doc(function), opt_in, needs)
 
     return wrap
@@ -62,7 +62,7 @@ def repo_rule(
 def results_rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR):
     """Declare a check over the results and the plans they report against (a ``cascade.results.Book``)."""
 
-    def wrap(function: Callable[["Rule", Any], Iterator[Diagnostic]]) -> Rule:
+    def wrap(function: Callable[[Rule, Any], Iterator[Diagnostic]]) -> Rule:
         return Rule(code, name, summary, "results", severity, function, _doc(function))
 
     return wrap

@@ -89,7 +89,7 @@ def shares_not_one(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                 yield from _figures(rule, bridge, index, from_plan)
 
 
-def _figures(rule: Rule, bridge: Bridge, index: int, from_plan) -> Iterator[Diagnostic]:  # type: ignore[no-untyped-def]
+def _figures(rule: Rule, bridge: Bridge, index: int, from_plan) -> Iterator[Diagnostic]:
     loaded, entry = bridge.loaded, bridge.crosswalk.units[index]
     path = ("units", index)
     name = bridge.name_of(entry.old)
@@ -187,7 +187,7 @@ def _unit_name(repo: Repository, unit: str, year: int) -> str:
     return plan.plan.unit_title if plan is not None else unit
 
 
-def _agrees(rule: Rule, bridge: Bridge, unit: str, name: str | None, code: str | None, path) -> Iterator[Diagnostic]:  # type: ignore[no-untyped-def]
+def _agrees(rule: Rule, bridge: Bridge, unit: str, name: str | None, code: str | None, path) -> Iterator[Diagnostic]:
     declared = bridge.repo.unit(unit)
     if declared is None:
         return
@@ -264,11 +264,11 @@ def new_unit_uncovered(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                 )
 
 
-def _expected(bridge: Bridge):  # type: ignore[no-untyped-def]
+def _expected(bridge: Bridge):
     return expected_parts(bridge)
 
 
-def _code_of(bridge: Bridge, unit: str, new_list) -> str | None:  # type: ignore[no-untyped-def]
+def _code_of(bridge: Bridge, unit: str, new_list) -> str | None:
     declared = bridge.repo.unit(unit)
     if declared is None:
         return None
@@ -375,7 +375,7 @@ def figure_impossible(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
                     )
 
 
-def _code_of_part(bridge: Bridge, part, new_list) -> str | None:  # type: ignore[no-untyped-def]
+def _code_of_part(bridge: Bridge, part, new_list) -> str | None:
     declared = bridge.repo.unit(part.unit) or UnitDecl(id=part.unit, name=part.name or part.unit, level="", code=part.code)
     placed = Placer(bridge.repo, new_list).place(declared, declared.parent).unit
     return placed.code if placed else None

@@ -8,8 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from ...cascade.results import Book, LoadedResult, summed
-from ...diagnostics import Diagnostic, Related, Rule, Severity
-from ...diagnostics import shorten
+from ...diagnostics import Diagnostic, Related, Rule, Severity, shorten
 from ...i18n import N_, _, ngettext
 from ...model.catalogue import CATALOGUE, Direction, convert, is_convertible, is_count
 from ...model.periods import PERIODS, period_words, report_date_problem, vn_date
@@ -22,11 +21,12 @@ def _unit_name(book: Book, unit: str) -> str:
     return declared.name if declared else unit
 
 
-def _impossible(rule: Rule, book: Book, code: str) -> Iterator[Diagnostic]:
+def _impossible(rule: Rule, book: Book) -> Iterator[Diagnostic]:
+    """The problems of ``rule`` (K001 or K002) that ``figure_problems`` finds in each figure."""
     for loaded in book.results:
         for index, figure in enumerate(loaded.result.figures):
             for problem in figure_problems(figure):
-                if problem.code == code:
+                if problem.code == rule.code:
                     yield rule.at(loaded.span(("figures", index, problem.field)), problem.message)
 
 
@@ -36,7 +36,7 @@ def impossible_figure(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     lies within 0–100 (‰ within 0–1000), and its numerator and denominator are whole numbers,
     the numerator no larger than the denominator.  A change against last year (the third-child
     reduction) has a value only.  Fix the figure in the result file or in the form."""
-    yield from _impossible(rule, book, "K001")
+    yield from _impossible(rule, book)
 
 
 @results_rule("K002", "rate-parts-disagree", N_("A rate disagrees with its own numerator and denominator."))
@@ -44,7 +44,7 @@ def rate_parts_disagree(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     """Where a rate is given with its numerator and denominator (1.210 women screened of 1.367
     pregnant women), the rate must be their quotient, to the digits it is written with:
     88,5 % agrees with 1.210/1.367 = 88,52 %, 89 % does not."""
-    yield from _impossible(rule, book, "K002")
+    yield from _impossible(rule, book)
 
 
 def _cumulative_parts(figure) -> list[tuple[str, Decimal]]:
@@ -68,7 +68,7 @@ def cumulative_decrease(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     by_unit: dict[tuple[str, int], list[LoadedResult]] = {}
     for (unit, year, _period), found in book.by_key.items():
         by_unit.setdefault((unit, year), []).append(found[0])
-    for (unit, year), loaded_results in by_unit.items():
+    for (_unit, year), loaded_results in by_unit.items():
         ordered = sorted(loaded_results, key=lambda r: PERIODS[r.result.period].order)
         for later_index, later in enumerate(ordered):
             months = PERIODS[later.result.period].months

@@ -9,9 +9,9 @@ from ...cascade.repository import LoadedPlan
 from ...diagnostics import shorten
 from ...i18n import N_, _
 from ...model.catalogue import CATALOGUE, Direction, is_count
+from ...model.numbers import span
 from ...model.plan import AllocationTable
 from .base import Diagnostic, Related, Rule, fmt, plan_rule, quantity
-from ...model.numbers import span
 
 
 def _tables(loaded: LoadedPlan) -> Iterator[tuple[tuple, AllocationTable]]:

@@ -285,13 +285,13 @@ def year_texts(plan: Plan) -> Iterator[tuple[Path, Place, str, bool]]:
         for key in ("number", "content", "time", "lead", "partners"):
             yield at + ("columns", key), ("schedule column", named), getattr(appendix.columns, key), False
 
-        def sections(items: list[ScheduleSection], path: Path, prefix: str) -> Iterator[tuple[Path, Place, str, bool]]:
+        def sections(items: list[ScheduleSection], path: Path, prefix: str, named: dict[str, Any]) -> Iterator[tuple[Path, Place, str, bool]]:
             for s, section in enumerate(items):
                 number = f"{prefix}{section.number}"
                 yield path + (s, "title"), ("section title", {**named, "section": number}), section.title, False
-                yield from sections(section.sections, path + (s, "sections"), number + ".")
+                yield from sections(section.sections, path + (s, "sections"), number + ".", named)
 
-        yield from sections(appendix.sections, at + ("sections",), "")
+        yield from sections(appendix.sections, at + ("sections",), "", named)
 
 
 def _excerpt(text: str, start: int, end: int, width: int = 60) -> str:
