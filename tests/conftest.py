@@ -50,11 +50,11 @@ def cache_changes_nothing(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         return
     original_init, original_load = loader.Loader.__init__, loader.Loader.load
 
-    def init(self, paths, job, max_bytes=DEFAULT_MAX_BYTES, overrides=None, use_cache=True, jobs=None, outline=True, within=None, cache_for=None):  # type: ignore[no-untyped-def]
+    def init(self, paths, job, max_bytes=DEFAULT_MAX_BYTES, overrides=None, use_cache=True, jobs=None, outline=True, within=None, cache_for=None):
         self._twin_arguments = (paths, job, max_bytes, overrides, jobs, outline, within)
         original_init(self, paths, job, max_bytes, overrides, use_cache, jobs, outline, within, cache_for)
 
-    def load(self, report, changed=None, focus=()):  # type: ignore[no-untyped-def]
+    def load(self, report, changed=None, focus=()):
         used_cache = self.cache is not None
         found = original_load(self, report, changed, focus)
         if used_cache:

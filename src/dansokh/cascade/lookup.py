@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..i18n import _
-from ..read.limits import shorten
 from ..model.names import kind_and_name, kind_fits, slug
 from ..model.plan import UnitDecl
+from ..read.limits import shorten
 from .repository import LoadedPlan, Repository, named
 
 
@@ -80,7 +80,8 @@ def main_plan(repo: Repository, unit_id: str, year: int | None = None) -> Loaded
     plan of a unit, such as the results; a user's name goes through ``find``)."""
     plans = repo.plans_of(unit_id, year)
     annual = [p for p in plans if p.plan.scope == "annual"]
-    return (annual or plans or [None])[0]
+    chosen = annual or plans
+    return chosen[0] if chosen else None
 
 
 def latest_year(repo: Repository, unit_id: str) -> int | None:

@@ -26,13 +26,12 @@ def rules_command(
     from rich.table import Table
 
     from ..check import examples
-    from ..check.rules import ALL_RULES
-    from ..read.form import FORM_RULES
+    from ..check.rules import EVERY_RULE
     from ..report.rules import RuleExample, severity_text, write_rule
     from ..report.safe import Console
 
     console = Console(highlight=False)
-    every = ALL_RULES + FORM_RULES  # the F codes come from `dansokh import`, not from validate
+    every = EVERY_RULE  # validate's rules, then the F codes of `dansokh import`
     if not codes and not full:
         english = current() == "en"  # a rule's name is an English identifier: Vietnamese shows the summary only
         columns = [_("code"), _("name"), _("severity"), _("what it finds")] if english else [

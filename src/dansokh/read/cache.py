@@ -234,7 +234,7 @@ class Cache:
         self.key = b""
 
     @classmethod
-    def open(cls, root: Path, namespace: str) -> "tuple[Cache | None, str | None]":
+    def open(cls, root: Path, namespace: str) -> tuple[Cache | None, str | None]:
         """The cache of the repository at ``root`` for ``namespace``, or ``None`` when none can be
         had; and what to tell the user when the cache is refused (``None``: nothing to say)."""
         folder = folder_for(root)

@@ -52,7 +52,7 @@ class Header:
     crosswalk: tuple[tuple[int, str] | None, tuple[int, str] | None] | None = None  # its (from, to) sides
 
     @classmethod
-    def of(cls, data: Any) -> "Header":
+    def of(cls, data: Any) -> Header:
         """The header of a file's data (the whole data, or only its ``HEADER_KEYS``)."""
         if not isinstance(data, dict):
             return cls()
@@ -84,11 +84,11 @@ class Header:
         return [self.id, self.year, self.unit, self.parent, self.declares, self.result, self.crosswalk]
 
     @classmethod
-    def from_json(cls, text: str) -> "Header":
+    def from_json(cls, text: str) -> Header:
         return cls.from_list(json.loads(text))
 
     @classmethod
-    def from_list(cls, item: list[Any]) -> "Header":
+    def from_list(cls, item: list[Any]) -> Header:
         plan_id, year, unit, parent, declares, result, crosswalk = item
         sides = None
         if crosswalk is not None:

@@ -387,8 +387,9 @@ def _table_changes(old_repo: Repository, before: LoadedPlan, new_repo: Repositor
                 row_index = new_row if present else old_row
                 column_index = new_column if present else old_column
                 table_index = new_index if present else old_index
-                column = table.columns[column_index]  # type: ignore[index]
-                row = table.rows[row_index]  # type: ignore[index]
+                assert row_index is not None and column_index is not None  # a value stands in a row and a column of its side
+                column = table.columns[column_index]
+                row = table.rows[row_index]
                 yield Change(
                     status,
                     after.plan.id,
