@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from conftest import PLANS, ROOT
 from dansokh.cli import app
-from dansokh.report.safe import _unicode, json_dump
+from dansokh.report.safe import json_dump
 
 EXAMPLES = ROOT / "examples" / "results-2025"
 runner = CliRunner()
@@ -83,9 +83,11 @@ def _progress_unit(unit: str) -> str:
     ],
 )
 def test_the_json_writer_writes_json_dumps_bytes(document):
-    written = io.StringIO()
+    """The indented writer against json.dump's own, which writes the compact form (indent=None)."""
+    written, compact = io.StringIO(), io.StringIO()
     json_dump(document, written)
-    assert written.getvalue() == json.dumps(_unicode(document), ensure_ascii=False, indent=2) + "\n"
+    json_dump(document, compact, indent=None)
+    assert written.getvalue() == json.dumps(json.loads(compact.getvalue()), ensure_ascii=False, indent=2) + "\n"
 
 
 def test_the_json_writer_fails_as_json_does_on_what_json_cannot_write():
