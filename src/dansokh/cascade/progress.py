@@ -156,22 +156,35 @@ class UnitProgress:
         return "behind" if self.behind else "on track"
 
 
+class Reporting:
+    """Who of ``reporters`` has not reported, who reported late, how many on time: a parent's
+    children in its table, every unit shown in a summary."""
+
+    @property
+    def reporters(self) -> list[UnitProgress]:
+        raise NotImplementedError
+
+    @property
+    def missing(self) -> list[UnitProgress]:
+        return [unit for unit in self.reporters if unit.reported is None]
+
+    @property
+    def late(self) -> list[UnitProgress]:
+        return [unit for unit in self.reporters if unit.late]
+
+    @property
+    def on_time(self) -> int:
+        return sum(1 for unit in self.reporters if unit.reported is not None and not unit.late)
+
+
 @dataclass
-class Progress:
+class Progress(Reporting):
     unit: UnitProgress
     children: list[UnitProgress] = field(default_factory=list)  # ranked: not reported, then most behind first
 
     @property
-    def missing(self) -> list[UnitProgress]:
-        return [child for child in self.children if child.reported is None]
-
-    @property
-    def late(self) -> list[UnitProgress]:
-        return [child for child in self.children if child.late]
-
-    @property
-    def on_time(self) -> int:
-        return sum(1 for child in self.children if child.reported is not None and not child.late)
+    def reporters(self) -> list[UnitProgress]:
+        return self.children
 
 
 def _pace_of(indicator: str, paces: dict[str, Pace]) -> Pace:

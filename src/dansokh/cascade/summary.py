@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model.catalogue import CATALOGUE, Direction
-from .progress import Line, Progress, UnitProgress
+from .progress import Line, Progress, Reporting, UnitProgress
 
 MANY = 50  # more units than this with targets, and none named: the summary, not every unit's tables
 FURTHEST = 3  # units named per indicator, the furthest behind first
@@ -33,7 +33,7 @@ class IndicatorSummary:
 
 
 @dataclass
-class Summary:
+class Summary(Reporting):
     year: int
     period: str
     units: list[UnitProgress]  # every unit shown, parents before their children
@@ -41,16 +41,8 @@ class Summary:
     indicators: list[IndicatorSummary]
 
     @property
-    def missing(self) -> list[UnitProgress]:
-        return [unit for unit in self.units if unit.reported is None]
-
-    @property
-    def late(self) -> list[UnitProgress]:
-        return [unit for unit in self.units if unit.late]
-
-    @property
-    def on_time(self) -> int:
-        return sum(1 for unit in self.units if unit.reported is not None and not unit.late)
+    def reporters(self) -> list[UnitProgress]:
+        return self.units
 
 
 def _how_far(line: Line) -> tuple[Decimal, str]:

@@ -49,6 +49,7 @@ from .workers import collector_paused, default_jobs, parallel
 
 _IN_CACHE = "in the cache"  # a result the cache has, not yet fetched
 Findings = TypeVar("Findings")
+Typed = TypeVar("Typed")  # a crosswalk or a result file
 
 
 def file_digest(raw: bytes) -> bytes:
@@ -299,6 +300,18 @@ class Loader:
 
     # typed plans ----------------------------------------------------------------------
 
+    def typed_from(self, name: str, file: Any, data: Any, validate: Callable[[Any], Typed], parse: Callable[[Any], tuple[Typed | None, Any]]) -> Typed | None:
+        """A crosswalk or a result typed from the data its check sent (``validate``), else, where that
+        data is missing or not valid, from the file's own text (``parse``)."""
+        if data is not None:
+            try:
+                return validate(data)
+            except ValueError:
+                pass
+        typed, _problems = parse(load_text(name, file.raw, self.max_bytes))
+        return typed
+
+
     def typed(self, numbers: Sequence[int]) -> tuple[list[LoadedPlan], dict[int, list[Diagnostic]], list[Any]]:
         """The plans of the files (in the repository's order), each file's own diagnostics, and
         every inline suppression; the result files' typed results go to ``self.results``."""
@@ -334,28 +347,16 @@ class Loader:
                 file.header = result.header
             file.result = None  # decoded: the text is of no more use
             if result.crosswalk:  # a crosswalk: checked beside the plans (W rules)
-                walk = None
-                if result.data is not None:
-                    try:
-                        walk = Crosswalk.model_validate(result.data)
-                    except ValueError:
-                        walk = None
-                if walk is None:
-                    walk, _problems = parse_crosswalk(load_text(name, file.raw, self.max_bytes))  # type: ignore[arg-type]
+                walk = self.typed_from(name, file, result.data, Crosswalk.model_validate, parse_crosswalk)
                 if walk is not None:
                     self.crosswalks.append(LoadedCrosswalk(walk, source_map(name, file.reader(file.path in self.overrides))))
                 if file.path not in self.overrides:
                     file.raw = None
                 continue
             if result.result:  # a result file
-                typed = None
-                if result.data is not None:
-                    try:
-                        typed = ResultFile.model_validate(result.data, context=CHECKED)
-                    except ValueError:
-                        typed = None
-                if typed is None:
-                    typed, _problems = parse_result(load_text(name, file.raw, self.max_bytes))  # type: ignore[arg-type]
+                typed = self.typed_from(
+                    name, file, result.data, lambda data: ResultFile.model_validate(data, context=CHECKED), parse_result
+                )
                 if typed is not None:
                     self.results.append(LoadedResult(typed, source_map(name, file.reader(file.path in self.overrides))))
                 if file.path not in self.overrides:
