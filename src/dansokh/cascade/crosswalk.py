@@ -28,28 +28,16 @@ from functools import cached_property
 from ..diagnostics import shorten
 from ..i18n import _
 from ..model.catalogue import CATALOGUE, named
-from ..model.crosswalk import Crosswalk, Entry, as_fraction
+from ..model.crosswalk import Entry, as_fraction
 from ..model.numbers import number
-from ..read.positions import Located, SourceMap
 from .apportion import ApportionError, Method, Share, apportion
+from .expected import reform_sources
 from .lookup import main_plan
-from .official import reform_sources
-from .repository import LoadedPlan, Repository
+from .repository import LoadedCrosswalk, LoadedPlan, Repository
 
 
 class CarryError(ValueError):
     """Figures that cannot be carried as asked; the message says why and what to decide."""
-
-
-@dataclass
-class LoadedCrosswalk(Located):
-    crosswalk: Crosswalk
-    source: SourceMap
-
-    @property
-    def label(self) -> str:
-        """How the crosswalk is named in a message: its id, else its file."""
-        return self.crosswalk.id or self.file
 
 
 @dataclass(frozen=True)

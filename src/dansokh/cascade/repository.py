@@ -13,21 +13,30 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ..model.catalogue import CATALOGUE
+from ..model.crosswalk import Crosswalk
 from ..model.names import kind_and_name, kind_fits, name_key
 from ..model.plan import AllocationTable, Plan, UnitDecl
 from ..read.positions import Located, Path, SourceMap
-
-if TYPE_CHECKING:
-    from .crosswalk import LoadedCrosswalk
 
 
 @dataclass
 class LoadedPlan(Located):
     plan: Plan
     source: SourceMap
+
+
+@dataclass
+class LoadedCrosswalk(Located):
+    crosswalk: Crosswalk
+    source: SourceMap
+
+    @property
+    def label(self) -> str:
+        """How the crosswalk is named in a message: its id, else its file."""
+        return self.crosswalk.id or self.file
 
 
 @dataclass(frozen=True, slots=True)  # slots: a national repository holds a hundred thousand of these
@@ -109,7 +118,7 @@ class Repository:
     by_unit: dict[str, list[LoadedPlan]] = field(default_factory=lambda: defaultdict(list))
     children_of: dict[str, list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
     children_in: dict[tuple[str, int], list[UnitDecl]] = field(default_factory=lambda: defaultdict(list))
-    crosswalks: list[LoadedCrosswalk] = field(default_factory=list)  # beside the plans (cascade.crosswalk)
+    crosswalks: list[LoadedCrosswalk] = field(default_factory=list)  # beside the plans (reform.crosswalk carries through them)
     broken: list[Broken] = field(default_factory=list)  # plan files read that are not plans (load)
     unread_ids: set[str] = field(default_factory=set)  # the ids of the plan files not read (a command's focus)
     _names: dict[tuple[str, int | None], dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)

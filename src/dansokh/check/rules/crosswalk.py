@@ -11,8 +11,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from ...cascade.crosswalk import Bridge, CarryError, bridges, column_values
+from ...cascade.expected import expected_parts
 from ...cascade.lookup import main_plan
-from ...cascade.official import Placer, expected_parts
+from ...cascade.official import Placer
 from ...cascade.repository import Repository
 from ...diagnostics import shorten
 from ...i18n import N_, _
