@@ -12,10 +12,11 @@ from typer.testing import CliRunner
 from conftest import PLANS, git, write_files
 from dansokh.check.run import validate
 from dansokh.cli import app
+from dansokh.compare.diff import compare
 from dansokh.load import Changed
 from dansokh.vcs.changed import changed_since
-from dansokh.vcs.diff import compare, load_side
 from dansokh.vcs.git import GitError, changed_files, files_at
+from dansokh.vcs.sides import load_side
 
 runner = CliRunner()
 

@@ -2,7 +2,9 @@
 
 The order is the way a plan goes through dansokh (CONTRIBUTING.md, "The house"): the
 foundation (messages, the diagnostic record, settings), then reading, the model, the
-cascade, checking, git, reporters, writing back, rendering, and the command line on top.
+cascade and what is computed from it (the official units, the reform, results against
+targets, plans compared), loading, checking, git, reporters, writing back, rendering, and the
+command line on top.
 Each stage's package says in its docstring which stages it may import; this test keeps
 both the imports and those sentences true.  The stages at the top, report, write and render, are
 siblings (each its own kind of output): one reaches into another only through the few modules
@@ -22,7 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "dansokh"
 
 # bottom to top; "dansokh" is the package's face (its version), below everything
-STAGES = ["dansokh", "i18n", "diagnostics", "config", "read", "model", "cascade", "load", "check", "vcs", "report", "write", "render", "cli"]
+STAGES = [
+    "dansokh", "i18n", "diagnostics", "config", "read", "model",
+    "cascade", "official", "reform", "results", "compare",  # computed from the plans, nothing loaded
+    "load", "check", "vcs", "report", "write", "render", "cli",
+]
 TOP = {"__main__": "cli", "_version": "dansokh"}
 SIBLINGS = ("report", "write", "render")
 # the one sibling's modules another may import, and why

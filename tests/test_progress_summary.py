@@ -62,7 +62,7 @@ def test_the_summary_names_the_furthest_behind_with_their_figures_in_vietnamese(
 def test_more_units_than_many_make_the_summary_the_default_and_detail_the_tables(example, monkeypatch):
     tables = _progress()
     assert "units with targets" not in tables and tables.count("most behind first") > 1  # 45 units: every table, as before
-    monkeypatch.setattr("dansokh.cascade.summary.MANY", 44)
+    monkeypatch.setattr("dansokh.results.summary.MANY", 44)
     assert "45 units with targets" in _progress()
     assert _progress("--detail") == tables
     assert "units with targets" not in _progress_unit("long-bien")  # a unit named: its tables

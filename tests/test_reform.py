@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from conftest import PLANS, ROOT, deadline, line_of, run, write_files
 from dansokh.cascade.apportion import Method
-from dansokh.cascade.crosswalk import Bridge, LoadedCrosswalk, bridge_for, carry_column
+from dansokh.cascade.repository import LoadedCrosswalk
 from dansokh.check.run import CHECK
 from dansokh.check.selection import Selection
 from dansokh.cli import app
@@ -27,6 +27,7 @@ from dansokh.model.catalogue import CATALOGUE
 from dansokh.model.crosswalk import Crosswalk
 from dansokh.model.plan import AllocationTable
 from dansokh.read.positions import SourceMap
+from dansokh.reform.crosswalk import Bridge, bridge_for, carry_column
 
 EXAMPLE = ROOT / "examples" / "reform-2026"
 runner = CliRunner()
@@ -345,7 +346,7 @@ def test_carried_figures_add_up_exactly_to_last_years_totals(reform):
 
 
 def _bridges(repo):
-    from dansokh.cascade.crosswalk import bridges
+    from dansokh.reform.crosswalk import bridges
 
     return bridges(repo)
 

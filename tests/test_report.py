@@ -14,7 +14,6 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import PLANS, ROOT
-from dansokh.cascade.progress import progress
 from dansokh.check.run import CHECK
 from dansokh.cli import app
 from dansokh.load import load_repository
@@ -24,6 +23,7 @@ from dansokh.render.report import render_report_bytes
 from dansokh.render.report_view import VERDICTS_VI, build_report
 from dansokh.render.templates import environment
 from dansokh.render.xlsx import write_sheet
+from dansokh.results.progress import progress
 
 EXAMPLES = ROOT / "examples" / "results-2025"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -173,7 +173,7 @@ def test_html_prints_to_a4_landscape_with_page_numbers(book, tmp_path, unit, per
 # --- issue 19: the verdicts, the rounding and what each format carries ---------------------------
 
 def _goal(indicator: str, value: str, unit: str):
-    from dansokh.cascade.results import Goal
+    from dansokh.results.book import Goal
 
     return Goal(indicator, Decimal(value), unit, None, Path("plan.yaml"), "target")  # type: ignore[arg-type]
 
@@ -193,9 +193,9 @@ def _goal(indicator: str, value: str, unit: str):
     ],
 )
 def test_one_verdict_per_indicator_in_its_direction(indicator, unit, target, result, verdict, vietnamese):
-    from dansokh.cascade.progress import line_for
     from dansokh.i18n import setup
     from dansokh.report.progress import verdict_text
+    from dansokh.results.progress import line_for
 
     line = line_for(_goal(indicator, target, unit), Decimal(result), "reported", "Q2", "linear")
     assert line.verdict == verdict and VERDICTS_VI[line.verdict] == vietnamese
@@ -259,9 +259,9 @@ def test_a_total_that_is_not_its_reporting_units_sum_says_why(book):
 
 
 def test_decimals_are_consistent_in_a_column_and_chart_labels_rounded(book):
-    from dansokh.cascade.progress import Line
     from dansokh.model.catalogue import Direction
     from dansokh.render.report_view import bar_of
+    from dansokh.results.progress import Line
 
     _, report = report_of(book, "long-bien", "Q2")
     blocks: dict[str, list] = {}

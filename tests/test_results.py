@@ -15,13 +15,13 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import PLANS, ROOT, write_files
-from dansokh.cascade.progress import PaceError, progress, read_pace
 from dansokh.check.run import CHECK, validate
 from dansokh.cli import app
 from dansokh.load import load_repository
 from dansokh.model.catalogue import METHODS
 from dansokh.model.periods import parse_period
 from dansokh.model.result import Figure, figure_problems
+from dansokh.results.progress import PaceError, progress, read_pace
 
 EXAMPLES = ROOT / "examples" / "results-2025"
 runner = CliRunner()

@@ -358,7 +358,7 @@ def test_a_result_that_cannot_be_read_stops_progress_too(in_tmp):
 
 
 def test_progress_never_says_achieved_beside_behind_for_the_third_child_rate():
-    from dansokh.cascade.progress import progress
+    from dansokh.results.progress import progress
 
     _repo, findings = load_repository(CHECK, [PLANS, EXAMPLES])
     book = findings.book

@@ -199,7 +199,7 @@ class TableRows:
 class Carry(Protocol):
     """How last year's units and figures reach next year's plan.  The same units, unless the
     boundaries changed: a crosswalk maps old units to new ones (and splits a divided unit's
-    figures by its shares) behind this seam (``cascade.carry.CrosswalkCarry``)."""
+    figures by its shares) behind this seam (``reform.carry.CrosswalkCarry``)."""
 
     def unit(self, unit: UnitDecl, year: int) -> UnitDecl:
         """The plan's own unit in ``year``."""

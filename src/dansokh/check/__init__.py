@@ -5,5 +5,5 @@ runs every rule and returns the ``Findings``; ``suppress`` applies inline suppre
 ``selection`` the ``--select``/``--ignore``/``--severity`` choices; ``examples`` runs each
 rule's passing and failing case.  Rules yield diagnostics and never print.
 
-May import: i18n, diagnostics, config, read, model, cascade, load.
+May import: i18n, diagnostics, config, read, model, cascade, official, reform, results, compare, load.
 """

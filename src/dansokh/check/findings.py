@@ -28,7 +28,7 @@ class Findings:
     files: list[str] = field(default_factory=list)
     suppressions: list[Any] = field(default_factory=list)
     repository: Any = None  # the checked Repository, for callers that filter by the hierarchy
-    book: Any = None  # the checked results (cascade.results.Book)
+    book: Any = None  # the checked results (results.book.Book)
     seconds: float = 0.0  # how long the check took
     notices: list[str] = field(default_factory=list)  # what the user is told beside the report (a cache refused)
     inputs: list[str] = field(default_factory=list)  # every file of the repository: never an output, read or not

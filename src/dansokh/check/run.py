@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from decimal import localcontext
 from pathlib import Path
 
-from ..cascade.results import Book
 from ..diagnostics import Severity, Span
 from ..i18n import _
 from ..load import Changed, FileJob, Loaded, load
 from ..load.workers import collector_paused
 from ..model.numbers import EXACT
 from ..read.loader import DEFAULT_MAX_BYTES
+from ..results.book import Book
 from . import files, suppress
 from .findings import Findings
 from .rules import PLAN_RULES, REPO_RULES, RESULT_RULES

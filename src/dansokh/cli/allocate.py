@@ -52,7 +52,7 @@ def _pairs(option: str, items: list[str], repo, parent) -> dict[str, int]:
 def _carried_weights(repo, parent, by: str, chosen: str | None, method: Method):  # type: ignore[no-untyped-def]
     """``--by PLAN:COLUMN``: a column of last year's plan, in this year's units through the
     crosswalk that joins them; every row of this year's table must get a figure."""
-    from ..cascade.crosswalk import CarryError, carry_column
+    from ..reform.crosswalk import CarryError, carry_column
     from ..model.catalogue import CATALOGUE
     from .crosswalk import pick_bridge
 

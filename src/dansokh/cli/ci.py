@@ -70,7 +70,8 @@ def diff_command(
     from ..read.discover import display_path
     from ..read.loader import DEFAULT_MAX_BYTES
     from ..report.diff import DIFF_REPORTERS
-    from ..vcs.diff import WORKING_TREE, compare, load_side
+    from ..vcs.sides import WORKING_TREE, load_side
+    from ..compare.diff import compare
     from ..vcs.git import GitError, exists_at, files_at, repository_root, resolve, working_files
 
     if rev is None and plan is None:
@@ -126,9 +127,9 @@ def _diff_plan(plans: list[Path], text: str, year: int | None, max_bytes: int): 
 def _against_last_year(repo, loaded, chosen=None):  # -> PlanDiff
     """A plan against the plan it continues (last year's); across a reform of the units, through
     the crosswalk from that plan's units to this one's."""
-    from ..cascade.crosswalk import bridges
+    from ..reform.crosswalk import bridges
     from ..cascade.lookup import continued
-    from ..vcs.diff import compare_across, compare_years
+    from ..compare.diff import compare_across, compare_years
 
     before = continued(repo, loaded)
     if before is None:
@@ -158,7 +159,7 @@ def _across(plans: list[Path], plan: str, year: Optional[int], against: str, cho
     from ..load import load_repository
     from ..report.format_names import format_name
     from ..report.diff import DIFF_REPORTERS
-    from ..vcs.diff import compare_across
+    from ..compare.diff import compare_across
     from .crosswalk import pick_bridge
 
     repo, _checked = load_repository(CHECK, plans, whole=False)

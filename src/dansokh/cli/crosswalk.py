@@ -17,8 +17,8 @@ from .app import app, fail, named_plan
 
 if TYPE_CHECKING:
     from ..read.form import Workbook
-    from ..cascade.crosswalk import Bridge
-    from ..cascade.propose import Proposal, ProposedEntry
+    from ..reform.crosswalk import Bridge
+    from ..reform.propose import Proposal, ProposedEntry
     from ..cascade.repository import Repository
     from ..check.findings import Findings
 
@@ -33,7 +33,7 @@ class CarryFormat(str, Enum):
 def pick_bridge(repo: Repository, from_unit: str, from_year: int, to_year: int | None, chosen: str | None) -> Bridge:
     """The crosswalk that carries ``from_unit``'s units of ``from_year``: the one named by
     ``--crosswalk`` (a file or an id), else the only one there is."""
-    from ..cascade.crosswalk import CarryError, bridge_for, bridges
+    from ..reform.crosswalk import CarryError, bridge_for, bridges
 
     if chosen is not None:
         wanted = Path(chosen).resolve()
@@ -121,7 +121,7 @@ def crosswalk_command(
 
 def _propose(repo: Repository, from_year: int, to_year: int, unit: str | None, into: Path, dry_run: bool, force: bool) -> None:
     from ..cascade.lookup import LookupError_, find
-    from ..cascade.propose import ProposalError, propose
+    from ..reform.propose import ProposalError, propose
     from ..report.crosswalk import write_additions, write_proposals
     from ..write.atomic import WriteRefused, digest, write_atomic
     from ..write.crosswalk import proposal_text
@@ -175,8 +175,8 @@ def _propose(repo: Repository, from_year: int, to_year: int, unit: str | None, i
 
 def _form(repo: Repository, output: Path, chosen: str | None) -> None:
     """``crosswalk --form OUT.xlsx``: the crosswalk as a form, a population to type for each part."""
-    from ..cascade.carry import title_of
-    from ..cascade.crosswalk import bridges
+    from ..reform.carry import title_of
+    from ..reform.crosswalk import bridges
     from ..render.crosswalk_form import render_crosswalk_form
     from ..report.safe import terminal_text
     from ..write.output import OutputRefused, write_output
@@ -298,7 +298,7 @@ def _carry(
     output_format: CarryFormat,
 ) -> None:
     from ..report.format_names import format_name
-    from ..cascade.crosswalk import CarryError, carried_indicators, carry_column
+    from ..reform.crosswalk import CarryError, carried_indicators, carry_column
     from ..model.catalogue import CATALOGUE
     from ..report.crosswalk import write_csv, write_json, write_table
 

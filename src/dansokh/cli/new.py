@@ -103,9 +103,9 @@ def next_year_carry(repo: Repository, checked: Findings, loaded: LoadedPlan, cho
     """How next year's plan of ``loaded`` gets its units: through the crosswalk named by
     ``--crosswalk``, else the one crosswalk from its units to its unit's of next year, else the
     same units (``None``).  Says which, and what could not be carried."""
-    from ..cascade.carry import crosswalk_carry, next_year_bridges
-    from ..cascade.crosswalk import CarryError
-    from ..cascade.official import units_changed
+    from ..reform.carry import crosswalk_carry, next_year_bridges
+    from ..reform.crosswalk import CarryError
+    from ..official.placing import units_changed
     from .crosswalk import pick_bridge, refuse_broken
 
     plan = loaded.plan
@@ -150,7 +150,7 @@ def next_year_carry(repo: Repository, checked: Findings, loaded: LoadedPlan, cho
 def _new_unit_named(repo: Repository, text: str, year: int | None) -> str | None:
     """The new unit of a crosswalk ``text`` names (its id, or a name only one new unit has), where
     ``text`` names no plan to continue: ``--next bo-de-00118`` before phường Bồ Đề has a plan."""
-    from ..cascade.crosswalk import bridges
+    from ..reform.crosswalk import bridges
     from ..cascade.lookup import LookupError_, find
     from ..model.names import name_key
 
@@ -176,8 +176,8 @@ def start_new_unit_plan(repo: Repository, checked: Findings, unit: str, year: in
                         plans: Path, plan_id: str | None, output: str | None, dry_run: bool) -> int:
     """The first plan of a unit made in a reform, before its parent's plan of the year: last year's
     assignments to its old units, carried through the crosswalk into it."""
-    from ..cascade.carry import bridges_into, new_unit_draft, title_of
-    from ..cascade.crosswalk import CarryError
+    from ..reform.carry import bridges_into, new_unit_draft, title_of
+    from ..reform.crosswalk import CarryError
     from ..cascade.lookup import main_plan
     from .crosswalk import pick_bridge, refuse_broken
 
@@ -228,7 +228,7 @@ def start_new_unit_plan(repo: Repository, checked: Findings, unit: str, year: in
 def _reform_note(repo: Repository, loaded: LoadedPlan) -> str | None:
     """What to know when next year's plan is drafted in last year's units across the reform: that
     its unit no longer exists, or that the units it assigns to have changed."""
-    from ..cascade.official import placed_in
+    from ..official.placing import placed_in
 
     plan = loaded.plan
     values = {"year": plan.year, "next": plan.year + 1, "unit": plan.unit_title, "id": plan.unit.id}

@@ -19,10 +19,10 @@ from ..read.limits import shorten
 from .app import app, fail, say, settings_from
 
 if TYPE_CHECKING:  # the commands import what they need when they run: `dansokh --help` stays quick
-    from ..cascade.progress import Progress
+    from ..results.progress import Progress
     from ..cascade.lookup import Found
     from ..cascade.repository import LoadedPlan
-    from ..cascade.results import Book
+    from ..results.book import Book
     from ..check.findings import Findings
     from ..model.plan import UnitDecl
 
@@ -66,10 +66,10 @@ ALLOW_ERRORS_HELP = N_("Show the figures even where the results or plans they co
 
 
 def errors_in(findings: Findings, shown: list[Progress], allow_errors: bool, report: bool = False) -> int:
-    """The errors in the files the figures of ``shown`` come from (``cascade.progress.files_used``),
+    """The errors in the files the figures of ``shown`` come from (``results.progress.files_used``),
     printed on standard error.  Without ``allow_errors`` there is nothing to show (``report``:
     nothing to write): exit 1."""
-    from ..cascade.progress import files_used
+    from ..results.progress import files_used
     from ..diagnostics import Severity
     from ..report.text import TextReporter
 
@@ -127,10 +127,10 @@ def today() -> date:
 
 
 def pick_year(book: Book, period: str, year: int | None, unit: UnitDecl | None = None) -> int:
-    """``--year``, else the year of the report of ``period`` due today (``cascade.results.choose_year``:
+    """``--year``, else the year of the report of ``period`` due today (``results.book.choose_year``:
     never next year's draft), said on standard error when the unit has targets for other years or
     the year due has none."""
-    from ..cascade.results import choose_year, officer_name
+    from ..results.book import choose_year, officer_name
     from ..model.periods import period_words, vn_date
 
     if year is not None:
@@ -257,8 +257,8 @@ def progress_command(
     ] = None,
 ) -> None:
     """Results against targets for a period: % achieved, the expected pace, who is behind."""
-    from ..cascade.progress import PaceError, Progress, progress, read_pace
-    from ..cascade.summary import MANY, summarise
+    from ..results.progress import PaceError, Progress, progress, read_pace
+    from ..results.summary import MANY, summarise
     from ..report.progress import write_csv, write_json, write_table
     from ..report.format_names import format_name
     from ..report.progress_summary import write_summary
@@ -512,7 +512,7 @@ def render_report_command(
     year: int | None = None, allow_errors: bool = False,
 ) -> None:
     """``dansokh render report --plan UNIT --period P``: the result report of a unit for a period."""
-    from ..cascade.progress import PaceError, progress, read_pace
+    from ..results.progress import PaceError, progress, read_pace
 
     from .. import config
     from ..read.discover import display_path

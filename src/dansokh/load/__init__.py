@@ -7,7 +7,7 @@ it (``workers``); ``job`` says what it is handed to do with each file: the check
 comes in as a parameter (``FileJob``), so loading never depends on the rules.  Results are
 merged in the repository's order, so what a command sees never depends on scheduling.
 
-May import: i18n, diagnostics, config, read, model, cascade.
+May import: i18n, diagnostics, config, read, model, cascade, official, reform, results, compare.
 """
 
 from .job import Check, Decoded, FileJob

@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import i18n
-from ..cascade.crosswalk import LoadedCrosswalk
-from ..cascade.repository import Broken, LoadedPlan, Repository
-from ..cascade.results import LoadedResult
+from ..cascade.repository import Broken, LoadedCrosswalk, LoadedPlan, Repository
 from ..diagnostics import Diagnostic, Span
 from ..i18n import _
 from ..model.catalogue_file import use_catalogue
@@ -44,6 +42,7 @@ from ..read.loader import (
     source_map,
 )
 from ..read.root import find_root
+from ..results.book import LoadedResult
 from .job import Check, FileJob
 from .workers import collector_paused, default_jobs, parallel
 

@@ -4,7 +4,7 @@
 HTML through Jinja; ``xlsx`` and ``docx`` write Office files; ``formats`` picks the writer;
 ``pdf`` prints HTML with Chromium.  The command is ``dansokh.cli.render``.
 
-May import: i18n, diagnostics, config, read, model, cascade, load, check, vcs, report, write.
+May import: i18n, diagnostics, config, read, model, cascade, official, reform, results, compare, load, check, vcs, report, write.
 """
 
 from .view import AppendixView, appendix_keys, build_view

@@ -24,11 +24,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..cascade.results import Book, officer_name
 from ..model.catalogue import CATALOGUE, Direction, is_count
 from ..model.periods import period_label
 from ..model.plan import UnitDecl
 from ..read.form import COLUMNS, FIELDS, FIRST_ROW, FORMAT, HEADER_ROW, META, NOTES, SHEET, VERSION, seal
+from ..results.book import Book, officer_name
 from .view import number_format
 from .xlsx import FONT, a4_page, put_number, put_text
 

@@ -24,13 +24,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..cascade.repository import LoadedPlan
-from ..cascade.results import Book, officer_name
 from ..model.catalogue import CATALOGUE, UNITS, Direction, is_count  # UNITS: refilled in place, never rebound
 from ..model.numbers import plain
 from ..model.plan import AllocationTable, Schedule, ScheduleRow, ScheduleSection
 from ..read.form import META
 from ..read.plan_form import FORMAT, KIND, REQUIRED, VERSION, cell_ref, path_text
 from ..read.positions import Path
+from ..results.book import Book, officer_name
 from .form import BORDER, _validation, protect, row_kind, sealed
 from .view import number_format, vn
 from .xlsx import FONT, _lines, _with_cached_values, a4_page, put_number, put_text

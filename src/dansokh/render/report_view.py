@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..cascade.progress import Line, Progress, UnitProgress
-from ..cascade.results import Book, LoadedResult, officer_name
 from ..model.catalogue import CATALOGUE, Direction
 from ..model.numbers import half_up, vn
 from ..model.periods import PERIODS, period_label, vn_date
 from ..read.files import illustrative
+from ..results.book import Book, LoadedResult, officer_name
+from ..results.progress import Line, Progress, UnitProgress
 from .view import BLANK_DAY, BLANK_NUMBER, AppendixView, Cell, ColumnView, HeaderCell, Row, text_cell
 
 VERDICTS_VI = {

@@ -3,7 +3,7 @@ documentation in one output format each.  Reporters turn what the stages below d
 
 ``REPORTERS`` maps the ``--format`` of ``validate`` to its reporter class.
 
-May import: i18n, diagnostics, config, read, model, cascade, load, check, vcs.
+May import: i18n, diagnostics, config, read, model, cascade, official, reform, results, compare, load, check, vcs.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from ..model.numbers import exact, number, plain, unit_name
 from .safe import Console, csv_record, fit_table, json_dump, plain_text, terminal_width
 
 if TYPE_CHECKING:
-    from ..cascade.crosswalk import Carried
     from ..cascade.split import Split
+    from ..reform.crosswalk import Carried
 
 
 def _handed_text(line: EdgeLine) -> str:

@@ -9,11 +9,11 @@ from typing import IO, Any
 from rich.markup import escape
 from rich.table import Table
 
-from ..cascade.crosswalk import Carried, CarriedValue
-from ..cascade.propose import Proposal, ProposedEntry
 from ..i18n import _, ngettext
 from ..model.catalogue import CATALOGUE
 from ..model.numbers import number, plain
+from ..reform.crosswalk import Carried, CarriedValue
+from ..reform.propose import Proposal, ProposedEntry
 from .safe import Console, csv_row, fit_table, json_dump, terminal_width
 
 DIVIDED_MARK = "*"  # a figure that came (in part) through a divided unit

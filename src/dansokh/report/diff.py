@@ -9,9 +9,10 @@ from typing import IO
 from rich.markup import escape
 from rich.table import Table
 
+from ..compare.diff import ADDED, REMOVED, Change, PlanDiff, Side
 from ..i18n import _, ngettext
 from ..model.numbers import number
-from ..vcs.diff import ADDED, REMOVED, WORKING_TREE, Change, PlanDiff, Side
+from ..vcs.sides import WORKING_TREE
 from .safe import Console, fit_table, json_dump, markdown_text, terminal_width
 
 MARKER = "<!-- dansokh diff -->"  # lets a workflow find and update its own comment

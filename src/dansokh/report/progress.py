@@ -15,10 +15,10 @@ from typing import IO, Any
 from rich.markup import escape
 from rich.table import Table
 
-from ..cascade.progress import Line, Progress, UnitProgress, days_late
 from ..i18n import N_, _
 from ..model.numbers import half_up, number, plain
 from ..model.periods import period_label, vn_date
+from ..results.progress import Line, Progress, UnitProgress, days_late
 from .safe import Console, csv_row, fit_table, json_dump, terminal_width
 
 VERDICT_TEXT = {

@@ -11,11 +11,11 @@ from typing import IO
 from rich.markup import escape
 from rich.table import Table
 
-from ..cascade.progress import Line, UnitProgress
-from ..cascade.summary import COUNTED, Summary
 from ..i18n import _
 from ..model.numbers import number
 from ..model.periods import period_label
+from ..results.progress import Line, UnitProgress
+from ..results.summary import COUNTED, Summary
 from .progress import draw_progress, figure, percent, verdict_text
 from .safe import Console, fit_table, terminal_width
 

@@ -6,5 +6,5 @@ replaces a file all at once; ``apply`` is the one way a command changes a plan f
 show the diff, check again, write); ``new`` creates a new plan's file (``plan_text`` lays it out);
 ``output`` writes what a command makes for the user, never over a plan read in the run.
 
-May import: i18n, diagnostics, config, read, model, cascade, load, check, vcs, report.
+May import: i18n, diagnostics, config, read, model, cascade, official, reform, results, compare, load, check, vcs, report.
 """

@@ -13,11 +13,11 @@ import json
 import re
 import textwrap
 
-from ..cascade.propose import Proposal, ProposedEntry
 from ..i18n import _
 from ..model import official
 from ..model.crosswalk import is_crosswalk
 from ..read.loader import PlanFile
+from ..reform.propose import Proposal, ProposedEntry
 from .edits import apply, insert_lines, last_line_under
 
 _PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9][^:#,\[\]{}]*(?<!\s)$")

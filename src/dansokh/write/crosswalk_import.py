@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from ..cascade.crosswalk import LoadedCrosswalk
+from ..cascade.repository import LoadedCrosswalk
 from ..check.rules.crosswalk import shares_not_one
 from ..diagnostics import Diagnostic, Severity
 from ..i18n import _

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from pydantic import ValidationError
 
-from ..cascade.results import Book
 from ..check.rules.results import impossible_figure, rate_parts_disagree, reduction_disagrees, reduction_problems, report_date_impossible
 from ..diagnostics import Diagnostic, Severity
 from ..i18n import _
@@ -25,6 +24,7 @@ from ..model.periods import PERIODS, period_label, period_words, report_date_pro
 from ..model.result import Figure, ResultDocument, ResultFile, figure_problems
 from ..read.form import COLUMNS, FIELDS, FORM_MISMATCH, NOT_A_NUMBER, SHEET, TOTAL_DIFFERS, FilledForm, FormRow, changed
 from ..read.limits import shorten
+from ..results.book import Book
 from .results import normal as _normal
 
 

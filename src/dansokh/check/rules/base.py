@@ -60,7 +60,7 @@ def repo_rule(
 
 
 def results_rule(code: str, name: str, summary: str, severity: Severity = Severity.ERROR):
-    """Declare a check over the results and the plans they report against (a ``cascade.results.Book``)."""
+    """Declare a check over the results and the plans they report against (a ``results.book.Book``)."""
 
     def wrap(function: Callable[[Rule, Any], Iterator[Diagnostic]]) -> Rule:
         return Rule(code, name, summary, "results", severity, function, _doc(function))

@@ -1,6 +1,6 @@
 """Crosswalks: every old unit fully assigned, every new unit covered, no unit twice, shares decided.
 
-A crosswalk carries last year's figures into this year's units (``cascade.crosswalk``); these
+A crosswalk carries last year's figures into this year's units (``reform.crosswalk``); these
 rules make sure it can: what is wrong in it would be wrong in every figure carried through it.
 """
 
@@ -10,10 +10,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
 
-from ...cascade.crosswalk import Bridge, CarryError, bridges, column_values
-from ...cascade.expected import expected_parts
 from ...cascade.lookup import main_plan
-from ...cascade.official import Placer
 from ...cascade.repository import Repository
 from ...diagnostics import shorten
 from ...i18n import N_, _
@@ -23,6 +20,9 @@ from ...model.crosswalk import as_fraction
 from ...model.names import name_key
 from ...model.numbers import number
 from ...model.plan import UnitDecl
+from ...official.placing import Placer
+from ...reform.crosswalk import Bridge, CarryError, bridges, column_values
+from ...reform.expected import expected_parts
 from .base import Diagnostic, Related, Rule, Severity, fmt, repo_rule
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ...cascade.official import Abolished, Gone, Placed, Placer, in_force_on
 from ...cascade.repository import LoadedPlan, Repository
 from ...i18n import N_, _
 from ...model import official
 from ...model.plan import UnitDecl
+from ...official.placing import Abolished, Gone, Placed, Placer, in_force_on
 from .base import Diagnostic, Rule, Severity, plan_rule, repo_rule
 from .targets import plan_texts
 

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from ...cascade.results import Book, LoadedResult, summed
 from ...diagnostics import Diagnostic, Related, Rule, Severity, shorten
 from ...i18n import N_, _, ngettext
 from ...model.catalogue import CATALOGUE, Direction, convert, is_convertible, is_count
 from ...model.periods import PERIODS, period_words, report_date_problem, vn_date
 from ...model.result import Figure, decimals, figure_problems, half_unit, part_name, total_problems
+from ...results.book import Book, LoadedResult, summed
 from .base import fmt, quantity, results_rule
 
 

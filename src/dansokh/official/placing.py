@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..cascade.repository import Repository
 from ..diagnostics import shorten
 from ..i18n import _
 from ..model import official
 from ..model.names import name_key, slug
 from ..model.official import OfficialUnit, Snapshot
 from ..model.plan import Plan, UnitDecl
-from .repository import Repository
 
 # the level a plan declares (``cấp tỉnh``, ``cấp huyện``, ``cấp xã``), as the tier of the list
 _TIERS = (("tỉnh", "province"), ("huyện", "district"), ("xã", "commune"))

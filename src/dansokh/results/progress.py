@@ -31,8 +31,8 @@ from ..model.periods import PERIODS
 from ..model.plan import UnitDecl
 from ..model.result import computed_rate
 from ..read.limits import shorten
-from .crosswalk import Bridge, CarriedValue, CarryError, bridges
-from .results import Book, Goal, LoadedResult, officer_name, summed
+from ..reform.crosswalk import Bridge, CarriedValue, CarryError, bridges
+from .book import Book, Goal, LoadedResult, officer_name, summed
 
 HUNDRED = Decimal(100)
 QUARTERS = {"Q1": 0, "Q2": 1, "Q3": 2, "Q4": 3, "Y": 3}

@@ -14,13 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..cascade.lookup import main_plan
+from ..cascade.repository import LoadedPlan, Repository
 from ..i18n import _
 from ..model import official
 from ..model.names import name_key
 from ..model.official import OfficialUnit, Snapshot
-from .lookup import main_plan
-from .official import Placer, in_force_on
-from .repository import LoadedPlan, Repository
+from ..official.placing import Placer, in_force_on
 
 
 class ProposalError(ValueError):

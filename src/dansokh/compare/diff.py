@@ -20,7 +20,7 @@ repository: named, never read as a plan file.
 
 Across a reform of the units (``compare_across``), a plan of this year is compared with last
 year's plan of other units, its figures carried into this year's units through a crosswalk
-(``cascade.crosswalk``): each cell of this year's tables against what was carried into its unit,
+(``reform.crosswalk``): each cell of this year's tables against what was carried into its unit,
 with where it came from and whether it came through a divided unit.
 """
 
@@ -32,19 +32,16 @@ from decimal import Decimal
 from typing import Any
 
 from ..cascade.apportion import Method
-from ..cascade.crosswalk import Bridge, CarryError, carry_column
 from ..cascade.repository import LoadedPlan, Repository
-from ..i18n import N_, _
-from ..load.texts import plans_from_texts
+from ..i18n import _
 from ..model.catalogue import CATALOGUE
 from ..model.names import name_key
 from ..model.numbers import plain
 from ..model.plan import AllocationTable, Schedule, ScheduleRow, ScheduleSection, Target
 from ..model.years import next_year_text, next_year_time
-from ..read.loader import DEFAULT_MAX_BYTES
+from ..reform.crosswalk import Bridge, CarryError, carry_column
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
-WORKING_TREE = N_("the working tree")  # the label of the work tree's side (JSON keeps it English)
 
 
 @dataclass
@@ -122,16 +119,6 @@ class PlanDiff:
     @property
     def plans_changed(self) -> list[str]:
         return list(dict.fromkeys(change.plan for change in self.changes))
-
-
-def load_side(label: str, files: dict[str, bytes], max_bytes: int = DEFAULT_MAX_BYTES) -> Side:
-    """One side of a comparison from files' bytes (``load.texts``; a ``vcs.git.Files`` names the
-    files over the size limit, never read, and the submodules too)."""
-    found = plans_from_texts(files, max_bytes)
-    return Side(
-        label, found.repo, found.files, found.skipped, found.skipped_ids, found.reasons,
-        submodules=list(getattr(files, "submodules", [])),
-    )
 
 
 def indicator_label(indicator: str) -> str:

@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..cascade.apportion import Method
+from ..cascade.drafts import ON_BEHALF, PLACEHOLDER, Draft, TableRows, _replace_unit, _schedule_skeleton, _unit
+from ..cascade.repository import LoadedPlan, Repository
 from ..i18n import _
 from ..model import official
 from ..model.catalogue import CATALOGUE
@@ -30,12 +33,9 @@ from ..model.crosswalk import Part
 from ..model.official import OfficialUnit, Snapshot
 from ..model.plan import AllocationRow, AllocationTable, Plan, UnitDecl
 from ..model.years import next_year_text, year_id
+from ..official.placing import Placer, level_words
 from ..read.positions import Path
-from .apportion import Method
 from .crosswalk import Bridge, CarriedValue, CarryError, bridges, carried_indicators, carry_column
-from .drafts import ON_BEHALF, PLACEHOLDER, Draft, TableRows, _replace_unit, _schedule_skeleton, _unit
-from .official import Placer, level_words
-from .repository import LoadedPlan, Repository
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from ..cascade.lookup import main_plan
+from ..cascade.repository import LoadedPlan, Repository
 from ..model.catalogue import CATALOGUE, METHODS, is_count
 from ..model.periods import PERIODS, due_year
 from ..model.plan import ReportDue, UnitDecl
 from ..model.result import Figure, ResultFile
 from ..read.positions import Located, Path, SourceMap
-from .lookup import main_plan
-from .repository import LoadedPlan, Repository
 
 TOTAL = "new_users_total"
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..model import official
 from ..model.official import OfficialUnit, Snapshot
 from ..model.plan import UnitDecl
-from .official import Placer, in_force_on
+from ..official.placing import Placer, in_force_on
 
 if TYPE_CHECKING:
     from .crosswalk import Bridge

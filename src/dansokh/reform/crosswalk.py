@@ -25,15 +25,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cached_property
 
+from ..cascade.apportion import ApportionError, Method, Share, apportion
+from ..cascade.lookup import main_plan
+from ..cascade.repository import LoadedCrosswalk, LoadedPlan, Repository
 from ..diagnostics import shorten
 from ..i18n import _
 from ..model.catalogue import CATALOGUE, named
 from ..model.crosswalk import Entry, as_fraction
 from ..model.numbers import number
-from .apportion import ApportionError, Method, Share, apportion
 from .expected import reform_sources
-from .lookup import main_plan
-from .repository import LoadedCrosswalk, LoadedPlan, Repository
 
 
 class CarryError(ValueError):
