@@ -5,6 +5,7 @@ import os
 import shutil
 import signal
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from dansokh.check.run import validate
 from dansokh.cli import app
 from dansokh.diagnostics import Diagnostic
 from dansokh.load import Loaded, loader
+from dansokh.model import catalogue
 from dansokh.read.loader import DEFAULT_MAX_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +99,14 @@ TODAY = "2025-12-20"
 """The day the suite runs on (``DANSOKH_TODAY``): every report of the 2025 plans is due by then, so
 ``form``, ``progress`` and ``render report`` take 2025 whatever the day the tests run; a test of
 another day (January, a reform's 2026) sets its own."""
+
+
+@pytest.fixture(autouse=True)
+def shipped_catalogue() -> Iterator[None]:
+    """Every test starts with the shipped catalogue in force, and the catalogue a run of the test
+    put in force (its repository's) ends with the test."""
+    with catalogue.in_force(catalogue.SHIPPED):
+        yield
 
 
 @pytest.fixture(autouse=True)

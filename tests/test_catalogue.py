@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
+import pickle
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -23,12 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def dansokh(*args: str):
     return runner.invoke(app, ["--lang", "en", *args])
-
-
-@pytest.fixture(autouse=True)
-def shipped_catalogue_afterwards():
-    yield
-    live.activate(SHIPPED)
 
 
 def test_the_shipped_catalogue_is_valid_data_and_holds_the_indicators_of_the_sources():
@@ -103,6 +100,61 @@ def test_the_cache_knows_which_catalogue_a_result_was_checked_with(in_tmp):
     second = run([in_tmp / "plans" / "2025" / "x.yaml"])
     assert checked_files.namespace() != namespace
     assert check_tuples(second) == [("S004", "plans/2025/x.yaml", 7)]
+
+
+VISITED = (
+    "id: x\nyear: 2025\nscope: annual\ndocument: {issuer: UBND X, title: Kế hoạch X, signer: {}}\n"
+    "unit: {id: x, name: X, level: cấp xã}\ntargets:\n  - {indicator: households_visited, value: 40}\n"
+)
+
+
+def _two_repositories(root: Path) -> tuple[Path, Path]:
+    """``a`` names a catalogue that adds households_visited; ``b`` names none; both plan it."""
+    write_files(root, {
+        "a/dansokh.toml": 'catalogue = "catalogue.yaml"\n', "a/catalogue.yaml": REPOSITORY_CATALOGUE,
+        "a/plans/x.yaml": VISITED, "b/dansokh.toml": "", "b/plans/x.yaml": VISITED,
+    })
+    return root / "a" / "plans", root / "b" / "plans"
+
+
+def test_a_repository_catalogue_does_not_leak_into_the_next_run_in_the_same_process(in_tmp):
+    a, b = _two_repositories(in_tmp)
+    assert check_tuples(run([a])) == []
+    assert live.active().sources == ("dansokh", "a/catalogue.yaml")  # in force for the rest of a's run
+    assert check_tuples(run([b])) == [("S004", "b/plans/x.yaml", 7)]  # b's run: households_visited is unknown
+    assert live.active() is SHIPPED and "households_visited" not in live.CATALOGUE
+    assert check_tuples(run([a])) == [] and check_tuples(run([b])) == [("S004", "b/plans/x.yaml", 7)]
+
+
+def test_a_run_in_a_thread_or_context_of_its_own_leaves_the_catalogue_of_the_others(in_tmp):
+    """The catalogue in force is a value per run (a context variable), never tables refilled in
+    place: a run in another thread, or in a context of its own, changes nothing for this one."""
+    a, _ = _two_repositories(in_tmp)
+    seen: list[tuple[str, ...]] = []
+
+    def run_a() -> None:
+        assert check_tuples(run([a])) == []
+        seen.append(live.active().sources)
+
+    thread = threading.Thread(target=run_a)
+    thread.start()
+    thread.join()
+    contextvars.copy_context().run(run_a)
+    assert seen == [("dansokh", "a/catalogue.yaml")] * 2
+    assert live.active() is SHIPPED and "households_visited" not in live.CATALOGUE and "hộ" not in live.UNITS
+    with live.in_force(live.active()):  # a block restores what was in force, whatever its runs chose
+        run([a])
+        assert "households_visited" in live.CATALOGUE
+    assert "households_visited" not in live.CATALOGUE
+
+
+def test_the_catalogue_in_force_is_read_only():
+    with pytest.raises(TypeError):
+        live.CATALOGUE["households_visited"] = SHIPPED.indicators["new_users_iud"]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        SHIPPED.units["hộ"] = SHIPPED.units["người"]  # type: ignore[index]
+    sent = pickle.loads(pickle.dumps(SHIPPED))  # to a spawned worker process
+    assert sent.digest == SHIPPED.digest and sent.aliases == SHIPPED.aliases
 
 
 def test_a_broken_catalogue_is_reported_at_its_positions_and_its_good_entries_still_count(in_tmp):

@@ -317,14 +317,6 @@ HUGE = "Q" * 2_000_000  # a 2 MB name
 SHORT = "'" + "Q" * 59 + "…'"  # as a message quotes it
 
 
-@pytest.fixture
-def shipped_catalogue_afterwards():
-    from dansokh.model.catalogue import SHIPPED, activate
-
-    yield
-    activate(SHIPPED)
-
-
 def _messages(result) -> list[str]:
     """``CODE message`` of each diagnostic line (their positions depend on the long lines)."""
     lines = [line for line in result.stdout.splitlines() if ": " in line and not line.startswith(" ")]
@@ -350,7 +342,7 @@ def _messages(result) -> list[str]:
     ],
     ids=["unit-code", "indicator-name", "indicator-key", "unknown-unit", "unknown-key", "key-not-a-key"],
 )
-def test_a_2mb_name_in_a_catalogue_file_is_never_quoted_whole(real_plans, shipped_catalogue_afterwards, entry, message):
+def test_a_2mb_name_in_a_catalogue_file_is_never_quoted_whole(real_plans, entry, message):
     write_files(Path.cwd(), {"dansokh.toml": 'catalogue = "catalogue.yaml"\n', "catalogue.yaml": entry})
     result = cli("validate", "plans")
     assert result.exit_code == 1

@@ -3,9 +3,11 @@ and the same codes, files and lines in both."""
 
 from __future__ import annotations
 
+import contextvars
 import gettext
 import json
 import string
+import threading
 from pathlib import Path
 
 import pytest
@@ -149,6 +151,30 @@ def test_messages_follow_the_language_chosen_after_import():
     i18n.setup("vi")
     assert i18n._("met") == "đạt"
     i18n.setup("en")
+    assert i18n._("met") == "met"
+
+
+def test_the_language_of_one_run_is_not_another_runs():
+    """The language is a value per run (a context variable), not a catalogue installed for the
+    process: a run in another thread, or in a context of its own, speaks its own."""
+    i18n.setup("en")
+    heard: list[str] = []
+
+    def in_vietnamese() -> None:
+        i18n.setup("vi")
+        heard.append(i18n._("met"))
+
+    thread = threading.Thread(target=in_vietnamese)
+    thread.start()
+    thread.join()
+    contextvars.copy_context().run(in_vietnamese)
+    assert heard == ["đạt", "đạt"] and i18n.current() == "en" and i18n._("met") == "met"
+    with i18n.speaking("vi") as language:
+        i18n.setup("en")  # a run inside the block chooses again: the block still restores
+        assert language == "vi" and i18n._("met") == "met"
+    assert i18n.current() == "en"
+    with i18n.speaking("vi"):
+        assert i18n._("met") == "đạt"
     assert i18n._("met") == "met"
 
 

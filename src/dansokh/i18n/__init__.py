@@ -3,7 +3,10 @@
 The English text in the code is the message id; ``locale/vi/LC_MESSAGES/dansokh.mo``
 holds the Vietnamese.  Messages are translated when they are produced (``_()`` is
 called inside functions), so ``setup()`` at the start of a command decides the
-language of everything the command says.  Rule codes, JSON keys and CSV values are
+language of everything the command says.  The language chosen is a value (``Speaking``: the
+language and its catalogue) held in a context variable: chosen once per run and seen by
+every stage of that run only (a thread, a worker process or a ``contextvars`` context chooses
+its own; ``speaking()`` speaks one within a block).  Rule codes, JSON keys and CSV values are
 the same in both languages.  ``catalogues`` is the translators' tool (extract, update,
 compile); nothing imports it at run time.
 
@@ -18,7 +21,10 @@ import importlib.util
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from importlib import resources
 from types import ModuleType
 
@@ -28,17 +34,30 @@ DEFAULT = "en"
 ENVIRONMENT = "DANSOKH_LANG"
 _LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
-_translations: gettext.NullTranslations | None = None  # None until setup(), or the first message
-_current = DEFAULT
 _layout_translated = False  # translate_help() has put Typer's frame in a language: follow setup()
 
 
+@dataclass(frozen=True)
+class Speaking:
+    """The language of a run and its message catalogue."""
+
+    language: str
+    translations: gettext.NullTranslations
+
+
+# the language of this run (context); None until setup(), or the first message
+_SPEAKING: ContextVar[Speaking | None] = ContextVar("dansokh_language", default=None)
+
+
 def _catalogue_in_use() -> gettext.NullTranslations:
-    """The installed catalogue; before any ``setup()``, the one the environment asks for
-    (``DANSOKH_LANG``, then the locale), so that library callers follow the user's locale."""
-    if _translations is None:
+    """The catalogue of the language of this run; before any ``setup()``, the one the
+    environment asks for (``DANSOKH_LANG``, then the locale), so that library callers follow the
+    user's locale."""
+    chosen = _SPEAKING.get()
+    if chosen is None:
         setup()
-    return _translations  # type: ignore[return-value]
+        chosen = _SPEAKING.get()
+    return chosen.translations  # type: ignore[union-attr]
 
 
 def _(message: str) -> str:
@@ -119,15 +138,32 @@ def _catalogue(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(io.BytesIO(data))
 
 
+def speaking_in(language: str) -> Speaking:
+    """``language`` (``en`` or ``vi``) with its catalogue."""
+    return Speaking(language, _catalogue(language))
+
+
 def setup(lang: str | None = None, config_lang: str | None = None) -> str:
-    """Choose the language (see ``choose``), install its catalogue, and return it."""
-    global _translations, _current
+    """Choose the language (see ``choose``) for the rest of this run (the current context),
+    and return it."""
     language = choose(lang, config_lang)
-    _translations = _catalogue(language)
-    _current = language
+    _SPEAKING.set(speaking_in(language))
     if _layout_translated:
         _translate_help_layout()
     return language
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[str]:
+    """Speak ``lang`` within the block, and the language before it afterwards (even where the
+    block chose another)."""
+    token = _SPEAKING.set(speaking_in(choose(lang)))
+    try:
+        yield _SPEAKING.get().language  # type: ignore[union-attr]
+    finally:
+        _SPEAKING.reset(token)
+        if _layout_translated:
+            _translate_help_layout()
 
 
 def translate_help(command: object) -> object:
@@ -256,9 +292,12 @@ class _AfterImport(importlib.abc.MetaPathFinder):
 
 
 def current() -> str:
-    """The language in use: ``en`` or ``vi``."""
+    """The language of this run: ``en`` or ``vi``."""
     _catalogue_in_use()
-    return _current
+    return _SPEAKING.get().language  # type: ignore[union-attr]
 
 
-__all__ = ["_", "ngettext", "pgettext", "N_", "setup", "current", "choose", "normalise", "doc_paragraphs", "translate_help", "LANGUAGES"]
+__all__ = [
+    "_", "ngettext", "pgettext", "N_", "setup", "speaking", "Speaking", "current", "choose", "normalise", "doc_paragraphs",
+    "translate_help", "LANGUAGES",
+]

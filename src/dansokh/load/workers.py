@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import i18n
-from ..model.catalogue import Catalogue, activate, active
+from ..model.catalogue import Catalogue, active, use
 
 PARALLEL_MIN = 200  # fewer files to read than this are read in this process
 
@@ -29,7 +29,7 @@ _INHERITED: list[tuple[Any, ...]] = []  # a forked worker's tasks, inherited ins
 
 def _start_worker(lang: str, catalogue: Catalogue) -> None:
     i18n.setup(lang)
-    activate(catalogue)  # a spawned worker starts with the shipped catalogue; a forked one has it
+    use(catalogue)  # a spawned worker starts with the shipped catalogue; a forked one has it
 
 
 def _run_inherited(function: Callable[..., Any], index: int) -> Any:

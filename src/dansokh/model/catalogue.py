@@ -2,10 +2,14 @@
 
 The catalogue is data.  dansokh ships one (``catalogue.yaml`` beside this module); a plans
 repository extends or overrides it with a file of the same form named in its settings
-(``catalogue = "…"``, read and checked by ``catalogue_file``).  ``activate`` puts a catalogue in
-force for the run: ``CATALOGUE``, ``UNITS``, ``DENOMINATORS`` and ``ALIASES`` are the live tables
-every stage reads (the same dict objects throughout, refilled in place), so a repository's new
-indicator is known to the model, the rules, the renderers and the schema alike.
+(``catalogue = "…"``, read and checked by ``catalogue_file``).  A catalogue is a value, never
+changed once built.  The one in force is chosen once per run (``use``: the run's repository's, or
+the shipped one) and held in a context variable, so that it goes down to every stage of the run,
+and only of that run: a run in another thread or context, or the next run, chooses its own, and
+``in_force`` puts one in force for a block and restores the one before.  ``CATALOGUE``, ``UNITS``,
+``DENOMINATORS`` and ``ALIASES`` are read-only views of the catalogue in force (nothing refills
+them), so a repository's new indicator is known to the model, the rules, the renderers and the
+schema alike.
 
 An indicator has a key (used in the YAML), a Vietnamese name, a unit and a direction.  The
 direction decides what "meets or exceeds" means in the cascade:
@@ -35,12 +39,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from functools import cached_property
 from importlib import resources
-from typing import Any
+from operator import attrgetter
+from types import MappingProxyType
+from typing import Any, Generic, TypeVar
 
 from ..i18n import _
 
@@ -98,19 +107,28 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """A whole catalogue: the shipped one, or the shipped one with a repository's file over it."""
+    """A whole catalogue: the shipped one, or the shipped one with a repository's file over it.
+    A value: its tables are read-only once it is built."""
 
-    units: dict[str, Unit]
-    indicators: dict[str, Indicator]
-    denominators: dict[str, str]
+    units: Mapping[str, Unit]
+    indicators: Mapping[str, Indicator]
+    denominators: Mapping[str, str]
     sources: tuple[str, ...] = ("dansokh",)
-    aliases: dict[str, str] = field(default_factory=dict)  # former key -> key
+    aliases: Mapping[str, str] = field(default_factory=dict)  # former key -> key
 
     def __post_init__(self) -> None:
-        if not self.aliases:
+        aliases = dict(self.aliases)
+        if not aliases:
             for indicator in self.indicators.values():
                 for alias in indicator.aliases:
-                    self.aliases.setdefault(alias, indicator.key)
+                    aliases.setdefault(alias, indicator.key)
+        for name, table in (("units", self.units), ("indicators", self.indicators), ("denominators", self.denominators), ("aliases", aliases)):
+            object.__setattr__(self, name, MappingProxyType(dict(table)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Sent to a spawned worker as plain tables (a read-only view does not pickle)."""
+        tables = (dict(self.units), dict(self.indicators), dict(self.denominators))
+        return (Catalogue, (*tables, self.sources, dict(self.aliases)))
 
     @cached_property
     def digest(self) -> str:
@@ -130,31 +148,74 @@ class Catalogue:
         return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-# The live tables of the catalogue in force (see ``activate``).
-CATALOGUE: dict[str, Indicator] = {}
-UNITS: dict[str, Unit] = {}
-DENOMINATORS: dict[str, str] = {}
-ALIASES: dict[str, str] = {}
-_ACTIVE: list[Catalogue] = []
+V = TypeVar("V")
 
 
-def activate(catalogue: Catalogue) -> None:
-    """Put ``catalogue`` in force for this process (the live tables are refilled in place)."""
-    if _ACTIVE and _ACTIVE[0] is catalogue:
-        return
-    for table, content in (
-        (CATALOGUE, catalogue.indicators),
-        (UNITS, catalogue.units),
-        (DENOMINATORS, catalogue.denominators),
-        (ALIASES, catalogue.aliases),
-    ):
-        table.clear()
-        table.update(content)  # type: ignore[arg-type]
-    _ACTIVE[:] = [catalogue]
+class InForce(Mapping[str, V], Generic[V]):
+    """A read-only view of one table of the catalogue in force (``indicators``, ``units``, …):
+    what a stage reads is always the run's catalogue, and nothing can write into it.  (Looked up
+    half a million times in a national validation: each method reaches its table in one step.)"""
+
+    __slots__ = ("_name", "_table")
+
+    def __init__(self, table: str):
+        self._name, self._table = table, attrgetter(table)
+
+    def __getitem__(self, key: str) -> V:
+        return self._table(_IN_FORCE.get())[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._table(_IN_FORCE.get()).get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._table(_IN_FORCE.get())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table(_IN_FORCE.get()))
+
+    def __len__(self) -> int:
+        return len(self._table(_IN_FORCE.get()))
+
+    def keys(self) -> KeysView[str]:
+        return self._table(_IN_FORCE.get()).keys()
+
+    def items(self) -> ItemsView[str, V]:
+        return self._table(_IN_FORCE.get()).items()
+
+    def values(self) -> ValuesView[V]:
+        return self._table(_IN_FORCE.get()).values()
+
+    def __repr__(self) -> str:
+        return f"InForce({self._name!r}: {len(self)} entries)"
+
+
+# Views of the catalogue in force (see ``use``): read where they are needed, never filled.
+CATALOGUE: Mapping[str, Indicator] = InForce("indicators")
+UNITS: Mapping[str, Unit] = InForce("units")
+DENOMINATORS: Mapping[str, str] = InForce("denominators")
+ALIASES: Mapping[str, str] = InForce("aliases")
 
 
 def active() -> Catalogue:
-    return _ACTIVE[0]
+    """The catalogue in force in this run: its repository's, else the shipped one."""
+    return _IN_FORCE.get()
+
+
+def use(catalogue: Catalogue) -> Token[Catalogue]:
+    """Put ``catalogue`` in force for the rest of this run (the current context: a thread, a
+    worker process, or a ``contextvars`` context of its own); the token undoes it."""
+    return _IN_FORCE.set(catalogue)
+
+
+@contextmanager
+def in_force(catalogue: Catalogue) -> Iterator[Catalogue]:
+    """``catalogue`` in force within the block, and whatever was in force before after it, even
+    where the block put another in force (a run inside it that loaded a repository)."""
+    token = _IN_FORCE.set(catalogue)
+    try:
+        yield catalogue
+    finally:
+        _IN_FORCE.reset(token)
 
 
 def named(key: str) -> str:
@@ -168,9 +229,10 @@ def named(key: str) -> str:
 def canonical(key: str) -> str | None:
     """The indicator a key names in the catalogue in force: itself, the key it is a former
     name of, or ``None``."""
-    if key in CATALOGUE:
+    catalogue = _IN_FORCE.get()
+    if key in catalogue.indicators:
         return key
-    return ALIASES.get(key)
+    return catalogue.aliases.get(key)
 
 
 class UnitMismatch(ValueError):
@@ -181,21 +243,23 @@ def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:
     """Convert between units of one dimension; never silently across dimensions."""
     if from_unit == to_unit:
         return value
-    source, target = UNITS[from_unit], UNITS[to_unit]
+    units = _IN_FORCE.get().units
+    source, target = units[from_unit], units[to_unit]
     if source.dimension != target.dimension:
         raise UnitMismatch(_("cannot compare {source} with {target}").format(source=from_unit, target=to_unit))
     return value * source.factor / target.factor
 
 
 def is_convertible(unit_a: str, unit_b: str) -> bool:
-    return UNITS[unit_a].dimension == UNITS[unit_b].dimension
+    units = _IN_FORCE.get().units
+    return units[unit_a].dimension == units[unit_b].dimension
 
 
 def is_count(unit: str) -> bool:
     """Whether values in ``unit`` count whole things (people, sessions, broadcasts): never
     negative, never fractional.  The unit's ``kind`` in the catalogue says so; rates (%, ‰) and
     the sex ratio are not counts."""
-    return UNITS[unit].kind == "count"
+    return _IN_FORCE.get().units[unit].kind == "count"
 
 
 # building a catalogue from checked data ---------------------------------------------------------
@@ -264,7 +328,7 @@ def _shipped() -> Catalogue:
 
 
 SHIPPED = _shipped()
-activate(SHIPPED)
+_IN_FORCE: ContextVar[Catalogue] = ContextVar("dansokh_catalogue", default=SHIPPED)
 
 # the methods whose new users add up to new_users_total, as the shipped catalogue lists them
 METHODS: tuple[str, ...] = SHIPPED.indicators["new_users_total"].parts

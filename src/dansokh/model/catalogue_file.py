@@ -26,7 +26,7 @@ from ..read import codes
 from ..read.files import read_bounded
 from ..read.limits import MAX_CATALOGUE_KEY, MAX_NAME
 from ..read.loader import DEFAULT_MAX_BYTES, PlanFile, load_text
-from .catalogue import KINDS, SHIPPED, Catalogue, Direction, activate, layered
+from .catalogue import KINDS, SHIPPED, Catalogue, Direction, layered, use
 from .parse import diagnostics_of
 from .plan import Number, Year
 
@@ -328,14 +328,15 @@ def load_catalogue(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -
 
 
 def use_catalogue(path: Path | None, shown: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Diagnostic, ...]:
-    """Put in force the catalogue of a repository (the shipped one where it names none); its
-    file's problems are returned for the run to report.  ``max_bytes``: the plan files' limit
-    (``--max-file-size``, ``max_file_size``): a catalogue over it is Y006, as a plan would be."""
+    """Put in force for this run the catalogue of a repository (the shipped one where it names
+    none: nothing of another run's stays); its file's problems are returned for the run to report.
+    ``max_bytes``: the plan files' limit (``--max-file-size``, ``max_file_size``): a catalogue
+    over it is Y006, as a plan would be."""
     if path is None:
-        activate(SHIPPED)
+        use(SHIPPED)
         return ()
     loaded = load_catalogue(path, shown or str(path), max_bytes)
-    activate(loaded.catalogue)
+    use(loaded.catalogue)
     return loaded.diagnostics
 
 

@@ -212,7 +212,7 @@ class Model(BaseModel):
 def unit_fits(indicator: str | None, unit: str | None) -> str | None:
     """A rate is given in % or ‰, a count in its own unit: never a count unit for a rate.
     (Checked only where a unit is written; an indicator that failed its own check is not asked.)"""
-    if unit is None or indicator not in CATALOGUE:
+    if unit is None or indicator is None or indicator not in CATALOGUE:
         return unit
     expected = CATALOGUE[indicator].unit
     if unit != expected and not is_convertible(unit, expected):
