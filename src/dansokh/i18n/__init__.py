@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import gettext
 import importlib.abc
+import importlib.machinery
 import importlib.util
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from types import ModuleType
+from typing import TypeVar
 
 DOMAIN = "dansokh"
 LANGUAGES = ("en", "vi")
@@ -130,7 +132,10 @@ def setup(lang: str | None = None, config_lang: str | None = None) -> str:
     return language
 
 
-def translate_help(command: object) -> object:
+_Command = TypeVar("_Command")  # a Click command, given back translated
+
+
+def translate_help(command: _Command) -> _Command:
     """Translate, in place, the help of a Click command, its options and its subcommands
     (Typer builds them at start-up from English strings marked with ``N_()``); call it after
     ``setup()`` and before the command runs, so that ``--lang vi --help`` speaks Vietnamese."""
@@ -231,7 +236,9 @@ def when_imported(name: str, callback: Callable[[ModuleType], None]) -> None:
 class _AfterImport(importlib.abc.MetaPathFinder):
     """Runs the callbacks of ``when_imported`` right after their module is imported."""
 
-    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+    def find_spec(
+        self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if name not in _waiting:
             return None
         callbacks = _waiting.pop(name)
@@ -243,8 +250,8 @@ class _AfterImport(importlib.abc.MetaPathFinder):
         loader = spec.loader
 
         class Then(importlib.abc.Loader):
-            def create_module(self, spec: object) -> object:
-                return loader.create_module(spec)  # type: ignore[arg-type]
+            def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+                return loader.create_module(spec)
 
             def exec_module(self, module: ModuleType) -> None:
                 loader.exec_module(module)

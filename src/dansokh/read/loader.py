@@ -162,23 +162,25 @@ class _Builder:
     def build(self, node: Node, path: Path | None) -> Any:
         if path is not None:
             self.source._values[path] = self.span(node)  # type: ignore[union-attr]
+        if isinstance(node, ScalarNode):
+            if path is not None:
+                self.source._ends[path] = Span.from_mark(self.file, node.end_mark)  # type: ignore[union-attr]
+            return self.scalar(node)
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
-        if isinstance(node, SequenceNode):
-            if not _tag_is(node, "seq"):
-                self.tag_error(node)
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                return self.nested_too_deep(node)
-            if path is None:
-                result = [self.build(item, None) for item in node.value]
-            else:
-                result = [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
-            self.depth -= 1
-            return result
-        if path is not None:
-            self.source._ends[path] = Span.from_mark(self.file, node.end_mark)  # type: ignore[union-attr]
-        return self.scalar(node)
+        # a sequence: the composer makes no other kind of node
+        if not _tag_is(node, "seq"):
+            self.tag_error(node)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.nested_too_deep(node)
+            return None
+        if path is None:
+            result = [self.build(item, None) for item in node.value]
+        else:
+            result = [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        self.depth -= 1
+        return result
 
     def nested_too_deep(self, node: Node) -> None:
         """Stop here (the file's data is dropped): one diagnostic at the first level too deep."""
@@ -192,7 +194,8 @@ class _Builder:
             self.tag_error(node)
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            return self.nested_too_deep(node)
+            self.nested_too_deep(node)
+            return None
         result: dict[str, Any] = {}
         first_keys: dict[str, Node] = {}
         for key_node, value_node in node.value:
@@ -222,7 +225,7 @@ class _Builder:
 
     def tag_error(self, node: Node) -> None:
         self.diagnostics.append(codes.TAG.at(
-                self.span(node), _("explicit tag {tag} is not allowed").format(tag=node.tag.replace(_STD, "!!"))
+                self.span(node), _("explicit tag {tag} is not allowed").format(tag=str(node.ctag).replace(_STD, "!!"))
             ))
 
     def text_without_controls(self, value: str, node: Node) -> str:

@@ -311,9 +311,11 @@ def _last_years_rate(book: Book, unit: str, year: int, plan: str | None, rate: s
     for period in ("Q4", "Y"):
         earlier = book.result(unit, year - 1, period)
         found = earlier.result.figure(rate) if earlier is not None else None
-        if found is not None and found[1].rate is not None:
-            figure = found[1]
-            value = figure.rate
+        if earlier is None or found is None:
+            continue
+        figure = found[1]
+        value = figure.rate
+        if value is not None:
             return value, figure.unit_code, _half_unit(value, figure.value is None), Related(
                 earlier.span(("figures", found[0], "value" if figure.value is not None else "numerator")),
                 _("last year's rate ({period})").format(period=period_words(period, year - 1)),
