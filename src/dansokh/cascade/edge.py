@@ -122,7 +122,10 @@ class Edge:
 
     @property
     def child_unit(self) -> str:
-        return self.child.plan.unit.id if self.child is not None else self.unit.id  # type: ignore[union-attr]
+        if self.child is not None:
+            return self.child.plan.unit.id
+        assert self.unit is not None  # an edge without the child's plan names its unit
+        return self.unit.id
 
 
 def _handed(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> Handed:
@@ -190,7 +193,11 @@ def _own(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> tupl
 def edge(repo: Repository, parent: LoadedPlan, child: LoadedPlan | None, unit: UnitDecl | None = None) -> Edge:
     """Every indicator ``parent`` assigned to ``child``'s unit (or to ``unit``, which has no plan
     of the year yet), compared with the child where there is one."""
-    unit_id = child.plan.unit.id if child is not None else unit.id  # type: ignore[union-attr]
+    if child is not None:
+        unit_id = child.plan.unit.id
+    else:
+        assert unit is not None  # the child's plan, or the unit that has none yet
+        unit_id = unit.id
     assignments = repo.assignments.get((parent.plan.id, unit_id), [])
     lines: list[EdgeLine] = []
     assigned_indicators = {a.indicator for a in assignments}

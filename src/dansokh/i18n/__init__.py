@@ -40,7 +40,8 @@ def _catalogue_in_use() -> gettext.NullTranslations:
     (``DANSOKH_LANG``, then the locale), so that library callers follow the user's locale."""
     if _translations is None:
         setup()
-    return _translations  # type: ignore[return-value]
+    assert _translations is not None  # setup() installs one
+    return _translations
 
 
 def _(message: str) -> str:

@@ -148,11 +148,14 @@ class _Builder:
         self, file: str, diagnostics: list[Diagnostic], source: SourceMap | None = None, escapes: bool = True
     ):
         self.file = file
-        self.source = source
+        # where values, keys and their ends stand: recorded only with a source map (a path is given then)
+        self.values: dict[Path, Span] = source._values if source is not None else {}
+        self.keys: dict[Path, Span] = source._keys if source is not None else {}
+        self.ends: dict[Path, Span] = source._ends if source is not None else {}
         self.diagnostics = diagnostics
         self.warned_nfc = False
-        if escapes:  # the text has a backslash: a quoted escape may hide a control character
-            self.text = self.text_without_controls  # type: ignore[method-assign]
+        # the text has a backslash: a quoted escape may hide a control character
+        self.text: Callable[[str, Node], str] = self.text_without_controls if escapes else self.plain_text
         self.depth = 0
         self.too_deep = False
 
@@ -161,10 +164,10 @@ class _Builder:
 
     def build(self, node: Node, path: Path | None) -> Any:
         if path is not None:
-            self.source._values[path] = self.span(node)  # type: ignore[union-attr]
+            self.values[path] = self.span(node)
         if isinstance(node, ScalarNode):
             if path is not None:
-                self.source._ends[path] = Span.from_mark(self.file, node.end_mark)  # type: ignore[union-attr]
+                self.ends[path] = Span.from_mark(self.file, node.end_mark)
             return self.scalar(node)
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
@@ -218,7 +221,7 @@ class _Builder:
             if path is None:
                 result[key] = self.build(value_node, None)
             else:
-                self.source._keys[path + (key,)] = self.span(key_node)  # type: ignore[union-attr]
+                self.keys[path + (key,)] = self.span(key_node)
                 result[key] = self.build(value_node, path + (key,))
         self.depth -= 1
         return result
@@ -231,9 +234,9 @@ class _Builder:
     def text_without_controls(self, value: str, node: Node) -> str:
         if CONTROL.search(value):
             value = self.without_controls(value, node)
-        return _Builder.text(self, value, node)
+        return self.plain_text(value, node)
 
-    def text(self, value: str, node: Node) -> str:
+    def plain_text(self, value: str, node: Node) -> str:
         if value.isascii():
             return value
         found = INVISIBLE.search(value)
@@ -267,11 +270,12 @@ class _Builder:
     def without_controls(self, value: str, node: Node) -> str:
         """The text without its control characters, which are reported."""
         found = CONTROL.search(value)
+        assert found is not None  # called where CONTROL found one
         self.diagnostics.append(
             codes.WRONG_VALUE.at(
                 self.span(node),
                 _("the text holds the control character {code} (from an escape such as \\x07); remove it").format(
-                    code=f"U+{ord(found.group()):04X}"  # type: ignore[union-attr]
+                    code=f"U+{ord(found.group()):04X}"
                 ),
             )
         )

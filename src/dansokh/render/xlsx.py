@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from decimal import Decimal
+from typing import TypedDict
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -73,7 +74,18 @@ def a4_page(sheet: Worksheet, landscape: bool) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_margins = PageMargins(left=30 * MM, right=15 * MM, top=20 * MM, bottom=20 * MM, header=10 * MM, footer=10 * MM)
 
-def write_sheet(sheet: Worksheet, view: AppendixView) -> dict[str, int]:
+class SheetPlaces(TypedDict):
+    """Where ``write_sheet`` put things: the first and last rows of the header and of the body,
+    and the value of each formula it wrote, by its cell (``H12``)."""
+
+    header_top: int
+    header_bottom: int
+    body_top: int
+    body_bottom: int
+    formulas: dict[str, Decimal]
+
+
+def write_sheet(sheet: Worksheet, view: AppendixView) -> SheetPlaces:
     """Fill ``sheet``; returns where things went (first header row, first body row)."""
     width = len(view.columns)
     size = view.font_size
@@ -154,7 +166,7 @@ def write_sheet(sheet: Worksheet, view: AppendixView) -> dict[str, int]:
         "header_bottom": header_bottom,
         "body_top": body_top,
         "body_bottom": row - 1,
-        "formulas": formulas,  # type: ignore[dict-item]
+        "formulas": formulas,
     }
 
 
@@ -287,4 +299,4 @@ def render_xlsx(view: AppendixView) -> bytes:
     workbook.calculation.fullCalcOnLoad = True  # Excel and LibreOffice recompute on opening
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _with_cached_values(buffer.getvalue(), "xl/worksheets/sheet1.xml", places["formulas"])  # type: ignore[arg-type]
+    return _with_cached_values(buffer.getvalue(), "xl/worksheets/sheet1.xml", places["formulas"])
