@@ -47,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -219,7 +220,7 @@ class Prepared:
             shutil.rmtree(cache, ignore_errors=True)
 
         progress = [*dansokh, "progress", "--period", "Q1", "--year", year.name, "--plans", "plans"]
-        commands: dict[str, tuple[list[str], object]] = {
+        commands: dict[str, tuple[list[str], Callable[[], None] | None]] = {
             "rapidyaml parse+walk": ([sys.executable, "-c", RYML_WALK, str(year)], None),
         }
         for name, (module, setup) in PARSERS.items():
@@ -305,14 +306,14 @@ def main(argv: list[str] | None = None) -> int:
                     command, before = repository.commands[name]
                     repository.reset()
                     if before is not None:
-                        before()  # type: ignore[operator]
-                    seconds, largest, tree, status = measure(command, repository.root)
+                        before()
+                    elapsed, largest_mb, tree_mb, status = measure(command, repository.root)
                     if status not in (0, 1):
                         print(f"{name} [{repository.shape}] exited {status} on round {round_ + 1}", file=sys.stderr)
                         return 1
                     if status == 1 and round_ == 0:
                         print(f"note: {name} [{repository.shape}] found errors (exit 1)", file=sys.stderr)
-                    runs[(repository.shape, name)].append((seconds, largest, tree))
+                    runs[(repository.shape, name)].append((elapsed, largest_mb, tree_mb))
                     repository.reset()
 
     medians: dict[tuple[str, str], float] = {}
@@ -373,9 +374,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         for name in pre.commands:
             if ("post", name) in medians and ("pre", name) in medians:
-                seconds = medians[("post", name)] / medians[("pre", name)]
+                whole = medians[("post", name)] / medians[("pre", name)]
                 per_file = (medians[("post", name)] / len(post.files)) / (medians[("pre", name)] / len(pre.files))
-                print(f"  {name:24} time {seconds:5.2f}   time per file {per_file:5.2f}")
+                print(f"  {name:24} time {whole:5.2f}   time per file {per_file:5.2f}")
     return 0
 
 

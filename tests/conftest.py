@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -149,7 +150,7 @@ def real_plans(in_tmp: Path) -> Path:
     return in_tmp / "plans"
 
 
-def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
     for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -239,3 +240,31 @@ def new_year(plans: Path) -> Path:
     (folder / "city-2026.yaml").write_text(city.replace('date: "2025"', 'date: "2026"'), encoding="utf-8")
     shutil.copy(ROOT / "tests" / "data" / "long-bien-2026-draft.yaml", folder / "long-bien-2026.yaml")
     return folder / "long-bien-2026.yaml"
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+
+
+@functools.cache
+def times_metrics_serif() -> str | None:
+    """The font of the stylesheet's serif stack (``render.pdf.SERIF``) installed here with every
+    Vietnamese letter: Times New Roman, or Liberation Serif 2, which has its metrics; None where
+    neither is.  Where a PDF's lines and pages fall depends on the font it is set in: only with
+    one of these do they fall as on an officer's machine."""
+    from dansokh.render.pdf import SERIF
+
+    if shutil.which("fc-list") is None:
+        return None
+    for family in SERIF:
+        if subprocess.run(["fc-list", f":family={family}"], capture_output=True, check=False).stdout.strip():
+            found = subprocess.run(["fc-list", f":family={family}:lang=vi"], capture_output=True, check=False)
+            return family if found.stdout.strip() else None
+    return None
+
+
+needs_times_metrics = pytest.mark.skipif(
+    times_metrics_serif() is None,
+    reason="where pages fall is pinned for Times New Roman's metrics: neither Times New Roman nor Liberation Serif 2"
+    " (its metrics, with Vietnamese letters) is installed here (.ci/run installs fonts-liberation2)",
+)

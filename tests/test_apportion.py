@@ -9,6 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import ROOT
 from dansokh.cascade.apportion import ApportionError, Method, Share, apportion
+from dansokh.model.numbers import all_given
 from dansokh.model.parse import parse_plan
 from dansokh.read.loader import load_file
 
@@ -88,9 +89,13 @@ def test_the_citys_total_split_by_its_own_column_gives_the_column_back():
     """Hà Nội's 416.950 new users, split by the districts' "Tổng số" column of Phụ lục 2 (which sums
     to it), come back exactly as the column, under every method; 420.000 still adds up exactly."""
     city = parse_plan(load_file(ROOT / "plans" / "2025" / "city.yaml"))[0]
+    assert city is not None
     (_, table), = [(i, t) for i, t in city.allocation_tables if t.column_index("new_users_total") is not None]
     column = table.column_index("new_users_total")
-    districts = [int(row.values[column]) for _, row in table.unit_rows]
+    assert column is not None
+    figures = all_given([row.values[column] for _, row in table.unit_rows])
+    assert figures is not None
+    districts = [int(value) for value in figures]
     assert len(districts) == 30 and sum(districts) == 416_950
     for method in Method:
         assert apportion(416_950, shares_of(districts), method) == districts

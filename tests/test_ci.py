@@ -15,6 +15,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -55,7 +56,7 @@ def schema(name: str) -> dict:
     return json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
 
 
-def report(fmt: str, *args: str, path: str = "plans") -> dict | list:
+def report(fmt: str, *args: str, path: str = "plans") -> dict[str, Any]:
     result = cli("validate", path, "--format", fmt, *args)
     assert result.exit_code == 1, result.output
     return json.loads(result.stdout)
@@ -192,13 +193,15 @@ def test_junit_names_file_and_line_and_skips_warnings(broken):
     assert result.exit_code == 1
     xmlschema.XMLSchema(SCHEMAS / "JUnit-file-line.xsd").validate(result.stdout)
     suite = ET.fromstring(result.stdout).find("testsuite")
+    assert suite is not None
     cases = {(c.get("file"), c.get("line")): c for c in suite.iter("testcase")}
     assert suite.get("tests") == str(len(cases)) == "6" and suite.get("failures") == "2"
     t002 = cases[("plans/2025/city.yaml", str(line_of(broken, "name: Ba Đình, values: [18700")))]
-    assert t002.find("failure").get("type") == "T002"
-    assert t002.get("name").startswith(f"plans/2025/city.yaml:{t002.get('line')}:")
+    failure = t002.find("failure")
+    assert failure is not None and failure.get("type") == "T002"
+    assert t002.get("name", "").startswith(f"plans/2025/city.yaml:{t002.get('line')}:")
     warning = cases[("plans/2025/bac-cuong.yaml", "29")]
-    assert warning.find("skipped") is not None and " U004 " in warning.get("name")
+    assert warning.find("skipped") is not None and " U004 " in warning.get("name", "")
     assert cases[("plans/2025/long-bien.yaml", None)].find("*") is None  # a file without findings passes
 
 

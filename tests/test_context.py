@@ -21,6 +21,7 @@ from conftest import ROOT, line_of, write_files
 from dansokh.check import examples
 from dansokh.check.run import validate
 from dansokh.cli import app
+from dansokh.diagnostics import Span
 from dansokh.load import workers
 from dansokh.read.cache import FOLDER
 from dansokh.read.root import find_root
@@ -63,7 +64,7 @@ def test_a_ward_checked_alone_gets_the_same_c001_as_the_whole_tree(with_ward):
     whole = validate([Path("plans")])
     alone = validate([Path(WARD)])
     (c001,) = [d for d in alone.diagnostics if d.code == "C001"]
-    assert c001.span == (WARD, line_of(with_ward / "2025" / "ngoc-thuy.yaml", "third_child_rate"), 42)
+    assert c001.span == Span(WARD, line_of(with_ward / "2025" / "ngoc-thuy.yaml", "third_child_rate"), 42)
     assert c001.related[0].span.file == LONG_BIEN
     assert touching(alone, WARD) == touching(whole, WARD)
     assert alone.failed and alone.summary.files == 1 and alone.summary.edges == 1

@@ -370,7 +370,8 @@ def _mutate_json(rng: random.Random, value, depth: int = 0):
         i = rng.randrange(len(value))
         return value[:i] + [_mutate_json(rng, value[i], depth + 1)] + value[i + 1 :]
     # another kind of value than the one there: what a reader that checks its cache's shapes can tell
-    return rng.choice([other for other in (None, 10**40, 1.5, "x" * 1000, [], {}, "../../etc/passwd") if type(other) is not type(value)])
+    others: list[object] = [None, 10**40, 1.5, "x" * 1000, [], {}, "../../etc/passwd"]
+    return rng.choice([other for other in others if type(other) is not type(value)])
 
 
 RESULTS = ("Q1/long-bien.yaml", "Q1/ha-noi.yaml", "Q1/ngoc-thuy.yaml", "Q1/bac-cuong.yaml", "Q2/long-bien.yaml")
@@ -506,7 +507,7 @@ def test_mutated_plans_never_crash_or_hang(pristine, tmp_path, monkeypatch):
     monkeypatch.setattr(templates, "OUTPUT_LIMIT", 2_000_000)
     rng = random.Random(SEED)
     root = pristine.parent
-    failures = []
+    failures: list[str] = []
     started = time.perf_counter()
     slowest, slowest_case = 0.0, 0
     for case in range(CASES):

@@ -338,7 +338,9 @@ def test_a_cell_written_twice_is_F001_at_it_and_neither_value_is_taken(make, boo
     def twice(name, data):
         if name != "xl/worksheets/sheet1.xml":
             return None if name is None else data
-        cell = re.search(rb'<c r="E%d"[^>]*><v>12</v></c>' % iud, data).group()
+        found = re.search(rb'<c r="E%d"[^>]*><v>12</v></c>' % iud, data)
+        assert found is not None
+        cell = found.group()
         return data.replace(cell, cell + cell.replace(b"<v>12</v>", b"<v>99</v>"), 1)
 
     assert problems(rewrite(make(), twice), book) == [

@@ -262,6 +262,7 @@ def test_the_allocation_table_speaks_vietnamese_and_json_stays_english(real_plan
 
 def test_command_help_is_translated_in_place(vietnamese):
     import typer
+    from typer.core import TyperGroup
 
     app = typer.Typer(help="Unit")
 
@@ -274,8 +275,9 @@ def test_command_help_is_translated_in_place(vietnamese):
         pass
 
     group = i18n.translate_help(typer.main.get_command(app))
-    command = group.commands["c"]  # type: ignore[attr-defined]
-    options = [p.help for p in command.params if getattr(p, "help", None)]
+    assert isinstance(group, TyperGroup)
+    command = group.commands["c"]
+    options = [text for p in command.params if (text := getattr(p, "help", None))]
     assert (group.help, command.help, options) == ("Đơn vị", "Kết luận", ["Trọng số"])
 
 

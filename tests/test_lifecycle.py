@@ -52,7 +52,9 @@ def test_new_from_every_edge_gives_a_plan_that_validates_with_targets_equal_to_t
     for parent_id, child in edges:
         folder = in_tmp / ("no-long-bien" if child == "long-bien" else "all")
         here, _ = load_repository(CHECK, [folder / "plans"]) if child == "long-bien" else (repo, None)
-        draft = child_draft(here, here.by_id[parent_id], here.unit(child))
+        unit = here.unit(child)
+        assert unit is not None
+        draft = child_draft(here, here.by_id[parent_id], unit)
         path = folder / "plans" / "2025" / f"{draft.plan_id}.yaml"
         path.write_text(draft_text(draft), encoding="utf-8")
         assert draft.plan_id == f"{child}-2025"
@@ -68,7 +70,9 @@ def test_new_from_every_edge_gives_a_plan_that_validates_with_targets_equal_to_t
         for loaded in checked.plans:
             if not loaded.plan.id.endswith("-2025"):
                 continue
-            parent = checked.by_id["city" if loaded.plan.unit.parent == "ha-noi" else loaded.plan.unit.parent]
+            parent_unit = loaded.plan.unit.parent
+            assert parent_unit is not None
+            parent = checked.by_id["city" if parent_unit == "ha-noi" else parent_unit]
             view = edge(checked, parent, loaded)
             assert view.lines and all(line.margin == 0 for line in view.lines if line.margin is not None), loaded.plan.id
 

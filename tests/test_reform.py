@@ -25,7 +25,8 @@ from dansokh.load import load_repository
 from dansokh.model import official
 from dansokh.model.catalogue import CATALOGUE
 from dansokh.model.crosswalk import Crosswalk
-from dansokh.model.plan import AllocationTable
+from dansokh.model.numbers import all_given
+from dansokh.model.plan import AllocationTable, Schedule
 from dansokh.read.positions import SourceMap
 from dansokh.reform.crosswalk import Bridge, bridge_for, carry_column
 
@@ -33,6 +34,25 @@ EXAMPLE = ROOT / "examples" / "reform-2026"
 runner = CliRunner()
 
 needs_library = pytest.mark.skipif(not official.available(), reason="the optional list of units is not installed")
+
+
+def allocation(appendix: AllocationTable | Schedule) -> AllocationTable:
+    """An appendix the test knows to be an allocation table (a schedule fails it)."""
+    assert isinstance(appendix, AllocationTable), appendix
+    return appendix
+
+
+def total_values(table: AllocationTable) -> list[Decimal | None]:
+    """The values of a table's total row (a table without one fails the test)."""
+    assert table.total_row is not None
+    return table.total_row[1].values
+
+
+def column_sum(table: AllocationTable, column: int) -> Decimal:
+    """The sum of a column over the table's units (a blank among them fails the test)."""
+    cells = all_given([row.values[column] for _, row in table.unit_rows])
+    assert cells is not None, column
+    return sum(cells, Decimal(0))
 
 
 def cli(*args: str):
@@ -92,7 +112,12 @@ def test_hong_ha_took_wards_of_four_old_districts_and_holds_ngoc_thuys_geocoded_
     old, new = official.snapshots()
     reform = official.reform()
     [hong_ha] = new.named("Hồng Hà", "01")
-    sources = {(old.units[old.units[code].parent].title, old.units[code].title) for code in reform.sources_of(hong_ha)}
+    def district(code: str) -> str:
+        parent = old.units[code].parent
+        assert parent is not None, code
+        return old.units[parent].title
+
+    sources = {(district(code), old.units[code].title) for code in reform.sources_of(hong_ha)}
     # what the README, the guide and the reference say: Ba Đình, Hoàn Kiếm, Hai Bà Trưng, Tây Hồ and Long Biên
     assert {district for district, _ in sources} == {"quận Ba Đình", "quận Hoàn Kiếm", "quận Hai Bà Trưng", "quận Tây Hồ", "quận Long Biên"}
     assert {ward for district, ward in sources if district == "quận Hai Bà Trưng"} == {"phường Bạch Đằng", "phường Thanh Lương"}
@@ -110,9 +135,9 @@ def test_the_examples_units_are_the_librarys_not_typed_by_hand():
     city = repo.by_id["ha-noi-2026"].plan
     _, new = official.snapshots()
     assert {(u.name, u.code) for u in city.units} == {(u.name, u.code) for u in new.children["01"]}
-    assert all(u.id == new.units[u.code].unit_id for u in city.units)  # type: ignore[index]
-    table = city.appendices[0]
-    assert [row.name for _, row in table.unit_rows] == [u.name for u in city.units]  # type: ignore[union-attr]
+    assert all(u.code is not None and u.id == new.units[u.code].unit_id for u in city.units)
+    table = allocation(city.appendices[0])
+    assert [row.name for _, row in table.unit_rows] == [u.name for u in city.units]
 
 
 # --- the example repository in every command -----------------------------------------------------
@@ -293,7 +318,8 @@ def test_the_example_gives_every_part_of_a_divided_ward_an_equal_share_of_its_pe
         share, left = divmod(WARDS[entry.old], len(populations))
         assert populations == [share] * (len(populations) - left) + [share + 1] * left, entry.old
         for part in entry.parts:
-            sums[part.unit] = sums.get(part.unit, 0) + part.population  # type: ignore[operator]
+            assert part.population is not None
+            sums[part.unit] = sums.get(part.unit, 0) + part.population
     ngoc_thuy = next(entry for entry in walk.units if entry.old == "ngoc-thuy")
     assert [(p.unit, p.population) for p in ngoc_thuy.parts] == [("hong-ha-00097", 17750), ("bo-de-00118", 17750)]
     # Hà Nội's crosswalk gives quận Long Biên's parts the sums of its wards' parts
@@ -329,7 +355,7 @@ def test_carried_figures_add_up_exactly_to_last_years_totals(reform):
         old = repo.by_id[plan_id]
         bridge = next(b for b in _bridges(repo) if b.crosswalk.id == crosswalk)
         for _index, table in old.plan.allocation_tables:
-            total_row = table.total_row[1]  # type: ignore[index]
+            total_row = total_values(table)
             for column_index, column in enumerate(table.columns):
                 if not CATALOGUE[column.indicator].quota:
                     continue
@@ -338,11 +364,11 @@ def test_carried_figures_add_up_exactly_to_last_years_totals(reform):
                     assert carried.new_total == carried.old_total, (plan_id, column.indicator, method)
                     # Long Biên's wards hand down more than the district's total row says (C003's
                     # business); the carried column adds up to what its rows hold
-                    rows = sum((row.values[column_index] for _, row in table.unit_rows), Decimal(0))
+                    rows = column_sum(table, column_index)
                     assert carried.new_total == rows
                     assert all(v.value == v.value.to_integral_value() for v in carried.values if v.value is not None)
                     if plan_id == "city":
-                        assert rows == total_row.values[column_index]
+                        assert rows == total_row[column_index]
 
 
 def _bridges(repo):
@@ -487,11 +513,11 @@ def test_next_years_city_plan_starts_in_the_new_units_with_last_years_figures_ca
     # to last year's total, to the person
     rates, methods = draft.appendices[0], draft.appendices[1]
     assert isinstance(methods, AllocationTable) and isinstance(rates, AllocationTable)
-    assert methods.rows == example.appendices[0].rows  # type: ignore[union-attr]
-    total = last_year.appendices[1].total_row[1].values  # type: ignore[union-attr]
+    assert methods.rows == allocation(example.appendices[0]).rows
+    total = total_values(allocation(last_year.appendices[1]))
     assert total == [416950, 35600, 300, 1100, 99250, 280700]
-    assert [sum(row.values[c] for _, row in methods.unit_rows) for c in range(6)] == total  # type: ignore[misc]
-    assert methods.total_row[1].values == total  # type: ignore[index]
+    assert [column_sum(methods, c) for c in range(6)] == total
+    assert total_values(methods) == total
     text = (reform / CITY_2026).read_text(encoding="utf-8")
     # Bồ Đề took part of quận Long Biên (106,932 of its 346,700 people): 1,050 IUD users × 0.3084 → 324
     assert _row_line(text, "Bồ Đề", "GIAO CHỈ TIÊU BIỆN PHÁP TRÁNH THAI NĂM 2026") == (
@@ -513,7 +539,7 @@ def test_next_years_city_plan_starts_in_the_new_units_with_last_years_figures_ca
         " dân số để tính bình quân gia quyền, cần điền"
     )
     assert sum(value is None for _, row in rates.unit_rows for value in row.values) == 229
-    assert rates.total_row[1].values == last_year.appendices[0].total_row[1].values  # type: ignore[index, union-attr]
+    assert total_values(rates) == total_values(allocation(last_year.appendices[0]))
     validated = cli("validate", "plans")
     assert validated.exit_code == 0, validated.output
     assert "Checked 11 files, 9 plans, 6 parent→child edges: 0 errors" in validated.output
@@ -603,8 +629,8 @@ def test_a_rate_carried_into_next_years_plan_is_weighted_by_the_parts_population
         _mutate(reform, crosswalk, old, f'code: "{code}", population: {populations[unit]}}}')
     assert _draft_city_again(reform).exit_code == 0
     repo, _ = load_repository(CHECK, [reform / "plans"], whole=True)
-    rates = repo.by_id["ha-noi-2026"].plan.appendices[0]
-    phuc_loi = next(row for _, row in rates.unit_rows if row.name == "Phúc Lợi")  # type: ignore[union-attr]
+    rates = allocation(repo.by_id["ha-noi-2026"].plan.appendices[0])
+    phuc_loi = next(row for _, row in rates.unit_rows if row.name == "Phúc Lợi")
     # Phúc Lợi: 52,950 people of quận Long Biên (0.00, 87, 91, 88, 86) and 25,000 of huyện Gia Lâm
     # (0.05, 82, 90, 85, 86), each rate to the decimals it was written with
     def weighted(a: str, b: str, places: int) -> Decimal:
@@ -672,7 +698,7 @@ def test_next_years_plan_across_the_reform_without_the_library(reform, no_librar
     column = (reform / CITY_2026).read_text(encoding="utf-8").splitlines()[line - 1].index("…") + 1
     assert blanks[0] == f"plans/2026/ha-noi-2026.yaml:{line}:{column}: P002 the level of Ba Đình still holds the blank … that dansokh new left: fill it in"
     assert draft.unit.code is None
-    assert draft.appendices[1].rows == example.appendices[0].rows  # type: ignore[union-attr]  # the figures do not need the list
+    assert allocation(draft.appendices[1]).rows == allocation(example.appendices[0]).rows  # the figures do not need the list
     validated = cli("validate", "plans")
     assert validated.exit_code == 0 and sum(" P002 " in line for line in validated.stdout.splitlines()) == 101
 

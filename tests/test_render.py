@@ -4,6 +4,8 @@ printed to PDF by headless Chromium."""
 
 from __future__ import annotations
 
+import functools
+import io
 import re
 import tomllib
 import unicodedata
@@ -11,22 +13,30 @@ import zipfile
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import jinja2
 import pytest
+from pypdf import PageObject, PdfReader
+from pypdf.generic import DictionaryObject
 from typer.testing import CliRunner
 
-from conftest import PLANS, ROOT, write_files
+from conftest import PLANS, ROOT, needs_chromium, needs_times_metrics, times_metrics_serif, write_files
 from dansokh import config
 from dansokh.check.run import CHECK
 from dansokh.cli import app
 from dansokh.load import load_repository
 from dansokh.model.numbers import vn
-from dansokh.model.plan import Plan, ScheduleRow, ScheduleSection
+from dansokh.model.plan import AllocationTable, Plan, ScheduleRow, ScheduleSection
+from dansokh.model.result import decimals
 from dansokh.render.docx import render_docx
 from dansokh.render.pdf import render_pdf
 from dansokh.render.templates import environment, render_text
 from dansokh.render.view import appendix_keys, attached_line, build_view
 from dansokh.render.xlsx import render_xlsx, write_sheet
+
+if TYPE_CHECKING:
+    from docx.shared import Length
 
 runner = CliRunner()
 
@@ -39,6 +49,12 @@ def _real() -> dict[str, Plan]:
 REAL = _real()
 APPENDICES = [(plan_id, key) for plan_id, plan in sorted(REAL.items()) for key, _ in appendix_keys(plan)]
 IDS = [f"{plan_id}-appendix{key}" for plan_id, key in APPENDICES]
+
+
+def mm(length: Length | None) -> int:
+    """A length of a Word document in whole millimetres (one the document lacks fails the test)."""
+    assert length is not None
+    return round(length.mm)
 
 
 def view_of(plan: Plan, key: str):
@@ -290,7 +306,9 @@ def test_an_interrupted_render_leaves_no_child_behind(monkeypatch):
     monkeypatch.setattr(templates.os, "fork", forked)
     monkeypatch.setattr(templates.select, "select", interrupted)
     env = environment()
-    env.loader.loaders.insert(0, __import__("jinja2").DictLoader({"x.md.j2": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"}))
+    assert isinstance(env.loader, jinja2.ChoiceLoader)
+    endless = jinja2.DictLoader({"x.md.j2": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"})
+    env.loader = jinja2.ChoiceLoader([endless, *env.loader.loaders])
     with pytest.raises(KeyboardInterrupt):
         templates.render_template(env, "x.md.j2")
     assert children and not Path(f"/proc/{children[0]}").exists()
@@ -349,7 +367,8 @@ def test_xlsx_reads_back_as_the_plan(plan_id, key):
                 assert isinstance(cell, (int, float)) and Decimal(str(cell)) == value
         first = layout["body_top"]
         for index, value in enumerate(appendix.rows[0].values):
-            places = max(0, -value.as_tuple().exponent)
+            assert value is not None, index
+            places = decimals(value)
             assert sheet.cell(first, 3 + index).number_format == "#,##0" + ("." + "0" * places if places else "")
     else:
         expected = list(_schedule_rows(appendix.sections))
@@ -401,9 +420,9 @@ def test_docx_reads_back_as_the_plan(plan_id, key):
     view = view_of(plan, key)
     document = docx.Document(io.BytesIO(render_docx(view)))
     section = document.sections[0]
-    assert round(section.page_width.mm) == (297 if view.landscape else 210)
-    assert round(section.left_margin.mm) == 30 and round(section.right_margin.mm) == 15
-    assert round(section.top_margin.mm) == 20 and round(section.bottom_margin.mm) == 20
+    assert mm(section.page_width) == (297 if view.landscape else 210)
+    assert mm(section.left_margin) == 30 and mm(section.right_margin) == 15
+    assert mm(section.top_margin) == 20 and mm(section.bottom_margin) == 20
     assert section.different_first_page_header_footer
     assert "PAGE" in section.header._element.xml and not section.first_page_header.paragraphs[0].text
     texts = [p.text for p in document.paragraphs]
@@ -411,8 +430,9 @@ def test_docx_reads_back_as_the_plan(plan_id, key):
     assert document.styles["Normal"].font.name == "Times New Roman"
     table = document.tables[0]
     levels = len(view.header)
-    for row in table.rows[:levels]:
-        assert row._tr.trPr.find(qn("w:tblHeader")) is not None
+    for header_row in table.rows[:levels]:
+        properties = header_row._tr.trPr
+        assert properties is not None and properties.find(qn("w:tblHeader")) is not None
     body = [[c.text for c in row.cells] for row in table.rows[levels:]]
     if appendix.kind == "allocation":
         assert len(body) == len(appendix.rows)
@@ -514,7 +534,6 @@ def test_ci_installs_chromium_before_the_test_line():
 
 # --- the HTML printed to PDF --------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
 PAGES = {  # the city's tables fit one portrait page; Long Biên's wide table one landscape page
     "city-appendix1": 1,
     "city-appendix2": 1,
@@ -524,16 +543,32 @@ PAGES = {  # the city's tables fit one portrait page; Long Biên's wide table on
 }
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
-@pytest.mark.parametrize(("plan_id", "key"), APPENDICES, ids=IDS)
-def test_html_prints_to_a4_pdf(plan_id, key, tmp_path):
-    from pypdf import PdfReader
+@functools.cache
+def printed(plan_id: str, key: str) -> bytes:
+    """The appendix as render prints it to PDF: the page alone, its policy first."""
+    return render_pdf(render_text(environment(), "html", view_of(REAL[plan_id], key)).encode("utf-8"))
 
+
+def pdf_fonts(page: PageObject) -> set[str]:
+    """The fonts a page of a PDF is set in, without their subset's tag (``ABCDEF+``)."""
+    resources = page["/Resources"]
+    assert isinstance(resources, DictionaryObject)
+    fonts = resources["/Font"]
+    assert isinstance(fonts, DictionaryObject)
+    names = set()
+    for reference in fonts.values():
+        font = reference.get_object()
+        assert isinstance(font, DictionaryObject)
+        names.add(str(font["/BaseFont"]).split("+")[-1])
+    return names
+
+
+@needs_chromium
+@pytest.mark.parametrize(("plan_id", "key"), APPENDICES, ids=IDS)
+def test_html_prints_to_a4_pdf(plan_id, key):
+    """Whatever the fonts installed: A4 in the view's orientation, the title first, every page after the first numbered."""
     view = view_of(REAL[plan_id], key)
-    pdf = tmp_path / f"{view.name}.pdf"  # as render prints it: the page alone, its policy first
-    pdf.write_bytes(render_pdf(render_text(environment(), "html", view).encode("utf-8")))
-    reader = PdfReader(pdf)
-    assert len(reader.pages) == PAGES[view.name]
+    reader = PdfReader(io.BytesIO(printed(plan_id, key)))
     for page in reader.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         size = sorted((round(width / 72 * 25.4), round(height / 72 * 25.4)))
@@ -544,6 +579,21 @@ def test_html_prints_to_a4_pdf(plan_id, key, tmp_path):
     assert squeeze(first).startswith(squeeze(view.heading or "") + squeeze(view.title))  # no number on page 1
     for number, page in enumerate(reader.pages[1:], 2):
         assert page.extract_text().lstrip().startswith(f"{number}\n"), f"page {number} is not numbered"
+
+
+@needs_chromium
+@needs_times_metrics
+@pytest.mark.parametrize(("plan_id", "key"), APPENDICES, ids=IDS)
+def test_a_pdf_is_set_in_times_metrics_and_its_pages_fall_as_an_officers(plan_id, key):
+    """The pages an officer prints (Times New Roman, or Liberation Serif 2 with its metrics), every
+    letter of them in that font: no Vietnamese letter from a fallback font."""
+    reader = PdfReader(io.BytesIO(printed(plan_id, key)))
+    assert len(reader.pages) == PAGES[view_of(REAL[plan_id], key).name]
+    family = times_metrics_serif()
+    assert family is not None
+    for page in reader.pages:
+        fonts = pdf_fonts(page)
+        assert fonts and all(name.startswith(family.replace(" ", "")) for name in fonts), fonts
 
 
 # --- the command line an officer types ----------------------------------------------------
@@ -624,7 +674,9 @@ def _docx_xml(plan_id: str, key: str) -> tuple[str, str, str]:
 @pytest.mark.parametrize(("plan_id", "key"), APPENDICES, ids=IDS)
 def test_docx_table_properties_are_valid_word(plan_id, key):
     document, styles, core = _docx_xml(plan_id, key)
-    properties = re.search(r"<w:tblPr>(.*?)</w:tblPr>", document).group(1)
+    found = re.search(r"<w:tblPr>(.*?)</w:tblPr>", document)
+    assert found is not None
+    properties = found.group(1)
     tags = re.findall(r"<w:(\w+)[ />]", properties)
     top = [t for t in tags if t in ("tblStyle", "tblW", "jc", "tblLayout", "tblCellMar", "tblLook")]
     assert top == ["tblStyle", "tblW", "jc", "tblLayout", "tblCellMar", "tblLook"]  # once each, schema order
@@ -688,6 +740,7 @@ def test_xlsx_keeps_written_figures_where_the_table_does_not_add_up():
 
     plan = REAL["city"].model_copy(deep=True)
     table = dict(appendix_keys(plan))["2"]
+    assert isinstance(table, AllocationTable)
     assert table.rows[1].name == "Ba Đình" and table.rows[1].values[1] == 750
     table.rows[1].values[1] = Decimal(751)  # Ba Đình's IUD quota, no longer the sum's part
     view = build_view(plan, "2", table)
@@ -698,44 +751,22 @@ def test_xlsx_keeps_written_figures_where_the_table_does_not_add_up():
     assert sheet.cell(top, 8).value == f"=SUM(H{top + 1}:H{top + 30})"  # the condoms still add up
 
 
-def _vietnamese_serif() -> str | None:
-    """The font of the stylesheet's stack that Chromium sets the text in here, where it has every
-    Vietnamese letter (.ci/run installs Liberation Serif 2); None otherwise."""
-    import shutil
-    import subprocess
-
-    from dansokh.render.pdf import SERIF
-
-    if shutil.which("fc-list") is None:
-        return None
-    for family in SERIF:
-        if subprocess.run(["fc-list", f":family={family}"], capture_output=True, check=False).stdout.strip():
-            found = subprocess.run(["fc-list", f":family={family}:lang=vi"], capture_output=True, check=False)
-            return family if found.stdout.strip() else None
-    return None
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
-@pytest.mark.skipif(_vietnamese_serif() is None, reason="no Times New Roman nor Liberation Serif 2 (.ci/run installs fonts-liberation2)")
+@needs_chromium
 def test_render_pdf_writes_a_pdf_without_browser_header_or_footer(real_plans):
-    from pypdf import PdfReader
+    """Whatever the fonts installed: no header or footer of the browser's, and what dansokh says of
+    the font here (``font_note``, asserted for each case of the fonts on its own) on standard
+    error and in the PDF's properties alike."""
+    from dansokh.render import pdf
 
     result = runner.invoke(app, ["render", "appendix2", "--plan", "long-bien", "-f", "pdf", "-o", "bieu.pdf"])
     assert result.exit_code == 0, result.output
     reader = PdfReader(real_plans.parent / "bieu.pdf")
-    assert len(reader.pages) == 1
-    text = reader.pages[0].extract_text()
+    text = "".join(page.extract_text() for page in reader.pages)
     assert "file://" not in text and ".html" not in text and "BIỂU GIAO CHỈ TIÊU" in unicodedata.normalize("NFC", text)
-    fonts = {font["/BaseFont"].split("+")[-1] for font in reader.pages[0]["/Resources"]["/Font"].values()}
-    family = _vietnamese_serif()
-    assert all(name.startswith(family.replace(" ", "")) for name in fonts), fonts  # no letter from a fallback font
-    if family != "Times New Roman":
-        note = f"the PDF is set in {family}: Times New Roman is not installed here ({family} has its metrics: lines and pages fall as with Times New Roman)"
-        assert result.stderr == note + "\n"
-        assert reader.metadata.subject == note  # the PDF says it too, under its properties
-    else:
-        assert reader.metadata.subject is None
+    note = pdf.font_note()
+    assert result.stderr == ("" if note is None else note + "\n")
+    assert reader.metadata is not None and reader.metadata.subject == note  # the PDF says it too, under its properties
     assert runner.invoke(app, ["render", "appendix1", "--plan", "city", "-o", "pl1.pdf"]).exit_code == 0
     assert (real_plans.parent / "pl1.pdf").read_bytes().startswith(b"%PDF")
 
@@ -766,10 +797,8 @@ HOSTILE_PAGE = """<!DOCTYPE html>
 """
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+@needs_chromium
 def test_a_repository_template_cannot_read_files_or_run_scripts_in_the_pdf(real_plans):
-    from pypdf import PdfReader
-
     write_files(real_plans.parent, {"templates/appendix.html.j2": HOSTILE_PAGE})
     result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-f", "pdf", "-o", "bieu.pdf"])
     assert result.exit_code == 0, result.output
@@ -778,15 +807,13 @@ def test_a_repository_template_cannot_read_files_or_run_scripts_in_the_pdf(real_
     assert "root:" not in text and "SCRIPT RAN" not in text.replace("NO SCRIPT RAN", "") and "HANDLER" not in text
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+@needs_chromium
 def test_a_template_that_redirects_to_a_file_prints_nothing_of_it(real_plans):
     page = '<!DOCTYPE html><html><head><meta http-equiv="refresh" content="0;url=file:///etc/passwd"></head><body>x</body></html>'
     write_files(real_plans.parent, {"templates/appendix.html.j2": page})
     result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-f", "pdf", "-o", "bieu.pdf"])
     assert "root:" not in result.output
     if result.exit_code == 0:
-        from pypdf import PdfReader
-
         assert "root:" not in "".join(p.extract_text() for p in PdfReader(real_plans.parent / "bieu.pdf").pages)
     else:
         assert result.exit_code == 1 and result.stderr.startswith("printing to PDF failed: ")
@@ -806,7 +833,12 @@ def test_chromium_runs_without_its_sandbox_only_as_root(monkeypatch, tmp_path):
     from dansokh.render import pdf
 
     seen = []
-    monkeypatch.setattr(pdf, "_run", lambda command, seconds, folder: (seen.append(command), (0, ""))[1])
+
+    def run(command, seconds, folder):
+        seen.append(command)
+        return 0, ""
+
+    monkeypatch.setattr(pdf, "_run", run)
     for uid, sandboxed in ((1000, True), (0, False)):
         monkeypatch.setattr(pdf.os, "geteuid", lambda uid=uid: uid)
         seen.clear()
@@ -885,10 +917,8 @@ def test_ci_installs_the_fonts_the_pdfs_need():
     assert install < len(lines) - 1
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/run installs it)")
+@needs_chromium
 def test_the_font_note_goes_into_the_pdfs_properties_whatever_its_title(real_plans, monkeypatch):
-    from pypdf import PdfReader
-
     from dansokh.render import pdf
 
     title = "Biểu ) >> endobj trailer <</Size 1>> startxref 0 %%EOF ( \\ ("
@@ -897,6 +927,7 @@ def test_the_font_note_goes_into_the_pdfs_properties_whatever_its_title(real_pla
     result = runner.invoke(app, ["render", "appendix2", "--plan", "city", "-f", "pdf", "-o", "bieu.pdf"])
     assert result.exit_code == 0, result.output
     reader = PdfReader(real_plans.parent / "bieu.pdf", strict=True)
+    assert reader.metadata is not None
     assert reader.metadata.subject == "Phông: Liberation Serif"
     assert reader.metadata.title == title
     assert len(reader.pages) == 1 and reader.pages[0].extract_text().strip() == "x"

@@ -265,7 +265,9 @@ def test_progress_with_allow_errors_shows_them_and_says_so_first(spoiled):
 def test_progress_json_and_csv_with_allow_errors_say_so_in_the_output_itself(spoiled):
     args = ["--lang", "en", "progress", "long-bien", "--period", "Q2", "--results", "results", "--allow-errors"]
     table = runner.invoke(app, args)
-    count = int(re.search(r"Warning: ([0-9]+) errors? ", table.stdout).group(1))
+    warning = re.search(r"Warning: ([0-9]+) errors? ", table.stdout)
+    assert warning is not None
+    count = int(warning.group(1))
     assert count >= 1
     result = runner.invoke(app, [*args, "-f", "json"])
     assert result.exit_code == 0

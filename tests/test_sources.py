@@ -232,7 +232,9 @@ def squeezed_source(source: str) -> str:
 def quarter_due(year: int, quarter: int, sentence: str) -> str:
     """Hà Nội's "trước ngày 10 tháng đầu tiên của quý tiếp theo": the day and the month the
     sentence names, for the quarter's report."""
-    day = int(re.search(r"trước ngày (\d+) tháng đầu tiên của quý tiếp theo", sentence).group(1))
+    found = re.search(r"trước ngày (\d+) tháng đầu tiên của quý tiếp theo", sentence)
+    assert found is not None
+    day = int(found.group(1))
     month = 3 * quarter + 1
     return f"{year + (month > 12)}-{(month - 1) % 12 + 1:02d}-{day:02d}"
 
@@ -243,6 +245,7 @@ def test_hanoi_reporting_is_its_source_sentence_and_its_dates():
     assert in_order(re.sub(r"\s+", "", reporting.text), squeezed_source("hanoi-2025-plan.txt"))
     assert "gửi về Sở Y tế" in reporting.text and reporting.to == "Sở Y tế"
     year_end = re.search(r"báo cáo tổng kết năm gửi trước ngày (\d+)/(\d+)", reporting.text)
+    assert year_end is not None
     expected = {f"Q{q}": quarter_due(city.year, q, reporting.text) for q in (1, 2, 3, 4)}
     expected["Y"] = f"{city.year}-{int(year_end.group(2)):02d}-{int(year_end.group(1)):02d}"
     assert {report.period: report.before for report in reporting.reports} == expected

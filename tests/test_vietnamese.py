@@ -169,7 +169,7 @@ def test_k002_writes_the_figures_as_vietnamese_write_them(vietnamese_mode):
 
     from dansokh.model.result import Figure, figure_problems
 
-    rate = Figure(indicator="prenatal_screening", value=Decimal("89.5"), numerator=1210, denominator=1367)
+    rate = Figure(indicator="prenatal_screening", value=Decimal("89.5"), numerator=Decimal(1210), denominator=Decimal(1367))
     assert [p.message for p in figure_problems(rate)] == [
         "Tỷ lệ sàng lọc trước sinh (4 bệnh): 89,5 % không khớp với 1.210/1.367 = 88,5 %"
     ]
@@ -261,7 +261,8 @@ def test_vietnamese_file_names_in_vietnamese_english_in_english(real_plans):
 
 def boxed_headers(text: str) -> list[list[str]]:
     """The column headers of every boxed table in ``text``, their wrapped lines joined."""
-    tables, inside = [], None
+    tables: list[list[str]] = []
+    inside: list[list[str]] | None = None
     for line in text.splitlines():
         if line.startswith("┏"):
             inside = []

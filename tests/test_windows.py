@@ -158,7 +158,12 @@ def _unguarded(tree: ast.AST) -> list[tuple[int, str]]:
                 guarded.update(id(n) for n in ast.walk(inner))
     found = []
     for node in ast.walk(tree):
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        else:
+            continue
         for name in names:
             if name.split(".")[0] in POSIX_ONLY and id(node) not in guarded:
                 found.append((node.lineno, name))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, Self
 
 from .i18n import _, ngettext
 
@@ -47,6 +47,26 @@ class Span(NamedTuple):
         return f"{self.file}:{self.line}:{self.col}"
 
 
+class Place(Protocol):
+    """Where a diagnostic stands: a ``Span`` in a text file, or a cell of a workbook
+    (``read.form.CellSpan``, shown as ``form.xlsx:Biểu mẫu!E12``), which a reporter places
+    by the same file, line and column."""
+
+    @property
+    def file(self) -> str: ...
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def col(self) -> int: ...
+
+    def _replace(self, *, file: str) -> Self:
+        """The same place in a file named anew (a named tuple's own method): machine formats
+        name files from the repository's root (``report.paths``)."""
+        ...
+
+
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -55,7 +75,7 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True)
 class Related:
-    span: Span
+    span: Place
     message: str
 
 
@@ -63,7 +83,7 @@ class Related:
 class Diagnostic:
     code: str
     message: str
-    span: Span
+    span: Place
     severity: Severity = Severity.ERROR
     related: tuple[Related, ...] = ()
     hidden: int = 0  # an "and N more" line: the number of diagnostics of its code it stands for
@@ -97,7 +117,7 @@ class Diagnostic:
         return record
 
 
-def more(code: str, span: Span, count: int, severity: Severity = Severity.ERROR) -> Diagnostic:
+def more(code: str, span: Place, count: int, severity: Severity = Severity.ERROR) -> Diagnostic:
     """One line standing for ``count`` diagnostics of ``code`` in one file that are not shown
     (``dansokh.read.limits``: a broken file reports a sample, never a flood)."""
     message = ngettext(
@@ -143,5 +163,5 @@ class Rule:
         text = "\n\n".join(_(paragraph) for paragraph in self.source_doc.split("\n\n"))
         return _LITERAL.sub(r"`\1`", text)  # the docstrings' ``literal`` as Markdown writes it
 
-    def at(self, span: Span, message: str, *related: Related, severity: Severity | None = None) -> Diagnostic:
+    def at(self, span: Place, message: str, *related: Related, severity: Severity | None = None) -> Diagnostic:
         return Diagnostic(self.code, message, span, severity or self.severity, tuple(related))

@@ -122,23 +122,30 @@ class Edge:
 
     @property
     def child_unit(self) -> str:
-        return self.child.plan.unit.id if self.child is not None else self.unit.id  # type: ignore[union-attr]
+        if self.child is not None:
+            return self.child.plan.unit.id
+        assert self.unit is not None  # an edge without the child's plan names its unit
+        return self.unit.id
 
 
 def _handed(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> Handed:
     for _index, table in child.plan.allocation_tables:
         rows = [row for _row_index, row in table.unit_rows]
-        indexes = [table.column_index(indicator)]
-        if indexes[0] is None and indicator == TOTAL:
-            indexes = [table.column_index(m) for m in METHODS if table.column_index(m) is not None]
-        if not indexes or indexes[0] is None:
+        first = table.column_index(indicator)
+        if first is not None:
+            indexes = [first]
+        elif indicator == TOTAL:
+            indexes = [i for i in (table.column_index(m) for m in METHODS) if i is not None]
+        else:
+            continue
+        if not indexes:
             continue
         try:
-            columns = [(i, convert(Decimal(1), table.columns[i].unit_code, unit)) for i in indexes]  # type: ignore[index]
+            columns = [(i, convert(Decimal(1), table.columns[i].unit_code, unit)) for i in indexes]
         except UnitMismatch:
             continue
         values = [
-            [row.values[i] * factor for i, factor in columns if i < len(row.values) and row.values[i] is not None]
+            [value * factor for i, factor in columns if i < len(row.values) and (value := row.values[i]) is not None]
             for row in rows
         ]
         if CATALOGUE[indicator].quota:
@@ -151,9 +158,10 @@ def _handed(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> H
         w = table.column_index(weight_key) if weight_key else None
         if w is not None:
             pairs = [(v[0], row.values[w]) for v, row in zip(values, rows) if v and w < len(row.values)]
-            weight = sum((wt for _, wt in pairs if wt is not None), Decimal(0))
-            if weight and all(wt is not None for _, wt in pairs):
-                mean = sum((v * wt for v, wt in pairs), Decimal(0)) / weight  # type: ignore[operator]
+            weighed = [(v, wt) for v, wt in pairs if wt is not None]
+            weight = sum((wt for _, wt in weighed), Decimal(0))
+            if weight and len(weighed) == len(pairs):
+                mean = sum((v * wt for v, wt in weighed), Decimal(0)) / weight
         return Handed(low=min(flat), high=max(flat), mean=mean, children=len(rows))
     return Handed()
 
@@ -185,7 +193,11 @@ def _own(repo: Repository, child: LoadedPlan, indicator: str, unit: str) -> tupl
 def edge(repo: Repository, parent: LoadedPlan, child: LoadedPlan | None, unit: UnitDecl | None = None) -> Edge:
     """Every indicator ``parent`` assigned to ``child``'s unit (or to ``unit``, which has no plan
     of the year yet), compared with the child where there is one."""
-    unit_id = child.plan.unit.id if child is not None else unit.id  # type: ignore[union-attr]
+    if child is not None:
+        unit_id = child.plan.unit.id
+    else:
+        assert unit is not None  # the child's plan, or the unit that has none yet
+        unit_id = unit.id
     assignments = repo.assignments.get((parent.plan.id, unit_id), [])
     lines: list[EdgeLine] = []
     assigned_indicators = {a.indicator for a in assignments}
@@ -248,13 +260,15 @@ def raises(edge: Edge, repo: Repository) -> tuple[list[Raise], list[str]]:
     are returned as reasons, for the user to split the quota instead."""
     changes: list[Raise] = []
     refused: list[str] = []
+    child = edge.child
+    assert child is not None  # allocate --write raises targets only in a plan the child has
     methods_after = _methods_after_raises(edge)
     for line in edge.lines:
         if line.direction is Direction.INFO or (line.margin is not None and line.margin >= 0):
             continue
         if line.indicator == TOTAL and line.own_from == "sum of its methods" and methods_after >= line.assigned:
             continue  # the methods raised or created below bring the sum up to the assignment
-        found = edge.child.plan.target(line.indicator)
+        found = child.plan.target(line.indicator)
         if found is not None:
             index, target = found
             value = convert(line.assigned, line.unit, target.unit_code)

@@ -29,7 +29,7 @@ from typing import Any
 
 from .. import __version__
 from ..cascade.repository import LoadedPlan
-from ..diagnostics import Diagnostic, Related, Severity, Span
+from ..diagnostics import Diagnostic, Place, Related, Severity, Span
 from ..model import official
 from ..model.catalogue import active
 from ..model.crosswalk import is_crosswalk
@@ -219,7 +219,7 @@ def _restore_numbers(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _span(span: Span) -> list[int]:
+def _span(span: Place) -> list[int]:
     return [span.line, span.col]
 
 

@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import gettext
 import importlib.abc
+import importlib.machinery
 import importlib.util
 import io
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 from types import ModuleType
+from typing import TypeVar
 
 DOMAIN = "dansokh"
 LANGUAGES = ("en", "vi")
@@ -57,7 +59,8 @@ def _catalogue_in_use() -> gettext.NullTranslations:
     if chosen is None:
         setup()
         chosen = _SPEAKING.get()
-    return chosen.translations  # type: ignore[union-attr]
+        assert chosen is not None  # setup() chose one
+    return chosen.translations
 
 
 def _(message: str) -> str:
@@ -157,16 +160,20 @@ def setup(lang: str | None = None, config_lang: str | None = None) -> str:
 def speaking(lang: str) -> Iterator[str]:
     """Speak ``lang`` within the block, and the language before it afterwards (even where the
     block chose another)."""
-    token = _SPEAKING.set(speaking_in(choose(lang)))
+    chosen = speaking_in(choose(lang))
+    token = _SPEAKING.set(chosen)
     try:
-        yield _SPEAKING.get().language  # type: ignore[union-attr]
+        yield chosen.language
     finally:
         _SPEAKING.reset(token)
         if _layout_translated:
             _translate_help_layout()
 
 
-def translate_help(command: object) -> object:
+_Command = TypeVar("_Command")  # a Click command, given back translated
+
+
+def translate_help(command: _Command) -> _Command:
     """Translate, in place, the help of a Click command, its options and its subcommands
     (Typer builds them at start-up from English strings marked with ``N_()``); call it after
     ``setup()`` and before the command runs, so that ``--lang vi --help`` speaks Vietnamese."""
@@ -267,7 +274,9 @@ def when_imported(name: str, callback: Callable[[ModuleType], None]) -> None:
 class _AfterImport(importlib.abc.MetaPathFinder):
     """Runs the callbacks of ``when_imported`` right after their module is imported."""
 
-    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+    def find_spec(
+        self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if name not in _waiting:
             return None
         callbacks = _waiting.pop(name)
@@ -279,8 +288,8 @@ class _AfterImport(importlib.abc.MetaPathFinder):
         loader = spec.loader
 
         class Then(importlib.abc.Loader):
-            def create_module(self, spec: object) -> object:
-                return loader.create_module(spec)  # type: ignore[arg-type]
+            def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+                return loader.create_module(spec)
 
             def exec_module(self, module: ModuleType) -> None:
                 loader.exec_module(module)

@@ -60,7 +60,9 @@ def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[
     from babel.messages.extract import extract_python
 
     raw = fileobj.read()
-    yield from extract_python(io.BytesIO(raw), keywords, comment_tags, options)
+    # Babel hands every extraction method its options as a Mapping[str, Any] (its own
+    # _CallableExtractionMethod) but types extract_python's, one such method, as a TypedDict
+    yield from extract_python(io.BytesIO(raw), keywords, comment_tags, options)  # type: ignore[arg-type]
     for line, code, paragraph in rule_docs(raw.decode(options.get("encoding", "utf-8"))):
         yield line, None, paragraph, [f"documentation of rule {code}"]
 

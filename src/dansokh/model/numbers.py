@@ -20,9 +20,9 @@ than 40 digits, whatever they are given (scientific notation beyond).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, overload
 
 from ..i18n import N_, _, current, ngettext
 
@@ -115,6 +115,18 @@ def bounded(value: Decimal | int | str | None) -> str:
     return str(value)
 
 
+@overload
+def plain(value: Decimal | int | str) -> str: ...
+
+
+@overload
+def plain(value: None) -> None: ...
+
+
+@overload
+def plain(value: Decimal | int | str | None) -> str | None: ...
+
+
 def plain(value: Decimal | int | str | None) -> str | None:
     """A number as YAML and the machine formats write it, with the digits the plan wrote
     (``Decimal("0.00")`` -> ``0.00``, never ``0``); ``None`` stays ``None``."""
@@ -131,6 +143,13 @@ def half_up(value: Decimal, places: int) -> Decimal:
     if quantum is None:
         quantum = _QUANTA[places] = Decimal(1).scaleb(-places)
     return value.quantize(quantum, rounding=ROUND_HALF_UP, context=EXACT)
+
+
+def all_given(values: Sequence[Decimal | None]) -> list[Decimal] | None:
+    """``values`` when every one is given, else None: a figure summed from cells, or compared
+    with their range, is left unchecked where one of them is blank."""
+    given = [value for value in values if value is not None]
+    return given if len(given) == len(values) else None
 
 
 _QUANTA: dict[int, Decimal] = {}  # places -> 10 ** -places: a national progress rounds a million numbers

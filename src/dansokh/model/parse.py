@@ -164,7 +164,7 @@ def problem_text(error: Any) -> str:
     if kind in crosswalk_models.MESSAGES:
         return _(crosswalk_models.MESSAGES[kind])
     if kind in _PYDANTIC:
-        limits = {k: number(v) if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) else shorten(str(v))
+        limits = {k: number(Decimal(v)) if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) else shorten(str(v))
                   for k, v in context.items()}
         try:
             return _(_PYDANTIC[kind]).format(found=_describe(value), **limits)

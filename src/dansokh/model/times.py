@@ -64,7 +64,7 @@ def _small(digits: str) -> int:
 
 def _parse_month_body(body: str, problems: list[Problem]) -> list[tuple[int | None, int]]:
     """Parse ``3-5/2025``, ``1/2025-2/2025``, ``6,12/2025`` or ``7`` into (year, month) pairs."""
-    items: list[list[int | None]] = []  # [month, year]
+    items: list[tuple[int, int | None]] = []  # (month, year)
     links: list[str] = []
     tokens = _TOKEN.findall(body)
     index = 0
@@ -75,19 +75,19 @@ def _parse_month_body(body: str, problems: list[Problem]) -> list[tuple[int | No
             if index + 2 < len(tokens) and tokens[index + 1] == "/" and tokens[index + 2].isdigit():
                 year = _small(tokens[index + 2])
                 index += 2
-            items.append([month, year])
+            items.append((month, year))
         elif token in "-," and items:
             links.append(token)
         index += 1
     # a month without a year takes the year written after it ("3-5/2025")
     following: int | None = None
-    for item in reversed(items):
-        if item[1] is None:
-            item[1] = following
-        else:
-            following = item[1]
+    dated: list[tuple[int, int | None]] = []
+    for month, year in reversed(items):
+        following = year if year is not None else following
+        dated.append((month, following))
+    dated.reverse()
     result: list[tuple[int | None, int]] = []
-    for position, (month, year) in enumerate(items):
+    for position, (month, year) in enumerate(dated):
         if not 1 <= month <= 12:
             problems.append(Problem(N_("{month} is not a month"), month=month))
             continue

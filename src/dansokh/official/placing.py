@@ -337,7 +337,9 @@ class Abolished:
             kind = name_key(match.group(1))
             end, named_any = match.end(), False
             while True:  # "phường Ngọc Lâm, Thượng Thanh và Gia Thụy": one kind, several names
-                words, ends, at = [], [], end
+                words: list[str] = []
+                ends: list[int] = []
+                at = end
                 while (
                     len(words) < _LONGEST_NAME
                     and (word := _NAME_WORD.match(text, at))

@@ -20,6 +20,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from ..diagnostics import Diagnostic
 from ..i18n import _
 from .form import (
     FORMULA,
@@ -74,7 +75,7 @@ class CrosswalkForm:
     rows: list[PartRow] = field(default_factory=list)
     populations: dict[int, int] = field(default_factory=dict)
     shares: dict[int, Decimal] = field(default_factory=dict)
-    problems: list[Any] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
 
     def at(self, row: int, column: int | str) -> CellSpan:
         return CellSpan(self.file, SHEET, row, COLUMNS[column] if isinstance(column, str) else column)
@@ -102,7 +103,7 @@ def read_crosswalk_form(path: Path, display: str | None = None, workbook: Workbo
     if opened.problems:
         return form
     if SHEET not in opened.sheets:
-        form.problems.append(NOT_A_FORM.at(CellSpan(form.file, "", 0, 0), _("no sheet {sheet!r}: this is not a form written by `dansokh crosswalk --form`").format(sheet=SHEET)))  # type: ignore[arg-type]
+        form.problems.append(NOT_A_FORM.at(CellSpan(form.file, "", 0, 0), _("no sheet {sheet!r}: this is not a form written by `dansokh crosswalk --form`").format(sheet=SHEET)))
         return form
     if not _read_meta(form, opened.sheets[META]):
         return form
@@ -150,7 +151,7 @@ def _read_sheet(form: CrosswalkForm, cells: Cells, merged: list[tuple[str, tuple
     for ref, (min_row, min_col, max_row, max_col) in merged:
         touched = sorted((r, c) for r, c in inputs if min_row <= r <= max_row and min_col <= c <= max_col)
         if touched and (min_row, min_col) != (max_row, max_col):
-            form.problems.append(MERGED.at(CellSpan(form.file, SHEET, *touched[0]), _("{cells} are merged: an input cell must stay a cell of its own (unmerge them)").format(cells=ref)))  # type: ignore[arg-type]
+            form.problems.append(MERGED.at(CellSpan(form.file, SHEET, *touched[0]), _("{cells} are merged: an input cell must stay a cell of its own (unmerge them)").format(cells=ref)))
     moved = False
     parts: dict[str, int] = {}
     for part in form.rows:
@@ -159,7 +160,7 @@ def _read_sheet(form: CrosswalkForm, cells: Cells, merged: list[tuple[str, tuple
         key = cells.get((part.row, COLUMNS["key"]))
         if key is None or key.value != part.key:
             moved = True
-            form.problems.append(MOVED.at(form.at(part.row, "old"), _("row {row} should hold the part of {old} that went to {unit}: rows must not be inserted, deleted or moved").format(row=part.row, old=part.old, unit=part.unit)))  # type: ignore[arg-type]
+            form.problems.append(MOVED.at(form.at(part.row, "old"), _("row {row} should hold the part of {old} that went to {unit}: rows must not be inserted, deleted or moved").format(row=part.row, old=part.old, unit=part.unit)))
             continue
         for name in INPUT_COLUMNS:
             cell = cells.get((part.row, COLUMNS[name]))
@@ -167,28 +168,28 @@ def _read_sheet(form: CrosswalkForm, cells: Cells, merged: list[tuple[str, tuple
                 continue
             span = form.at(part.row, name)
             if name == "share" and parts[part.old] == 1:
-                form.problems.append(MOVED.at(span, _("this cell is not part of the form ({old} went whole: its share is 100%): leave it empty").format(old=part.old)))  # type: ignore[arg-type]
+                form.problems.append(MOVED.at(span, _("this cell is not part of the form ({old} went whole: its share is 100%): leave it empty").format(old=part.old)))
                 continue
             if cell.data_type == "f":
-                form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the figure itself, not a formula").format(formula=_formula(cell.value))))  # type: ignore[arg-type]
+                form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the figure itself, not a formula").format(formula=_formula(cell.value))))
                 continue
             number = _number(cell.value) if not isinstance(cell.value, str) else None
             if number is None:
-                form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)").format(value=_shown(cell.value))))  # type: ignore[arg-type]
+                form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)").format(value=_shown(cell.value))))
                 continue
             if name == "population":
                 if cell.percent:
-                    form.problems.append(NOT_A_NUMBER.at(span, _("{value} is a percentage: a population is a number of people; type the share in column G instead").format(value=_shown(cell.value))))  # type: ignore[arg-type]
+                    form.problems.append(NOT_A_NUMBER.at(span, _("{value} is a percentage: a population is a number of people; type the share in column G instead").format(value=_shown(cell.value))))
                 elif number != number.to_integral_value() or number <= 0 or len(str(int(number))) > 15:
-                    form.problems.append(NOT_A_NUMBER.at(span, _("{value}: a population is a whole number of people, more than 0 and of at most 15 digits").format(value=shorten(str(number)))))  # type: ignore[arg-type]
+                    form.problems.append(NOT_A_NUMBER.at(span, _("{value}: a population is a whole number of people, more than 0 and of at most 15 digits").format(value=shorten(str(number)))))
                 else:
                     form.populations[part.row] = int(number)
                 continue
             share = number  # a percentage cell holds 0.25 where 25% is shown
             if not cell.percent and number > 1:
-                form.problems.append(NOT_A_NUMBER.at(span, _("{value} is more than 1: type a share as a percentage (25%) or a fraction of 1 (0.25)").format(value=shorten(str(number)))))  # type: ignore[arg-type]
+                form.problems.append(NOT_A_NUMBER.at(span, _("{value} is more than 1: type a share as a percentage (25%) or a fraction of 1 (0.25)").format(value=shorten(str(number)))))
             elif share < 0 or share > 1:
-                form.problems.append(NOT_A_NUMBER.at(span, _("{value}: a share is from 0% to 100%").format(value=shorten(str(number)))))  # type: ignore[arg-type]
+                form.problems.append(NOT_A_NUMBER.at(span, _("{value}: a share is from 0% to 100%").format(value=shorten(str(number)))))
             else:
                 form.shares[part.row] = share.normalize() if share != 0 else Decimal(0)
     if not moved:
@@ -216,7 +217,7 @@ def _outside(form: CrosswalkForm, cells: Cells) -> None:
         listed = ", ".join(f"{get_column_letter(c)}{row} ({_shown(cells[(row, c)].value)})" for c in columns[:3])
         if len(columns) > 3:
             listed = _("{cells} and {count} more").format(cells=listed, count=len(columns) - 3)
-        form.problems.append(MOVED.at(CellSpan(form.file, SHEET, row, columns[0]), _("typed outside the form's cells, so not read: {cells}; type each figure in its yellow cell, or delete these").format(cells=listed)))  # type: ignore[arg-type]
+        form.problems.append(MOVED.at(CellSpan(form.file, SHEET, row, columns[0]), _("typed outside the form's cells, so not read: {cells}; type each figure in its yellow cell, or delete these").format(cells=listed)))
     if len(by_row) > _OUTSIDE_SHOWN:
         row = sorted(by_row)[_OUTSIDE_SHOWN]
-        form.problems.append(MOVED.at(CellSpan(form.file, SHEET, row, by_row[row][0]), _("and {count} more rows with cells outside the form's cells: type each figure in its yellow cell, or delete these").format(count=len(by_row) - _OUTSIDE_SHOWN)))  # type: ignore[arg-type]
+        form.problems.append(MOVED.at(CellSpan(form.file, SHEET, row, by_row[row][0]), _("and {count} more rows with cells outside the form's cells: type each figure in its yellow cell, or delete these").format(count=len(by_row) - _OUTSIDE_SHOWN)))

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from ..diagnostics import Diagnostic
 from ..i18n import _, current
 from .files import read_bounded
 from .form_codes import (  # the F codes: read here, and imported from here by the importers
@@ -119,7 +120,7 @@ class FilledForm:
     rows: list[FormRow] = field(default_factory=list)
     header: dict[str, Any] = field(default_factory=dict)  # shown unit and period, reported, number, issuer, note
     values: dict[tuple[int, int], Any] = field(default_factory=dict)
-    problems: list[Any] = field(default_factory=list)  # Diagnostics at CellSpans
+    problems: list[Diagnostic] = field(default_factory=list)  # Diagnostics at CellSpans
     percents: set[tuple[int, int]] = field(default_factory=set)  # cells formatted as a percentage (read as shown: 85, not 0.85)
     edited: tuple[int, str] | None = None  # the hidden sheet's line that no longer matches its check, and what
     names: dict[str, str] = field(default_factory=dict)  # the indicators' names by key, for messages
@@ -210,7 +211,7 @@ class Workbook:
     (``format``), so that ``dansokh import`` reads each kind with its own reader."""
 
     file: str
-    problems: list[Any] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
     sheets: dict[str, Cells] = field(default_factory=dict)
     merged: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = field(default_factory=dict)
     cached: dict[str, Cells] = field(default_factory=dict)  # a formula's value as Excel last computed it
@@ -239,7 +240,7 @@ def open_workbook(path: Path, display: str | None = None, sheets: tuple[str, ...
     form = Workbook(name)
     whole = CellSpan(name, "", 0, 0)
     if path.suffix.lower() in (".xlsm", ".xltm"):
-        form.problems.append(BAD_WORKBOOK.at(whole, _("a macro-enabled workbook (.xlsm) is not accepted: save the form as .xlsx (Excel Workbook) and import that")))  # type: ignore[arg-type]
+        form.problems.append(BAD_WORKBOOK.at(whole, _("a macro-enabled workbook (.xlsm) is not accepted: save the form as .xlsx (Excel Workbook) and import that")))
         return form
     raw = b""
     try:  # only a regular file (never a FIFO or a device), never more than the limit + 1 byte
@@ -254,10 +255,10 @@ def open_workbook(path: Path, display: str | None = None, sheets: tuple[str, ...
             reason = str(error)
         else:
             reason = getattr(error, "strerror", None) or _("not an .xlsx workbook (is it an old .xls? save it as .xlsx)")
-        form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: {reason}").format(reason=reason)))  # type: ignore[arg-type]
+        form.problems.append(BAD_WORKBOOK.at(whole, _("cannot read the workbook: {reason}").format(reason=reason)))
         return form
     if problem is not None:
-        form.problems.append(BAD_WORKBOOK.at(whole, problem))  # type: ignore[arg-type]
+        form.problems.append(BAD_WORKBOOK.at(whole, problem))
         return form
     book = None
     try:
@@ -271,11 +272,11 @@ def open_workbook(path: Path, display: str | None = None, sheets: tuple[str, ...
                 sheets = (META,)
             missing = [title for title in sheets if title not in names]
             if missing:
-                form.problems.append(NOT_A_FORM.at(whole, _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=shorten(missing[0]))))  # type: ignore[arg-type]
+                form.problems.append(NOT_A_FORM.at(whole, _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=shorten(missing[0]))))
                 return form
             found = {title: book[title] for title in sheets}
             if not all(isinstance(sheet, ReadOnlyWorksheet) for sheet in found.values()):
-                form.problems.append(NOT_A_FORM.at(whole, _("the sheets {meta!r} and {sheet!r} are not sheets of cells: this is not a form written by `dansokh form`").format(meta=META, sheet=sheets[-1])))  # type: ignore[arg-type]
+                form.problems.append(NOT_A_FORM.at(whole, _("the sheets {meta!r} and {sheet!r} are not sheets of cells: this is not a form written by `dansokh form`").format(meta=META, sheet=sheets[-1])))
                 return form
             for title, sheet in found.items():
                 form.sheets[title], form.merged[title] = _scan(form, book, sheet, title)
@@ -283,7 +284,7 @@ def open_workbook(path: Path, display: str | None = None, sheets: tuple[str, ...
                     form.cached[title], _merged = _scan(form, book, sheet, title, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file, in its own words
         detail = shorten(" ".join(str(error).split()) or type(error).__name__, 60)
-        form.problems.append(BAD_WORKBOOK.at(whole, _(  # type: ignore[arg-type]
+        form.problems.append(BAD_WORKBOOK.at(whole, _(
             "the workbook is damaged and cannot be read: open it in Excel, save it again as an .xlsx workbook"
             " (File, Save As, Excel Workbook) and import that (technical detail: {detail})"
         ).format(detail=detail)))
@@ -303,7 +304,7 @@ def read_form(path: Path, display: str | None = None, workbook: Workbook | None 
     if form.problems:
         return form
     if SHEET not in opened.sheets:
-        form.problems.append(NOT_A_FORM.at(CellSpan(opened.file, "", 0, 0), _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=SHEET)))  # type: ignore[arg-type]
+        form.problems.append(NOT_A_FORM.at(CellSpan(opened.file, "", 0, 0), _("no sheet {sheet!r}: this is not a form written by `dansokh form` (write one with `dansokh form UNIT --period P`)").format(sheet=SHEET)))
         return form
     meta_cells, cells, merged = opened.sheets[META], opened.sheets[SHEET], opened.merged[SHEET]
     _read_meta(form, meta_cells, cells)
@@ -371,7 +372,7 @@ def _scan(form: Any, book: Any, sheet: Any, title: str, data_only: bool = False)
                     if data_only:  # reported on the first pass
                         continue
                     span = CellSpan(form.file, title, *where)
-                    form.problems.append(BAD_WORKBOOK.at(span, _("the cell {cell} is written twice in the workbook: it was not saved by Excel; open it in Excel, check the cell and save it again").format(cell=span.cell)))  # type: ignore[arg-type]
+                    form.problems.append(BAD_WORKBOOK.at(span, _("the cell {cell} is written twice in the workbook: it was not saved by Excel; open it in Excel, check the cell and save it again").format(cell=span.cell)))
                     continue
                 number = item["data_type"] == "n" and isinstance(value, (int, float)) and not isinstance(value, bool)
                 cells[where] = _Cell(value, item["data_type"], number and percent(item["style_id"]))
@@ -401,26 +402,26 @@ def _read_meta(form: FilledForm, cells: Cells, shown: Cells) -> None:
     )
     if stray:
         row, column = stray[0]
-        cell = CellSpan(form.file, META, row, column).cell
-        form.problems.append(changed(form, row, _("{cell} holds {value}, which the form did not write").format(cell=cell, value=_shown(cells[(row, column)].value)), column))
+        stray_cell = CellSpan(form.file, META, row, column).cell
+        form.problems.append(changed(form, row, _("{cell} holds {value}, which the form did not write").format(cell=stray_cell, value=_shown(cells[(row, column)].value)), column))
         return
-    meta = {str(r[0]): str(r[1]) for line, r in lines.items() if line <= 6 and r[0] is not None and r[1] is not None}
+    meta = {str(r[0]): str(r[1]) for number, r in lines.items() if number <= 6 and r[0] is not None and r[1] is not None}
     if meta.get("format") != FORMAT or meta.get("version") != VERSION:
-        form.problems.append(NOT_A_FORM.at(CellSpan(form.file, META, 1, 2), _("the hidden sheet does not describe a dansokh results form of version {version}").format(version=VERSION)))  # type: ignore[arg-type]
+        form.problems.append(NOT_A_FORM.at(CellSpan(form.file, META, 1, 2), _("the hidden sheet does not describe a dansokh results form of version {version}").format(version=VERSION)))
         return
-    for line in range(7, count + 1):
-        row = _form_row(lines[line], line)
-        if row is None:
-            form.problems.append(changed(form, line, _("row {row} does not describe a row of the form").format(row=line)))
+    for number in range(7, count + 1):
+        form_row = _form_row(lines[number], number)
+        if form_row is None:
+            form.problems.append(changed(form, number, _("row {row} does not describe a row of the form").format(row=number)))
             return
-        form.rows.append(row)
+        form.rows.append(form_row)
     problem = _meta_problem(meta, form.rows)
     if problem is not None:
         where, message = problem
         form.problems.append(changed(form, where, message))
         return
     check = cells.get((1, 3), _EMPTY).value
-    if check != seal([lines.get(line, (None, None, None, None)) for line in range(1, count + 1)]):
+    if check != seal([lines.get(number, (None, None, None, None)) for number in range(1, count + 1)]):
         form.edited = _edited(meta, shown)  # reported after what the catalogue says of its lines (write.form_import)
     form.meta = meta
 
@@ -442,7 +443,7 @@ def _edited(meta: dict[str, str], shown: Cells) -> tuple[int, str]:
     return 1, _("its lines no longer match the check in C1")
 
 
-def changed(form: FilledForm, row: int, what: str, column: int = 1) -> Any:
+def changed(form: FilledForm, row: int, what: str, column: int = 1) -> Diagnostic:
     """F002 at a line of the hidden sheet: the form's description was edited."""
     return NOT_A_FORM.at(
         CellSpan(form.file, META, row, column),
@@ -511,11 +512,11 @@ def _outside(form: FilledForm, cells: Cells) -> None:
         listed = ", ".join(f"{get_column_letter(c)}{row} ({_shown(cells[(row, c)].value)})" for c in columns[:3])
         if len(columns) > 3:
             listed = _("{cells} and {count} more").format(cells=listed, count=len(columns) - 3)
-        form.problems.append(MOVED.at(CellSpan(form.file, SHEET, row, columns[0]), _("typed outside the form's cells, so not read: {cells}; type each figure in its yellow cell, or delete these").format(cells=listed)))  # type: ignore[arg-type]
+        form.problems.append(MOVED.at(CellSpan(form.file, SHEET, row, columns[0]), _("typed outside the form's cells, so not read: {cells}; type each figure in its yellow cell, or delete these").format(cells=listed)))
     rest = [(row, column) for row in rows[_OUTSIDE_SHOWN:] for column in by_row[row]]
     if rest:
         row, column = rest[0]
-        form.problems.append(MOVED.at(CellSpan(form.file, SHEET, row, column), _("and {count} more cells outside the form's cells, the last at {cell}: type each figure in its yellow cell, or delete these").format(count=len(rest), cell=f"{get_column_letter(rest[-1][1])}{rest[-1][0]}")))  # type: ignore[arg-type]
+        form.problems.append(MOVED.at(CellSpan(form.file, SHEET, row, column), _("and {count} more cells outside the form's cells, the last at {cell}: type each figure in its yellow cell, or delete these").format(count=len(rest), cell=f"{get_column_letter(rest[-1][1])}{rest[-1][0]}")))
 
 
 def _read_sheet(form: FilledForm, cells: Cells, merged: list[tuple[str, tuple[int, int, int, int]]]) -> None:
@@ -530,14 +531,14 @@ def _read_sheet(form: FilledForm, cells: Cells, merged: list[tuple[str, tuple[in
         touched = sorted((r, c) for r, c in inputs if min_row <= r <= max_row and min_col <= c <= max_col)
         if touched and (min_row, min_col) != (max_row, max_col):
             r, c = touched[0]
-            form.problems.append(MERGED.at(CellSpan(file, SHEET, r, c), _("{cells} are merged: an input cell must stay a cell of its own (unmerge them)").format(cells=ref)))  # type: ignore[arg-type]
+            form.problems.append(MERGED.at(CellSpan(file, SHEET, r, c), _("{cells} are merged: an input cell must stay a cell of its own (unmerge them)").format(cells=ref)))
     form.header["unit"] = get(FIELDS["unit"], 3).value
     form.header["period"] = get(FIELDS["period"], 3).value
     for key in ("number", "issuer", "note"):
         cell = get(FIELDS[key], 3)
         span = CellSpan(file, SHEET, FIELDS[key], 3)
         if cell.data_type == "f":
-            form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the text itself").format(formula=_formula(cell.value))))  # type: ignore[arg-type]
+            form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the text itself").format(formula=_formula(cell.value))))
             continue
         value = cell.value
         text = value.strip() if isinstance(value, str) else (None if value is None else _shown(value))
@@ -548,7 +549,7 @@ def _read_sheet(form: FilledForm, cells: Cells, merged: list[tuple[str, tuple[in
     cell = get(FIELDS["reported"], 3)
     span = CellSpan(file, SHEET, FIELDS["reported"], 3)
     if cell.data_type == "f":
-        form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the day the report is sent").format(formula=_formula(cell.value))))  # type: ignore[arg-type]
+        form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the day the report is sent").format(formula=_formula(cell.value))))
     elif isinstance(cell.value, dt.datetime):
         form.header["reported"] = cell.value.date().isoformat()
     elif isinstance(cell.value, dt.date):
@@ -556,9 +557,9 @@ def _read_sheet(form: FilledForm, cells: Cells, merged: list[tuple[str, tuple[in
     elif isinstance(cell.value, str) and _text_date(cell.value):
         form.header["reported"] = _text_date(cell.value)
     elif cell.value is None:
-        form.problems.append(BAD_DATE.at(span, _("the day the report is sent is missing: type it as dd/mm/yyyy")))  # type: ignore[arg-type]
+        form.problems.append(BAD_DATE.at(span, _("the day the report is sent is missing: type it as dd/mm/yyyy")))
     else:
-        form.problems.append(BAD_DATE.at(span, _("{value} is not a date: type the day as dd/mm/yyyy").format(value=_shown(cell.value))))  # type: ignore[arg-type]
+        form.problems.append(BAD_DATE.at(span, _("{value} is not a date: type the day as dd/mm/yyyy").format(value=_shown(cell.value))))
     where = {cell.value: row for (row, column), cell in sorted(cells.items(), reverse=True) if column == COLUMNS["key"] and isinstance(cell.value, str)}
     moved = False
     for row in form.rows:
@@ -566,17 +567,17 @@ def _read_sheet(form: FilledForm, cells: Cells, merged: list[tuple[str, tuple[in
             moved = True
             found = where.get(row.indicator)
             now = _("it is now in row {row}").format(row=found) if found else _("it is no longer in the sheet")
-            form.problems.append(MOVED.at(CellSpan(file, SHEET, row.row, COLUMNS["name"]), _("row {row} should hold {indicator}; {where}: rows must not be inserted, deleted or moved").format(row=row.row, indicator=form.names.get(row.indicator, row.indicator), where=now)))  # type: ignore[arg-type]
+            form.problems.append(MOVED.at(CellSpan(file, SHEET, row.row, COLUMNS["name"]), _("row {row} should hold {indicator}; {where}: rows must not be inserted, deleted or moved").format(row=row.row, indicator=form.names.get(row.indicator, row.indicator), where=now)))
             continue
         columns = ["value", "note"] if row.kind != "rate" else ["value", "numerator", "denominator", "note"]
         for name in ("numerator", "denominator"):
             if name not in columns and get(row.row, COLUMNS[name]).value is not None:
-                form.problems.append(MOVED.at(CellSpan(file, SHEET, row.row, COLUMNS[name]), _("this cell is not part of the form (this indicator has no {part}): leave it empty").format(part=_("numerator") if name == "numerator" else _("denominator"))))  # type: ignore[arg-type]
+                form.problems.append(MOVED.at(CellSpan(file, SHEET, row.row, COLUMNS[name]), _("this cell is not part of the form (this indicator has no {part}): leave it empty").format(part=_("numerator") if name == "numerator" else _("denominator"))))
         for name in columns:
             cell = get(row.row, COLUMNS[name])
             span = CellSpan(file, SHEET, row.row, COLUMNS[name])
             if cell.data_type == "f":
-                form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the figure itself, not a formula").format(formula=_formula(cell.value))))  # type: ignore[arg-type]
+                form.problems.append(FORMULA.at(span, _("a formula ({formula}): type the figure itself, not a formula").format(formula=_formula(cell.value))))
                 continue
             if cell.value is None:
                 continue
@@ -598,10 +599,10 @@ def _figure(form: FilledForm, row: FormRow, name: str, cell: _Cell, span: CellSp
     ``percents``."""
     value = cell.value
     if isinstance(value, bool):
-        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is a TRUE/FALSE value, not a number: type the figure as a number").format(value=_shown(value))))  # type: ignore[arg-type]
+        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is a TRUE/FALSE value, not a number: type the figure as a number").format(value=_shown(value))))
         return None
     if isinstance(value, (dt.date, dt.time, dt.timedelta)):
-        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is a date or a time, not a number: format the cell as a number and type the figure").format(value=_shown(value))))  # type: ignore[arg-type]
+        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is a date or a time, not a number: format the cell as a number and type the figure").format(value=_shown(value))))
         return None
     number = _number(value)
     if number is None:
@@ -614,7 +615,7 @@ def _figure(form: FilledForm, row: FormRow, name: str, cell: _Cell, span: CellSp
         else:
             message = _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)")
         figure = "" if meant is None else format(meant, "f") if whole or current() != "vi" else format(meant, "f").replace(".", ",")
-        form.problems.append(NOT_A_NUMBER.at(span, message.format(value=_shown(value), figure=figure)))  # type: ignore[arg-type]
+        form.problems.append(NOT_A_NUMBER.at(span, message.format(value=_shown(value), figure=figure)))
         return None
     if cell.percent:  # whether the row takes a percentage is asked where the figures are made (write.form_import)
         form.percents.add((row.row, COLUMNS[name]))
@@ -652,7 +653,7 @@ def _control(form: FilledForm, text: str, span: CellSpan) -> bool:
     found = CONTROL.search(text)  # what a plan file refuses (read.loader)
     if found is None:
         return False
-    form.problems.append(CONTROL_CHARACTER.at(span, _("the text holds the control character {code} (pasted from another program?); delete it and type the text again").format(code=f"U+{ord(found.group()):04X}")))  # type: ignore[arg-type]
+    form.problems.append(CONTROL_CHARACTER.at(span, _("the text holds the control character {code} (pasted from another program?); delete it and type the text again").format(code=f"U+{ord(found.group()):04X}")))
     return True
 
 

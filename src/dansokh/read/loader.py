@@ -148,11 +148,14 @@ class _Builder:
         self, file: str, diagnostics: list[Diagnostic], source: SourceMap | None = None, escapes: bool = True
     ):
         self.file = file
-        self.source = source
+        # where values, keys and their ends stand: recorded only with a source map (a path is given then)
+        self.values: dict[Path, Span] = source._values if source is not None else {}
+        self.keys: dict[Path, Span] = source._keys if source is not None else {}
+        self.ends: dict[Path, Span] = source._ends if source is not None else {}
         self.diagnostics = diagnostics
         self.warned_nfc = False
-        if escapes:  # the text has a backslash: a quoted escape may hide a control character
-            self.text = self.text_without_controls  # type: ignore[method-assign]
+        # the text has a backslash: a quoted escape may hide a control character
+        self.text: Callable[[str, Node], str] = self.text_without_controls if escapes else self.plain_text
         self.depth = 0
         self.too_deep = False
 
@@ -161,24 +164,26 @@ class _Builder:
 
     def build(self, node: Node, path: Path | None) -> Any:
         if path is not None:
-            self.source._values[path] = self.span(node)  # type: ignore[union-attr]
+            self.values[path] = self.span(node)
+        if isinstance(node, ScalarNode):
+            if path is not None:
+                self.ends[path] = Span.from_mark(self.file, node.end_mark)
+            return self.scalar(node)
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
-        if isinstance(node, SequenceNode):
-            if not _tag_is(node, "seq"):
-                self.tag_error(node)
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                return self.nested_too_deep(node)
-            if path is None:
-                result = [self.build(item, None) for item in node.value]
-            else:
-                result = [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
-            self.depth -= 1
-            return result
-        if path is not None:
-            self.source._ends[path] = Span.from_mark(self.file, node.end_mark)  # type: ignore[union-attr]
-        return self.scalar(node)
+        # a sequence: the composer makes no other kind of node
+        if not _tag_is(node, "seq"):
+            self.tag_error(node)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.nested_too_deep(node)
+            return None
+        if path is None:
+            result = [self.build(item, None) for item in node.value]
+        else:
+            result = [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        self.depth -= 1
+        return result
 
     def nested_too_deep(self, node: Node) -> None:
         """Stop here (the file's data is dropped): one diagnostic at the first level too deep."""
@@ -192,7 +197,8 @@ class _Builder:
             self.tag_error(node)
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            return self.nested_too_deep(node)
+            self.nested_too_deep(node)
+            return None
         result: dict[str, Any] = {}
         first_keys: dict[str, Node] = {}
         for key_node, value_node in node.value:
@@ -215,22 +221,22 @@ class _Builder:
             if path is None:
                 result[key] = self.build(value_node, None)
             else:
-                self.source._keys[path + (key,)] = self.span(key_node)  # type: ignore[union-attr]
+                self.keys[path + (key,)] = self.span(key_node)
                 result[key] = self.build(value_node, path + (key,))
         self.depth -= 1
         return result
 
     def tag_error(self, node: Node) -> None:
         self.diagnostics.append(codes.TAG.at(
-                self.span(node), _("explicit tag {tag} is not allowed").format(tag=node.tag.replace(_STD, "!!"))
+                self.span(node), _("explicit tag {tag} is not allowed").format(tag=str(node.ctag).replace(_STD, "!!"))
             ))
 
     def text_without_controls(self, value: str, node: Node) -> str:
         if CONTROL.search(value):
             value = self.without_controls(value, node)
-        return _Builder.text(self, value, node)
+        return self.plain_text(value, node)
 
-    def text(self, value: str, node: Node) -> str:
+    def plain_text(self, value: str, node: Node) -> str:
         if value.isascii():
             return value
         found = INVISIBLE.search(value)
@@ -264,11 +270,12 @@ class _Builder:
     def without_controls(self, value: str, node: Node) -> str:
         """The text without its control characters, which are reported."""
         found = CONTROL.search(value)
+        assert found is not None  # called where CONTROL found one
         self.diagnostics.append(
             codes.WRONG_VALUE.at(
                 self.span(node),
                 _("the text holds the control character {code} (from an escape such as \\x07); remove it").format(
-                    code=f"U+{ord(found.group()):04X}"  # type: ignore[union-attr]
+                    code=f"U+{ord(found.group()):04X}"
                 ),
             )
         )

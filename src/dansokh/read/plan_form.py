@@ -24,6 +24,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from ..diagnostics import Diagnostic
 from ..i18n import _
 from .form import (
     _EMPTY,
@@ -75,7 +76,7 @@ class FilledPlanForm:
     cells: list[PlanCell] = field(default_factory=list)
     values: dict[tuple[str, int, int], Any] = field(default_factory=dict)  # Decimal, str or None, by (sheet, row, column)
     cached: dict[tuple[str, int, int], Decimal] = field(default_factory=dict)  # a total's value as Excel computed it
-    problems: list[Any] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
 
     def at(self, sheet: str, row: int, column: int) -> CellSpan:
         return CellSpan(self.file, sheet, row, column)
@@ -173,7 +174,7 @@ def _read_meta(form: FilledPlanForm, workbook: Workbook) -> dict[str, tuple[int,
             return {}
         form.meta[name] = str(line[1])
     if form.meta["format"] != FORMAT or form.meta["version"] != VERSION or form.meta["kind"] != KIND:
-        form.problems.append(NOT_A_FORM.at(CellSpan(form.file, META, 1, 2), _("the hidden sheet does not describe a dansokh plan form of version {version}").format(version=VERSION)))  # type: ignore[arg-type]
+        form.problems.append(NOT_A_FORM.at(CellSpan(form.file, META, 1, 2), _("the hidden sheet does not describe a dansokh plan form of version {version}").format(version=VERSION)))
         return {}
     if cells.get((1, 3), _EMPTY).value != seal(described):
         form.problems.append(_changed(form, 1, _("its lines no longer match the check in C1"), 3))
@@ -228,7 +229,7 @@ def _read_sheet(form: FilledPlanForm, workbook: Workbook, title: str, last_row: 
         touched = sorted((r, c) for r, c in places if min_row <= r <= max_row and min_col <= c <= max_col)
         if touched and (min_row, min_col) != (max_row, max_col):
             r, c = touched[0]
-            form.problems.append(MERGED.at(form.at(title, r, c), _("{cells} are merged: an input cell must stay a cell of its own (unmerge them)").format(cells=ref)))  # type: ignore[arg-type]
+            form.problems.append(MERGED.at(form.at(title, r, c), _("{cells} are merged: an input cell must stay a cell of its own (unmerge them)").format(cells=ref)))
     where = {cell.value: row for (row, column), cell in sorted(cells.items(), reverse=True) if column == key_column and isinstance(cell.value, str)}
     moved = False
     for row, key in sorted(keys.items()):
@@ -236,15 +237,15 @@ def _read_sheet(form: FilledPlanForm, workbook: Workbook, title: str, last_row: 
             moved = True
             found = where.get(key)
             now = _("it is now in row {row}").format(row=found) if found else _("it is no longer in the sheet")
-            form.problems.append(MOVED.at(form.at(title, row, 2), _("row {row} should hold {key}; {where}: rows must not be inserted, deleted or moved (write the form again with `dansokh form --plan PLAN` if the plan needs another row)").format(row=row, key=shorten(key), where=now)))  # type: ignore[arg-type]
+            form.problems.append(MOVED.at(form.at(title, row, 2), _("row {row} should hold {key}; {where}: rows must not be inserted, deleted or moved (write the form again with `dansokh form --plan PLAN` if the plan needs another row)").format(row=row, key=shorten(key), where=now)))
     if moved:
         return
     outside = sorted((row, column) for row, column in cells if (row > last_row or column > key_column) and (row, column) not in places)
     for row, column in outside[:_OUTSIDE_SHOWN]:
-        form.problems.append(MOVED.at(form.at(title, row, column), _("typed outside the form's cells, so not read: {cell} ({value}); type each figure in its yellow cell, or delete this").format(cell=f"{get_column_letter(column)}{row}", value=_shown(cells[(row, column)].value))))  # type: ignore[arg-type]
+        form.problems.append(MOVED.at(form.at(title, row, column), _("typed outside the form's cells, so not read: {cell} ({value}); type each figure in its yellow cell, or delete this").format(cell=f"{get_column_letter(column)}{row}", value=_shown(cells[(row, column)].value))))
     if len(outside) > _OUTSIDE_SHOWN:
         row, column = outside[_OUTSIDE_SHOWN]
-        form.problems.append(MOVED.at(form.at(title, row, column), _("and {count} more cells outside the form's cells: type each figure in its yellow cell, or delete these").format(count=len(outside) - _OUTSIDE_SHOWN)))  # type: ignore[arg-type]
+        form.problems.append(MOVED.at(form.at(title, row, column), _("and {count} more cells outside the form's cells: type each figure in its yellow cell, or delete these").format(count=len(outside) - _OUTSIDE_SHOWN)))
     for spec in inputs:
         cell = cells.get((spec.row, spec.column), _EMPTY)
         span = form.at(title, spec.row, spec.column)
@@ -258,7 +259,7 @@ def _read_sheet(form: FilledPlanForm, workbook: Workbook, title: str, last_row: 
         if cell.data_type == "f":  # a formula: what Excel computed, else nothing to read
             value = cached.get((spec.row, spec.column), _EMPTY).value
             if value is None:
-                form.problems.append(FORMULA.at(span, _("a formula ({formula}) whose value Excel has not computed: open the workbook in Excel and save it, or type the figure itself").format(formula=_formula(cell.value))))  # type: ignore[arg-type]
+                form.problems.append(FORMULA.at(span, _("a formula ({formula}) whose value Excel has not computed: open the workbook in Excel and save it, or type the figure itself").format(formula=_formula(cell.value))))
                 continue
             cell = cell._replace(value=value, data_type="s" if isinstance(value, str) else "n")
         if spec.type == "text":
@@ -274,7 +275,7 @@ def _text(form: FilledPlanForm, cell: Any, span: CellSpan) -> str | None:
     text = value.strip() if isinstance(value, str) else _shown(value)
     found = CONTROL.search(text)
     if found is not None:
-        form.problems.append(CONTROL_CHARACTER.at(span, _("the text holds the control character {code} (pasted from another program?); delete it and type the text again").format(code=f"U+{ord(found.group()):04X}")))  # type: ignore[arg-type]
+        form.problems.append(CONTROL_CHARACTER.at(span, _("the text holds the control character {code} (pasted from another program?); delete it and type the text again").format(code=f"U+{ord(found.group()):04X}")))
         return None
     return text or None
 
@@ -292,22 +293,22 @@ def _figure(form: FilledPlanForm, spec: PlanCell, cell: Any, span: CellSpan) -> 
     if value is None:
         return None
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.time, dt.timedelta)):
-        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number").format(value=_shown(value))))  # type: ignore[arg-type]
+        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number").format(value=_shown(value))))
         return None
     number = _number(value)
     if number is not None and cell.percent:  # Excel stores 85 % as 0.85: read as shown
         typed = (number * 100).normalize()
         number = typed.quantize(Decimal(1)) if typed == typed.to_integral_value() else typed
         if spec.type == "whole":
-            form.problems.append(NOT_A_NUMBER.at(span, _("{value} is typed as a percentage, but this is a count: format the cell as a number and type the count").format(value=f"{number}%")))  # type: ignore[arg-type]
+            form.problems.append(NOT_A_NUMBER.at(span, _("{value} is typed as a percentage, but this is a count: format the cell as a number and type the count").format(value=f"{number}%")))
             return None
     if number is None and isinstance(value, str):
         text = value.strip().replace("\u00a0", "").replace(" ", "")
         if spec.type == "whole" and _THOUSANDS.match(text) and "," not in text:
-            form.problems.append(NOT_A_NUMBER.at(span, _("{value} is typed as text: a dot is a thousands separator; type the figure without it ({plain}), as a number").format(value=_shown(value), plain=text.replace(".", ""))))  # type: ignore[arg-type]
+            form.problems.append(NOT_A_NUMBER.at(span, _("{value} is typed as text: a dot is a thousands separator; type the figure without it ({plain}), as a number").format(value=_shown(value), plain=text.replace(".", ""))))
             return None
         if text.endswith("%") and spec.type == "whole":
-            form.problems.append(NOT_A_NUMBER.at(span, _("{value} is typed as a percentage, but this is a count: format the cell as a number and type the count").format(value=text)))  # type: ignore[arg-type]
+            form.problems.append(NOT_A_NUMBER.at(span, _("{value} is typed as a percentage, but this is a count: format the cell as a number and type the count").format(value=text)))
             return None
         text = text[:-1] if text.endswith("%") else text  # "85%" typed as text: 85, as shown
         if _COMMA.match(text):  # a decimal comma, as a Vietnamese Excel shows it
@@ -318,7 +319,7 @@ def _figure(form: FilledPlanForm, spec: PlanCell, cell: Any, span: CellSpan) -> 
             except InvalidOperation:
                 number = None
     if number is None:
-        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)").format(value=_shown(value))))  # type: ignore[arg-type]
+        form.problems.append(NOT_A_NUMBER.at(span, _("{value} is not a number: type the figure as a number (the cell is formatted as text, or holds words)").format(value=_shown(value))))
         return None
     return number  # whether a plan may hold it is asked where it is written (write.plan_form)
 

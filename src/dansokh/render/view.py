@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import TypedDict
 
 from ..i18n import _
 from ..model.catalogue import CATALOGUE
@@ -359,11 +360,11 @@ def fit_columns(header: list[list[HeaderCell]], body: list[Row], count: int, siz
     narrowest = [0.0] * count
     wanted = [0.0] * count
     for cells in header:
-        for cell in cells:
-            if cell.colspan == 1:
-                word = _widest_word(cell.text, size, bold=True)
-                narrowest[cell.column] = max(narrowest[cell.column], word)
-                wanted[cell.column] = max(wanted[cell.column], word)
+        for head in cells:
+            if head.colspan == 1:
+                word = _widest_word(head.text, size, bold=True)
+                narrowest[head.column] = max(narrowest[head.column], word)
+                wanted[head.column] = max(wanted[head.column], word)
     for row in body:
         column = 0
         for cell in row.cells:
@@ -394,11 +395,25 @@ def _spread(narrowest: list[float], wanted: list[float], numeric: list[bool], us
     return widths
 
 
+class _Common(TypedDict):
+    """What every kind of appendix's view is built with."""
+
+    plan_id: str
+    key: str
+    year: int
+    heading: str | None
+    title: str
+    subtitle: str | None
+    attached: str
+    issuer: str
+    illustrative: bool
+
+
 def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule, illustrative: bool = False) -> AppendixView:
     """The view of one appendix; ``illustrative`` (the plan's file is an example,
     ``read.files.illustrative``) marks every page of it as such."""
     heading = appendix.heading or (f"Phụ lục {appendix.number}" if appendix.number else None)
-    common = dict(
+    common = _Common(
         plan_id=plan.id,
         key=key,
         year=plan.year,

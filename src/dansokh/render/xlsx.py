@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from decimal import Decimal
+from typing import TypedDict
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -73,7 +74,18 @@ def a4_page(sheet: Worksheet, landscape: bool) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_margins = PageMargins(left=30 * MM, right=15 * MM, top=20 * MM, bottom=20 * MM, header=10 * MM, footer=10 * MM)
 
-def write_sheet(sheet: Worksheet, view: AppendixView) -> dict[str, int]:
+class SheetPlaces(TypedDict):
+    """Where ``write_sheet`` put things: the first and last rows of the header and of the body,
+    and the value of each formula it wrote, by its cell (``H12``)."""
+
+    header_top: int
+    header_bottom: int
+    body_top: int
+    body_bottom: int
+    formulas: dict[str, Decimal]
+
+
+def write_sheet(sheet: Worksheet, view: AppendixView) -> SheetPlaces:
     """Fill ``sheet``; returns where things went (first header row, first body row)."""
     width = len(view.columns)
     size = view.font_size
@@ -96,16 +108,16 @@ def write_sheet(sheet: Worksheet, view: AppendixView) -> dict[str, int]:
     row += 2
     header_top = row
     for level, cells in enumerate(view.header):
-        for cell in cells:
-            target = put_text(sheet, row + level, cell.column + 1, cell.text)
+        for head in cells:
+            target = put_text(sheet, row + level, head.column + 1, head.text)
             target.font = Font(name=FONT, size=size, bold=not (view.units_row and level == len(view.header) - 1),
                                italic=bool(view.units_row and level == len(view.header) - 1))
-            if cell.colspan > 1 or cell.rowspan > 1:
+            if head.colspan > 1 or head.rowspan > 1:
                 sheet.merge_cells(
                     start_row=row + level,
-                    start_column=cell.column + 1,
-                    end_row=row + level + cell.rowspan - 1,
-                    end_column=cell.column + cell.colspan,
+                    start_column=head.column + 1,
+                    end_row=row + level + head.rowspan - 1,
+                    end_column=head.column + head.colspan,
                 )
     header_bottom = row + len(view.header) - 1
     for r in range(header_top, header_bottom + 1):
@@ -154,7 +166,7 @@ def write_sheet(sheet: Worksheet, view: AppendixView) -> dict[str, int]:
         "header_bottom": header_bottom,
         "body_top": body_top,
         "body_bottom": row - 1,
-        "formulas": formulas,  # type: ignore[dict-item]
+        "formulas": formulas,
     }
 
 
@@ -184,7 +196,7 @@ def _totals_as_formulas(sheet: Worksheet, view: AppendixView, body_top: int) -> 
             for r in range(body_top, body_top + len(view.body)):
                 parts = [value(r, p) for p in column.parts]
                 own = value(r, index)
-                if own is None or None in parts or sum(parts, Decimal(0)) != own:
+                if own is None or _total(parts) != own:
                     continue
                 first, last = column.parts[0], column.parts[-1]
                 if list(column.parts) == list(range(first, last + 1)):
@@ -199,12 +211,17 @@ def _totals_as_formulas(sheet: Worksheet, view: AppendixView, body_top: int) -> 
             if row.kind != "total":
                 continue
             own = value(r, index)
-            cells = [value(u, index) for u in units]
-            if own is None or None in cells or sum(cells, Decimal(0)) != own:
+            if own is None or _total([value(u, index) for u in units]) != own:
                 continue
             sheet.cell(row=r, column=index + 1).value = f"=SUM({_ranges(letter, units)})"
             formulas[f"{letter}{r}"] = own
     return formulas
+
+
+def _total(values: list[Decimal | None]) -> Decimal | None:
+    """The sum of ``values``, or None where one of them is not a number."""
+    known = [v for v in values if v is not None]
+    return sum(known, Decimal(0)) if len(known) == len(values) else None
 
 
 def _with_cached_values(data: bytes, sheet_path: str, formulas: dict[str, Decimal]) -> bytes:
@@ -233,7 +250,7 @@ def _lines(text: str, width_chars: float, size: float) -> int:
     per_line = max(1.0, width_chars * 1.15 * 11 / size)
     words, lines, current = text.split(), 1, 0.0
     for word in words:
-        length = len(word)
+        length: float = len(word)
         if current and current + 1 + length > per_line:
             lines += 1
             current = 0.0
@@ -249,12 +266,12 @@ def _row_heights(sheet: Worksheet, view: AppendixView, widths: list[int], header
     line = size * 1.3
     needed: dict[int, float] = {}
     for level, cells in enumerate(view.header):
-        for cell in cells:
-            span = sum(widths[cell.column:cell.column + cell.colspan])
-            height = _lines(cell.text, span, size) * line + 4
+        for head in cells:
+            span = sum(widths[head.column:head.column + head.colspan])
+            height = _lines(head.text, span, size) * line + 4
             # a cell over several rows shares its height among them
-            for r in range(header_top + level, header_top + level + cell.rowspan):
-                needed[r] = max(needed.get(r, 0), height / cell.rowspan)
+            for r in range(header_top + level, header_top + level + head.rowspan):
+                needed[r] = max(needed.get(r, 0), height / head.rowspan)
     for offset, row in enumerate(view.body):
         column, height = 0, line
         for cell in row.cells:
@@ -282,4 +299,4 @@ def render_xlsx(view: AppendixView) -> bytes:
     workbook.calculation.fullCalcOnLoad = True  # Excel and LibreOffice recompute on opening
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _with_cached_values(buffer.getvalue(), "xl/worksheets/sheet1.xml", places["formulas"])  # type: ignore[arg-type]
+    return _with_cached_values(buffer.getvalue(), "xl/worksheets/sheet1.xml", places["formulas"])

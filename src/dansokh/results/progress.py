@@ -20,10 +20,11 @@ so that a verdict and a pace word never contradict each other.  Pure computation
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from ..i18n import _
 from ..model.catalogue import CATALOGUE, Direction, UnitMismatch, convert
@@ -59,7 +60,7 @@ class PaceError(ValueError):
     """A pace that is not linear, level or four cumulative percentages."""
 
 
-def read_pace(settings: dict[str, object]) -> dict[str, Pace]:
+def read_pace(settings: Mapping[str, object]) -> dict[str, Pace]:
     """The configured paces, checked: ``{indicator: "linear" | "level" | [q1, q2, q3, q4]}``."""
     paces: dict[str, Pace] = {}
     for key, value in settings.items():
@@ -85,6 +86,7 @@ def expected_share(pace: Pace, period: str) -> Decimal:
         return HUNDRED
     if pace == "linear":
         return HUNDRED * PERIODS[period].months / 12
+    assert not isinstance(pace, str)  # read_pace: "linear", "level" or four percentages
     return pace[QUARTERS[period]]
 
 
@@ -216,17 +218,17 @@ def line_for(goal: Goal, result: Decimal | None, source: str, period: str, pace:
     spec = CATALOGUE[goal.indicator]
     direction = spec.direction
     target = goal.value
-    common = dict(indicator=goal.indicator, name=spec.name, unit=goal.unit, direction=direction, target=target)
+    line = partial(Line, indicator=goal.indicator, name=spec.name, unit=goal.unit, direction=direction, target=target)
     if direction is not Direction.FLOOR:  # no pace: a % of a reduction says nothing (0,19 of 0,05 is 380 %)
         gap = None
         if direction is Direction.CEILING and result is not None and result > target and target:
             gap = (target - result) / target * HUNDRED
-        return Line(**common, result=result, source=source if result is not None else "", achieved=None, expected=None,
+        return line(result=result, source=source if result is not None else "", achieved=None, expected=None,
                     pace="", verdict=decide(direction, target, result, None, None), gap=gap)
     expected = expected_share(pace, period)
     achieved = result / target * HUNDRED if result is not None and target else None
     gap = None if result is None else (achieved if achieved is not None else HUNDRED) - expected
-    return Line(**common, result=result, source=source if result is not None else "", achieved=achieved, expected=expected,
+    return line(result=result, source=source if result is not None else "", achieved=achieved, expected=expected,
                 pace=_pace_name(pace), verdict=decide(direction, target, result, achieved, expected), gap=gap)
 
 

@@ -229,8 +229,8 @@ def changed_files(rev: str, cwd: Path | None = None) -> Changes:
     raw = _git(["diff", "--raw", "-z", "--no-renames", "--no-abbrev", commit, "--"], cwd).split(b"\0")
     names: list[str] = []
     submodules: list[str] = []
-    for status, name in zip(raw[0::2], raw[1::2]):  # ":100644 160000 <id> <id> A", then the path
-        text = name.decode("utf-8", errors="surrogateescape")
+    for status, path in zip(raw[0::2], raw[1::2]):  # ":100644 160000 <id> <id> A", then the path
+        text = path.decode("utf-8", errors="surrogateescape")
         modes = status.lstrip(b":").split()[:2]
         (submodules if GITLINK in modes else names).append(text)
     for name in _names(_git(["ls-files", "-z", "--others", "--exclude-standard", "--full-name"], cwd)):

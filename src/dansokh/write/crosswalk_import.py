@@ -57,12 +57,12 @@ def decide(form: CrosswalkForm, loaded: LoadedCrosswalk | None, text: str, sourc
     problems = decided.problems
     where = CellSpan(form.file, "dansokh", 4, 2)
     if loaded is None:
-        problems.append(FORM_MISMATCH.at(where, _("the form is for the crosswalk {crosswalk}, which is not in the repository: import it where that crosswalk is").format(crosswalk=form.meta.get("crosswalk"))))  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(where, _("the form is for the crosswalk {crosswalk}, which is not in the repository: import it where that crosswalk is").format(crosswalk=form.meta.get("crosswalk"))))
         return decided
     walk = loaded.crosswalk
     sides = (f"{walk.from_.unit} {walk.from_.year}", f"{walk.to.unit} {walk.to.year}")
     if sides != (form.meta["from"], form.meta["to"]):
-        problems.append(FORM_MISMATCH.at(where, _("the form is for {old} → {new}, but {file} now maps {now_old} → {now_new}: write a new form").format(  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(where, _("the form is for {old} → {new}, but {file} now maps {now_old} → {now_new}: write a new form").format(
             old=form.meta["from"], new=form.meta["to"], file=loaded.file, now_old=sides[0], now_new=sides[1])))
         return decided
     groups: dict[str, list[PartRow]] = {}
@@ -73,7 +73,7 @@ def decide(form: CrosswalkForm, loaded: LoadedCrosswalk | None, text: str, sourc
         found = walk.entry(old)
         parts = [p.unit for p in found[1].parts] if found else []
         if found is None or parts != [r.unit for r in rows]:
-            problems.append(FORM_MISMATCH.at(form.at(rows[0].row, "old"), _("{file} no longer holds {old} with the parts the form lists: write a new form").format(file=loaded.file, old=old)))  # type: ignore[arg-type]
+            problems.append(FORM_MISMATCH.at(form.at(rows[0].row, "old"), _("{file} no longer holds {old} with the parts the form lists: write a new form").format(file=loaded.file, old=old)))
             continue
         index, entry = found
         edits += _entry_edits(form, _File(source, text.splitlines()), index, entry, rows, decided)

@@ -56,17 +56,17 @@ def result_from_form(
     unit_cell, period_cell = form.at(FIELDS["unit"], 3), form.at(FIELDS["period"], 3)
     shown_unit, shown_period = str(form.header.get("unit") or ""), str(form.header.get("period") or "")
     if not shown_unit.endswith(f"({meta_unit})"):
-        problems.append(FORM_MISMATCH.at(unit_cell, _("the unit cell reads {shown!r}, but the form was written for {unit}: write a new form for the other unit").format(shown=shorten(shown_unit), unit=meta_unit)))  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(unit_cell, _("the unit cell reads {shown!r}, but the form was written for {unit}: write a new form for the other unit").format(shown=shorten(shown_unit), unit=meta_unit)))
     if shown_period != f"{meta_period}: {period_label(meta_period, meta_year)}":  # the year too, as the form wrote it
-        problems.append(FORM_MISMATCH.at(period_cell, _("the period cell reads {shown!r}, but the form was written for {period}: write a new form for the other period").format(shown=shorten(shown_period), period=meta_period)))  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(period_cell, _("the period cell reads {shown!r}, but the form was written for {period}: write a new form for the other period").format(shown=shorten(shown_period), period=meta_period)))
     if unit is not None and unit != meta_unit:
-        problems.append(FORM_MISMATCH.at(unit_cell, _("this form is for {form_unit}, not {unit}").format(form_unit=meta_unit, unit=unit)))  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(unit_cell, _("this form is for {form_unit}, not {unit}").format(form_unit=meta_unit, unit=unit)))
     if period is not None and period != meta_period:
-        problems.append(FORM_MISMATCH.at(period_cell, _("this form is for {form_period}, not {period}").format(form_period=period_words(meta_period, meta_year), period=period_words(period, year or meta_year))))  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(period_cell, _("this form is for {form_period}, not {period}").format(form_period=period_words(meta_period, meta_year), period=period_words(period, year or meta_year))))
     if year is not None and year != meta_year:
-        problems.append(FORM_MISMATCH.at(period_cell, _("this form is for {form_year}, not {year}").format(form_year=meta_year, year=year)))  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(period_cell, _("this form is for {form_year}, not {year}").format(form_year=meta_year, year=year)))
     if book.repo.unit(meta_unit) is None:
-        problems.append(FORM_MISMATCH.at(unit_cell, _("no plan in the repository declares the unit {unit!r}").format(unit=shorten(meta_unit))))  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(unit_cell, _("no plan in the repository declares the unit {unit!r}").format(unit=shorten(meta_unit))))
     figures: list[Figure] = []
     figure_rows: list[int] = []  # the form's row of each figure
     for row in form.rows:
@@ -162,7 +162,7 @@ def _percent_elsewhere(form: FilledForm, row: FormRow):  # -> list[Diagnostic]
             message = _("{value} is typed as a percentage, but this row is in {unit}: format the cell as a number and type the figure in {unit}, without %").format(value=typed, unit=row.unit)
         else:
             message = _("{value} is typed as a percentage, but a numerator or a denominator is a count: format the cell as a number and type the count").format(value=typed)
-        found.append(NOT_A_NUMBER.at(form.at(*where), message))  # type: ignore[arg-type]
+        found.append(NOT_A_NUMBER.at(form.at(*where), message))
     return found
 
 

@@ -23,6 +23,7 @@ from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain, 
 from ..read.form import EMPTY, FORM_MISMATCH, NOT_A_NUMBER, TOTAL_DIFFERS
 from ..read.loader import load_text
 from ..read.plan_form import FilledPlanForm, PlanCell, cell_ref
+from ..read.positions import Path
 from .edits import TextEdit, apply, insert_lines, item_lines, replace_value
 from .plan_text import scalar
 
@@ -77,28 +78,28 @@ def plan_from_form(form: FilledPlanForm, file: str, text: str) -> PlanImport:
         return result
     loaded = load_text(file, text.encode("utf-8"))
     if loaded.data is None or not isinstance(loaded.data, dict):
-        result.problems.append(FORM_MISMATCH.at(form.at("", 0, 0), _("{file} cannot be read as a plan: run `dansokh validate` on it").format(file=file)))  # type: ignore[arg-type]
+        result.problems.append(FORM_MISMATCH.at(form.at("", 0, 0), _("{file} cannot be read as a plan: run `dansokh validate` on it").format(file=file)))
         return result
     data, source = loaded.data, loaded.source
     edits: list[TextEdit] = []
     changed_cells: set[tuple[str, int, int]] = set()
     problems = result.problems
-    new_rows: dict[tuple, dict[int, dict[str, tuple[PlanCell, Any]]]] = {}
+    new_rows: dict[Path, dict[str | int, dict[str | int, tuple[PlanCell, Any]]]] = {}
     for spec in form.cells:
         if spec.type == "total":
             continue
         place = (spec.sheet, spec.row, spec.column)
         if len(spec.path) > 3 and spec.path[-4:-2] == ("rows", "new"):  # a new task: written below, whole
-            new_rows.setdefault(spec.path[:-4], {}).setdefault(spec.path[-2], {})[spec.path[-1]] = (spec, form.values.get(place))  # type: ignore[index]
+            new_rows.setdefault(spec.path[:-4], {}).setdefault(spec.path[-2], {})[spec.path[-1]] = (spec, form.values.get(place))
             continue
         typed = form.values.get(place)
         if place not in form.values and any(p.span.line == spec.row and p.span.col == spec.column and getattr(p.span, "sheet", None) == spec.sheet for p in problems):
             continue  # reported where it was read
         if typed is None and spec.required:
-            problems.append(EMPTY.at(form.at(*place), _("the cell is empty, but the plan needs a value here: type it (the form showed {value})").format(value=_shown(spec))))  # type: ignore[arg-type]
+            problems.append(EMPTY.at(form.at(*place), _("the cell is empty, but the plan needs a value here: type it (the form showed {value})").format(value=_shown(spec))))
             continue
         if isinstance(typed, Decimal) and not in_domain(typed):
-            problems.append(NOT_A_NUMBER.at(form.at(*place), _(  # type: ignore[arg-type]
+            problems.append(NOT_A_NUMBER.at(form.at(*place), _(
                 "{value} is not a figure dansokh takes: at most {whole} digits before the decimal point and {decimals} after it"
             ).format(value=bounded(typed), whole=MAX_WHOLE_DIGITS, decimals=MAX_DECIMALS)))
             continue
@@ -108,7 +109,7 @@ def plan_from_form(form: FilledPlanForm, file: str, text: str) -> PlanImport:
         if found and _same(typed, _as_shown(now)):
             continue  # the plan already holds it (the same form imported again)
         if not found or spec.path not in source.values or _as_shown(now) != spec.original:
-            problems.append(FORM_MISMATCH.at(form.at(*place), _(  # type: ignore[arg-type]
+            problems.append(FORM_MISMATCH.at(form.at(*place), _(
                 "the plan no longer holds what the form showed here ({shown}; it now holds {now}): it was changed after the form"
                 " was written; write a new form with `dansokh form --plan {plan}` and fill that"
             ).format(shown=_shown(spec), now=_as_shown(now) or "—", plan=form.meta.get("plan", "PLAN"))))
@@ -130,12 +131,13 @@ def plan_from_form(form: FilledPlanForm, file: str, text: str) -> PlanImport:
                 original = next((c.original for c in form.cells if (c.sheet, c.row, c.column) == part), "")
                 value = Decimal(original) if original else None
             values.append(value)
-        if None in values:
+        known = [value for value in values if value is not None]
+        if len(known) < len(values):
             continue
-        total = sum(values, Decimal(0))
+        total = sum(known, Decimal(0))
         cached = form.cached.get((spec.sheet, spec.row, spec.column))
         if cached is not None and cached != total:
-            problems.append(TOTAL_DIFFERS.at(form.at(spec.sheet, spec.row, spec.column), _(  # type: ignore[arg-type]
+            problems.append(TOTAL_DIFFERS.at(form.at(spec.sheet, spec.row, spec.column), _(
                 "the total {total} is not the sum of its rows ({whole}): the total is a formula, put it back (=SUM) rather than typing over it"
             ).format(total=number(cached), whole=number(total))))
             continue
@@ -167,7 +169,7 @@ def _new_tasks(form: FilledPlanForm, text: str, data: Any, source: Any, section:
             continue
         missing = [cells[key][0] for key in ("content", "time", "lead") if key in cells and cells[key][1] is None]
         for spec in missing:
-            problems.append(EMPTY.at(form.at(spec.sheet, spec.row, spec.column), _(  # type: ignore[arg-type]
+            problems.append(EMPTY.at(form.at(spec.sheet, spec.row, spec.column), _(
                 "a new task needs its content, time and lead: type this one too, or clear the row"
             )))
         if missing:
@@ -181,7 +183,7 @@ def _new_tasks(form: FilledPlanForm, text: str, data: Any, source: Any, section:
         return None
     if not found or not isinstance(rows, list) or section + ("rows",) not in source.keys:
         spec = next(iter(next(iter(blanks.values())).values()))[0]
-        problems.append(FORM_MISMATCH.at(form.at(spec.sheet, spec.row, spec.column), _(  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(form.at(spec.sheet, spec.row, spec.column), _(
             "the plan no longer has this section's rows: it was changed after the form was written; write a new form with"
             " `dansokh form --plan {plan}` and fill that"
         ).format(plan=form.meta.get("plan", "PLAN"))))
@@ -200,7 +202,7 @@ def _new_tasks(form: FilledPlanForm, text: str, data: Any, source: Any, section:
     match = re.fullmatch(r"(\s*)rows:\s*\[\]\s*(#.*)?", current)
     if match is None:  # not the `rows: []` dansokh writes: the officer's own layout is not guessed
         spec = next(iter(next(iter(blanks.values())).values()))[0]
-        problems.append(FORM_MISMATCH.at(form.at(spec.sheet, spec.row, spec.column), _(  # type: ignore[arg-type]
+        problems.append(FORM_MISMATCH.at(form.at(spec.sheet, spec.row, spec.column), _(
             "the plan writes this section's empty rows in a way the form cannot extend ({line}): add the task in the plan file"
         ).format(line=current.strip()[:60])))
         return None

@@ -35,7 +35,7 @@ def normal(value: Decimal) -> Decimal:
 
 
 def _number(value: Decimal) -> str:
-    return plain(normal(value))  # type: ignore[return-value]
+    return plain(normal(value))
 
 
 def result_text(result: ResultFile) -> str:

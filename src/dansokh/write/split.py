@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ..cascade.split import Split
 from ..model.catalogue import CATALOGUE
-from ..model.numbers import plain
+from ..model.numbers import all_given, plain
 from ..read.loader import load_text
 from .edits import TextEdit, apply, replace_value
 
@@ -32,11 +32,11 @@ def write_split(file: str, text: str, split: Split) -> str:
         row = table.rows[row_index]
         edits.append(replace_value(source, base + (row_index, "values", split.column_index), plain(value)))
         for c, parts in totals:
-            values = [
+            values = all_given([
                 Decimal(value) if p == split.column_index else row.values[p]
                 for p in parts
                 if p is not None and p < len(row.values)
-            ]
-            if c < len(row.values) and row.values[c] is not None and None not in values:
+            ])
+            if c < len(row.values) and row.values[c] is not None and values is not None:
                 edits.append(replace_value(source, base + (row_index, "values", c), plain(sum(values, Decimal(0)))))
     return apply(text, edits)

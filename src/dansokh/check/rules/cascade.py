@@ -11,6 +11,7 @@ from ...cascade.edge import compare
 from ...cascade.repository import Assignment, LoadedPlan, Repository
 from ...i18n import N_, _
 from ...model.catalogue import CATALOGUE, Direction, UnitMismatch
+from ...model.numbers import all_given
 from .base import Diagnostic, Path, Related, Rule, Severity, difference, quantity, repo_rule
 
 
@@ -121,8 +122,8 @@ def children_below_quota(rule: Rule, repo: Repository) -> Iterator[Diagnostic]:
             for c, column in enumerate(table.columns):
                 if not CATALOGUE[column.indicator].quota:
                     continue
-                cells = [row.values[c] for _, row in table.unit_rows if c < len(row.values)]
-                if not cells or any(value is None for value in cells):
+                cells = all_given([row.values[c] for _, row in table.unit_rows if c < len(row.values)])
+                if not cells:
                     continue
                 handed = sum(cells, Decimal(0))
                 total = table.total_row

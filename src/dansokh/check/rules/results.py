@@ -174,7 +174,9 @@ def late_report(rule: Rule, book: Book) -> Iterator[Diagnostic]:
         deadline = date.fromisoformat(due.before)
         if reported < deadline:
             continue
-        index = plan.plan.reporting.reports.index(due)  # type: ignore[union-attr]
+        reporting = plan.plan.reporting
+        assert reporting is not None  # Book.due found the report in it
+        index = reporting.reports.index(due)
         yield rule.at(
             loaded.span(("reported",)),
             ngettext(
@@ -311,9 +313,11 @@ def _last_years_rate(book: Book, unit: str, year: int, plan: str | None, rate: s
     for period in ("Q4", "Y"):
         earlier = book.result(unit, year - 1, period)
         found = earlier.result.figure(rate) if earlier is not None else None
-        if found is not None and found[1].rate is not None:
-            figure = found[1]
-            value = figure.rate
+        if earlier is None or found is None:
+            continue
+        figure = found[1]
+        value = figure.rate
+        if value is not None:
             return value, figure.unit_code, _half_unit(value, figure.value is None), Related(
                 earlier.span(("figures", found[0], "value" if figure.value is not None else "numerator")),
                 _("last year's rate ({period})").format(period=period_words(period, year - 1)),
@@ -343,19 +347,21 @@ def reduction_problems(
         if spec.direction is not Direction.REDUCTION or spec.rate is None or figure.value is None:
             continue
         rate_index = rates.get(spec.rate)
-        if rate_index is None or figures[rate_index].rate is None:
+        if rate_index is None:
             continue
         now_figure = figures[rate_index]
+        now = now_figure.rate
+        if now is None:
+            continue
         last = _last_years_rate(book, unit, year, plan, spec.rate, figure.indicator)
         unit_code = figure.unit_code
         if last is None or not is_convertible(last[1], unit_code) or not is_convertible(now_figure.unit_code, unit_code):
             continue
         before, before_unit, slack, where = last
-        now = now_figure.rate
-        expected = convert(before, before_unit, unit_code) - convert(now, now_figure.unit_code, unit_code)  # type: ignore[arg-type]
+        expected = convert(before, before_unit, unit_code) - convert(now, now_figure.unit_code, unit_code)
         tolerance = (
             convert(slack, before_unit, unit_code)
-            + convert(_half_unit(now, now_figure.value is None), now_figure.unit_code, unit_code)  # type: ignore[arg-type]
+            + convert(_half_unit(now, now_figure.value is None), now_figure.unit_code, unit_code)
             + _half_unit(figure.value)
         )
         if abs(figure.value - expected) <= tolerance:
@@ -365,7 +371,7 @@ def reduction_problems(
             name=spec.name,
             value=quantity(figure.value, unit_code),
             before=quantity(_shown(before), before_unit),
-            now=quantity(_shown(now), now_figure.unit_code),  # type: ignore[arg-type]
+            now=quantity(_shown(now), now_figure.unit_code),
             period=period_words(period, year),
             expected=quantity(shown, unit_code),
         )

@@ -9,7 +9,7 @@ from ...cascade.repository import LoadedPlan
 from ...diagnostics import shorten
 from ...i18n import N_, _
 from ...model.catalogue import CATALOGUE, Direction, is_count
-from ...model.numbers import span
+from ...model.numbers import all_given, span
 from ...model.plan import AllocationTable
 from .base import Diagnostic, Related, Rule, fmt, plan_rule, quantity
 
@@ -41,10 +41,10 @@ def total_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             if not CATALOGUE[column.indicator].quota or c >= len(total[1].values):
                 continue
             expected = total[1].values[c]
-            cells = _column(table, c)
-            if expected is None or any(value is None for _, value in cells):
+            cells = all_given([value for _, value in _column(table, c)])
+            if expected is None or cells is None:
                 continue
-            actual = sum((value for _, value in cells), Decimal(0))
+            actual = sum(cells, Decimal(0))
             if actual != expected:
                 yield rule.at(
                     loaded.span(path + ("rows", total[0], "values", c)),
@@ -72,27 +72,28 @@ def parts_not_sum(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             if not indexes:
                 continue
             for r, row in enumerate(table.rows):
-                if c >= len(row.values) or row.values[c] is None:
+                own = row.values[c] if c < len(row.values) else None
+                if own is None:
                     continue
-                values = [row.values[i] for i in indexes if i < len(row.values)]
-                if any(value is None for value in values) or len(values) < len(indexes):
+                values = all_given([row.values[i] for i in indexes if i < len(row.values)])
+                if values is None or len(values) < len(indexes):
                     continue
                 actual = sum(values, Decimal(0))
-                if actual != row.values[c]:
+                if actual != own:
                     yield rule.at(
                         loaded.span(path + ("rows", r, "values", c)),
                         _("{row}: the total {total} is not the sum of its methods, {actual} (off by {off})").format(
-                            row=row.name, total=fmt(row.values[c]), actual=fmt(actual), off=fmt(abs(row.values[c] - actual))
+                            row=row.name, total=fmt(own), actual=fmt(actual), off=fmt(abs(own - actual))
                         ),
                     )
     targets = {t.indicator: (i, t) for i, t in enumerate(loaded.plan.targets)}
     for key, (index, target) in targets.items():
-        parts = [targets[p][1].value for p in CATALOGUE[key].parts if p in targets]
-        if parts and sum(parts, Decimal(0)) != target.value:
+        methods = [targets[p][1].value for p in CATALOGUE[key].parts if p in targets]
+        if methods and sum(methods, Decimal(0)) != target.value:
             yield rule.at(
                 loaded.span(("targets", index, "value")),
                 _("{name}: the target {target} is not the sum of its methods' targets, {actual}").format(
-                    name=CATALOGUE[key].name, target=fmt(target.value), actual=fmt(sum(parts, Decimal(0)))
+                    name=CATALOGUE[key].name, target=fmt(target.value), actual=fmt(sum(methods, Decimal(0)))
                 ),
             )
 
@@ -110,10 +111,9 @@ def rate_total_out_of_range(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnost
             if not _is_rate(column.indicator) or column.weight or c >= len(total[1].values):
                 continue
             value = total[1].values[c]
-            column_values = [v for _, v in _column(table, c)]
-            if value is None or not column_values or None in column_values:
+            cells = all_given([v for _, v in _column(table, c)])
+            if value is None or not cells:
                 continue
-            cells: list[Decimal] = column_values  # type: ignore[assignment]
             low, high = min(cells), max(cells)
             if not low <= value <= high:
                 unit = column.unit_code
@@ -150,13 +150,17 @@ def rate_total_not_weighted_mean(rule: Rule, loaded: LoadedPlan) -> Iterator[Dia
                 )
                 continue
             pairs = [(row.values[c], row.values[w]) for _, row in table.unit_rows if max(c, w) < len(row.values)]
-            if value is None or any(v is None or wt is None for v, wt in pairs):
+            weighed = [(v, wt) for v, wt in pairs if v is not None and wt is not None]
+            if value is None or len(weighed) < len(pairs):
                 continue
-            weight = sum((wt for _, wt in pairs), Decimal(0))
+            weight = sum((wt for _, wt in weighed), Decimal(0))
             if weight == 0:
                 continue
-            mean = sum((v * wt for v, wt in pairs), Decimal(0)) / weight
-            quantum = Decimal(1).scaleb(value.as_tuple().exponent)
+            mean = sum((v * wt for v, wt in weighed), Decimal(0)) / weight
+            exponent = value.as_tuple().exponent
+            if not isinstance(exponent, int):  # NaN or infinity: refused where the plan is read (S003)
+                continue
+            quantum = Decimal(1).scaleb(exponent)
             if abs(mean - value) > quantum / 2:
                 yield rule.at(
                     loaded.span(path + ("rows", total[0], "values", c)),
@@ -278,15 +282,15 @@ def impossible_count(rule: Rule, loaded: LoadedPlan) -> Iterator[Diagnostic]:
             if not (counting or weight or unit == "trẻ trai/100 trẻ gái"):
                 continue
             for r, row in enumerate(table.rows):
-                value = row.values[c] if c < len(row.values) else None
-                if value is None or value >= 0 and (not counting or value == value.to_integral_value()):
+                cell = row.values[c] if c < len(row.values) else None
+                if cell is None or cell >= 0 and (not counting or cell == cell.to_integral_value()):
                     continue
-                reason = _impossible(value, unit, weight)
+                reason = _impossible(cell, unit, weight)
                 if reason:
                     yield rule.at(
                         loaded.span(path + ("rows", r, "values", c)),
                         _("{row}: {value} in column {column!r}: {reason}").format(
-                            row=row.name, value=quantity(value, unit), column=shorten(column.label), reason=reason
+                            row=row.name, value=quantity(cell, unit), column=shorten(column.label), reason=reason
                         ),
                     )
 

@@ -99,15 +99,26 @@ PLACEHOLDER = "…"
 _PLACEHOLDER = re.compile(r"(?:^|\s)…(?:\s|$)")
 
 
+def _said(message: str, **values: object) -> Callable[[], str]:
+    """What a text is, said when asked: ``message`` (marked with ``N_``) in the language of
+    that moment, with ``values`` bound now."""
+    return lambda: _(message).format(**values)
+
+
+def _row_field(ref: str, key: str) -> Callable[[], str]:
+    """A field of a schedule's row, said when asked (its column's name in the language of that moment)."""
+    return lambda: _("row {row}, {key}").format(row=ref, key=ScheduleRow.field_name(key))
+
+
 def _placeholder_texts(plan: Plan) -> Iterator[tuple[Path, Callable[[], str], str]]:
     """The texts ``dansokh new`` leaves for the officer, as (path, what it is: said when asked, text)."""
     yield ("document", "issuer"), lambda: _("the issuer"), plan.document.issuer
     yield ("document", "title"), lambda: _("the title"), plan.document.title
     for index, goal in enumerate(plan.goals):
-        yield ("goals", index), lambda index=index: _("goal {number}").format(number=index + 1), goal
+        yield ("goals", index), _said(N_("goal {number}"), number=index + 1), goal
     yield ("unit", "level"), lambda: _("the level of {unit}").format(unit=plan.unit.name), plan.unit.level
     for index, unit in enumerate(plan.units):
-        yield ("units", index, "level"), lambda unit=unit: _("the level of {unit}").format(unit=unit.name), unit.level
+        yield ("units", index, "level"), _said(N_("the level of {unit}"), unit=unit.name), unit.level
 
 
 @plan_rule("P002", "placeholder", N_("A text still holds the placeholder … that dansokh new left to fill in."), Severity.WARNING)
@@ -321,12 +332,12 @@ def plan_texts(loaded: LoadedPlan) -> Iterator[tuple[Path, Callable[[], str], st
     yield ("document", "issuer"), lambda: _("the issuer"), plan.document.issuer
     yield ("document", "title"), lambda: _("the title"), plan.document.title
     for index, goal in enumerate(plan.goals):
-        yield ("goals", index), lambda index=index: _("goal {number}").format(number=index + 1), goal
+        yield ("goals", index), _said(N_("goal {number}"), number=index + 1), goal
     for a, schedule in plan.schedules:
         def sections(items: list[ScheduleSection], path: Path, prefix: str) -> Iterator[Any]:
             for s, section in enumerate(items):
                 here = f"{prefix}{section.number}"
-                yield path + (s, "title"), lambda here=here: _("the title of section {section}").format(section=here), section.title
+                yield path + (s, "title"), _said(N_("the title of section {section}"), section=here), section.title
                 yield from sections(section.sections, path + (s, "sections"), here + ".")
 
         yield from sections(schedule.sections, ("appendices", a, "sections"), "")
@@ -334,11 +345,11 @@ def plan_texts(loaded: LoadedPlan) -> Iterator[tuple[Path, Callable[[], str], st
         for key in ("content", "lead", "partners"):
             text = getattr(row, key)
             if text:
-                yield path + (key,), lambda ref=ref, key=key: _("row {row}, {key}").format(row=ref, key=ScheduleRow.field_name(key)), text
+                yield path + (key,), _row_field(ref, key), text
     for d, duty in enumerate(plan.duties):
-        yield ("duties", d, "unit"), lambda d=d: _("the unit of duty {number}").format(number=d + 1), duty.unit
+        yield ("duties", d, "unit"), _said(N_("the unit of duty {number}"), number=d + 1), duty.unit
         for i, item in enumerate(duty.items):
-            yield ("duties", d, "items", i), lambda d=d, i=i: _("duty {number}, item {item}").format(number=d + 1, item=i + 1), item
+            yield ("duties", d, "items", i), _said(N_("duty {number}, item {item}"), number=d + 1, item=i + 1), item
     if plan.reporting is not None:
         yield ("reporting", "text"), lambda: _("the reporting text"), plan.reporting.text
 
