@@ -11,24 +11,27 @@ district table that assigned the target).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import localcontext
 from pathlib import Path
+from typing import Any
 
-from ..diagnostics import Severity, Span
+from ..cascade.repository import Declared, LoadedPlan, Repository
+from ..diagnostics import Diagnostic, Rule, Severity, Span
 from ..i18n import _
-from ..load import Changed, FileJob, Loaded, load
+from ..load import Changed, FileJob, Loaded, Parts, load, load_parts
 from ..load.workers import collector_paused
 from ..model.numbers import EXACT
 from ..read.loader import DEFAULT_MAX_BYTES
+from ..read.positions import Located, SourceMap
 from ..results.book import Book
-from . import files, suppress
+from . import files, rules, suppress
 from .findings import Findings
 from .rules import PLAN_RULES, REPO_RULES, RESULT_RULES
 from .selection import OPT_IN, Selection
 
-__all__ = ["CHECK", "JOB", "Changed", "check", "validate"]
+__all__ = ["CHECK", "JOB", "Changed", "check", "check_parts", "validate"]
 
 JOB = FileJob(
     namespace=files.namespace,
@@ -41,33 +44,49 @@ JOB = FileJob(
 """One file checked on its own (``check.files``): what loading is handed to do with each file."""
 
 
-def check(loaded: Loaded, selection: Selection | None = None) -> Findings:
-    """The rules over the loaded plans (opt-in ones only where ``selection`` names them), inline
-    suppressions, and the diagnostics of the reported files and those that point at one."""
-    findings = Findings(diagnostics=list(loaded.diagnostics), notices=list(loaded.notices), inputs=loaded.every_file)
+def _rules(loaded: Loaded, selection: Selection | None, first: str | None, skip: tuple[Rule, ...] = ()) -> tuple[list[Diagnostic], Book]:
+    """The rules of the repository and of the results over what was loaded (opt-in ones only
+    where ``selection`` names them; a selected rule that cannot run here says so at ``first``),
+    after each loaded file's own diagnostics; no suppression applied yet."""
+    diagnostics = list(loaded.diagnostics)
     repo = loaded.repository
-    reported = set(loaded.report)
     with localcontext(EXACT):  # sums and products of plan numbers, exact (model/numbers.py)
         for rule in REPO_RULES + tuple(r for r in PLAN_RULES if r.needs is not None):
             if rule.opt_in and (selection is None or not selection.runs(rule)):
                 continue
             reason = rule.needs() if rule.needs is not None else None
             if reason is not None:  # selected, and cannot run here: said once, never a silent pass
-                if loaded.report:
-                    where = Span(loaded.report[0], 1, 1)
+                if first is not None:
                     message = _("not checked, and so not passed: {reason}").format(reason=reason)
-                    findings.diagnostics.append(rule.at(where, message, severity=Severity.ERROR))
+                    diagnostics.append(rule.at(Span(first, 1, 1), message, severity=Severity.ERROR))
                 continue
-            if rule.scope == "repo":  # a plan rule ran on each file (check.files)
-                findings.diagnostics.extend(rule.check(rule, repo))  # type: ignore[misc]
-        findings.repository = repo
-        findings.book = book = Book.build(repo, loaded.results)
+            if rule.scope == "repo" and rule not in skip:  # a plan rule ran on each file (check.files)
+                diagnostics.extend(rule.check(rule, repo))  # type: ignore[misc]
+        book = Book.build(repo, loaded.results)
         if book.results:
             for rule in RESULT_RULES:
-                findings.diagnostics.extend(rule.check(rule, book))  # type: ignore[misc]
+                diagnostics.extend(rule.check(rule, book))  # type: ignore[misc]
+    return diagnostics, book
+
+
+def _selected(findings: Findings, selection: Selection | None) -> None:
+    if selection is not None:
+        findings.diagnostics = selection.apply(findings.diagnostics)
+    else:  # an opt-in plan rule ran on each file: its findings count only where it is selected
+        findings.diagnostics = [d for d in findings.diagnostics if d.code not in OPT_IN]
+
+
+def check(loaded: Loaded, selection: Selection | None = None) -> Findings:
+    """The rules over the loaded plans (opt-in ones only where ``selection`` names them), inline
+    suppressions, and the diagnostics of the reported files and those that point at one."""
+    findings = Findings(notices=list(loaded.notices), inputs=loaded.every_file)
+    repo = loaded.repository
+    reported = set(loaded.report)
+    diagnostics, findings.book = _rules(loaded, selection, loaded.report[0] if loaded.report else None)
+    findings.repository = repo
     findings.diagnostics = [
         d
-        for d in suppress.apply(findings.diagnostics, loaded.suppressions)
+        for d in suppress.apply(diagnostics, loaded.suppressions)
         if d.file in reported or any(r.span.file in reported for r in d.related) or d.file not in loaded.read
     ]
     summary = findings.summary
@@ -83,10 +102,97 @@ def check(loaded: Loaded, selection: Selection | None = None) -> Findings:
                 if end.file not in reported:
                     outside[end.file] = end.plan.id
     summary.outside = sorted(outside.values())
-    if selection is not None:
-        findings.diagnostics = selection.apply(findings.diagnostics)
-    else:  # an opt-in plan rule ran on each file: its findings count only where it is selected
-        findings.diagnostics = [d for d in findings.diagnostics if d.code not in OPT_IN]
+    _selected(findings, selection)
+    return findings
+
+
+_WHOLE: tuple[Rule, ...] = (rules.units.unit_hierarchy_cycle,)
+"""The rules that need every unit of the repository at once: run once, over ``_Units``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitRef:
+    id: str
+    parent: str | None
+
+
+@dataclass(slots=True)
+class _Place(Located):
+    """Where a plan's values stand, without the plan (what a rule over every unit keeps of it)."""
+
+    source: SourceMap
+
+
+class _Units:
+    """The first declaration of every unit, in the repository's order, each with where it stands
+    (``Repository.units`` for the rules in ``_WHOLE``, without the plans)."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, list[Declared]] = {}
+
+    def add(self, loaded: LoadedPlan) -> None:
+        plan, place = loaded.plan, _Place(loaded.source)
+        declared: list[tuple[_UnitRef, tuple[str | int, ...]]] = [(_UnitRef(plan.unit.id, plan.unit.parent), ("unit",))]
+        declared += [(_UnitRef(u.id, u.parent or plan.unit.id), ("units", i)) for i, u in enumerate(plan.units)]
+        for unit, path in declared:
+            if unit.id not in self.units:
+                self.units[unit.id] = [Declared(unit, place, path)]  # type: ignore[arg-type]
+
+    def diagnostics(self) -> Iterator[Diagnostic]:
+        repo = Repository(units=self.units)
+        for rule in _WHOLE:
+            yield from rule.check(rule, repo)  # type: ignore[misc]
+
+
+def check_parts(parts: Parts, selection: Selection | None = None) -> Findings:
+    """``check`` over a repository loaded a group at a time: each group's diagnostics that stand in
+    its own files, its counts, the declarations of its units; the rules over every unit, the
+    suppressions and the report's filter once, at the end.  The same findings as ``check`` of
+    the whole repository loaded at once, holding one group's plans at a time."""
+    findings = Findings(diagnostics=list(parts.diagnostics), notices=list(parts.notices), inputs=parts.every_file)
+    reported = set(parts.report)
+    first = parts.report[0] if parts.report else None
+    foreign: set[tuple[Any, ...]] = set()  # diagnostics in no file of the repository: kept once
+    suppressions: list[Any] = []
+    units = _Units()
+    summary = findings.summary
+    outside: dict[str, str] = {}
+    for part in parts:
+        loaded, owned = part.loaded, part.owned
+        diagnostics, _book = _rules(loaded, selection, first, _WHOLE)
+        seen_here: set[tuple[Any, ...]] = set()
+        for d in diagnostics:
+            if d.file in owned:
+                findings.diagnostics.append(d)
+            elif d.file not in parts.shown:
+                key = (d.sort_key(), d.message, d.related)
+                if key not in foreign or key in seen_here:
+                    foreign.add(key)
+                    seen_here.add(key)
+                    findings.diagnostics.append(d)
+        suppressions.extend(loaded.suppressions)
+        repo = loaded.repository
+        for plan in repo.plans:
+            if plan.file in owned:
+                units.add(plan)
+                summary.plans += plan.file in reported
+        summary.results += sum(1 for r in loaded.results if r.file in owned and r.file in reported)
+        for parent, child in repo.edges():
+            if child.file in owned and (parent.file in reported or child.file in reported):
+                summary.edges += 1
+                for end in (parent, child):
+                    if end.file not in reported:
+                        outside[end.file] = end.plan.id
+    findings.diagnostics.extend(units.diagnostics())
+    findings.diagnostics = [
+        d
+        for d in suppress.apply(findings.diagnostics, suppressions)
+        if d.file in reported or any(r.span.file in reported for r in d.related) or d.file not in parts.shown
+    ]
+    findings.files = list(parts.report)
+    summary.files = len(parts.report)
+    summary.outside = sorted(outside.values())
+    _selected(findings, selection)
     return findings
 
 
@@ -123,11 +229,15 @@ def validate(
     suppressions, then the selection of rules and severities, decide what is reported.
     ``cache_for`` gives the folder whose cache serves a repository read elsewhere (a staged tree)."""
     started = time.perf_counter()
-    loaded = load(
-        paths, JOB, max_bytes, overrides=overrides, changed=changed, use_cache=use_cache, jobs=jobs,
-        within=within, cache_for=cache_for,
-    )
+    loaded: Loaded | Parts
+    if changed is None:  # a whole repository is checked a group of files at a time
+        loaded = load_parts(paths, JOB, max_bytes, overrides=overrides, use_cache=use_cache, jobs=jobs, within=within, cache_for=cache_for)
+    else:
+        loaded = load(
+            paths, JOB, max_bytes, overrides=overrides, changed=changed, use_cache=use_cache, jobs=jobs,
+            within=within, cache_for=cache_for,
+        )
     with collector_paused():
-        findings = check(loaded, selection)
+        findings = check(loaded, selection) if isinstance(loaded, Loaded) else check_parts(loaded, selection)
     findings.seconds = time.perf_counter() - started
     return findings.finish()

@@ -47,6 +47,10 @@ from .job import Check, FileJob
 from .workers import collector_paused, default_jobs, parallel
 
 _IN_CACHE = "in the cache"  # a result the cache has, not yet fetched
+_WRITTEN_AT_ONCE = 1024  # fresh results written into the cache this many at a time
+GROUP_FILES = 512
+"""A whole repository is checked this many files at a time (``Loader.parts``), each group with the
+files its checks need, then dropped: what a check holds at once is bounded, whatever the repository's size."""
 Findings = TypeVar("Findings")
 Typed = TypeVar("Typed")  # a crosswalk or a result file
 
@@ -118,6 +122,49 @@ class Loaded:
     @property
     def plans(self) -> list[LoadedPlan]:
         return self.repository.plans
+
+
+@dataclass
+class _Typed:
+    """One file as loading keeps it: its plan, result or crosswalk (or none of them), its own
+    diagnostics and its inline suppressions."""
+
+    diagnostics: list[Diagnostic]
+    suppressions: list[Any]
+    plan: LoadedPlan | None = None
+    result: LoadedResult | None = None
+    crosswalk: LoadedCrosswalk | None = None
+
+
+@dataclass
+class Part:
+    """One group of a whole repository's files, loaded with every file its checks need: the
+    ``loaded`` report is the group's reported files, its repository the plans of the group and of
+    their context (their parents, children, siblings' declarations, plans of the same id), its
+    suppressions the group's own; ``owned``: the group's files, as shown, reported or not.  A
+    diagnostic that stands in an owned file is this part's to keep (every file is owned once)."""
+
+    loaded: Loaded
+    owned: set[str]
+
+
+@dataclass
+class Parts:
+    """A whole repository loaded a group of files at a time (``parts``, an iterator: each group
+    is typed when the check asks for it and dropped when it asks for the next), with what holds
+    for the whole: discovery's and the catalogue's diagnostics, the notices, the reported files
+    (as shown, in the repository's order), every file of the repository (absolute, and as shown)."""
+
+    parts: Iterator[Part]
+    diagnostics: list[Diagnostic]
+    notices: list[str]
+    report: list[str]
+    every_file: list[str]
+    shown: set[str]
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    def __iter__(self) -> Iterator[Part]:
+        return self.parts
 
 
 # the load -----------------------------------------------------------------------------------
@@ -194,10 +241,13 @@ class Loader:
 
     # reading ------------------------------------------------------------------------------
 
-    def read(self, numbers: Sequence[int]) -> None:
+    def read(self, numbers: Sequence[int], keep: bool = True) -> None:
+        """The files' digests and sizes (or why they cannot be read), and their bytes where
+        ``keep``; else only a given text's (``overrides``): a file's bytes are read again when
+        its turn comes (``bytes_of``), not held for the whole repository."""
         for n in numbers:
             file = self.files[n]
-            if file.raw is not None or file.error is not None:
+            if file.raw is not None or file.error is not None or (not keep and file.digest is not None):
                 continue
             override = self.overrides.get(file.path)
             if override is not None:
@@ -215,11 +265,28 @@ class Loader:
             file.size = len(file.raw)
             if file.size <= self.max_bytes:
                 file.digest = file_digest(file.raw)
+            if not keep and override is None:
+                file.raw = None
+
+    def bytes_of(self, file: _File) -> bytes:
+        """A readable file's bytes: those read, else read again (a file changed since gets the
+        digest of what is checked now, so that the cache keeps its entry under the right key)."""
+        if file.raw is not None:
+            return file.raw
+        try:
+            raw = read_bounded(Path(file.path), self.max_bytes)
+        except OSError:  # gone since: checked as empty, its text is no longer there
+            raw = b""
+        if len(raw) <= self.max_bytes:
+            digest = file_digest(raw)
+            if digest != file.digest:
+                file.digest, file.size = digest, len(raw)
+        return raw
 
     def headers(self, numbers: Sequence[int]) -> None:
         """Every file's header: from the cache, else read by the fast header reader (in worker
         processes for many files), else from checking the file whole."""
-        self.read(numbers)
+        self.read(numbers, keep=False)
         wanted = [n for n in numbers if self.files[n].header is None and self.files[n].digest is not None]
         cached = self.cache.headers([self.files[n].digest for n in wanted]) if self.cache else {}  # type: ignore[misc]
         missing = []
@@ -228,7 +295,7 @@ class Loader:
             self.files[n].header = self.job.cached_header(body) if body is not None else None  # None: read it again
             if self.files[n].header is None:
                 missing.append(n)
-        read = list(parallel(read_header, [(self.files[n].raw,) for n in missing], self.jobs))
+        read = list(parallel(read_header, ((self.bytes_of(self.files[n]),) for n in missing), self.jobs, len(missing)))
         whole = []
         for n, header in zip(missing, read):
             if header is None:
@@ -241,7 +308,7 @@ class Loader:
             try:
                 file.header = self.job.header_of(file.result)  # type: ignore[arg-type]
             except self.job.bad_entry:  # a cached result that is not one: check the file here
-                file.result = self.job.check_file(file.display(), file.raw, self.max_bytes)  # type: ignore[arg-type]
+                file.result = self.job.check_file(file.display(), self.bytes_of(file), self.max_bytes)
                 file.cached = False
                 file.header = self.job.header_of(file.result)
         if self.cache and missing:
@@ -253,7 +320,7 @@ class Loader:
     def run_job(self, numbers: Sequence[int]) -> Iterator[int]:
         """Every file checked on its own: from the cache, else now (in worker processes for many);
         yields the files checked now as their results come in."""
-        self.read(numbers)
+        self.read(numbers, keep=False)
         wanted = [n for n in numbers if self.files[n].result is None and self.files[n].digest is not None]
         lang = i18n.current()
         known = self.cache.known([self.files[n].digest for n in wanted], lang) if self.cache else set()  # type: ignore[misc]
@@ -265,14 +332,19 @@ class Loader:
                 missing.append(n)
         done = parallel(
             self.job.check_file,
-            [(self.files[n].display(), self.files[n].raw, self.max_bytes) for n in missing],
+            ((file.display(), self.bytes_of(file), self.max_bytes) for file in (self.files[n] for n in missing)),
             self.jobs,
+            len(missing),
         )
         fresh: dict[bytes, str] = {}
         try:
             for n, body in zip(missing, done):
                 self.files[n].result = body
-                fresh[self.files[n].digest] = body  # type: ignore[index]
+                if self.cache:
+                    fresh[self.files[n].digest] = body  # type: ignore[index]
+                    if len(fresh) >= _WRITTEN_AT_ONCE:  # a few at a time: not every text of the repository held
+                        self.cache.put_results(fresh, lang)
+                        fresh = {}
                 yield n
         finally:
             if self.cache and fresh:
@@ -295,7 +367,7 @@ class Loader:
             body = bodies.get(file.digest)  # type: ignore[arg-type]
             # an entry that went bad since it was listed: check the file here
             file.cached = body is not None
-            file.result = body if body is not None else self.job.check_file(file.display(), file.raw, self.max_bytes)  # type: ignore[arg-type]
+            file.result = body if body is not None else self.job.check_file(file.display(), self.bytes_of(file), self.max_bytes)
 
     # typed plans ----------------------------------------------------------------------
 
@@ -307,7 +379,7 @@ class Loader:
                 return validate(data)
             except ValueError:
                 pass
-        typed, _problems = parse(load_text(name, file.raw, self.max_bytes))
+        typed, _problems = parse(load_text(name, self.bytes_of(file), self.max_bytes))
         return typed
 
 
@@ -323,63 +395,73 @@ class Loader:
         arriving = self.run_job(numbers)
         next(arriving, None)  # lists what the cache has and starts the workers on the rest
         for position, n in enumerate(numbers):
-            file = self.files[n]
-            if file.result is _IN_CACHE:
-                self.fetch(numbers[position : position + 512])
-            while file.result is None and file.digest is not None and next(arriving, None) is not None:
-                pass
-            name = file.display()
-            if file.result is None:
-                if file.error is not None:
-                    message = _("cannot read the file: {reason}").format(reason=file.error)
-                    own[n] = [codes.MALFORMED.at(Span(name, 1, 1), message)]
-                else:
-                    own[n] = [codes.TOO_LARGE.at(Span(name, 1, 1), _too_large_message(file.size, self.max_bytes))]
-                continue
-            try:
-                result = self.job.decode(name, file.result, not file.cached)
-            except self.job.bad_entry:  # not an entry as dansokh writes them: check the file again
-                result = self.job.decode(name, self.job.check_file(name, file.raw, self.max_bytes), True)  # type: ignore[arg-type]
-            own[n] = result.diagnostics
-            suppressions.extend(result.suppressions)
-            if file.header is None:
-                file.header = result.header
-            file.result = None  # decoded: the text is of no more use
-            if result.crosswalk:  # a crosswalk: checked beside the plans (W rules)
-                walk = self.typed_from(name, file, result.data, Crosswalk.model_validate, parse_crosswalk)
-                if walk is not None:
-                    self.crosswalks.append(LoadedCrosswalk(walk, source_map(name, file.reader(file.path in self.overrides))))
-                if file.path not in self.overrides:
-                    file.raw = None
-                continue
-            if result.result:  # a result file
-                typed = self.typed_from(
-                    name, file, result.data, lambda data: ResultFile.model_validate(data, context=CHECKED), parse_result
-                )
-                if typed is not None:
-                    self.results.append(LoadedResult(typed, source_map(name, file.reader(file.path in self.overrides))))
-                if file.path not in self.overrides:
-                    file.raw = None
-                continue
-            plan: Plan | None
-            if result.data is not None and self.outline:
-                try:
-                    plan = Plan.model_validate(result.data, context=CHECKED)
-                except ValueError:  # not what a valid plan's outline looks like: read the file here
-                    plan, _problems = parse_plan(load_text(name, file.raw, self.max_bytes))  # type: ignore[arg-type]
-            elif not result.carried or (result.data is not None and not self.outline):
-                # the whole plan (render needs its schedules), or data JSON could not carry: read it here
-                plan, _problems = parse_plan(load_text(name, file.raw, self.max_bytes))  # type: ignore[arg-type]
-            else:
-                continue
-            if plan is not None:
-                plans.append(LoadedPlan(plan, source_map(name, file.reader(file.path in self.overrides))))
-            if file.path not in self.overrides:
-                file.raw = None  # read again if a diagnostic needs its positions
+            self._arrive(n, arriving, numbers[position : position + 512])
+            typed = self._type(n)
+            own[n] = typed.diagnostics
+            suppressions.extend(typed.suppressions)
+            if typed.plan is not None:
+                plans.append(typed.plan)
+            elif typed.result is not None:
+                self.results.append(typed.result)
+            elif typed.crosswalk is not None:
+                self.crosswalks.append(typed.crosswalk)
         for _n in arriving:  # to its end, which writes the fresh results into the cache
             pass
         return plans, own, suppressions
 
+    def _arrive(self, n: int, arriving: Iterator[int], batch: Sequence[int]) -> None:
+        """Wait for the job's text of file ``n``: fetched from the cache (with the rest of
+        ``batch``), or checked by the workers (``arriving`` yields the files as they are done)."""
+        file = self.files[n]
+        if file.result is _IN_CACHE:
+            self.fetch(batch)
+        while file.result is None and file.digest is not None and next(arriving, None) is not None:
+            pass
+
+    def _type(self, n: int) -> _Typed:
+        """File ``n`` typed from the job's text: its plan (an outline, or whole), result or crosswalk,
+        its own diagnostics and its inline suppressions; its text and bytes are dropped."""
+        file = self.files[n]
+        name = file.display()
+        if file.result is None:
+            if file.error is not None:
+                message = _("cannot read the file: {reason}").format(reason=file.error)
+                return _Typed([codes.MALFORMED.at(Span(name, 1, 1), message)], [])
+            return _Typed([codes.TOO_LARGE.at(Span(name, 1, 1), _too_large_message(file.size, self.max_bytes))], [])
+        try:
+            result = self.job.decode(name, file.result, not file.cached)
+        except self.job.bad_entry:  # not an entry as dansokh writes them: check the file again
+            result = self.job.decode(name, self.job.check_file(name, self.bytes_of(file), self.max_bytes), True)
+        typed = _Typed(result.diagnostics, result.suppressions)
+        if file.header is None:
+            file.header = result.header
+        file.result = None  # decoded: the text is of no more use
+        kept = file.path in self.overrides  # a text not on disk: its bytes stay for its positions
+        if result.crosswalk:  # a crosswalk: checked beside the plans (W rules)
+            walk = self.typed_from(name, file, result.data, Crosswalk.model_validate, parse_crosswalk)
+            if walk is not None:
+                typed.crosswalk = LoadedCrosswalk(walk, source_map(name, file.reader(kept)))
+        elif result.result:  # a result file
+            found = self.typed_from(
+                name, file, result.data, lambda data: ResultFile.model_validate(data, context=CHECKED), parse_result
+            )
+            if found is not None:
+                typed.result = LoadedResult(found, source_map(name, file.reader(kept)))
+        else:
+            plan: Plan | None = None
+            if result.data is not None and self.outline:
+                try:
+                    plan = Plan.model_validate(result.data, context=CHECKED)
+                except ValueError:  # not what a valid plan's outline looks like: read the file here
+                    plan, _problems = parse_plan(load_text(name, self.bytes_of(file), self.max_bytes))
+            elif not result.carried or (result.data is not None and not self.outline):
+                # the whole plan (render needs its schedules), or data JSON could not carry: read it here
+                plan, _problems = parse_plan(load_text(name, self.bytes_of(file), self.max_bytes))
+            if plan is not None:
+                typed.plan = LoadedPlan(plan, source_map(name, file.reader(kept)))
+        if not kept:
+            file.raw = None  # read again if a diagnostic needs its positions
+        return typed
 
     def load(self, report: Sequence[int], changed: Changed | None = None, focus: Iterable[str] = ()) -> Loaded:
         """The files of ``report`` loaded with the files their checks need (every file when the
@@ -422,6 +504,64 @@ class Loader:
             self.max_bytes,
             [file.path for file in self.files],
         )
+
+    def parts(self, report: Sequence[int], size: int = GROUP_FILES) -> Parts:
+        """The whole repository, checked ``size`` files at a time (see ``Parts``)."""
+        everything = range(len(self.files))
+        self.read(everything, keep=False)  # the bytes of one file at a time, read again in its turn
+        self.headers(everything)
+        index = Index([file.header for file in self.files])  # type: ignore[misc]
+        groups = _groups(index, max(1, size))
+        return Parts(
+            self._parts(groups, [sorted(index.context(group)) for group in groups], set(report)),
+            self.diagnostics,
+            self.notices,
+            [self.files[n].display() for n in report],
+            [file.path for file in self.files],
+            {file.display() for file in self.files},
+            self.max_bytes,
+        )
+
+    def _parts(self, groups: list[list[int]], needs: list[list[int]], report: set[int]) -> Iterator[Part]:
+        """Each group loaded with the files it needs; a file typed once and kept only until the
+        last group that needs it (a province's plan for the groups of its districts).  The files
+        are checked in the order the groups first need them, so that what has come back and
+        waits for its group is a group's worth, not the repository's."""
+        last = {n: g for g, needed in enumerate(needs) for n in needed}
+        kept: dict[int, _Typed] = {}
+        arriving = self.run_job(list({n: None for needed in needs for n in needed}))
+        next(arriving, None)  # lists what the cache has and starts the workers on the rest
+        try:
+            for g, (group, needed) in enumerate(zip(groups, needs)):
+                waiting = [n for n in needed if n not in kept]
+                for position, n in enumerate(waiting):
+                    self._arrive(n, arriving, waiting[position : position + 512])
+                    kept[n] = self._type(n)
+                typed = [kept[n] for n in needed]
+                plans = [t.plan for t in typed if t.plan is not None]
+                with localcontext(EXACT):  # sums and products of plan numbers, exact (model/numbers.py)
+                    repo = Repository.build(plans)
+                repo.crosswalks = [t.crosswalk for t in typed if t.crosswalk is not None]
+                mine = [n for n in group if n in report]
+                loaded = Loaded(
+                    repo,
+                    [t.result for t in typed if t.result is not None],
+                    [d for n in mine for d in kept[n].diagnostics],
+                    [s for n in group for s in kept[n].suppressions],
+                    [self.files[n].display() for n in mine],
+                    {self.files[n].display() for n in needed},
+                    max_bytes=self.max_bytes,
+                )
+                yield Part(loaded, {self.files[n].display() for n in group})
+                for n in needed:
+                    if last[n] == g:
+                        del kept[n]
+            for _n in arriving:  # to its end, which writes the fresh results into the cache
+                pass
+        finally:
+            if self.cache:
+                self.cache.keep_only({file.digest for file in self.files if file.digest is not None})
+                self.cache.close()
 
     def unread_ids(self, needed: Sequence[int]) -> set[str]:
         if len(needed) == len(self.files):
@@ -481,6 +621,29 @@ class Loader:
         return [self.number[path] for path in self.given]
 
 
+def _groups(index: Index, size: int) -> list[list[int]]:
+    """The files of a repository in groups of about ``size``, in the repository's order, each
+    result file with the plan of its unit and year (the plans of a province's subtree, its
+    results with them: a group's context stays a group's, not the country's)."""
+    groups: list[list[int]] = []
+    home: dict[int, int] = {}
+    placed = 0
+    later = []
+    for n, header in enumerate(index.headers):
+        if header.result and header.unit is not None and header.year is not None and index.plans_of(header.unit, header.year):
+            later.append(n)
+            continue
+        if placed % size == 0:
+            groups.append([])
+        groups[-1].append(n)
+        home[n] = len(groups) - 1
+        placed += 1
+    for n in later:
+        header = index.headers[n]
+        groups[home[index.plans_of(header.unit, header.year)[0]]].append(n)  # type: ignore[arg-type]
+    return [sorted(group) for group in groups]
+
+
 def _size_on_disk(path: str, read: int) -> int:
     try:
         return max(read, os.stat(path).st_size)
@@ -511,6 +674,28 @@ def load(
         loader = Loader(paths, job, max_bytes, overrides, use_cache, jobs, outline, within, cache_for)
         report = list(range(len(loader.files))) if every_file and not loader.given else loader.report_numbers()
         return loader.load(report, changed, focus)
+
+
+def load_parts(
+    paths: list[Path],
+    job: FileJob,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    overrides: dict[Path, str] | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    within: Path | None = None,
+    cache_for: Callable[[Path], Path] | None = None,
+) -> Loaded | Parts:
+    """``load``, for a check that keeps only its findings: where the report is most of the
+    repository, its files come in groups of ``GROUP_FILES`` (``Parts``), each dropped before the
+    next is typed; else the report and its context, loaded at once (``Loaded``)."""
+    with collector_paused():
+        loader = Loader(paths, job, max_bytes, overrides, use_cache, jobs, True, within, cache_for)
+        report = loader.report_numbers()
+        if len(report) < len(loader.files) // 2:
+            return loader.load(report)
+        return loader.parts(report, GROUP_FILES)
 
 
 def load_repository(

@@ -10,7 +10,7 @@ import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .. import i18n
@@ -41,19 +41,28 @@ def _star(call: tuple[Callable[..., Any], tuple[Any, ...]]) -> Any:
     return function(*arguments)
 
 
-def parallel(function: Callable[..., Any], tasks: list[tuple[Any, ...]], jobs: int) -> Iterator[Any]:
+def parallel(
+    function: Callable[..., Any], tasks: Sequence[tuple[Any, ...]] | Iterator[tuple[Any, ...]], jobs: int, count: int | None = None
+) -> Iterator[Any]:
     """``function`` over ``tasks``, in worker processes when there are enough of them; results
-    in the order of the tasks, as they come (the caller works on them while the workers go on)."""
-    if jobs <= 1 or len(tasks) < PARALLEL_MIN:
+    in the order of the tasks, as they come (the caller works on them while the workers go on).
+    ``tasks`` may be an iterator of ``count`` tasks, made as the workers take them (their
+    arguments are sent, not inherited: a file's bytes are read only when it is its turn)."""
+    size = len(tasks) if count is None else count  # type: ignore[arg-type]
+    if jobs <= 1 or size < PARALLEL_MIN:
         for task in tasks:
             yield function(*task)
         return
     global _INHERITED
-    chunk = max(1, min(64, len(tasks) // (jobs * 8)))
-    if sys.platform.startswith("linux"):  # fork: the workers inherit the code and the tasks
+    chunk = max(1, min(64, size // (jobs * 8)))
+    calls: Any
+    if sys.platform.startswith("linux"):  # fork: the workers inherit the code (and a list of tasks)
         context = multiprocessing.get_context("fork")
-        _INHERITED = tasks
-        calls: Any = ((_run_inherited, (function, i)) for i in range(len(tasks)))
+        if count is None:
+            _INHERITED = list(tasks)
+            calls = ((_run_inherited, (function, i)) for i in range(len(_INHERITED)))
+        else:
+            calls = ((function, task) for task in tasks)
     else:
         context = multiprocessing.get_context("spawn")
         calls = ((function, task) for task in tasks)
