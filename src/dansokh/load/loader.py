@@ -30,7 +30,7 @@ from ..model.parse import parse_crosswalk, parse_plan, parse_result
 from ..model.plan import CHECKED, Plan
 from ..model.result import ResultFile
 from ..read import codes, fast
-from ..read.cache import Cache
+from ..read.cache import Cache, Stamps
 from ..read.chars import file_name_problem
 from ..read.codes import INVISIBLE_CHARACTER, NO_PLANS, SKIPPED_PATH
 from ..read.discover import Skipped, display_path, plan_file_names
@@ -200,6 +200,7 @@ class Loader:
             file = self.files[n]
             if file.raw is not None or file.error is not None:
                 continue
+            file.digest = None  # of the bytes read now (a stamp's may be older)
             override = self.overrides.get(file.path)
             if override is not None:
                 file.raw = override.encode("utf-8")
@@ -217,10 +218,25 @@ class Loader:
             if file.size <= self.max_bytes:
                 file.digest = file_digest(file.raw)
 
+    def identify(self, numbers: Sequence[int]) -> None:
+        """Every file's digest: the cache's where the file's stamp is as the cache saw it (git's
+        index: its bytes are not read), else from its bytes, whose stamp is then kept."""
+        if self.cache is None:
+            self.read(numbers)
+            return
+        stamps = Stamps(self.cache, [self.files[n].path for n in numbers if self.files[n].digest is None and self.files[n].path not in self.overrides])
+        for n in numbers:
+            digest = stamps.digests.get(self.files[n].path)
+            if digest is not None and self.files[n].raw is None and self.files[n].error is None:
+                self.files[n].digest = digest
+        unstamped = [n for n in numbers if self.files[n].digest is None]
+        self.read(unstamped)
+        stamps.save({self.files[n].path: self.files[n].digest for n in unstamped if self.files[n].digest is not None and self.files[n].path not in self.overrides})  # type: ignore[misc]
+
     def headers(self, numbers: Sequence[int]) -> None:
         """Every file's header: from the cache, else read by the fast header reader (in worker
         processes for many files), else from checking the file whole."""
-        self.read(numbers)
+        self.identify(numbers)
         wanted = [n for n in numbers if self.files[n].header is None and self.files[n].digest is not None]
         cached = self.cache.headers([self.files[n].digest for n in wanted]) if self.cache else {}  # type: ignore[misc]
         missing = []
@@ -229,6 +245,7 @@ class Loader:
             self.files[n].header = self.job.cached_header(body) if body is not None else None  # None: read it again
             if self.files[n].header is None:
                 missing.append(n)
+        self.read(missing)  # a stamp gave their digests, not their bytes
         read = list(parallel(read_header, [(self.files[n].raw,) for n in missing], self.jobs))
         whole = []
         for n, header in zip(missing, read):
@@ -410,7 +427,7 @@ class Loader:
         repo.unread_ids = self.unread_ids(needed)
         if self.cache:
             if len(needed) == len(self.files):
-                self.cache.keep_only({file.digest for file in self.files if file.digest is not None})
+                self.cache.keep_only({file.digest for file in self.files if file.digest is not None}, [file.path for file in self.files])
             self.cache.close()
         return Loaded(
             repo,
