@@ -81,7 +81,6 @@ _BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED: another run holds it; not a reason
 # a file changed less than this before its stamp was taken may change again with the same stamp (a
 # file system's clock ticks coarsely: 2 s on FAT, a few ms on Linux): its bytes are read instead
 RACY_SECONDS = 3
-_RACY_NS = RACY_SECONDS * 1_000_000_000
 
 
 class _Busy(Exception):
@@ -155,7 +154,7 @@ def stamp_of(found: os.stat_result) -> str:
 def racy(found: os.stat_result, seen: int) -> bool:
     """Whether a stamp taken at ``seen`` (``time.time_ns()``, before the bytes were read) may
     hide a later change: the file changed within ``RACY_SECONDS`` of it, or after it."""
-    return max(found.st_mtime_ns, found.st_ctime_ns) >= seen - _RACY_NS
+    return max(found.st_mtime_ns, found.st_ctime_ns) >= seen - RACY_SECONDS * 1_000_000_000
 
 
 class Stamps:
@@ -574,22 +573,18 @@ class Cache:
             return {}
         found: dict[str, tuple[str, int, bytes]] = {}
         wanted = set(paths)
-        try:
-            for start in range(0, len(paths), 500):
-                chunk = paths[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                query = f"SELECT path, stamp, seen, digest, checksum FROM stamps WHERE path IN ({marks})"
-                for path, stamp, seen, digest, checksum in self.connection.execute(query, chunk):
-                    if (
-                        type(path) is str
-                        and path in wanted
-                        and type(stamp) is str
-                        and type(seen) is int
-                        and type(digest) is bytes
-                        and type(checksum) is bytes
-                        and hmac.compare_digest(checksum, self._check(digest, "stamp", self._stamp_body(path, stamp, seen)))
-                    ):
-                        found[path] = (stamp, seen, digest)
+        try:  # one pass over the table: it holds this repository's files only (``keep_only``)
+            for path, stamp, seen, digest, checksum in self.connection.execute("SELECT path, stamp, seen, digest, checksum FROM stamps"):
+                if (
+                    type(path) is str
+                    and path in wanted
+                    and type(stamp) is str
+                    and type(seen) is int
+                    and type(digest) is bytes
+                    and type(checksum) is bytes
+                    and hmac.compare_digest(checksum, self._check(digest, "stamp", self._stamp_body(path, stamp, seen)))
+                ):
+                    found[path] = (stamp, seen, digest)
         except (sqlite3.Error, UnicodeError):
             self._failed()
             return {}
