@@ -288,6 +288,7 @@ class Cache:
         self.connection: sqlite3.Connection | None = None
         self.key = b""
         self.root = ""  # the repository's real path: only its files are stamped
+        self._headers: dict[bytes, str] = {}  # header entries checked with the stamps, by digest
 
     @classmethod
     def open(cls, root: Path, namespace: str) -> tuple[Cache | None, str | None]:
@@ -536,7 +537,10 @@ class Cache:
         return found
 
     def headers(self, digests: list[bytes]) -> dict[bytes, str]:
-        return self._get("SELECT digest, body, checksum FROM headers WHERE digest IN ({marks})", digests, "headers")
+        found = {digest: self._headers[digest] for digest in digests if digest in self._headers}
+        rest = [digest for digest in digests if digest not in found]
+        found.update(self._get("SELECT digest, body, checksum FROM headers WHERE digest IN ({marks})", rest, "headers"))
+        return found
 
     def results(self, digests: list[bytes], lang: str) -> dict[bytes, str]:
         return self._get(
@@ -573,8 +577,12 @@ class Cache:
             return {}
         found: dict[str, tuple[str, int, bytes]] = {}
         wanted = set(paths)
+        query = (
+            "SELECT s.path, s.stamp, s.seen, s.digest, s.checksum, h.body, h.checksum"
+            " FROM stamps AS s LEFT JOIN headers AS h ON h.digest = s.digest"
+        )
         try:  # one pass over the table: it holds this repository's files only (``keep_only``)
-            for path, stamp, seen, digest, checksum in self.connection.execute("SELECT path, stamp, seen, digest, checksum FROM stamps"):
+            for path, stamp, seen, digest, checksum, body, signed in self.connection.execute(query):
                 if (
                     type(path) is str
                     and path in wanted
@@ -585,6 +593,8 @@ class Cache:
                     and hmac.compare_digest(checksum, self._check(digest, "stamp", self._stamp_body(path, stamp, seen)))
                 ):
                     found[path] = (stamp, seen, digest)
+                    if type(body) is str and type(signed) is bytes and hmac.compare_digest(signed, self._check(digest, "headers", body)):
+                        self._headers[digest] = body  # for ``headers``, asked next: no second query
         except (sqlite3.Error, UnicodeError):
             self._failed()
             return {}
