@@ -15,10 +15,15 @@ Measured, on the same files:
 - the incremental cases: one changed commune validated alone (cold and warm), and
   `validate --changed-since HEAD` after that change (the repository is put in git for it);
 - `dansokh --help`;
-- `dansokh new --next` (dry run), `render all` (Markdown) and `allocate` of the largest plan (the nation's);
+- `dansokh new --next` (dry run), `render all` (Markdown) and `allocate` of the largest plan (the nation's),
+  each with the cache warm (run once, untimed, before it is timed);
 - with `--results`: `progress` of the whole country, cold (no cache), as a summary (the default) and with
   every unit's tables (`--detail`), in JSON and in CSV, and of one province, beside the cold validation
-  of the same files (plans + results).
+  of the same files (plans + results); and `progress` of the largest plan with the cache warm.
+
+`--against SRC` times every command a second time with the dansokh of another checkout's `src` folder
+(`PYTHONPATH`), on a repository of its own (each version keeps its own cache), in the same rounds, and
+prints the ratio this checkout / that one for each: before and after a change, side by side.
 
 `--provinces 16,63,126` generates a repository of each size (the same generator and seed) and times them
 in the same rounds; it prints, for every command, a line fitted to the time and to the peak memory of the
@@ -28,7 +33,7 @@ Peak memory is the largest resident set among the process and its workers (``ru_
 sum over the process and its workers of their proportional set sizes, sampled every 20 ms (Linux:
 pages a forked worker shares with its parent count once).
 
-    python benchmarks/run.py [--plans DIR] [--repeat 3] [--shapes pre,post] [--provinces N[,N…]] [--results] [--only NAME,...]
+    python benchmarks/run.py [--plans DIR] [--repeat 3] [--shapes pre,post] [--provinces N[,N…]] [--results] [--only NAME,...] [--against SRC]
 
 Without --plans the repository is generated (seed 2025) into a temporary folder first: before the
 2025 reform (``--shapes pre``, the default: 63 provinces, about 700 districts, 10,000 communes), after
@@ -123,11 +128,11 @@ def _tree_kb(pid: int) -> int:
     return total
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float, float, int]:
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, float, int]:
     """Wall seconds, peak resident MB of the largest process, peak MB of the process tree
     (sampled), and the exit status."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak_tree = 0
     done = threading.Event()
 
@@ -167,8 +172,15 @@ class Prepared:
     """One shape's repository, ready to time: its files, the commune changed for the incremental
     cases, and the commands (name -> (command, what to do before it))."""
 
-    def __init__(self, shape: str, scratch: Path, args: argparse.Namespace, provinces_given: int | None, labelled: bool):
+    def __init__(
+        self, shape: str, scratch: Path, args: argparse.Namespace, provinces_given: int | None, labelled: bool, against: str | None = None
+    ):
+        self.arguments = (shape, scratch, args, provinces_given, labelled)
         self.shape = f"{shape}-{provinces_given}" if labelled else shape  # the label of its columns
+        # --against: dansokh from another checkout's src, on a repository of its own (its own cache)
+        self.env = {**os.environ, "PYTHONPATH": os.path.abspath(against)} if against else None
+        if against:
+            self.shape += "-against"
         self.root = scratch / self.shape / "repo"
         plans = self.root / "plans"
         if args.plans is not None:
@@ -205,7 +217,7 @@ class Prepared:
 
         def warm_cache() -> None:
             self.reset()
-            subprocess.run([*dansokh, "validate", "plans"], cwd=self.root, capture_output=True)
+            subprocess.run([*dansokh, "validate", "plans"], cwd=self.root, capture_output=True, env=self.env)
 
         def warm_then_changed() -> None:
             warm_cache()
@@ -215,6 +227,14 @@ class Prepared:
         largest_id = next(year.glob("*.yaml")).stem  # the nation's plan: the largest (its table of 63 provinces)
         province = next(f.stem for f in sorted(year.iterdir()) if f.is_dir())  # p01: the first province
         cache = self.root / ".dansokh_cache"
+
+        def warm(command: list[str]) -> tuple[list[str], Callable[[], None]]:
+            """The command, timed with the cache warm: run once before (untimed)."""
+
+            def run_once() -> None:
+                subprocess.run(command, cwd=self.root, capture_output=True, env=self.env)
+
+            return command, run_once
 
         def cold() -> None:
             shutil.rmtree(cache, ignore_errors=True)
@@ -243,9 +263,9 @@ class Prepared:
                 "changed-since cold": ([*dansokh, "validate", "plans", "--changed-since", "HEAD", "--no-cache"], changed),
                 "changed-since warm": ([*dansokh, "validate", "plans", "--changed-since", "HEAD"], warm_then_changed),
                 "--help": ([*dansokh, "--help"], None),
-                "new --next largest plan": ([*dansokh, "new", "--next", largest_id, "--dry-run", "--plans", relative_year], None),
-                "render all largest plan": ([*dansokh, "render", "all", "--plan", largest_id, "--plans", relative_year], None),
-                "allocate largest plan": ([*dansokh, "allocate", "--from", largest_id, "--to", province, "--plans", relative_year], None),
+                "new --next largest plan": warm([*dansokh, "new", "--next", largest_id, "--dry-run", "--plans", relative_year]),
+                "render all largest plan": warm([*dansokh, "render", "all", "--plan", largest_id, "--plans", relative_year]),
+                "allocate largest plan": warm([*dansokh, "allocate", "--from", largest_id, "--to", province, "--plans", relative_year]),
             }
         )
         if args.results:
@@ -256,6 +276,7 @@ class Prepared:
                     "progress nation json": ([*progress, "-f", "json"], cold),
                     "progress nation csv": ([*progress, "-f", "csv"], cold),
                     "progress one province": ([*progress, province], cold),
+                    "progress largest plan warm": warm([*progress, largest_id]),
                 }
             )
         if args.only:
@@ -282,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", help="comma-separated names of the commands to run (see the output)")
     parser.add_argument(
+        "--against",
+        help="the src folder of another checkout of dansokh (git worktree add ../before main): every command is"
+        " timed with it too, in the same rounds, on a repository of its own, and the ratios printed",
+    )
+    parser.add_argument(
         "--results", action="store_true", help="generate a first-quarter result for every unit too, and time their validation"
     )
     args = parser.parse_args(argv)
@@ -295,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="dansokh-bench-") as scratch:
         prepared = [Prepared(shape, Path(scratch), args, size, len(sizes) > 1) for shape in shapes for size in sizes]
+        if args.against:  # each repository again, run with the other checkout's dansokh
+            prepared = [twin for p in prepared for twin in (Prepared(*p.arguments, against=args.against), p)]
         runs: dict[tuple[str, str], list[tuple[float, float, float]]] = {
             (p.shape, name): [] for p in prepared for name in p.commands
         }
@@ -307,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
                     repository.reset()
                     if before is not None:
                         before()
-                    elapsed, largest_mb, tree_mb, status = measure(command, repository.root)
+                    elapsed, largest_mb, tree_mb, status = measure(command, repository.root, repository.env)
                     if status not in (0, 1):
                         print(f"{name} [{repository.shape}] exited {status} on round {round_ + 1}", file=sys.stderr)
                         return 1
@@ -366,7 +394,17 @@ def main(argv: list[str] | None = None) -> int:
         print()
     if len(sizes) > 1:
         _fitted(prepared, runs)
-    if len(prepared) == 2 and len(sizes) == 1:
+    if args.against:
+        print(f"this checkout / {args.against}, measured in the same rounds:")
+        for repository in prepared:
+            if repository.env is None:
+                continue
+            mine = repository.shape.removesuffix("-against")
+            for name in repository.commands:
+                if (mine, name) in medians and (repository.shape, name) in medians:
+                    print(f"  [{mine}] {name:34} {medians[(repository.shape, name)]:7.2f} -> {medians[(mine, name)]:7.2f} s"
+                          f"   ratio {medians[(mine, name)] / medians[(repository.shape, name)]:5.2f}")
+    elif len(prepared) == 2 and len(sizes) == 1:
         pre, post = prepared
         print(
             f"post / pre, measured in the same rounds ({len(post.files)} / {len(pre.files)} files = "

@@ -28,7 +28,7 @@ from ..model.parse import parse_crosswalk, parse_plan, parse_result
 from ..model.plan import CHECKED, Plan
 from ..model.result import ResultFile
 from ..read import codes, fast
-from ..read.cache import Cache
+from ..read.cache import Cache, Stamps
 from ..read.chars import file_name_problem
 from ..read.codes import INVISIBLE_CHARACTER, NO_PLANS, SKIPPED_PATH
 from ..read.discover import Skipped, display_path, plan_file_names
@@ -249,6 +249,7 @@ class Loader:
             file = self.files[n]
             if file.raw is not None or file.error is not None or (not keep and file.digest is not None):
                 continue
+            file.digest = None  # of the bytes read now (a stamp's may be older)
             override = self.overrides.get(file.path)
             if override is not None:
                 file.raw = override.encode("utf-8")
@@ -283,10 +284,25 @@ class Loader:
                 file.digest, file.size = digest, len(raw)
         return raw
 
+    def identify(self, numbers: Sequence[int]) -> None:
+        """Every file's digest: the cache's where the file's stamp is as the cache saw it (git's
+        index: its bytes are not read), else from its bytes, whose stamp is then kept."""
+        if self.cache is None:
+            self.read(numbers, keep=False)
+            return
+        stamps = Stamps(self.cache, [self.files[n].path for n in numbers if self.files[n].digest is None and self.files[n].path not in self.overrides])
+        for n in numbers:
+            digest = stamps.digests.get(self.files[n].path)
+            if digest is not None and self.files[n].raw is None and self.files[n].error is None:
+                self.files[n].digest = digest
+        unstamped = [n for n in numbers if self.files[n].digest is None]
+        self.read(unstamped, keep=False)
+        stamps.save({self.files[n].path: self.files[n].digest for n in unstamped if self.files[n].digest is not None and self.files[n].path not in self.overrides})  # type: ignore[misc]
+
     def headers(self, numbers: Sequence[int]) -> None:
         """Every file's header: from the cache, else read by the fast header reader (in worker
         processes for many files), else from checking the file whole."""
-        self.read(numbers, keep=False)
+        self.identify(numbers)
         wanted = [n for n in numbers if self.files[n].header is None and self.files[n].digest is not None]
         cached = self.cache.headers([self.files[n].digest for n in wanted]) if self.cache else {}  # type: ignore[misc]
         missing = []
@@ -491,7 +507,7 @@ class Loader:
         repo.unread_ids = self.unread_ids(needed)
         if self.cache:
             if len(needed) == len(self.files):
-                self.cache.keep_only({file.digest for file in self.files if file.digest is not None})
+                self.cache.keep_only({file.digest for file in self.files if file.digest is not None}, [file.path for file in self.files])
             self.cache.close()
         return Loaded(
             repo,
@@ -508,8 +524,7 @@ class Loader:
     def parts(self, report: Sequence[int], size: int = GROUP_FILES) -> Parts:
         """The whole repository, checked ``size`` files at a time (see ``Parts``)."""
         everything = range(len(self.files))
-        self.read(everything, keep=False)  # the bytes of one file at a time, read again in its turn
-        self.headers(everything)
+        self.headers(everything)  # digests (a stamp's, else the bytes', not kept: read again in its turn)
         index = Index([file.header for file in self.files])  # type: ignore[misc]
         groups = _groups(index, max(1, size))
         return Parts(

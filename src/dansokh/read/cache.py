@@ -1,7 +1,13 @@
 """The cache of read and checked plan files, on disk, per repository (``.dansokh_cache/``).
 
 Entries are keyed by the digest of a file's bytes, never by its name, size or time: an edit that
-keeps both is still a new file, a renamed file is still the same one.  Each database belongs to
+keeps both is still a new file, a renamed file is still the same one.  Which digest a file has is
+kept too, under its path and its *stamp* (size, modification and change times to the nanosecond,
+inode and device, as git's index keeps them), so that a command about one plan need not read every
+file's bytes to find its neighbours: a file whose stamp is unchanged has the digest it had.  A
+stamp taken within ``RACY_SECONDS`` of the file's last change is *racily clean* (git's word): a
+second edit in the same tick of the file system's clock could keep every part of it, so that
+file's bytes are read again, never its stamp trusted.  Each database belongs to
 one *namespace*, a digest of everything that decides what an entry holds (dansokh's version, its
 code, its catalogues; computed by the caller), so an upgrade starts a new database instead of
 trusting an old one.
@@ -50,6 +56,7 @@ import re
 import secrets
 import sqlite3
 import stat
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -58,7 +65,7 @@ from ..i18n import _
 FOLDER = ".dansokh_cache"
 ENVIRONMENT = "DANSOKH_CACHE_DIR"
 TRUST = "DANSOKH_CACHE_TRUST"  # "ci": a database restored by a CI cache step is taken as this place's
-_SCHEMA = 2
+_SCHEMA = 3  # 3: the stamps of files (their digests by path and stat)
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This folder is the cache of dansokh (https://bford.info/cachedir/); it can be deleted.\n"
@@ -71,6 +78,9 @@ _MARK_LIMIT = 4096  # the marks are a few lines; more is not dansokh's
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BUSY_SECONDS = 10.0  # how long a run waits for another that holds the database
 _BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED: another run holds it; not a reason to remove it
+# a file changed less than this before its stamp was taken may change again with the same stamp (a
+# file system's clock ticks coarsely: 2 s on FAT, a few ms on Linux): its bytes are read instead
+RACY_SECONDS = 3
 
 
 class _Busy(Exception):
@@ -133,6 +143,51 @@ def _unlink(path: Path | str) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+def stamp_of(found: os.stat_result) -> str:
+    """A file's stamp: what changes when its bytes do (size, times to the nanosecond, inode,
+    device), except within one tick of the file system's clock (``racy``)."""
+    return f"{found.st_size}:{found.st_mtime_ns}:{found.st_ctime_ns}:{found.st_ino}:{found.st_dev}"
+
+
+def racy(found: os.stat_result, seen: int) -> bool:
+    """Whether a stamp taken at ``seen`` (``time.time_ns()``, before the bytes were read) may
+    hide a later change: the file changed within ``RACY_SECONDS`` of it, or after it."""
+    return max(found.st_mtime_ns, found.st_ctime_ns) >= seen - RACY_SECONDS * 1_000_000_000
+
+
+class Stamps:
+    """The digests of files whose stamps are as the cache saw them (``digests``: path -> digest),
+    and the stamps of files read now, saved for the next run (``save``)."""
+
+    def __init__(self, cache: Cache, paths: Iterable[str]):
+        self.cache = cache
+        self.seen = time.time_ns()  # before any of the bytes saved with it are read
+        self.digests: dict[str, bytes] = {}
+        wanted = [path for path in paths if cache.holds(path)]
+        for path, (stamp, seen, digest) in cache.stamps(wanted).items():
+            try:
+                found = os.stat(path)
+            except OSError:
+                continue
+            if stat.S_ISREG(found.st_mode) and stamp_of(found) == stamp and not racy(found, seen):
+                self.digests[path] = digest
+
+    def save(self, digests: dict[str, bytes]) -> None:
+        """The stamps of these files, whose bytes were read after ``self.seen`` and have these
+        digests (a file changed since has a new stamp, or one taken too soon to be trusted)."""
+        rows = {}
+        for path, digest in digests.items():
+            if not self.cache.holds(path):
+                continue
+            try:
+                found = os.stat(path)
+            except OSError:
+                continue
+            if stat.S_ISREG(found.st_mode):
+                rows[path] = (stamp_of(found), self.seen, digest)
+        self.cache.put_stamps(rows)
 
 
 class Refused(Exception):
@@ -232,6 +287,8 @@ class Cache:
         self.adopt = adopt  # a database made elsewhere is taken as this place's (DANSOKH_CACHE_TRUST=ci)
         self.connection: sqlite3.Connection | None = None
         self.key = b""
+        self.root = ""  # the repository's real path: only its files are stamped
+        self._headers: dict[bytes, str] = {}  # header entries checked with the stamps, by digest
 
     @classmethod
     def open(cls, root: Path, namespace: str) -> tuple[Cache | None, str | None]:
@@ -257,6 +314,7 @@ class Cache:
             [_SCHEMA, namespace, real_root, root_at, folder_at, f"{mark.st_dev}:{mark.st_ino}:{mark.st_ctime_ns}"]
         )
         cache = cls(folder / f"plans-{namespace[:16]}-{tag}.sqlite3", identity, adopt)
+        cache.root = os.path.join(real_root, "")
         try:
             for _attempt in range(2):
                 if cache._connect() or cache._create():
@@ -376,6 +434,10 @@ class Cache:
                 "CREATE TABLE results (digest BLOB NOT NULL, lang TEXT NOT NULL, body TEXT NOT NULL,"
                 " checksum BLOB NOT NULL, PRIMARY KEY (digest, lang))"
             )
+            connection.execute(
+                "CREATE TABLE stamps (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, seen INTEGER NOT NULL,"
+                " digest BLOB NOT NULL, checksum BLOB NOT NULL)"
+            )
             connection.execute("INSERT INTO meta VALUES ('identity', ?)", (self._full_identity(made),))
             connection.execute("INSERT INTO meta VALUES ('key', ?)", (secrets.token_hex(32),))
             connection.execute("COMMIT")
@@ -475,7 +537,10 @@ class Cache:
         return found
 
     def headers(self, digests: list[bytes]) -> dict[bytes, str]:
-        return self._get("SELECT digest, body, checksum FROM headers WHERE digest IN ({marks})", digests, "headers")
+        found = {digest: self._headers[digest] for digest in digests if digest in self._headers}
+        rest = [digest for digest in digests if digest not in found]
+        found.update(self._get("SELECT digest, body, checksum FROM headers WHERE digest IN ({marks})", rest, "headers"))
+        return found
 
     def results(self, digests: list[bytes], lang: str) -> dict[bytes, str]:
         return self._get(
@@ -497,6 +562,55 @@ class Cache:
         except (sqlite3.Error, UnicodeError):
             self._failed()
 
+    def holds(self, path: str) -> bool:
+        """Whether a file's stamp may be kept here: a file of this repository (not of a staged
+        tree laid out elsewhere, which the cache of its work tree serves)."""
+        return bool(self.root) and path.startswith(self.root)
+
+    def _stamp_body(self, path: str, stamp: str, seen: int) -> str:
+        return f"{path}\0{stamp}\0{seen}"
+
+    def stamps(self, paths: list[str]) -> dict[str, tuple[str, int, bytes]]:
+        """The stamps kept for these files: path -> (stamp, when it was taken, digest), each
+        entry's checksum checked (a row damaged or moved to another path is a miss)."""
+        if self.connection is None or not paths:
+            return {}
+        found: dict[str, tuple[str, int, bytes]] = {}
+        wanted = set(paths)
+        query = (
+            "SELECT s.path, s.stamp, s.seen, s.digest, s.checksum, h.body, h.checksum"
+            " FROM stamps AS s LEFT JOIN headers AS h ON h.digest = s.digest"
+        )
+        try:  # one pass over the table: it holds this repository's files only (``keep_only``)
+            for path, stamp, seen, digest, checksum, body, signed in self.connection.execute(query):
+                if (
+                    type(path) is str
+                    and path in wanted
+                    and type(stamp) is str
+                    and type(seen) is int
+                    and type(digest) is bytes
+                    and type(checksum) is bytes
+                    and hmac.compare_digest(checksum, self._check(digest, "stamp", self._stamp_body(path, stamp, seen)))
+                ):
+                    found[path] = (stamp, seen, digest)
+                    if type(body) is str and type(signed) is bytes and hmac.compare_digest(signed, self._check(digest, "headers", body)):
+                        self._headers[digest] = body  # for ``headers``, asked next: no second query
+        except (sqlite3.Error, UnicodeError):
+            self._failed()
+            return {}
+        return found
+
+    def put_stamps(self, entries: dict[str, tuple[str, int, bytes]]) -> None:
+        if not entries:
+            return
+        self._put(
+            "INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?, ?)",
+            (
+                (path, stamp, seen, digest, self._check(digest, "stamp", self._stamp_body(path, stamp, seen)))
+                for path, (stamp, seen, digest) in entries.items()
+            ),
+        )
+
     def put_headers(self, entries: dict[bytes, str]) -> None:
         self._put(
             "INSERT OR REPLACE INTO headers VALUES (?, ?, ?)",
@@ -510,8 +624,9 @@ class Cache:
             ((digest, lang, body, self._check(digest, kind, body)) for digest, body in entries.items()),
         )
 
-    def keep_only(self, digests: set[bytes]) -> None:
-        """Forget the entries of files that are no longer in the repository."""
+    def keep_only(self, digests: set[bytes], paths: Iterable[str] | None = None) -> None:
+        """Forget the entries of files that are no longer in the repository (and, given the
+        repository's ``paths``, the stamps of every other file)."""
         if self.connection is None:
             return
         try:
@@ -521,6 +636,11 @@ class Cache:
             self.connection.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((d,) for d in digests))
             self.connection.execute("DELETE FROM headers WHERE digest NOT IN (SELECT digest FROM keep)")
             self.connection.execute("DELETE FROM results WHERE digest NOT IN (SELECT digest FROM keep)")
+            if paths is not None:
+                self.connection.execute("CREATE TEMP TABLE IF NOT EXISTS kept (path TEXT PRIMARY KEY)")
+                self.connection.execute("DELETE FROM kept")
+                self.connection.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((path,) for path in paths))
+                self.connection.execute("DELETE FROM stamps WHERE path NOT IN (SELECT path FROM kept)")
             self.connection.execute("COMMIT")
         except sqlite3.OperationalError:
             try:

@@ -9,6 +9,7 @@ JSON and CSV are for machines: numbers as plain digits, verdicts in English
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from decimal import Decimal
 from typing import IO, Any
 
@@ -19,7 +20,8 @@ from ..i18n import N_, _
 from ..model.numbers import half_up, number, plain
 from ..model.periods import period_label, vn_date
 from ..results.progress import Line, Progress, UnitProgress, days_late
-from .safe import Console, csv_row, fit_table, json_dump, terminal_width
+from .progress_json import write_records
+from .safe import Console, csv_row, fit_table, terminal_width
 
 VERDICT_TEXT = {
     "achieved": N_("achieved"),
@@ -50,17 +52,40 @@ def figure(value: Decimal | None) -> str:
     return number(value, 2) if isinstance(exponent, int) and exponent < -2 else number(value)
 
 
-def _places(value: Decimal | None, places: int = 2) -> str | None:
+_TEXTS: dict[tuple[str, str], str | None] = {}  # (how, the number's text) -> what a record writes: a country's figures recur
+
+
+def _written(how: str, value: Decimal | None, write: Callable[[Decimal], str | None]) -> str | None:
+    """``write(value)``, once per value as written (``str``: its digits and exponent, so that
+    ``1.0`` and ``1.00`` stay apart)."""
     if value is None:
         return None
+    key = (how, str(value))
+    found = _TEXTS.get(key, _TEXTS)
+    if found is _TEXTS:
+        if len(_TEXTS) > 100_000:  # a bound, whatever runs in this process
+            _TEXTS.clear()
+        found = _TEXTS[key] = write(value)
+    return found  # type: ignore[return-value]
+
+
+def _places_now(value: Decimal, places: int = 2) -> str | None:
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -places:
         value = half_up(value, places)
     return plain(value)
 
 
+def _places(value: Decimal | None) -> str | None:
+    return _written("places", value, _places_now)
+
+
 def _percent_text(value: Decimal | None) -> str | None:
-    return None if value is None else plain(half_up(value, 1))
+    return _written("percent", value, lambda found: plain(half_up(found, 1)))
+
+
+def _plain(value: Decimal | None) -> str | None:
+    return _written("plain", value, plain)
 
 
 def line_record(line: Line) -> dict[str, Any]:
@@ -69,7 +94,7 @@ def line_record(line: Line) -> dict[str, Any]:
         "name": line.name,
         "unit": line.unit,
         "direction": line.direction.value,
-        "target": plain(line.target),
+        "target": _plain(line.target),
         "result": _places(line.result),
         "result_from": line.source or None,
         "achieved_percent": _percent_text(line.achieved),
@@ -137,7 +162,7 @@ def write_json(progresses: list[Progress], stream: IO[str], errors: int = 0) -> 
     """One record per unit shown; ``errors``: the errors in the results and plans the figures come
     from (not 0 only with --allow-errors), in every record, so that the figures never travel
     without it."""
-    json_dump([dict(progress_record(p), errors=errors) for p in progresses], stream)
+    write_records(progresses, stream, lambda found: dict(progress_record(found), errors=errors))
 
 
 # "errors" first: the errors in the results and plans the figures come from (as write_json)
