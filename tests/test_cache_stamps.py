@@ -47,10 +47,14 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     read: list[str] = []
     original = loader.Loader.read
 
-    def counting(self: loader.Loader, numbers: Sequence[int]) -> None:
+    def counting(self: loader.Loader, numbers: Sequence[int], keep: bool = True) -> None:
         if self.cache is not None:
-            read.extend(self.files[n].path for n in numbers if self.files[n].raw is None and self.files[n].error is None)
-        original(self, numbers)
+            read.extend(
+                self.files[n].path
+                for n in numbers
+                if self.files[n].raw is None and self.files[n].error is None and (keep or self.files[n].digest is None)
+            )
+        original(self, numbers, keep)
 
     monkeypatch.setattr(loader.Loader, "read", counting)
     return read
