@@ -72,7 +72,8 @@ def _without_none(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def _unit(unit: UnitDecl, parent: str | None) -> dict[str, Any]:
+def unit_data(unit: UnitDecl, parent: str | None) -> dict[str, Any]:
+    """A declared unit as a draft writes it (under ``parent``)."""
     return _without_none({"id": unit.id, "name": unit.name, "level": unit.level, "parent": parent, "code": unit.code})
 
 
@@ -84,7 +85,7 @@ def _unit_words(issuer: str) -> str:
     return issuer
 
 
-def _replace_unit(text: str, old: str, new: str) -> str | None:
+def replace_unit(text: str, old: str, new: str) -> str | None:
     """``text`` with the words ``old`` (the parent as its title writes it) replaced by ``new``;
     ``None`` where ``text`` does not hold them."""
     start = text.lower().find(old.lower())
@@ -93,7 +94,7 @@ def _replace_unit(text: str, old: str, new: str) -> str | None:
     return text[:start] + new + text[start + len(old):]
 
 
-def _schedule_skeleton(parent: Plan) -> dict[str, Any]:
+def schedule_skeleton(parent: Plan) -> dict[str, Any]:
     """The parent's schedule's sections (its work areas: A. Công tác chỉ đạo …), without their
     rows; one row to fill in, in the first.  A parent without a schedule gives one section."""
     schedules = [appendix for _, appendix in parent.schedules]
@@ -125,7 +126,7 @@ def child_draft(repo: Repository, parent: LoadedPlan, unit: UnitDecl) -> Draft:
     if known is not None:
         title = next_year_text(known.document.title, known.year, by=year - known.year)
     else:
-        title = _replace_unit(parent.plan.document.title, parent.plan.unit_title, words) or PLACEHOLDER
+        title = replace_unit(parent.plan.document.title, parent.plan.unit_title, words) or PLACEHOLDER
     signer: dict[str, Any] = {}
     if known is not None:
         signer = _without_none({"on_behalf": known.document.signer.on_behalf, "authority": known.document.signer.authority,
@@ -148,7 +149,7 @@ def child_draft(repo: Repository, parent: LoadedPlan, unit: UnitDecl) -> Draft:
         "year": year,
         "scope": "annual",
         "document": document,
-        "unit": _unit(declared, declared.parent or parent.plan.unit.id),
+        "unit": unit_data(declared, declared.parent or parent.plan.unit.id),
         "goals": [PLACEHOLDER],
         "targets": [],
     }
@@ -166,7 +167,7 @@ def child_draft(repo: Repository, parent: LoadedPlan, unit: UnitDecl) -> Draft:
         data["targets"].append(target)
         where = _appendix_words(parent.plan, assignment.path)
         comments[("targets", index, "value")] = f"{giver} giao {_vn_quantity(assignment.value, assignment.unit)} ({where})"
-    data["appendices"] = [_schedule_skeleton(parent.plan)]
+    data["appendices"] = [schedule_skeleton(parent.plan)]
     header = [
         f"Kế hoạch năm {year} của {words}: bản nháp do dansokh lập từ những gì {giver} giao",
         f"(kế hoạch {parent.plan.id}). Mỗi chỉ tiêu bằng đúng mức được giao, ghi bên cạnh;",
@@ -290,7 +291,7 @@ def next_year_draft(
         "document": new_document,
     }
     unit = carry.unit(plan.unit, year)
-    data["unit"] = _unit(unit, unit.parent)
+    data["unit"] = unit_data(unit, unit.parent)
     children = carry.children(plan, year)
     if children:
         data["units"] = [_dump(child) for child in children]

@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from ..cascade.apportion import Method
-from ..cascade.drafts import ON_BEHALF, PLACEHOLDER, Draft, TableRows, _replace_unit, _schedule_skeleton, _unit
+from ..cascade.drafts import ON_BEHALF, PLACEHOLDER, Draft, TableRows, replace_unit, schedule_skeleton, unit_data
 from ..cascade.repository import LoadedPlan, Repository
 from ..i18n import _
 from ..model import official
@@ -252,7 +252,7 @@ def new_unit_draft(repo: Repository, bridge: Bridge, unit: str, method: Method =
     placed = placer.place(declared, parent).unit if placer is not None else None
     words = f"{placed.kind.lower()} {placed.name}" if placed is not None else f"{PLACEHOLDER} {declared.name}"
     giver, parent_title = plan.unit_title, title_of(repo, parent, year)
-    title = _replace_unit(plan.document.title, plan.unit_title, words)
+    title = replace_unit(plan.document.title, plan.unit_title, words)
     document = {
         "kind": "Kế hoạch",
         "issuer": f"UBND {words}",
@@ -267,7 +267,7 @@ def new_unit_draft(repo: Repository, bridge: Bridge, unit: str, method: Method =
         "year": year,
         "scope": "annual",
         "document": document,
-        "unit": _unit(declared.model_copy(update={"parent": None}), parent),
+        "unit": unit_data(declared.model_copy(update={"parent": None}), parent),
         "goals": [PLACEHOLDER],
         "targets": [],
     }
@@ -295,7 +295,7 @@ def new_unit_draft(repo: Repository, bridge: Bridge, unit: str, method: Method =
     one = len(set(sources)) == 1  # the same old units and shares for every target: said once, above
     for (path, remark), source in zip(comments.items(), sources):
         comments[path] = remark.format(sources="" if one else f" {source}")
-    schedule = _schedule_skeleton(plan)
+    schedule = schedule_skeleton(plan)
     if "subtitle" in schedule:
         schedule["subtitle"] = next_year_text(schedule["subtitle"], plan.year, by=year - plan.year)
     data["appendices"] = [schedule]
