@@ -20,7 +20,7 @@ from ..i18n import N_, _
 from ..read.limits import shorten
 from ..vcs.git import checkout_state
 from . import stages, usage
-from .errors import Commands, fail, say
+from .errors import Commands, fail, reported, say
 
 if TYPE_CHECKING:
     from ..cascade.repository import LoadedPlan, Repository
@@ -104,10 +104,9 @@ def asks_for_help(arguments: list[str]) -> bool:
 
 
 def settings_from(config_path: Path | None) -> config.Config:
-    try:
+    """The settings of the repository here, or of the file ``--config`` names; a usage error when they cannot be used."""
+    with reported():
         return config.load(explicit=config_path)
-    except config.ConfigError as error:
-        raise fail(str(error)) from None
 
 
 def named_plan(repo: Repository, text: str, option: str, year: int | None = None, tell: bool = True) -> LoadedPlan:
