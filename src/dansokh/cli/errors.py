@@ -21,7 +21,6 @@ from typer.core import TyperGroup
 from ..i18n import _
 from ..report.safe import Console
 
-NO_ERRORS = 0
 ERRORS = 1
 USAGE = 2
 
