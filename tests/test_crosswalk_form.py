@@ -12,9 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import PLANS, ROOT
-from dansokh.check.run import CHECK
+from dansokh.check.run import load_checked
 from dansokh.cli import app
-from dansokh.load import load_repository
 from dansokh.model import official
 
 EXAMPLE = ROOT / "examples" / "reform-2026"
@@ -107,7 +106,7 @@ def test_populations_and_percent_shares_typed_in_excel_become_the_crosswalks_fig
         ('      - {unit: phuc-loi-00136, name: Phúc Lợi, code: "00136"}  # phường Phúc Lợi',
          '      - {unit: phuc-loi-00136, name: Phúc Lợi, code: "00136", share: 0.25}  # phường Phúc Lợi'),
     ]
-    repo, _ = load_repository(CHECK, [proposed / "plans"], whole=True)
+    repo, _ = load_checked([proposed / "plans"], whole=True)
     walk = next(c.crosswalk for c in repo.crosswalks if c.crosswalk.id == "long-bien-2025-2026")
     assert [(p.unit, p.population) for p in walk.entry("ngoc-thuy")[1].parts] == [("hong-ha-00097", 20000), ("bo-de-00118", 15500)]  # type: ignore[index]
     # validate: the two decided are no longer W002; the ten left empty still are

@@ -15,9 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import PLANS, ROOT
-from dansokh.check.run import CHECK
+from dansokh.check.run import load_checked
 from dansokh.cli import app
-from dansokh.load import load_repository
 from dansokh.read.form import COLUMNS, FIELDS, FIRST_ROW, SHEET, read_form
 from dansokh.render.form import form_spec, render_form
 from dansokh.write.form_import import result_from_form
@@ -37,7 +36,7 @@ def figures_of(path: Path) -> bytes:
 
 @pytest.fixture(scope="module")
 def book():
-    _, findings = load_repository(CHECK, [PLANS, EXAMPLES])
+    _, findings = load_checked([PLANS, EXAMPLES])
     return findings.book
 
 

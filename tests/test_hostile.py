@@ -15,8 +15,7 @@ import openpyxl
 import pytest
 
 from conftest import SMALL_PLAN, check_tuples, cli, deadline, edit, line_of, run, write_files
-from dansokh.check.run import CHECK
-from dansokh.load import load_repository
+from dansokh.check.run import load_checked
 from dansokh.model.numbers import bounded, in_domain, vn
 from dansokh.read.loader import load_text
 from dansokh.render.docx import render_docx
@@ -169,7 +168,7 @@ def test_control_characters_from_escapes_are_refused_and_render_still_works(real
 
 
 def test_renderers_drop_characters_xml_cannot_hold_and_cut_the_title_property(real_plans):
-    repo, _findings = load_repository(CHECK, [Path("plans")])
+    repo, _findings = load_checked([Path("plans")])
     loaded = repo.by_id["long-bien-srb"]
     appendix = loaded.plan.appendices[0].model_copy(update={"title": "T\x07\x1b\x00 " + "Đ" * 400})
     view = build_view(loaded.plan, "1", appendix)

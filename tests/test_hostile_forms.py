@@ -15,8 +15,7 @@ import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
 from conftest import PLANS, ROOT, cli
-from dansokh.check.run import CHECK
-from dansokh.load import load_repository
+from dansokh.check.run import load_checked
 from dansokh.read.form import FIRST_ROW, META, SHEET, read_form
 from dansokh.read.limits import MAX_WORKBOOK_ELEMENTS
 from dansokh.render.form import form_spec, render_form
@@ -28,7 +27,7 @@ MACROS = "f.xlsx: F001 the workbook contains macros: save the form as .xlsx (Exc
 
 @pytest.fixture(scope="module")
 def book():
-    _, findings = load_repository(CHECK, [PLANS, ROOT / "examples" / "results-2025"])
+    _, findings = load_checked([PLANS, ROOT / "examples" / "results-2025"])
     return findings.book
 
 

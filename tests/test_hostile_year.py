@@ -15,8 +15,7 @@ import openpyxl
 import pytest
 
 from conftest import PLANS, ROOT, check_tuples, cli as invoke, edit, git, run, write_files
-from dansokh.check.run import CHECK
-from dansokh.load import load_repository
+from dansokh.check.run import load_checked
 from dansokh.read.form import FIRST_ROW, META, SHEET, read_form
 from dansokh.read.limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNPACKED
 from dansokh.render.form import form_spec, render_form
@@ -185,7 +184,7 @@ def test_a_rate_figure_given_in_a_count_unit_is_S006(with_results):
 
 @pytest.fixture(scope="module")
 def book():
-    _, findings = load_repository(CHECK, [PLANS, EXAMPLES])
+    _, findings = load_checked([PLANS, EXAMPLES])
     return findings.book
 
 

@@ -16,9 +16,8 @@ from conftest import check_tuples, line_of, run
 from dansokh import i18n
 from dansokh.cascade.edge import edge
 from dansokh.check.rules import EVERY_RULE
-from dansokh.check.run import CHECK
+from dansokh.check.run import load_checked
 from dansokh.i18n import catalogues
-from dansokh.load import load_repository
 from dansokh.report.allocation import write_json, write_table
 from dansokh.report.text import summary_line
 
@@ -245,7 +244,7 @@ def test_rules_are_documented_in_both_languages(vietnamese):
 def test_the_allocation_table_speaks_vietnamese_and_json_stays_english(real_plans, vietnamese):
     import io
 
-    repo, _ = load_repository(CHECK, [real_plans])
+    repo, _ = load_checked([real_plans])
     view = edge(repo, repo.by_id["city"], repo.by_id["long-bien"])
     table = io.StringIO()
     write_table(view, table, color=False)

@@ -13,10 +13,9 @@ from conftest import PLANS, cli, line_of, run
 from dansokh.cascade.drafts import child_draft, next_year_draft
 from dansokh.cascade.edge import edge
 from dansokh.check.rules.targets import schedule_rows, year_texts
-from dansokh.check.run import CHECK
+from dansokh.check.run import load_checked
 from dansokh.cli import app
 from dansokh.diagnostics import Severity
-from dansokh.load import load_repository
 from dansokh.model.catalogue import CATALOGUE
 from dansokh.model.years import ended, mentions, next_year_text, stray_years
 from dansokh.write.new import draft_text
@@ -36,7 +35,7 @@ def errors_in(findings, file: str) -> list[str]:
 
 
 def _edges():
-    repo, _ = load_repository(CHECK, [PLANS])
+    repo, _ = load_checked([PLANS])
     return repo, sorted({(parent, child) for (parent, child) in repo.assignments})
 
 
@@ -51,7 +50,7 @@ def test_new_from_every_edge_gives_a_plan_that_validates_with_targets_equal_to_t
             (in_tmp / name / "plans" / "2025" / without).unlink()
     for parent_id, child in edges:
         folder = in_tmp / ("no-long-bien" if child == "long-bien" else "all")
-        here, _ = load_repository(CHECK, [folder / "plans"]) if child == "long-bien" else (repo, None)
+        here, _ = load_checked([folder / "plans"]) if child == "long-bien" else (repo, None)
         unit = here.unit(child)
         assert unit is not None
         draft = child_draft(here, here.by_id[parent_id], unit)
@@ -66,7 +65,7 @@ def test_new_from_every_edge_gives_a_plan_that_validates_with_targets_equal_to_t
         assert [d for d in findings.diagnostics if d.severity is Severity.ERROR] == []
         drafts = [d for d in findings.diagnostics if Path(d.file).name.endswith("-2025.yaml")]
         assert {d.code for d in drafts} == {"P002"}  # only the blanks left for the officer
-        checked, _ = load_repository(CHECK, [in_tmp / name / "plans"])
+        checked, _ = load_checked([in_tmp / name / "plans"])
         for loaded in checked.plans:
             if not loaded.plan.id.endswith("-2025"):
                 continue
@@ -126,7 +125,7 @@ REAL = ["city", "long-bien", "long-bien-srb", "long-bien-directive-11", "bac-cuo
 
 @pytest.fixture(scope="module")
 def real_repo():
-    return load_repository(CHECK, [PLANS])[0]
+    return load_checked([PLANS])[0]
 
 
 def _rows(loaded):
@@ -148,7 +147,7 @@ def test_next_year_of_each_real_plan_names_only_the_new_year_and_keeps_every_row
     # no 2026 plan of its parent; a programme that ended in 2025, where last year's plan names one
     ended = {"long-bien": {"D005"}, "bac-cuong": {"D005"}}.get(plan_id, set())
     assert {d.code for d in findings.diagnostics if d.file == shown} - {"U004"} == ended
-    repo, _ = load_repository(CHECK, [in_tmp / "plans"])
+    repo, _ = load_checked([in_tmp / "plans"])
     new = repo.by_id[draft.plan_id]
     # every text a document prints with its year names 2026 (and its baseline 2025), none 2025 as its own
     for _path, _where, text, attached in year_texts(new.plan):

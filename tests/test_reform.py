@@ -18,10 +18,9 @@ from typer.testing import CliRunner
 from conftest import PLANS, ROOT, deadline, line_of, run, write_files
 from dansokh.cascade.apportion import Method
 from dansokh.cascade.repository import LoadedCrosswalk
-from dansokh.check.run import CHECK
+from dansokh.check.run import load_checked
 from dansokh.check.selection import Selection
 from dansokh.cli import app
-from dansokh.load import load_repository
 from dansokh.model import official
 from dansokh.model.catalogue import CATALOGUE
 from dansokh.model.crosswalk import Crosswalk
@@ -131,7 +130,7 @@ def test_hong_ha_took_wards_of_four_old_districts_and_holds_ngoc_thuys_geocoded_
 
 @needs_library
 def test_the_examples_units_are_the_librarys_not_typed_by_hand():
-    repo, _ = load_repository(CHECK, [EXAMPLE / "plans"], whole=False)
+    repo, _ = load_checked([EXAMPLE / "plans"], whole=False)
     city = repo.by_id["ha-noi-2026"].plan
     _, new = official.snapshots()
     assert {(u.name, u.code) for u in city.units} == {(u.name, u.code) for u in new.children["01"]}
@@ -350,7 +349,7 @@ def test_the_proposal_left_undecided_fails_validation_at_each_divided_unit(refor
 
 
 def test_carried_figures_add_up_exactly_to_last_years_totals(reform):
-    repo, _ = load_repository(CHECK, [reform / "plans"], whole=False)
+    repo, _ = load_checked([reform / "plans"], whole=False)
     for plan_id, crosswalk in (("long-bien", "long-bien-2025-2026"), ("city", "ha-noi-2025-2026")):
         old = repo.by_id[plan_id]
         bridge = next(b for b in _bridges(repo) if b.crosswalk.id == crosswalk)
@@ -397,7 +396,7 @@ def test_the_carry_command_shows_long_biens_table_in_the_new_units(reform):
 
 
 def test_a_rate_is_carried_as_a_mean_weighted_by_population(reform):
-    repo, _ = load_repository(CHECK, [reform / "plans"], whole=False)
+    repo, _ = load_checked([reform / "plans"], whole=False)
     bridge = bridge_for(repo, "long-bien", 2025, 2026)
     carried = carry_column(repo, bridge, repo.by_id["long-bien"], "third_child_rate").by_unit()
     # Hồng Hà: Ngọc Thụy's 3.04 % over 17,750 people and Bồ Đề's 3.78 % over 12,667
@@ -503,9 +502,9 @@ def test_next_years_city_plan_starts_in_the_new_units_with_last_years_figures_ca
     # name units that no longer exist: warned at each text, never a clean draft
     assert "0 errors, 9 warnings, 0 notes." in result.stdout
     assert "wrote plans/2026/ha-noi-2026.yaml (plan ha-noi-2026, 2026)" in result.stdout
-    repo, _ = load_repository(CHECK, [reform / "plans"], whole=True)
+    repo, _ = load_checked([reform / "plans"], whole=True)
     draft, last_year = repo.by_id["ha-noi-2026"].plan, repo.by_id["city"].plan
-    example = load_repository(CHECK, [EXAMPLE / "plans"], whole=True)[0].by_id["ha-noi-2026"].plan
+    example = load_checked([EXAMPLE / "plans"], whole=True)[0].by_id["ha-noi-2026"].plan
     assert draft.continues == "city" and (draft.unit.id, draft.unit.code) == ("ha-noi", "01")
     # the 126 wards and communes, named, coded and levelled as the official list does, in its order
     assert [(u.id, u.name, u.level, u.code) for u in draft.units] == [(u.id, u.name, u.level, u.code) for u in example.units]
@@ -557,7 +556,7 @@ def test_next_years_city_plan_beside_a_districts_draft_of_the_same_year(reform):
     assert result.exit_code == 0, result.output
     assert " U002 " not in result.stdout
     assert "wrote plans/2026/ha-noi-2026.yaml (plan ha-noi-2026, 2026)" in result.stdout
-    repo, _ = load_repository(CHECK, [reform / "plans"], whole=True)
+    repo, _ = load_checked([reform / "plans"], whole=True)
     city = repo.by_id["ha-noi-2026"]
     assert repo.assignments[("ha-noi-2026", "long-bien-00145")]
     assert not repo.assignments.get(("ha-noi-2026", "long-bien"))
@@ -596,7 +595,7 @@ def test_a_new_ward_starts_its_plan_from_last_years_table_and_the_crosswalk_befo
         "# đối chiếu từng chỉ tiêu với mức được giao (dansokh validate báo chỉ tiêu nào thấp hơn) rồi điều chỉnh.",
     ]
     assert "    value: 347  # * năm 2025 quận Long Biên giao; thành phố Hà Nội chưa giao năm 2026\n" in text
-    repo, _ = load_repository(CHECK, [reform / "plans"], whole=True)
+    repo, _ = load_checked([reform / "plans"], whole=True)
     plan = repo.by_id["bo-de-00118-2026"].plan
     assert (plan.unit.id, plan.unit.name, plan.unit.code, plan.unit.level, plan.unit.parent) == ("bo-de-00118", "Bồ Đề", "00118", "cấp xã", "ha-noi")
     assert plan.document.issuer == "UBND phường Bồ Đề" and plan.document.implements == []
@@ -628,7 +627,7 @@ def test_a_rate_carried_into_next_years_plan_is_weighted_by_the_parts_population
         old = f'code: "{code}", share: "1/6"}}'
         _mutate(reform, crosswalk, old, f'code: "{code}", population: {populations[unit]}}}')
     assert _draft_city_again(reform).exit_code == 0
-    repo, _ = load_repository(CHECK, [reform / "plans"], whole=True)
+    repo, _ = load_checked([reform / "plans"], whole=True)
     rates = allocation(repo.by_id["ha-noi-2026"].plan.appendices[0])
     phuc_loi = next(row for _, row in rates.unit_rows if row.name == "Phúc Lợi")
     # Phúc Lợi: 52,950 people of quận Long Biên (0.00, 87, 91, 88, 86) and 25,000 of huyện Gia Lâm
@@ -682,9 +681,9 @@ def test_next_years_plan_across_the_reform_without_the_library(reform, no_librar
     (reform / "dansokh.toml").unlink()
     result = cli("new", "--next", "city", "--id", "ha-noi-2026")
     assert result.exit_code == 0, result.output
-    repo, _ = load_repository(CHECK, [reform / "plans"], whole=True)
+    repo, _ = load_checked([reform / "plans"], whole=True)
     draft = repo.by_id["ha-noi-2026"].plan
-    example = load_repository(CHECK, [EXAMPLE / "plans"], whole=True)[0].by_id["ha-noi-2026"].plan
+    example = load_checked([EXAMPLE / "plans"], whole=True)[0].by_id["ha-noi-2026"].plan
     # the crosswalk's names and codes; the level is known only of the units a plan declares: the
     # rest is left blank, and P002 asks for each
     assert [(u.id, u.name, u.code) for u in draft.units] == [(u.id, u.name, u.code) for u in example.units]
@@ -949,7 +948,7 @@ def test_the_post_reform_benchmark_shape_has_two_levels_and_validates(in_tmp):
     assert depth == {1, 2}  # the nation and its provinces, then each province's communes in its folder
     found = run(["plans"])
     assert not found.failed and found.summary.plans == len(files)
-    repo, _ = load_repository(CHECK, [Path("plans")], whole=False)
+    repo, _ = load_checked([Path("plans")], whole=False)
     levels = {loaded.plan.unit.level for loaded in repo.plans}
     assert levels == {"cấp quốc gia", "cấp tỉnh", "cấp xã"}
     commune = next(f for f in files if "-c" in f.stem)

@@ -23,9 +23,8 @@ from typer.testing import CliRunner
 
 from conftest import PLANS, ROOT, needs_chromium, needs_times_metrics, times_metrics_serif, write_files
 from dansokh import config
-from dansokh.check.run import CHECK
+from dansokh.check.run import load_checked
 from dansokh.cli import app
-from dansokh.load import load_repository
 from dansokh.model.numbers import vn
 from dansokh.model.plan import AllocationTable, Plan, ScheduleRow, ScheduleSection
 from dansokh.model.result import decimals
@@ -42,7 +41,7 @@ runner = CliRunner()
 
 
 def _real() -> dict[str, Plan]:
-    repo, _ = load_repository(CHECK, [PLANS])
+    repo, _ = load_checked([PLANS])
     return {loaded.plan.id: loaded.plan for loaded in repo.by_id.values()}
 
 
@@ -177,7 +176,7 @@ appendices:
 
 def _hostile(root: Path) -> Plan:
     write_files(root, {"plans/a.yaml": HOSTILE})
-    repo, result = load_repository(CHECK, [root / "plans"])
+    repo, result = load_checked([root / "plans"])
     assert "a" in repo.by_id, [d.message for d in result.diagnostics]
     return repo.by_id["a"].plan
 

@@ -15,9 +15,8 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from conftest import CHROMIUM, PLANS, ROOT, needs_chromium, needs_times_metrics
-from dansokh.check.run import CHECK
+from dansokh.check.run import load_checked
 from dansokh.cli import app
-from dansokh.load import load_repository
 from dansokh.model.numbers import vn
 from dansokh.render.pdf import html_to_pdf
 from dansokh.render.report import render_report_bytes
@@ -32,7 +31,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def book():
-    _, findings = load_repository(CHECK, [PLANS, EXAMPLES])
+    _, findings = load_checked([PLANS, EXAMPLES])
     return findings.book
 
 

@@ -15,9 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import PLANS, ROOT, write_files
-from dansokh.check.run import CHECK, validate
+from dansokh.check.run import load_checked, validate
 from dansokh.cli import app
-from dansokh.load import load_repository
 from dansokh.model.catalogue import METHODS
 from dansokh.model.periods import parse_period
 from dansokh.model.result import Figure, figure_problems
@@ -29,7 +28,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def book():
-    _, findings = load_repository(CHECK, [PLANS, EXAMPLES])
+    _, findings = load_checked([PLANS, EXAMPLES])
     return findings.book
 
 
@@ -196,7 +195,7 @@ def test_progress_of_the_district_long_bien_at_six_months_by_hand(book):
 
 def test_a_configured_pace_changes_what_is_expected():
     paces = read_pace({"new_users_iud": [10, 45, 80, 100], "prenatal_screening": "linear"})
-    _, findings = load_repository(CHECK, [PLANS, EXAMPLES])
+    _, findings = load_checked([PLANS, EXAMPLES])
     district = progress(findings.book, findings.book.repo.unit("long-bien"), 2025, "Q2", paces).unit
     iud = _line(district, "new_users_iud")
     assert (iud.expected, iud.verdict, iud.pace) == (Decimal(45), "on track", "10/45/80/100")
@@ -208,7 +207,7 @@ def test_a_configured_pace_changes_what_is_expected():
 
 def test_a_parent_without_its_own_report_is_its_childrens_sum(example):
     (example / "results" / "Q1" / "long-bien.yaml").unlink()
-    _, findings = load_repository(CHECK, [Path("plans"), Path("results")])
+    _, findings = load_checked([Path("plans"), Path("results")])
     district = progress(findings.book, findings.book.repo.unit("long-bien"), 2025, "Q1").unit
     iud = _line(district, "new_users_iud")
     assert (iud.result, iud.source) == (Decimal(256), "children")

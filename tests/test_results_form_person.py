@@ -15,9 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import PLANS
-from dansokh.check.run import CHECK
+from dansokh.check.run import load_checked
 from dansokh.cli import app
-from dansokh.load import load_repository
 from dansokh.read.form import SHEET, read_form
 from dansokh.render.form import form_spec, render_form
 from dansokh.write.form_import import result_from_form
@@ -146,7 +145,7 @@ def test_a_day_that_is_not_one_is_a_usage_error(in_tmp, monkeypatch):
 
 @pytest.fixture(scope="module")
 def book():
-    _, findings = load_repository(CHECK, [PLANS])
+    _, findings = load_checked([PLANS])
     return findings.book
 
 
@@ -351,7 +350,7 @@ def test_a_ward_fills_its_first_quarter_in_excel_and_the_district_prints_its_rep
     result = vi("form", "Ngọc Thụy", "--period", "quý 1")
     assert result.exit_code == 0 and result.stdout == "ngoc-thuy-2025-Q1.xlsx\n" and result.stderr == ""
 
-    paper = load_repository(CHECK, [examples / "Q1" / "ngoc-thuy.yaml", PLANS])[1].book.result("ngoc-thuy", 2025, "Q1").result
+    paper = load_checked([examples / "Q1" / "ngoc-thuy.yaml", PLANS])[1].book.result("ngoc-thuy", 2025, "Q1").result
     workbook = openpyxl.load_workbook(in_tmp / "ngoc-thuy-2025-Q1.xlsx")
     sheet = workbook[SHEET]
     rows = {sheet.cell(r, 2).value: r for r in range(13, sheet.max_row + 1)}

@@ -17,9 +17,8 @@ from typer.testing import CliRunner
 
 from conftest import PLANS, ROOT, write_files
 from dansokh.check.examples import file_text
-from dansokh.check.run import CHECK, validate
+from dansokh.check.run import load_checked, validate
 from dansokh.cli import app
-from dansokh.load import load_repository
 from dansokh.model.catalogue import SHIPPED
 
 EXAMPLES = ROOT / "examples" / "results-2025"
@@ -136,7 +135,7 @@ def test_last_years_year_end_result_is_the_rate_a_reduction_is_measured_against(
 
 
 def test_every_example_reduction_agrees_with_its_rates():
-    _repo, findings = load_repository(CHECK, [PLANS, EXAMPLES])
+    _repo, findings = load_checked([PLANS, EXAMPLES])
     assert [d for d in findings.diagnostics if d.code == "K012"] == []
     checked = [loaded for loaded in findings.book.results if loaded.result.figure("third_child_reduction") and loaded.result.figure("third_child_rate")]
     assert len(checked) == 27  # Long Biên and its wards, Q1 and Q2: each one compared
@@ -333,7 +332,7 @@ def test_import_reports_a_bad_total_and_an_impossible_date_at_their_cells(tmp_pa
     from dansokh.render.form import form_spec, render_form
     from test_forms import fill, problems_of, saved
 
-    _repo, findings = load_repository(CHECK, [PLANS, EXAMPLES])
+    _repo, findings = load_checked([PLANS, EXAMPLES])
     book = findings.book
     spec = form_spec(book, book.repo.unit("ngoc-thuy"), 2025, "Q1")
     rows = {line.indicator: FIRST_ROW + index for index, line in enumerate(spec.lines)}
@@ -362,7 +361,7 @@ def test_a_result_that_cannot_be_read_stops_progress_too(in_tmp):
 def test_progress_never_says_achieved_beside_behind_for_the_third_child_rate():
     from dansokh.results.progress import progress
 
-    _repo, findings = load_repository(CHECK, [PLANS, EXAMPLES])
+    _repo, findings = load_checked([PLANS, EXAMPLES])
     book = findings.book
     pairs = []
     for period in ("Q1", "Q2"):

@@ -11,7 +11,7 @@ district table that assigned the target).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import localcontext
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 from ..cascade.repository import Declared, LoadedPlan, Repository
 from ..diagnostics import Diagnostic, Rule, Severity, Span
 from ..i18n import _
-from ..load import Changed, FileJob, Loaded, Parts, load, load_parts
+from ..load import Changed, FileJob, Loaded, Parts, load, load_parts, load_repository
 from ..load.workers import collector_paused
 from ..model.numbers import EXACT
 from ..read.loader import DEFAULT_MAX_BYTES
@@ -31,7 +31,7 @@ from .findings import Findings
 from .rules import PLAN_RULES, REPO_RULES, RESULT_RULES
 from .selection import OPT_IN, Selection
 
-__all__ = ["CHECK", "JOB", "Changed", "check", "check_parts", "validate"]
+__all__ = ["CHECK", "JOB", "Changed", "check", "check_parts", "load_checked", "validate"]
 
 JOB = FileJob(
     namespace=files.namespace,
@@ -241,3 +241,19 @@ def validate(
         findings = check(loaded, selection) if isinstance(loaded, Loaded) else check_parts(loaded, selection)
     findings.seconds = time.perf_counter() - started
     return findings.finish()
+
+
+def load_checked(
+    paths: list[Path],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    whole: bool = True,
+    focus: Iterable[str] = (),
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> tuple[Repository, Findings]:
+    """The repository of the plans under ``paths``, checked, and the check's findings: what a
+    command works on (``load.load_repository`` with this stage's check); ``whole=False``: the plans
+    as outlines, enough for the cascade; ``focus``: only the files the named plans' or units'
+    check needs are read."""
+    return load_repository(CHECK, paths, max_bytes, whole=whole, focus=focus, use_cache=use_cache, jobs=jobs)

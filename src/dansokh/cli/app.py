@@ -1,23 +1,29 @@
-"""The Typer application, the language of the run, and the one place where a usage problem becomes exit status 2.
-
-Exit status: 0 when there are no errors, 1 when there are, 2 for a usage error.
+"""The Typer application and the language of the run; its commands' problems become messages and
+exit statuses in ``errors`` (0 when there are no errors, 1 when there are, 2 for a usage error).
 """
 
 from __future__ import annotations
 
+import codecs
+import os
+import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+import dansokh
+
 from .. import __version__, config, i18n
 from ..i18n import N_, _
-from . import usage
+from ..read.limits import shorten
+from ..vcs.git import checkout_state
+from . import stages, usage
+from .errors import Commands, fail, reported, say
 
 if TYPE_CHECKING:
-    from ..cascade.lookup import Found
-    from ..cascade.repository import Repository
+    from ..cascade.repository import LoadedPlan, Repository
 
 usage.install()  # Click's own messages about malformed arguments, in the language of the run
 
@@ -27,6 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Commands,  # the one path from a command's problem to its message and exit status
 )
 
 
@@ -35,19 +42,14 @@ def version_line() -> str:
     not committed; the commit as the build recorded it (``dansokh._version``; a build from an
     sdist has it in its version only, ``+gHASH``), or, when dansokh runs from a git checkout of
     itself (an editable install), the one checked out now; without any, the version alone."""
-    from .. import __commit__, __dirty__
-
-    import re
-
-    commit = __commit__[1:8] if isinstance(__commit__, str) and __commit__.startswith("g") else None
-    dirty = bool(__dirty__)
+    recorded = dansokh.__commit__
+    commit = recorded[1:8] if isinstance(recorded, str) and recorded.startswith("g") else None
+    dirty = bool(dansokh.__dirty__)
     built = re.search(r"\+g([0-9a-f]{7,})(\.d\d{8})?$", __version__)  # a build from an sdist: in the version only
     if commit is None and built:
         commit, dirty = built.group(1)[:7], bool(built.group(2))
     checkout = Path(__file__).resolve().parents[3]  # src/dansokh/cli/app.py -> the checkout
     if (checkout / ".git").exists() and (checkout / "src" / "dansokh" / "__init__.py").is_file():
-        from ..vcs.git import checkout_state
-
         state = checkout_state(checkout)
         if state is not None:
             commit, dirty = state
@@ -82,9 +84,9 @@ def speak(lang: str | None, settings: config.Config) -> None:
 def root(
     context: typer.Context,
     version: Annotated[
-        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version."))
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version."))
     ] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", metavar="vi|en", help=LANG_HELP)] = None,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="vi|en", help=LANG_HELP)] = None,
 ) -> None:
     """dansokh keeps yearly plans in git and checks every plan and every parent→child edge."""
     global explicit_lang
@@ -101,38 +103,19 @@ def asks_for_help(arguments: list[str]) -> bool:
     return not before or any(argument in ("--help", "--version") for argument in before)
 
 
-def settings_from(config_path: Optional[Path]) -> config.Config:
-    try:
+def settings_from(config_path: Path | None) -> config.Config:
+    """The settings of the repository here, or of the file ``--config`` names; a usage error when they cannot be used."""
+    with reported():
         return config.load(explicit=config_path)
-    except config.ConfigError as error:
-        raise fail(str(error)) from None
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """The message on standard error, and the exit to raise: 2 (a usage error) unless told otherwise."""
-    from ..report.safe import Console
-
-    Console(stderr=True, highlight=False, soft_wrap=True, items=True).print(message, style="red", markup=False)
-    return typer.Exit(code)
-
-
-def say(message: str, style: str = "dim") -> None:
-    """A remark on standard error (standard output may be a report or a file's text): which plan
-    a name picked, say."""
-    from ..report.safe import Console
-
-    Console(stderr=True, highlight=False, soft_wrap=True, items=True).print(message, style=style, markup=False)
-
-
-def named_plan(repo: Repository, text: str, option: str, year: int | None = None, tell: bool = True) -> Found:
+def named_plan(repo: Repository, text: str, option: str, year: int | None = None, tell: bool = True) -> LoadedPlan:
     """The plan ``text`` names for ``option`` (a plan id, a unit id or name; ``year`` picks among a
     unit's plans), or the usage error that says why there is none; with ``tell``, says which plan
     it picked when the name alone did not say."""
-    from ..cascade.lookup import LookupError_, find
-
     try:
-        found = find(repo, text, year=year)
-    except LookupError_ as error:
+        found = stages.lookup.find(repo, text, year=year)
+    except stages.lookup.LookupError_ as error:
         broken_plan(repo, text, option, None, year)
         raise fail(_("{option}: {reason}").format(option=option, reason=error)) from None
     if found.plan is None:
@@ -140,15 +123,13 @@ def named_plan(repo: Repository, text: str, option: str, year: int | None = None
         raise fail(found.note(option, text))
     if tell and found.telling:
         say(found.note(option, text))
-    return found
+    return found.plan
 
 
 def broken_plan(repo: Repository, text: str, option: str, unit: str | None, year: int | None) -> None:
     """When the plan ``text`` names is a file of the repository that has errors (it could not be
     read as a plan), say so, where, and how to see them: exit 1, the plans have errors (not
     "no plan in this repository")."""
-    from ..read.limits import shorten
-
     for broken in repo.broken:
         if text in (broken.id, broken.unit) or (unit is not None and broken.unit == unit):
             if year is None or broken.year in (None, year):
@@ -186,9 +167,6 @@ def text_streams() -> None:
     cannot write it (a Windows console redirected to a file or a pipe writes cp1252, or cp1258,
     which has no precomposed letters) is switched to UTF-8; where ``PYTHONIOENCODING`` chose the
     encoding, it is kept and a letter it cannot write becomes ``?``.  Never a traceback."""
-    import codecs
-    import os
-
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:
@@ -230,9 +208,6 @@ def main(argv: list[str] | None = None) -> None:
     command = usage.localise(i18n.translate_help(typer.main.get_command(app)))
     explicit_lang, language_chosen = lang, True
     try:
-        command(args=arguments, prog_name="dansokh")  # type: ignore[operator]
-    except config.ConfigError as error:  # the settings of the repository a command's paths lead to
-        fail(str(error))
-        raise SystemExit(2) from None
+        command(args=arguments, prog_name="dansokh")
     finally:
         explicit_lang, language_chosen = None, False

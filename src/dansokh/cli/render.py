@@ -1,21 +1,29 @@
-"""``dansokh render``: appendices in the official format, as Markdown, HTML, XLSX or DOCX."""
+"""``dansokh render``: appendices in the official format, as Markdown, HTML, XLSX, DOCX or PDF,
+and ``render report``, the result report of a unit for a period."""
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
+from enum import Enum
 from itertools import chain
 from pathlib import Path
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import config
+from ..diagnostics import Severity
 from ..i18n import N_, _, ngettext
-from .app import app, fail, named_plan, say
+from ..read.discover import display_path
+from ..read.files import illustrative
+from ..report.safe import Console, terminal_text
+from ..write.output import check_outputs, write_output
+from . import stages
+from .app import app, named_plan, settings_from
+from .errors import fail, printing, reported, say
+from .results import errors_in, find_for_period, load_findings, period_option
 
 if TYPE_CHECKING:
     from ..cascade.repository import LoadedPlan, Repository
@@ -39,7 +47,7 @@ REPORT_WORDS = ("report", "bao-cao", "results")
 
 
 class RenderError(Exception):
-    """A usage problem: the message says what to do; exit status 2."""
+    """A usage problem: the message says what to do; exit status 2 (``errors.STATUS``)."""
 
 
 @dataclass(frozen=True)
@@ -52,30 +60,26 @@ def _plans_to_render(repo: Repository, plan: str | None, root: Path, year: int |
     """The plans asked for, and whether the user named them (explicitly or by configuration)."""
     where = "--plan"
     if plan is None:
-        try:
+        with reported(_("configuration: {reason}")):
             plan = config.load(root).default_plan
-        except config.ConfigError as error:
-            raise RenderError(_("configuration: {reason}").format(reason=error)) from None
         where = _("default_plan (configuration)")
     if plan is None:
         every = [p for p in repo.by_id.values() if year is None or p.plan.year == year]
         return sorted(every, key=lambda p: p.plan.id), False
     found = named_plan(repo, plan, where, year)
-    if year is not None and found.plan.plan.year != year:
+    if year is not None and found.plan.year != year:
         raise RenderError(
             _("{where}: {plan} is the {plan_year} plan, not the {year} one").format(
-                where=where, plan=found.plan.plan.id, plan_year=found.plan.plan.year, year=year
+                where=where, plan=found.plan.id, plan_year=found.plan.year, year=year
             )
         )
-    return [found.plan], True
+    return [found], True
 
 
 def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: int | None = None) -> tuple[list[Job], list[LoadedPlan]]:
     """The appendices to render, and the plans they were looked for in."""
-    from ..read.files import illustrative
-    from ..render.view import appendix_keys, appendix_word, build_view, describe_appendices, parse_which
-
-    key = parse_which(which)
+    appendix_keys, appendix_word, describe_appendices = stages.view.appendix_keys, stages.view.appendix_word, stages.view.describe_appendices
+    key = stages.view.parse_which(which)
     plans, named = _plans_to_render(repo, plan, root, year)
     jobs: list[Job] = []
     for loaded in plans:
@@ -88,13 +92,13 @@ def plan_jobs(repo: Repository, which: str, plan: str | None, root: Path, year: 
                 )
             )
         marked = illustrative(loaded.file)
-        jobs += [Job(loaded, build_view(loaded.plan, k, a, illustrative=marked)) for k, a in chosen]
+        jobs += [Job(loaded, stages.view.build_view(loaded.plan, k, a, illustrative=marked)) for k, a in chosen]
     if not jobs and key is None:
         return [], plans  # `render all` of plans without appendices renders nothing, and that is no error
     if not jobs:
         listing = "; ".join(f"{p.plan.id}: {describe_appendices(p.plan, listing=True)}" for p in plans)
         raise RenderError(
-            _("no plan has {appendix} ({listing})").format(appendix=appendix_word(key), listing=listing or _("no plans loaded"))
+            _("no plan has {appendix} ({listing})").format(appendix=appendix_word(key or ""), listing=listing or _("no plans loaded"))
         )
     return jobs, plans
 
@@ -107,9 +111,7 @@ def is_folder(output: str) -> bool:
 def tell_font(fmt: str) -> None:
     """For a PDF, the font it is set in where that is not Times New Roman (on standard error)."""
     if fmt == "pdf":
-        from ..render.pdf import font_note
-
-        note = font_note()
+        note = stages.pdf.font_note()
         if note:
             say(note)
 
@@ -158,10 +160,6 @@ def targets(jobs: list[Job], fmt: Format, output: str | Path | None) -> list[Pat
 
 def _warn_about_errors(checked: Findings, files: set[str], plans: Path) -> None:
     """Name each plan being rendered that has errors: the appendix would print what is wrong."""
-    from ..diagnostics import Severity
-    from ..read.discover import display_path
-    from ..report.safe import Console
-
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     for file in sorted(files):
         errors = sum(1 for d in checked.diagnostics if d.severity is Severity.ERROR and d.span.file == file)
@@ -181,19 +179,19 @@ def _warn_about_errors(checked: Findings, files: set[str], plans: Path) -> None:
 def render_command(
     which: Annotated[str, typer.Argument(metavar="APPENDIX", help=N_("appendix1, appendix2 … (the plan's own numbering), all, or report (the result report of --plan's unit for --period)."))],
     plan: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--plan", "-p", help=N_("The plan: a plan id, unit id or unit name (default: default_plan from configuration, else every plan).")),
     ] = None,
     output_format: Annotated[
-        Optional[Format], typer.Option("--format", "-f", help=N_("md (or markdown), html, xlsx, docx or pdf (pdf needs Chromium; default: from -o's suffix, else md)."))
+        Format | None, typer.Option("--format", "-f", help=N_("md (or markdown), html, xlsx, docx or pdf (pdf needs Chromium; default: from -o's suffix, else md)."))
     ] = None,
     output: Annotated[
-        Optional[str], typer.Option("--output", "-o", help=N_("A file, or a folder for several files (default: standard output for md, else the current folder)."))
+        str | None, typer.Option("--output", "-o", help=N_("A file, or a folder for several files (default: standard output for md, else the current folder)."))
     ] = None,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=N_("The plans folder."))] = Path("plans"),
-    period: Annotated[Optional[str], typer.Option("--period", help=N_("For `render report`: the period (Q1, Q2, Q3, Q4, Y)."))] = None,
-    results: Annotated[list[Path], typer.Option("--results", exists=True, file_okay=False, help=N_("For `render report`: a folder of result files (repeatable)."))] = [],
-    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year of --plan (default: a plan named by its id, else the unit's latest; for a report, the year whose report of the period is due today)."))] = None,
+    period: Annotated[str | None, typer.Option("--period", help=N_("For `render report`: the period (Q1, Q2, Q3, Q4, Y)."))] = None,
+    results: Annotated[list[Path] | None, typer.Option("--results", exists=True, file_okay=False, help=N_("For `render report`: a folder of result files (repeatable)."))] = None,
+    year: Annotated[int | None, typer.Option("--year", help=N_("The year of --plan (default: a plan named by its id, else the unit's latest; for a report, the year whose report of the period is due today)."))] = None,
     allow_errors: Annotated[
         bool,
         typer.Option("--allow-errors", help=N_("For `render report`: render even from results or plans with errors; the report says so on its first row.")),
@@ -201,32 +199,16 @@ def render_command(
 ) -> None:
     """Render appendices of plans in the official format (Nghị định 30/2020/NĐ-CP)."""
     if which.strip().lower() in REPORT_WORDS:  # the result report of a unit for a period
-        from .results import render_report_command
-
-        return render_report_command(plan, period, output_format, output, plans, results, year, allow_errors)
-    # imported here, not above: `dansokh --help` should not pay for what this command needs
-
-    from ..check.run import CHECK
-
-    from ..load import load_repository
-    from ..read.discover import display_path
-    from ..render.formats import render_bytes
-    from ..render.pdf import NoChromium
-    from ..render.templates import TemplateFailure, environment, user_template_dirs
-    from ..report.safe import Console, terminal_text
-    from ..write.output import OutputRefused, check_outputs, write_output
-
+        return render_report(plan, period, output_format, output, plans, results or [], year, allow_errors)
     # a plan named: only its unit's plans and what their check needs are read
-    repo, checked = load_repository(CHECK, [plans], focus=[plan] if plan is not None else [])
+    repo, checked = stages.check_run.load_checked([plans], focus=[plan] if plan is not None else [])
     root = Path.cwd()
-    try:
+    with reported():
         jobs, chosen = plan_jobs(repo, which, plan, root, year)
         fmt = format_for(output, output_format)
         paths = targets(jobs, fmt, output)
         # never over a file of the repository, read or not (named only when an output would replace one)
         check_outputs(paths or [], chain(checked.files, map(display_path, checked.inputs)))
-    except (RenderError, OutputRefused) as error:
-        raise fail(str(error), 2) from None
     if not jobs:
         Console(stderr=True, highlight=False, soft_wrap=True).print(
             _("nothing to render: {plans} has no appendices").format(
@@ -236,25 +218,61 @@ def render_command(
         )
         return
     _warn_about_errors(checked, {job.loaded.file for job in jobs}, plans)
-    env = environment(user_template_dirs([root, plans.resolve().parent]))
+    templates = stages.templates
+    env = templates.environment(templates.user_template_dirs([root, plans.resolve().parent]))
     rendered: list[bytes] = []
     for job in jobs:
-        try:
-            rendered.append(render_bytes(job.view, fmt, env))
-        except NoChromium as error:
-            raise fail(str(error), 2) from None
-        except (RuntimeError, subprocess.TimeoutExpired) as error:
-            raise fail(_("printing to PDF failed: {reason}").format(reason=error), 1) from None
-        except TemplateFailure as error:
-            raise fail(str(error), 1) from None
+        with printing():
+            rendered.append(stages.formats.render_bytes(job.view, fmt.value, env))
     if paths is None:
         sys.stdout.write("\n".join(data.decode("utf-8") for data in rendered))
         sys.stdout.flush()
         return
     for path, data in zip(paths, rendered):
-        try:
+        with reported():
             write_output(path, data)  # each was checked against the plans read, above
-        except OutputRefused as error:
-            raise fail(str(error), 2) from None
         print(terminal_text(str(path)))
+    tell_font(fmt.value)
+
+
+def render_report(
+    unit: str | None, period: str | None, output_format: Format | None, output: str | None, plans: Path, results: list[Path],
+    year: int | None = None, allow_errors: bool = False,
+) -> None:
+    """``dansokh render report --plan UNIT --period P``: the result report of a unit for a period."""
+    if period is None:
+        raise fail(_("render report: give --period (Q1, Q2, Q3, Q4 or Y)"))
+    code = period_option(period)
+    with reported():
+        fmt = format_for(output, output_format)  # -o's suffix and --format agree, as for appendices
+    findings = load_findings(plans, results)
+    book, read = findings.book, findings.files
+    if unit is None:
+        with reported(_("configuration: {reason}")):
+            unit = config.load(Path.cwd()).default_plan
+    if unit is None:
+        raise fail(_("render report: give --plan UNIT (a unit id or name), or default_plan in the configuration"))
+    named, year = find_for_period(book, unit, code, year, "--plan")
+    found = named.unit
+    if not book.goals(found.id, year):
+        raise fail(_("{name} ({unit}) has no targets for {year}").format(name=found.name, unit=found.id, year=year))
+    with reported(_("configuration: {reason}")):
+        paces = stages.progress.read_pace(settings_from(None).pace)
+    shown = stages.progress.progress(book, found, year, code, paces)
+    errors = errors_in(findings, [shown], allow_errors, report=True)
+    report = stages.report_view.build_report(book, shown, errors)
+    name = _("{unit}-{year}-{period}-report").format(unit=found.id, year=year, period=code) + f".{fmt.value}"
+    path = None if output is None and fmt is Format.md else Path(output) / name if output is not None and is_folder(output) else Path(output or name)
+    with reported(_("--output: {reason}")):
+        check_outputs([path] if path is not None else [], read)
+    templates = stages.templates
+    env = templates.environment(templates.user_template_dirs([Path.cwd(), plans.resolve().parent]))
+    with printing():
+        data = stages.render_report.render_report_bytes(report, fmt.value, env)
+    if path is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    with reported(_("--output: {reason}")):
+        write_output(path, data)  # checked against the files read, above
+    print(terminal_text(display_path(path)))
     tell_font(fmt.value)

@@ -1,30 +1,43 @@
 """The reporting year: ``progress`` (results against targets), ``form`` (the Excel results form)
-and ``import`` (a filled form back into a result file)."""
+and ``import`` (a filled form back into its file: one table maps a form's kind to its importer)."""
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
+from ..diagnostics import Diagnostic, Severity
 from ..i18n import N_, _, ngettext
-from ..model.periods import PERIODS, parse_period
-from ..read.limits import shorten
-from .app import app, fail, say, settings_from
+from ..model.periods import PERIODS, parse_period, period_words, vn_date
+from ..read.discover import display_path
+from ..read.files import read_bounded
+from ..read.limits import REREAD_LIMIT, shorten
+from ..report.format_names import format_name
+from ..report.safe import Console, terminal_text
+from ..report.text import TextReporter
+from ..write.output import check_outputs, write_output
+from . import stages
+from .app import app, named_plan, settings_from
+from .crosswalk import import_crosswalk_form
+from .errors import ERRORS, fail, reported, say
+from .usage import PLACEHOLDERS
 
-if TYPE_CHECKING:  # the commands import what they need when they run: `dansokh --help` stays quick
-    from ..results.progress import Progress
+if TYPE_CHECKING:
     from ..cascade.lookup import Found
     from ..cascade.repository import LoadedPlan
-    from ..results.book import Book
     from ..check.findings import Findings
     from ..model.plan import UnitDecl
+    from ..read.form import Workbook
+    from ..results.book import Book
+    from ..results.progress import Progress
 
 PLANS_HELP = N_("The plans folder.")
 RESULTS_HELP = N_("A folder of result files (repeatable; result files inside the plans folder are found too).")
@@ -55,11 +68,7 @@ def load_findings(plans: Path, results: list[Path], focus: list[str] | None = No
     needs (its parent's and children's), never every file; ``whole=False``: the plans as outlines
     (``check.files.outline``), read by the workers and kept in the cache as validate's are, enough
     for figures against targets (not for a schedule)."""
-    from ..check.run import CHECK
-    from ..load import load_repository
-
-    _repo, findings = load_repository(CHECK, [plans, *results], focus=focus or [], whole=whole)
-    return findings
+    return stages.check_run.load_checked([plans, *results], focus=focus or [], whole=whole)[1]
 
 
 ALLOW_ERRORS_HELP = N_("Show the figures even where the results or plans they come from have errors; the output says so.")
@@ -69,11 +78,7 @@ def errors_in(findings: Findings, shown: list[Progress], allow_errors: bool, rep
     """The errors in the files the figures of ``shown`` come from (``results.progress.files_used``),
     printed on standard error.  Without ``allow_errors`` there is nothing to show (``report``:
     nothing to write): exit 1."""
-    from ..results.progress import files_used
-    from ..diagnostics import Severity
-    from ..report.text import TextReporter
-
-    used = files_used(findings.book, shown, findings.files)
+    used = stages.progress.files_used(findings.book, shown, findings.files)
     errors = [d for d in findings.diagnostics if d.severity is Severity.ERROR and d.span.file in used]
     if not errors:
         return 0
@@ -94,7 +99,7 @@ def errors_in(findings: Findings, shown: list[Progress], allow_errors: bool, rep
             count,
         )
     say(message.format(count=count), "bold red")
-    raise typer.Exit(1)
+    raise typer.Exit(ERRORS)
 
 
 def errors_warning(count: int) -> str:
@@ -130,13 +135,10 @@ def pick_year(book: Book, period: str, year: int | None, unit: UnitDecl | None =
     """``--year``, else the year of the report of ``period`` due today (``results.book.choose_year``:
     never next year's draft), said on standard error when the unit has targets for other years or
     the year due has none."""
-    from ..results.book import choose_year, officer_name
-    from ..model.periods import period_words, vn_date
-
     if year is not None:
         return year
     day = today()
-    choice = choose_year(book, unit.id if unit is not None else None, period, day)
+    choice = stages.results_book.choose_year(book, unit.id if unit is not None else None, period, day)
     named = choice.year or (choice.others[0] if choice.others else choice.due)
     years = ", ".join(str(y) for y in choice.others)
     due = period_words(period, choice.due)
@@ -153,7 +155,7 @@ def pick_year(book: Book, period: str, year: int | None, unit: UnitDecl | None =
             say(_("{period}, the report due as of {day}; there are plans for {years} too (--year chooses)").format(
                 period=due, day=vn_date(day), years=years))
         return choice.year
-    who = officer_name(book, unit, named)
+    who = stages.results_book.officer_name(book, unit, named)
     if choice.year is None:
         if not choice.others:
             raise fail(_("{unit} has no targets in any year: no plan states or assigns any").format(unit=who))
@@ -176,14 +178,9 @@ def find_unit(book: Book, text: str, option: str | None = None, year: int | None
     """The unit a name means; a plan id also gives the year (``--year`` wins).  With ``tell``, says
     which plan it picked where the unit has one.  ``option``: the option that named it, else the
     argument's placeholder in the reader's language (ĐƠN_VỊ)."""
-    from ..cascade.lookup import LookupError_, find
-    from .usage import PLACEHOLDERS
-
     option = option or _(PLACEHOLDERS["unit"])
-    try:
-        found = find(book.repo, text, year=year)
-    except LookupError_ as error:
-        raise fail(_("{option}: {reason}").format(option=option, reason=error)) from None
+    with reported(_("{option}: {reason}"), option=option):
+        found = stages.lookup.find(book.repo, text, year=year)
     if tell and found.plan is not None and found.telling:
         say(found.note(option, text))
     return found
@@ -192,8 +189,6 @@ def find_unit(book: Book, text: str, option: str | None = None, year: int | None
 def find_for_period(book: Book, text: str, period: str, year: int | None, option: str | None = None) -> tuple[Found, int]:
     """The unit ``text`` names and the year of its report of ``period``: ``--year``, else the year of
     a plan named by its id alone (one that is not also a unit's id), else the year due today (``pick_year``)."""
-    from .usage import PLACEHOLDERS
-
     option = option or _(PLACEHOLDERS["unit"])
     if year is not None:
         return find_unit(book, text, option, year=year), year
@@ -207,8 +202,6 @@ def find_for_period(book: Book, text: str, period: str, year: int | None, option
 
 def units_with_targets(book: Book, year: int) -> list[UnitDecl]:
     """Every unit with a target for the year, parents before their children."""
-    from ..model.plan import UnitDecl
-
     seen: list[UnitDecl] = []
     roots = [declared[0].unit for declared in book.repo.units.values() if book.repo.unit(declared[0].unit.parent or "") is None]
     roots.sort(key=lambda unit: (-len(book.children(unit.id, year)), unit.name))  # the largest hierarchy first
@@ -227,8 +220,8 @@ def units_with_targets(book: Book, year: int) -> list[UnitDecl]:
 @app.command("progress", help=N_("Results against targets for a period: % achieved, the expected pace, who is behind."))
 def progress_command(
     period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)],
-    unit: Annotated[Optional[str], typer.Argument(metavar="UNIT", help=N_("A unit id or name (default: every unit with targets)."))] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: the year whose report of the period is due today, see DANSOKH_TODAY)."))] = None,
+    unit: Annotated[str | None, typer.Argument(metavar="UNIT", help=N_("A unit id or name (default: every unit with targets)."))] = None,
+    year: Annotated[int | None, typer.Option("--year", help=N_("The year (default: the year whose report of the period is due today, see DANSOKH_TODAY)."))] = None,
     output_format: Annotated[ProgressFormat, typer.Option("--format", "-f", help=N_("Output format (table: the same as text)."))] = ProgressFormat.text,
     fail_behind: Annotated[bool, typer.Option("--fail-behind", help=N_("Exit 1 when a unit shown is behind (for CI)."))] = False,
     last_year: Annotated[
@@ -239,16 +232,16 @@ def progress_command(
         ),
     ] = False,
     crosswalk: Annotated[
-        Optional[str], typer.Option("--crosswalk", help=N_("With --last-year: the crosswalk to carry through, its file or id."))
+        str | None, typer.Option("--crosswalk", help=N_("With --last-year: the crosswalk to carry through, its file or id."))
     ] = None,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
-    results: Annotated[list[Path], typer.Option("--results", exists=True, file_okay=False, help=RESULTS_HELP)] = [],
+    results: Annotated[list[Path] | None, typer.Option("--results", exists=True, file_okay=False, help=RESULTS_HELP)] = None,
     config_path: Annotated[
-        Optional[Path], typer.Option("--config", exists=True, dir_okay=False, help=N_("Settings file (dansokh.toml)."))
+        Path | None, typer.Option("--config", exists=True, dir_okay=False, help=N_("Settings file (dansokh.toml)."))
     ] = None,
     allow_errors: Annotated[bool, typer.Option("--allow-errors", help=ALLOW_ERRORS_HELP)] = False,
     detail: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option(
             "--detail/--summary",
             help=N_("Every unit's tables, or a summary (default: a summary when no unit is named and more than 50 units"
@@ -257,61 +250,49 @@ def progress_command(
     ] = None,
 ) -> None:
     """Results against targets for a period: % achieved, the expected pace, who is behind."""
-    from ..results.progress import PaceError, Progress, progress, read_pace
-    from ..results.summary import MANY, summarise
-    from ..report.progress import write_csv, write_json, write_table
-    from ..report.format_names import format_name
-    from ..report.progress_summary import write_summary
-
     settings = settings_from(config_path)
-    try:
-        paces = read_pace(settings.pace)
-    except PaceError as error:
-        raise fail(_("configuration: {reason}").format(reason=error)) from None
+    with reported(_("configuration: {reason}")):
+        paces = stages.progress.read_pace(settings.pace)
     code = period_option(period)
-    # one unit: its plans and results, its parent's and its children's; last year's too, or a child
-    # without its own report (summed from its children, a level further down): every file
+    # one unit: its plans and results, its parent's and its children's; last year's too: every file
+    results = results or []
     findings = load_findings(plans, results, [unit] if unit and not last_year else None, whole=False)
     book = findings.book
     found, chosen_year = find_for_period(book, unit, code, year) if unit else (None, pick_year(book, code, year))
-    if found is not None and findings.inputs and len(findings.files) < len(findings.inputs) and any(
-        book.result(child.id, chosen_year, code) is None for child in book.children(found.unit.id, chosen_year)
-    ):
-        findings = load_findings(plans, results, whole=False)
+    partial = bool(findings.inputs) and len(findings.files) < len(findings.inputs)  # a focused load read some files only
+    if unit and found is not None and partial and stages.progress.sums_from_below(book, found.unit.id, chosen_year, code):
+        findings = load_findings(plans, results, whole=False)  # a child's figures are its own children's sums: every file
         book = findings.book
         found, chosen_year = find_for_period(book, unit, code, year)
     units = [found.unit] if found is not None else units_with_targets(book, chosen_year)
     if unit and not book.goals(units[0].id, chosen_year):
         raise fail(_("{name} ({unit}) has no targets for {year}").format(name=units[0].name, unit=units[0].id, year=chosen_year))
-    shown: list[Progress] = [progress(book, u, chosen_year, code, paces, last_year, crosswalk) for u in units]
+    shown: list[Progress] = [stages.progress.progress(book, u, chosen_year, code, paces, last_year, crosswalk) for u in units]
     errors = errors_in(findings, shown, allow_errors)
     chosen = format_name(output_format.value)
     if errors and chosen != "text":
         say(errors_warning(errors), "yellow")  # and the machine formats' own "errors" field or column
     if chosen == "text":
         warning = errors_warning(errors) if errors else None
-        if detail is False or (detail is None and found is None and len(shown) > MANY):
-            write_summary(summarise(shown), sys.stdout, warning=warning)
+        if detail is False or (detail is None and found is None and len(shown) > stages.summary.MANY):
+            stages.progress_summary.write_summary(stages.summary.summarise(shown), sys.stdout, warning=warning)
         else:
-            write_table(shown, sys.stdout, warning=warning)
+            stages.report_progress.write_table(shown, sys.stdout, warning=warning)
     else:
-        {"json": write_json, "csv": write_csv}[chosen](shown, sys.stdout, errors)
+        writers = {"json": stages.report_progress.write_json, "csv": stages.report_progress.write_csv}
+        writers[chosen](shown, sys.stdout, errors)
     behind = any(p.unit.behind or any(c.behind for c in p.children) for p in shown)
     raise typer.Exit(1 if fail_behind and behind else 0)
 
 
 def write_plan_form(book: Book, loaded: LoadedPlan, output: Path | None, read: list[str]) -> Path:
     """Write the plan form of ``loaded`` (``dansokh form --plan``, ``dansokh new --form``); its path."""
-    from ..render.plan_form import plan_form_spec, render_plan_form
-    from ..write.output import OutputRefused, write_output
-
     path = output or Path(f"{loaded.plan.id}.xlsx")
     if path.suffix.lower() != ".xlsx":
         raise fail(_("-o {path}: the form is an .xlsx workbook").format(path=path))
-    try:
-        write_output(path, render_plan_form(plan_form_spec(book, loaded)), read)
-    except OutputRefused as error:
-        raise fail(_("--output: {reason}").format(reason=error)) from None
+    forms = stages.render_plan_form
+    with reported(_("--output: {reason}")):
+        write_output(path, forms.render_plan_form(forms.plan_form_spec(book, loaded)), read)
     return path
 
 
@@ -321,26 +302,19 @@ def write_plan_form(book: Book, loaded: LoadedPlan, output: Path | None, read: l
             " or the form of a plan (--plan PLAN): its targets, tables and schedule, to fill and import back."),
 )
 def form_command(
-    unit: Annotated[Optional[str], typer.Argument(metavar="UNIT", help=N_("A unit id or name (the results form)."))] = None,
-    period: Annotated[Optional[str], typer.Option("--period", help=PERIOD_HELP)] = None,
-    plan: Annotated[Optional[str], typer.Option("--plan", help=N_("The plan whose form to write: a plan id, unit id or unit name."))] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help=N_("The year (default: for a results form, the year whose report of the period is due today, see DANSOKH_TODAY; for a plan's form, the latest year of the plans)."))] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("The .xlsx file (default: UNIT-YEAR-PERIOD.xlsx, or PLAN.xlsx for a plan's form)."))] = None,
+    unit: Annotated[str | None, typer.Argument(metavar="UNIT", help=N_("A unit id or name (the results form)."))] = None,
+    period: Annotated[str | None, typer.Option("--period", help=PERIOD_HELP)] = None,
+    plan: Annotated[str | None, typer.Option("--plan", help=N_("The plan whose form to write: a plan id, unit id or unit name."))] = None,
+    year: Annotated[int | None, typer.Option("--year", help=N_("The year (default: for a results form, the year whose report of the period is due today, see DANSOKH_TODAY; for a plan's form, the latest year of the plans)."))] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False, help=N_("The .xlsx file (default: UNIT-YEAR-PERIOD.xlsx, or PLAN.xlsx for a plan's form)."))] = None,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
 ) -> None:
     """Write the Excel results form of a unit for a period, or the form of a plan."""
-    from ..render.form import form_spec, render_form
-    from ..report.safe import terminal_text
-    from ..write.output import OutputRefused, write_output
-    from .app import named_plan
-
     if plan is not None:
         if unit is not None or period is not None:
             raise fail(_("give UNIT --period P (the results form) or --plan PLAN (the plan's form), not both"))
         book, read = load_run(plans, [])
-        found = named_plan(book.repo, plan, "--plan", year)
-        assert found.plan is not None
-        print(terminal_text(str(write_plan_form(book, found.plan, output, read))))
+        print(terminal_text(str(write_plan_form(book, named_plan(book.repo, plan, "--plan", year), output, read))))
         return
     if unit is None or period is None:
         raise fail(_("give UNIT --period P (the results form of a unit for a period) or --plan PLAN (the form of a plan)"))
@@ -351,23 +325,17 @@ def form_command(
     goals = book.goals(found_unit.id, chosen)
     if not goals:
         raise fail(_("{name} ({unit}) has no targets for {year}: no plan states or assigns any").format(name=found_unit.name, unit=found_unit.id, year=chosen))
-    spec = form_spec(book, found_unit, chosen, code)
+    spec = stages.render_form.form_spec(book, found_unit, chosen, code)
     path = output or Path(f"{found_unit.id}-{chosen}-{code}.xlsx")
     if path.suffix.lower() != ".xlsx":
         raise fail(_("-o {path}: the form is an .xlsx workbook").format(path=path))
-    try:
-        write_output(path, render_form(spec), read)
-    except OutputRefused as error:
-        raise fail(_("--output: {reason}").format(reason=error)) from None
+    with reported(_("--output: {reason}")):
+        write_output(path, stages.render_form.render_form(spec), read)
     print(terminal_text(str(path)))
 
 
-def _print_problems(problems) -> int:
-    """Each problem at its cell; the number of errors."""
-    from rich.markup import escape
-
-    from ..report.safe import Console
-
+def print_problems(problems: Sequence[Diagnostic]) -> int:
+    """Each problem at its cell, on standard output; the number of errors."""
     console = Console(highlight=False, soft_wrap=True)
     for problem in problems:
         style = "bold red" if problem.severity.value == "error" else "yellow"
@@ -375,81 +343,68 @@ def _print_problems(problems) -> int:
     return sum(1 for p in problems if p.severity.value == "error")
 
 
-def _nothing_written(count: int, workbook: Path) -> typer.Exit:
-    from rich.markup import escape
-
-    from ..read.discover import display_path
-    from ..report.safe import Console
-
-    Console(highlight=False, soft_wrap=True).print(escape(_("Nothing written: {count} problem(s) in {file}; fix them in the workbook and import it again.").format(count=count, file=display_path(workbook))), style="bold red")
-    return typer.Exit(1)
+def nothing_written(count: int, workbook: Path | str) -> typer.Exit:
+    """A form with problems: nothing was written (on standard output, after the problems); exit 1."""
+    message = _("Nothing written: {count} problem(s) in {file}; fix them in the workbook and import it again.")
+    Console(highlight=False, soft_wrap=True).print(escape(message.format(count=count, file=display_path(workbook))), style="bold red")
+    return typer.Exit(ERRORS)
 
 
 @app.command("import", help=N_("Read a filled form back: a results form into a result file, a plan form into its plan, a crosswalk form into its crosswalk; every problem at its cell."))
 def import_command(
     workbook: Annotated[Path, typer.Argument(exists=True, dir_okay=False, metavar="FILE.xlsx", help=N_("The filled form (.xlsx)."))],
-    into: Annotated[Optional[Path], typer.Option("--into", file_okay=False, help=N_("Folder of result files: the result goes to FOLDER/PERIOD/UNIT.yaml (default: results/YEAR)."))] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("The result file to write (instead of --into)."))] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help=N_("The unit the form must be for."))] = None,
-    period: Annotated[Optional[str], typer.Option("--period", help=N_("The period the form must be for."))] = None,
+    into: Annotated[Path | None, typer.Option("--into", file_okay=False, help=N_("Folder of result files: the result goes to FOLDER/PERIOD/UNIT.yaml (default: results/YEAR)."))] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False, help=N_("The result file to write (instead of --into)."))] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help=N_("The unit the form must be for."))] = None,
+    period: Annotated[str | None, typer.Option("--period", help=N_("The period the form must be for."))] = None,
     force: Annotated[bool, typer.Option("--force", help=N_("Replace a different result already in the file."))] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("A plan form: show the changes to the plan, write nothing."))] = False,
     plans: Annotated[Path, typer.Option("--plans", exists=True, file_okay=False, help=PLANS_HELP)] = Path("plans"),
 ) -> None:
     """Read a filled form back: a results form into a result file, a plan form into its plan, a crosswalk form into its crosswalk."""
-    from ..read.discover import display_path
-    from ..read.form import FORMAT, open_workbook
-    from ..read.crosswalk_form import FORMAT as CROSSWALK_FORMAT
-    from ..read.plan_form import FORMAT as PLAN_FORMAT
-
-    opened = open_workbook(workbook, display_path(workbook), sheets=None, cached=True)
-    importers = {FORMAT: _import_results, PLAN_FORMAT: _import_plan, CROSSWALK_FORMAT: _import_crosswalk}  # the kind of form, from its hidden sheet
+    opened = stages.read_form.open_workbook(workbook, display_path(workbook), sheets=None, cached=True)
+    importers: dict[str, Importer] = {  # the kind of form, from its hidden sheet
+        stages.read_form.FORMAT: _import_results,
+        stages.read_plan_form.FORMAT: _import_plan,
+        stages.read_crosswalk_form.FORMAT: _import_crosswalk,
+    }
     importer = importers.get(opened.format or "", _import_results)  # not a form at all: the results reader says why
     importer(workbook, opened, into=into, output=output, unit=unit, period=period, force=force, dry_run=dry_run, plans=plans)
 
 
-def _import_crosswalk(workbook: Path, opened, *, dry_run, plans, **_options) -> None:
-    """A filled crosswalk form into its crosswalk file (``--into``, ``-o``, ``--unit``, ``--period`` are the results form's)."""
-    from .crosswalk import import_crosswalk_form
+Importer = Callable[..., None]
+"""A filled form into its file: (workbook, the workbook opened, the options of ``import``)."""
 
+
+def _import_crosswalk(workbook: Path, opened: Workbook, *, dry_run: bool, plans: Path, **_options: Any) -> None:
+    """A filled crosswalk form into its crosswalk file (``--into``, ``-o``, ``--unit``, ``--period`` are the results form's)."""
     if dry_run:
         raise fail(_("--dry-run is for the form of a plan; a crosswalk form is checked before anything is written"))
     raise typer.Exit(import_crosswalk_form(workbook, plans, opened))
 
 
-def _import_results(workbook: Path, opened, *, into, output, unit, period, force, dry_run, plans) -> None:
+def _import_results(
+    workbook: Path, opened: Workbook, *, into: Path | None, output: Path | None, unit: str | None, period: str | None,
+    force: bool, dry_run: bool, plans: Path,
+) -> None:
     """A filled results form into a result file."""
     if dry_run:
         raise fail(_("--dry-run is for the form of a plan; a results form is checked and written with --output or --into"))
-    from ..model.catalogue import CATALOGUE
-    from ..read.discover import display_path
-    from ..read.form import read_form
-    from ..report.safe import terminal_text
-    from ..write.atomic import WriteRefused
-    from ..write.form_import import result_from_form
-    from ..write.output import OutputRefused, check_outputs
-    from ..write.results import ResultExists, write_result
-
     book = load_book(plans, [])
     expected_unit = find_unit(book, unit, "--unit").unit.id if unit else None
     expected_period = period_option(period) if period else None
-    form = read_form(workbook, display_path(workbook), opened, {key: spec.name for key, spec in CATALOGUE.items()})
-    imported = result_from_form(form, book, expected_unit, expected_period)
-    count = _print_problems(imported.problems)
+    names = {key: spec.name for key, spec in stages.model_catalogue.CATALOGUE.items()}
+    form = stages.read_form.read_form(workbook, display_path(workbook), opened, names)
+    imported = stages.form_import.result_from_form(form, book, expected_unit, expected_period)
+    count = print_problems(imported.problems)
     if imported.result is None:
-        raise _nothing_written(count, workbook)
+        raise nothing_written(count, workbook)
     result = imported.result
     path = output or (into or Path("results") / str(result.year)) / result.period / f"{result.unit}.yaml"
-    try:  # a result replaces a result (--force), never a plan
+    with reported(_("--output: {reason}")):  # a result replaces a result (--force), never a plan
         check_outputs([path], [loaded.file for loaded in book.repo.plans])
-    except OutputRefused as error:
-        raise fail(_("--output: {reason}").format(reason=error)) from None
-    try:
-        written = write_result(path, result, force)
-    except (ResultExists, WriteRefused) as error:
-        raise fail(str(error), 1) from None
-    except OSError as error:
-        raise fail(_("cannot write {path}: {reason}").format(path=path, reason=error.strerror or error), 1) from None
+    with reported(writing=path):
+        written = stages.write_results.write_result(path, result, force)
     messages = {
         "created": _("wrote {path}"),
         "replaced": _("replaced {path}"),
@@ -458,121 +413,40 @@ def _import_results(workbook: Path, opened, *, into, output, unit, period, force
     print(messages[written.status].format(path=terminal_text(display_path(path))))
 
 
-def _import_plan(workbook: Path, opened, *, into, output, unit, period, force, dry_run, plans) -> None:
+def _import_plan(
+    workbook: Path, opened: Workbook, *, into: Path | None, output: Path | None, unit: str | None, period: str | None,
+    force: bool, dry_run: bool, plans: Path,
+) -> None:
     """A filled plan form into its plan file, in place (``write.plan_form``, then ``write.apply``)."""
-    from ..check.run import CHECK, validate
-    from ..load import load_repository
-    from ..read.files import read_bounded
-    from ..read.limits import REREAD_LIMIT
-    from ..read.plan_form import read_plan_form
-    from ..report.safe import terminal_text
-    from ..report.text import TextReporter
-    from ..write.apply import apply_change
-    from ..write.plan_form import plan_from_form
-
     for name, given in (("--into", into), ("--output", output), ("--unit", unit), ("--period", period), ("--force", force or None)):
         if given is not None:
             raise fail(_("{option} is for a results form; this is the form of a plan, imported into its plan file").format(option=name))
-    form = read_plan_form(opened)
+    form = stages.read_plan_form.read_plan_form(opened)
     if form.problems:
-        raise _nothing_written(_print_problems(form.problems), workbook)
-    repo, checked = load_repository(CHECK, [plans], whole=True)
+        raise nothing_written(print_problems(form.problems), workbook)
+    repo, checked = stages.check_run.load_checked([plans], whole=True)
     loaded = repo.by_id.get(form.meta["plan"])
     if loaded is None or loaded.plan.unit.id != form.meta["unit"] or str(loaded.plan.year) != form.meta["year"]:
-        from ..read.form import FORM_MISMATCH
-
-        problem = FORM_MISMATCH.at(form.at("", 0, 0), _(  # type: ignore[arg-type]
+        problem = stages.read_form.FORM_MISMATCH.at(form.at("", 0, 0), _(
             "the form is for the plan {plan} ({unit}, {year}), which is not in {plans}: import it where that plan is (--plans)"
         ).format(plan=form.meta["plan"], unit=form.meta["unit"], year=form.meta["year"], plans=plans))
-        raise _nothing_written(_print_problems([problem]), workbook)
-    try:
+        raise nothing_written(print_problems([problem]), workbook)
+    with reported(reading=loaded.file):
         text = read_bounded(Path(loaded.file), REREAD_LIMIT).decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise fail(_("cannot read {path}: {reason}").format(path=loaded.file, reason=getattr(error, "strerror", None) or error), 1) from None
+    plan_from_form = stages.write_plan_form.plan_from_form
     imported = plan_from_form(form, loaded.file, text)
     if imported.failed:
-        raise _nothing_written(_print_problems(imported.problems), workbook)
+        raise nothing_written(print_problems(imported.problems), workbook)
     if imported.text == text:  # the plan holds what the form holds, whatever else the plan has
         print(_("{file}: nothing changes").format(file=terminal_text(loaded.file)))
         raise typer.Exit(0)
     # the figures the form changes may fix what the plan was short of (a child below its assignment, a total)
-    status = apply_change(
+    status = stages.apply.apply_change(
         loaded, lambda file, now: plan_from_form(form, file, now).text or now, checked, dry_run, sys.stdout,
         resolves=frozenset({"C001", "C003", "T001", "T002"}),
     )
     if status != 0 or dry_run:
         raise typer.Exit(status)
-    findings = validate([Path(loaded.file)])  # the plan as it now stands, as `dansokh validate` says it
+    findings = stages.check_run.validate([Path(loaded.file)])  # the plan as it now stands, as `dansokh validate` says it
     TextReporter(sys.stdout, color=False).report(findings)
     raise typer.Exit(1 if findings.failed else 0)
-
-
-def render_report_command(
-    unit: str | None, period: str | None, output_format, output: str | None, plans: Path, results: list[Path],
-    year: int | None = None, allow_errors: bool = False,
-) -> None:
-    """``dansokh render report --plan UNIT --period P``: the result report of a unit for a period."""
-    from ..results.progress import PaceError, progress, read_pace
-
-    from .. import config
-    from ..read.discover import display_path
-    from ..render.formats import Format
-    from ..render.report import render_report_bytes
-    from ..render.report_view import build_report
-    from ..render.pdf import NoChromium
-    from ..render.templates import TemplateFailure, environment, user_template_dirs
-    from ..report.safe import terminal_text
-    from ..write.output import OutputRefused, check_outputs, write_output
-    from .render import RenderError, format_for, is_folder, tell_font
-
-    if period is None:
-        raise fail(_("render report: give --period (Q1, Q2, Q3, Q4 or Y)"))
-    code = period_option(period)
-    try:
-        fmt = Format(format_for(output, output_format).value)  # -o's suffix and --format agree, as for appendices
-    except RenderError as error:
-        raise fail(str(error)) from None
-    findings = load_findings(plans, results)
-    book, read = findings.book, findings.files
-    if unit is None:
-        try:
-            unit = config.load(Path.cwd()).default_plan
-        except config.ConfigError as error:
-            raise fail(_("configuration: {reason}").format(reason=error)) from None
-    if unit is None:
-        raise fail(_("render report: give --plan UNIT (a unit id or name), or default_plan in the configuration"))
-    named, year = find_for_period(book, unit, code, year, "--plan")
-    found = named.unit
-    if not book.goals(found.id, year):
-        raise fail(_("{name} ({unit}) has no targets for {year}").format(name=found.name, unit=found.id, year=year))
-    try:
-        paces = read_pace(settings_from(None).pace)
-    except PaceError as error:
-        raise fail(_("configuration: {reason}").format(reason=error)) from None
-    shown = progress(book, found, year, code, paces)
-    errors = errors_in(findings, [shown], allow_errors, report=True)
-    report = build_report(book, shown, errors)
-    name = _("{unit}-{year}-{period}-report").format(unit=found.id, year=year, period=code) + f".{fmt.value}"
-    path = None if output is None and fmt is Format.md else Path(output) / name if output is not None and is_folder(output) else Path(output or name)
-    try:
-        check_outputs([path] if path is not None else [], read)
-    except OutputRefused as error:
-        raise fail(_("--output: {reason}").format(reason=error)) from None
-    env = environment(user_template_dirs([Path.cwd(), plans.resolve().parent]))
-    try:
-        data = render_report_bytes(report, fmt, env)
-    except NoChromium as error:
-        raise fail(str(error), 2) from None
-    except (RuntimeError, subprocess.TimeoutExpired) as error:
-        raise fail(_("printing to PDF failed: {reason}").format(reason=error), 1) from None
-    except TemplateFailure as error:
-        raise fail(str(error), 1) from None
-    if path is None:
-        sys.stdout.write(data.decode("utf-8"))
-        return
-    try:
-        write_output(path, data)  # checked against the files read, above
-    except OutputRefused as error:
-        raise fail(_("--output: {reason}").format(reason=error)) from None
-    print(terminal_text(display_path(path)))
-    tell_font(fmt.value)

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import i18n
 from ..i18n import N_, _
+from . import stages
 
 OPTIONS = N_("[OPTIONS]")
 COMMAND = N_("COMMAND [ARGS]...")
@@ -82,8 +83,9 @@ def _placeholder(parameter: Any, command: str | None = None) -> str:
     if getattr(parameter, "is_flag", False) or getattr(parameter, "count", False):
         return ""
     name = getattr(parameter, "name", None)
-    if (command, name) in IN_COMMAND:
-        return _(IN_COMMAND[(command, name)])
+    key = (command or "", name or "")  # neither is ever empty in IN_COMMAND
+    if key in IN_COMMAND:
+        return _(IN_COMMAND[key])
     if name == "lang":
         return "vi|en"
     if name in PLACEHOLDERS:
@@ -170,9 +172,7 @@ def _pydantic_reason(error: Any) -> str | None:
         return None
     if first.get("type") in ("int_type", "int_parsing", "int_from_float") and isinstance(first.get("input"), str):
         return _("'{value}' is not a whole number.").format(value=first["input"])
-    from ..model.parse import problem_text
-
-    return problem_text(first)
+    return stages.parse.problem_text(first)
 
 
 def translate(message: str, reason: str | None = None) -> str:
@@ -210,5 +210,5 @@ def _install(rich_utils: Any) -> None:
         error.format_message = lambda: translate(english(), _pydantic_reason(error))
         original(error)
 
-    rich_utils._dansokh_format_error = original  # type: ignore[attr-defined]
+    rich_utils._dansokh_format_error = original
     rich_utils.rich_format_error = format_error

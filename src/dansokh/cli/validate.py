@@ -8,15 +8,27 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import config
 from ..diagnostics import shorten
 from ..i18n import N_, _
-from . import app as state
-from .app import LANG_HELP, app, fail, say, settings_from, speak
+from ..read.limits import DEFAULT_MAX_BYTES
+from ..report import pick
+from ..report.base import Context
+from ..report.format_names import format_name
+from ..vcs.ci import AUTO, ci_base
+from ..vcs.git import head_commit
+from ..vcs.staged import StagedTree, staged_tree
+from ..write.output import write_output
+from . import app as state, stages
+from .app import LANG_HELP, app, settings_from, speak
+from .errors import fail, reported, say
+
+if TYPE_CHECKING:
+    from ..load import Changed
 
 
 class OutputFormat(str, Enum):
@@ -50,51 +62,51 @@ def _severities(values: list[str]) -> dict[str, str]:
 @app.command("validate", help=N_("Check plans: the schema, each plan's arithmetic, and the cascade between plans."))
 def validate_command(
     paths: Annotated[
-        Optional[list[Path]],
+        list[Path] | None,
         typer.Argument(exists=True, help=N_("Plan files or folders (searched recursively); default: plans/.")),
     ] = None,
     output_format: Annotated[
-        Optional[OutputFormat],
+        OutputFormat | None,
         typer.Option("--format", "-f", help=N_("Output format; auto is github under GitHub Actions, else text.")),
     ] = None,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help=N_("Write the report to this file."))
+        Path | None, typer.Option("--output", "-o", dir_okay=False, help=N_("Write the report to this file."))
     ] = None,
     output_formats: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option(
             "--output-format",
             metavar="FORMAT=FILE",
             help=N_("Also write the report in FORMAT to FILE (repeatable: one run, several reports)."),
         ),
-    ] = [],
-    select: Annotated[list[str], typer.Option("--select", help=N_("Report only these codes or prefixes (C,T001)."))] = [],
+    ] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help=N_("Report only these codes or prefixes (C,T001)."))] = None,
     extend_select: Annotated[
-        list[str], typer.Option("--extend-select", help=N_("Also run these opt-in rules (O: the official units)."))
-    ] = [],
-    ignore: Annotated[list[str], typer.Option("--ignore", help=N_("Do not report these codes or prefixes."))] = [],
+        list[str] | None, typer.Option("--extend-select", help=N_("Also run these opt-in rules (O: the official units)."))
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help=N_("Do not report these codes or prefixes."))] = None,
     severity: Annotated[
-        list[str], typer.Option("--severity", help=N_("CODE=error|warning|info: change a rule's severity."))
-    ] = [],
+        list[str] | None, typer.Option("--severity", help=N_("CODE=error|warning|info: change a rule's severity."))
+    ] = None,
     changed_since: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--changed-since",
             help=N_("Check only the plans changed since this git revision, and their neighbours; auto: the base GitHub Actions or GitLab CI names (none: every plan)."),
         ),
     ] = None,
     config_path: Annotated[
-        Optional[Path], typer.Option("--config", exists=True, dir_okay=False, help=N_("Settings file (dansokh.toml)."))
+        Path | None, typer.Option("--config", exists=True, dir_okay=False, help=N_("Settings file (dansokh.toml)."))
     ] = None,
     max_file_size: Annotated[
-        Optional[int], typer.Option(help=N_("Largest plan file read, in bytes (default 5 MiB)."), min=1)
+        int | None, typer.Option(help=N_("Largest plan file read, in bytes (default 5 MiB)."), min=1)
     ] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", metavar="vi|en", help=LANG_HELP)] = None,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="vi|en", help=LANG_HELP)] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help=N_("Read every file afresh; neither read nor write the cache."))
     ] = False,
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--jobs", "-j", min=1, help=N_("Processes reading plans (default: one per core; 1: none).")),
     ] = None,
     staged: Annotated[
@@ -106,28 +118,20 @@ def validate_command(
     ] = False,
 ) -> None:
     """Check plans: the schema, each plan's arithmetic, and the cascade between plans."""
-    # imported here, not at the top: `dansokh --help` should not pay for the models and parsers
-    from ..vcs.git import GitError
-
     if staged and changed_since is not None:
         raise fail(_("--staged and --changed-since: give one (the hook checks what is staged)"))
-    tree = contextlib.nullcontext(None)
+    tree: contextlib.AbstractContextManager[StagedTree | None] = contextlib.nullcontext(None)
     if staged:  # the check runs in the staged tree; --output is written here afterwards
-        from ..vcs.staged import staged_tree
-
         if config_path is not None:  # the file named here, wherever the check runs
             config_path = Path(os.path.abspath(config_path))
 
         tree = staged_tree(max_file_size, config_path)
     here = Path.cwd()
-    try:
-        with tree as snapshot:
-            done = _check(
-                snapshot, here, paths, output_format, output, output_formats, select, extend_select, ignore, severity, changed_since,
-                config_path, max_file_size, lang, no_cache, jobs,
-            )
-    except GitError as error:
-        raise fail(_("--staged: {reason}").format(reason=error)) from None
+    with reported(_("--staged: {reason}")), tree as snapshot:
+        done = _check(
+            snapshot, here, paths or [], output_format, output, output_formats or [], select or [], extend_select or [], ignore or [],
+            severity or [], changed_since, config_path, max_file_size, lang, no_cache, jobs,
+        )
     _write(done)  # the staged tree's reports, here in the working folder (a plan here is never written over)
     raise typer.Exit(done.status)
 
@@ -140,32 +144,25 @@ class _Done:
         self.reports, self.files, self.status = reports, files, status
 
 
-def _check(snapshot, here, paths, output_format, output, output_formats, select, extend_select, ignore, severity, changed_since,
-           config_path, max_file_size, lang, no_cache, jobs) -> _Done:  # type: ignore[no-untyped-def]
+def _check(
+    snapshot: StagedTree | None, here: Path, paths: list[Path], output_format: OutputFormat | None, output: Path | None,
+    output_formats: list[str], select: list[str], extend_select: list[str], ignore: list[str], severity: list[str],
+    changed_since: str | None, config_path: Path | None, max_file_size: int | None, lang: str | None, no_cache: bool,
+    jobs: int | None,
+) -> _Done:
     """The check and its reports, in the working folder or in the staged tree (``snapshot``):
     the report on standard output; the report files written, or (staged) returned to be written
     in the working folder."""
-    from ..check.run import validate
-    from ..check.selection import Selection, SelectionError
-    from ..read.loader import DEFAULT_MAX_BYTES
-    from ..report import pick
-    from ..report.base import ReportError
-    from ..vcs.changed import changed_since as find_changed
-    from ..vcs.ci import AUTO, ci_base
-    from ..vcs.git import GitError
-
     settings = settings_from(config_path)
     if lang is not None or config_path is not None or snapshot is not None:  # a staged dansokh.toml speaks too
         speak(lang if lang is not None else state.explicit_lang, settings)
-    try:
-        selection = Selection.make(
+    with reported():
+        selection = stages.selection.Selection.make(
             _codes(select) or settings.select,
             _codes(ignore) or settings.ignore,
             settings.severity | _severities(severity),
             _codes(extend_select) or settings.extend_select,
         )
-    except SelectionError as error:
-        raise fail(str(error)) from None
     if snapshot is not None and paths:
         given = []
         for path in paths:
@@ -182,35 +179,27 @@ def _check(snapshot, here, paths, output_format, output, output_formats, select,
             raise fail(_("no plans/ folder here: run dansokh in the plans repository, or name the plans (dansokh validate PATH)"))
     extra = _extra_outputs(output_formats, output)
     max_bytes = max_file_size or settings.max_file_size or DEFAULT_MAX_BYTES
-    changed = None
+    changed: Changed | None = None
     if changed_since == AUTO:  # the base CI names, or every plan when there is none
         base = ci_base()
         say(base.notice)
         changed_since = base.rev
     if changed_since is not None:
-        try:
-            changed = find_changed(changed_since, max_bytes)
-        except GitError as error:
-            raise fail(_("--changed-since: {reason}").format(reason=error)) from None
-    try:
-        findings = validate(
+        with reported(_("--changed-since: {reason}")):
+            changed = stages.changed.changed_since(changed_since, max_bytes)
+    with reported():
+        findings = stages.check_run.validate(
             paths, max_bytes, selection=selection, changed=changed, use_cache=not no_cache, jobs=jobs,
             cache_for=snapshot.real if snapshot is not None else None,
         )
-    except config.ConfigError as error:
-        raise fail(str(error)) from None
     for notice in findings.notices:  # the cache refused: said once, on standard error
         say(notice)
-    from ..report.format_names import format_name
-
     chosen = format_name((output_format.value if output_format else None) or settings.format or "auto")
-    try:
+    with reported():
         context = _context(paths, chosen, extra, settings)
-    except config.ConfigError as error:
-        raise fail(str(error)) from None
     reporter = pick(chosen)
     done = _Done([], findings.files, 1 if findings.failed else 0)
-    try:
+    with reported():
         for name, path in extra:  # every report is made before the first is written
             buffer = io.StringIO()
             pick(name)(buffer, color=False, context=context).report(findings)
@@ -224,27 +213,19 @@ def _check(snapshot, here, paths, output_format, output, output_formats, select,
             done.reports = []
         if output is None:
             reporter(sys.stdout, context=context).report(findings)
-    except ReportError as error:
-        raise fail(str(error)) from None
     return done
 
 
 def _write(done: _Done) -> None:
     """Write the reports a check made (``--output``, ``--output-format``), each never over a file it read."""
-    from ..write.output import OutputRefused, write_output
-
-    try:
+    with reported(_("--output: {reason}")):
         for path, data in done.reports:
             write_output(path, data, done.files)
-    except OutputRefused as error:
-        raise fail(_("--output: {reason}").format(reason=error)) from None
 
 
-def _extra_outputs(values: list[str], output: Optional[Path]) -> list[tuple[str, Path]]:
+def _extra_outputs(values: list[str], output: Path | None) -> list[tuple[str, Path]]:
     """``--output-format sarif=dansokh.sarif --output-format junit=out.xml`` -> the pairs; a
     usage error for a format dansokh has not, no file, or one file named twice."""
-    from ..report.format_names import format_name
-
     pairs: list[tuple[str, Path]] = []
     seen = {str(output)} if output is not None else set()
     names = [f.value for f in OutputFormat if f is not OutputFormat.auto]
@@ -264,12 +245,9 @@ def _extra_outputs(values: list[str], output: Optional[Path]) -> list[tuple[str,
     return pairs
 
 
-def _context(paths: list[Path], chosen: str, extra: list[tuple[str, Path]], settings: config.Config):  # -> report.base.Context
+def _context(paths: list[Path], chosen: str, extra: list[tuple[str, Path]], settings: config.Config) -> Context:
     """What the reports say beside the findings: the commit checked, for the Markdown summary
     (git is asked only then), and where the rules' documentation is."""
-    from ..report.base import Context
-    from ..vcs.git import head_commit
-
     names = {chosen, *(name for name, _path in extra)}
     found = head_commit(paths) if "markdown" in names else None
     commit, uncommitted = found if found else (None, False)

@@ -28,8 +28,7 @@ import openpyxl
 from ..check import examples
 from ..check.examples import Changed
 from ..check.findings import Findings
-from ..check.run import CHECK
-from ..load import load_repository
+from ..check.run import load_checked
 from ..read.form import COLUMNS, FIELDS, FIRST_ROW, SHEET, read_form
 from ..write.form_import import result_from_form
 from .form import form_spec, render_form
@@ -96,7 +95,7 @@ def _run_plan(case: dict[str, Any], passing: bool, root: Path) -> tuple[Findings
     from ..write.plan_form import plan_from_form
     from .plan_form import plan_form_spec, render_plan_form
 
-    _, findings = load_repository(CHECK, [Path(".")])
+    _, findings = load_checked([Path(".")])
     book = findings.book
     loaded = book.repo.by_id[case["plan"]]
     workbook = openpyxl.load_workbook(io.BytesIO(render_plan_form(plan_form_spec(book, loaded))))
@@ -127,7 +126,7 @@ def run(case: dict[str, Any], passing: bool = False) -> tuple[Findings, list[Cha
         with contextlib.chdir(root):
             if "plan" in case:
                 return _run_plan(case, passing, root)
-            _, findings = load_repository(CHECK, [Path(".")])
+            _, findings = load_checked([Path(".")])
             book = findings.book
             form = case["form"]
             spec = form_spec(book, book.repo.unit(form["unit"]), form["year"], form["period"])

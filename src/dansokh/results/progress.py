@@ -407,3 +407,10 @@ def days_late(child: UnitProgress) -> int | None:
     if not child.late:
         return None
     return (date.fromisoformat(child.reported) - date.fromisoformat(child.due)).days + 1  # type: ignore[arg-type]
+
+
+def sums_from_below(book: Book, unit: str, year: int, period: str) -> bool:
+    """Whether ``unit``'s progress for the period takes figures from a level below its children:
+    a child without its own report counts as the sum of its own children's (``unit_progress``),
+    so the files of those grandchildren are needed too, beyond the unit's neighbours."""
+    return any(book.result(child.id, year, period) is None for child in book.children(unit, year))
