@@ -522,6 +522,26 @@ def test_the_gitlab_pages_job_publishes_the_site_from_the_default_branch():
     assert job["artifacts"]["paths"] == ["public"]
     assert "chromium" in job["before_script"][0]  # each appendix's PDF
 
+
+def test_the_readme_shows_the_city_page_of_the_site():
+    """The picture `python -m tests.browser.screenshot` takes: a PNG, small, of a browser window."""
+    import struct
+
+    assert "](docs/img/site-city.png)" in README.read_text(encoding="utf-8")
+    picture = (ROOT / "docs" / "img" / "site-city.png").read_bytes()
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n" and picture[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", picture[16:24])
+    assert (width, height) == (1024, 720)
+    assert len(picture) < 200 * 1024
+
+
+def test_the_guide_says_how_an_officer_reads_the_site():
+    guide = GUIDE.read_text(encoding="utf-8")
+    section = guide.split("\n## Đọc trang web kế hoạch\n", 1)[1].split("\n## ", 1)[0]
+    for what in ("Trang chủ", "cấp trên giao", "C001", "Dụng cụ tử cung", "ngoc thuy", "index.html", "Q2"):
+        assert what in section, what
+    assert "#đọc-trang-web-kế-hoạch" in README.read_text(encoding="utf-8")
+
 # --- nothing names a folder of this machine ------------------------------------------------
 
 
