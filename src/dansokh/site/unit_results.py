@@ -18,10 +18,7 @@ from ..model.numbers import number
 from ..model.plan import UnitDecl
 from .addresses import Addresses, relative
 from .charts import FILL, Chart, Datum, bar_chart
-from .figures import (
-    STATUS_LATE, STATUS_MISSING, STATUS_ON_TIME, figure, machine, percent, period_name, reporting_status,
-    reporting_text, verdict_text,
-)
+from .figures import figure, machine, percent, period_name, reporting_status, reporting_text, verdict_text
 from .results_data import ResultsData, shortfall
 
 
@@ -276,5 +273,3 @@ def unit_results(data: ResultsData, unit: UnitDecl, year: int, addresses: Addres
         return None
     return UnitResults(_("Results by period"), shown, labels())
 
-
-__all__ = ["STATUS_LATE", "STATUS_MISSING", "STATUS_ON_TIME", "UnitResults", "unit_results"]
