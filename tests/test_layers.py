@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "dansokh"
 
 # bottom to top; "dansokh" is the package's face (its version), below everything
-STAGES = ["dansokh", "i18n", "diagnostics", "config", "read", "model", "cascade", "load", "check", "vcs", "report", "write", "render", "cli"]
+STAGES = ["dansokh", "i18n", "diagnostics", "config", "read", "model", "cascade", "load", "check", "vcs", "report", "write", "render", "site", "cli"]
 TOP = {"__main__": "cli", "_version": "dansokh"}
 SIBLINGS = ("report", "write", "render")
 # the one sibling's modules another may import, and why
