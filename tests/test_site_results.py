@@ -5,9 +5,12 @@ read as YAML, never copied from what the pages print."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import unicodedata
+from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -17,9 +20,10 @@ from dansokh import i18n
 from dansokh.check.run import CHECK
 from dansokh.load import load_repository
 from dansokh.site.addresses import Addresses, relative
+from dansokh.site.charts import Chart
 from dansokh.site.crosswalk_page import crosswalk_pages
 from dansokh.site.diff_page import diff_page, recorded_commit, since_revision
-from dansokh.site.indicator_page import MAX_ROWS, indicator_page
+from dansokh.site.indicator_page import MAX_ROWS, IndicatorPage, indicator_page
 from dansokh.site.period_page import period_page
 from dansokh.site.results_data import ResultsData
 from dansokh.site.unit_results import unit_results
@@ -83,6 +87,17 @@ def addresses(findings):
     return Addresses({(unit, 2025): f"2025/{unit}.html" for unit in repo.units})
 
 
+def iud_page(data, addresses) -> IndicatorPage:
+    page = indicator_page(data, IUD, 2025, addresses)
+    assert page is not None
+    return page
+
+
+def drawn(chart: Chart | None) -> Chart:
+    assert chart is not None
+    return chart
+
+
 @pytest.fixture
 def vietnamese():
     i18n.setup("vi")
@@ -98,7 +113,7 @@ def test_iud_q2_wards_behind_and_by_how_much(data, addresses, vietnamese):
     expected = {ward: quota / 2 - results[ward] for ward, quota in quotas.items() if ward in results}
     behind = sorted(((gap, ward) for ward, gap in expected.items() if gap > 0), key=lambda item: (-item[0], list(quotas).index(item[1])))
     assert behind, "the example must have wards behind"
-    page = indicator_page(data, IUD, 2025, addresses)
+    page = iud_page(data, addresses)
     q2 = next(period for period in page.periods if period.period == "Q2")
     group = next(group for group in q2.groups if group.parent == "long-bien")
     assert [(Decimal(item.gap.value), item.ref.unit) for item in group.units] == behind
@@ -114,13 +129,13 @@ def test_iud_q2_wards_behind_and_by_how_much(data, addresses, vietnamese):
 
 
 def test_iud_chart_draws_the_results(data, addresses):
-    page = indicator_page(data, IUD, 2025, addresses)
+    page = iud_page(data, addresses)
     q2 = next(period for period in page.periods if period.period == "Q2")
     results = reported("Q2", IUD)
-    drawn = {bar.unit: bar.value for bar in q2.chart.bars}
-    assert drawn == {unit: str(value) for unit, value in results.items()}
-    assert q2.chart.indicator == IUD and q2.chart.period == "Q2"
-    assert len(q2.chart.rows) == len(q2.chart.bars)  # the table beside the chart
+    chart = drawn(q2.chart)
+    assert {bar.unit: bar.value for bar in chart.bars} == {unit: str(value) for unit, value in results.items()}
+    assert chart.indicator == IUD and chart.period == "Q2"
+    assert len(chart.rows) == len(chart.bars)  # the table beside the chart
 
 
 def test_targets_cascade_beside_the_assignment(data, addresses):
@@ -136,7 +151,7 @@ def test_targets_cascade_beside_the_assignment(data, addresses):
     table = next(a for a in plan["appendices"] if a.get("kind") == "allocation" and IUD in [c.get("indicator") for c in a["columns"]])
     at = [c.get("indicator") for c in table["columns"]].index(IUD)
     own = next(row["values"][at] for row in table["rows"] if row.get("total"))  # its total row: the district's own
-    page = indicator_page(data, IUD, 2025, addresses)
+    page = iud_page(data, addresses)
     row = next(row for row in page.targets if row.ref.unit == "long-bien")
     assert Decimal(row.assigned.value) == assigned
     assert Decimal(row.target.value) == Decimal(str(own))
@@ -148,6 +163,7 @@ def test_unit_results_section(data, addresses, findings):
     """Ngọc Thụy's page: per period its IUD result against its quota, the exact figures as data-value."""
     ward = findings.book.repo.unit("ngoc-thuy")
     section = unit_results(data, ward, 2025, addresses, "2025/ngoc-thuy.html")
+    assert section is not None
     assert [period.period for period in section.periods] == ["Q1", "Q2"]
     quota = long_bien_iud()["ngoc-thuy"]
     for period in section.periods:
@@ -155,13 +171,14 @@ def test_unit_results_section(data, addresses, findings):
         result = reported(period.period, IUD)["ngoc-thuy"]
         assert (row.target.value, row.result.value) == (str(quota), str(result))
         assert row.href == relative("2025/indicators/new_users_iud.html", "2025/ngoc-thuy.html") == "indicators/new_users_iud.html"
-        bar = next(bar for bar in period.chart.bars if bar.indicator == IUD)
+        bar = next(bar for bar in drawn(period.chart).bars if bar.indicator == IUD)
         assert bar.value == str(result)
 
 
 def test_parent_section_says_who_reported(data, addresses, findings):
     long_bien = findings.book.repo.unit("long-bien")
     section = unit_results(data, long_bien, 2025, addresses, "2025/long-bien.html")
+    assert section is not None
     q2 = next(period for period in section.periods if period.period == "Q2")
     statuses = {reporter.unit: reporter.status for reporter in q2.reporters}
     reporters = {file.stem for file in (RESULTS / "Q2").glob("*.yaml")} - {"long-bien"}
@@ -174,15 +191,15 @@ def test_period_page_late_and_missing(data, addresses):
     city = _yaml(PLANS / "2025" / "city.yaml")
     due = next(r["before"] for r in city["reporting"]["reports"] if r["period"] == "Q1")
     gia_lam = _yaml(RESULTS / "Q1" / "gia-lam.yaml")
-    from datetime import date
-
     days = (date.fromisoformat(gia_lam["reported"]) - date.fromisoformat(due)).days + 1
     page = period_page(data, 2025, "Q1", addresses, [])
+    assert page is not None
     city_group = next(group for group in page.groups if group.unit == "ha-noi")
     late = [r for r in city_group.reporters if r.status == "late"]
     assert [r.unit for r in late] == ["gia-lam"]
     assert f"{days} days late" in late[0].text or f"{days} ngày" in late[0].text
     q2 = period_page(data, 2025, "Q2", addresses, [])
+    assert q2 is not None
     missing = [r.unit for group in q2.groups for r in group.reporters if r.status == "missing"]
     assert "cu-khoi" in missing
 
@@ -199,15 +216,18 @@ def test_crosswalk_shares():
         for part, drawn in zip(entry["parts"], row.parts):
             assert drawn.new.unit == part["unit"]
             if len(entry["parts"]) > 1 and entry.get("by") == "population":
-                from fractions import Fraction
-
                 share = Fraction(part["population"], sum(populations))
                 assert drawn.value == f"{share.numerator}/{share.denominator}"
             elif len(entry["parts"]) == 1:
                 assert drawn.value == "1/1"
     ngoc_thuy = next(row for row in page.entries if row.old.unit == "ngoc-thuy")
-    assert [(p.new.name, p.share) for p in ngoc_thuy.parts] == [("Hồng Hà", "50%"), ("Bồ Đề", "50%")] or \
-        [(p.new.name, p.share) for p in ngoc_thuy.parts] == [("Hồng Hà", "50%"), ("Bồ Đề", "50%")]
+    assert [(p.new.name, p.share, p.population) for p in ngoc_thuy.parts] == [("Hồng Hà", "50%", "17,750"), ("Bồ Đề", "50%", "17,750")]
+    bo_de = next(row for row in page.entries if row.old.unit == "bo-de")
+    assert [(p.new.unit, p.value, p.share) for p in bo_de.parts] == [
+        ("bo-de-00118", "6333/19000", "33.3%"), ("hong-ha-00097", "12667/38000", "33.3%"), ("long-bien-00145", "12667/38000", "33.3%")]
+    assert bo_de.how == "by population"
+    new_bo_de = next(new for new in page.new_units if new.new.unit == "bo-de-00118")
+    assert [old.unit for old, _share in new_bo_de.sources][:3] == ["ngoc-thuy", "ngoc-lam", "bo-de"]
 
 
 def _git(folder: Path, *args: str) -> str:
@@ -218,13 +238,11 @@ def test_diff_since_a_revision(tmp_path, monkeypatch):
     """The changes since the previous publication, as `dansokh diff` finds them: Ngọc Thụy's IUD 100 → 85."""
     plans = tmp_path / "plans" / "2025"
     plans.mkdir(parents=True)
-    text = (PLANS / "2025" / "ngoc-thuy.yaml").read_text(encoding="utf-8") if (PLANS / "2025" / "ngoc-thuy.yaml").exists() else None
-    if text is None:
-        text = (
-            "id: ngoc-thuy\nyear: 2025\nscope: annual\ndocument:\n  issuer: UBND phường Ngọc Thụy\n  symbol: KH-UBND\n"
-            "  date: \"2025\"\n  title: Kế hoạch\n  signer: {on_behalf: TM. ỦY BAN NHÂN DÂN}\n"
-            "unit: {id: ngoc-thuy, name: Ngọc Thụy, level: cấp xã}\ntargets:\n  - indicator: new_users_iud\n    value: 100\n"
-        )
+    text = (  # the README's first plan
+        "id: ngoc-thuy\nyear: 2025\nscope: annual\ndocument:\n  issuer: UBND phường Ngọc Thụy\n  symbol: KH-UBND\n"
+        "  date: \"2025\"\n  title: Kế hoạch\n  signer: {on_behalf: TM. ỦY BAN NHÂN DÂN}\n"
+        "unit: {id: ngoc-thuy, name: Ngọc Thụy, level: cấp xã}\ntargets:\n  - indicator: new_users_iud\n    value: 100\n"
+    )
     (plans / "ngoc-thuy.yaml").write_text(text, encoding="utf-8")
     _git(tmp_path, "init", "-q")
     _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
@@ -238,7 +256,7 @@ def test_diff_since_a_revision(tmp_path, monkeypatch):
     # the default revision: the one the previous site recorded
     out = tmp_path / "public"
     out.mkdir()
-    (out / ".dansokh-site").write_text('{"commit": "%s", "generator": "dansokh", "version": "0"}\n' % commit, encoding="utf-8")
+    (out / ".dansokh-site").write_text(json.dumps({"commit": commit, "generator": "dansokh", "version": "0"}), encoding="utf-8")
     assert recorded_commit(out) == commit
     assert since_revision(None, out) == commit
     assert since_revision("v1", out) == "v1"

@@ -7,6 +7,7 @@ writes them through ``Site.page``; the templates only lay them out.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config
@@ -18,6 +19,7 @@ from ..read.loader import DEFAULT_MAX_BYTES
 from .addresses import DIFF_PATH, Addresses
 from .crosswalk_page import crosswalk_pages
 from .diff_page import diff_page, plan_folders, since_revision
+from .figures import period_name
 from .indicator_page import indicator_codes, indicator_page
 from .pages import Site
 from .period_page import period_page
@@ -62,6 +64,36 @@ def addresses_of_cached(site: Site) -> Addresses:
         found = addresses_of(site)
         site._results_addresses = found  # type: ignore[attr-defined]
     return found
+
+
+@dataclass
+class YearLinks:
+    """What the home page links to for a year: its indicators' pages (the cascade of each, the units
+    behind per period), its periods' reports, the crosswalks into it, and the changes."""
+
+    indicators: list[tuple[str, str]]  # (name, path)
+    periods: list[tuple[str, str]]
+    crosswalks: list[tuple[str, str]]
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def year_links(site: Site) -> dict[int, YearLinks]:
+    data = results_data(site)
+    addresses = addresses_of_cached(site)
+    labels = {
+        "indicators": _("Indicators: targets by unit, and the units behind in each period"),
+        "periods": _("Reports by period: who reported, late, not at all"),
+        "crosswalks": _("Crosswalks of the reform"),
+        "diff": _("Changes since the previous publication"),
+    }
+    crosswalks = crosswalk_pages(site.repo, addresses)
+    links = {}
+    for year in site.years:
+        indicators = [(CATALOGUE[code].name, addresses.indicator(code, year.year)) for code in indicator_codes(data, year.year)]
+        periods = [(period_name(period, year.year), addresses.period(year.year, period)) for period in data.periods(year.year)]
+        into = [(page.title, page.path) for page in crosswalks if page.to_year == year.year]
+        links[year.year] = YearLinks(indicators, periods, into, labels)
+    return links
 
 
 def build(site: Site) -> None:

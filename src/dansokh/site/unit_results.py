@@ -87,13 +87,14 @@ class UnitResults:
     heading: str
     periods: list[PeriodResults]
     labels: dict[str, str]
+    counts: list[str] = field(default_factory=list)  # the headers of the children's picture's table
 
 
 def labels() -> dict[str, str]:
     """The words of the section's tables and pictures, in the reader's language."""
     return {
         "indicator": _("Indicator"),
-        "unit": _("Unit"),
+        "unit": _("Unit of measure"),
         "target": _("Target"),
         "result": _("Result"),
         "achieved": _("% of target"),
@@ -109,7 +110,6 @@ def labels() -> dict[str, str]:
         "children_legend": _("Green: achieved; blue: on track; red: behind or not achieved; grey: no result."),
         "overview": _("All reports of the period"),
         "units": _("Unit"),
-        "counts": [_("Achieved"), _("On track"), _("Behind or not achieved"), _("No result")],
         "children_table": _("The picture's figures"),
     }
 
@@ -271,5 +271,6 @@ def unit_results(data: ResultsData, unit: UnitDecl, year: int, addresses: Addres
         shown.append(result)
     if not shown:
         return None
-    return UnitResults(_("Results by period"), shown, labels())
+    return UnitResults(_("Results by period"), shown, labels(),
+                       [_("Achieved"), _("On track"), _("Behind or not achieved"), _("No result")])
 
