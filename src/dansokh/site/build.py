@@ -17,12 +17,12 @@ from ..check.selection import Selection
 from ..load import load
 from ..load.workers import collector_paused
 from ..read.loader import DEFAULT_MAX_BYTES
-from . import documents, home, search, unit
+from . import documents, home, results_pages, search, unit
 from .output import MARKER, marker_text, staged
 from .pages import PAGE_LIMIT, Site
 from .tree import years
 
-BUILDERS: list[ModuleType] = [home, unit, documents]
+BUILDERS: list[ModuleType] = [home, unit, documents, results_pages]
 """Each a module with ``build(site)`` (and, optionally, ``PROVIDES``: the kinds of page it adds,
 which other pages link to only when some builder provides them, e.g. ``{"indicator"}``)."""
 

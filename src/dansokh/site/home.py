@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .pages import Site
+from .results_pages import year_links
 
 
 def build(site: Site) -> None:
@@ -10,7 +11,7 @@ def build(site: Site) -> None:
     units = sum(len(year.units) for year in site.years)
     site.page(
         "index.html", "home.html.j2", title=site.w["site_title"], crumbs=[],
-        years=site.years, counts=site.w["summary"].format(
+        years=site.years, links=year_links(site) if "indicator" in site.provides else {}, counts=site.w["summary"].format(
             units=_number(units), plans=_number(plans), problems=_number(len(site.findings.diagnostics))
         ),
     )

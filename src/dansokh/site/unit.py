@@ -10,6 +10,7 @@ from ..diagnostics import Diagnostic
 from ..i18n import _
 from .appendices import Appendix, appendices
 from .pages import Site
+from .results_pages import unit_section
 from .targets import mark, rows
 from .tree import UnitNode
 
@@ -54,6 +55,7 @@ def build(site: Site) -> None:
                 ),
                 no_plan=site.w["no_plan"].format(year=node.year) if node.main is None else "",
                 indicator_pages="indicator" in site.provides,
+                results=unit_section(site, node) if "results" in site.provides else None,
             )
             parent_name = node.parent.title if node.parent is not None else ""
             site.add_search(node.title, "unit", node.path, _("{year}, {parent}").format(year=node.year, parent=parent_name) if parent_name else str(node.year))

@@ -1,0 +1,264 @@
+"""The site's results pages (site2): a unit's results by period, an indicator across units with the
+units behind per period and by how much, a period's reports, a crosswalk, and the diff since the
+previous publication.  Figures are computed here independently, from the plan and result files
+read as YAML, never copied from what the pages print."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from dansokh import i18n
+from dansokh.check.run import CHECK
+from dansokh.load import load_repository
+from dansokh.site.addresses import Addresses, relative
+from dansokh.site.charts import Chart
+from dansokh.site.crosswalk_page import crosswalk_pages
+from dansokh.site.diff_page import diff_page, recorded_commit, since_revision
+from dansokh.site.indicator_page import MAX_ROWS, IndicatorPage, indicator_page
+from dansokh.site.period_page import period_page
+from dansokh.site.results_data import ResultsData
+from dansokh.site.unit_results import unit_results
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = ROOT / "plans"
+RESULTS = ROOT / "examples" / "results-2025"
+REFORM = ROOT / "examples" / "reform-2026"
+IUD = "new_users_iud"
+
+
+def _yaml(path: Path):
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d").replace("Đ", "D").lower()
+
+
+def long_bien_iud() -> dict[str, Decimal]:
+    """Long Biên's IUD quota of each ward, by ward id, read from its plan's allocation table."""
+    plan = _yaml(PLANS / "2025" / "long-bien.yaml")
+    ids = {}
+    for unit in plan["units"]:
+        for name in [unit["name"], *unit.get("aliases", [])]:
+            ids[_fold(name)] = unit["id"]
+    for table in (a for a in plan["appendices"] if a.get("kind") == "allocation"):
+        columns = [column.get("indicator") for column in table["columns"]]
+        if IUD in columns:
+            at = columns.index(IUD)
+            return {ids[_fold(row["name"])]: Decimal(str(row["values"][at])) for row in table["rows"] if not row.get("total")}
+    raise AssertionError("no IUD column in long-bien.yaml")
+
+
+def reported(period: str, indicator: str) -> dict[str, Decimal]:
+    """Each unit's figure for ``indicator`` in the result files of ``period``."""
+    found = {}
+    for file in sorted((RESULTS / period).glob("*.yaml")):
+        data = _yaml(file)
+        for figure in data["figures"]:
+            if figure["indicator"] == indicator:
+                found[data["unit"]] = Decimal(str(figure["value"]))
+    return found
+
+
+@pytest.fixture(scope="module")
+def findings():
+    _repo, found = load_repository(CHECK, [PLANS, RESULTS])
+    return found
+
+
+@pytest.fixture(scope="module")
+def data(findings):
+    return ResultsData(findings.book)
+
+
+@pytest.fixture(scope="module")
+def addresses(findings):
+    repo = findings.book.repo
+    return Addresses({(unit, 2025): f"2025/{unit}.html" for unit in repo.units})
+
+
+def iud_page(data, addresses) -> IndicatorPage:
+    page = indicator_page(data, IUD, 2025, addresses)
+    assert page is not None
+    return page
+
+
+def drawn(chart: Chart | None) -> Chart:
+    assert chart is not None
+    return chart
+
+
+@pytest.fixture
+def vietnamese():
+    i18n.setup("vi")
+    yield
+    i18n.setup("en")
+
+
+def test_iud_q2_wards_behind_and_by_how_much(data, addresses, vietnamese):
+    """The issue's question, "which wards are behind on IUD in Q2, and by how much?", answered on
+    IUD's page: the wards of Long Biên whose result is below half their year's quota (a count's
+    linear pace: 6 of 12 months), each short by half the quota less its result, furthest first."""
+    quotas, results = long_bien_iud(), reported("Q2", IUD)
+    expected = {ward: quota / 2 - results[ward] for ward, quota in quotas.items() if ward in results}
+    behind = sorted(((gap, ward) for ward, gap in expected.items() if gap > 0), key=lambda item: (-item[0], list(quotas).index(item[1])))
+    assert behind, "the example must have wards behind"
+    page = iud_page(data, addresses)
+    q2 = next(period for period in page.periods if period.period == "Q2")
+    group = next(group for group in q2.groups if group.parent == "long-bien")
+    assert [(Decimal(item.gap.value), item.ref.unit) for item in group.units] == behind
+    assert [item.gap.text for item in group.units][:2] == [f"{behind[0][0]} người", "7,5 người"]
+    # every ward with a result has a row with its exact shortfall (negative: ahead), by the table's data-value
+    rows = {row.ref.unit: row for row in q2.rows}
+    for ward, gap in expected.items():
+        assert Decimal(rows[ward].gap.value) == gap
+        assert rows[ward].result.value == str(results[ward])
+    # Cự Khối sent no Q2 report, though Long Biên did (K005)
+    assert [ref.unit for ref in q2.missing] == ["cu-khoi"]
+    assert rows["cu-khoi"].verdict == "no result" and rows["cu-khoi"].status == "missing"
+
+
+def test_iud_chart_draws_the_results(data, addresses):
+    page = iud_page(data, addresses)
+    q2 = next(period for period in page.periods if period.period == "Q2")
+    results = reported("Q2", IUD)
+    chart = drawn(q2.chart)
+    assert {bar.unit: bar.value for bar in chart.bars} == {unit: str(value) for unit, value in results.items()}
+    assert chart.indicator == IUD and chart.period == "Q2"
+    assert len(chart.rows) == len(chart.bars)  # the table beside the chart
+
+
+def test_targets_cascade_beside_the_assignment(data, addresses):
+    """Long Biên's own IUD target against what Hà Nội assigned to it, met in a floor's direction."""
+    city = _yaml(PLANS / "2025" / "city.yaml")
+    assigned = None
+    for table in (a for a in city["appendices"] if a.get("kind") == "allocation"):
+        columns = [column.get("indicator") for column in table["columns"]]
+        if IUD in columns:
+            row = next(row for row in table["rows"] if _fold(row["name"]) == "long bien")
+            assigned = Decimal(str(row["values"][columns.index(IUD)]))
+    plan = _yaml(PLANS / "2025" / "long-bien.yaml")
+    table = next(a for a in plan["appendices"] if a.get("kind") == "allocation" and IUD in [c.get("indicator") for c in a["columns"]])
+    at = [c.get("indicator") for c in table["columns"]].index(IUD)
+    own = next(row["values"][at] for row in table["rows"] if row.get("total"))  # its total row: the district's own
+    page = iud_page(data, addresses)
+    row = next(row for row in page.targets if row.ref.unit == "long-bien")
+    assert Decimal(row.assigned.value) == assigned
+    assert Decimal(row.target.value) == Decimal(str(own))
+    assert row.met == ("true" if Decimal(str(own)) >= assigned else "false")
+    assert len(page.targets) <= MAX_ROWS
+
+
+def test_unit_results_section(data, addresses, findings):
+    """Ngọc Thụy's page: per period its IUD result against its quota, the exact figures as data-value."""
+    ward = findings.book.repo.unit("ngoc-thuy")
+    section = unit_results(data, ward, 2025, addresses, "2025/ngoc-thuy.html")
+    assert section is not None
+    assert [period.period for period in section.periods] == ["Q1", "Q2"]
+    quota = long_bien_iud()["ngoc-thuy"]
+    for period in section.periods:
+        row = next(row for row in period.rows if row.indicator == IUD)
+        result = reported(period.period, IUD)["ngoc-thuy"]
+        assert (row.target.value, row.result.value) == (str(quota), str(result))
+        assert row.href == relative("2025/indicators/new_users_iud.html", "2025/ngoc-thuy.html") == "indicators/new_users_iud.html"
+        bar = next(bar for bar in drawn(period.chart).bars if bar.indicator == IUD)
+        assert bar.value == str(result)
+
+
+def test_parent_section_says_who_reported(data, addresses, findings):
+    long_bien = findings.book.repo.unit("long-bien")
+    section = unit_results(data, long_bien, 2025, addresses, "2025/long-bien.html")
+    assert section is not None
+    q2 = next(period for period in section.periods if period.period == "Q2")
+    statuses = {reporter.unit: reporter.status for reporter in q2.reporters}
+    reporters = {file.stem for file in (RESULTS / "Q2").glob("*.yaml")} - {"long-bien"}
+    assert statuses == {ward: ("on-time" if ward in reporters else "missing") for ward in long_bien_iud()}
+    assert len(q2.children) == 13
+
+
+def test_period_page_late_and_missing(data, addresses):
+    """Q1: Gia Lâm reported on 14/04/2025, Hà Nội asks before 10/04/2025: five days late (the 10th is late)."""
+    city = _yaml(PLANS / "2025" / "city.yaml")
+    due = next(r["before"] for r in city["reporting"]["reports"] if r["period"] == "Q1")
+    gia_lam = _yaml(RESULTS / "Q1" / "gia-lam.yaml")
+    days = (date.fromisoformat(gia_lam["reported"]) - date.fromisoformat(due)).days + 1
+    page = period_page(data, 2025, "Q1", addresses, [])
+    assert page is not None
+    city_group = next(group for group in page.groups if group.unit == "ha-noi")
+    late = [r for r in city_group.reporters if r.status == "late"]
+    assert [r.unit for r in late] == ["gia-lam"]
+    assert f"{days} days late" in late[0].text or f"{days} ngày" in late[0].text
+    q2 = period_page(data, 2025, "Q2", addresses, [])
+    assert q2 is not None
+    missing = [r.unit for group in q2.groups for r in group.reporters if r.status == "missing"]
+    assert "cu-khoi" in missing
+
+
+def test_crosswalk_shares():
+    """Old Ngọc Thụy went half and half (17.750 people each) to Hồng Hà and Bồ Đề; old Bồ Đề in
+    thirds of 38.000 people, 12.666 of them to the new Bồ Đề."""
+    _repo, found = load_repository(CHECK, [REFORM / "plans"])
+    page = next(page for page in crosswalk_pages(found.book.repo, Addresses()) if page.stem == "long-bien-2025-2026")
+    source = _yaml(REFORM / "plans" / "crosswalks" / "long-bien-2025-2026.yaml")
+    for entry in source["units"]:
+        row = next(row for row in page.entries if row.old.unit == entry["old"])
+        populations = [part.get("population") for part in entry["parts"]]
+        for part, drawn in zip(entry["parts"], row.parts):
+            assert drawn.new.unit == part["unit"]
+            if len(entry["parts"]) > 1 and entry.get("by") == "population":
+                share = Fraction(part["population"], sum(populations))
+                assert drawn.value == f"{share.numerator}/{share.denominator}"
+            elif len(entry["parts"]) == 1:
+                assert drawn.value == "1/1"
+    ngoc_thuy = next(row for row in page.entries if row.old.unit == "ngoc-thuy")
+    assert [(p.new.name, p.share, p.population) for p in ngoc_thuy.parts] == [("Hồng Hà", "50%", "17,750"), ("Bồ Đề", "50%", "17,750")]
+    bo_de = next(row for row in page.entries if row.old.unit == "bo-de")
+    assert [(p.new.unit, p.value, p.share) for p in bo_de.parts] == [
+        ("bo-de-00118", "6333/19000", "33.3%"), ("hong-ha-00097", "12667/38000", "33.3%"), ("long-bien-00145", "12667/38000", "33.3%")]
+    assert bo_de.how == "by population"
+    new_bo_de = next(new for new in page.new_units if new.new.unit == "bo-de-00118")
+    assert [old.unit for old, _share in new_bo_de.sources][:3] == ["ngoc-thuy", "ngoc-lam", "bo-de"]
+
+
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_diff_since_a_revision(tmp_path, monkeypatch):
+    """The changes since the previous publication, as `dansokh diff` finds them: Ngọc Thụy's IUD 100 → 85."""
+    plans = tmp_path / "plans" / "2025"
+    plans.mkdir(parents=True)
+    text = (  # the README's first plan
+        "id: ngoc-thuy\nyear: 2025\nscope: annual\ndocument:\n  issuer: UBND phường Ngọc Thụy\n  symbol: KH-UBND\n"
+        "  date: \"2025\"\n  title: Kế hoạch\n  signer: {on_behalf: TM. ỦY BAN NHÂN DÂN}\n"
+        "unit: {id: ngoc-thuy, name: Ngọc Thụy, level: cấp xã}\ntargets:\n  - indicator: new_users_iud\n    value: 100\n"
+    )
+    (plans / "ngoc-thuy.yaml").write_text(text, encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "first")
+    commit = _git(tmp_path, "rev-parse", "HEAD")
+    (plans / "ngoc-thuy.yaml").write_text(text.replace("value: 100", "value: 85"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    page = diff_page(commit, [Path("plans/2025")], 5 * 1024 * 1024)
+    rows = [(row.item, row.text) for plan in page.plans for row in plan.rows]
+    assert ("Dụng cụ tử cung (đặt vòng)", "100 → 85") in rows
+    # the default revision: the one the previous site recorded
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / ".dansokh-site").write_text(json.dumps({"commit": commit, "generator": "dansokh", "version": "0"}), encoding="utf-8")
+    assert recorded_commit(out) == commit
+    assert since_revision(None, out) == commit
+    assert since_revision("v1", out) == "v1"
+    assert since_revision(None, tmp_path / "nothing") is None
+    assert diff_page(None, [Path("plans/2025")], 1000).plans == []
