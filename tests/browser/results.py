@@ -8,7 +8,7 @@ from functools import cache
 
 from ruamel.yaml import YAML
 
-from .chromium import RESULTS
+from .chromium import RESULTS, ROOT
 
 
 @cache
@@ -23,3 +23,12 @@ def figures(period: str, unit: str) -> dict[str, Decimal]:
 def reporting(period: str) -> set[str]:
     """The units with a result for the period."""
     return {path.stem for path in (RESULTS / period).glob("*.yaml")}
+
+
+def unit_id(slug: str) -> str:
+    """The unit of a page's slug: a plan file's stem names its plan (city.yaml: ha-noi), any other
+    slug is the unit's id."""
+    plan = ROOT / "plans" / "2025" / f"{slug}.yaml"
+    if plan.is_file():
+        return str(YAML(typ="safe").load(plan.read_text(encoding="utf-8"))["unit"]["id"])
+    return slug

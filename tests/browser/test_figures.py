@@ -12,39 +12,51 @@ from playwright.sync_api import expect
 
 from .chromium import ROOT, dansokh
 from .conftest import Tab
-from .results import figures
+from .results import figures, reporting, unit_id
 
 
-@pytest.mark.parametrize(("page_unit", "periods"), [("long-bien", {"Q1", "Q2"}), ("city", {"Q1"})])
-def test_the_charts_values_are_the_results(tab: Tab, page_unit: str, periods: set[str]):
-    """Every value a chart draws (its data-value) is the figure of the result file of its unit,
-    period and indicator, read here from the YAML."""
-    page = tab.open(f"2025/{page_unit}.html")
-    unit_id = {"city": "ha-noi"}.get(page_unit, page_unit)
+@pytest.mark.parametrize(("path", "page_unit", "periods"), [
+    ("2025/long-bien.html", "long-bien", {"Q1", "Q2"}),  # a unit's results against its targets
+    ("2025/city.html", "ha-noi", {"Q1"}),
+    ("2025/indicators/new_users_iud.html", None, {"Q1", "Q2"}),  # one indicator across the units
+])
+def test_the_charts_values_are_the_results(tab: Tab, path: str, page_unit: str | None, periods: set[str]):
+    """Every bar a chart draws carries the figure it draws (data-value), which is the figure of the
+    result file of its unit, period and indicator, read here from the YAML; a bar without a
+    figure is a unit or an indicator the file has no figure for."""
+    page = tab.open(path)
     charts = page.locator("svg.chart")
     assert charts.count() > 0, "no chart"
-    seen_periods, compared, compared_units = set(), 0, set()
+    seen_periods, compared, units, indicators = set(), 0, set(), set()
     for index in range(charts.count()):
         chart = charts.nth(index)
-        indicator, period = chart.get_attribute("data-indicator"), chart.get_attribute("data-period")
-        assert indicator and period, chart.evaluate("c => c.outerHTML.slice(0, 200)")
-        assert chart.get_attribute("role") == "img" and chart.get_attribute("aria-label")
+        period = chart.get_attribute("data-period")
+        assert period and chart.get_attribute("role") == "img" and chart.get_attribute("aria-label")
         seen_periods.add(period)
         drawn = chart.locator("[data-value]").evaluate_all(
-            "marks => marks.map(m => [m.getAttribute('data-value'), m.getAttribute('data-unit')])"
+            "marks => marks.map(m => [m.getAttribute('data-value'), m.getAttribute('data-unit'),"
+            " m.getAttribute('data-indicator')])"
         )
-        assert drawn, f"chart {indicator} {period} draws no value"
-        for value, unit in drawn:
-            unit = unit or unit_id
-            expected = figures(period, unit).get(indicator)
-            assert expected is not None, (indicator, period, unit, value)
+        assert drawn, f"chart {index} of {period} draws no value"
+        for value, unit, indicator in drawn:
+            unit = unit_id(unit) if unit else page_unit
+            indicator = indicator or chart.get_attribute("data-indicator")
+            assert unit and indicator, (period, value)
+            reported = figures(period, unit) if unit in reporting(period) else {}
+            if value == "":
+                assert indicator not in reported, (indicator, period, unit)
+                continue
             assert re.fullmatch(r"-?\d+(\.\d+)?", value), value  # dot-decimal, for machines
-            assert Decimal(value) == expected, (indicator, period, unit, value, expected)
+            assert Decimal(value) == reported.get(indicator), (indicator, period, unit, value)
             compared += 1
-            compared_units.add(unit)
+            units.add(unit)
+            indicators.add(indicator)
     assert seen_periods >= periods
-    assert len(compared_units) > 1, "no chart compares the units below"  # the wards / districts
     assert compared >= 10
+    if page_unit is None:
+        assert len(units) >= 10 and indicators == {"new_users_iud"}  # the wards, side by side
+    else:
+        assert units == {page_unit} and len(indicators) >= 10  # the unit's indicators
 
 
 def progress_json(period: str) -> list[dict]:
@@ -56,44 +68,54 @@ def progress_json(period: str) -> list[dict]:
 
 
 def test_which_wards_are_behind_on_iud_in_q2_and_by_how_much_in_two_clicks(tab: Tab):
-    """home → the IUD indicator (click 1) → its Q2 (click 2, where the page needs one): the wards
-    behind are those `dansokh progress` says are behind, each with its gap."""
+    """home → the IUD indicator (click 1) → its 6 months (click 2): the units behind are those
+    `dansokh progress` says are behind, each with how far: the persons short of the share of the
+    year's target due by the end of Q2 (the expected pace), in Vietnamese numbers."""
     page = tab.open("index.html")
-    clicks = 0
     page.locator("main").get_by_role("link", name=re.compile("Dụng cụ tử cung")).first.click()
-    clicks += 1
     page.wait_for_load_state()
     assert page.url.endswith("2025/indicators/new_users_iud.html")
-    q2 = page.locator("table.cascade[data-period=Q2], [data-period=Q2] table.cascade").first
-    if not q2.is_visible():
-        page.get_by_role("link", name=re.compile(r"Q2|6 tháng")).or_(
-            page.get_by_role("button", name=re.compile(r"Q2|6 tháng"))).or_(
-            page.get_by_role("tab", name=re.compile(r"Q2|6 tháng"))).first.click()
-        clicks += 1
-    assert clicks <= 2
-    expect(q2).to_be_visible()
+    page.locator("nav.periods a[href='#period-Q2']").click()
+    assert page.evaluate("location.hash") == "#period-Q2"
+    section = page.locator("section.period[data-period=Q2]")
+    expect(section.locator("h2")).to_be_in_viewport()
     expected = {}
     for unit in progress_json("Q2"):
         line = next((x for x in unit["lines"] if x["indicator"] == "new_users_iud"), None)
         if line and line["verdict"] == "behind":
-            expected[unit["unit"]] = line
-    wards = {u for u in expected if u != "long-bien"}
-    assert wards == {"ngoc-thuy", "bo-de", "thuong-thanh", "viet-hung", "giang-bien", "phuc-dong", "thach-ban"}
-    rows = q2.locator("tbody tr[data-unit]")
-    shown = {}
-    for index in range(rows.count()):
-        row = rows.nth(index)
-        cell = row.locator("td.gap")
-        value = cell.get_attribute("data-value")
-        if value:
-            shown[row.get_attribute("data-unit")] = (Decimal(value), cell.inner_text().strip())
-    behind = {unit for unit, (gap, _) in shown.items() if gap < 0}
-    assert wards <= behind and behind <= set(expected), (behind, set(expected))
-    for unit in wards:
-        gap, text = shown[unit]
-        line = expected[unit]
-        # how far behind the expected pace, in the indicator's direction: the persons short of
-        # the share of the year's target due by the end of Q2
-        due = Decimal(line["target"]) * Decimal(line["expected_percent"]) / 100
-        assert gap == Decimal(line["result"]) - due, (unit, gap, line)
-        assert text.lstrip("−-") and "," not in text or "." not in text  # Vietnamese format, never both
+            expected[unit["unit"]] = Decimal(line["target"]) * Decimal(line["expected_percent"]) / 100 - Decimal(line["result"])
+    assert set(expected) == {"long-bien", "ngoc-thuy", "bo-de", "thuong-thanh", "viet-hung", "giang-bien", "phuc-dong", "thach-ban"}
+    listed = section.locator("ol.behind li[data-unit]").evaluate_all(
+        "items => items.map(i => [i.dataset.unit, i.dataset.value, i.querySelector('.gap').textContent])"
+    )
+    assert {unit: Decimal(value) for unit, value, _ in listed} == expected
+    shown = {unit: text for unit, _, text in listed}
+    assert shown["thuong-thanh"].startswith("7,5") and shown["ngoc-thuy"].startswith("2")  # 47,5 due, 40 done
+    table = section.locator("table.cascade.sortable[data-indicator=new_users_iud][data-period=Q2]")
+    rows = table.locator("tbody tr.behind").evaluate_all(
+        "rows => rows.map(r => [r.dataset.unit, r.querySelector('td.gap').dataset.value])"
+    )
+    assert {unit: Decimal(value) for unit, value in rows} == expected
+
+
+@pytest.mark.parametrize(("path", "period", "late", "missing"), [
+    ("2025/city.html", "Q1", {"gia-lam"}, set()),  # Gia Lâm's report dated 14/04/2025, due before the 10th
+    ("2025/long-bien.html", "Q2", set(), {"cu-khoi"}),  # Cự Khối has not reported for Q2
+])
+def test_who_reported_late_or_not_at_all(tab: Tab, path: str, period: str, late: set[str], missing: set[str]):
+    """The reporting list of a period names each unit below once: late, missing or on time, as the
+    result files say (examples/results-2025/README.md)."""
+    page = tab.open(path)
+    section = page.locator(f"section.results section.period[data-period={period}]")
+    items = section.locator("ul.reporting li[data-status]").evaluate_all(
+        "items => items.map(i => [i.dataset.unit, i.dataset.status])"
+    )
+    status: dict[str, set[str]] = {}
+    for unit, state in items:
+        status.setdefault(state, set()).add(unit)
+    assert len(items) == len({unit for unit, _ in items})
+    assert status.get("late", set()) == late
+    reported = reporting(period)
+    assert status.get("missing", set()) == missing == {unit for unit, _ in items if unit not in reported}
+    assert status.get("on-time", set()) == {unit for unit, _ in items if unit in reported} - late
+    assert len(items) >= 13

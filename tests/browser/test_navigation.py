@@ -156,3 +156,24 @@ def ordered(values: list[str], descending: bool) -> list[str]:
 
     filled = sorted((v for v in values if v not in ("", "—")), key=key, reverse=descending)
     return filled + [v for v in values if v in ("", "—")]
+
+
+def test_search_finds_an_indicator_by_its_name_without_marks(tab: Tab):
+    """"dat vong" (the guide's example) finds the IUD indicator, whose page the result opens."""
+    page = tab.open("index.html")
+    page.locator("#search").click()
+    page.keyboard.type("dat vong")
+    found = page.locator("#search-results li a", has_text="Dụng cụ tử cung")
+    expect(found.first).to_be_visible()
+    found.first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("2025/indicators/new_users_iud.html")
+
+
+def test_a_page_prints_without_its_search_box_and_breadcrumbs(tab: Tab):
+    page = tab.open("2025/long-bien.html")
+    page.emulate_media(media="print")
+    expect(page.locator("#search")).to_be_hidden()
+    expect(page.locator("nav.breadcrumbs")).to_be_hidden()
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("table.targets")).to_be_visible()
