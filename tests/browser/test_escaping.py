@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Dialog, expect
 
 from .chromium import build_site, copy_repository
 from .conftest import Tab, new_tab
@@ -39,7 +39,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def hostile_tab(browser: Browser, hostile: Path) -> Iterator[Tab]:
     opened = new_tab(browser, hostile.as_uri() + "/")
-    opened.page.on("dialog", lambda dialog: (opened.problems.append(f"a dialog opened: {dialog.message}"), dialog.dismiss()))
+
+    def dialog(opened_dialog: Dialog) -> None:
+        opened.problems.append(f"a dialog opened: {opened_dialog.message}")
+        opened_dialog.dismiss()
+
+    opened.page.on("dialog", dialog)
     try:
         yield opened
     finally:
