@@ -177,3 +177,16 @@ def test_a_page_prints_without_its_search_box_and_breadcrumbs(tab: Tab):
     expect(page.locator("nav.breadcrumbs")).to_be_hidden()
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator("table.targets")).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["index.html", "2025/long-bien.html", "2025/indicators/new_users_iud.html",
+                                  "2025/results/Q2.html", "diff.html"])
+def test_each_kind_of_page_opens_from_disk_without_an_error(disk_tab: Tab, path: str):
+    """Opened from the folder (file://), where a browser blocks what a server allows: the page's
+    scripts run without an error (the tab fails the test on any), its table sorts."""
+    page = disk_tab.open(path)
+    expect(page.locator("h1")).to_have_count(1)
+    sortable = page.locator("table.sortable th[scope=col] button")
+    if sortable.count():
+        sortable.first.click()
+        assert sortable.first.locator("xpath=..").get_attribute("aria-sort") in ("ascending", "descending")
