@@ -5,6 +5,7 @@ link leads somewhere."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
@@ -103,6 +104,13 @@ def test_search_from_the_folder_opened_on_disk(disk_tab: Tab):
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert unit_of(page) is not None and "Ngọc Thụy" in page.locator("h1").inner_text()
+
+
+def test_search_finds_a_ward_pasted_in_decomposed_unicode(tab: Tab):
+    """Text pasted from another program may come decomposed (NFD: the letter, then its marks)."""
+    page = tab.open("index.html")
+    page.locator("#search").fill(unicodedata.normalize("NFD", "Ngọc Thụy"))
+    expect(page.locator("#search-results li a", has_text="Ngọc Thụy").first).to_be_visible()
 
 
 def test_search_finds_nothing_for_a_name_no_unit_has(tab: Tab):
