@@ -43,7 +43,13 @@ def percent(value: Decimal | None) -> str:
 
 
 def machine(value: Decimal | None) -> str:
-    """``data-value``: the exact figure, dot decimal; empty for none."""
+    """``data-value``: the exact figure, dot decimal, with the digits it was written with; empty for
+    none.  A number no plan may hold (a file with errors is shown too) is written short (``plain``),
+    never as an endless string of digits."""
+    if value is None:
+        return ""
+    if value.is_finite() and -20 < value.adjusted() < 20 and len(value.as_tuple().digits) < 40:
+        return format(value, "f")
     return plain(value) or ""
 
 

@@ -293,7 +293,7 @@ def _period(data: ResultsData, code: str, year: int, period: str, units: list[Un
             text = bar_text(line)
             chart_data.append(Datum(
                 label=ref.name, value=line.result, share=share, expected=line.expected, verdict=line.verdict, text=text,
-                unit=ref.unit, row=[ref.name, figure(line.result), figure(line.target), text, verdict_text(line.verdict)],
+                unit=ref.unit,
             ))
     with_result = sum(1 for _own, line in lines.values() if line.result is not None)
     summary = ngettext(
@@ -306,8 +306,7 @@ def _period(data: ResultsData, code: str, year: int, period: str, units: list[Un
     if chart_data:
         label = _("{indicator}, {period}: each unit's result against its target").format(
             indicator=CATALOGUE[code].name, period=title)
-        headers = [_("Unit"), _("Result"), _("Target"), _("% of target"), _("Verdict")]
-        chart = bar_chart(label, chart_data, headers, axis_texts(), indicator=code, period=period)
+        chart = bar_chart(label, chart_data, f"cascade-{period}", axis_texts(), indicator=code, period=period)
     more = ""
     if total > named_count:
         more = ngettext("{count} more unit is behind: see the table.", "{count} more units are behind: see the table.",
