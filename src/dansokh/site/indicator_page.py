@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..cascade.results import Goal, officer_name
+from ..cascade.results import Goal
 from ..i18n import _, ngettext
 from ..model.catalogue import CATALOGUE, Direction, UnitMismatch, convert
 from ..model.numbers import number
@@ -158,14 +158,14 @@ def _met(direction: Direction, own: Goal, assigned: Goal) -> bool | None:
 
 def _refs(data: ResultsData, units: list[UnitDecl], year: int, addresses: Addresses, page: str) -> dict[str, UnitRef]:
     depth: dict[str, int] = {}
-    names = {unit.id: unit.name for unit in units}
+    names = {unit.id: data.title(unit, year) for unit in units}
     refs = {}
     for unit in units:
         depth[unit.id] = depth[unit.parent] + 1 if unit.parent in depth else 0
         path = addresses.unit(unit.id, year)
         slug = path.rsplit("/", 1)[-1].removesuffix(".html") if path else unit.id
         parent = names.get(unit.parent or "", "")
-        refs[unit.id] = UnitRef(slug, unit.name, relative(path, page) if path else None, parent, depth[unit.id])
+        refs[unit.id] = UnitRef(slug, names[unit.id], relative(path, page) if path else None, parent, depth[unit.id])
     return refs
 
 
@@ -262,7 +262,7 @@ def _period(data: ResultsData, code: str, year: int, period: str, units: list[Un
         kept = [item for _gap, _position, item in items[:room]]
         named_count += len(kept)
         if parent:
-            heading = _("Units of {parent} behind").format(parent=_title(data, parent, year))
+            heading = _("Units of {parent} behind").format(parent=refs[parent].name)
             slug = refs[parent].unit
         else:
             heading = _("Units at the top behind")
@@ -316,11 +316,6 @@ def _period(data: ResultsData, code: str, year: int, period: str, units: list[Un
                and data.reported(unit.parent, year, period)]
     return IndicatorPeriod(period, title, summary, groups, rows, chart, more,
                            relative(addresses.period(year, period), page), missing)
-
-
-def _title(data: ResultsData, unit_id: str, year: int) -> str:
-    unit = data.book.repo.unit(unit_id)
-    return officer_name(data.book, unit, year) if unit is not None else unit_id
 
 
 def indicator_codes(data: ResultsData, year: int) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..cascade.progress import HUNDRED, Line, Pace, Progress, UnitProgress, unit_progress
-from ..cascade.results import Book
+from ..cascade.results import Book, officer_name
 from ..model.catalogue import Direction
 from ..model.periods import PERIODS
 from ..model.plan import UnitDecl
@@ -52,6 +52,14 @@ class ResultsData:
     _progress: dict[tuple[str, int, str], Progress] = field(default_factory=dict, repr=False)
     _units: dict[int, list[UnitDecl]] = field(default_factory=dict, repr=False)
     _rounds: list[tuple[int, str]] | None = field(default=None, repr=False)
+    _titles: dict[tuple[str, int], str] = field(default_factory=dict, repr=False)
+
+    def title(self, unit: UnitDecl, year: int) -> str:
+        """The unit as officers name it (``phường Long Biên`` beside ``quận Long Biên``)."""
+        key = (unit.id, year)
+        if key not in self._titles:
+            self._titles[key] = officer_name(self.book, unit, year)
+        return self._titles[key]
 
     def rounds(self) -> list[tuple[int, str]]:
         if self._rounds is None:
