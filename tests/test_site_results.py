@@ -131,6 +131,14 @@ def test_iud_q2_wards_behind_and_by_how_much(data, addresses, vietnamese):
     assert rows["cu-khoi"].verdict == "no result" and rows["cu-khoi"].status == "missing"
 
 
+def test_in_english_people_and_dots(data, addresses):
+    q2 = next(period for period in iud_page(data, addresses).periods if period.period == "Q2")
+    group = next(group for group in q2.groups if group.parent == "long-bien")
+    assert [item.gap.text for item in group.units[:2]] == ["8 persons", "7.5 persons"]
+    assert group.units[0].text == "32 of the 40 expected by now (target 80)"
+    assert q2.title == "Q2 2025 (6 months)"
+
+
 def test_iud_chart_draws_the_results(data, addresses):
     page = iud_page(data, addresses)
     q2 = next(period for period in page.periods if period.period == "Q2")
@@ -294,7 +302,7 @@ def test_two_clicks_home_then_iud_answers_which_wards_are_behind_in_q2(built: Pa
     home = read(built, "index.html")
     assert 'href="2025/indicators/new_users_iud.html"' in home
     html = read(built, "2025/indicators/new_users_iud.html")
-    q2 = section(html, '<section class="period" data-period="Q2"', '<section class="targets-cascade"')  # Q2: the last period
+    q2 = section(html, '<section class="period" data-period="Q2"', '<section class="period" data-period="Q1"')  # the latest first
     group = section(q2, '<section class="behind" data-parent="long-bien">', "</ol>")
     listed = re.findall(r'<li data-unit="([a-z-]+)" data-value="([0-9.]+)">.*?<strong class="gap">([^<]+)</strong>', group)
     quotas, results = long_bien_iud(), reported("Q2", IUD)
@@ -308,7 +316,7 @@ def test_two_clicks_home_then_iud_answers_which_wards_are_behind_in_q2(built: Pa
 
 def test_the_cascade_table_sorts_and_the_chart_draws_the_results(built: Path):
     html = read(built, "2025/indicators/new_users_iud.html")
-    q2 = section(html, '<section class="period" data-period="Q2"', '<section class="targets-cascade"')  # Q2: the last period
+    q2 = section(html, '<section class="period" data-period="Q2"', '<section class="period" data-period="Q1"')  # the latest first
     table = section(q2, '<table class="cascade sortable" id="cascade-Q2" data-indicator="new_users_iud" data-period="Q2">', "</table>")
     headers = re.findall(r'<th scope="col" aria-sort="none"><button type="button"[^>]*>', table)
     assert len(headers) == 9

@@ -20,7 +20,7 @@ from decimal import Decimal
 from ..cascade.results import Goal
 from ..i18n import _, ngettext
 from ..model.catalogue import CATALOGUE, Direction, UnitMismatch, convert
-from ..model.numbers import number
+from ..model.numbers import half_up, number, quantity
 from ..model.plan import UnitDecl
 from .addresses import Addresses, relative
 from .charts import Chart, Datum, bar_chart
@@ -212,7 +212,7 @@ def indicator_page(data: ResultsData, code: str, year: int, addresses: Addresses
             met="" if met is None else ("true" if met else "false"),
             met_text="" if met is None else (_("yes") if met else _("no")),
         ))
-    periods = [found for period in data.periods(year)
+    periods = [found for period in reversed(data.periods(year))  # the latest first: what a reader asks about
                if (found := _period(data, code, year, period, units, listed, refs, addresses, page)) is not None]
     omitted = ""
     if deepest is not None:
@@ -251,7 +251,7 @@ def _period(data: ResultsData, code: str, year: int, period: str, units: list[Un
                 result=figure(line.result), expected=figure(expected), target=figure(line.target))
         else:
             text = _("{result} against a target of {target}").format(result=figure(line.result), target=figure(line.target))
-        item = Behind(refs[unit.id], Cell(f"{figure(gap)} {line.unit}", machine(gap)), text)
+        item = Behind(refs[unit.id], Cell(quantity(_rounded(gap), line.unit), machine(gap)), text)
         behind.setdefault(unit.parent if unit.parent in refs else "", []).append((gap, position, item))
     groups, named_count, total = [], 0, sum(len(items) for items in behind.values())
     for parent, items in behind.items():
@@ -316,6 +316,12 @@ def _period(data: ResultsData, code: str, year: int, period: str, units: list[Un
                and data.reported(unit.parent, year, period)]
     return IndicatorPeriod(period, title, summary, groups, rows, chart, more,
                            relative(addresses.period(year, period), page), missing)
+
+
+def _rounded(value: Decimal) -> Decimal:
+    """At most two decimals, as the tables show figures (a computed rate has more)."""
+    exponent = value.as_tuple().exponent
+    return half_up(value, 2) if isinstance(exponent, int) and exponent < -2 else value
 
 
 def indicator_codes(data: ResultsData, year: int) -> list[str]:
