@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import cli
+from conftest import cli, edit
 from dansokh import i18n
 from dansokh.check.run import CHECK
 from dansokh.load import load_repository
@@ -371,3 +371,21 @@ def test_the_crosswalk_and_diff_pages(tmp_path: Path):
     assert 'href="crosswalks/long-bien-2025-2026.html"' in read(out, "index.html")
     diff = read(out, "diff.html")
     assert "--since" in diff  # no previous publication, no revision given: the page says how to get one
+
+
+HOSTILE = '</script><script>alert(1)</script> "quoted" <b>x</b>\u2028&amp;'
+
+
+def test_nothing_from_a_plan_reaches_a_results_page_unescaped(tmp_path: Path):
+    """A ward's name from the plan, on every page that shows results: escaped."""
+    plans = tmp_path / "plans"
+    shutil.copytree(PLANS, plans)
+    edit(plans / "2025" / "long-bien.yaml", "name: Ngọc Thụy", f"name: {json.dumps(HOSTILE)}")
+    out = tmp_path / "public"
+    assert cli("site", str(plans), "--results", str(RESULTS), "-o", str(out), "--no-documents").exit_code == 0
+    shown = 0
+    for path in out.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<b>x</b>" not in text, path
+        shown += "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "&lt;b&gt;x&lt;/b&gt;" in read(out, "2025/results/Q2.html") and shown > 3

@@ -71,6 +71,7 @@ class PeriodResults:
     period: str
     title: str
     own: str  # when the unit reported, against its due date
+    status: str  # on-time, late, missing: the unit's own report
     rows: list[ResultRow]
     chart: Chart | None
     reporters: list[Reporter] = field(default_factory=list)
@@ -254,6 +255,7 @@ def unit_results(data: ResultsData, unit: UnitDecl, year: int, addresses: Addres
             period=period,
             title=title,
             own=reporting_text(own),
+            status=reporting_status(own),
             rows=rows,
             chart=indicators_chart(own.title or unit.name, own, title),
             overview=relative(addresses.period(year, period), page),
