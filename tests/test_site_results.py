@@ -389,3 +389,24 @@ def test_nothing_from_a_plan_reaches_a_results_page_unescaped(tmp_path: Path):
         assert "<script>alert" not in text and "<b>x</b>" not in text, path
         shown += "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "&lt;b&gt;x&lt;/b&gt;" in read(out, "2025/results/Q2.html") and shown > 3
+
+
+def test_the_diff_page_compares_with_the_previous_publication(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Published once from a commit; the plans changed; published again without --since: the page
+    lists the change since the commit the first site recorded."""
+    shutil.copytree(PLANS, tmp_path / "plans")
+    monkeypatch.chdir(tmp_path)
+    author = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, *author, "add", ".")
+    _git(tmp_path, *author, "commit", "-qm", "plans")
+    assert cli("site", "plans", "-o", "public", "--no-documents").exit_code == 0
+    recorded = recorded_commit(tmp_path / "public")
+    assert recorded is not None and _git(tmp_path, "rev-parse", "HEAD").startswith(recorded)
+    assert "--since" in read(tmp_path / "public", "diff.html")  # the first publication: nothing to compare with
+    edit(tmp_path / "plans" / "2025" / "long-bien.yaml", "value: 90", "value: 92")
+    assert cli("site", "plans", "-o", "public", "--no-documents").exit_code == 0
+    html = read(tmp_path / "public", "diff.html")
+    assert f'data-since="{recorded}"' in html
+    changes = re.findall(r'<tr data-status="changed">\s*<td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td class="change">([^<]*)</td>', html)
+    assert changes == [("Long Biên", "Tỷ lệ sàng lọc trước sinh (4 bệnh)", "90 → 92")]
