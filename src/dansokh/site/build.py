@@ -72,7 +72,7 @@ def build_site(
 
                 notices.append(_("no Chromium found: the appendices' PDF files are left out (install chromium, or name it in {variable})").format(variable=BROWSER_VARIABLE))
         with staged(out) as folder:
-            site = Site(folder, repo, findings, findings.book, years(repo, findings.book), lang, __version__, commit, set(document_formats), since)
+            site = Site(folder, repo, findings, findings.book, years(repo, findings.book), lang, __version__, commit, set(document_formats), since, out=out)
             for builder in BUILDERS:
                 site.provides |= set(getattr(builder, "PROVIDES", ()))
             for builder in BUILDERS:

@@ -84,6 +84,8 @@ class Site:
     search: list[SearchEntry] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # said on standard error by the command
     written: dict[str, int] = field(default_factory=dict)  # path -> bytes
+    shared: dict[str, Any] = field(default_factory=dict)  # what a builder computes once for others (results_pages)
+    out: Path | None = None  # the folder the site replaces: the previous publication, its marker (the diff page)
     env: Environment = field(default_factory=environment)
     w: dict[str, str] = field(default_factory=words)
     _by_file: dict[str, list[Diagnostic]] | None = field(default=None, repr=False)
