@@ -6,6 +6,8 @@ read as YAML, never copied from what the pages print."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import unicodedata
 from datetime import date
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from conftest import cli, edit
 from dansokh import i18n
 from dansokh.check.run import CHECK
 from dansokh.load import load_repository
@@ -128,6 +131,14 @@ def test_iud_q2_wards_behind_and_by_how_much(data, addresses, vietnamese):
     assert rows["cu-khoi"].verdict == "no result" and rows["cu-khoi"].status == "missing"
 
 
+def test_in_english_people_and_dots(data, addresses):
+    q2 = next(period for period in iud_page(data, addresses).periods if period.period == "Q2")
+    group = next(group for group in q2.groups if group.parent == "long-bien")
+    assert [item.gap.text for item in group.units[:2]] == ["8 persons", "7.5 persons"]
+    assert group.units[0].text == "32 of the 40 expected by now (target 80)"
+    assert q2.title == "Q2 2025 (6 months)"
+
+
 def test_iud_chart_draws_the_results(data, addresses):
     page = iud_page(data, addresses)
     q2 = next(period for period in page.periods if period.period == "Q2")
@@ -135,7 +146,7 @@ def test_iud_chart_draws_the_results(data, addresses):
     chart = drawn(q2.chart)
     assert {bar.unit: bar.value for bar in chart.bars} == {unit: str(value) for unit, value in results.items()}
     assert chart.indicator == IUD and chart.period == "Q2"
-    assert len(chart.rows) == len(chart.bars)  # the table beside the chart
+    assert chart.table == "cascade-Q2"  # the table of every unit's figures describes the chart
 
 
 def test_targets_cascade_beside_the_assignment(data, addresses):
@@ -262,3 +273,140 @@ def test_diff_since_a_revision(tmp_path, monkeypatch):
     assert since_revision("v1", out) == "v1"
     assert since_revision(None, tmp_path / "nothing") is None
     assert diff_page(None, [Path("plans/2025")], 1000).plans == []
+
+
+# -- the pages as written ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the real 2025 plans and the illustrative results (Vietnamese, the default)."""
+    out = tmp_path_factory.mktemp("site2") / "public"
+    result = cli("site", str(PLANS), "--results", str(RESULTS), "-o", str(out), "--no-documents")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def read(out: Path, name: str) -> str:
+    return (out / name).read_text(encoding="utf-8")
+
+
+def section(html: str, start: str, end: str) -> str:
+    at = html.index(start)
+    return html[at: html.index(end, at)]
+
+
+def test_two_clicks_home_then_iud_answers_which_wards_are_behind_in_q2(built: Path):
+    """Home → IUD's page; there, in the section of Q2, Long Biên's wards behind, furthest first,
+    each with its shortfall in people (the figure and its exact value), as computed from the files."""
+    home = read(built, "index.html")
+    assert 'href="2025/indicators/new_users_iud.html"' in home
+    html = read(built, "2025/indicators/new_users_iud.html")
+    q2 = section(html, '<section class="period" data-period="Q2"', '<section class="period" data-period="Q1"')  # the latest first
+    group = section(q2, '<section class="behind" data-parent="long-bien">', "</ol>")
+    listed = re.findall(r'<li data-unit="([a-z-]+)" data-value="([0-9.]+)">.*?<strong class="gap">([^<]+)</strong>', group)
+    quotas, results = long_bien_iud(), reported("Q2", IUD)
+    gaps = {ward: quota / 2 - results[ward] for ward, quota in quotas.items() if ward in results}
+    behind = sorted((ward for ward in gaps if gaps[ward] > 0), key=lambda ward: (-gaps[ward], list(quotas).index(ward)))
+    assert [unit for unit, _value, _text in listed] == behind
+    assert [Decimal(value) for _unit, value, _text in listed] == [gaps[ward] for ward in behind]
+    assert listed[1][2] == "7,5 người"  # Vietnamese number format on the page
+    assert 'data-unit="cu-khoi" data-status="missing"' in q2
+
+
+def test_the_cascade_table_sorts_and_the_chart_draws_the_results(built: Path):
+    html = read(built, "2025/indicators/new_users_iud.html")
+    q2 = section(html, '<section class="period" data-period="Q2"', '<section class="period" data-period="Q1"')  # the latest first
+    table = section(q2, '<table class="cascade sortable" id="cascade-Q2" data-indicator="new_users_iud" data-period="Q2">', "</table>")
+    headers = re.findall(r'<th scope="col" aria-sort="none"><button type="button"[^>]*>', table)
+    assert len(headers) == 9
+    rows = dict(re.findall(r'<tr data-unit="([a-z-]+)".*?<td class="num gap" data-value="([-0-9.]*)">', table, re.S))
+    quotas, results = long_bien_iud(), reported("Q2", IUD)
+    for ward, result in results.items():
+        if ward in quotas:
+            assert Decimal(rows[ward]) == quotas[ward] / 2 - result
+    svg = section(q2, '<svg class="chart"', "</svg>")
+    assert 'data-indicator="new_users_iud" data-period="Q2"' in svg and 'aria-describedby="cascade-Q2"' in svg
+    bars = re.findall(r'<rect class="value \w+" data-value="([0-9.]+)" data-unit="([a-z-]+)"', svg)
+    assert {unit: Decimal(value) for value, unit in bars} == results and len(bars) == len(results)
+
+
+def test_a_ward_page_shows_its_results_by_quarter(built: Path):
+    html = read(built, "2025/ngoc-thuy.html")
+    results = section(html, '<section class="results"', '<section class="appendices"')
+    for period in ("Q1", "Q2"):
+        table = section(results, f'<table class="results" id="results-table-{period}" data-period="{period}">', "</table>")
+        tr = re.search(r'<tr data-indicator="new_users_iud"[^>]*>(.*?)</tr>', table, re.S)
+        assert tr is not None
+        value = re.search(r'<td class="num result" data-value="([0-9.]+)">', tr.group(1))
+        assert value is not None and Decimal(value.group(1)) == reported(period, IUD)["ngoc-thuy"]
+        assert 'href="indicators/new_users_iud.html"' in tr.group(1)
+    svg = section(results, '<svg class="chart"', "</svg>")
+    assert re.search(r'data-value="24" data-indicator="new_users_iud"', svg)  # Q1's 24 IUD users, drawn
+
+
+def test_a_parent_page_says_who_reported_late_or_not_at_all(built: Path):
+    html = read(built, "2025/long-bien.html")
+    q2 = section(html, '<section class="period" data-period="Q2"', "</ul>")
+    statuses = {unit: status for status, unit in re.findall(r'<li data-status="([a-z-]+)" data-unit="([a-z-]+)">', q2)}
+    assert statuses["cu-khoi"] == "missing" and statuses["ngoc-thuy"] == "on-time" and len(statuses) == 13
+    city = read(built, "2025/results/Q1.html")
+    assert '<li data-status="late" data-unit="gia-lam">' in city
+    late = re.search(r'<li data-status="late" data-unit="gia-lam">(.*?)</li>', city, re.S)
+    assert late is not None and "muộn 5 ngày" in late.group(1) and "14/04/2025" in late.group(1)
+
+
+def test_the_crosswalk_and_diff_pages(tmp_path: Path):
+    plans = tmp_path / "plans"
+    shutil.copytree(PLANS, plans / "2025-src")
+    shutil.copytree(REFORM / "plans", plans, dirs_exist_ok=True)
+    shutil.move(str(plans / "2025-src"), str(plans / "2025"))
+    out = tmp_path / "public"
+    result = cli("site", str(plans), "-o", str(out), "--no-documents")
+    assert result.exit_code == 0, result.output
+    html = read(out, "crosswalks/long-bien-2025-2026.html")
+    assert re.search(r'<tr data-old="ngoc-thuy" data-new="hong-ha-00097">.*?<td class="num share" data-value="1/2">50%</td>', html, re.S)
+    assert 'href="../2026/bo-de-2026.html"' in html  # the new unit's page, and the old ward's
+    assert 'href="../2025/ngoc-thuy.html"' in html
+    assert 'href="crosswalks/long-bien-2025-2026.html"' in read(out, "index.html")
+    diff = read(out, "diff.html")
+    assert "--since" in diff  # no previous publication, no revision given: the page says how to get one
+
+
+HOSTILE = '</script><script>alert(1)</script> "quoted" <b>x</b>\u2028&amp;'
+
+
+def test_nothing_from_a_plan_reaches_a_results_page_unescaped(tmp_path: Path):
+    """A ward's name from the plan, on every page that shows results: escaped."""
+    plans = tmp_path / "plans"
+    shutil.copytree(PLANS, plans)
+    edit(plans / "2025" / "long-bien.yaml", "name: Ngọc Thụy", f"name: {json.dumps(HOSTILE)}")
+    out = tmp_path / "public"
+    assert cli("site", str(plans), "--results", str(RESULTS), "-o", str(out), "--no-documents").exit_code == 0
+    shown = 0
+    for path in out.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<b>x</b>" not in text, path
+        shown += "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "&lt;b&gt;x&lt;/b&gt;" in read(out, "2025/results/Q2.html") and shown > 3
+
+
+def test_the_diff_page_compares_with_the_previous_publication(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Published once from a commit; the plans changed; published again without --since: the page
+    lists the change since the commit the first site recorded."""
+    shutil.copytree(PLANS, tmp_path / "plans")
+    monkeypatch.chdir(tmp_path)
+    author = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, *author, "add", ".")
+    _git(tmp_path, *author, "commit", "-qm", "plans")
+    assert cli("site", "plans", "-o", "public", "--no-documents").exit_code == 0
+    recorded = recorded_commit(tmp_path / "public")
+    assert recorded is not None and _git(tmp_path, "rev-parse", "HEAD").startswith(recorded)
+    assert "--since" in read(tmp_path / "public", "diff.html")  # the first publication: nothing to compare with
+    edit(tmp_path / "plans" / "2025" / "long-bien.yaml", "value: 90", "value: 92")
+    assert cli("site", "plans", "-o", "public", "--no-documents").exit_code == 0
+    html = read(tmp_path / "public", "diff.html")
+    assert f'data-since="{recorded}"' in html
+    changes = re.findall(r'<tr data-status="changed">\s*<td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td class="change">([^<]*)</td>', html)
+    assert changes == [("Long Biên", "Tỷ lệ sàng lọc trước sinh (4 bệnh)", "90 → 92")]

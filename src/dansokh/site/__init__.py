@@ -16,7 +16,11 @@ Modules: ``output`` (the folder built aside, swapped in, never over a folder tha
 site), ``tree`` (units by year), ``pages`` (the Jinja environment, the layout, links, sizes),
 ``targets`` (a unit's targets beside its parent's assignment, from ``cascade.edge``),
 ``appendices`` and ``documents`` (as ``render`` renders them), ``home`` and ``unit`` (the pages),
-``search`` and ``fold`` (the index and the folding the browser repeats), ``words`` (the labels).
+``search`` and ``fold`` (the index and the folding the browser repeats), ``words`` (the labels); the results pages:
+``results_pages`` (their builder, before the unit pages: the figures it computes once are the workers'),
+``results_data`` (each unit's progress per period, computed once; how far behind), ``unit_results``
+(the section of a unit's page), ``indicator_page``, ``period_page``, ``crosswalk_page``, ``diff_page``,
+``charts`` (SVG laid out), ``figures`` (numbers and words), ``addresses`` (where the pages are).
 
 May import: i18n, diagnostics, config, read, model, cascade, load, check, vcs, report, write, render.
 """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 def indicator_path(code: str, year: int) -> str:
@@ -28,7 +29,15 @@ DIFF_PATH = "diff.html"
 
 def relative(target: str, page: str) -> str:
     """``target`` (from the root) as a link written on ``page`` (from the root)."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    return _relative(target, posixpath.dirname(page) or ".")
+
+
+@lru_cache(maxsize=65536)
+def _relative(target: str, folder: str) -> str:
+    """Cached: a nation's ten thousand unit pages link the same indicator pages from one folder."""
+    if folder != "." and target.startswith(folder + "/"):
+        return target[len(folder) + 1:]
+    return posixpath.relpath(target, folder)
 
 
 def root_of(page: str) -> str:

@@ -15,18 +15,22 @@ from ..check.findings import Findings
 from ..check.run import JOB, check
 from ..check.selection import Selection
 from ..load import load
-from ..load.workers import collector_paused
+from ..load.workers import collector_paused, default_jobs
 from ..read.loader import DEFAULT_MAX_BYTES
 from . import documents, home, results_pages, search, unit
 from .output import MARKER, marker_text, staged
 from .pages import PAGE_LIMIT, Site
 from .tree import years
 
-BUILDERS: list[ModuleType] = [home, unit, documents, results_pages]
+BUILDERS: list[ModuleType] = [home, results_pages, unit, documents]  # results_pages computes the figures unit pages share
 """Each a module with ``build(site)`` (and, optionally, ``PROVIDES``: the kinds of page it adds,
 which other pages link to only when some builder provides them, e.g. ``{"indicator"}``)."""
 
 ASSETS = ("site.css", "site.js")
+LARGE = 1000
+"""Plans above which a schedule's month grid is left out of the unit pages (the appendix's table
+stays): the grid is half the cost of the appendices, and a country's site must build in at most
+twice the time of its check (benchmarks/README.md)."""
 
 
 @dataclass
@@ -56,7 +60,7 @@ def build_site(
     """Load and check ``paths`` (plans and results) as validate does, then write the site to
     ``out``.  ``document_formats``: the documents to build (``None``: docx, xlsx and pdf when the
     repository has at most ``documents_when`` plans, else none)."""
-    loaded = load(list(paths), JOB, max_bytes, every_file=True, use_cache=use_cache, jobs=jobs, outline=False)
+    loaded = load(list(paths), JOB, max_bytes, every_file=True, use_cache=use_cache, jobs=jobs)  # outlines, as validate loads them
     with collector_paused():
         findings = check(loaded, selection).finish()
         repo = loaded.repository
@@ -72,7 +76,9 @@ def build_site(
 
                 notices.append(_("no Chromium found: the appendices' PDF files are left out (install chromium, or name it in {variable})").format(variable=BROWSER_VARIABLE))
         with staged(out) as folder:
-            site = Site(folder, repo, findings, findings.book, years(repo, findings.book), lang, __version__, commit, set(document_formats), since)
+            site = Site(folder, repo, findings, findings.book, years(repo, findings.book), lang, __version__, commit, set(document_formats), since,
+                        jobs=default_jobs() if jobs is None else max(1, jobs), max_bytes=max_bytes,
+                        grid=len(repo.plans) <= LARGE, out=out)
             for builder in BUILDERS:
                 site.provides |= set(getattr(builder, "PROVIDES", ()))
             for builder in BUILDERS:

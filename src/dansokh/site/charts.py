@@ -5,13 +5,13 @@ a horizontal bar per row, its length the share of the annual target achieved (0â
 line at 100 %), a yellow mark at the share its pace expects by the end of the period, its colour
 the verdict.  Each bar carries the exact figure it draws (``data-value``: the result as the result
 file gives it, dot decimal, for machines and the browser tests) and its text in the reader's
-number format; every chart has a table with the same figures beside it (``rows``) for readers
-that do not see pictures.
+number format; every chart is described by the table of the page that holds its figures
+(``table``: that table's id, the chart's ``aria-describedby``) for readers that do not see pictures.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 LABEL_WIDTH = 260  # room for the label left of the bars
@@ -58,8 +58,7 @@ class Chart:
     value_x: int = LABEL_WIDTH + BAR_WIDTH + 6
     bar_height: int = ROW_HEIGHT - 8
     track_width: int = BAR_WIDTH
-    headers: list[str] = field(default_factory=list)  # the fallback table's columns
-    rows: list[list[str]] = field(default_factory=list)  # the fallback table's rows, as the bars say them
+    table: str = ""  # the id of the table with the same figures (the chart's text alternative)
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,6 @@ class Datum:
     expected: Decimal | None
     verdict: str
     text: str
-    row: list[str]
     unit: str = ""
     indicator: str = ""
 
@@ -85,7 +83,7 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "â€¦"
 
 
-def bar_chart(label: str, data: list[Datum], headers: list[str], axis_texts: tuple[str, str, str],
+def bar_chart(label: str, data: list[Datum], table: str, axis_texts: tuple[str, str, str],
               indicator: str = "", period: str = "") -> Chart:
     """A chart of ``data``, one bar each, in the order given; ``axis_texts`` say 0 %, 100 % and 150 %
     in the reader's number format."""
@@ -111,5 +109,5 @@ def bar_chart(label: str, data: list[Datum], headers: list[str], axis_texts: tup
             (float(LABEL_WIDTH + BAR_WIDTH), "end", axis_texts[2])]
     return Chart(
         label=label, indicator=indicator, period=period, bars=bars, axis=axis, target_x=LABEL_WIDTH + _x(100),
-        width=LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH, height=height, headers=headers, rows=[d.row for d in data],
+        width=LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH, height=height, table=table,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..render.docx import render_docx
 from ..render.xlsx import render_xlsx
-from .appendices import document_folder, document_name, views
+from .appendices import document_folder, document_name, views, whole
 from .pages import Site
 
 
@@ -16,15 +16,15 @@ def build(site: Site) -> None:
         return
     from ..render.pdf import render_pdf
     from ..render.templates import TEMPLATES
-    from .appendices import environment_for_documents
+    from .appendices import appendix_environment
 
     for loaded in site.repo.plans:
-        for view in views(loaded):
+        for view in views(loaded, whole(loaded, site.max_bytes)):
             base = f"{document_folder(loaded)}/{document_name(view)}"
             if "docx" in formats:
                 site.write_bytes(f"{base}.docx", render_docx(view))
             if "xlsx" in formats:
                 site.write_bytes(f"{base}.xlsx", render_xlsx(view))
             if "pdf" in formats:
-                page = environment_for_documents().get_template(TEMPLATES["html"]).render(view=view, months=list(range(1, 13)))
+                page = appendix_environment().get_template(TEMPLATES["html"]).render(view=view, months=list(range(1, 13)))
                 site.write_bytes(f"{base}.pdf", render_pdf(page.encode("utf-8")))

@@ -7,9 +7,9 @@ from datetime import date
 from decimal import Decimal
 
 from ..cascade.progress import UnitProgress, days_late
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, current, ngettext
 from ..model.numbers import half_up, number, plain
-from ..model.periods import PERIODS, vn_date
+from ..model.periods import PERIODS, period_label, vn_date
 
 MAX_PLACES = 2  # a computed rate shows at most two decimals, as the report does
 
@@ -43,12 +43,21 @@ def percent(value: Decimal | None) -> str:
 
 
 def machine(value: Decimal | None) -> str:
-    """``data-value``: the exact figure, dot decimal; empty for none."""
+    """``data-value``: the exact figure, dot decimal, with the digits it was written with; empty for
+    none.  A number no plan may hold (a file with errors is shown too) is written short (``plain``),
+    never as an endless string of digits."""
+    if value is None:
+        return ""
+    if value.is_finite() and -20 < value.adjusted() < 20 and len(value.as_tuple().digits) < 40:
+        return format(value, "f")
     return plain(value) or ""
 
 
 def period_name(period: str, year: int) -> str:
-    """``Q2 2025 (6 months)``, in the reader's language."""
+    """``Q2 2025 (6 months)``; in Vietnamese as reports name it, ``6 tháng đầu năm 2025 (Q2)``."""
+    if current() == "vi":
+        label = period_label(period, year)
+        return f"{label[:1].upper()}{label[1:]} ({period})"
     months = PERIODS[period].months
     if period == "Y":
         return _("Year-end review {year}").format(year=year)

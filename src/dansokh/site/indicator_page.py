@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..cascade.results import Goal, officer_name
+from ..cascade.results import Goal
 from ..i18n import _, ngettext
 from ..model.catalogue import CATALOGUE, Direction, UnitMismatch, convert
-from ..model.numbers import number
+from ..model.numbers import half_up, number, quantity
 from ..model.plan import UnitDecl
 from .addresses import Addresses, relative
 from .charts import Chart, Datum, bar_chart
@@ -158,14 +158,14 @@ def _met(direction: Direction, own: Goal, assigned: Goal) -> bool | None:
 
 def _refs(data: ResultsData, units: list[UnitDecl], year: int, addresses: Addresses, page: str) -> dict[str, UnitRef]:
     depth: dict[str, int] = {}
-    names = {unit.id: unit.name for unit in units}
+    names = {unit.id: data.title(unit, year) for unit in units}
     refs = {}
     for unit in units:
         depth[unit.id] = depth[unit.parent] + 1 if unit.parent in depth else 0
         path = addresses.unit(unit.id, year)
         slug = path.rsplit("/", 1)[-1].removesuffix(".html") if path else unit.id
         parent = names.get(unit.parent or "", "")
-        refs[unit.id] = UnitRef(slug, unit.name, relative(path, page) if path else None, parent, depth[unit.id])
+        refs[unit.id] = UnitRef(slug, names[unit.id], relative(path, page) if path else None, parent, depth[unit.id])
     return refs
 
 
@@ -212,7 +212,7 @@ def indicator_page(data: ResultsData, code: str, year: int, addresses: Addresses
             met="" if met is None else ("true" if met else "false"),
             met_text="" if met is None else (_("yes") if met else _("no")),
         ))
-    periods = [found for period in data.periods(year)
+    periods = [found for period in reversed(data.periods(year))  # the latest first: what a reader asks about
                if (found := _period(data, code, year, period, units, listed, refs, addresses, page)) is not None]
     omitted = ""
     if deepest is not None:
@@ -251,7 +251,7 @@ def _period(data: ResultsData, code: str, year: int, period: str, units: list[Un
                 result=figure(line.result), expected=figure(expected), target=figure(line.target))
         else:
             text = _("{result} against a target of {target}").format(result=figure(line.result), target=figure(line.target))
-        item = Behind(refs[unit.id], Cell(f"{figure(gap)} {line.unit}", machine(gap)), text)
+        item = Behind(refs[unit.id], Cell(quantity(_rounded(gap), line.unit), machine(gap)), text)
         behind.setdefault(unit.parent if unit.parent in refs else "", []).append((gap, position, item))
     groups, named_count, total = [], 0, sum(len(items) for items in behind.values())
     for parent, items in behind.items():
@@ -262,7 +262,7 @@ def _period(data: ResultsData, code: str, year: int, period: str, units: list[Un
         kept = [item for _gap, _position, item in items[:room]]
         named_count += len(kept)
         if parent:
-            heading = _("Units of {parent} behind").format(parent=_title(data, parent, year))
+            heading = _("Units of {parent} behind").format(parent=refs[parent].name)
             slug = refs[parent].unit
         else:
             heading = _("Units at the top behind")
@@ -293,7 +293,7 @@ def _period(data: ResultsData, code: str, year: int, period: str, units: list[Un
             text = bar_text(line)
             chart_data.append(Datum(
                 label=ref.name, value=line.result, share=share, expected=line.expected, verdict=line.verdict, text=text,
-                unit=ref.unit, row=[ref.name, figure(line.result), figure(line.target), text, verdict_text(line.verdict)],
+                unit=ref.unit,
             ))
     with_result = sum(1 for _own, line in lines.values() if line.result is not None)
     summary = ngettext(
@@ -306,8 +306,7 @@ def _period(data: ResultsData, code: str, year: int, period: str, units: list[Un
     if chart_data:
         label = _("{indicator}, {period}: each unit's result against its target").format(
             indicator=CATALOGUE[code].name, period=title)
-        headers = [_("Unit"), _("Result"), _("Target"), _("% of target"), _("Verdict")]
-        chart = bar_chart(label, chart_data, headers, axis_texts(), indicator=code, period=period)
+        chart = bar_chart(label, chart_data, f"cascade-{period}", axis_texts(), indicator=code, period=period)
     more = ""
     if total > named_count:
         more = ngettext("{count} more unit is behind: see the table.", "{count} more units are behind: see the table.",
@@ -319,9 +318,10 @@ def _period(data: ResultsData, code: str, year: int, period: str, units: list[Un
                            relative(addresses.period(year, period), page), missing)
 
 
-def _title(data: ResultsData, unit_id: str, year: int) -> str:
-    unit = data.book.repo.unit(unit_id)
-    return officer_name(data.book, unit, year) if unit is not None else unit_id
+def _rounded(value: Decimal) -> Decimal:
+    """At most two decimals, as the tables show figures (a computed rate has more)."""
+    exponent = value.as_tuple().exponent
+    return half_up(value, 2) if isinstance(exponent, int) and exponent < -2 else value
 
 
 def indicator_codes(data: ResultsData, year: int) -> list[str]:

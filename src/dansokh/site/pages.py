@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from ..cascade.repository import Repository
 from ..cascade.results import Book
 from ..check.findings import Findings
 from ..diagnostics import Diagnostic
+from ..load.workers import parallel
 from ..model.numbers import number, quantity
 from ..render.templates import PackagedLoader
 from .fold import fold
@@ -80,10 +81,15 @@ class Site:
     commit: str | None = None
     document_formats: set[str] = field(default_factory=set)  # docx, xlsx, pdf: the documents built
     since: str | None = None  # --since: the git revision of the previous publication (the diff page)
+    jobs: int = 1  # processes writing pages (``map``)
+    grid: bool = True  # a schedule's month grid on its unit's page (left out for a large repository)
+    max_bytes: int = 5 * 1024 * 1024  # the largest plan file read again (``appendices.whole``)
     provides: set[str] = field(default_factory=set)  # what the registered builders add ("indicator" pages, …)
     search: list[SearchEntry] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # said on standard error by the command
     written: dict[str, int] = field(default_factory=dict)  # path -> bytes
+    shared: dict[str, Any] = field(default_factory=dict)  # what a builder computes once for others (results_pages)
+    out: Path | None = None  # the folder the site replaces: the previous publication, its marker (the diff page)
     env: Environment = field(default_factory=environment)
     w: dict[str, str] = field(default_factory=words)
     _by_file: dict[str, list[Diagnostic]] | None = field(default=None, repr=False)
@@ -126,3 +132,34 @@ class Site:
 
     def add_search(self, name: str, kind: str, url: str, detail: str = "") -> None:
         self.search.append(SearchEntry(name, kind, url, detail))
+
+    def map(self, function: Callable[[Site, Any], Any], items: Sequence[Any]) -> list[Any]:
+        """``function(site, item)`` for each item, in worker processes where there are many (a
+        page per unit of a country); what each call writes and adds to the search comes back
+        here, in the order of the items, whatever the scheduling.  ``function`` is a module's."""
+        global _WORK
+        _WORK = (self, function, items)
+        try:
+            outcomes = list(parallel(_work, [(index,) for index in range(len(items))], self.jobs))
+        finally:
+            _WORK = None
+        results = []
+        for result, written, search in outcomes:
+            self.written.update(written)
+            self.search.extend(search)
+            results.append(result)
+        return results
+
+
+_WORK: tuple[Site, Callable[[Site, Any], Any], Sequence[Any]] | None = None  # what a forked worker inherits
+
+
+def _work(index: int) -> tuple[Any, dict[str, int], list[SearchEntry]]:
+    assert _WORK is not None
+    site, function, items = _WORK
+    kept = site.written, site.search
+    site.written, site.search = {}, []
+    try:
+        return function(site, items[index]), site.written, site.search
+    finally:
+        site.written, site.search = kept

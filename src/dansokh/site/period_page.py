@@ -18,6 +18,8 @@ from .figures import STATUS_LATE, STATUS_MISSING, STATUS_ON_TIME, period_name, r
 from .results_data import ResultsData
 from .unit_results import Reporter, reporters, reporting_summary
 
+MAX_LISTED = 1500  # units listed one by one at most; beyond, only those late or not reported (a page stays small)
+
 
 @dataclass
 class ReportingGroup:
@@ -39,6 +41,7 @@ class PeriodPage:
     tops: list[Reporter] = field(default_factory=list)  # the units at the top, with their own report
     labels: dict[str, str] = field(default_factory=dict)
     indicators: list[tuple[str, str]] = field(default_factory=list)  # (name, link) of the indicators' pages
+    shortened: str = ""  # said when the units on time are left out of the lists
 
 
 def labels() -> dict[str, str]:
@@ -70,7 +73,7 @@ def period_page(data: ResultsData, year: int, period: str, addresses: Addresses,
         found = data.progress(unit, year, period)
         if found.unit.reported is None and not any(child.reported for child in found.children):
             continue
-        listed = reporters(data, found, addresses, page)
+        listed = reporters(found, addresses, page)
         for reporter in listed:
             counted[reporter.status] += 1
         path = addresses.unit(unit.id, year)
@@ -85,4 +88,9 @@ def period_page(data: ResultsData, year: int, period: str, addresses: Addresses,
     ).format(reported=number(counted[STATUS_ON_TIME] + counted[STATUS_LATE]), count=number(expected),
              on_time=number(counted[STATUS_ON_TIME]), late=number(counted[STATUS_LATE]), missing=number(counted[STATUS_MISSING]))
     links = [(name, relative(addresses.indicator(code, year), page)) for name, code in indicators]
-    return PeriodPage(year, period, period_name(period, year), summary, groups, tops, labels(), links)
+    shortened = ""
+    if expected > MAX_LISTED:
+        for group in groups:
+            group.reporters = [reporter for reporter in group.reporters if reporter.status != STATUS_ON_TIME]
+        shortened = _("With {count} units, the lists name only those that reported late or not at all.").format(count=number(expected))
+    return PeriodPage(year, period, period_name(period, year), summary, groups, tops, labels(), links, shortened)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..cascade.progress import HUNDRED, Line, Pace, Progress, UnitProgress, progress, unit_progress
-from ..cascade.results import Book
+from ..cascade.progress import HUNDRED, Line, Pace, Progress, UnitProgress, unit_progress
+from ..cascade.results import Book, officer_name
 from ..model.catalogue import Direction
 from ..model.periods import PERIODS
 from ..model.plan import UnitDecl
@@ -51,13 +51,27 @@ class ResultsData:
     _own: dict[tuple[str, int, str], UnitProgress] = field(default_factory=dict, repr=False)
     _progress: dict[tuple[str, int, str], Progress] = field(default_factory=dict, repr=False)
     _units: dict[int, list[UnitDecl]] = field(default_factory=dict, repr=False)
+    _rounds: list[tuple[int, str]] | None = field(default=None, repr=False)
+    _titles: dict[tuple[str, int], str] = field(default_factory=dict, repr=False)
+
+    def title(self, unit: UnitDecl, year: int) -> str:
+        """The unit as officers name it (``phường Long Biên`` beside ``quận Long Biên``)."""
+        key = (unit.id, year)
+        if key not in self._titles:
+            self._titles[key] = officer_name(self.book, unit, year)
+        return self._titles[key]
+
+    def rounds(self) -> list[tuple[int, str]]:
+        if self._rounds is None:
+            self._rounds = self.book.rounds()
+        return self._rounds
 
     def periods(self, year: int) -> list[str]:
         """The periods some unit reported for in ``year``, in the order of the year."""
-        return [period for found, period in self.book.rounds() if found == year]
+        return [period for found, period in self.rounds() if found == year]
 
     def years(self) -> list[int]:
-        return sorted({year for year, _period in self.book.rounds()})
+        return sorted({year for year, _period in self.rounds()})
 
     def units(self, year: int) -> list[UnitDecl]:
         """Every unit with a target for the year, parents before their children, the largest
@@ -89,12 +103,18 @@ class ResultsData:
         return self._own[key]
 
     def progress(self, unit: UnitDecl, year: int, period: str) -> Progress:
-        """The unit and its children as its report shows them (the children against what it assigned)."""
+        """The unit and its children as its report shows them (the children against what it
+        assigned), the children in the order its plan lists them.  A child without a plan of its
+        own has no targets but those assigned: its own progress is the one computed for its page."""
         key = (unit.id, year, period)
         if key not in self._progress:
-            found = progress(self.book, unit, year, period, self.paces)
-            self._own.setdefault(key, found.unit)
-            self._progress[key] = found
+            children = []
+            for child in self.book.children(unit.id, year):
+                if self.book.repo.plans_of(child.id, year):
+                    children.append(unit_progress(self.book, child, year, period, self.paces, assigned=True))
+                else:
+                    children.append(self.own(child, year, period))
+            self._progress[key] = Progress(self.own(unit, year, period), children)
         return self._progress[key]
 
     def reported(self, unit: str, year: int, period: str) -> bool:

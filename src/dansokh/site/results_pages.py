@@ -8,7 +8,6 @@ writes them through ``Site.page``; the templates only lay them out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .. import config
 from ..cascade.progress import Pace, PaceError, read_pace
@@ -45,11 +44,10 @@ def paces() -> dict[str, Pace]:
 
 def results_data(site: Site) -> ResultsData:
     """One ``ResultsData`` per site: every page reads the same figures, computed once."""
-    found = getattr(site, "_results_data", None)
+    found = site.shared.get("results_data")
     if found is None:
         book = site.book if site.book is not None else Book.build(site.repo, [])
-        found = ResultsData(book, paces())
-        site._results_data = found  # type: ignore[attr-defined]  # the site's cache of figures, shared by the unit pages
+        found = site.shared["results_data"] = ResultsData(book, paces())
     return found
 
 
@@ -59,10 +57,9 @@ def unit_section(site: Site, node: UnitNode) -> UnitResults | None:
 
 
 def addresses_of_cached(site: Site) -> Addresses:
-    found = getattr(site, "_results_addresses", None)
+    found = site.shared.get("results_addresses")
     if found is None:
-        found = addresses_of(site)
-        site._results_addresses = found  # type: ignore[attr-defined]
+        found = site.shared["results_addresses"] = addresses_of(site)
     return found
 
 
@@ -123,16 +120,7 @@ def build(site: Site) -> None:
         site.page(crosswalk.path, "crosswalk.html.j2", title=crosswalk.title, crumbs=[(home, "index.html"), (crosswalk.title, "")],
                   page=crosswalk)
     folders = plan_folders([loaded.file for loaded in site.repo.plans])
-    since = since_revision(site.since, previous_site(site.folder))
+    since = since_revision(site.since, site.out)
     changes = diff_page(since, folders, DEFAULT_MAX_BYTES)
     title = _("Changes since the previous publication")
     site.page(DIFF_PATH, "diff.html.j2", title=title, crumbs=[(home, "index.html"), (title, "")], page=changes)
-
-
-def previous_site(folder: Path) -> Path | None:
-    """The output folder the site is being built for (``output.staged`` builds in a sibling
-    ``.<name>.building-…``), where the previous publication's marker may be."""
-    name = folder.name
-    if name.startswith(".") and ".building-" in name:
-        return folder.parent / name[1 : name.index(".building-")]
-    return None

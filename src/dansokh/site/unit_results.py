@@ -71,6 +71,7 @@ class PeriodResults:
     period: str
     title: str
     own: str  # when the unit reported, against its due date
+    status: str  # on-time, late, missing: the unit's own report
     rows: list[ResultRow]
     chart: Chart | None
     reporters: list[Reporter] = field(default_factory=list)
@@ -171,22 +172,17 @@ def indicators_chart(unit_name: str, own: UnitProgress, period_title: str) -> Ch
         data.append(Datum(
             label=line.name, value=line.result, share=share, expected=line.expected, verdict=line.verdict,
             text=text, indicator=line.indicator,
-            row=[line.name, f"{figure(line.result)} {line.unit}", f"{figure(line.target)} {line.unit}", text,
-                 verdict_text(line.verdict)],
         ))
     if not data:
         return None
-    headers = [_("Indicator"), _("Result"), _("Target"), _("% of target"), _("Verdict")]
     label = _("Results of {unit} against its targets, {period}").format(unit=unit_name, period=period_title)
-    return bar_chart(label, data, headers, axis_texts(), period=own.period)
+    return bar_chart(label, data, f"results-table-{own.period}", axis_texts(), period=own.period)
 
 
-def reporters(data: ResultsData, found: Progress, addresses: Addresses, page: str) -> list[Reporter]:
+def reporters(found: Progress, addresses: Addresses, page: str) -> list[Reporter]:
     """The children in the order the plan lists them, each with when it reported."""
-    declared = data.book.children(found.unit.unit.id, found.unit.year)
-    order = {child.id: index for index, child in enumerate(declared)}
     listed = []
-    for child in sorted(found.children, key=lambda c: order.get(c.unit.id, 0)):
+    for child in found.children:
         slug, path = _unit_address(addresses, child.unit, child.year)
         listed.append(Reporter(slug, child.title or child.unit.name, relative(path, page) if path else None,
                                reporting_status(child), reporting_text(child)))
@@ -259,12 +255,13 @@ def unit_results(data: ResultsData, unit: UnitDecl, year: int, addresses: Addres
             period=period,
             title=title,
             own=reporting_text(own),
+            status=reporting_status(own),
             rows=rows,
             chart=indicators_chart(own.title or unit.name, own, title),
             overview=relative(addresses.period(year, period), page),
         )
         if found.children:
-            result.reporters = reporters(data, found, addresses, page)
+            result.reporters = reporters(found, addresses, page)
             result.summary = reporting_summary(found)
             result.children = children_counts(found, addresses, page)
             result.children_height = len(found.children) * CHILD_ROW + 8
