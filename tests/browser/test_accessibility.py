@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .axe import AXE, listed, violations
+from .axe import AXE, assert_accessible
 from .conftest import Tab
 
 
@@ -25,6 +25,4 @@ def test_axe_is_the_one_the_wheel_ships():
     "diff.html",
 ])
 def test_no_accessibility_violation(tab: Tab, path: str):
-    page = tab.open(path)
-    found = violations(page)
-    assert not found, f"{path}: {len(found)} accessibility violations\n{listed(found)}"
+    assert_accessible(tab.open(path), path)

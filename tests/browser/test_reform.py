@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 from ruamel.yaml import YAML
 
-from .axe import listed, violations
+from .axe import assert_accessible
 from .chromium import ROOT, build_site
 from .conftest import Tab, new_tab
 
@@ -86,6 +86,4 @@ def test_the_crosswalk_shows_where_each_old_unit_went_with_its_share(reform_tab:
 
 @pytest.mark.parametrize("path", [f"crosswalks/{CROSSWALK}.html", "2026/bo-de-2026.html", "index.html"])
 def test_no_accessibility_violation_across_the_reform(reform_tab: Tab, path: str):
-    page = reform_tab.open(path)
-    found = violations(page)
-    assert not found, f"{path}: {len(found)} accessibility violations\n{listed(found)}"
+    assert_accessible(reform_tab.open(path), f"reform/{path}")
