@@ -75,7 +75,7 @@ def test_which_wards_are_behind_on_iud_in_q2_and_by_how_much_in_two_clicks(tab: 
     page.locator("main").get_by_role("link", name=re.compile("Dụng cụ tử cung")).first.click()
     page.wait_for_load_state()
     assert page.url.endswith("2025/indicators/new_users_iud.html")
-    page.locator("nav.periods a[href='#period-Q2']").click()
+    page.locator("nav.periods").get_by_role("link", name=re.compile(r"^6 tháng đầu năm 2025 \(Q2\)$")).click()
     assert page.evaluate("location.hash") == "#period-Q2"
     section = page.locator("section.period[data-period=Q2]")
     expect(section.locator("h2")).to_be_in_viewport()
