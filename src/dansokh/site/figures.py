@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from ..cascade.progress import UnitProgress, days_late
 from ..i18n import N_, _, current, ngettext
@@ -30,16 +31,30 @@ def verdict_text(verdict: str) -> str:
 
 def figure(value: Decimal | None) -> str:
     """A target or result in the reader's format, at most two decimals."""
-    if value is None:
-        return "—"
+    return "—" if value is None else _figure(value, current())
+
+
+@lru_cache(maxsize=8192)
+def _figure(value: Decimal, lang: str) -> str:
+    """Cached: a nation's wards share their targets and the shares expected of them (100; 50,0%)."""
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MAX_PLACES:
-        return number(half_up(value, MAX_PLACES))
-    return number(value)
+    if isinstance(exponent, int) and exponent < -MAX_PLACES and roundable(value):
+        return number(half_up(value, MAX_PLACES), lang=lang)
+    return number(value, lang=lang)
+
+
+def roundable(value: Decimal) -> bool:
+    """A number rounding can take (a file with errors is shown too: 1E+999999999 is written, not rounded)."""
+    return value.is_finite() and value.adjusted() < 20
 
 
 def percent(value: Decimal | None) -> str:
-    return "—" if value is None else _("{value}%").format(value=number(half_up(value, 1)))
+    return "—" if value is None else _percent(value, current())
+
+
+@lru_cache(maxsize=8192)
+def _percent(value: Decimal, lang: str) -> str:
+    return _("{value}%").format(value=number(half_up(value, 1) if roundable(value) else value, lang=lang))
 
 
 def machine(value: Decimal | None) -> str:
@@ -48,9 +63,8 @@ def machine(value: Decimal | None) -> str:
     never as an endless string of digits."""
     if value is None:
         return ""
-    if value.is_finite() and -20 < value.adjusted() < 20 and len(value.as_tuple().digits) < 40:
-        return format(value, "f")
-    return plain(value) or ""
+    text = str(value)  # plain digits, but for an exponent: 1E+3
+    return text if "E" not in text and len(text) < 60 else plain(value) or ""
 
 
 def period_name(period: str, year: int) -> str:

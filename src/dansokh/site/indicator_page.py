@@ -24,7 +24,7 @@ from ..model.numbers import half_up, number, quantity
 from ..model.plan import UnitDecl
 from .addresses import Addresses, relative
 from .charts import Chart, Datum, bar_chart
-from .figures import figure, machine, percent, period_name, reporting_status, status_text, verdict_text
+from .figures import figure, machine, percent, period_name, reporting_status, roundable, status_text, verdict_text
 from .results_data import ResultsData, expected_amount, shortfall
 from .unit_results import Cell, axis_texts, bar_text, share_of
 
@@ -321,7 +321,7 @@ def _period(data: ResultsData, code: str, year: int, period: str, units: list[Un
 def _rounded(value: Decimal) -> Decimal:
     """At most two decimals, as the tables show figures (a computed rate has more)."""
     exponent = value.as_tuple().exponent
-    return half_up(value, 2) if isinstance(exponent, int) and exponent < -2 else value
+    return half_up(value, 2) if isinstance(exponent, int) and exponent < -2 and roundable(value) else value
 
 
 def indicator_codes(data: ResultsData, year: int) -> list[str]:
