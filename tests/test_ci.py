@@ -464,6 +464,39 @@ def test_the_gitlab_job_in_a_merge_request(history, tmp_path):
 # --- the composite action and the container (point 7) ---------------------------------------------
 
 
+
+def built_by_the_site_job(script: str, env: dict[str, str], work: Path) -> Path:
+    """The site job's script run as the CI runs it, in a clone of main with results/ beside plans/."""
+    shutil.copytree(ROOT / "examples" / "results-2025", work / "results" / "2025")
+    done = bash(script, env, work)
+    assert done.returncode == 0, done.stderr + done.stdout
+    public = work / "public"
+    assert (public / ".dansokh-site").is_file() and (public / "index.html").is_file()
+    assert (public / "2025" / "ngoc-thuy.html").is_file()
+    assert "data-period" in (public / "2025" / "long-bien.html").read_text(encoding="utf-8")  # results/ was read
+    return public
+
+
+@pytest.mark.slow
+def test_the_github_site_job_builds_what_it_publishes(history):
+    """The build step of the job `site`, on a push after main's first commit: the folder it builds
+    is the one the upload step publishes, with the page of changes since the commit before."""
+    job = load_yaml(ROOT / "docs" / "github-actions.yml")["jobs"]["site"]
+    (build,) = [s for s in job["steps"] if s.get("name") == "Build the site"]
+    (upload,) = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    public = built_by_the_site_job(build["run"], {"BEFORE": history["first"]}, Path.cwd())
+    assert Path.cwd() / upload["with"]["path"] == public
+    assert history["first"][:7] in (public / "diff.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_gitlab_pages_job_builds_public_on_a_branchs_first_push(history):
+    """GitLab's job `pages` on the push that starts the branch (CI_COMMIT_BEFORE_SHA all zeros): no
+    previous publication to compare with, and still a site in public/, the folder Pages serves."""
+    job = load_yaml(ROOT / "docs" / "gitlab-ci.yml")["pages"]
+    public = built_by_the_site_job("\n".join(job["script"]), {"CI_COMMIT_BEFORE_SHA": ZEROS}, Path.cwd())
+    assert job["artifacts"]["paths"] == [public.name]
+
 def test_the_action_declares_its_inputs_and_runs_its_steps(history, tmp_path):
     action = load_yaml(ROOT / "action.yml")
     assert action["runs"]["using"] == "composite"

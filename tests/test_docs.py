@@ -490,6 +490,61 @@ def test_the_diff_markdown_starts_with_the_marker_the_ci_examples_look_for():
     assert MARKER in (ROOT / "docs" / "gitlab-ci.yml").read_text(encoding="utf-8")
 
 
+
+def test_the_github_workflow_publishes_the_site_on_every_push_to_the_default_branch():
+    workflow = _yaml(ROOT / "docs" / "github-actions.yml")
+    assert workflow["on"]["push"]["branches"] == ["main"] and "paths" not in workflow["on"]["push"]
+    job = workflow["jobs"]["site"]
+    assert job["if"] == "github.event_name == 'push' && github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+    assert "needs" not in job  # a plan with errors is published, its errors on its page
+    assert job["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert job["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
+    assert job["concurrency"]["group"] == "pages"
+    uses = [step.get("uses", step.get("name")) for step in job["steps"]]
+    assert uses == ["actions/checkout@v4", "actions/setup-python@v5", "Install dansokh", "Build the site",
+                    "actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"]
+    checkout, _, install, build, upload, deploy = job["steps"]
+    assert checkout["with"]["fetch-depth"] == 0
+    assert install["run"] == 'python -m pip install "$DANSOKH"'  # the one line to edit, at the top
+    assert 'dansokh site "${paths[@]}" "${since[@]}" -o public/' in build["run"]
+    assert build["env"]["BEFORE"] == "${{ github.event.before }}"
+    assert upload["with"]["path"] == "public/"
+    assert deploy["id"] == "deployment"
+
+
+def test_the_gitlab_pages_job_publishes_the_site_from_the_default_branch():
+    text = (ROOT / "docs" / "gitlab-ci.yml").read_text(encoding="utf-8")
+    jobs = _yaml(ROOT / "docs" / "gitlab-ci.yml")
+    job = jobs["pages"]  # GitLab Pages publishes the artifact of the job named pages
+    assert job["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert job["variables"]["DANSOKH"] == jobs["dansokh"]["variables"]["DANSOKH"]
+    assert text.count("git+https://HOST/PATH/dansokh@COMMIT") == 1  # the one line to edit
+    assert job["variables"]["GIT_DEPTH"] == "0"
+    assert 'python -m pip install -q "$DANSOKH"' in job["before_script"]
+    assert 'dansokh site "${paths[@]}" "${since[@]}" -o public/' in job["script"]
+    assert job["artifacts"]["paths"] == ["public"]
+    assert "chromium" in job["before_script"][0]  # each appendix's PDF
+
+
+def test_the_readme_shows_the_city_page_of_the_site():
+    """The picture `python -m tests.browser.screenshot` takes: a PNG, small, of a browser window."""
+    import struct
+
+    assert "](docs/img/site-city.png)" in README.read_text(encoding="utf-8")
+    picture = (ROOT / "docs" / "img" / "site-city.png").read_bytes()
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n" and picture[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", picture[16:24])
+    assert (width, height) == (1024, 720)
+    assert len(picture) < 200 * 1024
+
+
+def test_the_guide_says_how_an_officer_reads_the_site():
+    guide = GUIDE.read_text(encoding="utf-8")
+    section = guide.split("\n## Đọc trang web kế hoạch\n", 1)[1].split("\n## ", 1)[0]
+    for what in ("Trang chủ", "cấp trên giao", "C001", "Dụng cụ tử cung", "ngoc thuy", "index.html", "Q2"):
+        assert what in section, what
+    assert "#đọc-trang-web-kế-hoạch" in README.read_text(encoding="utf-8")
+
 # --- nothing names a folder of this machine ------------------------------------------------
 
 

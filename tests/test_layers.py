@@ -27,7 +27,7 @@ PACKAGE = ROOT / "src" / "dansokh"
 STAGES = [
     "dansokh", "i18n", "diagnostics", "config", "read", "model",
     "cascade", "official", "reform", "results", "compare",  # computed from the plans, nothing loaded
-    "load", "check", "vcs", "report", "write", "render", "cli",
+    "load", "check", "vcs", "report", "write", "render", "site", "cli",
 ]
 TOP = {"__main__": "cli", "_version": "dansokh"}
 SIBLINGS = ("report", "write", "render")

@@ -1,0 +1,30 @@
+"""The documents of each appendix: DOCX and XLSX as ``dansokh render`` writes them, PDF printed
+by Chromium (``render.pdf``) where it is installed.  Built only when ``Site.document_formats``
+names a format (``dansokh site`` builds them for a small repository, see ``cli/site.py``)."""
+
+from __future__ import annotations
+
+from ..render.docx import render_docx
+from ..render.xlsx import render_xlsx
+from .appendices import document_folder, document_name, views, whole
+from .pages import Site
+
+
+def build(site: Site) -> None:
+    formats = site.document_formats
+    if not formats:
+        return
+    from ..render.pdf import render_pdf
+    from ..render.templates import TEMPLATES
+    from .appendices import appendix_environment
+
+    for loaded in site.repo.plans:
+        for view in views(loaded, whole(loaded, site.max_bytes)):
+            base = f"{document_folder(loaded)}/{document_name(view)}"
+            if "docx" in formats:
+                site.write_bytes(f"{base}.docx", render_docx(view))
+            if "xlsx" in formats:
+                site.write_bytes(f"{base}.xlsx", render_xlsx(view))
+            if "pdf" in formats:
+                page = appendix_environment().get_template(TEMPLATES["html"]).render(view=view, months=list(range(1, 13)))
+                site.write_bytes(f"{base}.pdf", render_pdf(page.encode("utf-8")))
