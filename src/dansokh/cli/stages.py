@@ -10,6 +10,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # for the type checker, each name is its module
+    import dansokh.site as site
+
     from ..cascade import drafts, edge, lookup, split
     from ..check import examples, rules as rule_registry, run as check_run, selection
     from ..compare import diff as compare_diff
@@ -39,6 +41,7 @@ if TYPE_CHECKING:  # for the type checker, each name is its module
         rules as report_rules,
     )
     from ..results import book as results_book, progress, summary
+    from ..site import pages as site_pages
     from ..vcs import changed, sides as vcs_sides
     from ..write import (
         apply,
@@ -52,7 +55,7 @@ if TYPE_CHECKING:  # for the type checker, each name is its module
         targets,
     )
 
-__all__ = ["allocation", "apply", "carry", "catalogue_file", "changed", "check_run", "compare_diff", "crosswalk_import", "drafts", "edge", "examples", "form_examples", "form_import", "formats", "loader", "lookup", "model_catalogue", "official", "parse", "pdf", "plan", "progress", "progress_summary", "propose", "read_crosswalk_form", "read_form", "read_plan_form", "reform_crosswalk", "render_crosswalk_form", "render_form", "render_plan_form", "render_report", "report_catalogue", "report_crosswalk", "report_diff", "report_progress", "report_rules", "report_view", "results_book", "rule_registry", "schema", "selection", "split", "summary", "targets", "templates", "vcs_sides", "view", "write_crosswalk", "write_new", "write_plan_form", "write_results", "write_split"]
+__all__ = ["allocation", "apply", "carry", "catalogue_file", "changed", "check_run", "compare_diff", "crosswalk_import", "drafts", "edge", "examples", "form_examples", "form_import", "formats", "loader", "lookup", "model_catalogue", "official", "parse", "pdf", "plan", "progress", "progress_summary", "propose", "read_crosswalk_form", "read_form", "read_plan_form", "reform_crosswalk", "render_crosswalk_form", "render_form", "render_plan_form", "render_report", "report_catalogue", "report_crosswalk", "report_diff", "report_progress", "report_rules", "report_view", "results_book", "rule_registry", "schema", "selection", "site", "site_pages", "split", "summary", "targets", "templates", "vcs_sides", "view", "write_crosswalk", "write_new", "write_plan_form", "write_results", "write_split"]
 
 MODULES = {
     # the check and its rules: pydantic's models, the YAML parsers
@@ -109,6 +112,9 @@ MODULES = {
     "changed": "dansokh.vcs.changed",
     "vcs_sides": "dansokh.vcs.sides",
     "compare_diff": "dansokh.compare.diff",
+    # the website (the renderers, over the whole repository)
+    "site": "dansokh.site",
+    "site_pages": "dansokh.site.pages",
     # writing plans and results back (typed plans, ruamel)
     "apply": "dansokh.write.apply",
     "write_crosswalk": "dansokh.write.crosswalk",
