@@ -53,12 +53,12 @@ def site_command(
     found = head_commit(paths)
     formats = None if documents is None else ({"docx", "xlsx", "pdf"} if documents else set())
     try:
-        built = stages.site.build_site(
+        built = stages.site_build.build_site(
             paths, output, language, selection=selection, max_bytes=settings.max_file_size or DEFAULT_MAX_BYTES,
             document_formats=formats, documents_when=SMALL, commit=found[0] if found else None, since=since,
             use_cache=not no_cache, jobs=jobs,
         )
-    except stages.site.SiteRefused as error:
+    except stages.site_output.SiteRefused as error:
         raise fail(str(error)) from None
     for notice in built.notices:
         say(notice)

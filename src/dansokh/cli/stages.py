@@ -10,7 +10,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # for the type checker, each name is its module
-    import dansokh.site as site
 
     from ..cascade import drafts, edge, lookup, split
     from ..check import examples, rules as rule_registry, run as check_run, selection
@@ -41,7 +40,7 @@ if TYPE_CHECKING:  # for the type checker, each name is its module
         rules as report_rules,
     )
     from ..results import book as results_book, progress, summary
-    from ..site import pages as site_pages
+    from ..site import build as site_build, output as site_output, pages as site_pages
     from ..vcs import changed, sides as vcs_sides
     from ..write import (
         apply,
@@ -55,7 +54,7 @@ if TYPE_CHECKING:  # for the type checker, each name is its module
         targets,
     )
 
-__all__ = ["allocation", "apply", "carry", "catalogue_file", "changed", "check_run", "compare_diff", "crosswalk_import", "drafts", "edge", "examples", "form_examples", "form_import", "formats", "loader", "lookup", "model_catalogue", "official", "parse", "pdf", "plan", "progress", "progress_summary", "propose", "read_crosswalk_form", "read_form", "read_plan_form", "reform_crosswalk", "render_crosswalk_form", "render_form", "render_plan_form", "render_report", "report_catalogue", "report_crosswalk", "report_diff", "report_progress", "report_rules", "report_view", "results_book", "rule_registry", "schema", "selection", "site", "site_pages", "split", "summary", "targets", "templates", "vcs_sides", "view", "write_crosswalk", "write_new", "write_plan_form", "write_results", "write_split"]
+__all__ = ["allocation", "apply", "carry", "catalogue_file", "changed", "check_run", "compare_diff", "crosswalk_import", "drafts", "edge", "examples", "form_examples", "form_import", "formats", "loader", "lookup", "model_catalogue", "official", "parse", "pdf", "plan", "progress", "progress_summary", "propose", "read_crosswalk_form", "read_form", "read_plan_form", "reform_crosswalk", "render_crosswalk_form", "render_form", "render_plan_form", "render_report", "report_catalogue", "report_crosswalk", "report_diff", "report_progress", "report_rules", "report_view", "results_book", "rule_registry", "schema", "selection", "site_build", "site_output", "site_pages", "split", "summary", "targets", "templates", "vcs_sides", "view", "write_crosswalk", "write_new", "write_plan_form", "write_results", "write_split"]
 
 MODULES = {
     # the check and its rules: pydantic's models, the YAML parsers
@@ -113,7 +112,8 @@ MODULES = {
     "vcs_sides": "dansokh.vcs.sides",
     "compare_diff": "dansokh.compare.diff",
     # the website (the renderers, over the whole repository)
-    "site": "dansokh.site",
+    "site_build": "dansokh.site.build",
+    "site_output": "dansokh.site.output",
     "site_pages": "dansokh.site.pages",
     # writing plans and results back (typed plans, ruamel)
     "apply": "dansokh.write.apply",
