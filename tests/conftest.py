@@ -268,3 +268,13 @@ needs_times_metrics = pytest.mark.skipif(
     reason="where pages fall is pinned for Times New Roman's metrics: neither Times New Roman nor Liberation Serif 2"
     " (its metrics, with Vietnamese letters) is installed here (.ci/run installs fonts-liberation2)",
 )
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the real 2025 plans and the illustrative results (Vietnamese, the default),
+    built once for every test that only reads it."""
+    out = tmp_path_factory.mktemp("site") / "public"
+    result = cli("site", str(PLANS), "--results", str(ROOT / "examples" / "results-2025"), "-o", str(out), "--no-documents")
+    assert result.exit_code == 0, result.output
+    return out

@@ -19,13 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "examples" / "results-2025"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site of the real 2025 plans and the illustrative results, in Vietnamese (the default)."""
-    out = tmp_path_factory.mktemp("site") / "public"
-    result = cli("site", str(PLANS), "--results", str(RESULTS), "-o", str(out), "--no-documents")
-    assert result.exit_code == 0, result.output
-    return out
+@pytest.fixture
+def built(real_site: Path) -> Path:
+    """The site of the real 2025 plans and the illustrative results (conftest's, built once)."""
+    return real_site
 
 
 def page(out: Path, name: str) -> str:

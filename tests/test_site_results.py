@@ -20,8 +20,7 @@ from ruamel.yaml import YAML
 
 from conftest import cli, edit
 from dansokh import i18n
-from dansokh.check.run import CHECK
-from dansokh.load import load_repository
+from dansokh.check.run import load_checked
 from dansokh.site.addresses import Addresses, relative
 from dansokh.site.charts import Chart
 from dansokh.site.crosswalk_page import crosswalk_pages
@@ -75,7 +74,7 @@ def reported(period: str, indicator: str) -> dict[str, Decimal]:
 
 @pytest.fixture(scope="module")
 def findings():
-    _repo, found = load_repository(CHECK, [PLANS, RESULTS])
+    _repo, found = load_checked([PLANS, RESULTS])
     return found
 
 
@@ -218,7 +217,7 @@ def test_period_page_late_and_missing(data, addresses):
 def test_crosswalk_shares():
     """Old Ngọc Thụy went half and half (17.750 people each) to Hồng Hà and Bồ Đề; old Bồ Đề in
     thirds of 38.000 people, 12.666 of them to the new Bồ Đề."""
-    _repo, found = load_repository(CHECK, [REFORM / "plans"])
+    _repo, found = load_checked([REFORM / "plans"])
     page = next(page for page in crosswalk_pages(found.book.repo, Addresses()) if page.stem == "long-bien-2025-2026")
     source = _yaml(REFORM / "plans" / "crosswalks" / "long-bien-2025-2026.yaml")
     for entry in source["units"]:
@@ -278,13 +277,10 @@ def test_diff_since_a_revision(tmp_path, monkeypatch):
 # -- the pages as written ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site of the real 2025 plans and the illustrative results (Vietnamese, the default)."""
-    out = tmp_path_factory.mktemp("site2") / "public"
-    result = cli("site", str(PLANS), "--results", str(RESULTS), "-o", str(out), "--no-documents")
-    assert result.exit_code == 0, result.output
-    return out
+@pytest.fixture
+def built(real_site: Path) -> Path:
+    """The site of the real 2025 plans and the illustrative results (conftest's, built once)."""
+    return real_site
 
 
 def read(out: Path, name: str) -> str:

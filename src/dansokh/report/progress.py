@@ -16,27 +16,14 @@ from typing import IO, Any
 from rich.markup import escape
 from rich.table import Table
 
-from ..i18n import N_, _
+from ..i18n import _
 from ..model.numbers import half_up, number, plain
 from ..model.periods import period_label, vn_date
-from ..results.progress import Line, Progress, UnitProgress, days_late
+from ..results.progress import Line, Progress, UnitProgress, days_late, verdict_text
 from .progress_json import write_records
 from .safe import Console, csv_row, fit_table, terminal_width
 
-VERDICT_TEXT = {
-    "achieved": N_("achieved"),
-    "on track": N_("on track"),
-    "behind": N_("behind"),
-    "not achieved": N_("not achieved"),
-    "no result": N_("no result"),
-    "information": N_("information"),
-    "not reported": N_("not reported"),
-}
 _STYLE = {"achieved": "green", "on track": "green", "behind": "red", "not achieved": "red", "not reported": "red"}
-
-
-def verdict_text(verdict: str) -> str:
-    return _(VERDICT_TEXT[verdict])
 
 
 def percent(value: Decimal | None) -> str:

@@ -26,7 +26,7 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..model.catalogue import CATALOGUE, Direction, UnitMismatch, convert
 from ..model.periods import PERIODS
 from ..model.plan import UnitDecl
@@ -91,6 +91,21 @@ def expected_share(pace: Pace, period: str) -> Decimal:
 
 
 VERDICTS = ("achieved", "on track", "behind", "not achieved", "no result", "information")
+VERDICT_WORDS = {
+    "achieved": N_("achieved"),
+    "on track": N_("on track"),
+    "behind": N_("behind"),
+    "not achieved": N_("not achieved"),
+    "no result": N_("no result"),
+    "information": N_("information"),
+    "not reported": N_("not reported"),
+}
+"""What each verdict (and a unit that has not reported) is called, in every output."""
+
+
+def verdict_text(verdict: str) -> str:
+    return _(VERDICT_WORDS[verdict])
+
 SHORT = frozenset({"behind", "not achieved"})  # falls short: behind its pace (a floor), or not achieved (no pace)
 
 

@@ -10,19 +10,16 @@ the standalone page's ``<main>``: the template escapes every text of the plan.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path, PurePath
 
-from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 from ..cascade.repository import LoadedPlan
-from ..model.numbers import vn
 from ..model.parse import parse_plan
 from ..model.plan import Plan
 from ..read.files import illustrative, read_bounded
 from ..read.loader import load_text
-from ..render.templates import TEMPLATES, PackagedLoader, md_cell
+from ..render.templates import TEMPLATES, packaged_environment
 from ..render.view import AppendixView, appendix_keys, build_view
 
 FORMATS = ("docx", "xlsx", "pdf")
@@ -35,22 +32,9 @@ class Appendix:
     documents: list[tuple[str, str]] = field(default_factory=list)  # (format, path inside the site)
 
 
-@cache
-def appendix_environment() -> Environment:
-    """render's environment for its packaged templates (the same options and filters), without
-    the sandbox: these templates are dansokh's own, and the sandbox's checks of every attribute
-    cost more than the rest of a country's site."""
-    env = Environment(
-        loader=PackagedLoader(),
-        autoescape=lambda name: name is not None and name.endswith((".html.j2", ".htm.j2", ".html")),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["md"] = md_cell
-    env.filters["vn"] = vn
-    return env
+def appendix_page(view: AppendixView) -> str:
+    """The appendix as ``dansokh render -f html`` writes it, from the packaged template."""
+    return packaged_environment().get_template(TEMPLATES["html"]).render(view=view, months=list(range(1, 13)))
 
 
 def whole(loaded: LoadedPlan, max_bytes: int) -> Plan:
@@ -77,7 +61,7 @@ def inner_html(view: AppendixView, grid: bool = True) -> Markup:
     drawing it is half the cost of a country's appendices."""
     if not grid and view.gantt:
         view = replace(view, gantt=[])
-    page = appendix_environment().get_template(TEMPLATES["html"]).render(view=view, months=list(range(1, 13)))
+    page = appendix_page(view)
     start, end = page.find("<main>"), page.rfind("</main>")
     return Markup(page[start + len("<main>") : end] if start >= 0 and end > start else "")  # noqa: S704  the template's own escaped output
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..render.docx import render_docx
 from ..render.xlsx import render_xlsx
-from .appendices import document_folder, document_name, views, whole
+from .appendices import appendix_page, document_folder, document_name, views, whole
 from .pages import Site
 
 
@@ -15,8 +15,6 @@ def build(site: Site) -> None:
     if not formats:
         return
     from ..render.pdf import render_pdf
-    from ..render.templates import TEMPLATES
-    from .appendices import appendix_environment
 
     for loaded in site.repo.plans:
         for view in views(loaded, whole(loaded, site.max_bytes)):
@@ -26,5 +24,4 @@ def build(site: Site) -> None:
             if "xlsx" in formats:
                 site.write_bytes(f"{base}.xlsx", render_xlsx(view))
             if "pdf" in formats:
-                page = appendix_environment().get_template(TEMPLATES["html"]).render(view=view, months=list(range(1, 13)))
-                site.write_bytes(f"{base}.pdf", render_pdf(page.encode("utf-8")))
+                site.write_bytes(f"{base}.pdf", render_pdf(appendix_page(view).encode("utf-8")))

@@ -7,26 +7,12 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from ..i18n import N_, _, current, ngettext
+from ..i18n import _, current, ngettext
 from ..model.numbers import half_up, number, plain
 from ..model.periods import PERIODS, period_label, vn_date
 from ..results.progress import UnitProgress, days_late
 
 MAX_PLACES = 2  # a computed rate shows at most two decimals, as the report does
-
-VERDICTS = {
-    "achieved": N_("achieved"),
-    "on track": N_("on track"),
-    "behind": N_("behind"),
-    "not achieved": N_("not achieved"),
-    "no result": N_("no result"),
-    "information": N_("information"),
-    "not reported": N_("not reported"),
-}
-
-
-def verdict_text(verdict: str) -> str:
-    return _(VERDICTS[verdict])
 
 
 def figure(value: Decimal | None) -> str:

@@ -22,9 +22,10 @@ from ..model.catalogue import CATALOGUE, Direction, UnitMismatch, convert
 from ..model.numbers import half_up, number, quantity
 from ..model.plan import UnitDecl
 from ..results.book import Goal
+from ..results.progress import verdict_text
 from .addresses import Addresses, relative
 from .charts import Chart, Datum, bar_chart
-from .figures import figure, machine, percent, period_name, reporting_status, roundable, status_text, verdict_text
+from .figures import figure, machine, percent, period_name, reporting_status, roundable, status_text
 from .results_data import ResultsData, expected_amount, shortfall
 from .unit_results import Cell, axis_texts, bar_text, share_of
 

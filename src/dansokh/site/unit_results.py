@@ -15,10 +15,10 @@ from ..i18n import _, ngettext
 from ..model.catalogue import Direction
 from ..model.numbers import number
 from ..model.plan import UnitDecl
-from ..results.progress import Line, Progress, UnitProgress
+from ..results.progress import Line, Progress, UnitProgress, verdict_text
 from .addresses import Addresses, relative
 from .charts import FILL, Chart, Datum, bar_chart
-from .figures import figure, machine, percent, period_name, reporting_status, reporting_text, verdict_text
+from .figures import figure, machine, percent, period_name, reporting_status, reporting_text
 from .results_data import ResultsData, shortfall
 
 
