@@ -38,14 +38,6 @@ def test_every_rule_has_a_failing_case():
 SRC = Path(__file__).resolve().parent.parent / "src" / "dansokh"
 CODE = re.compile(r"^[A-Z]\d{3}$")
 DEFINERS = {"Rule", "plan_rule", "repo_rule", "results_rule"}
-# Codes still written as literals, each with why; strike a line off when it is fixed, never add one.
-LOOSE_YET = {
-    # the model is below the checks: its FigureProblem names the K rule it breaks by code
-    "model/result.py": {"K001", "K002", "K010"},
-    # the command line, being reworked beside issue 22's move into load/: `resolves=` sets of codes
-    "cli/results.py": {"C001", "C003", "T001", "T002"},
-    "cli/allocate.py": {"C001", "C003", "T001", "T002"},
-}
 
 
 def _loose_codes(source: str) -> set[str]:
@@ -66,8 +58,7 @@ def _loose_codes(source: str) -> set[str]:
 @pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: p.relative_to(SRC).as_posix())
 def test_no_rule_code_is_a_loose_string(path):
     """A rule's code is written once, where the rule is defined; elsewhere ``rule.code``."""
-    name = path.relative_to(SRC).as_posix()
-    assert _loose_codes(path.read_text(encoding="utf-8")) == LOOSE_YET.get(name, set())
+    assert _loose_codes(path.read_text(encoding="utf-8")) == set()
 
 
 def test_the_check_of_loose_codes_sees_them():

@@ -182,7 +182,10 @@ def allocate_command(
                 checked,
                 dry_run,
                 sys.stdout,
-                resolves=frozenset({"T001", "T002", "C003"}),
+                resolves=frozenset(rule.code for rule in (
+                    stages.rule_registry.tables.total_not_sum, stages.rule_registry.tables.parts_not_sum,
+                    stages.rule_registry.cascade.children_below_quota,
+                )),
             )
             raise typer.Exit(outcome)
         return
@@ -227,7 +230,7 @@ def allocate_command(
             checked,
             dry_run,
             sys.stdout,
-            resolves=frozenset({"C001"}),
+            resolves=frozenset({stages.rule_registry.cascade.below_assignment.code}),
         )
         raise typer.Exit(outcome or (1 if refused else 0))
     raise typer.Exit(1 if view.short else 0)

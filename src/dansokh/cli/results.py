@@ -443,7 +443,10 @@ def _import_plan(
     # the figures the form changes may fix what the plan was short of (a child below its assignment, a total)
     status = stages.apply.apply_change(
         loaded, lambda file, now: plan_from_form(form, file, now).text or now, checked, dry_run, sys.stdout,
-        resolves=frozenset({"C001", "C003", "T001", "T002"}),
+        resolves=frozenset(rule.code for rule in (
+            stages.rule_registry.cascade.below_assignment, stages.rule_registry.cascade.children_below_quota,
+            stages.rule_registry.tables.total_not_sum, stages.rule_registry.tables.parts_not_sum,
+        )),
     )
     if status != 0 or dry_run:
         raise typer.Exit(status)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
@@ -116,72 +117,81 @@ def half_unit(value: Decimal) -> Decimal:
     return Decimal(1).scaleb(-decimals(value)) / 2
 
 
+class Fault(Enum):
+    """What kind of problem a figure has; each is one rule's (check.rules.results: impossible-figure,
+    rate-parts-disagree, total-not-sum-of-methods), which reports it under its code."""
+
+    IMPOSSIBLE = "impossible"
+    PARTS_DISAGREE = "parts disagree"
+    TOTAL_DIFFERS = "total differs"
+
+
 @dataclass(frozen=True)
 class FigureProblem:
-    """What is impossible about one figure: the field it is in, the rule's code and the message."""
+    """What is impossible about one figure: the field it is in, the kind of problem and the message."""
 
     field: str
-    code: str  # K001 impossible, K002 parts disagree, K010 a total that is not the sum of its methods
+    fault: Fault
     message: str
 
 
 def figure_problems(figure: Figure) -> list[FigureProblem]:
-    """Everything impossible about one figure on its own (K001, K002)."""
+    """Everything impossible about one figure on its own (impossible, or its parts disagree)."""
     spec = CATALOGUE[figure.indicator]
     unit = figure.unit_code
     problems: list[FigureProblem] = []
     count = is_count(unit)
     value, numerator, denominator = figure.value, figure.numerator, figure.denominator
     if value is None and (numerator is None or denominator is None):
-        problems.append(FigureProblem("indicator", "K001", _("{name}: no value, and no numerator and denominator to compute it from").format(name=spec.name)))
+        problems.append(FigureProblem("indicator", Fault.IMPOSSIBLE, _("{name}: no value, and no numerator and denominator to compute it from").format(name=spec.name)))
         return problems
     if count:
         if numerator is not None or denominator is not None:
             field = "numerator" if numerator is not None else "denominator"
-            problems.append(FigureProblem(field, "K001", _("{name} is a count ({unit}): it has no numerator or denominator").format(name=spec.name, unit=unit)))
+            problems.append(FigureProblem(field, Fault.IMPOSSIBLE, _("{name} is a count ({unit}): it has no numerator or denominator").format(name=spec.name, unit=unit)))
         if value is not None and (value < 0 or not _whole(value)):
-            problems.append(FigureProblem("value", "K001", _("{name}: {value} {unit} is not a whole number of zero or more").format(name=spec.name, value=_plain(value), unit=unit)))
+            problems.append(FigureProblem("value", Fault.IMPOSSIBLE, _("{name}: {value} {unit} is not a whole number of zero or more").format(name=spec.name, value=_plain(value), unit=unit)))
         return problems
     if spec.direction is Direction.REDUCTION:
         if numerator is not None or denominator is not None:
             field = "numerator" if numerator is not None else "denominator"
-            problems.append(FigureProblem(field, "K001", _("{name} is a change against last year: give its value only").format(name=spec.name)))
+            problems.append(FigureProblem(field, Fault.IMPOSSIBLE, _("{name} is a change against last year: give its value only").format(name=spec.name)))
         limit = scale(unit)
         if value is not None and not -limit <= value <= limit:
-            problems.append(FigureProblem("value", "K001", _("{name}: a change of {value} {unit} is impossible (at most {limit} either way)").format(name=spec.name, value=_plain(value), unit=unit, limit=_plain(limit))))
+            problems.append(FigureProblem("value", Fault.IMPOSSIBLE, _("{name}: a change of {value} {unit} is impossible (at most {limit} either way)").format(name=spec.name, value=_plain(value), unit=unit, limit=_plain(limit))))
         return problems
     for field, part in (("numerator", numerator), ("denominator", denominator)):
         if part is not None and (part < 0 or not _whole(part)):
-            problems.append(FigureProblem(field, "K001", _("{name}: the {field} {value} is not a whole number of zero or more").format(name=spec.name, field=part_name(field), value=_plain(part))))
+            problems.append(FigureProblem(field, Fault.IMPOSSIBLE, _("{name}: the {field} {value} is not a whole number of zero or more").format(name=spec.name, field=part_name(field), value=_plain(part))))
     if (numerator is None) != (denominator is None):
         missing = "denominator" if denominator is None else "numerator"
         present = "numerator" if denominator is None else "denominator"
-        problems.append(FigureProblem(present, "K001", _("{name}: a {present} without a {missing}").format(name=spec.name, present=part_name(present), missing=part_name(missing))))
+        problems.append(FigureProblem(present, Fault.IMPOSSIBLE, _("{name}: a {present} without a {missing}").format(name=spec.name, present=part_name(present), missing=part_name(missing))))
     bounded = unit in ("%", "‰")
     if value is not None and (value < 0 or bounded and value > scale(unit)):
-        problems.append(FigureProblem("value", "K001", _("{name}: {value} {unit} is outside 0–{limit}").format(name=spec.name, value=_plain(value), unit=unit, limit=number(scale(unit)) if bounded else "…")))
+        problems.append(FigureProblem("value", Fault.IMPOSSIBLE, _("{name}: {value} {unit} is outside 0–{limit}").format(name=spec.name, value=_plain(value), unit=unit, limit=number(scale(unit)) if bounded else "…")))
     if any(p.field in ("numerator", "denominator") for p in problems) or numerator is None or denominator is None:
         return problems
     if denominator == 0:
         if numerator != 0 or value is not None:
-            problems.append(FigureProblem("denominator", "K001", _("{name}: the denominator is 0, so there is no rate").format(name=spec.name)))
+            problems.append(FigureProblem("denominator", Fault.IMPOSSIBLE, _("{name}: the denominator is 0, so there is no rate").format(name=spec.name)))
         return problems
     if bounded and numerator > denominator:
-        problems.append(FigureProblem("numerator", "K001", _("{name}: the numerator {numerator} is larger than the denominator {denominator}").format(name=spec.name, numerator=_plain(numerator), denominator=_plain(denominator))))
+        problems.append(FigureProblem("numerator", Fault.IMPOSSIBLE, _("{name}: the numerator {numerator} is larger than the denominator {denominator}").format(name=spec.name, numerator=_plain(numerator), denominator=_plain(denominator))))
         return problems
     if value is not None:
         exact = computed_rate(numerator, denominator, unit)
         tolerance = half_unit(value)
         if abs(exact - value) > tolerance:
             shown = exact.quantize(Decimal(1).scaleb(-max(decimals(value), 1)))
-            problems.append(FigureProblem("value", "K002", _("{name}: {value} {unit} disagrees with {numerator}/{denominator} = {exact} {unit}").format(name=spec.name, value=_plain(value), unit=unit, numerator=_plain(numerator), denominator=_plain(denominator), exact=_plain(shown))))
+            problems.append(FigureProblem("value", Fault.PARTS_DISAGREE, _("{name}: {value} {unit} disagrees with {numerator}/{denominator} = {exact} {unit}").format(name=spec.name, value=_plain(value), unit=unit, numerator=_plain(numerator), denominator=_plain(denominator), exact=_plain(shown))))
     return problems
 
 
 @exact  # a total of any size is compared with the exact sum of its methods
 def total_problems(figures: list[Figure]) -> list[tuple[int, FigureProblem]]:
     """Each total (an indicator with ``parts`` in the catalogue: new contraceptive users) that
-    differs from the sum of the methods reported beside it (K010), by the total's index in
+    differs from the sum of the methods reported beside it, by the total's index in
     ``figures``.  Methods not reported are not counted, as in a plan's row (T002); a total
     reported without any of its methods is not checked."""
     found: list[tuple[int, FigureProblem]] = []
@@ -201,7 +211,7 @@ def total_problems(figures: list[Figure]) -> list[tuple[int, FigureProblem]]:
                 index,
                 FigureProblem(
                     "value",
-                    "K010",
+                    Fault.TOTAL_DIFFERS,
                     _("{name}: the total {total} is not the sum of its methods, {actual} (off by {off}); correct the total or the method that is wrong").format(
                         name=spec.name, total=number(figure.value), actual=number(actual), off=number(abs(figure.value - actual))
                     ),

@@ -21,7 +21,7 @@ from ..model.catalogue import CATALOGUE, UNITS, canonical, is_convertible
 from ..model.numbers import MAX_DECIMALS, MAX_WHOLE_DIGITS, bounded, in_domain, number
 from ..model.parse import problem_text
 from ..model.periods import PERIODS, period_label, period_words, report_date_problem
-from ..model.result import Figure, ResultDocument, ResultFile, figure_problems
+from ..model.result import Fault, Figure, ResultDocument, ResultFile, figure_problems
 from ..read.form import COLUMNS, FIELDS, FORM_MISMATCH, NOT_A_NUMBER, SHEET, TOTAL_DIFFERS, FilledForm, FormRow, changed
 from ..read.limits import shorten
 from ..results.book import Book
@@ -91,7 +91,7 @@ def result_from_form(
             problems.append(changed(form, row.line, _("row {row}: {reason}").format(row=row.row, reason=problem_text(error.errors()[0]))))
             continue
         for problem in figure_problems(figure):
-            rule = impossible_figure if problem.code == impossible_figure.code else rate_parts_disagree
+            rule = impossible_figure if problem.fault is Fault.IMPOSSIBLE else rate_parts_disagree
             column = COLUMNS.get(problem.field, COLUMNS["name"]) if problem.field != "indicator" else COLUMNS["value"]
             problems.append(rule.at(form.at(row.row, column), problem.message))
         figures.append(figure)

@@ -11,7 +11,7 @@ from ...diagnostics import Diagnostic, Related, Rule, Severity, shorten
 from ...i18n import N_, _, ngettext
 from ...model.catalogue import CATALOGUE, Direction, convert, is_convertible, is_count
 from ...model.periods import PERIODS, period_words, report_date_problem, vn_date
-from ...model.result import Figure, decimals, figure_problems, half_unit, part_name, total_problems
+from ...model.result import Fault, Figure, decimals, figure_problems, half_unit, part_name, total_problems
 from ...results.book import Book, LoadedResult, summed
 from .base import fmt, quantity, results_rule
 
@@ -21,12 +21,12 @@ def _unit_name(book: Book, unit: str) -> str:
     return declared.name if declared else unit
 
 
-def _impossible(rule: Rule, book: Book) -> Iterator[Diagnostic]:
-    """The problems of ``rule`` (K001 or K002) that ``figure_problems`` finds in each figure."""
+def _impossible(rule: Rule, book: Book, fault: Fault) -> Iterator[Diagnostic]:
+    """The problems of kind ``fault`` that ``figure_problems`` finds in each figure, as ``rule``'s."""
     for loaded in book.results:
         for index, figure in enumerate(loaded.result.figures):
             for problem in figure_problems(figure):
-                if problem.code == rule.code:
+                if problem.fault is fault:
                     yield rule.at(loaded.span(("figures", index, problem.field)), problem.message)
 
 
@@ -36,7 +36,7 @@ def impossible_figure(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     lies within 0–100 (‰ within 0–1000), and its numerator and denominator are whole numbers,
     the numerator no larger than the denominator.  A change against last year (the third-child
     reduction) has a value only.  Fix the figure in the result file or in the form."""
-    yield from _impossible(rule, book)
+    yield from _impossible(rule, book, Fault.IMPOSSIBLE)
 
 
 @results_rule("K002", "rate-parts-disagree", N_("A rate disagrees with its own numerator and denominator."))
@@ -44,7 +44,7 @@ def rate_parts_disagree(rule: Rule, book: Book) -> Iterator[Diagnostic]:
     """Where a rate is given with its numerator and denominator (1.210 women screened of 1.367
     pregnant women), the rate must be their quotient, to the digits it is written with:
     88,5 % agrees with 1.210/1.367 = 88,52 %, 89 % does not."""
-    yield from _impossible(rule, book)
+    yield from _impossible(rule, book, Fault.PARTS_DISAGREE)
 
 
 def _cumulative_parts(figure) -> list[tuple[str, Decimal]]:
