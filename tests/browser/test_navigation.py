@@ -95,13 +95,15 @@ def test_search_from_the_folder_opened_on_disk(disk_tab: Tab):
     page.keyboard.type("ngoc thuy")
     found = page.locator("#search-results li a", has_text="Ngọc Thụy")
     expect(found.first).to_be_visible()
+    in_results = "document.activeElement && document.activeElement.closest('#search-results') !== null"
     page.keyboard.press("Tab")  # from the box to the first result, then Enter follows it
     for _ in range(10):
-        if page.evaluate("document.activeElement && document.activeElement.closest('#search-results') !== null"):
+        if page.evaluate(in_results):
             break
         page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    assert page.evaluate(in_results), "Tab never reached the search results"
+    with page.expect_navigation():  # a key press does not wait for the page it opens, as a click does
+        page.keyboard.press("Enter")
     assert unit_of(page) is not None and "Ngọc Thụy" in page.locator("h1").inner_text()
 
 
