@@ -409,7 +409,7 @@ def test_a_database_locked_by_another_run_is_skipped_not_removed(repo, monkeypat
     assert cached().exit_code == 1
     (database,) = databases(repo)
     inode = database.stat().st_ino
-    monkeypatch.setattr(cache_module, "_BUSY_SECONDS", 0.05)
+    monkeypatch.setattr(cache_module, "BUSY_SECONDS", 0.05)
     expected = plain()
     other = sqlite3.connect(database, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")

@@ -66,6 +66,16 @@ def test_the_ward_page_shows_what_long_bien_assigned(built: Path):
     assert re.findall(r'href="([^"]+)"', crumbs) == ["../index.html", "city.html", "long-bien.html"]
 
 
+def test_a_unit_with_only_an_assigned_target_is_named_as_its_indicator_pages_name_it(built: Path):
+    """Thạch Bàn has no plan of its own: its kind comes from Long Biên's table of targets ("… CÁC
+    PHƯỜNG …"), as on the indicator pages, on the home page's tree, its own page and its parent's."""
+    assert '<a href="2025/thach-ban.html">phường Thạch Bàn</a> <span class="tag">' in page(built, "index.html")
+    ward = page(built, "2025/thach-ban.html")
+    assert "<h1>phường Thạch Bàn</h1>" in ward and '<li aria-current="page">phường Thạch Bàn</li>' in ward
+    assert '<a href="thach-ban.html">phường Thạch Bàn</a>' in page(built, "2025/long-bien.html")
+    assert '<a href="../thach-ban.html">phường Thạch Bàn</a>' in page(built, "2025/indicators/new_users_iud.html")
+
+
 def test_long_bien_beside_the_city(built: Path):
     html = page(built, "2025/long-bien.html")
     screening = row(html, "prenatal_screening")
@@ -97,7 +107,7 @@ def test_a_short_target_is_marked_and_its_c001_is_at_its_row(real_plans: Path, t
 def test_search_folds_as_the_browser_does(built: Path):
     data = json.loads(page(built, "search-index.json"))
     names = {entry[0]: entry for entry in data["entries"]}
-    assert names["Ngọc Thụy"][1] == "ngoc thuy" and names["Ngọc Thụy"][3] == "2025/ngoc-thuy.html"
+    assert names["phường Ngọc Thụy"][1] == "phuong ngoc thuy" and names["phường Ngọc Thụy"][3] == "2025/ngoc-thuy.html"
     assert fold("Thuỵ") == fold("Thụy") == fold("THỤY") == "thuy" and fold("Đức Giang") == "duc giang"
     script = page(built, "search-index.js")
     assert script.startswith("window.DANSOKH_SEARCH = ") and "ngoc thuy" in script

@@ -130,7 +130,7 @@ def test_a_browser_stopped_on_windows_is_stopped_with_its_tree(monkeypatch):
             self.killed = True
 
     process = Running()
-    pdf._stop(process)  # type: ignore[arg-type]
+    pdf.stop_browser(process)  # type: ignore[arg-type]
     assert ran == [["taskkill", "/F", "/T", "/PID", "4242"]] and process.killed
 
     class Ended(Running):
@@ -138,7 +138,7 @@ def test_a_browser_stopped_on_windows_is_stopped_with_its_tree(monkeypatch):
             return 0
 
     ran.clear()
-    pdf._stop(Ended())  # type: ignore[arg-type]
+    pdf.stop_browser(Ended())  # type: ignore[arg-type]
     assert ran == []  # its number may be another process's by now
 
 

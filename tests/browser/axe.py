@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-import pytest
 from playwright.sync_api import Page
 
 AXE = (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
@@ -27,27 +26,7 @@ def listed(found: list[dict]) -> str:
     return "\n".join(lines)
 
 
-KNOWN = {
-    # (page, rule): why. Violations of the generator's pages, found by these tests and not yet
-    # fixed: such a page's test is marked xfail for that rule only, any other violation fails it,
-    # and once the rule passes the test fails until its line here is struck off.
-    ("2025/long-bien.html", "landmark-unique"):
-        "render's appendix template (appendix.html.j2, shared with `dansokh render -f html`) labels each"
-        " appendix's month grid 'Biểu đồ tiến độ theo tháng': a page with several appendices repeats it",
-    ("reform/index.html", "landmark-unique"):
-        "a home page with two years repeats each year's nav.periods and nav.indicators label"
-        " (templates/site/year_links.html.j2): the year belongs in it",
-}
-
-
 def assert_accessible(page: Page, name: str) -> None:
-    """No violation on the page NAME but the KNOWN ones; those make the test an expected failure."""
+    """No violation on the page NAME, or the test fails with each one listed."""
     found = violations(page)
-    unknown = [v for v in found if (name, v["id"]) not in KNOWN]
-    assert not unknown, f"{name}: {len(unknown)} accessibility violations\n{listed(unknown)}"
-    rules = {v["id"] for v in found}
-    fixed = [rule for page_name, rule in KNOWN if page_name == name and rule not in rules]
-    assert not fixed, f"{name}: {fixed} pass now: strike them off KNOWN in tests/browser/axe.py"
-    if found:
-        pytest.xfail(f"{name}: known, not yet fixed: " + "; ".join(KNOWN[(name, v["id"])] for v in found)
-                     + "\n" + listed(found))
+    assert not found, f"{name}: {len(found)} accessibility violations\n{listed(found)}"

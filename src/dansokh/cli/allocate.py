@@ -14,7 +14,6 @@ from ..i18n import N_, _
 from ..model.numbers import MAX_WHOLE_DIGITS
 from ..read.limits import shorten
 from ..report.format_names import format_name
-from ..report.safe import Console
 from . import stages
 from .app import app, broken_plan, named_plan
 from .crosswalk import pick_bridge
@@ -218,9 +217,7 @@ def allocate_command(
     if write:
         changes, refused = stages.edge.raises(view, repo)
         for reason in refused:
-            Console(stderr=True, highlight=False).print(
-                _("not written: {reason}").format(reason=reason), style="yellow", markup=False
-            )
+            say(_("not written: {reason}").format(reason=reason), style="yellow")
         if not changes:
             print(_("Nothing to write: every target meets what was assigned."))
             raise typer.Exit(1 if refused else 0)

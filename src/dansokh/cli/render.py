@@ -18,7 +18,7 @@ from ..diagnostics import Severity
 from ..i18n import N_, _, ngettext
 from ..read.discover import display_path
 from ..read.files import illustrative
-from ..report.safe import Console, terminal_text
+from ..report.safe import terminal_text
 from ..write.output import check_outputs, write_output
 from . import stages
 from .app import app, named_plan, settings_from
@@ -160,18 +160,16 @@ def targets(jobs: list[Job], fmt: Format, output: str | Path | None) -> list[Pat
 
 def _warn_about_errors(checked: Findings, files: set[str], plans: Path) -> None:
     """Name each plan being rendered that has errors: the appendix would print what is wrong."""
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
     for file in sorted(files):
         errors = sum(1 for d in checked.diagnostics if d.severity is Severity.ERROR and d.span.file == file)
         if errors:
-            console.print(
+            say(
                 ngettext(
                     "warning: {file} has {count} error; `dansokh validate {plans}` shows it",
                     "warning: {file} has {count} errors; `dansokh validate {plans}` lists them",
                     errors,
                 ).format(file=file, count=errors, plans=display_path(plans)),
                 style="yellow",
-                markup=False,
             )
 
 
@@ -210,12 +208,7 @@ def render_command(
         # never over a file of the repository, read or not (named only when an output would replace one)
         check_outputs(paths or [], chain(checked.files, map(display_path, checked.inputs)))
     if not jobs:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            _("nothing to render: {plans} has no appendices").format(
-                plans=", ".join(sorted(p.plan.id for p in chosen))
-            ),
-            markup=False,
-        )
+        say(_("nothing to render: {plans} has no appendices").format(plans=", ".join(sorted(p.plan.id for p in chosen))))
         return
     _warn_about_errors(checked, {job.loaded.file for job in jobs}, plans)
     templates = stages.templates

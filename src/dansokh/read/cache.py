@@ -76,7 +76,7 @@ _DATABASE = re.compile(r"plans-[0-9a-f]{16}(?:-[0-9a-f]{16})?\.sqlite3(?:-journa
 _COMPANIONS = ("-journal", "-wal", "-shm")
 _MARK_LIMIT = 4096  # the marks are a few lines; more is not dansokh's
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_BUSY_SECONDS = 10.0  # how long a run waits for another that holds the database
+BUSY_SECONDS = 10.0  # how long a run waits for another that holds the database
 _BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED: another run holds it; not a reason to remove it
 # a file changed less than this before its stamp was taken may change again with the same stamp (a
 # file system's clock ticks coarsely: 2 s on FAT, a few ms on Linux): its bytes are read instead
@@ -407,7 +407,7 @@ class Cache:
 
     @staticmethod
     def _open_sqlite(path: Path | str) -> sqlite3.Connection:
-        connection = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None)
+        connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
         try:
             connection.execute("PRAGMA trusted_schema = OFF")
             connection.execute("PRAGMA cell_size_check = ON")

@@ -238,12 +238,12 @@ def _run(command: list[str], seconds: float, folder: Path) -> tuple[int | None, 
         except subprocess.TimeoutExpired:
             status = None
         finally:
-            _stop(process)
+            stop_browser(process)
             process.wait()
     return status, log.read_bytes()[-4000:].decode("utf-8", errors="replace")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_browser(process: subprocess.Popen) -> None:
     """Stop the browser and everything it started: its session, killed whole, where there are
     sessions; on Windows its process tree (``taskkill /T``), only while it still runs (a number
     of a process that ended may be another's by now)."""

@@ -121,6 +121,13 @@ class AppendixView:
     illustrative: bool = False  # from a file of examples/ or labelled ILLUSTRATIVE: every format prints ``mark``
 
     @property
+    def full_title(self) -> str:
+        """What the appendix is called: its heading and title ("Phụ lục 1 – TIẾN ĐỘ THỰC HIỆN"),
+        the page's title and the name of its month grid, which a page with several appendices
+        (a unit's page on the site) tells apart by it."""
+        return f"{self.heading} – {self.title}" if self.heading else self.title
+
+    @property
     def mark(self) -> str | None:
         """The line every format prints above the appendix when its figures are illustrative."""
         return ILLUSTRATIVE_MARK if self.illustrative else None

@@ -200,7 +200,8 @@ def choose_year(book: Book, unit: str | None, period: str, today: date) -> YearC
 def officer_name(book: Book, unit: UnitDecl, year: int | None = None) -> str:
     """The unit as officers name it: ``quận Long Biên``, ``phường Ngọc Thụy``.  From the unit's
     own plan (its issuer, ``UBND quận Long Biên``), else from the title of the parent's table
-    that lists it (``… CÁC PHƯỜNG …``), else the name alone: level words are data, never guessed."""
+    that lists it (``… CÁC PHƯỜNG …``: a row the cascade resolved to it, looked up, not matched
+    again name by name), else the name alone: level words are data, never guessed."""
     own = main_plan(book.repo, unit.id, year)
     if own is not None:
         issuer = own.plan.document.issuer
@@ -209,8 +210,8 @@ def officer_name(book: Book, unit: UnitDecl, year: int | None = None) -> str:
                 return issuer[len(prefix):]
     parent = book.parent_plan(unit.id, year) if year is not None else None
     if parent is not None:
-        for _, table in parent.plan.allocation_tables:
-            if any(book.repo.resolve(row.name, [unit]) for _, row in table.unit_rows):
+        for index, table in parent.plan.allocation_tables:
+            if any(unit.id in found for found in book.repo.row_candidates(parent, index).values()):
                 title = table.title.upper()
                 for word in ("PHƯỜNG", "XÃ", "THỊ TRẤN"):
                     if f"CÁC {word}" in title:

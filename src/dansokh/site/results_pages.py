@@ -71,7 +71,8 @@ class YearLinks:
     indicators: list[tuple[str, str]]  # (name, path)
     periods: list[tuple[str, str]]
     crosswalks: list[tuple[str, str]]
-    labels: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # the headings of the lists
+    names: dict[str, str] = field(default_factory=dict)  # the lists' landmark names, with the year: a home page of two years tells them apart
 
 
 def year_links(site: Site) -> dict[int, YearLinks]:
@@ -89,7 +90,12 @@ def year_links(site: Site) -> dict[int, YearLinks]:
         indicators = [(CATALOGUE[code].name, addresses.indicator(code, year.year)) for code in indicator_codes(data, year.year)]
         periods = [(period_name(period, year.year), addresses.period(year.year, period)) for period in data.periods(year.year)]
         into = [(page.title, page.path) for page in crosswalks if page.to_year == year.year]
-        links[year.year] = YearLinks(indicators, periods, into, labels)
+        names = {
+            "indicators": _("Indicators of {year}").format(year=year.year),
+            "periods": _("Reports by period of {year}").format(year=year.year),
+            "crosswalks": _("Crosswalks into {year}").format(year=year.year),
+        }
+        links[year.year] = YearLinks(indicators, periods, into, labels, names)
     return links
 
 

@@ -14,7 +14,7 @@ from pathlib import PurePath
 from ..cascade.lookup import main_plan
 from ..cascade.repository import LoadedPlan, Repository
 from ..model.plan import UnitDecl
-from ..results.book import Book
+from ..results.book import Book, officer_name
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -37,6 +37,7 @@ class UnitNode:
     results: bool = False
     parent: UnitNode | None = None
     children: list[UnitNode] = field(default_factory=list)
+    named: str = ""  # without a plan: as the indicator pages name it (``results.book.officer_name``)
 
     @property
     def main(self) -> LoadedPlan | None:
@@ -44,8 +45,11 @@ class UnitNode:
 
     @property
     def title(self) -> str:
-        """As officers name it: from its plan's issuer, else its declared name."""
-        return self.main.plan.unit_title if self.main is not None else self.unit.name
+        """As officers name it: from its plan's issuer, else as its parent's table of targets
+        names its kind (``phường Ngọc Thụy``), else its declared name."""
+        if self.main is not None:
+            return self.main.plan.unit_title
+        return self.named or self.unit.name
 
     @property
     def path(self) -> str:
@@ -96,10 +100,13 @@ def years(repo: Repository, book: Book | None) -> list[Year]:
             known = repo.unit(unit_id)
             if known is not None:
                 node(reported, known).results = True
+    naming = book if book is not None else Book.build(repo, [])
     for each in found.values():
         for here in each.units.values():
             main = main_plan(repo, here.unit.id, each.year)
             here.plans.sort(key=lambda p: (p is not main, p.plan.id))
+            if not here.plans:
+                here.named = officer_name(naming, here.unit, each.year)
             parent = each.units.get(here.unit.parent) if here.unit.parent else None
             if parent is not None and parent is not here:
                 here.parent = parent
