@@ -31,6 +31,9 @@ LARGE = 1000
 """Plans above which a schedule's month grid is left out of the unit pages (the appendix's table
 stays): the grid is half the cost of the appendices, and a country's site must build in at most
 twice the time of its check (benchmarks/README.md)."""
+TREE_UNITS = 2000
+"""Units of a year above which the home page's tree stops at ``home.TREE_LEVELS`` levels: ten
+thousand communes would make it a page of a megabyte."""
 
 
 @dataclass
@@ -56,10 +59,12 @@ def build_site(
     since: str | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    tree_units: int = TREE_UNITS,
 ) -> Built:
     """Load and check ``paths`` (plans and results) as validate does, then write the site to
     ``out``.  ``document_formats``: the documents to build (``None``: docx, xlsx and pdf when the
-    repository has at most ``documents_when`` plans, else none)."""
+    repository has at most ``documents_when`` plans, else none); ``tree_units``: the units of a year
+    above which the home page shows only the first levels of its tree."""
     loaded = load(list(paths), JOB, max_bytes, every_file=True, use_cache=use_cache, jobs=jobs)  # outlines, as validate loads them
     with collector_paused():
         findings = check(loaded, selection).finish()
@@ -78,7 +83,7 @@ def build_site(
         with staged(out) as folder:
             site = Site(folder, repo, findings, findings.book, years(repo, findings.book), lang, __version__, commit, set(document_formats), since,
                         jobs=default_jobs() if jobs is None else max(1, jobs), max_bytes=max_bytes,
-                        grid=len(repo.plans) <= LARGE, out=out)
+                        grid=len(repo.plans) <= LARGE, tree_units=tree_units, out=out)
             for builder in BUILDERS:
                 site.provides |= set(getattr(builder, "PROVIDES", ()))
             for builder in BUILDERS:

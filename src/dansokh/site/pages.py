@@ -83,6 +83,7 @@ class Site:
     since: str | None = None  # --since: the git revision of the previous publication (the diff page)
     jobs: int = 1  # processes writing pages (``map``)
     grid: bool = True  # a schedule's month grid on its unit's page (left out for a large repository)
+    tree_units: int = 2000  # units of a year above which the home page shows only the first levels of its tree (``home``)
     max_bytes: int = 5 * 1024 * 1024  # the largest plan file read again (``appendices.whole``)
     provides: set[str] = field(default_factory=set)  # what the registered builders add ("indicator" pages, …)
     search: list[SearchEntry] = field(default_factory=list)
