@@ -19,7 +19,10 @@ Measured, on the same files:
   each with the cache warm (run once, untimed, before it is timed);
 - with `--results`: `progress` of the whole country, cold (no cache), as a summary (the default) and with
   every unit's tables (`--detail`), in JSON and in CSV, and of one province, beside the cold validation
-  of the same files (plans + results); and `progress` of the largest plan with the cache warm.
+  of the same files (plans + results); and `progress` of the largest plan with the cache warm;
+- `dansokh site` of the whole repository, cold (`--no-cache`, no documents: the default for a country),
+  beside the cold validation of the same files (the plans, and with `--results` the results too), in
+  wall time and in CPU time of the process tree (goal: at most twice validate's).
 
 `--against SRC` times every command a second time with the dansokh of another checkout's `src` folder
 (`PYTHONPATH`), on a repository of its own (each version keeps its own cache), in the same rounds, and
@@ -128,9 +131,10 @@ def _tree_kb(pid: int) -> int:
     return total
 
 
-def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, float, int]:
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, float, int, float]:
     """Wall seconds, peak resident MB of the largest process, peak MB of the process tree
-    (sampled), and the exit status."""
+    (sampled), the exit status, and the CPU seconds of the process tree (user + system, the
+    process and the workers it waited for)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak_tree = 0
@@ -152,7 +156,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
     if process.stderr is not None:
         process.stderr.close()
     largest = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
-    return seconds, largest, peak_tree / 1024, process.returncode
+    return seconds, largest, peak_tree / 1024, process.returncode, usage.ru_utime + usage.ru_stime
 
 
 def _git(cwd: Path, *args: str) -> None:
@@ -279,6 +283,8 @@ class Prepared:
                     "progress largest plan warm": warm([*progress, largest_id]),
                 }
             )
+        site = [*dansokh, "site", "plans" if args.results else relative_year, "-o", str(scratch / self.shape / "public"), "--no-cache"]
+        commands["site cold"] = (site, None)
         if args.only:
             wanted = set(args.only.split(","))
             commands = {name: command for name, command in commands.items() if name in wanted}
@@ -326,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         runs: dict[tuple[str, str], list[tuple[float, float, float]]] = {
             (p.shape, name): [] for p in prepared for name in p.commands
         }
+        cpu: dict[tuple[str, str], list[float]] = {key: [] for key in runs}
         for round_ in range(args.repeat):
             for name in dict.fromkeys(name for p in prepared for name in p.commands):
                 for repository in prepared:  # the same command on each shape, one after the other
@@ -335,23 +342,25 @@ def main(argv: list[str] | None = None) -> int:
                     repository.reset()
                     if before is not None:
                         before()
-                    elapsed, largest_mb, tree_mb, status = measure(command, repository.root, repository.env)
+                    elapsed, largest_mb, tree_mb, status, cpu_seconds = measure(command, repository.root, repository.env)
                     if status not in (0, 1):
                         print(f"{name} [{repository.shape}] exited {status} on round {round_ + 1}", file=sys.stderr)
                         return 1
                     if status == 1 and round_ == 0:
                         print(f"note: {name} [{repository.shape}] found errors (exit 1)", file=sys.stderr)
                     runs[(repository.shape, name)].append((elapsed, largest_mb, tree_mb))
+                    cpu[(repository.shape, name)].append(cpu_seconds)
                     repository.reset()
 
     medians: dict[tuple[str, str], float] = {}
+    cpu_medians: dict[tuple[str, str], float] = {}  # CPU seconds of the process tree
     for repository in prepared:
         shape = repository.shape
         print(
             f"[{shape}] {len(repository.files)} files, {repository.size / 1e6:.1f} MB, {args.repeat} interleaved rounds; "
             f"one commune: {repository.relative}"
         )
-        print(f"{'':34} {'median s':>9} {'min':>7} {'max':>7} {'files/s':>8} {'peak MB':>8} {'tree MB':>8}")
+        print(f"{'':34} {'median s':>9} {'min':>7} {'max':>7} {'files/s':>8} {'peak MB':>8} {'tree MB':>8} {'cpu s':>7}")
         peaks: dict[str, float] = {}
         largest: dict[str, float] = {}
         tree: dict[str, float] = {}
@@ -360,12 +369,13 @@ def main(argv: list[str] | None = None) -> int:
             seconds = [s for s, _, _ in samples]
             median = statistics.median(seconds)
             medians[(shape, name)] = median
+            cpu_medians[(shape, name)] = statistics.median(cpu[(shape, name)])
             largest[name] = max(p for _, p, _ in samples)
             tree[name] = max(t for _, _, t in samples)
             peaks[name] = max(largest[name], tree[name])
             print(
                 f"{name:34} {median:9.2f} {min(seconds):7.2f} {max(seconds):7.2f} {len(repository.files) / median:8.0f}"
-                f" {largest[name]:8.0f} {tree[name]:8.0f}"
+                f" {largest[name]:8.0f} {tree[name]:8.0f} {cpu_medians[(shape, name)]:7.2f}"
             )
 
         def ratio(a: str, b: str, shape: str = shape) -> str:
@@ -389,6 +399,10 @@ def main(argv: list[str] | None = None) -> int:
         for name in repository.commands:
             if name.startswith("progress") and (shape, base) in medians:
                 print(f"{name} / {base}: {ratio(name, base)} (goal <= 1.5)")
+        validated = "validate cold plans+results" if args.results else "validate cold"
+        if (shape, "site cold") in medians and (shape, validated) in medians:
+            print(f"site cold / {validated}: wall {ratio('site cold', validated)},"
+                  f" CPU {cpu_medians[(shape, 'site cold')] / cpu_medians[(shape, validated)]:.2f} (goal <= 2)")
         if (shape, "--help") in medians:
             print(f"dansokh --help: {medians[(shape, '--help')]:.3f} s (goal <= 0.15 s)")
         print()

@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from functools import cache
@@ -291,6 +292,19 @@ def _restore_crosswalk_numbers(data: dict[str, Any]) -> dict[str, Any]:
 
 def check_file(name: str, raw: bytes, max_bytes: int) -> str:
     """Read, type and check one file on its own; the result as JSON (see ``decode``)."""
+    return _checked(name, raw, max_bytes, None)[0]
+
+
+def check_file_keeping(keep: Callable[[LoadedPlan, bytes], Any], name: str, raw: bytes, max_bytes: int) -> tuple[str, Any]:
+    """``check_file``, and what ``keep`` takes of the whole plan while it is at hand (``None``
+    for a file that is not a valid plan): what a command shows beyond the outline (the site: the
+    appendices, schedules and all), without reading and typing the file again.  ``keep`` is given
+    the typed plan with its source map and the file's bytes; what it gives goes to the command,
+    never into the cache (``load.job.FileJob.check_keeping``)."""
+    return _checked(name, raw, max_bytes, keep)
+
+
+def _checked(name: str, raw: bytes, max_bytes: int, keep: Callable[[LoadedPlan, bytes], Any] | None) -> tuple[str, Any]:
     loaded = load_text(name, raw, max_bytes)
     if is_result(loaded.data) or is_crosswalk(loaded.data):
         # a result or a crosswalk: typed here, checked beside the plans (results rules, W rules)
@@ -308,10 +322,11 @@ def check_file(name: str, raw: bytes, max_bytes: int) -> str:
             "suppressions": [[*_span(s.span), s.applies_to, list(s.codes), s.reason] for s in loaded.suppressions],
         }
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        return text[:-1] + ',"data":' + (data_text or "null") + "}"
+        return text[:-1] + ',"data":' + (data_text or "null") + "}", None
     plan, problems = parse_plan(loaded)
     diagnostics = loaded.diagnostics + problems
     data_text = None
+    kept = None
     if plan is not None:
         as_loaded = LoadedPlan(plan, loaded.source)
         with localcontext(EXACT):  # sums and products of plan numbers, exact (model/numbers.py)
@@ -323,6 +338,8 @@ def check_file(name: str, raw: bytes, max_bytes: int) -> str:
         # number ever stand elsewhere, the outline would not validate and the run reads the file
         # itself (``check.run``): never a wrong plan.
         data_text = json.dumps(outline(loaded.data), ensure_ascii=False, default=str, separators=(",", ":"))
+        if keep is not None:
+            kept = keep(as_loaded, raw)
     header = Header.of(loaded.data)
     body = {
         "header": header.to_list(),
@@ -332,7 +349,7 @@ def check_file(name: str, raw: bytes, max_bytes: int) -> str:
     }
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     # the data goes last, as it was encoded above: decoding it is the parent's largest cost
-    return text[:-1] + ',"data":' + (data_text or "null") + "}"
+    return text[:-1] + ',"data":' + (data_text or "null") + "}", kept
 
 
 def _body(text: Any) -> dict[str, Any]:

@@ -37,6 +37,8 @@ class FileJob:
     keeps and a worker sends back), ``decode(name, text, fresh)`` reads it back, ``header_of`` and
     ``cached_header`` take the header out of a result text or a cached header; each raises
     ``bad_entry`` for a text that is not one (the file is then checked again here).
+    ``check_keeping``: the same work handing over more (a command's, never validate's: it would
+    keep what validate drops).
     ``namespace()`` names the cache entries this job's texts are valid for."""
 
     namespace: Callable[[], str]
@@ -45,6 +47,11 @@ class FileJob:
     header_of: Callable[[str], Header]
     cached_header: Callable[[str], Header | None]
     bad_entry: type[Exception]
+    check_keeping: Callable[[str, bytes, int], tuple[str, Any]] | None = None
+    """The same work as ``check_file``, also giving what the command keeps of the file beyond the
+    text (the site: a plan's appendices, from the whole plan the worker typed); ``None`` for a
+    file it keeps nothing of.  Loading hands it over by file (``Loaded.kept``) and never caches
+    it: a file the cache answers for has nothing kept (the command reads it itself)."""
 
 
 Findings_co = TypeVar("Findings_co", covariant=True)

@@ -118,6 +118,7 @@ class Loaded:
     notices: list[str] = field(default_factory=list)
     max_bytes: int = DEFAULT_MAX_BYTES
     every_file: list[str] = field(default_factory=list)  # every file of the repository, read or not (absolute)
+    kept: dict[str, Any] = field(default_factory=dict)  # as shown -> what the job's ``check_keeping`` handed over
 
     @property
     def plans(self) -> list[LoadedPlan]:
@@ -213,6 +214,7 @@ class Loader:
                 if problem is not None:  # a name that shows other than it is, or not at all
                     self.diagnostics.append(INVISIBLE_CHARACTER.at(Span(name, 1, 1), problem))
         self.given = list(self.given_names)
+        self.kept: dict[int, Any] = {}  # what the job's ``check_keeping`` handed over, by file
         self.arguments = [argument.resolve() for argument in paths]
         self.root = find_root([within] if within is not None else paths)
         catalogue = self.root.catalogue
@@ -346,8 +348,9 @@ class Loader:
                 self.files[n].result = _IN_CACHE  # fetched when its turn comes (``fetch``)
             else:
                 missing.append(n)
+        keeping = self.job.check_keeping
         done = parallel(
-            self.job.check_file,
+            keeping or self.job.check_file,
             ((file.display(), self.bytes_of(file), self.max_bytes) for file in (self.files[n] for n in missing)),
             self.jobs,
             len(missing),
@@ -355,6 +358,10 @@ class Loader:
         fresh: dict[bytes, str] = {}
         try:
             for n, body in zip(missing, done):
+                if keeping is not None:
+                    body, kept = body
+                    if kept is not None:
+                        self.kept[n] = kept
                 self.files[n].result = body
                 if self.cache:
                     fresh[self.files[n].digest] = body  # type: ignore[index]
@@ -519,6 +526,7 @@ class Loader:
             self.notices,
             self.max_bytes,
             [file.path for file in self.files],
+            {self.files[n].display(): kept for n, kept in self.kept.items()},
         )
 
     def parts(self, report: Sequence[int], size: int = GROUP_FILES) -> Parts:
@@ -571,6 +579,7 @@ class Loader:
                 for n in needed:
                     if last[n] == g:
                         del kept[n]
+                        self.kept.pop(n, None)  # what a job hands over is a whole load's, not a group's
             for _n in arriving:  # to its end, which writes the fresh results into the cache
                 pass
         finally:

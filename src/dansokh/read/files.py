@@ -69,14 +69,18 @@ ILLUSTRATIVE = "ILLUSTRATIVE"
 _FIRST_LINE = 4096  # bytes: a label is on the first line, near its start
 
 
-def illustrative(path: str | Path) -> bool:
+def illustrative(path: str | Path, raw: bytes | None = None) -> bool:
     """Whether a file holds illustrative figures, no official source's: it lies under a folder
     ``examples`` or its first line says ILLUSTRATIVE (what every example file starts with).
-    A file that cannot be read is not said to be illustrative."""
+    A file that cannot be read is not said to be illustrative.  ``raw``: its bytes, where they
+    are at hand (not read again)."""
     if "examples" in Path(path).parts:
         return True
-    try:
-        head = read_bounded(Path(path), _FIRST_LINE)
-    except OSError:
-        return False
+    if raw is not None:
+        head = raw[: _FIRST_LINE + 1]  # as much as ``read_bounded`` gives below
+    else:
+        try:
+            head = read_bounded(Path(path), _FIRST_LINE)
+        except OSError:
+            return False
     return ILLUSTRATIVE in head.split(b"\n", 1)[0].decode("utf-8", "replace").upper()

@@ -5,6 +5,11 @@ The site renders with the packaged templates only: a repository's own ``template
 somebody else's code, which ``render`` runs bounded in a child process per appendix; run for
 every plan of a country that would cost more than the whole check.  The HTML is the content of
 the standalone page's ``<main>``: the template escapes every text of the plan.
+
+Loading keeps of each plan its outline, without the schedules an appendix shows.  The check's
+worker, which has the whole plan typed, renders its appendices there (``handed_over``, the
+site's ``check_keeping``), so that a plan is read and typed once; a plan the cache answered
+for (or, where the month grid is shown, every plan) is read again for its page (``whole``).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ FORMATS = ("docx", "xlsx", "pdf")
 
 @dataclass
 class Appendix:
-    view: AppendixView
+    key: str  # the appendix's key in its plan ("1", "II")
     html: Markup
     documents: list[tuple[str, str]] = field(default_factory=list)  # (format, path inside the site)
 
@@ -48,11 +53,19 @@ def whole(loaded: LoadedPlan, max_bytes: int) -> Plan:
     return plan if plan is not None else loaded.plan
 
 
-def views(loaded: LoadedPlan, plan: Plan | None = None) -> list[AppendixView]:
-    """The appendices' views of ``plan`` (the whole plan of ``loaded``; default: what was loaded)."""
+def views(loaded: LoadedPlan, plan: Plan | None = None, raw: bytes | None = None) -> list[AppendixView]:
+    """The appendices' views of ``plan`` (the whole plan of ``loaded``; default: what was loaded);
+    ``raw``: the file's bytes, where they are at hand."""
     plan = plan if plan is not None else loaded.plan
-    marked = illustrative(loaded.file)
+    marked = illustrative(loaded.file, raw)
     return [build_view(plan, key, appendix, illustrative=marked) for key, appendix in appendix_keys(plan)]
+
+
+def handed_over(loaded: LoadedPlan, raw: bytes) -> list[tuple[str, str]]:
+    """What the check's worker keeps of a whole plan for its unit's page (``check.files.
+    check_file_keeping``): each appendix's key and HTML, without the month grid (a country's
+    pages leave it out; ``shown`` uses these only then)."""
+    return [(view.key, str(inner_html(view, grid=False))) for view in views(loaded, loaded.plan, raw)]
 
 
 def inner_html(view: AppendixView, grid: bool = True) -> Markup:
@@ -74,15 +87,25 @@ def document_folder(loaded: LoadedPlan) -> str:
 def appendices(loaded: LoadedPlan, plan: Plan, documents: set[str], grid: bool = True) -> list[Appendix]:
     """The appendices of ``plan`` (the whole plan of ``loaded``), each with the documents of the
     formats in ``documents`` it has (and a schedule's month grid with ``grid``)."""
-    found = []
-    for view in views(loaded, plan):
-        links = [(fmt, f"{document_folder(loaded)}/{document_name(view)}.{fmt}") for fmt in FORMATS if fmt in documents]
-        found.append(Appendix(view, inner_html(view, grid), links))
-    return found
+    return [Appendix(view.key, inner_html(view, grid), links(loaded, view.key, documents)) for view in views(loaded, plan)]
 
 
-def document_name(view: AppendixView) -> str:
+def shown(loaded: LoadedPlan, kept: list[tuple[str, str]] | None, documents: set[str], grid: bool, max_bytes: int) -> list[Appendix]:
+    """The appendices of ``loaded`` on its unit's page: as the check's worker rendered them
+    (``kept``, from ``handed_over``) where the month grid is left out, else from the plan file
+    read again."""
+    if kept is not None and not grid:
+        return [Appendix(key, Markup(html), links(loaded, key, documents)) for key, html in kept]
+    return appendices(loaded, whole(loaded, max_bytes), documents, grid)
+
+
+def links(loaded: LoadedPlan, key: str, documents: set[str]) -> list[tuple[str, str]]:
+    """The documents of the appendix ``key`` of ``loaded`` in the formats ``documents`` names."""
+    return [(fmt, f"{document_folder(loaded)}/{document_name(key)}.{fmt}") for fmt in FORMATS if fmt in documents]
+
+
+def document_name(key: str) -> str:
     """``appendix1``, ``appendixii``: the appendix's key as a file name."""
     from .tree import slug
 
-    return f"appendix{slug(view.key)}"
+    return f"appendix{slug(key)}"

@@ -5,12 +5,14 @@ all into a temporary folder swapped into place at the end (``output.staged``).""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
 
 from .. import __version__
+from ..check.files import check_file_keeping
 from ..check.findings import Findings
 from ..check.run import JOB, check
 from ..check.selection import Selection
@@ -18,6 +20,7 @@ from ..load import load
 from ..load.workers import collector_paused, default_jobs
 from ..read.loader import DEFAULT_MAX_BYTES
 from . import documents, home, results_pages, search, unit
+from .appendices import handed_over
 from .output import MARKER, marker_text, staged
 from .pages import PAGE_LIMIT, Site
 from .tree import years
@@ -31,6 +34,12 @@ LARGE = 1000
 """Plans above which a schedule's month grid is left out of the unit pages (the appendix's table
 stays): the grid is half the cost of the appendices, and a country's site must build in at most
 twice the time of its check (benchmarks/README.md)."""
+SITE_JOB = replace(JOB, check_keeping=partial(check_file_keeping, handed_over))
+"""validate's job on each file, which also renders a plan's appendices while the whole plan is
+typed in the worker (``appendices.handed_over``): loading keeps only outlines, as validate's."""
+TREE_UNITS = 2000
+"""Units of a year above which the home page's tree stops at ``home.TREE_LEVELS`` levels: ten
+thousand communes would make it a page of a megabyte."""
 
 
 @dataclass
@@ -56,11 +65,13 @@ def build_site(
     since: str | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    tree_units: int = TREE_UNITS,
 ) -> Built:
     """Load and check ``paths`` (plans and results) as validate does, then write the site to
     ``out``.  ``document_formats``: the documents to build (``None``: docx, xlsx and pdf when the
-    repository has at most ``documents_when`` plans, else none)."""
-    loaded = load(list(paths), JOB, max_bytes, every_file=True, use_cache=use_cache, jobs=jobs)  # outlines, as validate loads them
+    repository has at most ``documents_when`` plans, else none); ``tree_units``: the units of a year
+    above which the home page shows only the first levels of its tree."""
+    loaded = load(list(paths), SITE_JOB, max_bytes, every_file=True, use_cache=use_cache, jobs=jobs)  # outlines, as validate loads them
     with collector_paused():
         findings = check(loaded, selection).finish()
         repo = loaded.repository
@@ -78,7 +89,7 @@ def build_site(
         with staged(out) as folder:
             site = Site(folder, repo, findings, findings.book, years(repo, findings.book), lang, __version__, commit, set(document_formats), since,
                         jobs=default_jobs() if jobs is None else max(1, jobs), max_bytes=max_bytes,
-                        grid=len(repo.plans) <= LARGE, out=out)
+                        grid=len(repo.plans) <= LARGE, tree_units=tree_units, kept=loaded.kept, out=out)
             for builder in BUILDERS:
                 site.provides |= set(getattr(builder, "PROVIDES", ()))
             for builder in BUILDERS:

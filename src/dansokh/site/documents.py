@@ -18,7 +18,7 @@ def build(site: Site) -> None:
 
     for loaded in site.repo.plans:
         for view in views(loaded, whole(loaded, site.max_bytes)):
-            base = f"{document_folder(loaded)}/{document_name(view)}"
+            base = f"{document_folder(loaded)}/{document_name(view.key)}"
             if "docx" in formats:
                 site.write_bytes(f"{base}.docx", render_docx(view))
             if "xlsx" in formats:

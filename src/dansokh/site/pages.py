@@ -10,7 +10,6 @@ the folder works from ``file://`` and from any sub-path of a web server.
 from __future__ import annotations
 
 import json
-import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from ..load.workers import parallel
 from ..model.numbers import number, quantity
 from ..render.templates import PackagedLoader
 from ..results.book import Book
+from .addresses import relative
 from .fold import fold
 from .tree import UnitNode, Year
 from .words import words
@@ -83,7 +83,9 @@ class Site:
     since: str | None = None  # --since: the git revision of the previous publication (the diff page)
     jobs: int = 1  # processes writing pages (``map``)
     grid: bool = True  # a schedule's month grid on its unit's page (left out for a large repository)
+    tree_units: int = 2000  # units of a year above which the home page shows only the first levels of its tree (``home``)
     max_bytes: int = 5 * 1024 * 1024  # the largest plan file read again (``appendices.whole``)
+    kept: dict[str, Any] = field(default_factory=dict)  # file -> its appendices as the check's worker rendered them (``appendices.handed_over``)
     provides: set[str] = field(default_factory=set)  # what the registered builders add ("indicator" pages, …)
     search: list[SearchEntry] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # said on standard error by the command
@@ -122,7 +124,7 @@ class Site:
         ``body`` the attributes of ``<body>`` (``data-unit``, ``data-year``)."""
 
         def href(target: str) -> str:
-            return posixpath.relpath(target, posixpath.dirname(path) or ".")
+            return relative(target, path)
 
         text = self.env.get_template(f"site/{template}").render(
             w=self.w, lang=self.lang, title=title, crumbs=list(crumbs), body=body or {}, href=href, site=self,

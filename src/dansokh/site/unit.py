@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from ..i18n import _
-from .appendices import appendices, whole
+from .appendices import shown
 from .pages import Site
 from .results_pages import unit_section
 from .targets import mark, rows
@@ -49,7 +49,7 @@ def page(site: Site, key: tuple[int, str]) -> None:
     target_rows, parent = rows(site.repo, node, positions=bool(diagnostics))
     indicators = mark(target_rows, diagnostics)
     problems = [Problem(n, d, indicators.get(n, "")) for n, d in enumerate(diagnostics)]
-    plans = [(p, appendices(p, whole(p, site.max_bytes), site.document_formats, site.grid)) for p in node.plans]
+    plans = [(p, shown(p, site.kept.get(p.file), site.document_formats, site.grid, site.max_bytes)) for p in node.plans]
     parent_title = parent.plan.unit_title if parent is not None else ""
     site.page(
         node.path, "unit.html.j2", title=node.title, crumbs=crumbs(site, node),

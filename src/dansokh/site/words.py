@@ -17,6 +17,8 @@ WORDS = {
     "year": N_("Year {year}"),
     "units_tree": N_("Units of {year}"),
     "children": N_("Units below"),
+    "tree_levels": N_("The tree shows the first {levels} levels of units; the units below each are listed on its page."),
+    "units_below": N_("(units below: {count})"),
     "no_plan": N_("No plan of its own for {year}: what its parent assigned to it is shown."),
     "targets": N_("Targets"),
     "targets_caption": N_("Targets of {unit} for {year}, beside what {parent} assigned"),
