@@ -178,14 +178,14 @@ def check_parts(parts: Parts, selection: Selection | None = None) -> Findings:
         diagnostics, _book = _rules(loaded, selection, first, _WHOLE)
         seen_here: set[tuple[Any, ...]] = set()
         for d in diagnostics:
-            if d.file in owned:
-                findings.diagnostics.append(d)
+            if d.file in owned:  # kept: its place found now, while its group's files are at hand (not held to the end)
+                findings.diagnostics.extend(_settled([d]))
             elif d.file not in parts.shown:
                 key = (d.sort_key(), d.message, d.related)
                 if key not in foreign or key in seen_here:
                     foreign.add(key)
                     seen_here.add(key)
-                    findings.diagnostics.append(d)
+                    findings.diagnostics.extend(_settled([d]))
         suppressions.extend(loaded.suppressions)
         repo = loaded.repository
         for plan in repo.plans:
