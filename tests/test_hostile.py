@@ -417,6 +417,51 @@ def test_discovery_says_what_it_skips(in_tmp, monkeypatch):
     assert (result.summary.files, result.summary.plans, result.failed) == (1, 1, False)
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_a_folder_given_inside_the_plans_is_named_as_its_own_listing_names_it(in_tmp, monkeypatch):
+    """A command given one year's folder takes its files from the listing of the plans folder
+    (``names_within``): the same names, in the same order, and the same paths skipped, as listing
+    the folder itself; a folder the plans' listing does not walk into (hidden, or outside it through
+    a link) is listed on its own."""
+    from dansokh.read.discover import names_within, plan_file_names
+
+    write_files(in_tmp, {
+        "plans/2025/a.yaml": SMALL, "plans/2025/d/b.yaml": SMALL, "plans/2025/locked/c.yaml": SMALL,
+        "plans/2025/e/f/g.yaml": SMALL, "plans/.hidden/h.yaml": SMALL, "plans/2026/i.yaml": SMALL,
+        "elsewhere/j.yaml": SMALL,
+    })
+    os.symlink("gone.yaml", "plans/2025/dangling.yaml")
+    os.symlink(".", "plans/2025/again")
+    os.symlink("2025", "plans/linked")
+    os.symlink(os.path.join(in_tmp, "elsewhere"), "plans/2025/out")
+    os.mkfifo("plans/2025/d/pipe.yaml")
+    real_scandir = os.scandir
+
+    def scandir(path):  # the tests run as root, where chmod 000 does not stop reading
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    for top in ("plans", str(in_tmp / "plans")):
+        skipped: list = []
+        scans = {top: (plan_file_names(top, skipped), skipped)}
+        for folder in ("plans/2025", "plans/2025/", "plans/2025/d", "plans/2025/locked", "plans/2025/e/f", "plans", "./plans/2026",
+                       "plans/linked"):  # a link to a folder the listing walked into: the same files, named through it
+            own: list = []
+            assert names_within(folder, scans) == (plan_file_names(folder, own), own), folder
+        for folder in ("plans/.hidden", "plans/2025/out", "elsewhere"):
+            assert names_within(folder, scans) is None, folder
+    result = run(["plans/2025"])
+    assert [(code, file) for code, file, _line in check_tuples(result) if code == "Y011"] == [
+        ("Y011", "plans/2025/again"),
+        ("Y011", "plans/2025/d/pipe.yaml"),
+        ("Y011", "plans/2025/dangling.yaml"),
+        ("Y011", "plans/2025/locked"),
+        ("Y011", "plans/2025/out"),
+    ]
+
+
 def test_a_raw_control_byte_is_reported_at_its_line_and_column():
     loaded = load_text("p.yaml", "id: a\ntitle: Kế hoạch\x07\n".encode())
     assert [(d.code, d.span.line, d.span.col) for d in loaded.diagnostics] == [("Y002", 2, 16)]

@@ -10,6 +10,7 @@ district table that assigned the target).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -18,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from ..cascade.repository import Declared, LoadedPlan, Repository
-from ..diagnostics import Diagnostic, Rule, Severity, Span
+from ..diagnostics import Diagnostic, Related, Rule, Severity, Span
 from ..i18n import _
 from ..load import Changed, FileJob, Loaded, Parts, load, load_parts, load_repository
 from ..load.workers import collector_paused
 from ..model.numbers import EXACT
 from ..read.loader import DEFAULT_MAX_BYTES
-from ..read.positions import Located, SourceMap
+from ..read.positions import Deferred, Located, SourceMap
 from ..results.book import Book
 from . import files, rules, suppress
 from .findings import Findings
@@ -69,6 +70,19 @@ def _rules(loaded: Loaded, selection: Selection | None, first: str | None, skip:
     return diagnostics, book
 
 
+def _settled(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics kept, each place a rule left to be found later (``Deferred``) found now:
+    what leaves the check names plain spans."""
+    kept = []
+    for d in diagnostics:
+        if isinstance(d.span, Deferred) or any(isinstance(r.span, Deferred) for r in d.related):
+            related = tuple(Related(r.span.settled(), r.message) if isinstance(r.span, Deferred) else r for r in d.related)
+            span = d.span.settled() if isinstance(d.span, Deferred) else d.span
+            d = dataclasses.replace(d, span=span, related=related)
+        kept.append(d)
+    return kept
+
+
 def _selected(findings: Findings, selection: Selection | None) -> None:
     if selection is not None:
         findings.diagnostics = selection.apply(findings.diagnostics)
@@ -84,11 +98,13 @@ def check(loaded: Loaded, selection: Selection | None = None) -> Findings:
     reported = set(loaded.report)
     diagnostics, findings.book = _rules(loaded, selection, loaded.report[0] if loaded.report else None)
     findings.repository = repo
-    findings.diagnostics = [
-        d
-        for d in suppress.apply(diagnostics, loaded.suppressions)
-        if d.file in reported or any(r.span.file in reported for r in d.related) or d.file not in loaded.read
-    ]
+
+    def shown(d: Diagnostic) -> bool:
+        return d.file in reported or any(r.span.file in reported for r in d.related) or d.file not in loaded.read
+
+    # kept before the suppressions apply, and again after: what a suppression matches stands in its own file,
+    # so the findings are those of filtering once after them, without finding the places of what is dropped
+    findings.diagnostics = _settled(d for d in suppress.apply([d for d in diagnostics if shown(d)], loaded.suppressions) if shown(d))
     summary = findings.summary
     findings.files = list(loaded.report)
     summary.files = len(loaded.report)
@@ -162,14 +178,14 @@ def check_parts(parts: Parts, selection: Selection | None = None) -> Findings:
         diagnostics, _book = _rules(loaded, selection, first, _WHOLE)
         seen_here: set[tuple[Any, ...]] = set()
         for d in diagnostics:
-            if d.file in owned:
-                findings.diagnostics.append(d)
+            if d.file in owned:  # kept: its place found now, while its group's files are at hand (not held to the end)
+                findings.diagnostics.extend(_settled([d]))
             elif d.file not in parts.shown:
                 key = (d.sort_key(), d.message, d.related)
                 if key not in foreign or key in seen_here:
                     foreign.add(key)
                     seen_here.add(key)
-                    findings.diagnostics.append(d)
+                    findings.diagnostics.extend(_settled([d]))
         suppressions.extend(loaded.suppressions)
         repo = loaded.repository
         for plan in repo.plans:
@@ -184,11 +200,11 @@ def check_parts(parts: Parts, selection: Selection | None = None) -> Findings:
                     if end.file not in reported:
                         outside[end.file] = end.plan.id
     findings.diagnostics.extend(units.diagnostics())
-    findings.diagnostics = [
+    findings.diagnostics = _settled(
         d
         for d in suppress.apply(findings.diagnostics, suppressions)
         if d.file in reported or any(r.span.file in reported for r in d.related) or d.file not in parts.shown
-    ]
+    )
     findings.files = list(parts.report)
     summary.files = len(parts.report)
     summary.outside = sorted(outside.values())

@@ -50,12 +50,11 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
         settings = config.load(start=plans)
         selection = stages.selection.Selection.make(settings.select, settings.ignore, settings.severity, settings.extend_select)
     with reported():
-        if not dry_run:
-            write_new.refuse_existing(path)  # before the check: its report would be about a file never written
+        if dry_run:  # the text only: what validate would say of it is not shown, and so not found (a second load)
+            sys.stdout.write(write_new.draft_text(draft))
+            return 0
+        write_new.refuse_existing(path)  # before the check: its report would be about a file never written
         checked = write_new.check_new(path, draft, plans, selection)
-    if dry_run:
-        sys.stdout.write(checked.text)
-        return 0
     shown = display_path(path)
     findings = checked.findings
     findings.diagnostics = [d for d in findings.diagnostics if d.file == shown]

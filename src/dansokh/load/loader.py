@@ -31,7 +31,7 @@ from ..read import codes, fast
 from ..read.cache import Cache, Stamps
 from ..read.chars import file_name_problem
 from ..read.codes import INVISIBLE_CHARACTER, NO_PLANS, SKIPPED_PATH
-from ..read.discover import Skipped, display_path, plan_file_names
+from ..read.discover import Scan, Skipped, display_path, names_within, plan_file_names
 from ..read.files import read_bounded
 from ..read.index import HEADER_KEYS, Header, Index
 from ..read.limits import REREAD_LIMIT
@@ -194,10 +194,19 @@ class Loader:
         self.outline = outline
         self.overrides = {str(path.resolve()): text for path, text in (overrides or {}).items()}
         self.given_names: dict[str, str] = {}
-        for argument in paths:
+        self.root = find_root([within] if within is not None else paths)
+        scans: dict[str, Scan] = {}
+        for folder in self.root.plan_folders:  # the repository's files, each folder listed once
             skipped: list[Skipped] = []
+            scans[str(folder)] = (plan_file_names(str(folder), skipped), skipped)
+        for argument in paths:
+            skipped = []
             if os.path.isdir(argument):  # strings, not a Path per file: that counts at ten thousand files
-                names = plan_file_names(str(argument), skipped)
+                within_scan = names_within(str(argument), scans)
+                if within_scan is None:
+                    names = plan_file_names(str(argument), skipped)
+                else:
+                    names, skipped = within_scan
                 if not names:
                     self.diagnostics.append(NO_PLANS.at(Span(display_path(argument), 1, 1), _("no plan files (*.yaml) here")))
                 base, cut = str(argument.resolve()), len(os.path.join(str(argument), ""))
@@ -216,13 +225,12 @@ class Loader:
         self.given = list(self.given_names)
         self.kept: dict[int, Any] = {}  # what the job's ``check_keeping`` handed over, by file
         self.arguments = [argument.resolve() for argument in paths]
-        self.root = find_root([within] if within is not None else paths)
         catalogue = self.root.catalogue
         # the repository's catalogue is in force for the whole run; its problems are reported whatever the paths
         self.diagnostics.extend(use_catalogue(catalogue, display_path(catalogue) if catalogue else None, self.max_bytes))
         found: dict[str, None] = {}
-        for folder in self.root.plan_folders:
-            found.update(dict.fromkeys(plan_file_names(str(folder))))
+        for names, _skipped in scans.values():
+            found.update(dict.fromkeys(names))
         found.update(dict.fromkeys(self.given))
         if catalogue is not None:  # a catalogue among the plans is not a plan
             found.pop(str(catalogue), None)

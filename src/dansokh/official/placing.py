@@ -56,7 +56,7 @@ def placed_in(repo: Repository, unit: UnitDecl, year: int) -> OfficialUnit | Non
     """``unit`` in the official list in force on 1 January of ``year``; ``None`` where it is not
     there (a district after the reform) or the list is not installed."""
     snapshot = official.snapshot_for(date(year, 1, 1)) if official.available() and 1 <= year <= 9999 else None
-    return Placer(repo, snapshot).place(unit, unit.parent).unit if snapshot is not None else None
+    return Placer(repo, snapshot).place(unit, unit.parent, explain=False).unit if snapshot is not None else None
 
 
 def _sentence(text: str) -> str:
@@ -102,16 +102,19 @@ class Placer:
             return False, None
         if parent_id not in self.memo:
             self.memo[parent_id] = None  # a cycle of parents stops here
-            self.memo[parent_id] = self.place(declared, declared.parent).unit
+            self.memo[parent_id] = self.place(declared, declared.parent, explain=False).unit
         return True, self.memo[parent_id]
 
-    def place(self, unit: UnitDecl, parent_id: str | None) -> Placed:
+    def place(self, unit: UnitDecl, parent_id: str | None, explain: bool = True) -> Placed:
+        """Where ``unit`` stands in the list, or why not: with ``explain``, the message that says so
+        (what it names nearby and before the reform: a search of the whole list, not made for the
+        place alone)."""
         snapshot = self.snapshot
         declared, parent = self.parent_of(parent_id)
         if declared and parent is None:
             return Placed(None)  # its parent is not official: that is the parent's diagnostic
         if unit.code is not None:
-            return self._by_code(unit, parent)
+            return self._by_code(unit, parent, explain)
         if parent is not None:
             found = snapshot.named(unit.name, parent.code)
         elif parent_id is None:
@@ -124,6 +127,8 @@ class Placer:
             return Placed(fitting[0])
         if len(fitting) > 1:  # one name, several units (a ward and a commune): the code tells them apart
             return Placed(None)
+        if not explain:
+            return Placed(None, "name")
         if len(found) == 1 and tier is not None:
             return Placed(None, "name", self._wrong_tier(unit, found[0]))
         return Placed(None, "name", self._unknown(unit, parent))
@@ -142,10 +147,15 @@ class Placer:
         moved = self._before_the_reform(unit, self.snapshot.units.get(found.parent or ""))
         return message + (" " + moved if moved else "")
 
-    def _by_code(self, unit: UnitDecl, parent: OfficialUnit | None) -> Placed:
+    def _by_code(self, unit: UnitDecl, parent: OfficialUnit | None, explain: bool = True) -> Placed:
         snapshot, code = self.snapshot, unit.code
         found = snapshot.units.get(code)  # type: ignore[arg-type]
-        named = snapshot.named(unit.name, parent.code) if parent is not None else snapshot.named(unit.name, anywhere=True)
+        if not explain:
+            named = []  # the hint's search, for a message not asked for
+        elif parent is not None:
+            named = snapshot.named(unit.name, parent.code)
+        else:
+            named = snapshot.named(unit.name, anywhere=True)
         hint = ""
         if len(named) == 1 and (found is None or found.code != named[0].code):
             hint = " " + _("{unit}'s code is {code}: write code: \"{code}\"").format(unit=named[0].title, code=named[0].code)
@@ -159,7 +169,7 @@ class Placer:
             return Placed(None, "code", message + hint)
         tier = declared_tier(unit.level)
         if tier is not None and official_tier(found, snapshot) != tier:
-            return Placed(None, "name", self._wrong_tier(unit, found))
+            return Placed(None, "name", self._wrong_tier(unit, found) if explain else "")
         if parent is not None and found.parent != parent.code:
             above = snapshot.units.get(found.parent or "")
             message = _("{official} ({code}) is a unit of {other}, not of {parent} ({list}).").format(

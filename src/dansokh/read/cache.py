@@ -59,6 +59,7 @@ import stat
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..i18n import _
 
@@ -287,6 +288,7 @@ class Cache:
         self.adopt = adopt  # a database made elsewhere is taken as this place's (DANSOKH_CACHE_TRUST=ci)
         self.connection: sqlite3.Connection | None = None
         self.key = b""
+        self._keyed: tuple[bytes, Any] | None = None  # the key, and BLAKE2 with it (``_check``)
         self.root = ""  # the repository's real path: only its files are stamped
         self._headers: dict[bytes, str] = {}  # header entries checked with the stamps, by digest
 
@@ -492,7 +494,10 @@ class Cache:
     def _check(self, digest: bytes, kind: str, body: str) -> bytes:
         """The keyed checksum of an entry: over the file digest it is filed under, its kind
         (headers, or results in one language) and its body."""
-        signed = hashlib.blake2b(digest, key=self.key, digest_size=16)  # keyed BLAKE2: a MAC
+        if self._keyed is None or self._keyed[0] != self.key:  # the key's block hashed once, copied for each entry
+            self._keyed = (self.key, hashlib.blake2b(key=self.key, digest_size=16))  # keyed BLAKE2: a MAC
+        signed = self._keyed[1].copy()
+        signed.update(digest)
         signed.update(b"\0" + kind.encode("utf-8") + b"\0" + body.encode("utf-8", "surrogatepass"))
         return signed.digest()
 

@@ -115,3 +115,39 @@ def discover(paths: list[Path], skipped: list[Skipped] | None = None) -> tuple[l
         else:
             files.append(path)
     return list(dict.fromkeys(files)), empty
+
+
+Scan = tuple[list[str], list[Skipped]]
+"""What ``plan_file_names`` found under a folder, and what it skipped there."""
+
+
+def names_within(folder: str, scans: dict[str, Scan]) -> Scan | None:
+    """``plan_file_names(folder)`` (and its skipped paths) from the scan of a folder that holds it,
+    where that scan walked into it (no hidden folder, no link on the way): the names as a scan of
+    ``folder`` itself gives them, in the same order; ``None`` where no scan did.  A command given
+    the plans of one year need not list them twice."""
+    real = os.path.realpath(folder)
+    for scanned, (names, skipped) in scans.items():
+        real_scanned = os.path.realpath(scanned)
+        if real != real_scanned and not real.startswith(os.path.join(real_scanned, "")):
+            continue
+        parts = [] if real == real_scanned else os.path.relpath(real, real_scanned).split(os.sep)
+        walked = scanned
+        for part in parts:  # the scan enters neither a hidden folder nor a link
+            walked = os.path.join(walked, part)
+            if part.startswith(".") or os.path.islink(walked):
+                break
+        else:
+            top = os.path.join(scanned, *parts)
+            prefix = os.path.join(top, "")
+            cut = len(prefix)
+            mine = [os.path.join(folder, name[cut:]) for name in names if name.startswith(prefix)]
+            missed: list[Skipped] = []
+            for entry in skipped:
+                name = str(entry.path)
+                if name == top:  # the folder itself could not be listed
+                    missed.append(Skipped(Path(folder), entry.reason))
+                elif name.startswith(prefix):
+                    missed.append(Skipped(Path(os.path.join(folder, name[cut:])), entry.reason))
+            return mine, missed
+    return None

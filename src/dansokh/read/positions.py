@@ -73,3 +73,56 @@ class Located:
 
     def key_span(self, path: Path) -> Span:
         return self.source.key(path)
+
+    def place(self, path: Path) -> Deferred:
+        """``span``, found only when first asked for: what a rule over a whole book of results
+        names, where most of what it finds in the context's files is dropped unread."""
+        return Deferred(self.source, path)
+
+
+class Deferred:
+    """The place of a value whose file is known now and whose line and column are found when
+    first asked for (``SourceMap.value``): a check keeps or drops a diagnostic by its file, and
+    recording a file's positions costs a parse.  ``settled`` is the ``Span`` it stands for."""
+
+    __slots__ = ("_path", "_source", "_span")
+
+    def __init__(self, source: SourceMap, path: Path):
+        self._source = source
+        self._path = path
+        self._span: Span | None = None
+
+    @property
+    def file(self) -> str:
+        return self._source.file if self._span is None else self._span.file
+
+    def settled(self) -> Span:
+        if self._span is None:
+            self._span = self._source.value(self._path)
+        return self._span
+
+    @property
+    def line(self) -> int:
+        return self.settled().line
+
+    @property
+    def col(self) -> int:
+        return self.settled().col
+
+    def _replace(self, *, file: str) -> Deferred:
+        """The same place in a file named anew (``Place``), found now."""
+        renamed = Deferred(self._source, self._path)
+        renamed._span = self.settled()._replace(file=file)
+        return renamed
+
+    def __eq__(self, other: object) -> bool:
+        return self.settled() == (other.settled() if isinstance(other, Deferred) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.settled())
+
+    def __str__(self) -> str:
+        return str(self.settled())
+
+    def __repr__(self) -> str:
+        return f"Deferred({self.settled()!r})"

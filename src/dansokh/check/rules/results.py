@@ -148,9 +148,9 @@ def missing_report(rule: Rule, book: Book) -> Iterator[Diagnostic]:
             related = []
             declared = book.repo.units.get(child.id)
             if declared:
-                related.append(Related(declared[0].plan.span(declared[0].path), _("{name} is declared here").format(name=child.name)))
-            yield rule.at(
-                loaded.span(("period",)),
+                related.append(Related(declared[0].plan.place(declared[0].path), _("{name} is declared here").format(name=child.name)))
+            yield rule.at(  # places found only for what is kept: most results of a command's context are not reported
+                loaded.place(("period",)),
                 _("{child} ({id}) has not reported for {period}; {unit}'s figures cannot be checked against its children").format(
                     child=child.name, id=child.id, period=period_words(result.period, result.year), unit=_unit_name(book, result.unit)
                 ),
