@@ -1,8 +1,8 @@
 """A table fitted to the console and printed, written straight as text where rich would only lay out
 plain lines.
 
-``dansokh progress --detail`` prints two tables for every unit of the country (some 20,000 for
-the nation), and rich lays each cell out through its general machinery (padding, wrapping, cropping,
+``dansokh progress --detail`` prints a table for every unit of the country and a ranking of the
+children of every unit above the communes (some 11,000 tables for the nation), and rich lays each cell out through its general machinery (padding, wrapping, cropping,
 segments): most of the command's time.  When nothing is styled (no colour: a file, a pipe, a CI
 log) and every cell fits its column on one line, rich's output is the cells padded to their
 columns between the box's lines; that is written here, byte for byte the same.  Any other table
