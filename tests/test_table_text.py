@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from dansokh.report.safe import Console, fit_table
-from dansokh.report.table_text import _laid_out, _plain_layout, cell_texts, print_table
+from dansokh.report.table_text import cell_texts, laid_out, plain_layout, print_table
 
 
 def _table(rows: list[list[str]], title: str = "Tỉnh Hà Giang, quý I năm 2025 · reported 04/04/2025") -> Table:
@@ -61,13 +61,13 @@ def test_written_straight_only_where_it_fits_and_nothing_is_styled() -> None:
     table = _table(ROWS)
     texts = cell_texts(console, table)
     fit_table(console, table, 0, texts)
-    assert _plain_layout(console, table)
-    lines = _laid_out(console, table, texts)
+    assert plain_layout(console, table)
+    lines = laid_out(console, table, texts)
     assert lines is not None and lines[1].startswith("┏") and "behind" in lines[4]
     narrow = Console(file=io.StringIO(), highlight=False, width=40)
     table = _table(ROWS)
     texts = cell_texts(narrow, table)
     fit_table(narrow, table, 0, texts)
-    assert _laid_out(narrow, table, texts) is None  # a cell wraps: rich lays it out
+    assert laid_out(narrow, table, texts) is None  # a cell wraps: rich lays it out
     coloured = Console(file=io.StringIO(), highlight=False, width=200, force_terminal=True, color_system="standard")
-    assert not _plain_layout(coloured, _table(ROWS))
+    assert not plain_layout(coloured, _table(ROWS))

@@ -2,8 +2,9 @@
 plain lines.
 
 ``dansokh progress --detail`` prints a table for every unit of the country and a ranking of the
-children of every unit above the communes (some 11,000 tables for the nation), and rich lays each cell out through its general machinery (padding, wrapping, cropping,
-segments): most of the command's time.  When nothing is styled (no colour: a file, a pipe, a CI
+children of every unit above the communes (some 11,000 tables for the nation), and rich lays each
+cell out through its general machinery (padding, wrapping, cropping, segments): most of the
+command's time.  When nothing is styled (no colour: a file, a pipe, a CI
 log) and every cell fits its column on one line, rich's output is the cells padded to their
 columns between the box's lines; that is written here, byte for byte the same.  Any other table
 (a cell that wraps, a colour terminal, a caption, options these tables do not use) is rich's."""
@@ -33,8 +34,8 @@ class _Lines:
             yield line_break
 
 
-def _plain_layout(console: Console, table: Table) -> bool:
-    """Whether ``table`` uses only what ``_laid_out`` lays out as rich does."""
+def plain_layout(console: Console, table: Table) -> bool:
+    """Whether ``table`` uses only what ``laid_out`` lays out as rich does."""
     return (
         console.color_system is None
         and table.box is not None
@@ -50,7 +51,7 @@ def _plain_layout(console: Console, table: Table) -> bool:
     )
 
 
-def _laid_out(console: Console, table: Table, texts: list[list[str]]) -> list[str] | None:
+def laid_out(console: Console, table: Table, texts: list[list[str]]) -> list[str] | None:
     """The lines rich prints for ``table`` (``texts``: each column's header and cells, as shown),
     or None where it would wrap a cell or the title, or the table is wider than the console."""
     widths = [column.width or 0 for column in table.columns]
@@ -74,7 +75,7 @@ def _laid_out(console: Console, table: Table, texts: list[list[str]]) -> list[st
             return None
         lines.append(title + " " * (table_width - length))
     safe = table.safe_box if table.safe_box is not None else console.safe_box
-    box = table.box.substitute(console.options, safe=safe)  # type: ignore[union-attr]  # _plain_layout: a box
+    box = table.box.substitute(console.options, safe=safe)  # type: ignore[union-attr]  # plain_layout: a box
     widths = [width + 2 for width in widths]
     rows = list(zip(*padded))
     lines.append(box.get_top(widths))
@@ -96,7 +97,7 @@ def print_table(console: Console, table: Table, main: int = 0) -> None:
     """``table`` fitted to ``console`` (``fit_table``) and printed: as rich prints it."""
     texts = cell_texts(console, table)
     fit_table(console, table, main, texts)
-    lines = _laid_out(console, table, texts) if _plain_layout(console, table) else None
+    lines = laid_out(console, table, texts) if plain_layout(console, table) else None
     if lines is None:
         console.print(table)
     else:  # every line fits the console: nothing for rich to crop
