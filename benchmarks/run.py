@@ -32,6 +32,9 @@ prints the ratio this checkout / that one for each: before and after a change, s
 in the same rounds; it prints, for every command, a line fitted to the time and to the peak memory of the
 process tree against the number of files (intercept + slope per 1,000 files).
 
+CPU is user + system seconds of the process and the workers it waited for (``wait4``): on a shared
+machine, what the command itself spent, beside the wall time.
+
 Peak memory is the largest resident set among the process and its workers (``ru_maxrss``), and the
 sum over the process and its workers of their proportional set sizes, sampled every 20 ms (Linux:
 pages a forked worker shares with its parent count once).
@@ -382,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
             return f"{medians[(shape, a)] / medians[(shape, b)]:.2f}" if (shape, a) in medians and (shape, b) in medians else "n/a"
 
         print()
-        print(f"validate cold / rapidyaml parse+walk: {ratio('validate cold', 'rapidyaml parse+walk')} (goal <= 2)")
+        print(f"validate cold / rapidyaml parse+walk: {ratio('validate cold', 'rapidyaml parse+walk')} (goal <= 1.5)")
         print(f"check-jsonschema / validate cold: {ratio('check-jsonschema', 'validate cold')} (goal >= 3)")
         print(f"validate cold serial / validate cold: {ratio('validate cold serial', 'validate cold')}")
         print(f"validate warm / validate cold: {ratio('validate warm', 'validate cold')}")
@@ -398,7 +401,8 @@ def main(argv: list[str] | None = None) -> int:
         base = "validate cold plans+results"
         for name in repository.commands:
             if name.startswith("progress") and (shape, base) in medians:
-                print(f"{name} / {base}: {ratio(name, base)} (goal <= 1.5)")
+                cpu_ratio = cpu_medians[(shape, name)] / cpu_medians[(shape, base)]
+                print(f"{name} / {base}: {ratio(name, base)}, CPU {cpu_ratio:.2f} (goal <= 1.5)")
         validated = "validate cold plans+results" if args.results else "validate cold"
         if (shape, "site cold") in medians and (shape, validated) in medians:
             print(f"site cold / {validated}: wall {ratio('site cold', validated)},"
@@ -416,8 +420,11 @@ def main(argv: list[str] | None = None) -> int:
             mine = repository.shape.removesuffix("-against")
             for name in repository.commands:
                 if (mine, name) in medians and (repository.shape, name) in medians:
+                    before_cpu = statistics.median(cpu[(repository.shape, name)])
+                    after_cpu = statistics.median(cpu[(mine, name)])
                     print(f"  [{mine}] {name:34} {medians[(repository.shape, name)]:7.2f} -> {medians[(mine, name)]:7.2f} s"
-                          f"   ratio {medians[(mine, name)] / medians[(repository.shape, name)]:5.2f}")
+                          f"   ratio {medians[(mine, name)] / medians[(repository.shape, name)]:5.2f};"
+                          f" CPU {before_cpu:7.2f} -> {after_cpu:7.2f} s   ratio {after_cpu / before_cpu:5.2f}")
     elif len(prepared) == 2 and len(sizes) == 1:
         pre, post = prepared
         print(

@@ -21,7 +21,8 @@ from ..model.numbers import half_up, number, plain
 from ..model.periods import period_label, vn_date
 from ..results.progress import Line, Progress, UnitProgress, days_late, verdict_text
 from .progress_json import write_records
-from .safe import Console, csv_row, fit_table, terminal_width
+from .safe import Console, csv_row, terminal_width
+from .table_text import print_table
 
 _STYLE = {"achieved": "green", "on track": "green", "behind": "red", "not achieved": "red", "not reported": "red"}
 
@@ -254,7 +255,7 @@ def draw_progress(console: Console, progress: Progress) -> None:
         if own.last:
             cells.append(escape(_last_text(own, line.indicator)))
         table.add_row(*cells)
-    console.print(fit_table(console, table))
+    print_table(console, table)
     for note in _last_notes(own):
         console.print(escape(note), soft_wrap=True)
     if not progress.children:
@@ -288,4 +289,4 @@ def draw_progress(console: Console, progress: Progress) -> None:
             f"{len(child.behind)}/{len([line for line in child.lines if line.verdict != 'information'])}",
             escape(worst_text), _verdict_cell(child.status),
         )
-    console.print(fit_table(console, ranking, main=4))
+    print_table(console, ranking, main=4)

@@ -17,7 +17,8 @@ from ..model.periods import period_label
 from ..results.progress import Line, UnitProgress
 from ..results.summary import COUNTED, Summary
 from .progress import draw_progress, figure, percent, verdict_text
-from .safe import Console, fit_table, terminal_width
+from .safe import Console, terminal_width
+from .table_text import print_table
 
 
 def _how_far(unit: UnitProgress, line: Line) -> str:
@@ -65,7 +66,7 @@ def write_summary(summary: Summary, stream: IO[str], color: bool | None = None, 
         table.add_row(
             escape(found.name), number(found.units), *[number(found.counts[verdict]) for verdict in COUNTED], escape(furthest)
         )
-    console.print(fit_table(console, table, main=len(COUNTED) + 2))
+    print_table(console, table, main=len(COUNTED) + 2)
     console.print(
         escape(_("Every unit's tables: --detail ({count} units); one unit's: dansokh progress UNIT.").format(count=number(count))),
         soft_wrap=True,

@@ -99,34 +99,71 @@ def terminal_width(stream: Any, wide: int = WIDE) -> int:
     return wide
 
 
-def fit_table(console: Console, table: Any, main: int = 0) -> Any:
+def plain_text_of(console: _RichConsole, text: str) -> str:
+    """``text`` as ``console`` shows it, without its styles: ``console.render_str(text).plain``,
+    which is ``terminal_text(text)`` for text without markup (no ``[``) on a ``Console``."""
+    if type(console) is not Console or console._items or console._emoji:
+        return console.render_str(text).plain
+    if "[" not in text:
+        return terminal_text(text)
+    found = _MARKUP_PLAIN.get(text)
+    if found is None:
+        if len(_MARKUP_PLAIN) > 10_000:  # a bound, whatever runs in this process
+            _MARKUP_PLAIN.clear()
+        found = _MARKUP_PLAIN[text] = console.render_str(text).plain
+    return found
+
+
+_MARKUP_PLAIN: dict[str, str] = {}  # markup -> its text (a table's verdicts recur in every row)
+
+
+def cell_texts(console: _RichConsole, table: Any) -> list[list[str]]:
+    """Each column's header and cells as the console shows them (markup rendered, ``terminal_text``)."""
+    return [
+        [cell.plain if isinstance(cell, Text) else plain_text_of(console, str(cell)) for cell in [column.header, *column._cells]]
+        for column in table.columns
+    ]
+
+
+def fit_table(console: Console, table: Any, main: int = 0, texts: list[list[str]] | None = None) -> Any:
     """Set the width of every column of ``table`` so that it fits ``console``'s width without
     cutting a cell: the widest columns give way first (their texts wrap at blanks), and the
     ``main`` column (the indicator's name) keeps at least a third of the room while it can; where
     even whole words do not fit, the longest are folded.  rich alone shares the room out evenly,
-    or crops a column that does not fit."""
+    or crops a column that does not fit.  ``texts``: ``cell_texts``, where the caller has them."""
     from rich.cells import cell_len
 
-    def texts(column: Any) -> list[str]:
-        cells = [column.header, *column._cells]
-        return [cell.plain if isinstance(cell, Text) else console.render_str(str(cell)).plain for cell in cells]
-
     columns = table.columns
-    widest, narrowest = [], []
-    for column in columns:
-        lines = [line for text in texts(column) for line in text.splitlines() or [""]]
-        widest.append(max((cell_len(line) for line in lines), default=0))
-        words = lines if column.no_wrap else [word for line in lines for word in line.split()]
-        narrowest.append(max((cell_len(word) for word in words), default=0))
+    column_lines = [
+        [line for text in column_texts for line in text.splitlines() or [""]]
+        for column_texts in (texts if texts is not None else cell_texts(console, table))
+    ]
+    widest = [max((cell_len(line) for line in lines), default=0) for lines in column_lines]
     count = len(columns)
     padding = table.padding[1] + table.padding[3]
     pads = padding * count - (0 if table.pad_edge else padding)
     borders = (count - 1 + (2 if table.show_edge else 0)) if table.box is not None else 0
     room = console.width - pads - borders
     widths = list(widest)
+    if sum(widths) > room:
+        _shrink(widths, columns, column_lines, room, main)
+    for column, width in zip(columns, widths):
+        column.width = width
+        column.overflow = "fold"  # a word longer than its column goes on the next line, never "…"
+    return table
+
+
+def _shrink(widths: list[int], columns: Any, column_lines: list[list[str]], room: int, main: int) -> None:
+    """``widths`` (each column's widest line) made to fit ``room``, as ``fit_table`` says."""
+    from rich.cells import cell_len
+
+    narrowest = []
+    for column, lines in zip(columns, column_lines):
+        words = lines if column.no_wrap else [word for line in lines for word in line.split()]
+        narrowest.append(max((cell_len(word) for word in words), default=0))
     floors = list(narrowest)
     if 0 <= main < len(columns):
-        floors[main] = min(widest[main], max(narrowest[main], room // 3))
+        floors[main] = min(widths[main], max(narrowest[main], room // 3))
     for bottom in (floors, [min(width, 4) for width in widths]):  # whole words, else words folded
         while sum(widths) > room:
             shrinkable = [i for i in range(len(columns)) if widths[i] > bottom[i]]
@@ -134,10 +171,6 @@ def fit_table(console: Console, table: Any, main: int = 0) -> Any:
                 break
             widest_now = max(shrinkable, key=lambda i: (widths[i], -i))
             widths[widest_now] -= 1
-    for column, width in zip(columns, widths):
-        column.width = width
-        column.overflow = "fold"  # a word longer than its column goes on the next line, never "…"
-    return table
 
 
 def plain_text(text: str, style: str = "") -> Text:
