@@ -76,6 +76,15 @@ def test_a_unit_with_only_an_assigned_target_is_named_as_its_indicator_pages_nam
     assert '<a href="../thach-ban.html">phường Thạch Bàn</a>' in page(built, "2025/indicators/new_users_iud.html")
 
 
+def test_a_district_without_a_plan_is_named_by_its_kind_in_the_official_list(built: Path):
+    """The city's table lists quận, huyện and thị xã together, so its title cannot tell one from
+    another: the official list of 2025 does (vietnamadminunits), as an officer names them."""
+    city = page(built, "2025/city.html")
+    for href, name in (("ba-dinh", "quận Ba Đình"), ("soc-son", "huyện Sóc Sơn"), ("son-tay", "thị xã Sơn Tây")):
+        assert f'<a href="{href}.html">{name}</a>' in city
+    assert "<h1>huyện Sóc Sơn</h1>" in page(built, "2025/soc-son.html")
+
+
 def test_long_bien_beside_the_city(built: Path):
     html = page(built, "2025/long-bien.html")
     screening = row(html, "prenatal_screening")

@@ -20,6 +20,7 @@ from ..model.catalogue import CATALOGUE, METHODS, is_count
 from ..model.periods import PERIODS, due_year
 from ..model.plan import ReportDue, UnitDecl
 from ..model.result import Figure, ResultFile
+from ..official.placing import placed_in
 from ..read.positions import Located, Path, SourceMap
 
 TOTAL = "new_users_total"
@@ -201,7 +202,9 @@ def officer_name(book: Book, unit: UnitDecl, year: int | None = None) -> str:
     """The unit as officers name it: ``quận Long Biên``, ``phường Ngọc Thụy``.  From the unit's
     own plan (its issuer, ``UBND quận Long Biên``), else from the title of the parent's table
     that lists it (``… CÁC PHƯỜNG …``: a row the cascade resolved to it, looked up, not matched
-    again name by name), else the name alone: level words are data, never guessed."""
+    again name by name), else from the official list in force that year (``huyện Sóc Sơn``, where
+    the city's table lists districts, towns and rural districts together), else the name alone:
+    level words are data, never guessed."""
     own = main_plan(book.repo, unit.id, year)
     if own is not None:
         issuer = own.plan.document.issuer
@@ -216,4 +219,7 @@ def officer_name(book: Book, unit: UnitDecl, year: int | None = None) -> str:
                 for word in ("PHƯỜNG", "XÃ", "THỊ TRẤN"):
                     if f"CÁC {word}" in title:
                         return f"{word.lower()} {unit.name}"
+    placed = placed_in(book.repo, unit, year) if year is not None else None
+    if placed is not None:
+        return f"{placed.kind.lower()} {unit.name}"
     return unit.name
