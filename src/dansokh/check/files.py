@@ -184,10 +184,11 @@ def _header(item: Any) -> Header:
     return Header.from_list(item)
 
 
-def cached_header(text: str) -> Header | None:
-    """A header the cache gave back (``Header.to_json``), or ``None`` when it is not one."""
+def cached_header(entry: Any) -> Header | None:
+    """A header the cache gave back (``Header.to_json``, or the list ``Header.to_list`` in the
+    cache's snapshot), or ``None`` when it is not one."""
     try:
-        return _header(_load(text))
+        return _header(entry if type(entry) is list else _load(entry))
     except BadEntry:
         return None
 

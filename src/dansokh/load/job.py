@@ -45,7 +45,7 @@ class FileJob:
     check_file: Callable[[str, bytes, int], str]
     decode: Callable[[str, str, bool], Decoded]
     header_of: Callable[[str], Header]
-    cached_header: Callable[[str], Header | None]
+    cached_header: Callable[[Any], Header | None]  # a header entry's text, or its list (the cache's snapshot)
     bad_entry: type[Exception]
     check_keeping: Callable[[str, bytes, int], tuple[str, Any]] | None = None
     """The same work as ``check_file``, also giving what the command keeps of the file beyond the

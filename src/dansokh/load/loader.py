@@ -294,12 +294,13 @@ class Loader:
                 file.digest, file.size = digest, len(raw)
         return raw
 
-    def identify(self, numbers: Sequence[int]) -> None:
+    def identify(self, numbers: Sequence[int]) -> tuple[Stamps, list[int]] | None:
         """Every file's digest: the cache's where the file's stamp is as the cache saw it (git's
-        index: its bytes are not read), else from its bytes, whose stamp is then kept."""
+        index: its bytes are not read), else from its bytes; the stamps, and the files read now,
+        whose stamps are kept once their headers are known (``_keep_stamps``)."""
         if self.cache is None:
             self.read(numbers, keep=False)
-            return
+            return None
         stamps = Stamps(self.cache, [self.files[n].path for n in numbers if self.files[n].digest is None and self.files[n].path not in self.overrides])
         for n in numbers:
             digest = stamps.digests.get(self.files[n].path)
@@ -307,12 +308,26 @@ class Loader:
                 self.files[n].digest = digest
         unstamped = [n for n in numbers if self.files[n].digest is None]
         self.read(unstamped, keep=False)
-        stamps.save({self.files[n].path: self.files[n].digest for n in unstamped if self.files[n].digest is not None and self.files[n].path not in self.overrides})  # type: ignore[misc]
+        return stamps, unstamped
+
+    def _keep_stamps(self, stamps: Stamps, unstamped: list[int], numbers: Sequence[int]) -> None:
+        """The stamps of the files read now, for the next run: in a new snapshot with every file's
+        header when the load is of every file and the snapshot served too few, else in rows."""
+        fresh = {self.files[n].path: self.files[n].digest for n in unstamped if self.files[n].digest is not None and self.files[n].path not in self.overrides}
+        if len(numbers) == len(self.files) and stamps.snapshot_stale:
+            headers = {
+                file.path: (file.digest, file.header.to_list())
+                for file in self.files
+                if file.digest is not None and file.header is not None and file.path not in self.overrides
+            }
+            stamps.save_snapshot(fresh, headers)  # type: ignore[arg-type]
+        else:
+            stamps.save(fresh)  # type: ignore[arg-type]
 
     def headers(self, numbers: Sequence[int]) -> None:
         """Every file's header: from the cache, else read by the fast header reader (in worker
         processes for many files), else from checking the file whole."""
-        self.identify(numbers)
+        identified = self.identify(numbers)
         wanted = [n for n in numbers if self.files[n].header is None and self.files[n].digest is not None]
         cached = self.cache.headers([self.files[n].digest for n in wanted]) if self.cache else {}  # type: ignore[misc]
         missing = []
@@ -339,6 +354,8 @@ class Loader:
                 file.header = self.job.header_of(file.result)
         if self.cache and missing:
             self.cache.put_headers({self.files[n].digest: self.files[n].header.to_json() for n in missing})  # type: ignore[misc, union-attr]
+        if identified is not None:
+            self._keep_stamps(*identified, numbers)
         for n in numbers:
             if self.files[n].header is None:
                 self.files[n].header = Header()  # unreadable or too large: not a plan

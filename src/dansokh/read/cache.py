@@ -7,7 +7,12 @@ inode and device, as git's index keeps them), so that a command about one plan n
 file's bytes to find its neighbours: a file whose stamp is unchanged has the digest it had.  A
 stamp taken within ``RACY_SECONDS`` of the file's last change is *racily clean* (git's word): a
 second edit in the same tick of the file system's clock could keep every part of it, so that
-file's bytes are read again, never its stamp trusted.  Each database belongs to
+file's bytes are read again, never its stamp trusted.  The stamps of a whole repository, with
+each file's digest and header, are kept as one *snapshot* (one JSON text, one checksum, read at
+once: a command about one plan checks one checksum, not twenty thousand); the few files read
+since it was written have rows of their own, and it is written anew when they are many.  A stamp
+is checked against its file one by one, from the snapshot as from a row, racily clean files
+included.  Each database belongs to
 one *namespace*, a digest of everything that decides what an entry holds (dansokh's version, its
 code, its catalogues; computed by the caller), so an upgrade starts a new database instead of
 trusting an old one.
@@ -36,8 +41,10 @@ The cache is trusted with nothing it could not have written itself:
   journal beside the database (there is none to plant).
 - **Every entry checked.**  Each entry carries a keyed checksum (the key is a random secret of the
   database) over the file digest it is filed under, its kind and its body: an entry damaged, or
-  moved to another file's key, is a miss.  What an entry holds is then checked again as untrusted
-  data by its reader (``check.files.decode``): a bad entry is a miss, never a traceback.
+  moved to another file's key, is a miss.  The snapshot's checksum is over the repository's path
+  and its whole body: any change to it makes all of it a miss (every file is then read).  What an
+  entry holds is then checked again as untrusted data by its reader (``check.files.decode``,
+  ``check.files.cached_header``): a bad entry is a miss, never a traceback.
 - **Never a failure.**  A cache that cannot be written (a full disk, a read-only folder) or that
   is locked is a run without it; at worst a run reads every file again.
 
@@ -66,7 +73,7 @@ from ..i18n import _
 FOLDER = ".dansokh_cache"
 ENVIRONMENT = "DANSOKH_CACHE_DIR"
 TRUST = "DANSOKH_CACHE_TRUST"  # "ci": a database restored by a CI cache step is taken as this place's
-_SCHEMA = 3  # 3: the stamps of files (their digests by path and stat)
+_SCHEMA = 4  # 3: the stamps of files (their digests by path and stat); 4: their snapshot
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This folder is the cache of dansokh (https://bford.info/cachedir/); it can be deleted.\n"
@@ -82,6 +89,9 @@ _BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED: another run holds it; not a reason
 # a file changed less than this before its stamp was taken may change again with the same stamp (a
 # file system's clock ticks coarsely: 2 s on FAT, a few ms on Linux): its bytes are read instead
 RACY_SECONDS = 3
+# files whose stamps the snapshot does not hold (new, changed, racily clean) kept in rows of their
+# own up to this many; beyond it the snapshot is written anew (a few megabytes for the country)
+SNAPSHOT_SLACK = 64
 
 
 class _Busy(Exception):
@@ -160,24 +170,35 @@ def racy(found: os.stat_result, seen: int) -> bool:
 
 class Stamps:
     """The digests of files whose stamps are as the cache saw them (``digests``: path -> digest),
-    and the stamps of files read now, saved for the next run (``save``)."""
+    and the stamps of files read now, saved for the next run: in rows of their own (``save``), or,
+    when many files were not served by the snapshot, in a new snapshot of every file
+    (``save_snapshot``)."""
 
     def __init__(self, cache: Cache, paths: Iterable[str]):
         self.cache = cache
         self.seen = time.time_ns()  # before any of the bytes saved with it are read
         self.digests: dict[str, bytes] = {}
+        self.trusted: dict[str, tuple[str, int, bytes]] = {}  # the stamps that stood, for the next snapshot
+        self.outside = 0  # files the snapshot did not serve (new, changed, racily clean, in rows)
         wanted = [path for path in paths if cache.holds(path)]
-        for path, (stamp, seen, digest) in cache.stamps(wanted).items():
-            try:
-                found = os.stat(path)
-            except OSError:
-                continue
-            if stat.S_ISREG(found.st_mode) and stamp_of(found) == stamp and not racy(found, seen):
-                self.digests[path] = digest
+        snapshot, rows = cache.snapshot(wanted), cache.stamps(wanted)  # a row is newer than the snapshot
+        for path in wanted:
+            entry = rows.get(path) or snapshot.get(path)
+            if entry is not None and _stands(path, entry):
+                self.digests[path] = entry[2]
+                self.trusted[path] = entry
+                self.outside += path in rows
+            else:
+                self.outside += 1
 
-    def save(self, digests: dict[str, bytes]) -> None:
-        """The stamps of these files, whose bytes were read after ``self.seen`` and have these
-        digests (a file changed since has a new stamp, or one taken too soon to be trusted)."""
+    @property
+    def snapshot_stale(self) -> bool:
+        """Whether the snapshot is worth writing anew: too many files' stamps are elsewhere."""
+        return self.outside > SNAPSHOT_SLACK
+
+    def _stamped(self, digests: dict[str, bytes]) -> dict[str, tuple[str, int, bytes]]:
+        """The stamps of files read after ``self.seen``, with their digests (a file changed since
+        has a new stamp, or one taken too soon to be trusted)."""
         rows = {}
         for path, digest in digests.items():
             if not self.cache.holds(path):
@@ -188,7 +209,66 @@ class Stamps:
                 continue
             if stat.S_ISREG(found.st_mode):
                 rows[path] = (stamp_of(found), self.seen, digest)
-        self.cache.put_stamps(rows)
+        return rows
+
+    def save(self, digests: dict[str, bytes]) -> None:
+        """The stamps of these files, whose bytes were read after ``self.seen`` and have these
+        digests, as rows beside the snapshot."""
+        self.cache.put_stamps(self._stamped(digests))
+
+    def save_snapshot(self, digests: dict[str, bytes], headers: dict[str, tuple[bytes, Any]]) -> None:
+        """A new snapshot: the stamps that stood and those of the files read now (``digests``, as
+        ``save``), each with its header (``headers``: every file of the repository -> its digest and
+        ``Header.to_list``; a file whose digest is not its stamp's is left out: read next time)."""
+        entries = {**self.trusted, **self._stamped(digests)}
+        self.cache.put_snapshot(
+            {
+                path: (stamp, seen, digest, headers[path][1])
+                for path, (stamp, seen, digest) in entries.items()
+                if path in headers and headers[path][0] == digest
+            }
+        )
+
+
+def _stands(path: str, entry: tuple[str, int, bytes]) -> bool:
+    """Whether a kept stamp is the file's now, taken long enough after its last change."""
+    stamp, seen, _digest = entry
+    try:
+        found = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(found.st_mode) and stamp_of(found) == stamp and not racy(found, seen)
+
+
+_SNAPSHOT_KEYS = ("paths", "stamps", "seen", "digests", "headers")
+
+
+def _snapshot_columns(body: str) -> tuple[list[str], list[str], list[int], list[bytes], list[Any]] | None:
+    """The columns of a snapshot's body (relative paths, stamps, when they were taken, digests,
+    headers), of the shape ``put_snapshot`` writes (the digests as one hexadecimal text); ``None``
+    for a body of any other shape (a miss).  The headers are checked by their reader
+    (``check.files.cached_header``)."""
+    try:
+        columns = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if type(columns) is not dict:
+        return None
+    paths, stamps, seen, hexadecimal, headers = (columns.get(key) for key in _SNAPSHOT_KEYS)
+    if not (type(paths) is type(stamps) is type(seen) is type(headers) is list and type(hexadecimal) is str):
+        return None
+    if not len(paths) == len(stamps) == len(seen) == len(headers) == len(hexadecimal) // 32:
+        return None
+    if not set(map(type, paths)) | set(map(type, stamps)) <= {str} or not set(map(type, seen)) <= {int}:
+        return None
+    try:
+        packed = bytes.fromhex(hexadecimal)
+    except ValueError:
+        return None
+    if len(packed) != 16 * len(paths):
+        return None
+    digests = [packed[at : at + 16] for at in range(0, len(packed), 16)]
+    return paths, stamps, seen, digests, headers
 
 
 class Refused(Exception):
@@ -290,7 +370,7 @@ class Cache:
         self.key = b""
         self._keyed: tuple[bytes, Any] | None = None  # the key, and BLAKE2 with it (``_check``)
         self.root = ""  # the repository's real path: only its files are stamped
-        self._headers: dict[bytes, str] = {}  # header entries checked with the stamps, by digest
+        self._headers: dict[bytes, Any] = {}  # header entries read with the stamps, by digest: a text, or a snapshot's list
 
     @classmethod
     def open(cls, root: Path, namespace: str) -> tuple[Cache | None, str | None]:
@@ -440,6 +520,7 @@ class Cache:
                 "CREATE TABLE stamps (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, seen INTEGER NOT NULL,"
                 " digest BLOB NOT NULL, checksum BLOB NOT NULL)"
             )
+            connection.execute("CREATE TABLE snapshot (name TEXT PRIMARY KEY, body TEXT NOT NULL, checksum BLOB NOT NULL)")
             connection.execute("INSERT INTO meta VALUES ('identity', ?)", (self._full_identity(made),))
             connection.execute("INSERT INTO meta VALUES ('key', ?)", (secrets.token_hex(32),))
             connection.execute("COMMIT")
@@ -541,7 +622,9 @@ class Cache:
             return set()
         return found
 
-    def headers(self, digests: list[bytes]) -> dict[bytes, str]:
+    def headers(self, digests: list[bytes]) -> dict[bytes, Any]:
+        """The header entries of these files: their JSON texts, or the lists the snapshot carries
+        (untrusted either way: ``check.files.cached_header`` reads both)."""
         found = {digest: self._headers[digest] for digest in digests if digest in self._headers}
         rest = [digest for digest in digests if digest not in found]
         found.update(self._get("SELECT digest, body, checksum FROM headers WHERE digest IN ({marks})", rest, "headers"))
@@ -552,12 +635,16 @@ class Cache:
             "SELECT digest, body, checksum FROM results WHERE lang = ? AND digest IN ({marks})", digests, f"results {lang}", (lang,)
         )
 
-    def _put(self, query: str, rows: Iterable[tuple]) -> None:
+    def _put(self, query: str, rows: Iterable[tuple], then: str | None = None) -> None:
+        """``query`` for each of ``rows`` (and ``then``, once) in one transaction; skipped when the
+        database is held by another run or full, forgotten when it is damaged."""
         if self.connection is None:
             return
         try:
             self.connection.execute("BEGIN IMMEDIATE")
             self.connection.executemany(query, rows)
+            if then is not None:
+                self.connection.execute(then)
             self.connection.execute("COMMIT")
         except sqlite3.OperationalError:  # locked by another run for too long, or a full disk: skip this time
             try:
@@ -576,8 +663,9 @@ class Cache:
         return f"{path}\0{stamp}\0{seen}"
 
     def stamps(self, paths: list[str]) -> dict[str, tuple[str, int, bytes]]:
-        """The stamps kept for these files: path -> (stamp, when it was taken, digest), each
-        entry's checksum checked (a row damaged or moved to another path is a miss)."""
+        """The stamps kept in rows for these files (those read since the snapshot was written):
+        path -> (stamp, when it was taken, digest), each row's checksum checked (a row damaged or
+        moved to another path is a miss)."""
         if self.connection is None or not paths:
             return {}
         found: dict[str, tuple[str, int, bytes]] = {}
@@ -604,6 +692,46 @@ class Cache:
             self._failed()
             return {}
         return found
+
+    def _snapshot_check(self, body: str) -> bytes:
+        """The keyed checksum of the snapshot: over the repository it is of and the whole body."""
+        return self._check(self.root.encode("utf-8", "surrogatepass"), "snapshot", body)
+
+    def snapshot(self, paths: list[str]) -> dict[str, tuple[str, int, bytes]]:
+        """The stamps the snapshot keeps (of these files, and maybe others): path -> (stamp, when
+        it was taken, digest), with one checksum over the whole snapshot (damaged, forged, or of
+        another repository: a miss, nothing); its headers are kept for ``headers``, asked next."""
+        if self.connection is None or not paths:
+            return {}
+        try:
+            row = self.connection.execute("SELECT body, checksum FROM snapshot WHERE name = 'stamps'").fetchone()
+            if row is None or type(row[0]) is not str or type(row[1]) is not bytes:
+                return {}
+            if not hmac.compare_digest(row[1], self._snapshot_check(row[0])):
+                return {}
+        except (sqlite3.Error, UnicodeError):
+            self._failed()
+            return {}
+        columns = _snapshot_columns(row[0])
+        if columns is None:
+            return {}
+        relatives, stamps, seen, digests, headers = columns
+        self._headers.update(zip(digests, headers))  # still to be checked by their reader, as any header entry
+        return dict(zip(map(self.root.__add__, relatives), zip(stamps, seen, digests)))
+
+    def put_snapshot(self, entries: dict[str, tuple[str, int, bytes, Any]]) -> None:
+        """Every file's stamp, digest and header (``Header.to_list``) as one snapshot, in place of
+        the one before and of the rows of stamps, which it holds."""
+        cut, held = len(self.root), [(path, entry) for path, entry in entries.items() if self.holds(path) and len(entry[2]) == 16]
+        columns = {
+            "paths": [path[cut:] for path, _entry in held],
+            "stamps": [entry[0] for _path, entry in held],
+            "seen": [entry[1] for _path, entry in held],
+            "digests": b"".join(entry[2] for _path, entry in held).hex(),
+            "headers": [entry[3] for _path, entry in held],
+        }
+        body = json.dumps(columns, separators=(",", ":"))
+        self._put("INSERT OR REPLACE INTO snapshot VALUES ('stamps', ?, ?)", [(body, self._snapshot_check(body))], "DELETE FROM stamps")
 
     def put_stamps(self, entries: dict[str, tuple[str, int, bytes]]) -> None:
         if not entries:
