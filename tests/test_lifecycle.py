@@ -241,7 +241,12 @@ def test_new_checks_its_plan_without_listing_the_repository_again(real_plans, mo
 
     listed = []
     list_names = loader.plan_file_names
-    monkeypatch.setattr(loader, "plan_file_names", lambda folder, skipped: listed.append(folder) or list_names(folder, skipped))
+
+    def listing(folder, skipped):
+        listed.append(folder)
+        return list_names(folder, skipped)
+
+    monkeypatch.setattr(loader, "plan_file_names", listing)
     path = real_plans / "2026" / "long-bien-2026.yaml"
     once = dansokh("new", "--next", "long-bien")
     assert once.exit_code == 0, once.output
