@@ -53,9 +53,10 @@ def cache_changes_nothing(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         return
     original_init, original_load = loader.Loader.__init__, loader.Loader.load
 
-    def init(self, paths, job, max_bytes=DEFAULT_MAX_BYTES, overrides=None, use_cache=True, jobs=None, outline=True, within=None, cache_for=None):
+    def init(self, paths, job, max_bytes=DEFAULT_MAX_BYTES, overrides=None, use_cache=True, jobs=None, outline=True, within=None,
+             cache_for=None, survey=None):
         self._twin_arguments = (paths, job, max_bytes, overrides, jobs, outline, within)
-        original_init(self, paths, job, max_bytes, overrides, use_cache, jobs, outline, within, cache_for)
+        original_init(self, paths, job, max_bytes, overrides, use_cache, jobs, outline, within, cache_for, survey)
 
     def load(self, report, changed=None, focus=()):
         used_cache = self.cache is not None
@@ -63,7 +64,7 @@ def cache_changes_nothing(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         if used_cache:
             paths, job, max_bytes, overrides, jobs, outline, within = self._twin_arguments
             twin = loader.Loader.__new__(loader.Loader)
-            original_init(twin, paths, job, max_bytes, overrides, False, jobs, outline, within)
+            original_init(twin, paths, job, max_bytes, overrides, False, jobs, outline, within)  # no survey: every file listed and read
             # the same files (one another program made meanwhile is not the cache's doing), numbered the same
             twin.files = [file for file in twin.files if file.path in self.number]
             twin.number = {file.path: n for n, file in enumerate(twin.files)}

@@ -233,6 +233,33 @@ def test_a_dated_event_stays_unless_it_is_in_the_plans_own_year():
     assert stray_years("Kế hoạch năm 2026: đổi sổ A0 vào năm 2026", 2027) == [mentions("Kế hoạch năm 2026", False)[0]]
 
 
+def test_new_checks_its_plan_without_listing_the_repository_again(real_plans, monkeypatch):
+    """The check of the new file starts from the command's own load (``Findings.survey``): the
+    plans folder is listed once, and what is said and written is what a second full load gives."""
+    from dansokh.load import loader
+    from dansokh.write import new
+
+    listed = []
+    list_names = loader.plan_file_names
+
+    def listing(folder, skipped):
+        listed.append(folder)
+        return list_names(folder, skipped)
+
+    monkeypatch.setattr(loader, "plan_file_names", listing)
+    path = real_plans / "2026" / "long-bien-2026.yaml"
+    once = dansokh("new", "--next", "long-bien")
+    assert once.exit_code == 0, once.output
+    listed_once, listed[:] = len(listed), []
+    written = path.read_bytes()
+    path.unlink()
+    check_new = new.check_new
+    monkeypatch.setattr(new, "check_new", lambda path, draft, within, selection=None, survey=None: check_new(path, draft, within, selection))
+    twice = dansokh("new", "--next", "long-bien")
+    assert len(listed) == listed_once + 1  # the check's own listing (the suite's twin loads list the folder too)
+    assert (twice.exit_code, twice.stdout, twice.stderr, path.read_bytes()) == (once.exit_code, once.stdout, once.stderr, written)
+
+
 def test_new_next_writes_beside_last_years_plan_and_diff_compares_them(real_plans):
     result = dansokh("new", "--next", "long-bien")
     assert result.exit_code == 0, result.output

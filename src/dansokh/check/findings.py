@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity, more
 from ..read.limits import MAX_PER_FILE, MAX_PER_RULE
+
+if TYPE_CHECKING:
+    from ..load.loader import Survey
 
 
 @dataclass
@@ -32,6 +35,7 @@ class Findings:
     seconds: float = 0.0  # how long the check took
     notices: list[str] = field(default_factory=list)  # what the user is told beside the report (a cache refused)
     inputs: list[str] = field(default_factory=list)  # every file of the repository: never an output, read or not
+    survey: Survey | None = None  # the repository's files as the load found them, for a second check in the same run
 
     def finish(self) -> Findings:
         """Sorted, capped (``cap``) and counted: the summary counts what the capped lines stand for."""

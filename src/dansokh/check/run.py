@@ -21,7 +21,7 @@ from typing import Any
 from ..cascade.repository import Declared, LoadedPlan, Repository
 from ..diagnostics import Diagnostic, Related, Rule, Severity, Span
 from ..i18n import _
-from ..load import Changed, FileJob, Loaded, Parts, load, load_parts, load_repository
+from ..load import Changed, FileJob, Loaded, Parts, Survey, load, load_parts, load_repository
 from ..load.workers import collector_paused
 from ..model.numbers import EXACT
 from ..read.loader import DEFAULT_MAX_BYTES
@@ -93,7 +93,7 @@ def _selected(findings: Findings, selection: Selection | None) -> None:
 def check(loaded: Loaded, selection: Selection | None = None) -> Findings:
     """The rules over the loaded plans (opt-in ones only where ``selection`` names them), inline
     suppressions, and the diagnostics of the reported files and those that point at one."""
-    findings = Findings(notices=list(loaded.notices), inputs=loaded.every_file)
+    findings = Findings(notices=list(loaded.notices), inputs=loaded.every_file, survey=loaded.survey)
     repo = loaded.repository
     reported = set(loaded.report)
     diagnostics, findings.book = _rules(loaded, selection, loaded.report[0] if loaded.report else None)
@@ -238,16 +238,20 @@ def validate(
     jobs: int | None = None,
     within: Path | None = None,
     cache_for: Callable[[Path], Path] | None = None,
+    survey: Survey | None = None,
 ) -> Findings:
     """Every check on every plan under ``paths``, each against its parent's and children's plans
     wherever they are in the repository (found from ``within`` where given, else from the first
     path); with ``changed``, on the changed plans and their neighbours instead.  Inline
     suppressions, then the selection of rules and severities, decide what is reported.
-    ``cache_for`` gives the folder whose cache serves a repository read elsewhere (a staged tree)."""
+    ``cache_for`` gives the folder whose cache serves a repository read elsewhere (a staged tree);
+    ``survey``, the repository's files as a load earlier in the run found them (``Findings.survey``)."""
     started = time.perf_counter()
     loaded: Loaded | Parts
     if changed is None:  # a whole repository is checked a group of files at a time
-        loaded = load_parts(paths, JOB, max_bytes, overrides=overrides, use_cache=use_cache, jobs=jobs, within=within, cache_for=cache_for)
+        loaded = load_parts(
+            paths, JOB, max_bytes, overrides=overrides, use_cache=use_cache, jobs=jobs, within=within, cache_for=cache_for, survey=survey
+        )
     else:
         loaded = load(
             paths, JOB, max_bytes, overrides=overrides, changed=changed, use_cache=use_cache, jobs=jobs,

@@ -212,7 +212,7 @@ def allocate_command(
     {"text": writers.write_table, "json": writers.write_json, "csv": writers.write_csv}[format_name(output_format.value)](view, sys.stdout)
     if child.plan is None:  # nothing to compare with yet: what was assigned is the start of the child's plan
         if write:
-            raise typer.Exit(start_child_plan(repo, parent.plan, child.unit, plans, dry_run=dry_run))
+            raise typer.Exit(start_child_plan(repo, checked, parent.plan, child.unit, plans, dry_run=dry_run))
         raise typer.Exit(0)
     if write:
         changes, refused = stages.edge.raises(view, repo)

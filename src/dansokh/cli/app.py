@@ -8,6 +8,7 @@ import codecs
 import os
 import re
 import sys
+import typing
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -185,6 +186,18 @@ def text_streams() -> None:
             pass
 
 
+def annotations_evaluated(commands: typer.Typer) -> typer.Typer:
+    """Each command's annotations evaluated once, in place.  The command line's modules write them
+    as text (``from __future__ import annotations``), and Typer evaluates that text four times per
+    command as it builds the command line (two signatures, two lookups of the type hints): about
+    20 ms of every start, help included."""
+    infos = [commands.registered_callback, *commands.registered_commands]
+    for function in (info.callback for info in infos if info is not None):
+        if function is not None and any(isinstance(annotation, str) for annotation in function.__annotations__.values()):
+            function.__annotations__ = typing.get_type_hints(function, include_extras=True)
+    return commands
+
+
 def main(argv: list[str] | None = None) -> None:
     """The ``dansokh`` command: choose the language (``--lang``, the configuration file, the
     locale) before the arguments are parsed, so that help and usage errors speak it too,
@@ -205,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as error:
         fail(str(error))
         raise SystemExit(2) from None
-    command = usage.localise(i18n.translate_help(typer.main.get_command(app)))
+    command = usage.localise(i18n.translate_help(typer.main.get_command(annotations_evaluated(app))))
     explicit_lang, language_chosen = lang, True
     try:
         command(args=arguments, prog_name="dansokh")

@@ -30,11 +30,12 @@ if TYPE_CHECKING:
     from ..model.plan import UnitDecl
 
 
-def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, plans: Path,
+def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, checked: Findings, plans: Path,
                 output: str | Path | None = None, dry_run: bool = False, form: Path | None = None) -> int:
-    """Check a new plan in its repository, say what validate will say of it, and create its file
-    (never over another, never through a link, a FIFO or a device), then its Excel form where
-    ``form`` names one; the exit status."""
+    """Check a new plan in its repository (``checked``: the command's load of it, whose files are
+    not identified again), say what validate will say of it, and create its file (never over
+    another, never through a link, a FIFO or a device), then its Excel form where ``form`` names
+    one; the exit status."""
     write_new = stages.write_new
     taken = repo.by_id.get(draft.plan_id)
     if taken is None and draft.plan_id in repo.unread_ids:  # a plan of another unit, not read: read it now
@@ -54,16 +55,16 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
             sys.stdout.write(write_new.draft_text(draft))
             return 0
         write_new.refuse_existing(path)  # before the check: its report would be about a file never written
-        checked = write_new.check_new(path, draft, plans, selection)
+        new = write_new.check_new(path, draft, plans, selection, checked.survey)
     shown = display_path(path)
-    findings = checked.findings
+    findings = new.findings
     findings.diagnostics = [d for d in findings.diagnostics if d.file == shown]
     findings.finish()
     TextReporter(sys.stdout, color=False).report(findings)  # what `dansokh validate` will say of it
     if findings.failed:
         raise fail(_("not written: the new plan would not validate (the errors above)"), ERRORS)
     with reported(writing=shown):  # nothing written on purpose (NotCreated, WriteRefused): the message says why
-        write_new.create(path, checked.text)
+        write_new.create(path, new.text)
     print(_("wrote {file} (plan {id}, {year})").format(file=terminal_text(shown), id=draft.plan_id, year=draft.year))
     if form is not None:  # the plan's form, from the plans as they now stand
         book, read = load_run(plans, [])
@@ -74,14 +75,14 @@ def write_draft(draft: Draft, beside: Path, old_year: int, repo: Repository, pla
     return 0
 
 
-def start_child_plan(repo: Repository, parent: LoadedPlan, unit: UnitDecl, plans: Path, plan_id: str | None = None,
+def start_child_plan(repo: Repository, checked: Findings, parent: LoadedPlan, unit: UnitDecl, plans: Path, plan_id: str | None = None,
                      output: str | Path | None = None, dry_run: bool = False, form: Path | None = None) -> int:
     """A child's first plan, from what ``parent`` assigned to it (also ``allocate --write`` to a
     unit without a plan)."""
     draft = stages.drafts.child_draft(repo, parent, unit)
     if plan_id is not None:
         draft.data["id"] = plan_id
-    return write_draft(draft, Path(parent.file), parent.plan.year, repo, plans, output, dry_run, form)
+    return write_draft(draft, Path(parent.file), parent.plan.year, repo, checked, plans, output, dry_run, form)
 
 
 def next_year_carry(repo: Repository, checked: Findings, loaded: LoadedPlan, chosen: str | None, method: Method) -> Carry | None:
@@ -190,7 +191,7 @@ def start_new_unit_plan(repo: Repository, checked: Findings, unit: str, year: in
                 len(blanks),
             ).format(count=len(blanks), which=", ".join(blanks))
         )
-    return write_draft(draft, Path(last.file), bridge.from_year, repo, plans, output, dry_run)
+    return write_draft(draft, Path(last.file), bridge.from_year, repo, checked, plans, output, dry_run)
 
 
 def _reform_note(repo: Repository, loaded: LoadedPlan) -> str | None:
@@ -276,7 +277,7 @@ def new_command(
         found = named_plan(repo, next_of, "--next", year)
         carry = next_year_carry(repo, checked, found, crosswalk, method)
         draft = stages.drafts.next_year_draft(repo, found, carry=carry, plan_id=plan_id)
-        raise typer.Exit(write_draft(draft, Path(found.file), found.plan.year, repo, plans, output, dry_run, form))
+        raise typer.Exit(write_draft(draft, Path(found.file), found.plan.year, repo, checked, plans, output, dry_run, form))
     if crosswalk is not None:
         raise fail(_("--crosswalk goes with --next: it carries last year's plan into next year's units"))
     assert source is not None and unit is not None  # --from --unit, checked above
@@ -304,4 +305,4 @@ def new_command(
                 plan=parent.plan.plan.id, name=child.unit.name, unit=child.unit.id
             )
         )
-    raise typer.Exit(start_child_plan(repo, parent.plan, child.unit, plans, plan_id, output, dry_run, form))
+    raise typer.Exit(start_child_plan(repo, checked, parent.plan, child.unit, plans, plan_id, output, dry_run, form))

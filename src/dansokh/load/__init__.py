@@ -11,9 +11,9 @@ May import: i18n, diagnostics, config, read, model, cascade, official, reform, r
 """
 
 from .job import Check, Decoded, FileJob
-from .loader import Changed, Loaded, Part, Parts, load, load_parts, load_repository
+from .loader import Changed, Loaded, Part, Parts, Survey, load, load_parts, load_repository
 from .workers import default_jobs
 
 __all__ = [
-    "Changed", "Check", "Decoded", "FileJob", "Loaded", "Part", "Parts", "default_jobs", "load", "load_parts", "load_repository",
+    "Changed", "Check", "Decoded", "FileJob", "Loaded", "Part", "Parts", "Survey", "default_jobs", "load", "load_parts", "load_repository",
 ]

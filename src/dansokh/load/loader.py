@@ -103,6 +103,17 @@ class _File:
         return self.name
 
 
+@dataclass(frozen=True)
+class Survey:
+    """The files of a repository as one load found them: each file's digest, size and header.  A
+    second load in the same run (``dansokh new`` checking the plan it is about to write) starts
+    from it instead of listing the plan folders and identifying every file again, which costs
+    as much as the first load; what it changes is given to it as ``overrides``."""
+
+    root: Path
+    files: dict[str, tuple[bytes | None, int, Header | None]]  # absolute path -> digest, size, header
+
+
 @dataclass
 class Loaded:
     """What a load gives a check: the repository of the plans read (with its crosswalks and the
@@ -119,6 +130,7 @@ class Loaded:
     max_bytes: int = DEFAULT_MAX_BYTES
     every_file: list[str] = field(default_factory=list)  # every file of the repository, read or not (absolute)
     kept: dict[str, Any] = field(default_factory=dict)  # as shown -> what the job's ``check_keeping`` handed over
+    survey: Survey | None = None  # the repository's files as this load found them, for a second load
 
     @property
     def plans(self) -> list[LoadedPlan]:
@@ -185,6 +197,7 @@ class Loader:
         outline: bool = True,
         within: Path | None = None,
         cache_for: Callable[[Path], Path] | None = None,
+        survey: Survey | None = None,
     ):
         self.job = job
         self.diagnostics: list[Diagnostic] = []
@@ -195,8 +208,9 @@ class Loader:
         self.overrides = {str(path.resolve()): text for path, text in (overrides or {}).items()}
         self.given_names: dict[str, str] = {}
         self.root = find_root([within] if within is not None else paths)
+        known = survey if survey is not None and survey.root == self.root.path else None
         scans: dict[str, Scan] = {}
-        for folder in self.root.plan_folders:  # the repository's files, each folder listed once
+        for folder in self.root.plan_folders if known is None else ():  # the repository's files, each folder listed once
             skipped: list[Skipped] = []
             scans[str(folder)] = (plan_file_names(str(folder), skipped), skipped)
         for argument in paths:
@@ -228,7 +242,7 @@ class Loader:
         catalogue = self.root.catalogue
         # the repository's catalogue is in force for the whole run; its problems are reported whatever the paths
         self.diagnostics.extend(use_catalogue(catalogue, display_path(catalogue) if catalogue else None, self.max_bytes))
-        found: dict[str, None] = {}
+        found: dict[str, None] = dict.fromkeys(known.files) if known is not None else {}
         for names, _skipped in scans.values():
             found.update(dict.fromkeys(names))
         found.update(dict.fromkeys(self.given))
@@ -241,6 +255,10 @@ class Loader:
         self.number = {file.path: n for n, file in enumerate(self.files)}
         for absolute, name in self.given_names.items():
             self.files[self.number[absolute]].name = name
+        if known is not None:  # what the survey found of each file, but of a text given in its place
+            for file in self.files:
+                if file.path in known.files and file.path not in self.overrides:
+                    file.digest, file.size, file.header = known.files[file.path]
         self.cache: Cache | None = None
         if use_cache:
             # a staged tree (``vcs.staged``) is served by the cache of the work tree it stands for
@@ -552,7 +570,12 @@ class Loader:
             self.max_bytes,
             [file.path for file in self.files],
             {self.files[n].display(): kept for n, kept in self.kept.items()},
+            self.survey(),
         )
+
+    def survey(self) -> Survey:
+        """The files as this load found them (for a second load in the same run)."""
+        return Survey(self.root.path, {file.path: (file.digest, file.size, file.header) for file in self.files if file.path not in self.overrides})
 
     def parts(self, report: Sequence[int], size: int = GROUP_FILES) -> Parts:
         """The whole repository, checked ``size`` files at a time (see ``Parts``)."""
@@ -735,12 +758,14 @@ def load_parts(
     jobs: int | None = None,
     within: Path | None = None,
     cache_for: Callable[[Path], Path] | None = None,
+    survey: Survey | None = None,
 ) -> Loaded | Parts:
     """``load``, for a check that keeps only its findings: where the report is most of the
     repository, its files come in groups of ``GROUP_FILES`` (``Parts``), each dropped before the
-    next is typed; else the report and its context, loaded at once (``Loaded``)."""
+    next is typed; else the report and its context, loaded at once (``Loaded``).  ``survey``: the
+    repository's files as a load of this run found them, not listed and identified again."""
     with collector_paused():
-        loader = Loader(paths, job, max_bytes, overrides, use_cache, jobs, True, within, cache_for)
+        loader = Loader(paths, job, max_bytes, overrides, use_cache, jobs, True, within, cache_for, survey)
         report = loader.report_numbers()
         if len(report) < len(loader.files) // 2:
             return loader.load(report)

@@ -34,7 +34,9 @@ KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    """Built when a catalogue file is first checked, not at import: most repositories have none."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class UnitEntry(_Entry):

@@ -26,7 +26,7 @@ import re
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from ..i18n import N_
@@ -85,14 +85,20 @@ def as_fraction(share: str) -> Fraction:
     return Fraction(share)
 
 
-class Scope(Model):
+class _Part(Model):
+    """A crosswalk's models are built when a crosswalk is first read, not at import: most runs read none."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Scope(_Part):
     """One side of a crosswalk: the units ``unit``'s plans of ``year`` assign to."""
 
     year: Year
     unit: Slug
 
 
-class Part(Model):
+class Part(_Part):
     """Where (part of) an old unit went: a new unit, and its share of the old unit's figures."""
 
     unit: Slug
@@ -104,7 +110,7 @@ class Part(Model):
     note: str | None = None
 
 
-class Entry(Model):
+class Entry(_Part):
     """One old unit and its parts."""
 
     old: Slug
@@ -119,7 +125,7 @@ class Entry(Model):
         return len(self.parts) > 1
 
 
-class Crosswalk(Model):
+class Crosswalk(_Part):
     kind: Literal["crosswalk"]
     id: Slug | None = None
     from_: Scope = Field(alias="from")

@@ -22,6 +22,7 @@ text for the next year's plan (``dansokh new --next``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -29,13 +30,23 @@ from .names import strip_marks
 
 OWN, BASELINE, EVENT = "own", "baseline", "event"
 
-# Latin letters with diacritics (Vietnamese's among them) to their bare letter, one for one (đ -> d)
-_FOLD = {
-    code: bare
-    for code in range(0xC0, 0x2000)
-    if len(bare := strip_marks(chr(code))) == 1 and bare != chr(code) and bare.isascii()
-}
 
+def _folding() -> dict[int, str]:
+    """Latin letters with diacritics (Vietnamese's among them) to their bare letter, one for one
+    (đ -> d).  A letter that does not decompose has no bare form but for đ and Đ: it is passed
+    over without being stripped, which keeps the start of every command quick."""
+    table = {}
+    for code in range(0xC0, 0x2000):
+        letter = chr(code)
+        if letter not in "đĐ" and unicodedata.is_normalized("NFD", letter):
+            continue
+        bare = strip_marks(letter)
+        if len(bare) == 1 and bare != letter and bare.isascii():
+            table[code] = bare
+    return table
+
+
+_FOLD = _folding()
 _YEAR = re.compile(r"\bnam\s+((?:19|20)\d{2})\b(?!\s*[-–]\s*\d)")  # on the text without diacritics
 # ngày …./…./2025, ngày /01/2025; each part one character class (a \s* before a class that holds
 # spaces too would make a long run of spaces cost its square)

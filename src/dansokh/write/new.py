@@ -21,6 +21,7 @@ from ..check.findings import Findings
 from ..check.run import validate
 from ..check.selection import Selection
 from ..i18n import _
+from ..load import Survey
 from ..model.parse import parse_plan
 from ..model.plan import Plan
 from ..read.files import read_bounded
@@ -72,11 +73,12 @@ class Checked:
     findings: Findings  # the new file checked in its repository, before it is written
 
 
-def check_new(path: Path, draft: Draft, within: Path, selection: Selection | None = None) -> Checked:
+def check_new(path: Path, draft: Draft, within: Path, selection: Selection | None = None, survey: Survey | None = None) -> Checked:
     """The new file's text, and what ``dansokh validate`` will say of it once it is written in
-    the repository of ``within`` (the plans folder), with the rules the repository selects."""
+    the repository of ``within`` (the plans folder), with the rules the repository selects;
+    ``survey``: the repository's files as the command's load found them (not identified again)."""
     text = draft_text(draft)
-    return Checked(text, validate([path], overrides={path: text}, selection=selection, within=within))
+    return Checked(text, validate([path], overrides={path: text}, selection=selection, within=within, survey=survey))
 
 
 def refuse_existing(path: Path) -> None:
