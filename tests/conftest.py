@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -279,3 +280,17 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = cli("site", str(PLANS), "--results", str(ROOT / "examples" / "results-2025"), "-o", str(out), "--no-documents")
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="session")
+def two_provinces(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two generated provinces (benchmarks/generate.py: about 330 units of 2025, four levels:
+    nation, provinces, districts, communes; every plan has a schedule, those above the communes an
+    allocation table too), generated once for the tests that only read them."""
+    folder = tmp_path_factory.mktemp("country")
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(folder / "plans"), "--provinces", "2"],
+        check=True,
+        capture_output=True,
+    )
+    return folder / "plans"

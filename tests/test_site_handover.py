@@ -4,8 +4,6 @@ only by the site's job (validate's keeps nothing), and never from the cache."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,16 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def country(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two generated provinces: every plan has a schedule (which outlines drop), those above the
-    communes an allocation table too."""
-    folder = tmp_path_factory.mktemp("country")
-    subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(folder / "plans"), "--provinces", "2"],
-        check=True,
-        capture_output=True,
-    )
-    return folder / "plans"
+def country(two_provinces: Path) -> Path:
+    return two_provinces
 
 
 def html(found: list) -> list[tuple[str, str]]:

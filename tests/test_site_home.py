@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,15 +20,8 @@ LINK = re.compile(r'href="([^"#?]+\.html)"')
 
 
 @pytest.fixture(scope="module")
-def country(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two generated provinces (about 330 units of 2025, four levels: nation, provinces, districts, communes)."""
-    folder = tmp_path_factory.mktemp("country")
-    subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(folder / "plans"), "--provinces", "2"],
-        check=True,
-        capture_output=True,
-    )
-    return folder / "plans"
+def country(two_provinces: Path) -> Path:
+    return two_provinces
 
 
 def depth(tree: str) -> int:
