@@ -384,6 +384,19 @@ appendices:
     assert result.diagnostics[0].message == "X: -100 persons in column 'Dân số': a count cannot be negative"
 
 
+def folders_named_locked_unreadable(monkeypatch) -> None:
+    """A folder named ``locked`` cannot be listed (the tests run as root, where chmod 000 does not
+    stop reading)."""
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
 def test_discovery_says_what_it_skips(in_tmp, monkeypatch):
     write_files(in_tmp, {"plans/a.yaml": SMALL, "plans/locked/b.yaml": SMALL.replace("id: a", "id: b")})
@@ -391,14 +404,7 @@ def test_discovery_says_what_it_skips(in_tmp, monkeypatch):
     os.symlink("loop.yaml", "plans/loop.yaml")
     os.symlink(".", "plans/again")
     os.mkfifo("plans/pipe.yaml")
-    real_scandir = os.scandir
-
-    def scandir(path):  # the tests run as root, where chmod 000 does not stop reading
-        if Path(path).name == "locked":
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    folders_named_locked_unreadable(monkeypatch)
     result = run(["plans"])
     assert check_tuples(result) == [
         ("Y011", "plans/again", 1),
@@ -435,14 +441,7 @@ def test_a_folder_given_inside_the_plans_is_named_as_its_own_listing_names_it(in
     os.symlink("2025", "plans/linked")
     os.symlink(os.path.join(in_tmp, "elsewhere"), "plans/2025/out")
     os.mkfifo("plans/2025/d/pipe.yaml")
-    real_scandir = os.scandir
-
-    def scandir(path):  # the tests run as root, where chmod 000 does not stop reading
-        if Path(path).name == "locked":
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    folders_named_locked_unreadable(monkeypatch)
     for top in ("plans", str(in_tmp / "plans")):
         skipped: list = []
         scans = {top: (plan_file_names(top, skipped), skipped)}
