@@ -42,6 +42,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..i18n import _
 from ..model.numbers import vn
 from ..report.safe import markdown_text
+from .escaping import OwnTemplatesEnvironment
 
 TEMPLATES = {"md": "appendix.md.j2", "html": "appendix.html.j2"}
 _Env = TypeVar("_Env", bound=Environment)
@@ -157,10 +158,10 @@ def environment(user_dirs: Iterable[Path] = ()) -> SandboxedEnvironment:
 
 @cache
 def packaged_environment() -> Environment:
-    """The packaged templates only, with the same options and filters, without the sandbox: for
-    dansokh's own templates (the site's appendices), where the sandbox's check of every attribute
-    costs more than the rest of a country's site."""
-    return _configured(Environment, PackagedLoader())
+    """The packaged templates only, with the same options and filters, without the sandbox and
+    with ``escaping.output_escape``: for dansokh's own templates (the site's appendices), where
+    the sandbox's check of every attribute costs more than the rest of a country's site."""
+    return _configured(OwnTemplatesEnvironment, PackagedLoader())
 
 
 def render_text(env: SandboxedEnvironment, fmt: str, view) -> str:

@@ -22,6 +22,7 @@ from ..check.findings import Findings
 from ..diagnostics import Diagnostic
 from ..load.workers import parallel
 from ..model.numbers import number, quantity
+from ..render.escaping import OwnTemplatesEnvironment
 from ..render.templates import PackagedLoader
 from ..results.book import Book
 from .addresses import relative
@@ -43,8 +44,8 @@ def script_json(value: Any) -> str:
 
 
 def environment() -> Environment:
-    """The site's templates: packaged, trusted, autoescaped, strict about undefined names."""
-    env = Environment(
+    """The site's templates: packaged, trusted, autoescaped (``render.escaping``), strict about undefined names."""
+    env = OwnTemplatesEnvironment(
         loader=PackagedLoader(),
         autoescape=True,
         undefined=StrictUndefined,
