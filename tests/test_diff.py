@@ -16,7 +16,7 @@ from dansokh.compare.diff import compare
 from dansokh.load import Changed
 from dansokh.vcs.changed import changed_since
 from dansokh.vcs.git import GitError, changed_files, files_at
-from dansokh.vcs.sides import load_side
+from dansokh.vcs.sides import load_side, load_sides
 
 runner = CliRunner()
 
@@ -269,3 +269,38 @@ def test_the_default_plans_folder_is_found_from_the_repository_root(repo, monkey
     document = json.loads(result.stdout)
     assert _rows(document) == EXPECTED
     assert {change["file"] for change in document["changes"]} == {"long-bien.yaml"}
+
+
+# both sides loaded together: a file unchanged is typed once, and its plan is not compared -------------------
+
+EDITS = {  # name: (the edits of the new side, the number of changes listed)
+    "nothing": ({}, 0),
+    "a quota and a schedule row": ({"long-bien.yaml": [(NGOC_THUY_ROW, NGOC_THUY_ROW.replace("95, 100,", "95, 85,")),
+                                                      (SCHEDULE_TIME, 'time: "Tháng 7/2025"')]}, 2),
+    "the district renamed under the unchanged city": ({"long-bien.yaml": [("  name: Long Biên\n", "  name: Long Biên Mới\n")]}, 0),
+    "a ward's plan gone": ({"bac-cuong.yaml": None}, 1),
+}
+
+
+@pytest.mark.parametrize("edit_name", list(EDITS))
+def test_sides_loaded_together_list_what_sides_loaded_apart_list(edit_name):
+    old_files = {f"plans/2025/{path.name}": path.read_bytes() for path in sorted((PLANS / "2025").glob("*.yaml"))}
+    new_files = dict(old_files)
+    edits, count = EDITS[edit_name]
+    for name, replacements in edits.items():
+        if replacements is None:
+            del new_files[f"plans/2025/{name}"]
+            continue
+        text = new_files[f"plans/2025/{name}"].decode("utf-8")
+        for old, new in replacements:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        new_files[f"plans/2025/{name}"] = text.encode("utf-8")
+    apart = compare(load_side("old", old_files), load_side("new", new_files))
+    old, new = load_sides("old", old_files, "new", new_files)
+    together = compare(old, new)
+    assert [change.row() for change in together.changes] == [change.row() for change in apart.changes]
+    assert [change.line for change in together.changes] == [change.line for change in apart.changes]
+    assert len(apart.changes) == count
+    city = next(loaded for loaded in new.repo.plans if loaded.plan.id == "city")
+    assert city in old.repo.plans  # the same object: city.yaml was typed once

@@ -108,11 +108,12 @@ def diff_command(
                 raise GitError(
                     _("--plans {path}: no such file or folder at {rev} or in {where}").format(path=path, rev=rev, where=where)
                 )
-        old = stages.vcs_sides.load_side(f"{rev} ({old_commit[:7]})", files_at(old_commit, plans, max_bytes=max_file_size), max_file_size)
+        old_files = files_at(old_commit, plans, max_bytes=max_file_size)
         if new_commit is None:
-            new = stages.vcs_sides.load_side(stages.vcs_sides.WORKING_TREE, working_files(plans, max_file_size), max_file_size)
+            new_label, new_files = stages.vcs_sides.WORKING_TREE, working_files(plans, max_file_size)
         else:
-            new = stages.vcs_sides.load_side(f"{rev2} ({new_commit[:7]})", files_at(new_commit, plans, max_bytes=max_file_size), max_file_size)
+            new_label, new_files = f"{rev2} ({new_commit[:7]})", files_at(new_commit, plans, max_bytes=max_file_size)
+        old, new = stages.vcs_sides.load_sides(f"{rev} ({old_commit[:7]})", old_files, new_label, new_files, max_file_size)
     found = compare_diff.compare(old, new)
     if chosen is not None:
         found.changes = [change for change in found.changes if change.plan == chosen[1].plan.id]

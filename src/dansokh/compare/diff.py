@@ -134,12 +134,19 @@ def compare(old: Side, new: Side) -> PlanDiff:
         if before is None:
             if not old.unreadable(after):  # else it is listed as skipped, not as new
                 diff.changes.append(_whole_plan(ADDED, after))
-        else:
+        elif before is not after or not _rows_alike(old.repo, new.repo, after):
             diff.changes.extend(_plan_changes(old.repo, before, new.repo, after))
     for plan_id, before in old_plans.items():
         if plan_id not in new_plans and not new.unreadable(before):
             diff.changes.append(_whole_plan(REMOVED, before))
     return diff
+
+
+def _rows_alike(old_repo: Repository, new_repo: Repository, loaded: LoadedPlan) -> bool:
+    """Whether each row of ``loaded``'s tables resolves to the same units in both repositories: a
+    plan typed once for both sides (``vcs.sides.load_sides``) then has no change to list."""
+    return all(old_repo.row_candidates(loaded, index) == new_repo.row_candidates(loaded, index)
+               for index, _table in loaded.plan.allocation_tables)
 
 
 def _first_by_id(repo: Repository) -> dict[str, LoadedPlan]:

@@ -17,7 +17,7 @@ from ..compare.diff import Change, PlanDiff, compare
 from ..i18n import _
 from ..report.diff import change_text, headline, item, section, skipped_lines, where
 from ..vcs.git import GitError, files_at, resolve, working_files
-from ..vcs.sides import WORKING_TREE, load_side
+from ..vcs.sides import WORKING_TREE, load_sides
 
 MARKER = ".dansokh-site"
 
@@ -105,8 +105,8 @@ def diff_page(since: str | None, folders: list[Path], max_bytes: int) -> DiffPag
                         labels=labels())
     try:
         commit = resolve(since)
-        old = load_side(f"{since} ({commit[:7]})", files_at(commit, folders, max_bytes=max_bytes), max_bytes)
-        new = load_side(WORKING_TREE, working_files(folders, max_bytes), max_bytes)
+        old, new = load_sides(f"{since} ({commit[:7]})", files_at(commit, folders, max_bytes=max_bytes),
+                              WORKING_TREE, working_files(folders, max_bytes), max_bytes)
     except GitError as error:
         return DiffPage(since, _("The changes since {rev} cannot be listed: {reason}").format(rev=since, reason=error),
                         labels=labels())
