@@ -273,7 +273,7 @@ def test_the_default_plans_folder_is_found_from_the_repository_root(repo, monkey
 
 # both sides loaded together: a file unchanged is typed once, and its plan is not compared -------------------
 
-EDITS = {  # name: (the edits of the new side, the number of changes listed)
+EDITS: dict[str, tuple[dict[str, list[tuple[str, str]] | None], int]] = {  # name: (the new side's edits, the changes listed)
     "nothing": ({}, 0),
     "a quota and a schedule row": ({"long-bien.yaml": [(NGOC_THUY_ROW, NGOC_THUY_ROW.replace("95, 100,", "95, 85,")),
                                                       (SCHEDULE_TIME, 'time: "Tháng 7/2025"')]}, 2),
@@ -292,9 +292,9 @@ def test_sides_loaded_together_list_what_sides_loaded_apart_list(edit_name):
             del new_files[f"plans/2025/{name}"]
             continue
         text = new_files[f"plans/2025/{name}"].decode("utf-8")
-        for old, new in replacements:
-            assert text.count(old) == 1, old
-            text = text.replace(old, new)
+        for before, after in replacements:
+            assert text.count(before) == 1, before
+            text = text.replace(before, after)
         new_files[f"plans/2025/{name}"] = text.encode("utf-8")
     apart = compare(load_side("old", old_files), load_side("new", new_files))
     old, new = load_sides("old", old_files, "new", new_files)

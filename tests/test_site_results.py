@@ -406,3 +406,18 @@ def test_the_diff_page_compares_with_the_previous_publication(tmp_path: Path, mo
     assert f'data-since="{recorded}"' in html
     changes = re.findall(r'<tr data-status="changed">\s*<td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td class="change">([^<]*)</td>', html)
     assert changes == [("Long Biên", "Tỷ lệ sàng lọc trước sinh (4 bệnh)", "90 → 92")]
+
+
+def test_results_pages_drawn_in_workers_are_the_pages_drawn_here(real_site: Path, tmp_path: Path, monkeypatch):
+    """A country's indicator and period pages are drawn in worker processes (``results_pages.
+    DRAWN_APART``), its figures computed first: the same bytes as drawn in one process."""
+    from dansokh.site import results_pages
+
+    monkeypatch.setattr(results_pages, "DRAWN_APART", 0)
+    out = tmp_path / "public"
+    result = cli("site", str(PLANS), "--results", str(RESULTS), "-o", str(out), "--no-documents", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    files = sorted(path.relative_to(real_site) for path in real_site.rglob("*") if path.is_file())
+    assert files == sorted(path.relative_to(out) for path in out.rglob("*") if path.is_file())
+    assert any(str(path).startswith("2025/indicators/") for path in files)
+    assert [path for path in files if (real_site / path).read_bytes() != (out / path).read_bytes()] == []

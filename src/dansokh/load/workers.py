@@ -42,14 +42,15 @@ def _star(call: tuple[Callable[..., Any], tuple[Any, ...]]) -> Any:
 
 
 def parallel(
-    function: Callable[..., Any], tasks: Sequence[tuple[Any, ...]] | Iterator[tuple[Any, ...]], jobs: int, count: int | None = None
+    function: Callable[..., Any], tasks: Sequence[tuple[Any, ...]] | Iterator[tuple[Any, ...]], jobs: int, count: int | None = None,
+    least: int = PARALLEL_MIN,
 ) -> Iterator[Any]:
-    """``function`` over ``tasks``, in worker processes when there are enough of them; results
-    in the order of the tasks, as they come (the caller works on them while the workers go on).
-    ``tasks`` may be an iterator of ``count`` tasks, made as the workers take them (their
+    """``function`` over ``tasks``, in worker processes when there are at least ``least`` of them;
+    results in the order of the tasks, as they come (the caller works on them while the workers go
+    on).  ``tasks`` may be an iterator of ``count`` tasks, made as the workers take them (their
     arguments are sent, not inherited: a file's bytes are read only when it is its turn)."""
     size = len(tasks) if count is None else count  # type: ignore[arg-type]
-    if jobs <= 1 or size < PARALLEL_MIN:
+    if jobs <= 1 or size < max(2, least):
         for task in tasks:
             yield function(*task)
         return

@@ -284,7 +284,7 @@ def _allocation(table: AllocationTable) -> tuple[list[ColumnView], list[list[Hea
     return columns, header, body
 
 
-def _schedule_rows(schedule: Schedule, year: int) -> tuple[list[Row], list[GanttRow]]:
+def _schedule_rows(schedule: Schedule, year: int, grid: bool = True) -> tuple[list[Row], list[GanttRow]]:
     body: list[Row] = []
     gantt: list[GanttRow] = []
 
@@ -298,23 +298,25 @@ def _schedule_rows(schedule: Schedule, year: int) -> tuple[list[Row], list[Gantt
                 row.number,
             )
         )
-        spec = row.timespec
-        covered = {m for y, m in spec.resolved(year) if y == year}
-        marks = []
-        for month in MONTHS:
-            if month in covered:
-                marks.append("month")
-            elif not spec.months and spec.cadence:
-                marks.append("cadence")
-            else:
-                marks.append("")
-        gantt.append(GanttRow(row.number, row.content, row.time, depth, marks, spec.cadence, spec.understood))
+        if grid:
+            spec = row.timespec
+            covered = {m for y, m in spec.resolved(year) if y == year}
+            marks = []
+            for month in MONTHS:
+                if month in covered:
+                    marks.append("month")
+                elif not spec.months and spec.cadence:
+                    marks.append("cadence")
+                else:
+                    marks.append("")
+            gantt.append(GanttRow(row.number, row.content, row.time, depth, marks, spec.cadence, spec.understood))
         for sub in row.rows:
             task(sub, depth + 1)
 
     def section(item: ScheduleSection, depth: int) -> None:
         body.append(Row("section", depth, [text_cell(item.number), text_cell(item.title, colspan=4)], item.number))
-        gantt.append(GanttRow(item.number, item.title, "", depth, [""] * 12, None, True, section=True))
+        if grid:
+            gantt.append(GanttRow(item.number, item.title, "", depth, [""] * 12, None, True, section=True))
         for sub in item.sections:
             section(sub, depth + 1)
         for row in item.rows:
@@ -416,9 +418,11 @@ class _Common(TypedDict):
     illustrative: bool
 
 
-def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule, illustrative: bool = False) -> AppendixView:
+def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule, illustrative: bool = False,
+               grid: bool = True) -> AppendixView:
     """The view of one appendix; ``illustrative`` (the plan's file is an example,
-    ``read.files.illustrative``) marks every page of it as such."""
+    ``read.files.illustrative``) marks every page of it as such; without ``grid``, a schedule's
+    month grid is not laid out (a country's site leaves it out)."""
     heading = appendix.heading or (f"Phụ lục {appendix.number}" if appendix.number else None)
     common = _Common(
         plan_id=plan.id,
@@ -442,7 +446,7 @@ def build_view(plan: Plan, key: str, appendix: AllocationTable | Schedule, illus
             ColumnView(names.lead, 15),
             ColumnView(names.partners, 25),
         ]
-        body, gantt = _schedule_rows(appendix, plan.year)
+        body, gantt = _schedule_rows(appendix, plan.year, grid)
         return AppendixView(
             kind="schedule", caption=None, columns=_percent(columns), header=header, body=body, landscape=True,
             font_size=12, gantt=gantt, **common,

@@ -53,19 +53,19 @@ def whole(loaded: LoadedPlan, max_bytes: int) -> Plan:
     return plan if plan is not None else loaded.plan
 
 
-def views(loaded: LoadedPlan, plan: Plan | None = None, raw: bytes | None = None) -> list[AppendixView]:
+def views(loaded: LoadedPlan, plan: Plan | None = None, raw: bytes | None = None, grid: bool = True) -> list[AppendixView]:
     """The appendices' views of ``plan`` (the whole plan of ``loaded``; default: what was loaded);
-    ``raw``: the file's bytes, where they are at hand."""
+    ``raw``: the file's bytes, where they are at hand; ``grid``: with a schedule's month grid."""
     plan = plan if plan is not None else loaded.plan
     marked = illustrative(loaded.file, raw)
-    return [build_view(plan, key, appendix, illustrative=marked) for key, appendix in appendix_keys(plan)]
+    return [build_view(plan, key, appendix, illustrative=marked, grid=grid) for key, appendix in appendix_keys(plan)]
 
 
 def handed_over(loaded: LoadedPlan, raw: bytes) -> list[tuple[str, str]]:
     """What the check's worker keeps of a whole plan for its unit's page (``check.files.
     check_file_keeping``): each appendix's key and HTML, without the month grid (a country's
     pages leave it out; ``shown`` uses these only then)."""
-    return [(view.key, str(inner_html(view, grid=False))) for view in views(loaded, loaded.plan, raw)]
+    return [(view.key, str(inner_html(view, grid=False))) for view in views(loaded, loaded.plan, raw, grid=False)]
 
 
 def inner_html(view: AppendixView, grid: bool = True) -> Markup:
@@ -87,7 +87,7 @@ def document_folder(loaded: LoadedPlan) -> str:
 def appendices(loaded: LoadedPlan, plan: Plan, documents: set[str], grid: bool = True) -> list[Appendix]:
     """The appendices of ``plan`` (the whole plan of ``loaded``), each with the documents of the
     formats in ``documents`` it has (and a schedule's month grid with ``grid``)."""
-    return [Appendix(view.key, inner_html(view, grid), links(loaded, view.key, documents)) for view in views(loaded, plan)]
+    return [Appendix(view.key, inner_html(view, grid), links(loaded, view.key, documents)) for view in views(loaded, plan, grid=grid)]
 
 
 def shown(loaded: LoadedPlan, kept: list[tuple[str, str]] | None, documents: set[str], grid: bool, max_bytes: int) -> list[Appendix]:

@@ -20,7 +20,7 @@ from jinja2 import Environment, StrictUndefined
 from ..cascade.repository import Repository
 from ..check.findings import Findings
 from ..diagnostics import Diagnostic
-from ..load.workers import parallel
+from ..load.workers import PARALLEL_MIN, parallel
 from ..model.numbers import number, quantity
 from ..render.escaping import OwnTemplatesEnvironment
 from ..render.templates import PackagedLoader
@@ -136,14 +136,15 @@ class Site:
     def add_search(self, name: str, kind: str, url: str, detail: str = "") -> None:
         self.search.append(SearchEntry(name, kind, url, detail))
 
-    def map(self, function: Callable[[Site, Any], Any], items: Sequence[Any]) -> list[Any]:
-        """``function(site, item)`` for each item, in worker processes where there are many (a
-        page per unit of a country); what each call writes and adds to the search comes back
-        here, in the order of the items, whatever the scheduling.  ``function`` is a module's."""
+    def map(self, function: Callable[[Site, Any], Any], items: Sequence[Any], least: int = PARALLEL_MIN) -> list[Any]:
+        """``function(site, item)`` for each item, in worker processes where there are at least
+        ``least`` (a page per unit of a country; a few pages that each take long); what each call
+        writes and adds to the search comes back here, in the order of the items, whatever the
+        scheduling.  ``function`` is a module's."""
         global _WORK
         _WORK = (self, function, items)
         try:
-            outcomes = list(parallel(_work, [(index,) for index in range(len(items))], self.jobs))
+            outcomes = list(parallel(_work, [(index,) for index in range(len(items))], self.jobs, least=least))
         finally:
             _WORK = None
         results = []

@@ -99,29 +99,41 @@ def year_links(site: Site) -> dict[int, YearLinks]:
     return links
 
 
+DRAWN_APART = 1000
+"""Units with results above which the indicator and period pages are drawn in worker processes,
+their figures computed here first (``reckon``): a country's dozen indicator pages take seconds
+each, while the other core waits."""
+
+
+def reckon(data: ResultsData, year: int) -> None:
+    """Every unit's figures of every period of ``year`` computed once, here: the workers drawing
+    the pages, and those drawing the unit pages after them, inherit them."""
+    for period in data.periods(year):
+        for unit in data.units(year):
+            data.own(unit, year, period)
+            if data.book.children(unit.id, year):
+                data.progress(unit, year, period)
+
+
 def build(site: Site) -> None:
     data = results_data(site)
     addresses = addresses_of_cached(site)
-    home = site.w["home"]
+    pages: list[tuple[str, int, str, list[tuple[str, str]]]] = []  # (kind, year, code or period, the year's indicators)
+    units = 0
     for year in sorted({year.year for year in site.years}):
         codes = indicator_codes(data, year)
-        for code in codes:
-            page = indicator_page(data, code, year, addresses)
-            if page is None:
-                continue
-            title = _("{indicator}, {year}").format(indicator=page.name, year=year)
-            site.page(page.path, "indicator.html.j2", title=title, crumbs=[(home, "index.html"), (title, "")],
-                      body={"data-indicator": code, "data-year": str(year)}, page=page)
-            site.add_search(page.name, "indicator", page.path, str(year))
         names = [(CATALOGUE[code].name, code) for code in codes]
-        for period in data.periods(year):
-            overview = period_page(data, year, period, addresses, names)
-            if overview is None:
-                continue
-            title = _("Reports for {period}").format(period=overview.title)
-            site.page(addresses.period(year, period), "period.html.j2", title=title,
-                      crumbs=[(home, "index.html"), (title, "")], body={"data-year": str(year), "data-period": period},
-                      page=overview)
+        pages += [("indicator", year, code, names) for code in codes]
+        pages += [("period", year, period, names) for period in data.periods(year)]
+        units += len(data.units(year)) if data.periods(year) else 0
+    if units > DRAWN_APART:
+        for year in sorted({year.year for year in site.years}):
+            reckon(data, year)
+        site.map(_draw, pages, least=2)
+    else:
+        for page in pages:
+            _draw(site, page)
+    home = site.w["home"]
     for crosswalk in crosswalk_pages(site.repo, addresses):
         site.page(crosswalk.path, "crosswalk.html.j2", title=crosswalk.title, crumbs=[(home, "index.html"), (crosswalk.title, "")],
                   page=crosswalk)
@@ -130,3 +142,27 @@ def build(site: Site) -> None:
     changes = diff_page(since, folders, DEFAULT_MAX_BYTES)
     title = _("Changes since the previous publication")
     site.page(DIFF_PATH, "diff.html.j2", title=title, crumbs=[(home, "index.html"), (title, "")], page=changes)
+
+
+def _draw(site: Site, page: tuple[str, int, str, list[tuple[str, str]]]) -> None:
+    """One indicator's page of a year, or one period's."""
+    kind, year, key, names = page
+    data = results_data(site)
+    addresses = addresses_of_cached(site)
+    home = site.w["home"]
+    if kind == "indicator":
+        found = indicator_page(data, key, year, addresses)
+        if found is None:
+            return
+        title = _("{indicator}, {year}").format(indicator=found.name, year=year)
+        site.page(found.path, "indicator.html.j2", title=title, crumbs=[(home, "index.html"), (title, "")],
+                  body={"data-indicator": key, "data-year": str(year)}, page=found)
+        site.add_search(found.name, "indicator", found.path, str(year))
+        return
+    overview = period_page(data, year, key, addresses, names)
+    if overview is None:
+        return
+    title = _("Reports for {period}").format(period=overview.title)
+    site.page(addresses.period(year, key), "period.html.j2", title=title,
+              crumbs=[(home, "index.html"), (title, "")], body={"data-year": str(year), "data-period": key},
+              page=overview)
