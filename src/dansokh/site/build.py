@@ -26,7 +26,7 @@ from .pages import PAGE_LIMIT, Site
 from .tree import years
 
 BUILDERS: list[ModuleType] = [home, results_pages, unit, documents]  # results_pages computes the figures unit pages share
-"""Each a module with ``build(site)`` (and, optionally, ``PROVIDES``: the kinds of page it adds,
+"""Each a module with ``build(site)``, which writes its pages or leaves them to ``Site.later`` (and, optionally, ``PROVIDES``: the kinds of page it adds,
 which other pages link to only when some builder provides them, e.g. ``{"indicator"}``)."""
 
 ASSETS = ("site.css", "site.js")
@@ -94,6 +94,7 @@ def build_site(
                 site.provides |= set(getattr(builder, "PROVIDES", ()))
             for builder in BUILDERS:
                 builder.build(site)
+            site.draw()  # the pages the builders left for the workers (``Site.later``)
             search.write(site)
             for name in ASSETS:
                 site.write_bytes(f"assets/{name}", resources.files(__package__).joinpath("assets", name).read_bytes())

@@ -95,6 +95,8 @@ class Site:
     out: Path | None = None  # the folder the site replaces: the previous publication, its marker (the diff page)
     env: Environment = field(default_factory=environment)
     w: dict[str, str] = field(default_factory=words)
+    pending: list[tuple[Callable[[Site, Any], Any], Any]] = field(default_factory=list)  # pages drawn by ``draw``
+    pending_least: int = PARALLEL_MIN
     _by_file: dict[str, list[Diagnostic]] | None = field(default=None, repr=False)
 
     # -- data every builder asks for ---------------------------------------------------------
@@ -153,6 +155,26 @@ class Site:
             self.search.extend(search)
             results.append(result)
         return results
+
+
+    def later(self, function: Callable[[Site, Any], Any], items: Sequence[Any], least: int = PARALLEL_MIN) -> None:
+        """``function(site, item)`` for each item, drawn by ``draw`` with every other builder's
+        pages in one round of worker processes: a country's site forks its heap of plans once,
+        and its few long pages (an indicator across ten thousand units) run beside the many
+        short ones instead of after them."""
+        self.pending.extend((function, item) for item in items)
+        self.pending_least = min(self.pending_least, least)
+
+    def draw(self) -> None:
+        """The pages ``later`` was given, in their order (``map``)."""
+        pending, least = self.pending, self.pending_least
+        self.pending, self.pending_least = [], PARALLEL_MIN
+        self.map(_call, pending, least=least)
+
+
+def _call(site: Site, pending: tuple[Callable[[Site, Any], Any], Any]) -> Any:
+    function, item = pending
+    return function(site, item)
 
 
 _WORK: tuple[Site, Callable[[Site, Any], Any], Sequence[Any]] | None = None  # what a forked worker inherits

@@ -100,9 +100,9 @@ def year_links(site: Site) -> dict[int, YearLinks]:
 
 
 DRAWN_APART = 1000
-"""Units with results above which the indicator and period pages are drawn in worker processes,
-their figures computed here first (``reckon``): a country's dozen indicator pages take seconds
-each, while the other core waits."""
+"""Units with results above which the indicator and period pages are drawn in worker processes
+with the unit pages (``Site.later``), their figures computed here first (``reckon``): a country's
+dozen indicator pages take seconds each, while the other core would wait."""
 
 
 def reckon(data: ResultsData, year: int) -> None:
@@ -129,7 +129,7 @@ def build(site: Site) -> None:
     if units > DRAWN_APART:
         for year in sorted({year.year for year in site.years}):
             reckon(data, year)
-        site.map(_draw, pages, least=2)
+        site.later(_draw, pages, least=2)
     else:
         for page in pages:
             _draw(site, page)

@@ -37,7 +37,7 @@ def crumbs(site: Site, node: UnitNode) -> list[tuple[str, str]]:
 
 def build(site: Site) -> None:
     site.diagnostics_in(())  # indexed once, before the workers start
-    site.map(page, [(year.year, unit_id) for year in site.years for unit_id in year.units])
+    site.later(page, [(year.year, unit_id) for year in site.years for unit_id in year.units])
 
 
 def page(site: Site, key: tuple[int, str]) -> None:
