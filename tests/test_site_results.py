@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 from conftest import cli, edit
 from dansokh import i18n
 from dansokh.check.run import load_checked
+from dansokh.load import texts
 from dansokh.site.addresses import Addresses, relative
 from dansokh.site.charts import Chart
 from dansokh.site.crosswalk_page import crosswalk_pages
@@ -421,3 +422,43 @@ def test_results_pages_drawn_in_workers_are_the_pages_drawn_here(real_site: Path
     assert files == sorted(path.relative_to(out) for path in out.rglob("*") if path.is_file())
     assert any(str(path).startswith("2025/indicators/") for path in files)
     assert [path for path in files if (real_site / path).read_bytes() != (out / path).read_bytes()] == []
+
+
+@pytest.mark.parametrize("duplicate", [False, True], ids=["plans", "an id taken twice"])
+def test_the_page_of_changes_from_the_sites_own_plans_is_the_page_from_every_file_read(tmp_path, monkeypatch, duplicate):
+    """The site hands the work tree's plans it loaded (outlines) to the page of changes, which then
+    types only the files that changed (``vcs.sides.load_sides``): the same rows, the same lines, as
+    when every file at both sides is read whole; with a plan id taken twice, every file is read."""
+    shutil.copytree(PLANS, tmp_path / "plans")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "first")
+    commit = _git(tmp_path, "rev-parse", "HEAD")
+    long_bien = tmp_path / "plans" / "2025" / "long-bien.yaml"
+    edit(long_bien, "name: Ngọc Thuỵ, values: [0.00, 3.04, 25, 100,", "name: Ngọc Thuỵ, values: [0.00, 3.04, 25, 85,")
+    edit(long_bien, 'time: "Tháng 6/2025"', 'time: "Tháng 7/2025"')
+    if duplicate:
+        shutil.copy(tmp_path / "plans" / "2025" / "bac-cuong.yaml", tmp_path / "plans" / "2025" / "a-copy.yaml")
+    monkeypatch.chdir(tmp_path)
+    repo, _findings = load_checked([Path("plans")], whole=False, use_cache=False)
+    typed = {loaded.file: loaded for loaded in repo.plans}
+    assert "plans/2025/city.yaml" in typed
+    folders = [Path("plans/2025")]
+    every_file = diff_page(commit, folders, 5 * 1024 * 1024)
+    typed_here: list[str] = []
+    parsed = texts._parsed
+
+    def counted(name: str, raw: bytes, max_bytes: int) -> texts.Parsed:
+        typed_here.append(name)
+        return parsed(name, raw, max_bytes)
+
+    monkeypatch.setattr(texts, "_parsed", counted)
+    from_the_site = diff_page(commit, folders, 5 * 1024 * 1024, typed)
+    assert from_the_site.headline == every_file.headline
+    assert [(plan.plan, plan.rows) for plan in from_the_site.plans] == [(plan.plan, plan.rows) for plan in every_file.plans]
+    rows = [(row.where[:5], row.text) for plan in every_file.plans for row in plan.rows]
+    assert rows[:2] == [("Ngọc ", "100 → 85"), ("A.I.2", "Tháng 6/2025 → Tháng 7/2025")]
+    if duplicate:  # then every file is read whole
+        assert set(typed_here) == {f"plans/2025/{path.name}" for path in (tmp_path / "plans" / "2025").glob("*.yaml")}
+    else:  # only the file that changed, at both sides
+        assert typed_here == ["plans/2025/long-bien.yaml"] * 2

@@ -10,9 +10,11 @@ publication to compare with (a first publication has nothing to list).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..cascade.repository import LoadedPlan
 from ..compare.diff import Change, PlanDiff, compare
 from ..i18n import _
 from ..report.diff import change_text, headline, item, section, skipped_lines, where
@@ -97,16 +99,17 @@ def diff_page_of(diff: PlanDiff, since: str) -> DiffPage:
                     skipped_lines(diff), labels())
 
 
-def diff_page(since: str | None, folders: list[Path], max_bytes: int) -> DiffPage:
+def diff_page(since: str | None, folders: list[Path], max_bytes: int, typed: Mapping[str, LoadedPlan] | None = None) -> DiffPage:
     """The page comparing the plans under ``folders`` at ``since`` with the work tree the site is
-    built from; without a revision, or where git cannot give one, the page says why."""
+    built from (``typed``: its plans as the site loaded them, by file; ``vcs.sides.load_sides``);
+    without a revision, or where git cannot give one, the page says why."""
     if not since:
         return DiffPage("", _("No previous publication to compare with: give --since REV to list the changes since a revision."),
                         labels=labels())
     try:
         commit = resolve(since)
         old, new = load_sides(f"{since} ({commit[:7]})", files_at(commit, folders, max_bytes=max_bytes),
-                              WORKING_TREE, working_files(folders, max_bytes), max_bytes)
+                              WORKING_TREE, working_files(folders, max_bytes), max_bytes, typed)
     except GitError as error:
         return DiffPage(since, _("The changes since {rev} cannot be listed: {reason}").format(rev=since, reason=error),
                         labels=labels())

@@ -139,7 +139,7 @@ def build(site: Site) -> None:
                   page=crosswalk)
     folders = plan_folders([loaded.file for loaded in site.repo.plans])
     since = since_revision(site.since, site.out)
-    changes = diff_page(since, folders, DEFAULT_MAX_BYTES)
+    changes = diff_page(since, folders, DEFAULT_MAX_BYTES, {loaded.file: loaded for loaded in site.repo.plans})
     title = _("Changes since the previous publication")
     site.page(DIFF_PATH, "diff.html.j2", title=title, crumbs=[(home, "index.html"), (title, "")], page=changes)
 
