@@ -184,8 +184,11 @@ class Prepared:
     ):
         self.arguments = (shape, scratch, args, provinces_given, labelled)
         self.shape = f"{shape}-{provinces_given}" if labelled else shape  # the label of its columns
+        # the commands read compiled modules, as an installed dansokh does: PYTHONDONTWRITEBYTECODE in
+        # the caller's environment would compile every changed module again on every run (0.1-0.2 s);
         # --against: dansokh from another checkout's src, on a repository of its own (its own cache)
-        self.env = {**os.environ, "PYTHONPATH": os.path.abspath(against)} if against else None
+        compiled = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+        self.env = {**compiled, "PYTHONPATH": os.path.abspath(against)} if against else compiled
         if against:
             self.shape += "-against"
         self.root = scratch / self.shape / "repo"
