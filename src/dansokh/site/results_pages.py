@@ -137,11 +137,16 @@ def build(site: Site) -> None:
     for crosswalk in crosswalk_pages(site.repo, addresses):
         site.page(crosswalk.path, "crosswalk.html.j2", title=crosswalk.title, crumbs=[(home, "index.html"), (crosswalk.title, "")],
                   page=crosswalk)
+    site.later(_changes, [since_revision(site.since, site.out)])  # a country's takes seconds: beside the unit pages
+
+
+def _changes(site: Site, since: str | None) -> None:
+    """The page of changes since ``since`` (the work tree's plans as the site loaded them stand
+    for the files unchanged since: ``diff_page``)."""
     folders = plan_folders([loaded.file for loaded in site.repo.plans])
-    since = since_revision(site.since, site.out)
     changes = diff_page(since, folders, DEFAULT_MAX_BYTES, {loaded.file: loaded for loaded in site.repo.plans})
     title = _("Changes since the previous publication")
-    site.page(DIFF_PATH, "diff.html.j2", title=title, crumbs=[(home, "index.html"), (title, "")], page=changes)
+    site.page(DIFF_PATH, "diff.html.j2", title=title, crumbs=[(site.w["home"], "index.html"), (title, "")], page=changes)
 
 
 def _draw(site: Site, page: tuple[str, int, str, list[tuple[str, str]]]) -> None:
