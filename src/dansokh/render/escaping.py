@@ -1,5 +1,5 @@
 """An autoescaping Jinja environment for dansokh's own HTML templates whose ``{{ … }}`` costs
-less: the same text out, a third less time for a country's site.
+less: the same text out, a tenth less CPU for a country's site (benchmarks/README.md, issue 23).
 
 Jinja writes every ``{{ value }}`` of an autoescaped template as ``markupsafe.escape(value)``,
 which builds a ``Markup`` object only for the page to join it into one string; at a site's ten

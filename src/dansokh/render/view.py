@@ -26,6 +26,7 @@ from ..model.plan import (
     ScheduleRow,
     ScheduleSection,
 )
+from ..model.times import TimeSpec
 
 # what XML 1.0 cannot hold (docx and xlsx are XML): C0 and C1 controls but tab and line breaks,
 # noncharacters and lone surrogates; the loader refuses them in plans (S003), this is the safety net
@@ -300,16 +301,7 @@ def _schedule_rows(schedule: Schedule, year: int, grid: bool = True) -> tuple[li
         )
         if grid:
             spec = row.timespec
-            covered = {m for y, m in spec.resolved(year) if y == year}
-            marks = []
-            for month in MONTHS:
-                if month in covered:
-                    marks.append("month")
-                elif not spec.months and spec.cadence:
-                    marks.append("cadence")
-                else:
-                    marks.append("")
-            gantt.append(GanttRow(row.number, row.content, row.time, depth, marks, spec.cadence, spec.understood))
+            gantt.append(GanttRow(row.number, row.content, row.time, depth, _marks(spec, year), spec.cadence, spec.understood))
         for sub in row.rows:
             task(sub, depth + 1)
 
@@ -325,6 +317,14 @@ def _schedule_rows(schedule: Schedule, year: int, grid: bool = True) -> tuple[li
     for item in schedule.sections:
         section(item, 0)
     return body, gantt
+
+
+def _marks(spec: TimeSpec, year: int) -> list[str]:
+    """A task's row of the month grid: ``month`` where it is done, ``cadence`` every month of a
+    task done regularly without months named, else empty."""
+    covered = {m for y, m in spec.resolved(year) if y == year}
+    regular = not spec.months and bool(spec.cadence)
+    return ["month" if month in covered else ("cadence" if regular else "") for month in MONTHS]
 
 
 def _percent(columns: list[ColumnView]) -> list[ColumnView]:

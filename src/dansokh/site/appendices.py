@@ -14,7 +14,7 @@ for (or, where the month grid is shown, every plan) is read again for its page (
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from markupsafe import Markup
@@ -65,15 +65,13 @@ def handed_over(loaded: LoadedPlan, raw: bytes) -> list[tuple[str, str]]:
     """What the check's worker keeps of a whole plan for its unit's page (``check.files.
     check_file_keeping``): each appendix's key and HTML, without the month grid (a country's
     pages leave it out; ``shown`` uses these only then)."""
-    return [(view.key, str(inner_html(view, grid=False))) for view in views(loaded, loaded.plan, raw, grid=False)]
+    return [(view.key, str(inner_html(view))) for view in views(loaded, loaded.plan, raw, grid=False)]
 
 
-def inner_html(view: AppendixView, grid: bool = True) -> Markup:
-    """The appendix as render's HTML page shows it, without the page around it; without
-    ``grid``, a schedule's month grid (the screen-only chart below the table) is left out:
-    drawing it is half the cost of a country's appendices."""
-    if not grid and view.gantt:
-        view = replace(view, gantt=[])
+def inner_html(view: AppendixView) -> Markup:
+    """The appendix as render's HTML page shows it, without the page around it (a view built
+    without its month grid, ``views(grid=False)``, shows none: drawing the grid is half the cost
+    of a country's appendices)."""
     page = appendix_page(view)
     start, end = page.find("<main>"), page.rfind("</main>")
     return Markup(page[start + len("<main>") : end] if start >= 0 and end > start else "")  # noqa: S704  the template's own escaped output
@@ -87,7 +85,7 @@ def document_folder(loaded: LoadedPlan) -> str:
 def appendices(loaded: LoadedPlan, plan: Plan, documents: set[str], grid: bool = True) -> list[Appendix]:
     """The appendices of ``plan`` (the whole plan of ``loaded``), each with the documents of the
     formats in ``documents`` it has (and a schedule's month grid with ``grid``)."""
-    return [Appendix(view.key, inner_html(view, grid), links(loaded, view.key, documents)) for view in views(loaded, plan, grid=grid)]
+    return [Appendix(view.key, inner_html(view), links(loaded, view.key, documents)) for view in views(loaded, plan, grid=grid)]
 
 
 def shown(loaded: LoadedPlan, kept: list[tuple[str, str]] | None, documents: set[str], grid: bool, max_bytes: int) -> list[Appendix]:

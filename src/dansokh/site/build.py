@@ -26,8 +26,9 @@ from .pages import PAGE_LIMIT, Site
 from .tree import years
 
 BUILDERS: list[ModuleType] = [home, results_pages, unit, documents]  # results_pages computes the figures unit pages share
-"""Each a module with ``build(site)``, which writes its pages or leaves them to ``Site.later`` (and, optionally, ``PROVIDES``: the kinds of page it adds,
-which other pages link to only when some builder provides them, e.g. ``{"indicator"}``)."""
+"""Each a module with ``build(site)``, which writes its pages or leaves them to ``Site.later``
+(and, optionally, ``PROVIDES``: the kinds of page it adds, which other pages link to only when
+some builder provides them, e.g. ``{"indicator"}``)."""
 
 ASSETS = ("site.css", "site.js")
 LARGE = 1000

@@ -156,7 +156,6 @@ class Site:
             results.append(result)
         return results
 
-
     def later(self, function: Callable[[Site, Any], Any], items: Sequence[Any], least: int = PARALLEL_MIN) -> None:
         """``function(site, item)`` for each item, drawn by ``draw`` with every other builder's
         pages in one round of worker processes: a country's site forks its heap of plans once,

@@ -120,14 +120,15 @@ def build(site: Site) -> None:
     addresses = addresses_of_cached(site)
     pages: list[tuple[str, int, str, list[tuple[str, str]]]] = []  # (kind, year, code or period, the year's indicators)
     units = 0
-    for year in sorted({year.year for year in site.years}):
+    years = sorted({year.year for year in site.years})
+    for year in years:
         codes = indicator_codes(data, year)
         names = [(CATALOGUE[code].name, code) for code in codes]
         pages += [("indicator", year, code, names) for code in codes]
         pages += [("period", year, period, names) for period in data.periods(year)]
         units += len(data.units(year)) if data.periods(year) else 0
     if units > DRAWN_APART:
-        for year in sorted({year.year for year in site.years}):
+        for year in years:
             reckon(data, year)
         site.later(_draw, pages, least=2)
     else:
