@@ -31,7 +31,7 @@ from ..read import codes, fast
 from ..read.cache import Cache, Stamps
 from ..read.chars import file_name_problem
 from ..read.codes import INVISIBLE_CHARACTER, NO_PLANS, SKIPPED_PATH
-from ..read.discover import Scan, Skipped, display_path, names_within, plan_file_names
+from ..read.discover import Scan, Skipped, display_path, names_within, path_order, plan_file_names
 from ..read.files import read_bounded
 from ..read.index import HEADER_KEYS, Header, Index
 from ..read.limits import REREAD_LIMIT
@@ -223,16 +223,19 @@ class Loader:
                     names, skipped = within_scan
                 if not names:
                     self.diagnostics.append(NO_PLANS.at(Span(display_path(argument), 1, 1), _("no plan files (*.yaml) here")))
-                base, cut = str(argument.resolve()), len(os.path.join(str(argument), ""))
-                given = [(os.path.join(base, name[cut:]), name) for name in names]
+                # joined to the folder's own resolved and shown paths: a name under it holds no ``..``
+                base, cut = os.path.join(str(argument.resolve()), ""), len(os.path.join(str(argument), ""))
+                shown = display_path(argument)
+                shown = "" if shown == os.curdir else os.path.join(shown, "")
+                given = [(base + name[cut:], shown + name[cut:]) for name in names]
             else:
-                given = [(str(argument.resolve()), str(argument))]
+                given = [(str(argument.resolve()), display_path(argument))]
             for entry in skipped:  # what the user's paths hold and cannot be read as plans: said, not hidden
                 self.diagnostics.append(
                     SKIPPED_PATH.at(Span(display_path(entry.path), 1, 1), _("skipped: {reason}").format(reason=entry.reason))
                 )
-            for resolved, shown in given:
-                name = self.given_names.setdefault(resolved, display_path(shown))
+            for resolved, shown_name in given:
+                name = self.given_names.setdefault(resolved, shown_name)
                 problem = file_name_problem(name)
                 if problem is not None:  # a name that shows other than it is, or not at all
                     self.diagnostics.append(INVISIBLE_CHARACTER.at(Span(name, 1, 1), problem))
@@ -250,7 +253,7 @@ class Loader:
             found.pop(str(catalogue), None)
             self.given_names.pop(str(catalogue), None)
             self.given = list(self.given_names)
-        ordered = sorted(found, key=lambda p: p.split(os.sep))  # the order of their paths' parts
+        ordered = sorted(found, key=path_order)
         self.files = [_File(path) for path in ordered]
         self.number = {file.path: n for n, file in enumerate(self.files)}
         for absolute, name in self.given_names.items():
@@ -654,7 +657,8 @@ class Loader:
         chosen = {n for (unit, _year), numbers in index.plans.items() if unit in units for n in numbers}
         for unit in units - {index.headers[n].unit for n in chosen}:  # a unit without a plan: where it is declared
             chosen.update(index.declarers[unit])
-        unplaced = {n for n, header in enumerate(index.headers) if header == Header()}  # unreadable: any unit's
+        nothing = Header()
+        unplaced = {n for n, header in enumerate(index.headers) if header == nothing}  # unreadable: any unit's
         return chosen | set(index.crosswalks) | unplaced
 
     def _broken(self, needed: Sequence[int], plans: list[LoadedPlan]) -> list[Broken]:

@@ -80,7 +80,13 @@ def plan_file_names(folder: str, skipped: list[Skipped] | None = None) -> list[s
             except OSError as error:
                 if skipped is not None:
                     skipped.append(Skipped(Path(entry.path), error.strerror or str(error)))
-    return sorted(found, key=lambda name: name.split(os.sep))
+    return sorted(found, key=path_order)
+
+
+def path_order(name: str) -> str:
+    """The key that orders paths by their parts (``a/b`` before ``a-b/c``): the separator as the
+    least character, which no name holds; cheaper than a list of parts at ten thousand files."""
+    return name.replace(os.sep, "\0")
 
 
 def _link_problem(path: str, plan_name: bool) -> str | None:
