@@ -205,6 +205,7 @@ class Loader:
         self.max_bytes = max_bytes
         self.jobs = default_jobs() if jobs is None else max(1, jobs)
         self.outline = outline
+        self.whole: set[int] | None = None  # the files read whole when not every plan is (``load``'s focus)
         self.overrides = {str(path.resolve()): text for path, text in (overrides or {}).items()}
         self.given_names: dict[str, str] = {}
         self.root = find_root([within] if within is not None else paths)
@@ -518,12 +519,13 @@ class Loader:
                 typed.result = LoadedResult(found, source_map(name, file.reader(kept)))
         else:
             plan: Plan | None = None
-            if result.data is not None and self.outline:
+            outline = self.outline or (self.whole is not None and n not in self.whole)
+            if result.data is not None and outline:
                 try:
                     plan = Plan.model_validate(result.data, context=CHECKED)
                 except ValueError:  # not what a valid plan's outline looks like: read the file here
                     plan, _problems = parse_plan(load_text(name, self.bytes_of(file), self.max_bytes))
-            elif not result.carried or (result.data is not None and not self.outline):
+            elif not result.carried or (result.data is not None and not outline):
                 # the whole plan (render needs its schedules), or data JSON could not carry: read it here
                 plan, _problems = parse_plan(load_text(name, self.bytes_of(file), self.max_bytes))
             if plan is not None:
@@ -547,6 +549,7 @@ class Loader:
                 self.diagnostics.extend(self._submodules(changed))
             elif focus:
                 report = sorted(self._focus(focus, index, report))
+                self.whole = set(report)  # the plans named; their neighbours' outlines are what a command reads of them
             needed = sorted(index.context(report)) if len(report) < len(self.files) // 2 else list(everything)
         else:
             needed = list(everything)
@@ -745,7 +748,8 @@ def load(
     """The files under ``paths`` loaded for their check, with the files of the repository that
     check needs (found from ``within`` where given, else from the first path); ``every_file``
     reports every file of the repository when ``paths`` name only its folder; ``outline`` keeps of
-    each plan what the cascade needs (``False``: the whole plan, for rendering)."""
+    each plan what the cascade needs (``False``: the whole plan, for rendering; with ``focus``,
+    the named units' plans whole and their neighbours' outlines)."""
     with collector_paused():
         loader = Loader(paths, job, max_bytes, overrides, use_cache, jobs, outline, within, cache_for)
         report = list(range(len(loader.files))) if every_file and not loader.given else loader.report_numbers()
