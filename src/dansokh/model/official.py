@@ -251,8 +251,10 @@ def _tables() -> tuple[Snapshot, Snapshot, dict[tuple[str, ...], str], dict[tupl
             " districtKey, wardCode, ward, wardShort, wardKey FROM admin_units_legacy"
         ):
             p_code, p_full, p_short, p_key, d_code, d_full, d_short, d_key, w_code, w_full, w_short, w_key = row
-            old.add(_unit(p_code, p_full, p_short, 1, None))
-            old.add(_unit(d_code, d_full, d_short, 2, p_code))
+            if p_code not in old.units:  # a province and a district stand on each of their communes' rows
+                old.add(_unit(p_code, p_full, p_short, 1, None))
+            if d_code not in old.units:
+                old.add(_unit(d_code, d_full, d_short, 2, p_code))
             old_keys[(p_key,)] = p_code
             if w_code:
                 old.add(_unit(w_code, w_full, w_short, 3, d_code))
@@ -261,7 +263,8 @@ def _tables() -> tuple[Snapshot, Snapshot, dict[tuple[str, ...], str], dict[tupl
             "SELECT provinceCode, province, provinceShort, provinceKey, wardCode, ward, wardShort, wardKey FROM admin_units"
         ):
             p_code, p_full, p_short, p_key, w_code, w_full, w_short, w_key = row
-            new.add(_unit(p_code, p_full, p_short, 1, None))
+            if p_code not in new.units:
+                new.add(_unit(p_code, p_full, p_short, 1, None))
             new.add(_unit(w_code, w_full, w_short, 2, p_code))
             new_keys[(p_key, w_key)] = w_code
             new_keys[(p_key, "")] = p_code
