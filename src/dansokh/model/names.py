@@ -30,6 +30,7 @@ def strip_marks(text: str) -> str:
     return bare.replace("đ", "d").replace("Đ", "D")
 
 
+@lru_cache(maxsize=65536)  # a language of a few thousand syllables: a country's names repeat them
 def _syllable_key(syllable: str) -> str:
     decomposed = unicodedata.normalize("NFD", syllable.casefold())
     tones = [_TONES[ch] for ch in decomposed if ch in _TONES]
