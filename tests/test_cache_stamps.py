@@ -235,6 +235,25 @@ def test_a_plan_edited_after_a_warm_run_is_read_again(country, reads, monkeypatc
     assert plan.document.title.startswith("Kế hoạch công việc")
 
 
+def test_a_command_about_one_plan_reads_that_units_plans_whole_and_its_neighbours_outlines(country, monkeypatch):
+    """``render`` and ``new`` work on the plan named; of its parent and children they read what
+    the cascade reads (the outline the cache keeps), never their schedules and goals."""
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)
+    focused()
+    parsed: list[str] = []
+    original = loader.load_text
+    monkeypatch.setattr(loader, "load_text", lambda name, *rest: parsed.append(name) or original(name, *rest))
+    loaded = focused(outline=False)
+    kept = {loaded_plan.plan.id: loaded_plan.plan for loaded_plan in loaded.plans}
+    nation, provinces = kept.pop(NATION), sorted(kept)
+    assert provinces == ["p01", "p02"]
+    assert nation.goals and [len(a.sections) for a in nation.appendices if a.kind == "schedule"] != [0]
+    for province in provinces:
+        assert kept[province].goals == []
+        assert [len(a.sections) for a in kept[province].appendices if a.kind == "schedule"] in ([], [0])
+    assert set(parsed) == {os.path.join("plans", "2025", f"{NATION}.yaml")}  # the one file parsed whole again
+
+
 def test_a_change_keeping_size_and_modification_time_is_seen_through_the_snapshot(country, reads, monkeypatch):
     monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)
     focused()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import random
+
 import pytest
 
 from conftest import SMALL_PLAN, check_tuples, run, write_files
+from dansokh.read.discover import path_order
 from dansokh.read.loader import load_text
 
 GOOD = SMALL_PLAN
@@ -119,3 +123,18 @@ def test_a_folder_without_plans(in_tmp):
 def test_a_top_level_list_is_not_a_plan(in_tmp):
     write_files(in_tmp, {"a.yaml": "- 1\n- 2\n"})
     assert check_tuples(run(["a.yaml"])) == [("S003", "a.yaml", 1)]
+
+
+def test_files_are_ordered_by_their_paths_parts():
+    """A folder's files come before those of a folder whose name it begins (``a/z`` before
+    ``a-b/a``, ``a b/a``, ``a.b/a``): the order ``validate`` lists files in, whatever sorts them."""
+    names = [os.path.join(*parts) for parts in (
+        ("a", "z.yaml"), ("a-b", "a.yaml"), ("a b", "a.yaml"), ("a.b", "a.yaml"), ("a", "b", "c.yaml"),
+        ("ab", "a.yaml"), ("a", "b-c.yaml"), ("a", "b", "a.yaml"), ("Ngọc Thụy", "x.yaml"), ("Ngọc", "x.yaml"),
+    )]
+    expected = sorted(names, key=lambda name: name.split(os.sep))
+    assert expected[:3] == [os.path.join("Ngọc", "x.yaml"), os.path.join("Ngọc Thụy", "x.yaml"), os.path.join("a", "b", "a.yaml")]
+    for seed in range(20):
+        shuffled = names[:]
+        random.Random(seed).shuffle(shuffled)
+        assert sorted(shuffled, key=path_order) == expected

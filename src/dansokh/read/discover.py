@@ -147,7 +147,8 @@ def names_within(folder: str, scans: dict[str, Scan]) -> Scan | None:
             top = os.path.join(scanned, *parts)
             prefix = os.path.join(top, "")
             cut = len(prefix)
-            mine = [os.path.join(folder, name[cut:]) for name in names if name.startswith(prefix)]
+            joined = os.path.join(folder, "")
+            mine = [joined + name[cut:] for name in names if name.startswith(prefix)]
             missed: list[Skipped] = []
             for entry in skipped:
                 name = str(entry.path)
