@@ -64,9 +64,8 @@ def write_records(records: list[Any], stream: IO[str], record: Callable[[Any], d
         stream.write("[]\n")
         return
     writer = Writer()
-    pieces = ["["]
-    for item in records:
-        pieces.append("\n  " if len(pieces) == 1 else ",\n  ")
-        pieces.append(writer.value(record(item), "\n  "))
-    pieces.append("\n]\n")
-    stream.write("".join(pieces))
+    separator = "[\n  "
+    for item in records:  # each record written as it is made: a country's document is hundreds of megabytes
+        stream.write(separator + writer.value(record(item), "\n  "))
+        separator = ",\n  "
+    stream.write("\n]\n")
