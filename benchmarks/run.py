@@ -418,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.against:
         print(f"this checkout / {args.against}, measured in the same rounds:")
         for repository in prepared:
-            if repository.env is None:
+            if not repository.shape.endswith("-against"):  # each pair printed once, from the other checkout's side
                 continue
             mine = repository.shape.removesuffix("-against")
             for name in repository.commands:

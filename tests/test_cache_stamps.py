@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -242,7 +243,12 @@ def test_a_command_about_one_plan_reads_that_units_plans_whole_and_its_neighbour
     focused()
     parsed: list[str] = []
     original = loader.load_text
-    monkeypatch.setattr(loader, "load_text", lambda name, *rest: parsed.append(name) or original(name, *rest))
+
+    def parse(name: str, *rest: Any) -> Any:
+        parsed.append(name)
+        return original(name, *rest)
+
+    monkeypatch.setattr(loader, "load_text", parse)
     loaded = focused(outline=False)
     kept = {loaded_plan.plan.id: loaded_plan.plan for loaded_plan in loaded.plans}
     nation, provinces = kept.pop(NATION), sorted(kept)

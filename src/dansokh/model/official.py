@@ -88,9 +88,13 @@ class Snapshot:
         if found is None:
             found = self._names[pool] = defaultdict(list)
             for unit in units:
-                keys = {name_key(unit.name), name_key(unit.full_name)}
-                for key in keys:
-                    found[key].append(unit)
+                key = name_key(unit.name)
+                if unit.kind and unit.full_name == f"{unit.kind} {unit.name}":  # the kind's key made once, not per unit
+                    full = f"{name_key(unit.kind)} {key}" if key else name_key(unit.kind)
+                else:
+                    full = name_key(unit.full_name)
+                for each in {key, full}:
+                    found[each].append(unit)
         return found
 
     def named(self, name: str, parent: str | None = None, anywhere: bool = False) -> list[OfficialUnit]:
