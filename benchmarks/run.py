@@ -135,7 +135,7 @@ def _tree_kb(pid: int) -> int:
 
 
 def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, float, int, float]:
-    """Wall seconds, peak resident MB of the largest process, peak MB of the process tree
+    """Wall seconds, peak resident MiB of the largest process, peak MiB of the process tree
     (sampled), the exit status, and the CPU seconds of the process tree (user + system, the
     process and the workers it waited for)."""
     start = time.perf_counter()
@@ -366,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
             f"[{shape}] {len(repository.files)} files, {repository.size / 1e6:.1f} MB, {args.repeat} interleaved rounds; "
             f"one commune: {repository.relative}"
         )
-        print(f"{'':34} {'median s':>9} {'min':>7} {'max':>7} {'files/s':>8} {'peak MB':>8} {'tree MB':>8} {'cpu s':>7}")
+        print(f"{'':34} {'median s':>9} {'min':>7} {'max':>7} {'files/s':>8} {'peak MiB':>8} {'tree MiB':>8} {'cpu s':>7}")
         peaks: dict[str, float] = {}
         largest: dict[str, float] = {}
         tree: dict[str, float] = {}
@@ -398,8 +398,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("validate cold", "validate cold serial", "validate warm", "one commune cold"):
             if name in peaks:
                 print(
-                    f"peak memory, {name}: largest process {largest[name]:.0f} MB = {largest[name] * 1e6 / repository.size:.1f}x,"
-                    f" with its workers {tree[name]:.0f} MB = {tree[name] * 1e6 / repository.size:.1f}x the repository's bytes (goal <= 10x)"
+                    f"peak memory, {name}: largest process {largest[name]:.0f} MiB = {largest[name] * 2**20 / repository.size:.1f}x,"
+                    f" with its workers {tree[name]:.0f} MiB = {tree[name] * 2**20 / repository.size:.1f}x the repository's bytes (goal <= 10x)"
                 )
         base = "validate cold plans+results"
         for name in repository.commands:
@@ -456,8 +456,8 @@ def _fitted(prepared: list[Prepared], runs: dict[tuple[str, str], list[tuple[flo
     """Time and peak memory (the process tree's) against the files read (plans, and results where
     generated): a line per command, intercept + slope per 1,000 files, fitted to the medians."""
     sizes = ", ".join(f"{p.shape}: {p.all_files} files" for p in prepared)
-    print(f"fitted against the files ({sizes}): seconds = a + b per 1,000 files; MB = c + d per 1,000 files")
-    print(f"{'':34} {'a s':>7} {'b s/1k':>8} {'c MB':>7} {'d MB/1k':>8}")
+    print(f"fitted against the files ({sizes}): seconds = a + b per 1,000 files; MiB = c + d per 1,000 files")
+    print(f"{'':34} {'a s':>7} {'b s/1k':>8} {'c MiB':>7} {'d MiB/1k':>8}")
     for name in dict.fromkeys(name for p in prepared for name in p.commands):
         measured = [(p.all_files / 1000, runs[(p.shape, name)]) for p in prepared if (p.shape, name) in runs]
         if len(measured) < 2:
