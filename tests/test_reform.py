@@ -26,6 +26,7 @@ from dansokh.model.catalogue import CATALOGUE
 from dansokh.model.crosswalk import Crosswalk
 from dansokh.model.numbers import all_given
 from dansokh.model.plan import AllocationTable, Schedule
+from dansokh.official.placing import placed_in, units_changed
 from dansokh.read.positions import SourceMap
 from dansokh.reform.crosswalk import Bridge, bridge_for, carry_column
 
@@ -990,3 +991,28 @@ def test_a_crosswalk_number_out_of_the_domain_is_S003_at_its_cell_in_every_comma
         assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
         # what is carried through the broken crosswalk is refused; the city's split goes through the city's
         assert result.exit_code == code, (command, result.output)
+
+
+@needs_library
+@given(st.dates())
+def test_the_list_in_force_is_known_from_the_date_alone(day):
+    """``new --next`` asks whether the reform lies between two dates without reading either list;
+    its answer is the list ``snapshot_for`` reads (the one of 2025 has three times the units)."""
+    found = official.snapshot_for(day)
+    assert official.list_in_force(day) == (found.key if found is not None else None)
+
+
+def test_next_years_plan_across_the_reform_reads_only_the_list_it_places_units_in(monkeypatch):
+    """Whether the reform lies between a 2025 plan and next year's is known from the dates, and
+    next year's plan places its unit in the list of 2026 only: ``new --next`` with the cache warm
+    does not read the list of 2025 (10,040 rows; the plans' own checks, cached, did)."""
+    if not official.available():
+        pytest.skip("the optional list of units is not installed")
+    repo, _findings = load_checked([PLANS], whole=False)
+    city = repo.by_id["city"]
+    official._old_list.cache_clear()
+    monkeypatch.setattr(official, "_old_list", lambda: pytest.fail("the list of 2025 was read"))
+    assert units_changed(city.plan, 2026) is True
+    assert units_changed(city.plan, 2025) is False
+    placed = placed_in(repo, city.plan.unit, 2026)
+    assert placed is not None and placed.title == "thành phố Hà Nội"

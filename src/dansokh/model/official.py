@@ -238,18 +238,21 @@ def _unit(code: str, full: str, short: str | None, level: int, parent: str | Non
     return OfficialUnit(code, name, full, kind, level, parent)
 
 
-@cache
-def _tables() -> tuple[Snapshot, Snapshot, dict[tuple[str, ...], str], dict[tuple[str, str], str]]:
-    """Both lists, and the library's text keys of their units (what its reform table names)."""
+def _connected() -> contextlib.closing[sqlite3.Connection]:
     folder = _data_folder()
     if folder is None:
         raise LookupError(unavailable_reason())
-    old = Snapshot("2025-01", LEGACY_START, REFORM, 3)
-    new = Snapshot("2025-07", REFORM, None, 2)
-    old_keys: dict[tuple[str, ...], str] = {}  # (province, district, commune) keys; (province,) too
-    new_keys: dict[tuple[str, str], str] = {}
     uri = (folder / "dataset.db").resolve().as_uri() + "?mode=ro"
-    with contextlib.closing(sqlite3.connect(uri, uri=True)) as connection:  # closed, not only committed
+    return contextlib.closing(sqlite3.connect(uri, uri=True))  # closed, not only committed
+
+
+@cache
+def _old_list() -> tuple[Snapshot, dict[tuple[str, ...], str]]:
+    """The list of the first half of 2025, and the library's text keys of its units (what its
+    reform table names): (province, district, commune), and (province,)."""
+    old = Snapshot("2025-01", LEGACY_START, REFORM, 3)
+    old_keys: dict[tuple[str, ...], str] = {}
+    with _connected() as connection:
         for row in connection.execute(
             "SELECT provinceCode, province, provinceShort, provinceKey, districtCode, district, districtShort,"
             " districtKey, wardCode, ward, wardShort, wardKey FROM admin_units_legacy"
@@ -263,6 +266,15 @@ def _tables() -> tuple[Snapshot, Snapshot, dict[tuple[str, ...], str], dict[tupl
             if w_code:
                 old.add(_unit(w_code, w_full, w_short, 3, d_code))
                 old_keys[(p_key, d_key, w_key)] = w_code
+    return old, old_keys
+
+
+@cache
+def _new_list() -> tuple[Snapshot, dict[tuple[str, str], str]]:
+    """The list in force since the reform, and its units' text keys: (province, commune), (province, "")."""
+    new = Snapshot("2025-07", REFORM, None, 2)
+    new_keys: dict[tuple[str, str], str] = {}
+    with _connected() as connection:
         for row in connection.execute(
             "SELECT provinceCode, province, provinceShort, provinceKey, wardCode, ward, wardShort, wardKey FROM admin_units"
         ):
@@ -272,6 +284,12 @@ def _tables() -> tuple[Snapshot, Snapshot, dict[tuple[str, ...], str], dict[tupl
             new.add(_unit(w_code, w_full, w_short, 2, p_code))
             new_keys[(p_key, w_key)] = w_code
             new_keys[(p_key, "")] = p_code
+    return new, new_keys
+
+
+def _tables() -> tuple[Snapshot, Snapshot, dict[tuple[str, ...], str], dict[tuple[str, str], str]]:
+    """Both lists, and the library's text keys of their units (what its reform table names)."""
+    (old, old_keys), (new, new_keys) = _old_list(), _new_list()
     return old, new, old_keys, new_keys
 
 
@@ -280,14 +298,22 @@ def snapshots() -> tuple[Snapshot, Snapshot]:
     return old, new
 
 
+def list_in_force(day: date) -> str | None:
+    """Which list is in force on ``day`` (``Snapshot.key``), known from the date alone: the
+    lists are read only where their units are needed (the one of 2025 has three times as many)."""
+    if day >= REFORM:
+        return "2025-07"
+    if day >= LEGACY_START:
+        return "2025-01"
+    return None
+
+
 def snapshot_for(day: date) -> Snapshot | None:
     """The list in force on ``day``; ``None`` before 2025 (the library has no older list)."""
-    old, new = snapshots()
-    if day >= REFORM:
-        return new
-    if day >= LEGACY_START:
-        return old
-    return None
+    key = list_in_force(day)
+    if key is None:
+        return None
+    return _new_list()[0] if key == "2025-07" else _old_list()[0]
 
 
 @cache

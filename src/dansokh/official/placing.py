@@ -48,8 +48,8 @@ def units_changed(plan: Plan, year: int) -> bool:
     2025 reform lies between them); false where the list is not installed."""
     if not official.available() or not 1 <= year <= 9999:
         return False
-    before, after = official.snapshot_for(in_force_on(plan)), official.snapshot_for(date(year, 1, 1))
-    return before is not None and after is not None and before is not after
+    before, after = official.list_in_force(in_force_on(plan)), official.list_in_force(date(year, 1, 1))
+    return before is not None and after is not None and before != after
 
 
 def placed_in(repo: Repository, unit: UnitDecl, year: int) -> OfficialUnit | None:
