@@ -1002,12 +1002,11 @@ def test_the_list_in_force_is_known_from_the_date_alone(day):
     assert official.list_in_force(day) == (found.key if found is not None else None)
 
 
+@needs_library
 def test_next_years_plan_across_the_reform_reads_only_the_list_it_places_units_in(monkeypatch):
     """Whether the reform lies between a 2025 plan and next year's is known from the dates, and
     next year's plan places its unit in the list of 2026 only: ``new --next`` with the cache warm
     does not read the list of 2025 (10,040 rows; the plans' own checks, cached, did)."""
-    if not official.available():
-        pytest.skip("the optional list of units is not installed")
     repo, _findings = load_checked([PLANS], whole=False)
     city = repo.by_id["city"]
     official._old_list.cache_clear()

@@ -167,17 +167,12 @@ def _name(value: Any) -> Any:
 
 
 def _header(item: Any) -> Header:
-    """Checked and made in one pass: the cache's snapshot holds one for every file of the repository."""
     plan_id, year, unit, parent, declares, result, crosswalk = _list(item, 7)
-    if (
-        (type(year) is not int and year is not None)
-        or type(result) is not bool
-        or type(declares) is not list
-        or (plan_id is not None and type(plan_id) is not str)
-        or (unit is not None and type(unit) is not str)
-        or (parent is not None and type(parent) is not str)
-    ):
+    if type(year) is not int and year is not None or type(result) is not bool or type(declares) is not list:
         raise BadEntry("not a header")
+    for value in (plan_id, unit, parent):
+        if value is not None and type(value) is not str:
+            raise BadEntry("not a header")
     for declared in declares:
         if type(declared) is not list or len(declared) != 2 or type(declared[0]) is not str:
             raise BadEntry("not a header")
@@ -186,9 +181,7 @@ def _header(item: Any) -> Header:
         for side in _list(crosswalk, 2):
             if side is not None and (type(_list(side, 2)[0]) is not int or _name(side[1]) is None):
                 raise BadEntry("not a header")
-    if declares or crosswalk is not None:
-        return Header.from_list(item)
-    return Header(plan_id, year, unit, parent, (), result)
+    return Header.from_list(item)
 
 
 def cached_header(entry: Any) -> Header | None:

@@ -180,27 +180,16 @@ class Stamps:
         self.digests: dict[str, bytes] = {}
         self.trusted: dict[str, tuple[str, int, bytes]] = {}  # the stamps that stood, for the next snapshot
         self.outside = 0  # files the snapshot did not serve (new, changed, racily clean, in rows)
-        wanted = [path for path in paths if path.startswith(cache.root)] if cache.root else []  # ``holds``
+        wanted = [path for path in paths if cache.holds(path)]
         snapshot, rows = cache.snapshot(wanted), cache.stamps(wanted)  # a row is newer than the snapshot
-        digests, trusted = self.digests, self.trusted
-        for path in wanted:  # a kept stamp stands if it is the file's now, taken long enough after its last change
+        for path in wanted:
             entry = rows.get(path) or snapshot.get(path)
-            if entry is not None:
-                try:
-                    found = os.stat(path)
-                except OSError:
-                    found = None
-                if (
-                    found is not None
-                    and stat.S_ISREG(found.st_mode)
-                    and stamp_of(found) == entry[0]
-                    and not racy(found, entry[1])
-                ):
-                    digests[path] = entry[2]
-                    trusted[path] = entry
-                    self.outside += path in rows
-                    continue
-            self.outside += 1
+            if entry is not None and _stands(path, entry):
+                self.digests[path] = entry[2]
+                self.trusted[path] = entry
+                self.outside += path in rows
+            else:
+                self.outside += 1
 
     @property
     def snapshot_stale(self) -> bool:
@@ -239,6 +228,16 @@ class Stamps:
                 if path in headers and headers[path][0] == digest
             }
         )
+
+
+def _stands(path: str, entry: tuple[str, int, bytes]) -> bool:
+    """Whether a kept stamp is the file's now, taken long enough after its last change."""
+    stamp, seen, _digest = entry
+    try:
+        found = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(found.st_mode) and stamp_of(found) == stamp and not racy(found, seen)
 
 
 _SNAPSHOT_KEYS = ("paths", "stamps", "seen", "digests", "headers")

@@ -93,7 +93,8 @@ class Header(NamedTuple):
         sides = None
         if crosswalk is not None:
             sides = tuple((side[0], side[1]) if side else None for side in crosswalk)
-        return cls(plan_id, year, unit, parent, tuple((d[0], d[1]) for d in declares), bool(result), sides)  # type: ignore[arg-type]
+        declared = tuple((d[0], d[1]) for d in declares) if declares else ()  # most files (communes, results) declare none
+        return cls(plan_id, year, unit, parent, declared, bool(result), sides)  # type: ignore[arg-type]
 
 
 class Index:
